@@ -1,0 +1,225 @@
+#include "hub/cli/commands.h"
+
+#include <Poco/Util/MapConfiguration.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "hub/cli/args.h"
+#include "hub/engine/adapter_registry.h"
+#include "hub/engine/pipeline.h"
+#include "hub/ingest/ingest.h"
+#include "hub/util/strings.h"
+
+namespace reghub::cli {
+
+namespace {
+
+bool wantsHelp(const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") return true;
+  return false;
+}
+
+model::Date parseAsOf(const Args& a, const std::string& option) {
+  const std::string text = a.get(option);
+  if (text.empty()) return model::copenhagenToday();
+  const auto d = model::Date::parse(text);
+  if (!d) throw UsageError("--" + option + " must be a date YYYY-MM-DD, got '" + text + "'");
+  return *d;
+}
+
+// Adapters for --registry (smdb|ltt|all|a,b).
+std::vector<std::unique_ptr<engine::Adapter>> selectAdapters(const std::string& registry, bool allowAll) {
+  std::vector<std::unique_ptr<engine::Adapter>> out;
+  if (registry == "all" && allowAll) return engine::AdapterRegistry::createAll();
+  for (const std::string& name : util::split(registry, ',')) {
+    auto a = engine::AdapterRegistry::create(name);
+    if (!a) {
+      std::string known;
+      for (const auto& n : engine::AdapterRegistry::registeredNames()) known += (known.empty() ? "" : ", ") + n;
+      throw UsageError("unknown registry '" + name + "'; known: " + known + (allowAll ? ", all" : ""));
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<const engine::Adapter*> raw(const std::vector<std::unique_ptr<engine::Adapter>>& v) {
+  std::vector<const engine::Adapter*> out;
+  for (const auto& a : v) out.push_back(a.get());
+  return out;
+}
+
+// Prints diagnostics as they come: JSON lines or text lines.
+std::function<void(const diag::Diagnostic&)> printer(const std::string& format, std::ostream& out) {
+  if (format == "json") return [&out](const diag::Diagnostic& d) { out << diag::toJsonLine(d) << "\n"; };
+  return [&out](const diag::Diagnostic& d) { out << diag::toTextLine(d) << "\n"; };
+}
+
+std::string checkFormat(const Args& a) {
+  const std::string f = a.get("format", "text");
+  if (f != "text" && f != "json") throw UsageError("--format must be text or json, got '" + f + "'");
+  return f;
+}
+
+int exitCode(bool unreadable, const diag::CallbackSink& sink) {
+  if (unreadable) return kExitUsage;
+  return sink.count(diag::Severity::kError) > 0 ? kExitErrors : kExitOk;
+}
+
+// Every command that reads input runs the same loop.
+struct Run {
+  diag::CallbackSink sink;
+  engine::NoPriorDeliveries prior;
+  std::unique_ptr<engine::Pipeline> pipeline;
+  bool unreadable = false;
+
+  Run(std::function<void(const diag::Diagnostic&)> print) : sink(std::move(print)) {}
+
+  void read(const std::vector<std::string>& paths, std::vector<const engine::Adapter*> adapters,
+            const std::vector<const engine::Adapter*>& all, engine::RunContext ctx, engine::MessageSink* messages) {
+    diag::Reporter reporter(sink);
+    pipeline = std::make_unique<engine::Pipeline>(std::move(adapters), ctx, reporter, messages, prior);
+    pipeline->setQuestionnaireCheck([all](std::string_view q) {
+      for (const engine::Adapter* a : all)
+        if (a->understandsQuestionnaire(q)) return true;
+      return false;
+    });
+    ingest::Ingestor ingestor(*pipeline, reporter);
+    for (const std::string& p : paths) ingestor.readPath(p);
+    ingestor.finish();
+    unreadable = ingestor.unreadable();
+  }
+};
+
+const std::vector<OptionSpec> kValidateOptions = {
+    {"registry", true, "smdb, ltt or all", "all"},
+    {"format", true, "text or json (one JSON object per line)", "text"},
+    {"as-of", true, "the date that counts as today (YYYY-MM-DD, Europe/Copenhagen)", "today"},
+    {"help", false, "show this help", ""},
+};
+
+}  // namespace
+
+int cmdValidate(const std::vector<std::string>& argv) {
+  if (wantsHelp(argv)) {
+    std::cout << "usage: reghub validate [OPTIONS] PATH...\n\n"
+                 "Reads inbound FHIR (files, directories recursively, or - for stdin) and prints\n"
+                 "diagnostics. Nothing is stored or sent. Exit 0: no error; 1: errors; 2: usage\n"
+                 "error or unreadable input.\n\n"
+              << formatOptions(kValidateOptions);
+    return kExitOk;
+  }
+  const Args a(argv, kValidateOptions);
+  if (a.positionals().empty()) throw UsageError("no input: give one or more PATHs, or - for stdin");
+  const std::string format = checkFormat(a);
+  const auto adapters = selectAdapters(a.get("registry", "all"), true);
+  const auto all = engine::AdapterRegistry::createAll();
+  engine::RunContext ctx;
+  ctx.asOf = parseAsOf(a, "as-of");
+  Run run(printer(format, std::cout));
+  run.read(a.positionals(), raw(adapters), raw(all), ctx, nullptr);
+  const auto& st = run.pipeline->stats();
+  if (format == "text")
+    std::cerr << st.citizens << " borgere, " << st.forloebSelected << " forløb valgt; "
+              << run.sink.count(diag::Severity::kError) << " fejl, " << run.sink.count(diag::Severity::kWarning)
+              << " advarsler, " << run.sink.count(diag::Severity::kInfo) << " info\n";
+  return exitCode(run.unreadable, run.sink);
+}
+
+namespace {
+
+const std::vector<OptionSpec> kTranslateOptions = {
+    {"registry", true, "smdb or ltt (required)", ""},
+    {"out", true, "write each message to a file under DIR instead of stdout", ""},
+    {"as-of", true, "the date that counts as today (YYYY-MM-DD)", "today"},
+    {"since", true, "only deliveries from this day on (YYYY-MM-DD)", ""},
+    {"format", true, "diagnostics on stderr as text or json", "text"},
+    {"help", false, "show this help", ""},
+};
+
+// Writes rendered messages to stdout (with a header line each) or to files.
+class MessageWriter final : public engine::MessageSink {
+ public:
+  explicit MessageWriter(std::string outDir) : outDir_(std::move(outDir)) {}
+  void accept(engine::OutboundMessage&& m) override {
+    ++count_;
+    if (outDir_.empty()) {
+      std::cout << "### " << m.registry << " " << m.kind << " key=" << m.idempotencyKey;
+      if (!m.deliveryDay.empty()) std::cout << " day=" << m.deliveryDay;
+      if (!m.dependsOn.empty()) {
+        std::cout << " after=";
+        for (size_t i = 0; i < m.dependsOn.size(); ++i) std::cout << (i ? "," : "") << m.dependsOn[i];
+      }
+      std::cout << " citizen=" << m.citizenMasked << "\n" << m.body;
+      if (m.body.empty() || m.body.back() != '\n') std::cout << "\n";
+      return;
+    }
+    namespace fs = std::filesystem;
+    const bool json = m.contentType.find("json") != std::string::npos;
+    fs::path dir = fs::path(outDir_) / m.registry;
+    if (!m.deliveryDay.empty()) dir /= m.deliveryDay;
+    fs::create_directories(dir);
+    char seq[16];
+    std::snprintf(seq, sizeof seq, "%06zu", count_);
+    std::string safeKey;
+    for (char c : m.idempotencyKey) safeKey.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_');
+    const fs::path file = dir / (std::string(seq) + "-" + m.kind + "-" + safeKey + (json ? ".json" : ".xml"));
+    std::ofstream f(file, std::ios::binary);
+    f << m.body;
+    if (!f) throw std::runtime_error("cannot write " + file.string());
+  }
+  size_t count() const { return count_; }
+
+ private:
+  std::string outDir_;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
+int cmdTranslate(const std::vector<std::string>& argv) {
+  if (wantsHelp(argv)) {
+    std::cout << "usage: reghub translate --registry smdb|ltt [OPTIONS] PATH...\n\n"
+                 "Prints (or writes to --out DIR) the outbound messages the hub would send.\n"
+                 "Without the delivery store it replays history day by day up to --as-of.\n"
+                 "Diagnostics go to stderr; forløb with errors are not rendered.\n\n"
+              << formatOptions(kTranslateOptions);
+    return kExitOk;
+  }
+  const Args a(argv, kTranslateOptions);
+  if (!a.has("registry")) throw UsageError("--registry is required (smdb or ltt)");
+  if (a.positionals().empty()) throw UsageError("no input: give one or more PATHs, or - for stdin");
+  const std::string format = checkFormat(a);
+  const auto adapters = selectAdapters(a.get("registry"), false);
+  const auto all = engine::AdapterRegistry::createAll();
+  engine::RunContext ctx;
+  ctx.asOf = parseAsOf(a, "as-of");
+  if (a.has("since")) ctx.since = parseAsOf(a, "since");
+  MessageWriter writer(a.get("out"));
+  Run run(printer(format, std::cerr));
+  run.read(a.positionals(), raw(adapters), raw(all), ctx, &writer);
+  if (format == "text")
+    std::cerr << writer.count() << " meddelelser; " << run.sink.count(diag::Severity::kError) << " fejl, "
+              << run.sink.count(diag::Severity::kWarning) << " advarsler\n";
+  return exitCode(run.unreadable, run.sink);
+}
+
+int cmdAdapters(const std::vector<std::string>&) {
+  for (const auto& a : engine::AdapterRegistry::createAll()) std::cout << a->name() << "\t" << a->description() << "\n";
+  return kExitOk;
+}
+
+const std::vector<Command>& allCommands() {
+  static const std::vector<Command> commands = {
+      {"validate", "read inbound FHIR and print diagnostics", cmdValidate},
+      {"translate", "print the outbound messages the hub would send", cmdTranslate},
+      {"synth", "write a synthetic inbound data set (NDJSON)", cmdSynth},
+      {"adapters", "list the registered registry adapters", cmdAdapters},
+  };
+  return commands;
+}
+
+}  // namespace reghub::cli

@@ -1,0 +1,47 @@
+// reghub — registry reporting hub. Dispatches to the subcommands.
+#include <exception>
+#include <iostream>
+
+#include "hub/cli/args.h"
+#include "hub/cli/commands.h"
+
+namespace {
+void usage(std::ostream& out) {
+  out << "usage: reghub COMMAND [OPTIONS] [PATH...]\n\ncommands:\n";
+  for (const auto& c : reghub::cli::allCommands()) {
+    std::string n = "  " + c.name;
+    n.resize(14, ' ');
+    out << n << c.summary << "\n";
+  }
+  out << "\nEvery command takes --help.\n";
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace reghub::cli;
+  if (argc < 2) {
+    usage(std::cerr);
+    return kExitUsage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(std::cout);
+    return kExitOk;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  for (const auto& c : allCommands()) {
+    if (c.name != name) continue;
+    try {
+      return c.run(args);
+    } catch (const UsageError& e) {
+      std::cerr << "reghub " << name << ": " << e.what() << "\n";
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      std::cerr << "reghub " << name << ": " << e.what() << "\n";
+      return kExitSoftware;
+    }
+  }
+  std::cerr << "reghub: unknown command '" << name << "'\n";
+  usage(std::cerr);
+  return kExitUsage;
+}

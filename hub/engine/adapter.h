@@ -1,0 +1,149 @@
+#pragma once
+// The adapter seam (ARCHITECTURE.md "The adapter seam"). One adapter per
+// registry, in its own folder under adapters/, registered by name. The hub
+// never names a registry; it asks every registered adapter.
+//
+// Duties: select (does this forløb concern my registry?), validate (every
+// rule, as diagnostics), render (pure: canonical → wire messages),
+// deliver (one attempt, classified), sandbox (local stand-in service).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/diag/reporter.h"
+#include "hub/engine/outbound_message.h"
+#include "hub/ingest/source_document.h"
+#include "hub/model/citizen.h"
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace reghub::engine {
+
+// Facts every rule and renderer may depend on; fixed for a run so results
+// are reproducible (CONTRACT §3 --as-of / --since).
+struct RunContext {
+  model::Date asOf;                  // "today" (Europe/Copenhagen)
+  std::optional<model::Date> since;  // translate --since
+  // Adapter configuration (keys under "<adapter name>."). May be null.
+  const Poco::Util::AbstractConfiguration* config = nullptr;
+};
+
+using ingest::SourceDocument;
+
+// What the registry already has for a message key (from the delivery store;
+// empty in `translate`, which replays history instead).
+class PriorDeliveries {
+ public:
+  virtual ~PriorDeliveries() = default;
+  // Content hash last accepted (or queued) for this idempotency key.
+  virtual std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const = 0;
+  // The registry's id for an earlier accepted message (SMDB ids), if known.
+  virtual std::optional<std::string> registryId(std::string_view idempotencyKey) const = 0;
+};
+
+// Makes one delivery attempt per call and classifies the answer. Created
+// from configuration; may keep connections. Not required to be thread-safe:
+// the engine creates one per worker.
+class Deliverer {
+ public:
+  virtual ~Deliverer() = default;
+  virtual DeliveryResult deliver(const OutboundMessage& message) = 0;
+};
+
+// A local stand-in for the registry's service (tests, demo, vendors).
+class Sandbox {
+ public:
+  virtual ~Sandbox() = default;
+  virtual void start() = 0;  // throws on I/O failure (port in use, TLS files)
+  virtual void stop() = 0;
+  virtual int port() const = 0;
+  // Base URL deliverers should use, e.g. "https://127.0.0.1:8443".
+  virtual std::string baseUrl() const = 0;
+};
+
+struct SandboxOptions {
+  int port = 0;  // 0 = any free loopback port
+  const Poco::Util::AbstractConfiguration* config = nullptr;
+};
+
+// A generated citizen (reghub synth). The Patient and the municipality
+// Organization are written by the hub; adapters add forløb referring to them.
+struct SynthCitizen {
+  std::string patientRef;        // "Patient/<id>" (also the fullUrl form used)
+  std::string organizationRef;   // "Organization/<id>" of the myndighedskommune
+  std::string municipalityCode;  // 4 digits, e.g. "0330"
+  std::string sor;               // SOR code of the journal-holding unit
+  model::Cpr cpr;                // synthetic
+  model::Date asOf;              // data is generated up to this day
+  int index = 0;                 // citizen number in the run
+};
+
+// Deterministic random source for synth (splitmix64; same seed, same data).
+class SynthRng {
+ public:
+  explicit SynthRng(uint64_t seed) : state_(seed) {}
+  uint64_t next();
+  int uniform(int lo, int hi);  // inclusive
+  bool chance(double p);
+  template <typename T>
+  const T& pick(const std::vector<T>& v) { return v[static_cast<size_t>(uniform(0, static_cast<int>(v.size()) - 1))]; }
+
+ private:
+  uint64_t state_;
+};
+
+struct SeededMistake {
+  std::string registry;
+  std::string rule;        // the rule id the hub must report
+  std::string forloebKey;  // which forløb carries it
+  std::string description;
+};
+
+class Adapter {
+ public:
+  virtual ~Adapter() = default;
+
+  virtual std::string_view name() const = 0;         // "smdb", "ltt"
+  virtual std::string_view description() const = 0;  // one line for --help
+
+  // Raw look at each top-level input document before it is unpacked.
+  // Default: nothing.
+  virtual void inspectSource(const SourceDocument& doc, const RunContext& ctx, const diag::Reporter& out) const;
+
+  // Does this adapter read QuestionnaireResponses of this questionnaire
+  // (canonical)? A form no adapter understands is a HUB-FORM-01 warning.
+  virtual bool understandsQuestionnaire(std::string_view) const { return false; }
+
+  // Does this forløb concern my registry? Explain a skip worth telling
+  // (no CPR, selvbetaler, …) as a diagnostic.
+  virtual bool selects(const model::Citizen& citizen, const model::Forloeb& forloeb, const RunContext& ctx,
+                       const diag::Reporter& out) const = 0;
+
+  // Every rule of the registry over one citizen's selected forløb.
+  virtual void validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                        const RunContext& ctx, const diag::Reporter& out) const = 0;
+
+  // Pure: the messages for one citizen's selected forløb, each with its
+  // idempotency key, content hash and dependencies. Only content that
+  // passed validate() is rendered (the caller drops forløb with errors).
+  virtual std::vector<OutboundMessage> render(const model::Citizen& citizen,
+                                              const std::vector<const model::Forloeb*>& selected,
+                                              const RunContext& ctx, const PriorDeliveries& prior) const = 0;
+
+  // Transport from configuration (endpoint, TLS). Throws on bad config.
+  virtual std::unique_ptr<Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const = 0;
+
+  virtual std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) const = 0;
+
+  // `reghub synth`: add this registry's forløb for one generated citizen as
+  // inbound FHIR resources (JSON text, CONTRACT §1). With
+  // request.seedMistake, break exactly one rule and record its id in
+  // `seeded`. Deterministic for the rng state. Default: nothing.
+  virtual void synthesize(const SynthCitizen& citizen, SynthRng& rng, bool seedMistake,
+                          std::vector<std::string>& resources, std::vector<SeededMistake>& seeded) const;
+};
+
+}  // namespace reghub::engine

@@ -1,0 +1,362 @@
+#include "hub/ingest/ingest.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "hub/ingest/model_builder.h"
+#include "hub/ingest/xml_to_json.h"
+#include "hub/util/strings.h"
+
+namespace reghub::ingest {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Wraps a rapidjson Document's SAX interface and refuses nesting deeper
+// than the limit (the parse itself is iterative, so depth cannot overflow
+// the stack; this bounds what is built).
+class DepthLimited {
+ public:
+  DepthLimited(rapidjson::Document& doc, unsigned maxDepth) : doc_(doc), max_(maxDepth) {}
+  bool Null() { return doc_.Null(); }
+  bool Bool(bool b) { return doc_.Bool(b); }
+  bool Int(int i) { return doc_.Int(i); }
+  bool Uint(unsigned i) { return doc_.Uint(i); }
+  bool Int64(int64_t i) { return doc_.Int64(i); }
+  bool Uint64(uint64_t i) { return doc_.Uint64(i); }
+  bool Double(double d) { return doc_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool StartObject() { return ++depth_ <= max_ && doc_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { --depth_; return doc_.EndObject(n); }
+  bool StartArray() { return ++depth_ <= max_ && doc_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { --depth_; return doc_.EndArray(n); }
+  bool tooDeep() const { return depth_ > max_; }
+
+ private:
+  rapidjson::Document& doc_;
+  unsigned max_;
+  unsigned depth_ = 0;
+};
+
+struct JsonError {
+  std::string message;
+  size_t offset = 0;
+};
+
+constexpr unsigned kJsonFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+bool parseJson(std::string_view bytes, rapidjson::Document& doc, unsigned maxDepth, JsonError& err) {
+  rapidjson::MemoryStream ms(bytes.data(), bytes.size());
+  rapidjson::Reader reader;
+  bool tooDeep = false;
+  auto generator = [&](rapidjson::Document& target) {
+    DepthLimited handler(target, maxDepth);
+    const bool ok = !reader.Parse<kJsonFlags>(ms, handler).IsError();
+    tooDeep = handler.tooDeep();
+    return ok;
+  };
+  doc.Populate(generator);
+  if (!reader.HasParseError()) return true;
+  err.offset = reader.GetErrorOffset();
+  err.message = tooDeep ? "JSON nested deeper than " + std::to_string(maxDepth) + " levels"
+                        : std::string(rapidjson::GetParseError_En(reader.GetParseErrorCode()));
+  return false;
+}
+
+// 1-based line and column of a byte offset.
+std::pair<int, int> lineColumn(std::string_view bytes, size_t offset) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+enum class Format { kUnknown, kJson, kNdjson, kXml };
+
+Format byName(std::string_view name, std::string_view contentType) {
+  if (contentType.find("ndjson") != std::string_view::npos) return Format::kNdjson;
+  if (contentType.find("xml") != std::string_view::npos) return Format::kXml;
+  if (contentType.find("json") != std::string_view::npos) return Format::kJson;
+  if (util::endsWith(name, ".ndjson") || util::endsWith(name, ".jsonl")) return Format::kNdjson;
+  if (util::endsWith(name, ".xml")) return Format::kXml;
+  if (util::endsWith(name, ".json")) return Format::kJson;
+  return Format::kUnknown;
+}
+
+}  // namespace
+
+class Ingestor::Impl {
+ public:
+  Impl(Observer& observer, const diag::Reporter& reporter, Limits limits)
+      : observer_(observer),
+        reporter_(reporter),
+        limits_(limits),
+        builder_(reporter, [this](model::Citizen&& c) { observer_.onCitizen(std::move(c)); }) {}
+
+  void readPath(const std::string& path);
+  void readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType);
+  void finish() { builder_.finish(); }
+
+  bool unreadable = false;
+  ModelBuilder& builder() { return builder_; }
+
+ private:
+  void readFile(const std::string& path, bool fromDirectory);
+  void readStream(std::FILE* f, const std::string& name, Format format);
+  void readNdjson(std::FILE* f, const std::string& name, std::string firstLine, int firstLineNo);
+  void document(std::string_view bytes, const std::string& name, int line, Format format, bool ndjsonLine);
+  void fail(const std::string& file, int line, int column, const std::string& rule, const std::string& message) {
+    unreadable = true;
+    reporter_.withFile(file, line).withLine(line, column).error(rule, "", message);
+  }
+  // Reads one line (without the newline). Returns false at EOF with nothing
+  // read. A line over the limit is skipped to its end and flagged.
+  bool readLine(std::FILE* f, std::string& line, bool& tooLong);
+
+  Observer& observer_;
+  diag::Reporter reporter_;
+  Limits limits_;
+  ModelBuilder builder_;
+};
+
+void Ingestor::Impl::readPath(const std::string& path) {
+  if (path == "-") {
+    readStream(stdin, "-", Format::kUnknown);
+    return;
+  }
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    fail(path, 0, 0, "HUB-INGEST-01", "cannot read '" + path + "': no such file or directory; check the path");
+    return;
+  }
+  if (fs::is_directory(st)) {
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string fname = it->path().filename().string();
+      if (!fname.empty() && fname[0] == '.') {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& p : files) readFile(p.string(), true);
+    return;
+  }
+  readFile(path, false);
+}
+
+void Ingestor::Impl::readFile(const std::string& path, bool fromDirectory) {
+  const Format format = byName(path, {});
+  if (fromDirectory && format == Format::kUnknown) {
+    reporter_.withFile(path).info("HUB-INGEST-10", "",
+                                  "not read: only .json, .ndjson and .xml files are read from a directory");
+    return;
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) {
+    fail(path, 0, 0, "HUB-INGEST-01", "cannot open '" + path + "': " + std::strerror(errno));
+    return;
+  }
+  readStream(f.get(), path, format);
+}
+
+bool Ingestor::Impl::readLine(std::FILE* f, std::string& line, bool& tooLong) {
+  line.clear();
+  tooLong = false;
+  bool any = false;
+  char buf[64 * 1024];
+  while (std::fgets(buf, sizeof buf, f)) {
+    any = true;
+    const size_t n = std::strlen(buf);
+    const bool eol = n > 0 && buf[n - 1] == '\n';
+    if (!tooLong) {
+      line.append(buf, eol ? n - 1 : n);
+      if (line.size() > limits_.maxDocumentBytes) {
+        tooLong = true;
+        line.clear();
+        line.shrink_to_fit();
+      }
+    }
+    if (eol) break;
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return any;
+}
+
+void Ingestor::Impl::readStream(std::FILE* f, const std::string& name, Format format) {
+  // NDJSON is read line by line; JSON and XML documents whole (bounded by
+  // the size limit). Unknown format (stdin): sniff the first line.
+  std::string line;
+  bool tooLong = false;
+  int lineNo = 0;
+  if (format == Format::kNdjson || format == Format::kUnknown) {
+    // Skip leading blank lines.
+    while (readLine(f, line, tooLong)) {
+      ++lineNo;
+      if (tooLong || !util::trim(line).empty()) break;
+    }
+    if (lineNo == 0 || (!tooLong && util::trim(line).empty())) {
+      fail(name, 0, 0, "HUB-INGEST-05", "the input is empty; expected FHIR JSON, NDJSON or XML");
+      return;
+    }
+    if (format == Format::kNdjson) {
+      readNdjson(f, name, std::move(line), lineNo);
+      return;
+    }
+    // Sniff: '<' = XML; a first line that is a whole JSON value = NDJSON.
+    const std::string t = util::trim(line);
+    if (!tooLong && !t.empty() && t[0] == '<') {
+      format = Format::kXml;
+    } else if (!tooLong) {
+      rapidjson::Document probe;
+      JsonError err;
+      if (parseJson(t, probe, limits_.maxDepth, err) && probe.IsObject()) {
+        readNdjson(f, name, std::move(line), lineNo);
+        return;
+      }
+      format = Format::kJson;
+    } else {
+      format = Format::kJson;
+    }
+  }
+  // Whole document: the lines already read plus the rest, up to the limit.
+  std::string bytes;
+  if (lineNo > 0) {
+    bytes.assign(static_cast<size_t>(lineNo - 1), '\n');  // keep line numbers right
+    bytes += line;
+    bytes += '\n';
+  }
+  char buf[64 * 1024];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (bytes.size() + n > limits_.maxDocumentBytes) {
+      fail(name, 0, 0, "HUB-INGEST-06",
+           "document larger than " + std::to_string(limits_.maxDocumentBytes >> 20) +
+               " MiB; split it, or send NDJSON with one Bundle per citizen per line");
+      return;
+    }
+    bytes.append(buf, n);
+  }
+  if (std::ferror(f)) {
+    fail(name, 0, 0, "HUB-INGEST-01", "read error on '" + name + "'");
+    return;
+  }
+  if (util::trim(bytes).empty()) {
+    fail(name, 0, 0, "HUB-INGEST-05", "the input is empty; expected FHIR JSON, NDJSON or XML");
+    return;
+  }
+  if (format == Format::kUnknown) format = util::trim(bytes)[0] == '<' ? Format::kXml : Format::kJson;
+  document(bytes, name, 0, format, false);
+}
+
+void Ingestor::Impl::readNdjson(std::FILE* f, const std::string& name, std::string firstLine, int firstLineNo) {
+  std::string line = std::move(firstLine);
+  bool tooLong = false;
+  int lineNo = firstLineNo;
+  do {
+    if (tooLong) {
+      fail(name, lineNo, 0, "HUB-INGEST-06",
+           "line longer than " + std::to_string(limits_.maxDocumentBytes >> 20) +
+               " MiB; send one Bundle per citizen per line");
+    } else if (!util::trim(line).empty()) {
+      document(line, name, lineNo, Format::kJson, true);
+    }
+    ++lineNo;
+  } while (readLine(f, line, tooLong));
+}
+
+void Ingestor::Impl::document(std::string_view bytes, const std::string& name, int line, Format format,
+                              bool ndjsonLine) {
+  rapidjson::Document doc;
+  if (format == Format::kXml) {
+    XmlError err;
+    if (!xmlToFhirJson(bytes, doc, err, limits_.maxDepth)) {
+      fail(name, err.line, err.column, "HUB-INGEST-03", "not acceptable FHIR XML: " + err.message);
+      return;
+    }
+  } else {
+    JsonError err;
+    if (!parseJson(bytes, doc, limits_.maxDepth, err)) {
+      auto [l, c] = lineColumn(bytes, err.offset);
+      if (ndjsonLine) {
+        c = static_cast<int>(err.offset) + 1;
+        l = line;
+      }
+      fail(name, l, c, "HUB-INGEST-02",
+           "malformed JSON: " + err.message + (ndjsonLine ? " (NDJSON: one JSON object per line)" : ""));
+      return;
+    }
+  }
+  if (!doc.IsObject() || !doc.HasMember("resourceType") || !doc["resourceType"].IsString()) {
+    fail(name, line, 0, "HUB-INGEST-04",
+         "not FHIR: the document has no \"resourceType\"; expected a FHIR R4 Bundle or resource");
+    return;
+  }
+  SourceDocument src{&doc, name, line};
+  observer_.onSource(src);
+  builder_.addDocument(doc, name, line);
+}
+
+void Ingestor::Impl::readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType) {
+  const std::string n(name);
+  Format format = byName(n, contentType);
+  const std::string trimmed = util::trim(bytes.substr(0, std::min<size_t>(bytes.size(), 4096)));
+  if (trimmed.empty()) {
+    fail(n, 0, 0, "HUB-INGEST-05", "the input is empty; expected FHIR JSON, NDJSON or XML");
+    return;
+  }
+  if (format == Format::kUnknown) format = trimmed[0] == '<' ? Format::kXml : Format::kJson;
+  if (bytes.size() > limits_.maxDocumentBytes && format != Format::kNdjson) {
+    fail(n, 0, 0, "HUB-INGEST-06", "document too large; send NDJSON with one Bundle per citizen per line");
+    return;
+  }
+  if (format != Format::kNdjson) {
+    document(bytes, n, 0, format, false);
+    return;
+  }
+  int lineNo = 0;
+  size_t pos = 0;
+  while (pos <= bytes.size()) {
+    size_t end = bytes.find('\n', pos);
+    if (end == std::string_view::npos) end = bytes.size();
+    ++lineNo;
+    std::string_view l = bytes.substr(pos, end - pos);
+    if (!util::trim(l).empty()) document(l, n, lineNo, Format::kJson, true);
+    pos = end + 1;
+  }
+}
+
+Ingestor::Ingestor(Observer& observer, const diag::Reporter& reporter, Limits limits)
+    : impl_(std::make_unique<Impl>(observer, reporter, limits)) {}
+Ingestor::~Ingestor() = default;
+void Ingestor::readPath(const std::string& path) { impl_->readPath(path); }
+void Ingestor::readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType) {
+  impl_->readBuffer(name, bytes, contentType);
+}
+void Ingestor::finish() { impl_->finish(); }
+bool Ingestor::unreadable() const { return impl_->unreadable; }
+size_t Ingestor::citizensEmitted() const { return impl_->builder().emitted(); }
+
+}  // namespace reghub::ingest

@@ -1,0 +1,65 @@
+#pragma once
+// Reading inbound FHIR R4 (CONTRACT §1): JSON, XML, NDJSON; files,
+// directories (recursively, in sorted order) and stdin ("-").
+//
+// Streaming: each top-level document (an NDJSON line, a file) is parsed,
+// handed to onSource(), unpacked into the model and freed. Citizens are
+// handed to onCitizen() as soon as their data is complete: at the end of a
+// Bundle that holds the Patient, or — for loose resources that refer to a
+// Patient in another document — at the end of the input. Memory is thus
+// bounded by one Bundle (one citizen's data) for the usual shape of one
+// Bundle per citizen, as `reghub synth` writes it.
+//
+// Problems in the input are diagnostics (HUB-… rules, docs/DIAGNOSTICS.md);
+// unreadable input (missing file, malformed JSON/XML, not FHIR) also sets
+// unreadable(), which the CLI turns into exit code 2. Never throws for bad
+// input. Not thread-safe; one Ingestor per input stream.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "hub/diag/reporter.h"
+#include "hub/ingest/source_document.h"
+#include "hub/model/citizen.h"
+
+namespace reghub::ingest {
+
+struct Limits {
+  size_t maxDocumentBytes = 64u << 20;  // one JSON/XML document (a file or an NDJSON line)
+  unsigned maxDepth = 64;               // nesting of objects/arrays/elements
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // Every top-level document before unpacking (adapters' inspectSource).
+  virtual void onSource(const SourceDocument&) {}
+  virtual void onCitizen(model::Citizen&& citizen) = 0;
+};
+
+class Ingestor {
+ public:
+  Ingestor(Observer& observer, const diag::Reporter& reporter, Limits limits = {});
+  ~Ingestor();
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
+
+  // A file, a directory (recursively) or "-" for stdin.
+  void readPath(const std::string& path);
+  // Bytes already in memory (HTTP intake). `name` is used as the file in
+  // diagnostics; `contentType` may be empty (then sniffed).
+  void readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType = {});
+  // Flushes citizens still held and reports dangling references.
+  void finish();
+
+  bool unreadable() const;
+  size_t citizensEmitted() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace reghub::ingest
