@@ -105,18 +105,30 @@ int64_t nowMillis() {
 }
 
 std::string maskDigitRuns(std::string s) {
-  size_t i = 0;
-  while (i < s.size()) {
+  auto digitsFrom = [&s](size_t i) {
     size_t j = i;
     while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-    if (j - i >= 10) {
-      // Any run of 10+ digits may hold a CPR: keep at most the first four.
-      const std::string masked = model::maskCpr(s.substr(i, 10));
-      s.replace(i, j - i, masked);
-      i += masked.size();
-    } else {
-      i = j + 1;
+    return j - i;
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t run = digitsFrom(i);
+    if (run == 0) {
+      ++i;
+      continue;
     }
+    size_t len = 0;  // how much to mask: a 10+ digit run, or DDMMYY-SSSS
+    if (run >= 10)
+      len = run;
+    else if (run == 6 && i + 6 < s.size() && s[i + 6] == '-' && digitsFrom(i + 7) >= 4)
+      len = 7 + digitsFrom(i + 7);
+    if (len == 0) {
+      i += run;
+      continue;
+    }
+    const std::string masked = model::maskCpr(s.substr(i, 4));
+    s.replace(i, len, masked);
+    i += masked.size();
   }
   return s;
 }
