@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cctype>
 
@@ -186,7 +187,8 @@ void DeliveryStore::insertTransition(int64_t id, std::optional<MessageState> fro
        status ? SqlParam{int64_t{status}} : SqlParam{}, nullable(registryId), nullable(maskDigitRuns(detail)), actor});
 }
 
-EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string& ingestId, int64_t now) {
+EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string& ingestId, int64_t now,
+                                     int64_t notBefore) {
   if (m.registry.empty() || m.idempotencyKey.empty())
     throw StoreError("bug: a rendered message needs a registry and an idempotency key");
   std::lock_guard lock(mutex_);
@@ -218,11 +220,11 @@ EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string
   const auto inserted = db_->query(
       "INSERT INTO messages (registry, kind, idem_key, content_hash, state, attempts, next_at, cpr_hash, "
       "citizen_masked, forloeb_key, kommune, delivery_day, ingest_id, key_id, sealed, created_at, updated_at) "
-      "VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, $8, $9, $10, $11, $12, $13, $5, $5) RETURNING id",
+      "VALUES ($1, $2, $3, $4, 'pending', 0, $14, $6, $7, $8, $9, $10, $11, $12, $13, $5, $5) RETURNING id",
       {m.registry, m.kind, m.idempotencyKey, m.contentHash, now,
        m.citizenCpr.empty() ? std::string() : keyring_->lookupHash(m.citizenCpr),
        m.citizenMasked.empty() ? model::maskCpr(m.citizenCpr) : m.citizenMasked, m.forloebKey, m.kommune,
-       m.deliveryDay, nullable(ingestId), keyring_->currentKeyId(), sealed});
+       m.deliveryDay, nullable(ingestId), keyring_->currentKeyId(), sealed, std::max(now, notBefore)});
   result.id = toInt(inserted.at(0).at(0));
   for (const std::string& dep : m.dependsOn)
     db_->query("INSERT INTO message_deps (message_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",

@@ -112,7 +112,9 @@ class DeliveryStore final : public engine::PriorDeliveries {
   // Stores a rendered message as `pending` unless the latest message with
   // the same registry + idempotency key has the same content hash. A newer
   // content replaces older ones still waiting (they become `superseded`).
-  EnqueueResult enqueue(const engine::OutboundMessage& message, const std::string& ingestId, int64_t now);
+  // `notBefore` > now holds it back until then (scheduled daily delivery).
+  EnqueueResult enqueue(const engine::OutboundMessage& message, const std::string& ingestId, int64_t now,
+                        int64_t notBefore = 0);
 
   // Up to `max` messages that are due, whose dependencies are accepted and
   // whose key is not in flight elsewhere; moves them to `sending`, leased

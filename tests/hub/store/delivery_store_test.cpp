@@ -133,6 +133,13 @@ TEST_F(DeliveryStoreTest, StateMachine_RetryWaitIsNotDueBeforeItsTime) {
                                                    MessageState::kRetryWait, MessageState::kSending}));
 }
 
+TEST_F(DeliveryStoreTest, Schedule_NotBeforeHoldsMessageBack) {
+  store_->enqueue(sampleMessage(1), "", 1000, 9000);
+  EXPECT_TRUE(store_->claim(10, "w", 8999, 1000).empty());
+  EXPECT_EQ(store_->nextDue(), 9000);
+  EXPECT_EQ(store_->claim(10, "w", 9000, 1000).size(), 1u);
+}
+
 TEST_F(DeliveryStoreTest, StateMachine_AttemptCannotEndSuperseded) {
   store_->enqueue(sampleMessage(1), "", 1000);
   const auto c = store_->claim(10, "w", 1000, 1000);
