@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "hub/cli/args.h"
+#include "hub/cli/hub_commands.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
@@ -218,6 +219,11 @@ const std::vector<Command>& allCommands() {
       {"translate", "print the outbound messages the hub would send", cmdTranslate},
       {"synth", "write a synthetic inbound data set (NDJSON)", cmdSynth},
       {"adapters", "list the registered registry adapters", cmdAdapters},
+      {"ingest", "validate and queue into the delivery store", cmdIngest},
+      {"run", "the service: HTTP(S) intake, status API, delivery workers", cmdRun},
+      {"status", "delivery status (counts, rejections by rule, forløb history)", cmdStatus},
+      {"replay", "send dead or rejected messages again", cmdReplay},
+      {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
   };
   return commands;
 }
