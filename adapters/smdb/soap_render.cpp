@@ -94,8 +94,11 @@ engine::OutboundMessage build(const ForloebView& v, const FieldTable& table, con
   xmlNode* ref = xmlNewChild(opNode, ns, x("Reference"), nullptr);
   xmlNewTextChild(ref, ns, x("KildeId"), x(key.c_str()));
   if (const auto id = prior.registryId(key)) xmlNewTextChild(ref, ns, x("SmdbId"), x(id->c_str()));
-  for (const std::string& parent : dependsOn)
-    if (const auto id = prior.registryId(parent)) xmlNewTextChild(ref, ns, x("ForaelderSmdbId"), x(id->c_str()));
+  for (const std::string& parent : dependsOn) {
+    xmlNode* p = xmlNewChild(ref, ns, x("Foraelder"), nullptr);
+    xmlNewTextChild(p, ns, x("KildeId"), x(parent.c_str()));
+    if (const auto id = prior.registryId(parent)) xmlNewTextChild(p, ns, x("SmdbId"), x(id->c_str()));
+  }
 
   std::string canonical = std::string(op.name) + "\n";
   for (size_t i = 0; i < op.parts.size() && i < forms.size(); ++i) {
@@ -123,8 +126,8 @@ engine::OutboundMessage build(const ForloebView& v, const FieldTable& table, con
   m.method = "POST";
   m.target = kIndsaetTarget;
   m.contentType = "text/xml; charset=utf-8";
+  // SOAP 1.1 sends the action URI as a quoted string (WS-I Basic Profile R1109).
   m.headers["SOAPAction"] = std::string("\"") + kActionBase + op.name + "\"";
-  (void)prior;
   return m;
 }
 
