@@ -150,7 +150,10 @@ void ModelBuilder::addDocument(const Value& root, const std::string& file, int l
   line_ = line;
   Unit unit;
   walk(root, std::string(), std::string(), std::string(), unit);
-  for (const std::string& p : unit.patients) flushPatient(p);
+  // A Bundle is a unit: its citizens are complete. Loose resources wait for
+  // the end of the input, since their forløb may follow on later lines.
+  if (str(root, "resourceType") == "Bundle")
+    for (const std::string& p : unit.patients) flushPatient(p);
 }
 
 void ModelBuilder::walk(const Value& resource, const std::string& fullUrl, const std::string& path,
