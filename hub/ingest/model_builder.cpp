@@ -120,6 +120,7 @@ struct ModelBuilder::Item {
   model::Contact contact;
   model::Referral referral;
   std::string orgRef;  // Patient / forløb managing organization
+  std::string fullUrl;
 };
 
 struct ModelBuilder::Unit {
@@ -451,6 +452,7 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
   }
   aliases_[item->key] = item->key;
   if (!fullUrl.empty()) aliases_[fullUrl] = item->key;
+  item->fullUrl = fullUrl;
   order_.push_back(item->key);
   items_.emplace(order_.back(), std::move(item));
 }
@@ -508,11 +510,15 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
   }
   // Drop what was taken, keep the rest pending.
   std::vector<std::string> keep;
+  // (Their aliases go too, so memory stays bounded by what is pending.)
   for (const std::string& key : order_) {
-    if (items_[key]->taken)
+    if (items_[key]->taken) {
+      aliases_.erase(items_[key]->fullUrl);
+      aliases_.erase(key);
       items_.erase(key);
-    else
+    } else {
       keep.push_back(key);
+    }
   }
   order_ = std::move(keep);
   ++emitted_;
