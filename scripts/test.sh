@@ -16,10 +16,19 @@ cmake --build build -j"$jobs"
 
 echo "== tests"
 log="$root/build/test-output.log"
+# Verbose output (every test's own output) goes to the log, which is then
+# scanned for CPR numbers; the console gets failures and the summary.
 set +e
-ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+ctest --test-dir build -V --output-on-failure -j"$jobs" --timeout 900 >"$log" 2>&1
+status=$?
 set -e
+grep -E '^[0-9]+/[0-9]+ Test +#' "$log" | grep -v ' Passed ' || true
+if [ "$status" -ne 0 ]; then
+  echo "-- output of failed tests (full log: $log):"
+  awk '/\*\*\*Failed|Failed  /{print}' "$log"
+  grep -B2 -A30 -E '^\[  FAILED  \]' "$log" | head -400 || true
+fi
+sed -n '/tests passed, /,$p' "$log"
 
 if [ "${REGHUB_SKIP_FUZZ:-0}" != "1" ]; then
   echo "== fuzzers (clang, libFuzzer + ASan, bounded runs)"
