@@ -271,3 +271,16 @@ TEST(Ingest, StdinIsSniffedAsNdjson) {
 }
 
 }  // namespace
+
+namespace {
+TEST(Ingest, UsedElementOfTheWrongJsonShapeIsAnError_HUB_FHIR_01) {
+  IngestRun bad("p.json", R"({"resourceType":"Patient","id":"p","identifier":{"system":"x","value":"1"},"active":"yes"})",
+                "application/fhir+json");
+  const auto d = bad.withRule("HUB-FHIR-01");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0]->path, "Patient.identifier");
+  EXPECT_NE(d[0]->message.find("must be an array"), std::string::npos);
+  IngestRun good("p.json", R"({"resourceType":"Patient","id":"p","identifier":[],"active":true})", "application/fhir+json");
+  EXPECT_TRUE(good.withRule("HUB-FHIR-01").empty());
+}
+}  // namespace
