@@ -345,9 +345,8 @@ void IgValidator::validateReport(const Value& b, const IgOptions& opt, const dia
       if (!e.profile.empty()) {
         for (const auto& p : profilesOf(*r)) {
           const std::string url = p.substr(0, p.find('|'));
-          const bool ok = url == profileUrl(e.profile) ||
-                          (e.type == "CarePlan" && (url == profileUrl(kProfileCarePlan) || url == profileUrl(kProfileReferral)));
-          if (!ok)
+          if (e.type == "CarePlan") continue;  // LTT-DR-08 says which CarePlan profiles are allowed
+          if (url != profileUrl(e.profile))
             ro.at(".meta.profile").error("LTT-DR-05", "",
                                          e.type + " declares profile '" + p + "'; in a delivery report it must be " +
                                              profileUrl(e.profile));
