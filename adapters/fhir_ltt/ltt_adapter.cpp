@@ -1,8 +1,23 @@
 #include "adapters/fhir_ltt/ltt_adapter.h"
 
+#include <rapidjson/document.h>
+
 #include <stdexcept>
 
+#include "adapters/fhir_ltt/ig_validator.h"
+
 namespace reghub::ltt {
+
+void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
+                               const diag::Reporter& out) const {
+  if (!doc.root || klBundleKind(*doc.root) == KlBundleKind::kNone) return;
+  const LttData& data = LttData::get();
+  IgOptions opt;
+  opt.reportingStart = data.reportingStart();
+  opt.asOf = ctx.asOf;
+  const std::string id = doc.root->HasMember("id") && (*doc.root)["id"].IsString() ? (*doc.root)["id"].GetString() : "";
+  IgValidator(data).validateDocument(*doc.root, opt, out.withPath("Bundle" + (id.empty() ? "" : "/" + id)));
+}
 
 // Placeholder until issue #4 lands: selects CarePlans with the LTT activity code.
 bool LttAdapter::selects(const model::Citizen&, const model::Forloeb& f, const engine::RunContext&,

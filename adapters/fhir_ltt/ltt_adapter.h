@@ -10,6 +10,8 @@ class LttAdapter final : public engine::Adapter {
   std::string_view description() const override {
     return "KL LTT delivery reports (SUL § 126a) to FK Gateway, FHIR";
   }
+  void inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
+                     const diag::Reporter& out) const override;
   bool selects(const model::Citizen& citizen, const model::Forloeb& forloeb, const engine::RunContext& ctx,
                const diag::Reporter& out) const override;
   void validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,

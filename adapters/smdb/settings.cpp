@@ -1,0 +1,69 @@
+#include "adapters/smdb/settings.h"
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <stdexcept>
+
+namespace reghub::smdb {
+
+const std::vector<SettingSpec>& settingSpecs() {
+  static const std::vector<SettingSpec> kSpecs = {
+      {"smdb.hidden_field_severity", "warning|error", "warning",
+       "a value in a field the skema hides ('Vises …', SMDB-GEN-13 and the ui rules); it is never sent"},
+      {"smdb.garanti_reason_missing", "warning|error|off", "warning",
+       "SMDB-IVAER-07: 4-IVÆR empty although more than 14 days from 2-ANM to 1-IVÆR"},
+      {"smdb.anden_uddannelse_affirmative", "bool", "true",
+       "SMDB-IVAER-12: 14-IVÆR = 05 'Anden uddannelse' counts as an affirmative answer"},
+      {"smdb.substitution_same_day_handover", "bool", "true",
+       "SMDB-TILB-11: a substitution tilknytning may end on the day the next one starts"},
+      {"smdb.autorisation_required", "bool", "true", "SMDB-TILB-12: 9-TILB required for substitution types"},
+      {"smdb.kvalhep_missing_severity", "warning|error", "warning",
+       "SMDB-KVAL-03: the risk group has no KvalHep skema"},
+      {"smdb.tilbud_list", "path", "", "SMDB-TILB-13: CSV of valid TilbudId (first column), from HentAlleTilbud"},
+      {"smdb.go_live", "YYYY-MM-DD", "",
+       "SMDB-SYS-08 mellemløsning: forløb with 2-ANM before this date are left to SMDB-web"},
+      {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk/smdbwebservice/api/external/v1/secureindsaetdata.svc",
+       "IndsaetData endpoint (prod: https://smdbws.dst.dk/…)"},
+  };
+  return kSpecs;
+}
+
+namespace {
+diag::Severity severity(const std::string& key, const std::string& v) {
+  if (v == "warning") return diag::Severity::kWarning;
+  if (v == "error") return diag::Severity::kError;
+  throw std::invalid_argument(key + ": expected warning or error, got '" + v + "'");
+}
+}  // namespace
+
+Settings Settings::fromConfig(const Poco::Util::AbstractConfiguration* config) {
+  Settings s;
+  if (!config) return s;
+  Poco::Util::AbstractConfiguration::Keys keys;
+  config->keys("smdb", keys);
+  for (const std::string& k : keys) {
+    const std::string full = "smdb." + k;
+    bool known = false;
+    for (const auto& spec : settingSpecs()) known = known || full == spec.key;
+    if (!known) throw std::invalid_argument("unknown configuration key '" + full + "' (see adapters/smdb/README.md)");
+  }
+  if (config->has("smdb.hidden_field_severity"))
+    s.hiddenField = severity("smdb.hidden_field_severity", config->getString("smdb.hidden_field_severity"));
+  if (config->has("smdb.garanti_reason_missing")) {
+    const std::string v = config->getString("smdb.garanti_reason_missing");
+    s.garantiReasonMissing = v == "off" ? std::nullopt : std::optional(severity("smdb.garanti_reason_missing", v));
+  }
+  s.andenUddannelseIsAffirmative = config->getBool("smdb.anden_uddannelse_affirmative", true);
+  s.substitutionSameDayHandover = config->getBool("smdb.substitution_same_day_handover", true);
+  s.autorisationRequired = config->getBool("smdb.autorisation_required", true);
+  if (config->has("smdb.kvalhep_missing_severity"))
+    s.kvalhepMissing = severity("smdb.kvalhep_missing_severity", config->getString("smdb.kvalhep_missing_severity"));
+  s.tilbudList = config->getString("smdb.tilbud_list", "");
+  if (const std::string g = config->getString("smdb.go_live", ""); !g.empty()) {
+    s.goLive = model::Date::parse(g);
+    if (!s.goLive) throw std::invalid_argument("smdb.go_live: expected YYYY-MM-DD, got '" + g + "'");
+  }
+  return s;
+}
+
+}  // namespace reghub::smdb

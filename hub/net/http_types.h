@@ -1,0 +1,27 @@
+#pragma once
+// Plain request/response values exchanged with the HTTPS helpers. Header
+// names are stored lower-case.
+#include <map>
+#include <string>
+
+namespace reghub::net {
+
+struct HttpRequest {
+  std::string method;  // "PUT"
+  std::string uri;     // as sent: path + query, e.g. "/fhir/Bundle/abc?x=1"
+  std::string path;    // decoded path, e.g. "/fhir/Bundle/abc"
+  std::string query;   // raw query without '?'
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string contentType = "text/plain";
+  std::string body;
+  std::map<std::string, std::string> headers;
+  // Fault injection: close the connection without answering.
+  bool dropConnection = false;
+};
+
+}  // namespace reghub::net
