@@ -1,81 +1,62 @@
 #include "tests/support/loopback_registry.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/StreamCopier.h>
-
 #include <chrono>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
 #include <thread>
+
+#include "hub/net/dev_tls.h"
 
 namespace reghub::testing {
 
-namespace {
-
-class Handler final : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(LoopbackRegistry& registry) : registry_(registry) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
-    std::string body;
-    Poco::StreamCopier::copyToString(req.stream(), body);
-    const auto answer = registry_.handle(req.getMethod(), req.getURI(), body);
-    if (answer.drop) {
-      // Close the connection without an answer (a network failure mid-send).
-      auto socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(req).detachSocket();
-      socket.close();
-      return;
-    }
-    resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
-    resp.setContentType("application/json");
-    resp.setContentLength(static_cast<std::streamsize>(answer.body.size()));
-    resp.send() << answer.body;
-  }
-
- private:
-  LoopbackRegistry& registry_;
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(LoopbackRegistry& registry) : registry_(registry) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(registry_);  // Poco takes ownership
-  }
-
- private:
-  LoopbackRegistry& registry_;
-};
-
-}  // namespace
-
 LoopbackRegistry::LoopbackRegistry(LoopbackRegistryOptions options) : options_(std::move(options)) {}
 
-LoopbackRegistry::~LoopbackRegistry() { stop(); }
+LoopbackRegistry::~LoopbackRegistry() {
+  stop();
+  if (!tlsDir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(tlsDir_, ec);
+  }
+}
 
 void LoopbackRegistry::start() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  auto* params = new Poco::Net::HTTPServerParams;  // the server takes ownership
-  params->setMaxThreads(16);
-  params->setMaxQueued(256);
-  params->setKeepAlive(true);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);  // owns the factory
+  if (tlsDir_.empty()) {
+    tlsDir_ = (std::filesystem::temp_directory_path() /
+               ("reghub-loopback-" + std::to_string(std::random_device{}()) + "-" + std::to_string(::getpid())))
+                  .string();
+  }
+  const auto tls = net::writeDevTls(tlsDir_);
+  caFile_ = tls.caCertFile;
+  net::HttpsServerOptions o;
+  o.certFile = tls.serverCertFile;
+  o.keyFile = tls.serverKeyFile;
+  o.maxThreads = 16;
+  server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& req) {
+    const Answer a = handle(req.method, req.path, req.body);
+    net::HttpResponse resp;
+    resp.status = a.status;
+    resp.contentType = "application/json";
+    resp.body = a.body;
+    resp.dropConnection = a.drop;
+    return resp;
+  });
   server_->start();
 }
 
 void LoopbackRegistry::stop() {
   if (server_) {
-    server_->stopAll(true);
+    server_->stop();
     server_.reset();
   }
 }
 
 int LoopbackRegistry::port() const { return server_ ? server_->port() : 0; }
 
-std::string LoopbackRegistry::baseUrl() const { return "http://127.0.0.1:" + std::to_string(port()); }
+std::string LoopbackRegistry::baseUrl() const { return "https://127.0.0.1:" + std::to_string(port()); }
+
+std::string LoopbackRegistry::caFile() const { return caFile_; }
 
 LoopbackRegistry::Answer LoopbackRegistry::handle(const std::string& method, const std::string& uri,
                                                   const std::string& body) {

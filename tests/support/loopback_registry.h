@@ -1,21 +1,22 @@
 #pragma once
-// A small registry stand-in for the outbox tests: a real Poco HTTP server
-// on 127.0.0.1 (port 0 = any free port). Not a mock: the outbox talks real
-// HTTP to it through a real client.
+// A small registry stand-in for the outbox tests: a real HTTPS server
+// (hub/net, dev TLS certificates made for the run) on 127.0.0.1, any free
+// port. Not a mock: the outbox talks real HTTPS to it through a real client.
 //
 // PUT/POST /reports/{key} stores the report under its idempotency key; a
 // key sent again is answered with the same receipt and not counted again
 // (like FK Gateway's PUT Bundle/{id}). It can misbehave on purpose: answer
 // 503 on every Nth request, drop the connection without an answer on every
 // Mth, and reject chosen keys with 422 and a reason. Thread-safe.
-#include <Poco/Net/HTTPServer.h>
-
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
+
+#include "hub/net/https_server.h"
 
 namespace reghub::testing {
 
@@ -33,7 +34,8 @@ class LoopbackRegistry {
   void start();
   void stop();
   int port() const;
-  std::string baseUrl() const;
+  std::string baseUrl() const;  // https://127.0.0.1:<port>
+  std::string caFile() const;   // the CA clients must trust
 
   int requests() const { return requests_.load(); }
   // Keys stored (each counted once however often it was sent).
@@ -58,7 +60,9 @@ class LoopbackRegistry {
 
  private:
   LoopbackRegistryOptions options_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::string tlsDir_;
+  std::string caFile_;
+  std::unique_ptr<net::HttpsServer> server_;
   std::atomic<int> requests_{0};
   mutable std::mutex mutex_;
   std::map<std::string, int> answers_;

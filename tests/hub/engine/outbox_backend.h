@@ -45,9 +45,9 @@ inline std::string testName() {
 // A reghub_test_outbox_worker process.
 class WorkerProcess {
  public:
-  WorkerProcess(const std::string& storeUrl, const std::string& registryUrl, const std::string& id, int threads,
-                int leaseMillis) {
-    const std::vector<std::string> args = {REGHUB_TEST_WORKER, storeUrl, registryUrl, id, std::to_string(threads),
+  WorkerProcess(const std::string& storeUrl, const std::string& registryUrl, const std::string& caFile,
+                const std::string& id, int threads, int leaseMillis) {
+    const std::vector<std::string> args = {REGHUB_TEST_WORKER, storeUrl, registryUrl, caFile, id, std::to_string(threads),
                                            std::to_string(leaseMillis)};
     pid_ = ::fork();
     if (pid_ == 0) {

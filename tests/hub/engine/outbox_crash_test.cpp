@@ -1,5 +1,5 @@
 // Crash safety and scale-out with real worker processes (fork/exec of
-// reghub_test_outbox_worker) against a real store and a real HTTP registry:
+// reghub_test_outbox_worker) against a real store and a real HTTPS registry:
 // - a worker killed with SIGKILL mid-send loses nothing: its messages are
 //   recovered when the lease runs out and sent again with the same
 //   idempotency key (the registry stores each key once);
@@ -50,14 +50,14 @@ TEST(OutboxCrash, Sigkill_MidSendLosesNothingAndResendsOnlyWithSameKey) {
   LoopbackRegistry registry(opt);
   registry.start();
 
-  WorkerProcess victim(backend.url(), registry.baseUrl(), "victim", 2, 1500);
+  WorkerProcess victim(backend.url(), registry.baseUrl(), registry.caFile(), "victim", 2, 1500);
   ASSERT_TRUE(waitFor([&] { return registry.requests() >= 60; }, 60'000)) << "the worker never started sending";
   victim.kill9();
   EXPECT_EQ(victim.wait(), 128 + SIGKILL);
   const int64_t inFlight = countIn(*store, store::MessageState::kSending);
   EXPECT_GT(inFlight, 0) << "the kill should catch the worker mid-send";
 
-  WorkerProcess survivor(backend.url(), registry.baseUrl(), "survivor", 2, 1500);
+  WorkerProcess survivor(backend.url(), registry.baseUrl(), registry.caFile(), "survivor", 2, 1500);
   EXPECT_EQ(survivor.wait(), 0);
 
   EXPECT_EQ(countIn(*store, store::MessageState::kAccepted), kMessages);
@@ -85,9 +85,9 @@ TEST(OutboxScaleOut, ThreeWorkerProcesses_NoDuplicateNoneMissing) {
   LoopbackRegistry registry;
   registry.start();
   {
-    WorkerProcess a(backend.url(), registry.baseUrl(), "a", 2, 30'000);
-    WorkerProcess b(backend.url(), registry.baseUrl(), "b", 2, 30'000);
-    WorkerProcess c(backend.url(), registry.baseUrl(), "c", 2, 30'000);
+    WorkerProcess a(backend.url(), registry.baseUrl(), registry.caFile(), "a", 2, 30'000);
+    WorkerProcess b(backend.url(), registry.baseUrl(), registry.caFile(), "b", 2, 30'000);
+    WorkerProcess c(backend.url(), registry.baseUrl(), registry.caFile(), "c", 2, 30'000);
     EXPECT_EQ(a.wait(), 0);
     EXPECT_EQ(b.wait(), 0);
     EXPECT_EQ(c.wait(), 0);
@@ -107,9 +107,9 @@ TEST(OutboxScaleOut, OneOfThreeKilled_OthersRecoverItsWork) {
   opt.delayMillis = 10;
   LoopbackRegistry registry(opt);
   registry.start();
-  WorkerProcess victim(backend.url(), registry.baseUrl(), "victim", 2, 1000);
-  WorkerProcess b(backend.url(), registry.baseUrl(), "b", 2, 1000);
-  WorkerProcess c(backend.url(), registry.baseUrl(), "c", 2, 1000);
+  WorkerProcess victim(backend.url(), registry.baseUrl(), registry.caFile(), "victim", 2, 1000);
+  WorkerProcess b(backend.url(), registry.baseUrl(), registry.caFile(), "b", 2, 1000);
+  WorkerProcess c(backend.url(), registry.baseUrl(), registry.caFile(), "c", 2, 1000);
   ASSERT_TRUE(waitFor([&] { return registry.requests() >= 80; }, 60'000));
   victim.kill9();
   EXPECT_EQ(victim.wait(), 128 + SIGKILL);

@@ -1,4 +1,4 @@
-// The outbox end to end over real HTTP on loopback (LoopbackRegistry) and a
+// The outbox end to end over real HTTPS on loopback (LoopbackRegistry) and a
 // real store (SQLite, and PostgreSQL in the pg. variant): every message
 // ends accepted, rejected with the registry's reason, or dead; retries with
 // backoff; dependencies in order; a failing message blocks nothing else.
@@ -48,8 +48,8 @@ class OutboxDeliveryTest : public ::testing::Test {
     return n;
   }
   DelivererFactory to(const LoopbackRegistry& r) {
-    const std::string base = r.baseUrl();
-    return [base](const std::string&) { return testing::makeHttpTestDeliverer(base, 3000); };
+    const std::string base = r.baseUrl(), ca = r.caFile();
+    return [base, ca](const std::string&) { return testing::makeHttpTestDeliverer(base, ca, 3000); };
   }
   std::unique_ptr<testing::OutboxBackend> backend_;
   std::unique_ptr<store::DeliveryStore> store_;
@@ -117,15 +117,15 @@ TEST_F(OutboxDeliveryTest, Rejected_KeepsRegistryReasonAndBlocksNothingElse) {
 
 TEST_F(OutboxDeliveryTest, Dead_AfterLastAttemptWithReason_ThenReplayDelivers) {
   // A registry that is not there: connection refused on every attempt.
-  std::string deadUrl;
-  {
-    LoopbackRegistry gone;
-    gone.start();
-    deadUrl = gone.baseUrl();
-  }
+  std::string deadUrl, deadCa;
+  LoopbackRegistry gone;
+  gone.start();
+  deadUrl = gone.baseUrl();
+  deadCa = gone.caFile();
+  gone.stop();
   enqueue(5);
   {
-    Outbox outbox(*store_, [deadUrl](const std::string&) { return testing::makeHttpTestDeliverer(deadUrl, 500); },
+    Outbox outbox(*store_, [deadUrl, deadCa](const std::string&) { return testing::makeHttpTestDeliverer(deadUrl, deadCa, 500); },
                   fastOptions(3));
     outbox.start();
     ASSERT_TRUE(outbox.drain(30'000));
