@@ -108,6 +108,9 @@ std::vector<Migration> migrations(Dialect dialect) {
   v1 = replaceAll(v1, "{APPEND_ONLY}", pg ? kPostgresAppendOnly : kSqliteAppendOnly);
   return {
       {1, "messages, dependencies, append-only transitions, ingests", v1},
+      // Claims walk the due messages in order without sorting the backlog.
+      {2, "partial index of waiting messages by due time",
+       "CREATE INDEX messages_due ON messages (next_at, id) WHERE state IN ('pending', 'retry-wait')"},
   };
 }
 
