@@ -136,21 +136,26 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
     ++s_.intakeRequests;
     if (s_.store.backlog() > s_.maxBacklog) {
       ++s_.intake503;
+      resp.setKeepAlive(false);  // the unread body must not poison the connection
       resp.set("Retry-After", "60");
       return sendError(resp, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
                        "delivery backlog is over intake.maxBacklog; send again later");
     }
     if (req.getContentLength() != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH &&
-        static_cast<size_t>(req.getContentLength()) > s_.options.maxBodyBytes)
+        static_cast<size_t>(req.getContentLength()) > s_.options.maxBodyBytes) {
+      resp.setKeepAlive(false);
       return sendError(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
                        "body larger than http.maxBodyBytes (" + std::to_string(s_.options.maxBodyBytes) + ")");
+    }
     std::string body;
     std::istream& in = req.stream();
     char buf[65536];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
       body.append(buf, static_cast<size_t>(in.gcount()));
-      if (body.size() > s_.options.maxBodyBytes)
+      if (body.size() > s_.options.maxBodyBytes) {
+        resp.setKeepAlive(false);
         return sendError(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body larger than http.maxBodyBytes");
+      }
     }
     std::string contentType = req.getContentType();
     if (const auto semi = contentType.find(';'); semi != std::string::npos) contentType.resize(semi);
