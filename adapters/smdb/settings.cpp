@@ -22,8 +22,12 @@ const std::vector<SettingSpec>& settingSpecs() {
       {"smdb.tilbud_list", "path", "", "SMDB-TILB-13: CSV of valid TilbudId (first column), from HentAlleTilbud"},
       {"smdb.go_live", "YYYY-MM-DD", "",
        "SMDB-SYS-08 mellemløsning: forløb with 2-ANM before this date are left to SMDB-web"},
-      {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk/smdbwebservice/api/external/v1/secureindsaetdata.svc",
-       "IndsaetData endpoint (prod: https://smdbws.dst.dk/…)"},
+      {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk",
+       "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message"},
+      {"smdb.ca_file", "path", "", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"},
+      {"smdb.timeout_ms", "int", "30000", "send/receive timeout per delivery attempt"},
+      {"smdb.sandbox_tls_dir", "path", "", "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"},
+      {"smdb.sandbox_as_of", "YYYY-MM-DD", "today", "sandbox: the day that counts as today for the rules"},
   };
   return kSpecs;
 }

@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "adapters/smdb/rules.h"
+#include "adapters/smdb/sandbox.h"
+#include "adapters/smdb/soap_transport.h"
 #include "hub/util/strings.h"
 
 namespace reghub::smdb {
@@ -111,12 +113,13 @@ void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<cons
   checkCitizen(views, rc, out);
 }
 
-std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration&) const {
-  throw std::runtime_error("smdb: delivery over SOAP/HTTPS is not implemented yet (adapters/smdb/README.md)");
+std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
+  Settings::fromConfig(&config);  // unknown smdb.* keys fail here, at start-up
+  return std::make_unique<SoapDeliverer>(config);
 }
 
-std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions&) const {
-  throw std::runtime_error("smdb: the sandbox is not implemented yet (adapters/smdb/README.md)");
+std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions& options) const {
+  return std::make_unique<SmdbSandbox>(table_, kommuner_, options);
 }
 
 }  // namespace reghub::smdb
