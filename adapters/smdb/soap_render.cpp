@@ -182,10 +182,11 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
 
 std::vector<engine::OutboundMessage> SmdbAdapter::render(const model::Citizen& citizen,
                                                          const std::vector<const model::Forloeb*>& selected,
-                                                         const engine::RunContext&,
+                                                         const engine::RunContext& ctx,
                                                          const engine::PriorDeliveries& prior) const {
   std::vector<engine::OutboundMessage> out;
-  for (const model::Forloeb* f : selected) {
+  std::vector<model::Forloeb> copies;
+  for (const model::Forloeb* f : effectiveForloeb(*settingsFor(ctx), selected, copies)) {
     const ForloebView v = buildView(citizen, *f, *table_);
     for (auto& m : renderForloeb(v, *table_, prior)) out.push_back(std::move(m));
   }
