@@ -54,11 +54,13 @@ class MapPrior final : public reghub::engine::PriorDeliveries {
 
 std::vector<OutboundMessage> translate(const std::string& json, const reghub::engine::PriorDeliveries& prior,
                                        reghub::diag::Collector* diags = nullptr,
-                                       const Poco::Util::AbstractConfiguration* config = nullptr) {
+                                       const Poco::Util::AbstractConfiguration* config = nullptr,
+                                       std::optional<reghub::model::Date> since = std::nullopt) {
   reghub::smdb::SmdbAdapter adapter;
   reghub::engine::RunContext ctx;
   ctx.asOf = *reghub::model::Date::parse("2026-06-01");
   ctx.config = config;
+  ctx.since = since;
   reghub::diag::Collector own;
   reghub::diag::Collector& sink = diags ? *diags : own;
   const reghub::diag::Reporter reporter(sink);
@@ -208,6 +210,21 @@ TEST(SmdbRender, UnchangedSkemaIsNotSentAgainAndUpdatesCarryTheSmdbId) {
   const Xml x(second[0].body);
   EXPECT_EQ(x.one("//d:Reference/d:SmdbId"), prior.ids[second[0].idempotencyKey]);
   EXPECT_EQ(x.all("//d:Reference/d:Foraelder/d:SmdbId").size(), 4u);
+}
+
+TEST(SmdbRender, SinceKeepsOnlyTheDeliveriesFromThatDayOn) {
+  const reghub::engine::NoPriorDeliveries none;
+  // Delivery days: IVAER 2025-03-10, TILB 2025-03-10 and 2025-04-01, KVALHEP (no date of its own:
+  // its latest dependency) 2025-04-01, AFSL 2025-10-15.
+  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, nullptr, nullptr,
+                              reghub::model::Date::parse("2025-04-01"));
+  ASSERT_EQ(msgs.size(), 3u);
+  EXPECT_EQ(msgs[0].kind, "IndsaetTilbudstilknytning");
+  EXPECT_EQ(msgs[0].deliveryDay, "2025-04-01");
+  EXPECT_EQ(msgs[1].kind, "IndsaetKvalHep");
+  EXPECT_EQ(msgs[1].deliveryDay, "2025-04-01");
+  EXPECT_EQ(msgs[2].kind, "AfslutBehandling");
+  EXPECT_EQ(msgs[2].deliveryDay, "2025-10-15");
 }
 
 TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
