@@ -1,6 +1,10 @@
 #include "hub/cli/commands.h"
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
@@ -208,6 +212,49 @@ int cmdTranslate(const std::vector<std::string>& argv) {
   return exitCode(run.unreadable, run.sink);
 }
 
+namespace {
+const std::vector<OptionSpec> kSandboxOptions = {
+    {"port", true, "port on 127.0.0.1 (0 = any free port)", "0"},
+    {"config", true, "properties file with the registry's keys (e.g. smdb.sandbox_as_of)", ""},
+    {"help", false, "show this help", ""},
+};
+}  // namespace
+
+int cmdSandbox(const std::vector<std::string>& argv) {
+  if (wantsHelp(argv)) {
+    std::cout << "usage: reghub sandbox REGISTRY [OPTIONS]\n\n"
+                 "Runs a local HTTPS stand-in for the registry's service on 127.0.0.1 that enforces\n"
+                 "the registry's rules. Prints the base URL; stops on SIGINT/SIGTERM.\n\n"
+              << formatOptions(kSandboxOptions);
+    return kExitOk;
+  }
+  const Args a(argv, kSandboxOptions);
+  if (a.positionals().size() != 1) throw UsageError("give exactly one registry, e.g. reghub sandbox smdb");
+  auto adapter = engine::AdapterRegistry::create(a.positionals()[0]);
+  if (!adapter) throw UsageError("unknown registry '" + a.positionals()[0] + "'");
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
+  engine::SandboxOptions options;
+  options.port = std::stoi(a.get("port", "0"));
+  if (a.has("config")) {
+    config = new Poco::Util::PropertyFileConfiguration(a.get("config"));
+    options.config = config.get();
+  }
+  // Block the stop signals before the server's threads start, so they inherit the mask
+  // and this thread alone receives them in sigwait().
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  auto sandbox = adapter->makeSandbox(options);
+  sandbox->start();
+  std::cout << sandbox->baseUrl() << std::endl;
+  int sig = 0;
+  sigwait(&stopSignals, &sig);
+  sandbox->stop();
+  return kExitOk;
+}
+
 int cmdAdapters(const std::vector<std::string>&) {
   for (const auto& a : engine::AdapterRegistry::createAll()) std::cout << a->name() << "\t" << a->description() << "\n";
   return kExitOk;
@@ -224,6 +271,7 @@ const std::vector<Command>& allCommands() {
       {"status", "delivery status (counts, rejections by rule, forløb history)", cmdStatus},
       {"replay", "send dead or rejected messages again", cmdReplay},
       {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
+      {"sandbox", "run a local stand-in for a registry's service", cmdSandbox},
   };
   return commands;
 }
