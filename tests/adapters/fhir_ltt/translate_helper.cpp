@@ -21,7 +21,8 @@ class Collect final : public engine::MessageSink {
 }  // namespace
 
 TranslateResult translate(const std::vector<std::string>& paths, const std::string& asOf,
-                          const std::optional<std::string>& since, const std::string& reportingStart) {
+                          const std::optional<std::string>& since, const std::string& reportingStart,
+                          const engine::PriorDeliveries* priorIn) {
   TranslateResult r;
   Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
   if (!reportingStart.empty()) config->setString("ltt.reporting-start", reportingStart);
@@ -31,7 +32,8 @@ TranslateResult translate(const std::vector<std::string>& paths, const std::stri
   if (since) ctx.since = *model::Date::parse(*since);
   ctx.config = config.get();
   diag::Collector sink;
-  engine::NoPriorDeliveries prior;
+  engine::NoPriorDeliveries none;
+  const engine::PriorDeliveries& prior = priorIn ? *priorIn : none;
   Collect collect(r.messages);
   const diag::Reporter reporter(sink);
   engine::Pipeline pipeline({&adapter}, ctx, reporter, &collect, prior);

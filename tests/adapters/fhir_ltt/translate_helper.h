@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hub/diag/diagnostic.h"
+#include "hub/engine/adapter.h"
 #include "hub/engine/outbound_message.h"
 #include "hub/model/date.h"
 
@@ -19,6 +20,7 @@ struct TranslateResult {
 
 TranslateResult translate(const std::vector<std::string>& paths, const std::string& asOf,
                           const std::optional<std::string>& since = std::nullopt,
-                          const std::string& reportingStart = "");
+                          const std::string& reportingStart = "",
+                          const engine::PriorDeliveries* prior = nullptr);
 
 }  // namespace reghub::ltt::test
