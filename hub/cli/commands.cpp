@@ -2,6 +2,9 @@
 
 #include <Poco/Util/MapConfiguration.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -212,12 +215,59 @@ int cmdAdapters(const std::vector<std::string>&) {
   return kExitOk;
 }
 
+namespace {
+const std::vector<OptionSpec> kSandboxOptions = {
+    {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
+    {"help", false, "show this help", ""},
+};
+}  // namespace
+
+int cmdSandbox(const std::vector<std::string>& argv) {
+  if (wantsHelp(argv)) {
+    std::cout << "usage: reghub sandbox REGISTRY [--port N]\n\n"
+                 "Runs a local stand-in for the registry's service on 127.0.0.1 that enforces the\n"
+                 "registry's rules, until SIGINT/SIGTERM. Prints its base URL and the CA file\n"
+                 "clients must trust.\n\n"
+              << formatOptions(kSandboxOptions);
+    return kExitOk;
+  }
+  const Args a(argv, kSandboxOptions);
+  if (a.positionals().size() != 1) throw UsageError("give exactly one registry, e.g. reghub sandbox ltt");
+  const auto adapters = selectAdapters(a.positionals()[0], false);
+  engine::SandboxOptions options;
+  const std::string port = a.get("port", "0");
+  try {
+    size_t used = 0;
+    options.port = std::stoi(port, &used);
+    if (used != port.size() || options.port < 0 || options.port > 65535) throw std::out_of_range(port);
+  } catch (const std::exception&) {
+    throw UsageError("--port must be a number 0-65535, got '" + port + "'");
+  }
+  // Block the stop signals before any server thread starts, then wait for one.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  auto sandbox = adapters.front()->makeSandbox(options);
+  sandbox->start();
+  std::cout << "sandbox " << adapters.front()->name() << " listening on " << sandbox->baseUrl() << "\n";
+  if (!sandbox->caFile().empty()) std::cout << "CA file: " << sandbox->caFile() << "\n";
+  std::cout.flush();
+  int sig = 0;
+  sigwait(&stopSignals, &sig);
+  sandbox->stop();
+  std::cerr << "sandbox stopped\n";
+  return kExitOk;
+}
+
 const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = {
       {"validate", "read inbound FHIR and print diagnostics", cmdValidate},
       {"translate", "print the outbound messages the hub would send", cmdTranslate},
       {"synth", "write a synthetic inbound data set (NDJSON)", cmdSynth},
       {"adapters", "list the registered registry adapters", cmdAdapters},
+      {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
   };
   return commands;
 }
