@@ -81,10 +81,14 @@ void synthesizeLtt(const engine::SynthCitizen& c, engine::SynthRng& rng, bool se
     if (c.asOf < d) break;
     contacts.push_back({d, coding(rng.pick(ui).ui), true});
   }
-  if (mistake == Mistake::kBehandlingWithoutParticipant || mistake == Mistake::kUnknownType) {
+  const model::Coding afslutning{kLttSystem, "3b1d8884-5a1d-43cf-aabb-8c1035148c46", "Afslutning"};
+  if (mistake != Mistake::kNone) {
+    // The mistake must fall in the reporting period to be reported (and caught).
     const model::Date md = std::max(reportStart, contacts.back().day.plusDays(1));
     if (c.asOf < md) {
-      mistake = Mistake::kCompletedWithoutEnd;
+      mistake = Mistake::kNone;
+    } else if (mistake == Mistake::kCompletedWithoutEnd) {
+      contacts.push_back({md, coding(afslutning)});
     } else {
       contacts.push_back({md,
                           mistake == Mistake::kUnknownType
