@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
+#include <cctype>
 #include <set>
 
 #include "hub/util/hash.h"
@@ -21,9 +21,14 @@ using Alloc = rapidjson::Document::AllocatorType;
 // Namespace of the hub's LTT name-based ids (RFC 4122 v5).
 constexpr const char* kIdNamespace = "3c5e1f0a-8d7b-5e2a-9f41-6b2d0c8e7a13";
 
-bool isUuid(const std::string& s) {
-  static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
-  return std::regex_match(s, re);
+bool isUuid(const std::string& s) {  // lower-case canonical form
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isdigit(static_cast<unsigned char>(s[i])) && (s[i] < 'a' || s[i] > 'f')) return false;
+  }
+  return true;
 }
 
 Value sv(const std::string& s, Alloc& a) { return Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); }
