@@ -85,7 +85,7 @@ int cmdDemo(const std::vector<std::string>& argv) {
       auto sb = ad->makeSandbox({0, nullptr});
       if (!sb) throw std::runtime_error("no sandbox");
       sb->start();
-      over[name + ".baseUrl"] = sb->baseUrl();
+      for (const auto& [key, value] : sb->clientSettings()) over[key] = value;
       std::cout << "  sandbox " << name << " at " << sb->baseUrl() << "\n";
       sandboxes[name] = std::move(sb);
     } catch (const std::exception& e) {

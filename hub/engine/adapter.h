@@ -6,6 +6,7 @@
 // Duties: select (does this forløb concern my registry?), validate (every
 // rule, as diagnostics), render (pure: canonical → wire messages),
 // deliver (one attempt, classified), sandbox (local stand-in service).
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,10 @@ class Sandbox {
   // PEM file of the CA clients must trust to reach the sandbox (its dev
   // TLS certificate), or empty when it needs none.
   virtual std::string caFile() const { return {}; }
+  // The adapter's configuration keys (with values) that point a deliverer
+  // at this sandbox, e.g. {"ltt.endpoint": baseUrl(), "ltt.ca-file": caFile()}.
+  // Lets `reghub demo` and tests wire any adapter without knowing its keys.
+  virtual std::map<std::string, std::string> clientSettings() const = 0;
 };
 
 struct SandboxOptions {
