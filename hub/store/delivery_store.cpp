@@ -250,7 +250,7 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
       "  AND s.state = 'sending') "
       "ORDER BY m.next_at, m.id LIMIT $2";
   if (dialect_ == Dialect::kPostgres) sql += " FOR UPDATE OF m SKIP LOCKED";
-  const auto rows = db_->query(sql, {now, static_cast<int64_t>(max), registry});
+  const auto rows = db_->queryPlanned(sql, {now, static_cast<int64_t>(max), registry});
   std::vector<ClaimedMessage> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {

@@ -32,6 +32,12 @@ class SqlDb {
   virtual Dialect dialect() const = 0;
   // One statement with parameters; returns its rows (RETURNING included).
   virtual std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params = {}) = 0;
+  // The same, planned for these very values each time (PostgreSQL would
+  // otherwise settle on a generic plan, which for the claim query sorts the
+  // whole backlog). SQLite: same as query().
+  virtual std::vector<SqlRow> queryPlanned(std::string_view sql, const std::vector<SqlParam>& params) {
+    return query(sql, params);
+  }
   // Rows changed by the last statement run through query().
   virtual int64_t changes() const = 0;
   // Several statements without parameters (schema scripts).
