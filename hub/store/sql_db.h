@@ -49,8 +49,8 @@ class SqlDb {
   void rollback() noexcept;
 };
 
-// "sqlite:/path/to/file.db" (or a plain path) → SQLite in WAL mode, the file
-// created with mode 0600. "postgresql://…" or "postgres://…" → PostgreSQL.
+// "sqlite:/path/to/file.db[?synchronous=full]" (or a plain path) → SQLite in
+// WAL mode, the file created with mode 0600. "postgresql://…" or "postgres://…" → PostgreSQL.
 std::unique_ptr<SqlDb> openDatabase(const std::string& url);
 
 // Open helpers (used by openDatabase, exposed for tests).
