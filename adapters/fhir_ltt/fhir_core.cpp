@@ -2,7 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include <cctype>
 #include <cstdio>
+#include <optional>
 #include <map>
 
 #include "hub/model/date.h"
@@ -33,6 +35,42 @@ bool realCalendarDay(const std::string& s) {
   int y = 0, m = 0, d = 0;
   if (std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
   return model::Date::fromYmd(y, m, d).has_value();
+}
+
+bool isWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// The R4 regexes of the simplest primitives, without std::regex (they are
+// checked for every string of every report). nullopt: use the regex.
+std::optional<bool> fastPrimitiveCheck(const std::string& type, const std::string& s) {
+  if (type == "string" || type == "markdown") {
+    if (s.empty()) return false;
+    for (char c : s)
+      if (c == '\f' || c == '\v') return false;
+    return true;
+  }
+  if (type == "uri" || type == "url" || type == "canonical") {
+    for (char c : s)
+      if (isWs(c)) return false;
+    return true;
+  }
+  if (type == "code") {
+    if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == ' ') {
+        if (s[i + 1] == ' ') return false;
+      } else if (isWs(s[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (type == "id") {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+    return true;
+  }
+  return std::nullopt;
 }
 
 // Collects every string value below v (for dom-3 "#id" references).
@@ -216,7 +254,8 @@ void CoreValidator::validatePrimitive(const Value& v, const std::string& type, c
     ok = v.IsString();
     if (ok) {
       const std::string s(v.GetString(), v.GetStringLength());
-      if (p.regex && !std::regex_match(s, *p.regex)) {
+      const std::optional<bool> fast = fastPrimitiveCheck(type, s);
+      if (fast ? !*fast : (p.regex && !std::regex_match(s, *p.regex))) {
         out.error(kCore01, "", "'" + s + "' is not a valid FHIR " + type);
         return;
       }

@@ -424,7 +424,7 @@ void IgValidator::validateReport(const Value& b, const IgOptions& opt, const dia
     const auto end = p ? dayOf(str(*p, "end")) : std::nullopt;
     const bool old = start && *start < opt.reportingStart;
     const bool endedInPeriod = end && !(*end < opt.reportingStart);
-    if (old && !endedInPeriod && !planReferenced[e.r])
+    if (old && !endedInPeriod && !planReferenced[e.r] && !opt.outbound)
       e.out.at(".resource.period.start")
           .warning("LTT-PER-03", "",
                    "forløb began " + start->iso() + ", before " + opt.reportingStart.iso() +

@@ -27,6 +27,9 @@ KlBundleKind klBundleKind(const rapidjson::Value& doc);
 struct IgOptions {
   model::Date reportingStart;  // LTT-PER-*: first reportable day (2026-04-01)
   model::Date asOf;            // "today": CPR birth date plausibility when the report has no timestamp
+  // The hub's own report: the period was applied when selecting, so LTT-PER-03
+  // (an old forløb without new activity) is not repeated for a changed forløb.
+  bool outbound = false;
 };
 
 // Narrows the reporter for one entry (outbound: adds the forløb it belongs to).

@@ -105,7 +105,7 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
       return;
     }
     const bool listed = std::find(d.codes.begin(), d.codes.end(), val.text) != d.codes.end();
-    const bool fromSource = !listed && !d.codeSourcePattern.empty() && std::regex_match(val.text, std::regex(d.codeSourcePattern));
+    const bool fromSource = !listed && !d.codeSourcePattern.empty() && d.codeSourceRe && std::regex_match(val.text, *d.codeSourceRe);
     if (!listed && !fromSource) {
       std::string rule = ruleOr(rm.code, d.variable, "SMDB-GEN-06");
       if (d.gridItem == "TypiskIndtagelsesmaadeKode" &&
@@ -155,7 +155,7 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
                       d.display() + " (" + d.label + "): alderen " + val.text +
                           " er højere end borgerens alder på dato for iværksat behandling [3-IVÆR] (" + ref->text +
                           "). Ret alderen ved førstegangsbrug.");
-      } else if (!d.pattern.empty() && !std::regex_match(val.text, std::regex(d.pattern))) {
+      } else if (d.patternRe && !std::regex_match(val.text, *d.patternRe)) {
         at.report(Severity::kError, "SMDB-GEN-09", field, d.display() + ": '" + val.text + "' er ikke 3 cifre.");
       }
       return;

@@ -213,6 +213,12 @@ std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const
     if (const Value* len = member(f, "length")) d.exactLength = len->GetInt();
     d.pattern = str(f, "pattern");
     if (const Value* cs = member(f, "code_source")) d.codeSourcePattern = str(*cs, "pattern");
+    try {
+      if (!d.pattern.empty()) d.patternRe = std::make_shared<const std::regex>(d.pattern);
+      if (!d.codeSourcePattern.empty()) d.codeSourceRe = std::make_shared<const std::regex>(d.codeSourcePattern);
+    } catch (const std::regex_error&) {
+      fail(where + ": invalid pattern");
+    }
     if (const Value* s = member(f, "shown_if")) {
       d.shownIf = parseCondition((*s)["expr"], where + " shown_if");
       d.shownIfText = str(*s, "text_da");

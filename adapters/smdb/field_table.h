@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -64,6 +65,7 @@ struct FieldDef {
   std::optional<int> exactLength;  // 9-TILB: "5-cifret"
   std::string pattern;             // regex (KommuneKode)
   std::string codeSourcePattern;   // 10-IVÆR: 4-digit country codes besides the list
+  std::shared_ptr<const std::regex> patternRe, codeSourceRe;  // compiled once at load
   std::optional<Condition> shownIf;
   std::string shownIfText;
   std::optional<Condition> requiredIf;

@@ -22,8 +22,16 @@ const std::vector<SettingSpec>& settingSpecs() {
       {"smdb.tilbud_list", "path", "", "SMDB-TILB-13: CSV of valid TilbudId (first column), from HentAlleTilbud"},
       {"smdb.go_live", "YYYY-MM-DD", "",
        "SMDB-SYS-08 mellemløsning: forløb with 2-ANM before this date are left to SMDB-web"},
-      {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk/smdbwebservice/api/external/v1/secureindsaetdata.svc",
-       "IndsaetData endpoint (prod: https://smdbws.dst.dk/…)"},
+      {"smdb.systemskifte_model", "1|2|mellemloesning", "",
+       "Vejledning om systemskifte: 1 = original dates (default behaviour), 2 = re-register active forløb from D+1, "
+       "mellemloesning = forløb from before D stay in SMDB-web"},
+      {"smdb.systemskifte_date", "YYYY-MM-DD", "", "the systemskifte date D"},
+      {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk",
+       "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message"},
+      {"smdb.ca_file", "path", "", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"},
+      {"smdb.timeout_ms", "int", "30000", "send/receive timeout per delivery attempt"},
+      {"smdb.sandbox_tls_dir", "path", "", "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"},
+      {"smdb.sandbox_as_of", "YYYY-MM-DD", "today", "sandbox: the day that counts as today for the rules"},
   };
   return kSpecs;
 }
@@ -62,6 +70,17 @@ Settings Settings::fromConfig(const Poco::Util::AbstractConfiguration* config) {
   if (const std::string g = config->getString("smdb.go_live", ""); !g.empty()) {
     s.goLive = model::Date::parse(g);
     if (!s.goLive) throw std::invalid_argument("smdb.go_live: expected YYYY-MM-DD, got '" + g + "'");
+  }
+  const std::string skifte = config->getString("smdb.systemskifte_model", "");
+  const std::string date = config->getString("smdb.systemskifte_date", "");
+  if (!skifte.empty() || !date.empty()) {
+    s.systemskifteDate = model::Date::parse(date);
+    if (!s.systemskifteDate)
+      throw std::invalid_argument("smdb.systemskifte_date: expected YYYY-MM-DD, got '" + date + "'");
+    if (skifte == "1") s.systemskifteModel = SystemskifteModel::kModel1;
+    else if (skifte == "2") s.systemskifteModel = SystemskifteModel::kModel2;
+    else if (skifte == "mellemloesning") s.goLive = s.systemskifteDate;
+    else throw std::invalid_argument("smdb.systemskifte_model: expected 1, 2 or mellemloesning, got '" + skifte + "'");
   }
   return s;
 }

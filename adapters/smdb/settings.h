@@ -43,6 +43,12 @@ struct Settings {
   std::string tilbudList;
   // SYS-08 mellemløsning: forløb with 2-ANM before this date stay in SMDB-web.
   std::optional<model::Date> goLive;
+  // Systemskifte (Vejledning om systemskifte): the model and the date D.
+  // Model 2: forløb still active on D are re-registered from D+1 (SYS-06);
+  // forløb closed on or before D stay with the old system.
+  enum class SystemskifteModel { kNone, kModel1, kModel2 };
+  SystemskifteModel systemskifteModel = SystemskifteModel::kNone;
+  std::optional<model::Date> systemskifteDate;
 
   static Settings fromConfig(const Poco::Util::AbstractConfiguration* config);
 };

@@ -4,6 +4,9 @@
 #include <stdexcept>
 
 #include "adapters/smdb/rules.h"
+#include "adapters/smdb/sandbox.h"
+#include "adapters/smdb/soap_transport.h"
+#include "adapters/smdb/systemskifte.h"
 #include "hub/util/strings.h"
 
 namespace reghub::smdb {
@@ -26,6 +29,24 @@ std::shared_ptr<const std::set<std::string>> loadTilbudList(const std::string& p
   return ids;
 }
 }  // namespace
+
+// Systemskifte model 2 re-registers active forløb with new dates: the rules
+// and the renderer then work on adjusted copies (kept alive in `copies`).
+std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
+                                                    std::vector<model::Forloeb>& copies,
+                                                    std::set<const model::Forloeb*>* reRegistered) {
+  if (s.systemskifteModel != Settings::SystemskifteModel::kModel2) return selected;
+  copies.clear();
+  copies.reserve(selected.size());
+  std::vector<const model::Forloeb*> out;
+  for (const model::Forloeb* f : selected) {
+    copies.push_back(*f);
+    if (applySystemskifte(s, copies.back()) == SkifteOutcome::kReRegistered && reRegistered)
+      reRegistered->insert(&copies.back());
+    out.push_back(&copies.back());
+  }
+  return out;
+}
 
 SmdbAdapter::SmdbAdapter() : table_(defaultFieldTable()), kommuner_(Municipalities::load(dataDir())) {}
 
@@ -76,6 +97,15 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
     return false;
   }
   const auto settings = settingsFor(ctx);
+  if (settings->systemskifteModel == Settings::SystemskifteModel::kModel2) {
+    model::Forloeb copy = f;
+    if (applySystemskifte(*settings, copy) == SkifteOutcome::kLeftWithOldSystem) {
+      out.info("SMDB-SYS-05", "1-AFSL",
+               "Systemskifte model 2: forløbet er afsluttet senest på systemskiftedatoen " +
+                   settings->systemskifteDate->iso() + " og forbliver det gamle systems indberetning.");
+      return false;
+    }
+  }
   if (settings->goLive) {
     for (const model::FormResponse& form : f.forms) {
       if (skemaFromQuestionnaire(form.questionnaire) != Skema::kAnm) continue;
@@ -100,23 +130,32 @@ void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<cons
     ids = tilbudIds_;
   }
   const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, ids.get()};
+  std::vector<model::Forloeb> copies;
+  std::set<const model::Forloeb*> reRegistered;
+  const auto forloeb = effectiveForloeb(*settings, selected, copies, &reRegistered);
   std::vector<ForloebView> views;
-  views.reserve(selected.size());
-  for (const model::Forloeb* f : selected) {
+  views.reserve(forloeb.size());
+  for (const model::Forloeb* f : forloeb) {
     views.push_back(buildView(citizen, *f, *table_));
     const diag::Reporter fout = out.withForloeb(f->display()).withFile(f->source.file, f->source.line);
+    if (reRegistered.count(f))
+      fout.info("SMDB-SYS-06", "2-ANM",
+                "Systemskifte model 2: forløbet var aktivt på systemskiftedatoen " + settings->systemskifteDate->iso() +
+                    " og genregistreres med startdato " + settings->systemskifteDate->plusDays(1).iso() +
+                    " (anmodning, iværksættelse og åbne tilknytninger).");
     checkFields(views.back(), rc, fout);
     checkForloeb(views.back(), rc, fout);
   }
   checkCitizen(views, rc, out);
 }
 
-std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration&) const {
-  throw std::runtime_error("smdb: delivery over SOAP/HTTPS is not implemented yet (adapters/smdb/README.md)");
+std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
+  Settings::fromConfig(&config);  // unknown smdb.* keys fail here, at start-up
+  return std::make_unique<SoapDeliverer>(config);
 }
 
-std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions&) const {
-  throw std::runtime_error("smdb: the sandbox is not implemented yet (adapters/smdb/README.md)");
+std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions& options) const {
+  return std::make_unique<SmdbSandbox>(table_, kommuner_, options);
 }
 
 }  // namespace reghub::smdb

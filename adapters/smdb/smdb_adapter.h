@@ -5,6 +5,8 @@
 // afterwards every method is const and thread-safe.
 #include <memory>
 #include <mutex>
+#include <set>
+#include <vector>
 
 #include "adapters/smdb/field_table.h"
 #include "adapters/smdb/municipalities.h"
@@ -12,6 +14,10 @@
 #include "hub/engine/adapter.h"
 
 namespace reghub::smdb {
+
+std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
+                                                    std::vector<model::Forloeb>& copies,
+                                                    std::set<const model::Forloeb*>* reRegistered = nullptr);
 
 class SmdbAdapter final : public engine::Adapter {
  public:

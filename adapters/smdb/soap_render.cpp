@@ -2,6 +2,7 @@
 
 #include <libxml/tree.h>
 
+#include <map>
 #include <memory>
 
 #include "adapters/smdb/smdb_adapter.h"
@@ -144,7 +145,13 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
   std::vector<engine::OutboundMessage> out;
   const SkemaForm* anm = v.first(Skema::kAnm);
   if (!anm) return out;
+  std::map<std::string, std::string> days;  // key → delivery day, for dependants without a date of their own
   const auto emit = [&](engine::OutboundMessage&& m) {
+    // A skema without a date of its own (KvalHep) belongs to the day of its latest dependency.
+    if (m.deliveryDay.empty())
+      for (const std::string& dep : m.dependsOn)
+        if (const auto it = days.find(dep); it != days.end() && it->second > m.deliveryDay) m.deliveryDay = it->second;
+    days[m.idempotencyKey] = m.deliveryDay;
     const auto last = prior.lastContentHash(m.idempotencyKey);
     if (!last || *last != m.contentHash) out.push_back(std::move(m));
   };
@@ -182,12 +189,17 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
 
 std::vector<engine::OutboundMessage> SmdbAdapter::render(const model::Citizen& citizen,
                                                          const std::vector<const model::Forloeb*>& selected,
-                                                         const engine::RunContext&,
+                                                         const engine::RunContext& ctx,
                                                          const engine::PriorDeliveries& prior) const {
   std::vector<engine::OutboundMessage> out;
-  for (const model::Forloeb* f : selected) {
+  std::vector<model::Forloeb> copies;
+  for (const model::Forloeb* f : effectiveForloeb(*settingsFor(ctx), selected, copies)) {
     const ForloebView v = buildView(citizen, *f, *table_);
-    for (auto& m : renderForloeb(v, *table_, prior)) out.push_back(std::move(m));
+    for (auto& m : renderForloeb(v, *table_, prior)) {
+      // translate --since: the deliveries of earlier days were made then (CONTRACT §3).
+      if (ctx.since && !m.deliveryDay.empty() && m.deliveryDay < ctx.since->iso()) continue;
+      out.push_back(std::move(m));
+    }
   }
   return out;
 }

@@ -1,6 +1,10 @@
 #include "hub/cli/commands.h"
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
@@ -213,6 +217,58 @@ int cmdAdapters(const std::vector<std::string>&) {
   return kExitOk;
 }
 
+namespace {
+const std::vector<OptionSpec> kSandboxOptions = {
+    {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
+    {"config", true, "properties file with the registry's keys (e.g. smdb.sandbox_as_of)", ""},
+    {"help", false, "show this help", ""},
+};
+}  // namespace
+
+int cmdSandbox(const std::vector<std::string>& argv) {
+  if (wantsHelp(argv)) {
+    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE]\n\n"
+                 "Runs a local stand-in for the registry's service on 127.0.0.1 that enforces the\n"
+                 "registry's rules, until SIGINT/SIGTERM. Prints its base URL and the CA file\n"
+                 "clients must trust.\n\n"
+              << formatOptions(kSandboxOptions);
+    return kExitOk;
+  }
+  const Args a(argv, kSandboxOptions);
+  if (a.positionals().size() != 1) throw UsageError("give exactly one registry, e.g. reghub sandbox ltt");
+  const auto adapters = selectAdapters(a.positionals()[0], false);
+  engine::SandboxOptions options;
+  const std::string port = a.get("port", "0");
+  try {
+    size_t used = 0;
+    options.port = std::stoi(port, &used);
+    if (used != port.size() || options.port < 0 || options.port > 65535) throw std::out_of_range(port);
+  } catch (const std::exception&) {
+    throw UsageError("--port must be a number 0-65535, got '" + port + "'");
+  }
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
+  if (a.has("config")) {
+    config = new Poco::Util::PropertyFileConfiguration(a.get("config"));  // AutoPtr owns it
+    options.config = config.get();
+  }
+  // Block the stop signals before any server thread starts, then wait for one.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  auto sandbox = adapters.front()->makeSandbox(options);
+  sandbox->start();
+  std::cout << "sandbox " << adapters.front()->name() << " listening on " << sandbox->baseUrl() << "\n";
+  if (!sandbox->caFile().empty()) std::cout << "CA file: " << sandbox->caFile() << "\n";
+  std::cout.flush();
+  int sig = 0;
+  sigwait(&stopSignals, &sig);
+  sandbox->stop();
+  std::cerr << "sandbox stopped\n";
+  return kExitOk;
+}
+
 const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = {
       {"validate", "read inbound FHIR and print diagnostics", cmdValidate},
@@ -224,6 +280,7 @@ const std::vector<Command>& allCommands() {
       {"status", "delivery status (counts, rejections by rule, forløb history)", cmdStatus},
       {"replay", "send dead or rejected messages again", cmdReplay},
       {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
+      {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
   };
   return commands;
 }

@@ -20,6 +20,7 @@ int cmdValidate(const std::vector<std::string>& args);
 int cmdTranslate(const std::vector<std::string>& args);
 int cmdSynth(const std::vector<std::string>& args);
 int cmdAdapters(const std::vector<std::string>& args);
+int cmdSandbox(const std::vector<std::string>& args);
 
 constexpr int kExitOk = 0;
 constexpr int kExitErrors = 1;

@@ -1,5 +1,8 @@
 #include "tests/adapters/fhir_ltt/test_util.h"
 
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -20,6 +23,13 @@ rapidjson::Document parseJson(const std::string& text) {
   d.Parse(text.c_str(), text.size());
   if (d.HasParseError()) throw std::runtime_error("bad JSON at offset " + std::to_string(d.GetErrorOffset()));
   return d;
+}
+
+std::string toJsonText(const rapidjson::Value& v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return sb.GetString();
 }
 
 std::string sourceDir() { return REGHUB_SOURCE_DIR; }

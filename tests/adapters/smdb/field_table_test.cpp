@@ -1,12 +1,16 @@
 // The mapping data loads, is checked at start-up, and says what the spec says.
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/MapConfiguration.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 
 #include "adapters/smdb/field_table.h"
 #include "adapters/smdb/municipalities.h"
+#include "adapters/smdb/settings.h"
 #include "hub/engine/adapter_registry.h"
 
 namespace fs = std::filesystem;
@@ -58,6 +62,24 @@ TEST(SmdbFieldTable, BrokenDataFailsAtStartUp) {
       << R"([{"skema":"ANM","variable":"X","datatype":"String","codes":[{"option":1,"code":"1"}]}])";
   EXPECT_THROW(FieldTable::load(dir.string(), kToday), std::runtime_error);
   fs::remove_all(dir);
+}
+
+TEST(SmdbSettings, UnknownOrBadKeysFailAtStartUp) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
+  c->setString("smdb.hiden_field_severity", "error");  // typo
+  EXPECT_THROW(Settings::fromConfig(c.get()), std::invalid_argument);
+  c = new Poco::Util::MapConfiguration;
+  c->setString("smdb.systemskifte_model", "3");
+  c->setString("smdb.systemskifte_date", "2025-01-01");
+  EXPECT_THROW(Settings::fromConfig(c.get()), std::invalid_argument);
+  c = new Poco::Util::MapConfiguration;
+  c->setString("smdb.hidden_field_severity", "error");
+  c->setString("smdb.systemskifte_model", "mellemloesning");
+  c->setString("smdb.systemskifte_date", "2025-01-01");
+  const Settings s = Settings::fromConfig(c.get());
+  EXPECT_EQ(s.hiddenField, reghub::diag::Severity::kError);
+  ASSERT_TRUE(s.goLive.has_value());
+  EXPECT_EQ(s.goLive->iso(), "2025-01-01");
 }
 
 TEST(SmdbMunicipalities, All98KommunerWithThreeDigitCodes) {

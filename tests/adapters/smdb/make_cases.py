@@ -1062,6 +1062,27 @@ def _(c): SETTINGS["smdb.go_live"] = "2025-04-01"
 def _(c): SETTINGS["smdb.go_live"] = "2025-03-03"
 
 
+@case("SMDB-SYS-06__keep_reregistered_from_d_plus_1",
+      "systemskifte model 2, D = 2025-05-31: the active forløb is re-registered from 2025-06-01 (info)",
+      [E("SMDB-SYS-06", "2-ANM", "info")])
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-05-31"
+
+
+@case("SMDB-SYS-06__keep_started_after_d", "systemskifte model 2: a forløb that started after D is reported as is")
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-01-01"
+
+
+@case("SMDB-SYS-05__keep_closed_before_d", "systemskifte model 2: a forløb afsluttet on or before D stays with the old system",
+      [E("SMDB-SYS-05", "1-AFSL", "info")])
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-10-15"
+
+
 def main():
     out_root = os.path.join(HERE, "cases")
     if os.path.isdir(out_root):

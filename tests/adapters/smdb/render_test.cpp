@@ -1,6 +1,8 @@
 // SOAP rendering: one envelope per IndsaetData operation, exact SOAPAction,
 // namespace-correct and well-formed (checked with libxml2), escaping, order,
 // and "unchanged content is not sent again".
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/MapConfiguration.h>
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -51,10 +53,14 @@ class MapPrior final : public reghub::engine::PriorDeliveries {
 };
 
 std::vector<OutboundMessage> translate(const std::string& json, const reghub::engine::PriorDeliveries& prior,
-                                       reghub::diag::Collector* diags = nullptr) {
+                                       reghub::diag::Collector* diags = nullptr,
+                                       const Poco::Util::AbstractConfiguration* config = nullptr,
+                                       std::optional<reghub::model::Date> since = std::nullopt) {
   reghub::smdb::SmdbAdapter adapter;
   reghub::engine::RunContext ctx;
   ctx.asOf = *reghub::model::Date::parse("2026-06-01");
+  ctx.config = config;
+  ctx.since = since;
   reghub::diag::Collector own;
   reghub::diag::Collector& sink = diags ? *diags : own;
   const reghub::diag::Reporter reporter(sink);
@@ -204,6 +210,42 @@ TEST(SmdbRender, UnchangedSkemaIsNotSentAgainAndUpdatesCarryTheSmdbId) {
   const Xml x(second[0].body);
   EXPECT_EQ(x.one("//d:Reference/d:SmdbId"), prior.ids[second[0].idempotencyKey]);
   EXPECT_EQ(x.all("//d:Reference/d:Foraelder/d:SmdbId").size(), 4u);
+}
+
+TEST(SmdbRender, SinceKeepsOnlyTheDeliveriesFromThatDayOn) {
+  const reghub::engine::NoPriorDeliveries none;
+  // Delivery days: IVAER 2025-03-10, TILB 2025-03-10 and 2025-04-01, KVALHEP (no date of its own:
+  // its latest dependency) 2025-04-01, AFSL 2025-10-15.
+  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, nullptr, nullptr,
+                              reghub::model::Date::parse("2025-04-01"));
+  ASSERT_EQ(msgs.size(), 3u);
+  EXPECT_EQ(msgs[0].kind, "IndsaetTilbudstilknytning");
+  EXPECT_EQ(msgs[0].deliveryDay, "2025-04-01");
+  EXPECT_EQ(msgs[1].kind, "IndsaetKvalHep");
+  EXPECT_EQ(msgs[1].deliveryDay, "2025-04-01");
+  EXPECT_EQ(msgs[2].kind, "AfslutBehandling");
+  EXPECT_EQ(msgs[2].deliveryDay, "2025-10-15");
+}
+
+TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
+  config->setString("smdb.systemskifte_model", "2");
+  config->setString("smdb.systemskifte_date", "2025-05-31");
+  const reghub::engine::NoPriorDeliveries none;
+  reghub::diag::Collector diags;
+  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, &diags, config.get());
+  EXPECT_FALSE(diags.hasErrors());
+  ASSERT_EQ(msgs.size(), 5u);
+  const Xml iv(msgs[0].body);
+  EXPECT_EQ(iv.one("//d:Anmodning/d:BehandlingAnmodningDato"), "2025-06-01T00:00:00");
+  EXPECT_EQ(iv.one("//d:Ivaerksaettelse/d:IvaerksatBehandlingDato"), "2025-06-01T00:00:00");
+  EXPECT_EQ(iv.one("//d:Ivaerksaettelse/d:IvaerksatBehandlingDageSidenAnmodningKvantitet"), "0");
+  EXPECT_TRUE(iv.all("//d:Ivaerksaettelse/d:LaegesamtaleAfholdtDato").empty());
+  const Xml t1(msgs[1].body);
+  EXPECT_EQ(t1.one("//d:TilbudTilknyttetBehandlingStartDato"), "2025-06-01T00:00:00");
+  EXPECT_EQ(t1.one("//d:TilbudTilknyttetBehandlingSlutDato"), "2025-09-30T00:00:00");
+  const Xml af(msgs[4].body);
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetDato"), "2025-10-15T00:00:00");
 }
 
 }  // namespace
