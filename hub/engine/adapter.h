@@ -6,6 +6,7 @@
 // Duties: select (does this forløb concern my registry?), validate (every
 // rule, as diagnostics), render (pure: canonical → wire messages),
 // deliver (one attempt, classified), sandbox (local stand-in service).
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -140,6 +141,12 @@ class Adapter {
   virtual std::unique_ptr<Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const = 0;
 
   virtual std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) const = 0;
+
+  // The adapter's configuration keys that point its Deliverer at a running
+  // sandbox (endpoint, CA file), e.g. {"x.endpoint": sandbox.baseUrl()}.
+  // Used by `reghub demo`, which must not know any adapter's key names.
+  // Default: none (the demo then says it cannot deliver to that sandbox).
+  virtual std::map<std::string, std::string> sandboxClientConfig(const Sandbox&) const { return {}; }
 
   // `reghub synth`: add this registry's forløb for one generated citizen as
   // inbound FHIR resources (JSON text, CONTRACT §1). With
