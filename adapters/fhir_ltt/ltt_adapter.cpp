@@ -167,6 +167,10 @@ std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOp
   return std::make_unique<LttSandbox>(options);
 }
 
+std::map<std::string, std::string> LttAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
+  return {{"ltt.endpoint", sandbox.baseUrl()}, {"ltt.ca-file", sandbox.caFile()}};
+}
+
 void LttAdapter::synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
                             std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const {
   synthesizeLtt(citizen, rng, seedMistake, resources, seeded);

@@ -22,6 +22,7 @@ class LttAdapter final : public engine::Adapter {
                                               const engine::PriorDeliveries& prior) const override;
   std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
+  std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
                   std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
 };

@@ -52,9 +52,6 @@ class LttSandbox final : public engine::Sandbox {
   int port() const override;
   std::string baseUrl() const override;
   std::string caFile() const override { return caFile_; }
-  std::map<std::string, std::string> clientSettings() const override {
-    return {{"ltt.endpoint", baseUrl()}, {"ltt.ca-file", caFile_}};
-  }
 
   void setFaults(const SandboxFaults& f);
   std::vector<ReceivedReport> received() const;  // sorted by id

@@ -34,9 +34,6 @@ class SmdbSandbox final : public engine::Sandbox {
   std::string baseUrl() const override;
   // The CA certificate clients must trust (dev certificates).
   std::string caFile() const override { return caFile_; }
-  std::map<std::string, std::string> clientSettings() const override {
-    return {{"smdb.endpoint", baseUrl()}, {"smdb.ca_file", caFile_}};
-  }
 
   // One request, without the network (used by the server and by tests).
   net::HttpResponse handle(const net::HttpRequest& request);

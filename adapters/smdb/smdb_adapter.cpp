@@ -158,4 +158,8 @@ std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxO
   return std::make_unique<SmdbSandbox>(table_, kommuner_, options);
 }
 
+std::map<std::string, std::string> SmdbAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
+  return {{"smdb.endpoint", sandbox.baseUrl()}, {"smdb.ca_file", sandbox.caFile()}};
+}
+
 }  // namespace reghub::smdb

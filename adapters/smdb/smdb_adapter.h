@@ -3,6 +3,7 @@
 // The adapter loads its field tables and the kommune list when it is
 // constructed (throws std::runtime_error if mapping/ is missing or broken);
 // afterwards every method is const and thread-safe.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -37,6 +38,7 @@ class SmdbAdapter final : public engine::Adapter {
                                               const engine::PriorDeliveries& prior) const override;
   std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
+  std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
                   std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
 

@@ -36,7 +36,7 @@ const std::vector<ConfigKey>& hubConfigKeys() {
       {"http.tls.certificate", "", "", "PEM server certificate; set it to serve HTTPS"},
       {"http.tls.privateKey", "", "", "PEM private key of the server certificate"},
       {"http.tls.caLocation", "", "", "PEM CA file for client certificates"},
-      {"http.tls.requireClientCertificate", "false", "", "require a client certificate signed by http.tls.caLocation"},
+      {"http.tls.requireClientCertificate", "false", "", "require a client certificate signed by http.tls.caLocation (a token alone is then refused)"},
       {"http.tokens", "", "REGHUB_API_TOKENS", "comma-separated bearer tokens accepted by the API"},
       {"http.maxBodyBytes", "67108864", "", "largest accepted intake body"},
       {"http.threads", "8", "", "HTTP server threads"},

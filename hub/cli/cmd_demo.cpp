@@ -85,7 +85,15 @@ int cmdDemo(const std::vector<std::string>& argv) {
       auto sb = ad->makeSandbox({0, nullptr});
       if (!sb) throw std::runtime_error("no sandbox");
       sb->start();
-      for (const auto& [key, value] : sb->clientSettings()) over[key] = value;
+      const auto client = ad->sandboxClientConfig(*sb);
+      if (client.empty()) {
+        std::cout << "  sandbox " << name << " at " << sb->baseUrl()
+                  << ", but the adapter does not say how to reach it (Adapter::sandboxClientConfig); "
+                     "its messages cannot be delivered\n";
+        sb->stop();
+        continue;
+      }
+      for (const auto& [k, v] : client) over[k] = v;
       std::cout << "  sandbox " << name << " at " << sb->baseUrl() << "\n";
       sandboxes[name] = std::move(sb);
     } catch (const std::exception& e) {
@@ -135,7 +143,7 @@ int cmdDemo(const std::vector<std::string>& argv) {
   std::cout << "\n" << api::statusText(store->counts(), store->rejections());
   std::set<std::string> reported;
   for (const auto& d : r.diagnostics)
-    if (d.severity == diag::Severity::kError) reported.insert(d.registry + " " + d.rule);
+    if (d.severity != diag::Severity::kInfo) reported.insert(d.registry + " " + d.rule);
   size_t seeded = 0, found = 0;
   std::ifstream m(manifest);
   for (std::string line; std::getline(m, line);) {

@@ -66,10 +66,6 @@ class Sandbox {
   // PEM file of the CA clients must trust to reach the sandbox (its dev
   // TLS certificate), or empty when it needs none.
   virtual std::string caFile() const { return {}; }
-  // The adapter's configuration keys (with values) that point a deliverer
-  // at this sandbox, e.g. {"ltt.endpoint": baseUrl(), "ltt.ca-file": caFile()}.
-  // Lets `reghub demo` and tests wire any adapter without knowing its keys.
-  virtual std::map<std::string, std::string> clientSettings() const = 0;
 };
 
 struct SandboxOptions {
@@ -145,6 +141,12 @@ class Adapter {
   virtual std::unique_ptr<Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const = 0;
 
   virtual std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) const = 0;
+
+  // The adapter's configuration keys that point its Deliverer at a running
+  // sandbox (endpoint, CA file), e.g. {"x.endpoint": sandbox.baseUrl()}.
+  // Used by `reghub demo`, which must not know any adapter's key names.
+  // Default: none (the demo then says it cannot deliver to that sandbox).
+  virtual std::map<std::string, std::string> sandboxClientConfig(const Sandbox&) const { return {}; }
 
   // `reghub synth`: add this registry's forløb for one generated citizen as
   // inbound FHIR resources (JSON text, CONTRACT §1). With

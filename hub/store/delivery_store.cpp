@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <regex>
+#include <tuple>
 #include <cctype>
 
 #include "hub/model/cpr.h"
@@ -250,7 +253,7 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
       "  AND s.state = 'sending') "
       "ORDER BY m.next_at, m.id LIMIT $2";
   if (dialect_ == Dialect::kPostgres) sql += " FOR UPDATE OF m SKIP LOCKED";
-  const auto rows = db_->query(sql, {now, static_cast<int64_t>(max), registry});
+  const auto rows = db_->queryPlanned(sql, {now, static_cast<int64_t>(max), registry});
   std::vector<ClaimedMessage> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
@@ -416,14 +419,43 @@ std::vector<StateCount> DeliveryStore::counts(const std::string& registry, const
   return out;
 }
 
+namespace {
+
+// The rule a registry's answer names ("SMDB-TILB-03 [3-TILB]: …" →
+// "SMDB-TILB-03"); else its first line, shortened.
+std::string ruleOf(const std::string& detail) {
+  static const std::regex rule(R"(\b[A-Z][A-Z0-9]*(-[A-Z0-9]+)+\b)");
+  std::smatch m;
+  if (std::regex_search(detail, m, rule)) return m.str();
+  std::string first = detail.substr(0, detail.find('\n'));
+  if (first.size() > 120) first = first.substr(0, 117) + "...";
+  return first.empty() ? "(no reason given)" : first;
+}
+
+// Why a message is dead, without the message-specific parts.
+std::string deadReason(const std::string& detail) {
+  if (detail.rfind("depends on ", 0) == 0) return "a message it depends on ended rejected or dead";
+  if (detail.rfind("gave up after ", 0) == 0) return detail.substr(0, detail.find(';'));
+  return ruleOf(detail);
+}
+
+}  // namespace
+
 std::vector<RejectionGroup> DeliveryStore::rejections(const std::string& registry) {
   std::lock_guard lock(mutex_);
   std::vector<RejectionGroup> out;
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> grouped;  // source, registry, rule
   for (const auto& r : db_->query(
-           "SELECT registry, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state = 'rejected' "
-           "AND ($1 = '' OR registry = $1) GROUP BY registry, last_detail ORDER BY COUNT(*) DESC, registry",
-           {registry}))
-    out.push_back({toStr(r[0]), "registry", toStr(r[1]), "error", toInt(r[2])});
+           "SELECT registry, state, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state IN ('rejected', "
+           "'dead') AND ($1 = '' OR registry = $1) GROUP BY registry, state, last_detail",
+           {registry})) {
+    const bool rejected = toStr(r[1]) == "rejected";
+    const std::string detail = toStr(r[2]);
+    grouped[{rejected ? "registry" : "dead", toStr(r[0]), rejected ? ruleOf(detail) : deadReason(detail)}] +=
+        toInt(r[3]);
+  }
+  for (const auto& [k, n] : grouped) out.push_back({std::get<1>(k), std::get<0>(k), std::get<2>(k), "error", n});
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
   for (const auto& r : db_->query(
            "SELECT registry, rule, severity, COUNT(*) FROM ingest_diagnostics WHERE severity IN ('error', 'warning') "
            "AND ($1 = '' OR registry = $1) GROUP BY registry, rule, severity ORDER BY COUNT(*) DESC, registry, rule",

@@ -75,8 +75,12 @@ struct StateCount {
 
 struct RejectionGroup {
   std::string registry;
-  std::string source;  // "registry" (answer of the registry) or "validation" (hub/adapter rule)
-  std::string rule;    // validation rule id, or the registry's reason text
+  // "registry" (the registry rejected it), "dead" (given up), or
+  // "validation" (a hub/adapter rule stopped it before sending).
+  std::string source;
+  // The rule id (from the registry's answer when it names one, else its
+  // first line), or why it is dead.
+  std::string rule;
   std::string severity;
   int64_t count = 0;
 };

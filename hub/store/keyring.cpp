@@ -60,10 +60,12 @@ Keyring::Keyring(std::string currentId, std::string_view currentKeyB64, std::str
   if (currentId_.empty() || currentId_.find_first_of(":,") != std::string::npos)
     throw KeyError("store key id must be a non-empty name without ':' or ','");
   keys_[currentId_] = decodeKey(currentKeyB64, "store.key (REGHUB_STORE_KEY)");
-  if (!lookupKeyB64.empty())
-    lookupKey_ = decodeKey(lookupKeyB64, "store.lookupKey (REGHUB_STORE_LOOKUP_KEY)");
-  else
-    lookupKey_ = util::hmacSha256Hex(keys_[currentId_], "reghub cpr lookup v1");
+  // The lookup key is derived the same way from either source, so a store
+  // that began without store.lookupKey keeps its hashes after a rotation by
+  // giving the first store.key as store.lookupKey.
+  const std::string base = lookupKeyB64.empty() ? keys_[currentId_]
+                                                : decodeKey(lookupKeyB64, "store.lookupKey (REGHUB_STORE_LOOKUP_KEY)");
+  lookupKey_ = util::hmacSha256Hex(base, "reghub cpr lookup v1");
 }
 
 void Keyring::addRetiredKey(std::string id, std::string_view keyB64) {

@@ -24,9 +24,8 @@ struct KeyError : std::runtime_error {
 class Keyring {
  public:
   // `currentId`/`currentKeyB64`: the key new data is sealed with.
-  // `lookupKeyB64`: the HMAC key for CPR lookup; empty = derived from the
-  // current key (then rotating that key needs `reghub` to re-hash: see
-  // docs/STORE.md, so production sets a separate lookup key).
+  // `lookupKeyB64`: the HMAC key for CPR lookup; empty = the current key.
+  // Keep it fixed across rotations (docs/STORE.md "Key rotation").
   Keyring(std::string currentId, std::string_view currentKeyB64, std::string_view lookupKeyB64 = {});
 
   // An older key that may still open rows (rotation).

@@ -32,6 +32,12 @@ class SqlDb {
   virtual Dialect dialect() const = 0;
   // One statement with parameters; returns its rows (RETURNING included).
   virtual std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params = {}) = 0;
+  // The same, planned for these very values each time (PostgreSQL would
+  // otherwise settle on a generic plan, which for the claim query sorts the
+  // whole backlog). SQLite: same as query().
+  virtual std::vector<SqlRow> queryPlanned(std::string_view sql, const std::vector<SqlParam>& params) {
+    return query(sql, params);
+  }
   // Rows changed by the last statement run through query().
   virtual int64_t changes() const = 0;
   // Several statements without parameters (schema scripts).
@@ -43,8 +49,8 @@ class SqlDb {
   void rollback() noexcept;
 };
 
-// "sqlite:/path/to/file.db" (or a plain path) → SQLite in WAL mode, the file
-// created with mode 0600. "postgresql://…" or "postgres://…" → PostgreSQL.
+// "sqlite:/path/to/file.db[?synchronous=full]" (or a plain path) → SQLite in
+// WAL mode, the file created with mode 0600. "postgresql://…" or "postgres://…" → PostgreSQL.
 std::unique_ptr<SqlDb> openDatabase(const std::string& url);
 
 // Open helpers (used by openDatabase, exposed for tests).

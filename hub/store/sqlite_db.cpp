@@ -1,5 +1,9 @@
 // SQLite connection: WAL mode, file mode 0600, busy timeout so several
 // processes (workers, `reghub ingest` next to `reghub run`) share one file.
+// synchronous=NORMAL by default: in WAL mode a commit survives a killed
+// process (kill -9), while a power loss may undo the last commits; append
+// "?synchronous=full" to the path to fsync every commit (≈10× slower on the
+// reference machine; docs/PERFORMANCE.md).
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -24,7 +28,7 @@ std::string toSqlite(std::string_view sql) {
 
 class SqliteDb final : public SqlDb {
  public:
-  explicit SqliteDb(const std::string& path) {
+  SqliteDb(const std::string& path, bool fullSync) {
     // Create the file ourselves so it is 0600 from its first byte; SQLite
     // gives the -wal and -shm files the same mode as the database file.
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -37,7 +41,8 @@ class SqliteDb final : public SqlDb {
       throw StoreError("cannot open store " + path + ": " + why);
     }
     sqlite3_busy_timeout(db_, 30000);
-    script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    script(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + (fullSync ? "FULL" : "NORMAL") +
+           "; PRAGMA foreign_keys=ON;");
   }
   ~SqliteDb() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
@@ -114,6 +119,13 @@ class SqliteDb final : public SqlDb {
 
 }  // namespace
 
-std::unique_ptr<SqlDb> openSqlite(const std::string& path) { return std::make_unique<SqliteDb>(path); }
+std::unique_ptr<SqlDb> openSqlite(const std::string& pathAndOptions) {
+  const auto q = pathAndOptions.find('?');
+  const std::string path = pathAndOptions.substr(0, q);
+  const std::string options = q == std::string::npos ? std::string() : pathAndOptions.substr(q + 1);
+  if (!options.empty() && options != "synchronous=full" && options != "synchronous=normal")
+    throw StoreError("store.url: unknown SQLite option '" + options + "' (known: synchronous=full|normal)");
+  return std::make_unique<SqliteDb>(path, options == "synchronous=full");
+}
 
 }  // namespace reghub::store

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "hub/api/api_server.h"
+
+#include <cstdlib>
+#include <filesystem>
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
 #include "tests/support/store_test_support.h"
@@ -146,6 +149,76 @@ TEST_F(ApiServerTest, Metrics_PrometheusCountsWithoutPersonalData) {
 TEST_F(ApiServerTest, UnknownEndpointIs404) {
   start();
   EXPECT_EQ(get("/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace reghub::api
+
+namespace reghub::api {
+namespace {
+
+// A client CA and a client certificate made with the openssl CLI (the dev
+// TLS helper makes server certificates only).
+bool makeClientCert(const std::filesystem::path& dir) {
+  const std::string d = dir.string();
+  const std::string cmd =
+      "cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out client-ca.pem -days 2 "
+      "-subj /CN=reghub-test-client-ca >/dev/null 2>&1 && "
+      "openssl req -newkey rsa:2048 -nodes -keyout client-key.pem -out client.csr -subj /CN=kommune-0101 "
+      ">/dev/null 2>&1 && printf 'extendedKeyUsage=clientAuth\\n' > ext.cnf && "
+      "openssl x509 -req -in client.csr -CA client-ca.pem -CAkey ca-key.pem -CAcreateserial -out client.pem "
+      "-days 2 -extfile ext.cnf >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+class ApiClientCertTest : public ::testing::Test {
+ protected:
+  void start(bool require) {
+    ASSERT_TRUE(makeClientCert(dir_.path())) << "openssl CLI failed";
+    tls_ = net::writeDevTls((dir_.path() / "tls").string());
+    store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "s.db").string(), testing::testKeyring()});
+    intake_ = std::make_unique<Intake>(*store_, nullptr);
+    HttpOptions o;
+    o.port = 0;
+    o.certificate = tls_.serverCertFile;
+    o.privateKey = tls_.serverKeyFile;
+    o.caLocation = (dir_.path() / "client-ca.pem").string();
+    o.requireClientCertificate = require;
+    o.tokens = {"tok"};
+    server_ = std::make_unique<ApiServer>(o, 1000, *store_, *intake_, nullptr);
+    server_->start();
+  }
+  net::HttpResult getStatus(bool withCert, const std::string& token = {}) {
+    net::HttpsClientOptions co;
+    co.caFile = tls_.caCertFile;
+    if (withCert) {
+      co.clientCertFile = (dir_.path() / "client.pem").string();
+      co.clientKeyFile = (dir_.path() / "client-key.pem").string();
+    }
+    net::HttpsClient client(server_->baseUrl(), co);
+    std::map<std::string, std::string> h;
+    if (!token.empty()) h["Authorization"] = "Bearer " + token;
+    return client.send("GET", "/status", "", "", h);
+  }
+  testing::TempDir dir_{"reghub-api-mtls"};
+  net::DevTlsFiles tls_;
+  std::unique_ptr<store::DeliveryStore> store_;
+  std::unique_ptr<Intake> intake_;
+  std::unique_ptr<ApiServer> server_;
+};
+
+TEST_F(ApiClientCertTest, Auth_VerifiedClientCertificateInsteadOfToken) {
+  start(false);
+  EXPECT_EQ(getStatus(true).status, 200);
+  EXPECT_EQ(getStatus(false).status, 401);
+  EXPECT_EQ(getStatus(false, "tok").status, 200);  // or a token
+}
+
+TEST_F(ApiClientCertTest, Auth_RequiredClientCertificateTokenAloneIsNotEnough) {
+  start(true);
+  const auto ok = getStatus(true);
+  EXPECT_EQ(ok.status, 200) << ok.error;
+  EXPECT_EQ(getStatus(false, "tok").status, 401);
 }
 
 }  // namespace

@@ -119,3 +119,33 @@ TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
 
 }  // namespace
 }  // namespace reghub::api
+
+namespace reghub::api {
+namespace {
+
+// `reghub demo`: sandboxes, generated data with seeded mistakes, ingest,
+// delivery, summary — every seeded mistake reported, messages accepted,
+// nothing left waiting, no CPR printed.
+TEST(ServiceCommands, Demo_EndToEndAgainstTheSandboxes) {
+  testing::TempDir dir("reghub-cli-demo");
+  const auto r = run(kBin + " demo --citizens 40 --seed 1 --as-of 2026-11-01 --dir " + (dir.path() / "d").string() +
+                     " 2>/dev/null");
+  EXPECT_EQ(r.code, 0) << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("seeded mistakes: ([0-9]+), reported by the hub: ([0-9]+)")))
+      << r.out;
+  EXPECT_GT(std::stoi(m[1]), 0);
+  EXPECT_EQ(m[1], m[2]) << r.out;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("([0-9]+) messages queued"))) << r.out;
+  EXPECT_GT(std::stoi(m[1]), 0);
+  // No message is left pending, sending or waiting to retry.
+  const auto status = run(kBin + " status --config " + (dir.path() / "d" / "demo.properties").string() + " --format json");
+  EXPECT_EQ(status.code, 0);
+  EXPECT_NE(status.out.find("\"state\":\"accepted\""), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find("\"state\":\"pending\""), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find("\"state\":\"retry-wait\""), std::string::npos) << status.out;
+  EXPECT_FALSE(std::regex_search(r.out + status.out, std::regex("\\b[0-3][0-9][01][0-9]{3}-?[0-9]{4}\\b")));
+}
+
+}  // namespace
+}  // namespace reghub::api

@@ -275,8 +275,8 @@ TEST_F(DeliveryStoreTest, Status_CountsPerRegistryKommuneState) {
 TEST_F(DeliveryStoreTest, Status_RejectionsGroupedByReasonAndRule) {
   for (int i = 1; i <= 3; ++i) store_->enqueue(sampleMessage(i), "", 1000);
   auto c = store_->claim(10, "w", 1000, 1000);
-  store_->complete(c[0], "w", outcome(MessageState::kRejected, "TEST-RULE-01 broken"), 1000);
-  store_->complete(c[1], "w", outcome(MessageState::kRejected, "TEST-RULE-01 broken"), 1000);
+  store_->complete(c[0], "w", outcome(MessageState::kRejected, "TEST-RULE-01 [2-X]: date 2026-04-01 too early"), 1000);
+  store_->complete(c[1], "w", outcome(MessageState::kRejected, "TEST-RULE-01 [2-X]: date 2026-05-03 too early"), 1000);
   store_->complete(c[2], "w", outcome(MessageState::kRejected, "TEST-RULE-02 broken"), 1000);
   diag::Diagnostic d;
   d.registry = "testreg";
@@ -286,11 +286,24 @@ TEST_F(DeliveryStoreTest, Status_RejectionsGroupedByReasonAndRule) {
   const auto g = store_->rejections();
   ASSERT_EQ(g.size(), 3u);
   EXPECT_EQ(g[0].source, "registry");
-  EXPECT_EQ(g[0].rule, "TEST-RULE-01 broken");
+  EXPECT_EQ(g[0].rule, "TEST-RULE-01");
   EXPECT_EQ(g[0].count, 2);
+  EXPECT_EQ(g[1].rule, "TEST-RULE-02");
   EXPECT_EQ(g[2].source, "validation");
   EXPECT_EQ(g[2].rule, "TEST-VAL-07");
   EXPECT_EQ(g[2].count, 2);
+}
+
+TEST_F(DeliveryStoreTest, Status_DeadGroupedByReason) {
+  for (int i = 1; i <= 2; ++i) store_->enqueue(sampleMessage(i), "", 1000);
+  auto c = store_->claim(10, "w", 1000, 1000);
+  store_->complete(c[0], "w", outcome(MessageState::kDead, "gave up after 5 attempts; last: connect: refused"), 1000);
+  store_->complete(c[1], "w", outcome(MessageState::kDead, "gave up after 5 attempts; last: timeout"), 1000);
+  const auto g = store_->rejections();
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].source, "dead");
+  EXPECT_EQ(g[0].rule, "gave up after 5 attempts");
+  EXPECT_EQ(g[0].count, 2);
 }
 
 TEST_F(DeliveryStoreTest, Privacy_RegistryAnswerEchoingCprIsStoredMasked) {

@@ -45,6 +45,14 @@ TEST(Keyring, Rotation_OldRowsOpenWithRetiredKey) {
   EXPECT_EQ(after.lookupHash("0101601234"), before.lookupHash("0101601234"));  // same lookup key
 }
 
+TEST(Keyring, Rotation_DerivedLookupKeyKeptByGivingFirstKeyAsLookupKey) {
+  Keyring first("k1", kKeyA);  // began without store.lookupKey
+  Keyring rotated("k2", kKeyB, kKeyA);
+  EXPECT_EQ(rotated.lookupHash("0101601234"), first.lookupHash("0101601234"));
+  Keyring forgot("k2", kKeyB);  // what happens without it: lookups break
+  EXPECT_NE(forgot.lookupHash("0101601234"), first.lookupHash("0101601234"));
+}
+
 TEST(Keyring, Config_BadKeysAreClearErrors) {
   EXPECT_THROW(Keyring("k1", "c2hvcnQ="), KeyError);  // 5 bytes
   try {
