@@ -69,7 +69,16 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
   if (f.origin != model::Forloeb::Origin::kEpisodeOfCare) return false;
   bool smdb = false;
   for (const char* code : {"SEL-101", "SUL-142", "BL-33"}) smdb = smdb || f.hasProgram(kLegalBasis, code);
-  if (!smdb || f.enteredInError()) return false;
+  if (!smdb) return false;
+  if (f.enteredInError() || !citizen.active) {
+    // Nothing is sent; the web service cannot delete what was sent before (GEN-14).
+    out.info("SMDB-GEN-14", "",
+             std::string(f.enteredInError() ? "Forløbet er trukket tilbage (entered-in-error)"
+                                            : "Borgeren er markeret som fejlregistreret (Patient.active = false)") +
+                 "; intet indberettes. Allerede indberettede skemaer kan ikke slettes via web-servicen: slet dem i "
+                 "SMDB-web (KvalHep før iværksættelse) eller bed Danmarks Statistik om det.");
+    return false;
+  }
   const std::string exclusion = f.extensionCode(kExclusion);
   if (exclusion == "selvbetaler") {
     out.info("SMDB-SCOPE-02", "", "Forløbet er markeret selvbetaler; selvbetalere indberettes ikke til SMDB.");

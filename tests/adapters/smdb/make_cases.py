@@ -1049,6 +1049,11 @@ def _(c):
     items(c, "ydel-1")["YdelseStartDato"] = "2024-03-09"
 
 
+@case("SMDB-GEN-14__keep_forloeb_withdrawn", "a withdrawn forløb is not sent; deletion is manual (info)",
+      [E("SMDB-GEN-14", "", "info")])
+def _(c): c["forloeb"][0]["status"] = "entered-in-error"
+
+
 # ---- SYS ---------------------------------------------------------------------------------
 SETTINGS = {}
 
