@@ -74,7 +74,7 @@ std::vector<OutboundMessage> translate(const std::string& json, const reghub::en
 
 struct Xml {
   explicit Xml(const std::string& body)
-      : doc(xmlReadMemory(body.data(), static_cast<int>(body.size()), "m.xml", "UTF-8", XML_PARSE_NONET)) {}
+      : doc(xmlReadMemory(body.data(), static_cast<int>(body.size()), "m.xml", "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) {}
   ~Xml() {
     if (doc) xmlFreeDoc(doc);
   }
@@ -126,7 +126,7 @@ TEST(SmdbRender, OneEnvelopePerOperationInDependencyOrder) {
     const xmlNode* root = xmlDocGetRootElement(x.doc);
     EXPECT_STREQ(reinterpret_cast<const char*>(root->name), "Envelope");
     EXPECT_STREQ(reinterpret_cast<const char*>(root->ns->href), "http://schemas.xmlsoap.org/soap/envelope/");
-    EXPECT_EQ(x.all(("/s:Envelope/s:Body/d:" + kinds[i]).c_str()).size(), 1u) << m.body.substr(0, 400);
+    EXPECT_EQ(x.all(("/s:Envelope/s:Body/d:" + kinds[i]).c_str()).size(), 1u) << m.kind;
   }
   EXPECT_TRUE(msgs[1].dependsOn == std::vector<std::string>{msgs[0].idempotencyKey});
   EXPECT_EQ(msgs[3].dependsOn.size(), 3u);  // iværksættelse + both tilknytninger
