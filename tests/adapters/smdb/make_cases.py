@@ -1088,6 +1088,34 @@ def _(c):
     SETTINGS["smdb.systemskifte_date"] = "2025-10-15"
 
 
+@case("SMDB-SYS-05__keep_old_system_closes_on_d",
+      "systemskifte model 2, old system, D = 2025-05-31: tilknytninger and forløb closed on D with 'Systemskifte'",
+      [E("SMDB-SYS-05", "1-AFSL", "info")])
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-05-31"
+    SETTINGS["smdb.systemskifte_role"] = "old"
+
+
+@case("SMDB-SYS-05__keep_old_system_leaves_new_forloeb", "old system: a forløb starting after D is the new system's",
+      [E("SMDB-SYS-05", "2-ANM", "info")])
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-01-31"
+    SETTINGS["smdb.systemskifte_role"] = "old"
+
+
+@case("SMDB-SYS-07__keep_close_per_31_december", "Kravspecifikation variant: an open forløb is closed per 31 December",
+      [E("SMDB-SYS-05", "1-AFSL", "info")])
+def _(c):
+    drop(c, "afsl-1")
+    items(c, "tilb-1").pop("TilbudTilknyttetBehandlingSlutDato")
+    items(c, "tilb-2").pop("TilbudTilknyttetBehandlingSlutDato")
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-12-31"
+    SETTINGS["smdb.systemskifte_role"] = "old"
+
+
 def main():
     out_root = os.path.join(HERE, "cases")
     if os.path.isdir(out_root):

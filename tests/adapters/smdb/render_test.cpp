@@ -248,4 +248,26 @@ TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
   EXPECT_EQ(af.one("//d:BehandlingAfsluttetDato"), "2025-10-15T00:00:00");
 }
 
+TEST(SmdbRender, SystemskifteModel2OldSystemClosesOnTheDay) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
+  config->setString("smdb.systemskifte_model", "2");
+  config->setString("smdb.systemskifte_date", "2025-12-31");
+  config->setString("smdb.systemskifte_role", "old");
+  const reghub::engine::NoPriorDeliveries none;
+  reghub::diag::Collector diags;
+  const auto msgs = translate(slurp(kCases / "SMDB-SYS-07__keep_close_per_31_december/input.json"), none, &diags,
+                              config.get());
+  EXPECT_FALSE(diags.hasErrors());
+  ASSERT_EQ(msgs.size(), 5u);
+  for (size_t i : {1u, 2u}) {
+    const Xml t(msgs[i].body);
+    EXPECT_EQ(t.one("//d:TilbudTilknyttetBehandlingSlutDato"), "2025-12-31T00:00:00");
+  }
+  ASSERT_EQ(msgs[4].kind, "AfslutBehandling");
+  const Xml af(msgs[4].body);
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetDato"), "2025-12-31T00:00:00");
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetAarsagKode"), "10");
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetAarsagTekst"), "Systemskifte");
+}
+
 }  // namespace
