@@ -269,6 +269,19 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
   const ForloebView view = buildView(next.citizen, f, *table_);
   checkFields(view, rc, out);
   checkForloeb(view, rc, out);
+  // One active kontaktforløb per citizen and kommune (ANM-01), against what is stored.
+  if (next.citizen.cpr) {
+    // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
+    std::vector<ForloebView> all;
+    for (const auto& [key, other] : forloeb_)
+      if (key != forloebKey && other && other->citizen.cpr && *other->citizen.cpr == *next.citizen.cpr)
+        all.push_back(buildView(other->citizen, other->citizen.forloeb.front(), *table_));
+    all.push_back(view);
+    diag::Collector cross;
+    checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
+    for (const diag::Diagnostic& d : cross.diagnostics())
+      if (d.forloeb == f.display()) found.report(d);
+  }
   if (found.hasErrors()) {
     std::string why;
     for (const diag::Diagnostic& d : found.diagnostics())
