@@ -1,31 +1,175 @@
 #include "adapters/fhir_ltt/ltt_adapter.h"
 
+#include <rapidjson/document.h>
+
+#include <set>
 #include <stdexcept>
+
+#include "adapters/fhir_ltt/deliverer.h"
+#include "adapters/fhir_ltt/ig_validator.h"
+#include "adapters/fhir_ltt/report_builder.h"
+#include "adapters/fhir_ltt/sandbox.h"
+#include "adapters/fhir_ltt/settings.h"
+#include "adapters/fhir_ltt/synth.h"
 
 namespace reghub::ltt {
 
-// Placeholder until issue #4 lands: selects CarePlans with the LTT activity code.
-bool LttAdapter::selects(const model::Citizen&, const model::Forloeb& f, const engine::RunContext&,
-                         const diag::Reporter&) const {
-  return f.hasProgram("http://fhir.kl.dk/term/CodeSystem/CareSocialCodes", "01302bcb-c7f3-42c4-8ded-68e33da064eb");
+namespace {
+
+// Forwards each distinct (rule, forløb, message) once: the same problem in a
+// forløb shows up in every daily report that carries it.
+class DedupSink final : public diag::Sink {
+ public:
+  explicit DedupSink(diag::Sink& next) : next_(next) {}
+  void report(diag::Diagnostic d) override {
+    if (seen_.insert(d.rule + "\x1f" + d.forloeb + "\x1f" + d.message).second) next_.report(std::move(d));
+  }
+
+ private:
+  diag::Sink& next_;
+  std::set<std::string> seen_;
+};
+
+diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
+  const diag::Diagnostic& c = out.context();
+  return diag::Reporter(sink, c.registry).withFile(c.file, c.line).withCitizen(c.citizen);
 }
 
-void LttAdapter::validate(const model::Citizen&, const std::vector<const model::Forloeb*>&,
-                          const engine::RunContext&, const diag::Reporter&) const {}
-
-std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen&,
-                                                        const std::vector<const model::Forloeb*>&,
-                                                        const engine::RunContext&,
-                                                        const engine::PriorDeliveries&) const {
-  return {};
+bool fromKlBundle(const model::SourceRef& src) {
+  return src.containerProfile.rfind(profileUrl(kProfileReport), 0) == 0 ||
+         src.containerProfile.rfind(profileUrl(kProfileIncremental), 0) == 0;
 }
 
-std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration&) const {
-  throw std::runtime_error("ltt: delivery not implemented yet");
+IgOptions igOptions(const Settings& s, const engine::RunContext& ctx) {
+  IgOptions o;
+  o.reportingStart = s.reportingStart;
+  o.asOf = ctx.asOf;
+  o.outbound = true;
+  return o;
 }
 
-std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions&) const {
-  throw std::runtime_error("ltt: sandbox not implemented yet");
+}  // namespace
+
+void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
+                               const diag::Reporter& out) const {
+  if (!doc.root || klBundleKind(*doc.root) == KlBundleKind::kNone) return;
+  const LttData& data = LttData::get();
+  IgOptions opt;
+  opt.reportingStart = settingsFor(ctx).reportingStart;
+  opt.asOf = ctx.asOf;
+  const std::string id = doc.root->HasMember("id") && (*doc.root)["id"].IsString() ? (*doc.root)["id"].GetString() : "";
+  IgValidator(data).validateDocument(*doc.root, opt, out.withPath("Bundle" + (id.empty() ? "" : "/" + id)));
+}
+
+bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f, const engine::RunContext& ctx,
+                         const diag::Reporter& out) const {
+  if (f.origin != model::Forloeb::Origin::kCarePlan || !f.hasProgram(kCscSystem, kLttProgramCode)) return false;
+  // A KL report given as input is checked as it stands (inspectSource), never re-rendered.
+  if (fromKlBundle(f.source)) return false;
+  if (!citizen.hasCprIdentifier) {
+    out.withRegistry("hub").withPath(citizen.source.reference)
+        .warning("HUB-CPR-01", "",
+                 "the citizen has no CPR-nummer (identifier system urn:oid:1.2.208.176.1.2): its LTT forløb cannot be "
+                 "reported and are skipped");
+    return false;
+  }
+  if (!citizen.cpr) return false;  // malformed: ingest reported HUB-CPR-02
+  const Settings s = settingsFor(ctx);
+  if (!ReportBuilder(LttData::get(), s, ctx).inScope(f)) {
+    out.withPath(f.source.reference)
+        .info("LTT-PER-03", "",
+              "forløb has no contact, henvisning or change from " + s.reportingStart.iso() + " to " + ctx.asOf.iso() +
+                  "; nothing to report");
+    return false;
+  }
+  return true;
+}
+
+void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                          const engine::RunContext& ctx, const diag::Reporter& out) const {
+  const LttData& data = LttData::get();
+  const Settings s = settingsFor(ctx);
+  if (citizen.cpr && citizen.cpr->isReplacement()) {
+    out.withPath(citizen.source.reference + ".identifier")
+        .error("LTT-CIT-04", "",
+               "erstatnings-CPR " + citizen.cpr->masked() +
+                   " cannot be reported to LTT: the IG's citizen profile allows only a CPR-nummer (DK-core invariant "
+                   "'cpr', day 01-31) and forbids eCPR identifiers; report the forløb once the citizen has a CPR-nummer");
+    return;
+  }
+  for (const model::Forloeb* f : selected) {
+    if (!citizen.cpr || !f->period.start) continue;
+    const int age = citizen.cpr->ageAt(f->period.start->copenhagenDate());
+    if (age < data.minAge() || age > data.maxAge())
+      out.withForloeb(f->display())
+          .withPath(f->source.reference + ".period.start")
+          .warning("LTT-AGE-01", "",
+                   "the citizen is " + std::to_string(age) + " years old at the start of the forløb; LTT is for children "
+                   "and young people aged " + std::to_string(data.minAge()) + "-" + std::to_string(data.maxAge()) +
+                   " (SDS section 4)");
+  }
+  DedupSink dedup(out.sink());
+  const diag::Reporter dout = rebase(out, dedup);
+  const ReportBuilder builder(data, s, ctx);
+  const IgValidator validator(data);
+  const IgOptions opt = igOptions(s, ctx);
+  for (const PlannedReport& rep : builder.build(citizen, selected, &dout)) {
+    validator.validateReport(*rep.doc, opt, dout.withPath("DeliveryReport " + rep.day.iso()),
+                             [&rep](size_t i, const diag::Reporter& r) {
+                               return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()
+                                          ? r.withForloeb(rep.entryForloeb[i])
+                                          : r;
+                             });
+  }
+}
+
+std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& citizen,
+                                                        const std::vector<const model::Forloeb*>& selected,
+                                                        const engine::RunContext& ctx,
+                                                        const engine::PriorDeliveries& prior) const {
+  std::vector<engine::OutboundMessage> out;
+  if (!citizen.cpr || citizen.cpr->isReplacement()) return out;
+  const LttData& data = LttData::get();
+  const Settings s = settingsFor(ctx);
+  const IgValidator validator(data);
+  const IgOptions opt = igOptions(s, ctx);
+  for (PlannedReport& rep : ReportBuilder(data, s, ctx).build(citizen, selected, nullptr)) {
+    // Validation runs on every outbound report; one with an error is never sent.
+    diag::Collector check;
+    validator.validateReport(*rep.doc, opt, diag::Reporter(check, "ltt"));
+    if (check.hasErrors()) continue;
+    if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
+    engine::OutboundMessage m;
+    m.registry = "ltt";
+    m.kind = "DeliveryReport";
+    m.idempotencyKey = rep.bundleId;
+    m.contentHash = rep.contentHash;
+    m.citizenCpr = citizen.cpr->digits();
+    m.citizenMasked = citizen.cpr->masked();
+    for (const std::string& k : rep.forloebKeys) m.forloebKey += (m.forloebKey.empty() ? "" : ",") + k;
+    for (const model::Forloeb* f : selected)
+      if (f->municipality && !f->municipality->municipalityCode.empty()) m.kommune = f->municipality->municipalityCode;
+    m.deliveryDay = rep.day.iso();
+    m.method = "PUT";
+    m.target = "/fhir/Bundle/" + rep.bundleId;
+    m.contentType = "application/fhir+json";
+    m.body = std::move(rep.body);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
+  return std::make_unique<LttDeliverer>(DelivererConfig::from(&config));
+}
+
+std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions& options) const {
+  return std::make_unique<LttSandbox>(options);
+}
+
+void LttAdapter::synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
+                            std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const {
+  synthesizeLtt(citizen, rng, seedMistake, resources, seeded);
 }
 
 }  // namespace reghub::ltt

@@ -10,6 +10,8 @@ class LttAdapter final : public engine::Adapter {
   std::string_view description() const override {
     return "KL LTT delivery reports (SUL § 126a) to FK Gateway, FHIR";
   }
+  void inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
+                     const diag::Reporter& out) const override;
   bool selects(const model::Citizen& citizen, const model::Forloeb& forloeb, const engine::RunContext& ctx,
                const diag::Reporter& out) const override;
   void validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
@@ -20,6 +22,8 @@ class LttAdapter final : public engine::Adapter {
                                               const engine::PriorDeliveries& prior) const override;
   std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
+  void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
+                  std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
 };
 
 }  // namespace reghub::ltt

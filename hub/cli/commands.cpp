@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "hub/cli/args.h"
+#include "hub/cli/hub_commands.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
@@ -211,9 +212,14 @@ int cmdTranslate(const std::vector<std::string>& argv) {
   return exitCode(run.unreadable, run.sink);
 }
 
+int cmdAdapters(const std::vector<std::string>&) {
+  for (const auto& a : engine::AdapterRegistry::createAll()) std::cout << a->name() << "\t" << a->description() << "\n";
+  return kExitOk;
+}
+
 namespace {
 const std::vector<OptionSpec> kSandboxOptions = {
-    {"port", true, "port on 127.0.0.1 (0 = any free port)", "0"},
+    {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
     {"config", true, "properties file with the registry's keys (e.g. smdb.sandbox_as_of)", ""},
     {"help", false, "show this help", ""},
 };
@@ -221,41 +227,45 @@ const std::vector<OptionSpec> kSandboxOptions = {
 
 int cmdSandbox(const std::vector<std::string>& argv) {
   if (wantsHelp(argv)) {
-    std::cout << "usage: reghub sandbox REGISTRY [OPTIONS]\n\n"
-                 "Runs a local HTTPS stand-in for the registry's service on 127.0.0.1 that enforces\n"
-                 "the registry's rules. Prints the base URL; stops on SIGINT/SIGTERM.\n\n"
+    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE]\n\n"
+                 "Runs a local stand-in for the registry's service on 127.0.0.1 that enforces the\n"
+                 "registry's rules, until SIGINT/SIGTERM. Prints its base URL and the CA file\n"
+                 "clients must trust.\n\n"
               << formatOptions(kSandboxOptions);
     return kExitOk;
   }
   const Args a(argv, kSandboxOptions);
-  if (a.positionals().size() != 1) throw UsageError("give exactly one registry, e.g. reghub sandbox smdb");
-  auto adapter = engine::AdapterRegistry::create(a.positionals()[0]);
-  if (!adapter) throw UsageError("unknown registry '" + a.positionals()[0] + "'");
-  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
+  if (a.positionals().size() != 1) throw UsageError("give exactly one registry, e.g. reghub sandbox ltt");
+  const auto adapters = selectAdapters(a.positionals()[0], false);
   engine::SandboxOptions options;
-  options.port = std::stoi(a.get("port", "0"));
+  const std::string port = a.get("port", "0");
+  try {
+    size_t used = 0;
+    options.port = std::stoi(port, &used);
+    if (used != port.size() || options.port < 0 || options.port > 65535) throw std::out_of_range(port);
+  } catch (const std::exception&) {
+    throw UsageError("--port must be a number 0-65535, got '" + port + "'");
+  }
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
   if (a.has("config")) {
-    config = new Poco::Util::PropertyFileConfiguration(a.get("config"));
+    config = new Poco::Util::PropertyFileConfiguration(a.get("config"));  // AutoPtr owns it
     options.config = config.get();
   }
-  // Block the stop signals before the server's threads start, so they inherit the mask
-  // and this thread alone receives them in sigwait().
+  // Block the stop signals before any server thread starts, then wait for one.
   sigset_t stopSignals;
   sigemptyset(&stopSignals);
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  auto sandbox = adapter->makeSandbox(options);
+  auto sandbox = adapters.front()->makeSandbox(options);
   sandbox->start();
-  std::cout << sandbox->baseUrl() << std::endl;
+  std::cout << "sandbox " << adapters.front()->name() << " listening on " << sandbox->baseUrl() << "\n";
+  if (!sandbox->caFile().empty()) std::cout << "CA file: " << sandbox->caFile() << "\n";
+  std::cout.flush();
   int sig = 0;
   sigwait(&stopSignals, &sig);
   sandbox->stop();
-  return kExitOk;
-}
-
-int cmdAdapters(const std::vector<std::string>&) {
-  for (const auto& a : engine::AdapterRegistry::createAll()) std::cout << a->name() << "\t" << a->description() << "\n";
+  std::cerr << "sandbox stopped\n";
   return kExitOk;
 }
 
@@ -265,7 +275,12 @@ const std::vector<Command>& allCommands() {
       {"translate", "print the outbound messages the hub would send", cmdTranslate},
       {"synth", "write a synthetic inbound data set (NDJSON)", cmdSynth},
       {"adapters", "list the registered registry adapters", cmdAdapters},
-      {"sandbox", "run a local stand-in for a registry's service", cmdSandbox},
+      {"ingest", "validate and queue into the delivery store", cmdIngest},
+      {"run", "the service: HTTP(S) intake, status API, delivery workers", cmdRun},
+      {"status", "delivery status (counts, rejections by rule, forløb history)", cmdStatus},
+      {"replay", "send dead or rejected messages again", cmdReplay},
+      {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
+      {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
   };
   return commands;
 }

@@ -62,6 +62,9 @@ class Sandbox {
   virtual int port() const = 0;
   // Base URL deliverers should use, e.g. "https://127.0.0.1:8443".
   virtual std::string baseUrl() const = 0;
+  // PEM file of the CA clients must trust to reach the sandbox (its dev
+  // TLS certificate), or empty when it needs none.
+  virtual std::string caFile() const { return {}; }
 };
 
 struct SandboxOptions {

@@ -13,7 +13,9 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <istream>
+#include <mutex>
 
 namespace reghub::net {
 
@@ -24,9 +26,24 @@ std::string lower(std::string s) {
   return s;
 }
 
+}  // namespace
+
+// Shared with Poco's connection threads, which may outlive HttpsServer::stop()
+// by a moment: stop() refuses new work and waits for handlers in flight.
+struct HttpsServer::State {
+  HttpHandler fn;
+  size_t maxBody = 0;
+  std::mutex mu;
+  std::condition_variable idle;
+  int active = 0;
+  bool stopping = false;
+};
+
+namespace {
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
-  Handler(const HttpHandler& fn, size_t maxBody) : fn_(fn), maxBody_(maxBody) {}
+  explicit Handler(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
     HttpRequest in;
@@ -38,7 +55,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     for (const auto& [k, v] : req) in.headers[lower(k)] = v;
 
     HttpResponse out;
-    if (req.hasContentLength() && static_cast<size_t>(req.getContentLength64()) > maxBody_) {
+    const size_t maxBody = state_->maxBody;
+    if (req.hasContentLength() && static_cast<size_t>(req.getContentLength64()) > maxBody) {
       out.status = 413;
       out.body = "request body too large";
     } else {
@@ -46,16 +64,31 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       char buf[8192];
       while (is.read(buf, sizeof buf) || is.gcount() > 0) {
         in.body.append(buf, static_cast<size_t>(is.gcount()));
-        if (in.body.size() > maxBody_) break;
+        if (in.body.size() > maxBody) break;
       }
-      if (in.body.size() > maxBody_) {
+      if (in.body.size() > maxBody) {
         out.status = 413;
         out.body = "request body too large";
       } else {
-        try {
-          out = fn_(in);
-        } catch (const std::exception& e) {
-          out = HttpResponse{500, "text/plain", std::string("internal error: ") + e.what(), {}, false};
+        bool run = false;
+        {
+          std::lock_guard<std::mutex> lock(state_->mu);
+          if (!state_->stopping) {
+            ++state_->active;
+            run = true;
+          }
+        }
+        if (!run) {
+          out = HttpResponse{503, "text/plain", "server is stopping", {}, false};
+        } else {
+          try {
+            out = state_->fn(in);
+          } catch (const std::exception& e) {
+            out = HttpResponse{500, "text/plain", std::string("internal error: ") + e.what(), {}, false};
+          }
+          std::lock_guard<std::mutex> lock(state_->mu);
+          --state_->active;
+          state_->idle.notify_all();
         }
       }
     }
@@ -75,20 +108,18 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  const HttpHandler& fn_;
-  size_t maxBody_;
+  std::shared_ptr<HttpsServer::State> state_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const HttpHandler& fn, size_t maxBody) : fn_(fn), maxBody_(maxBody) {}
+  explicit Factory(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(fn_, maxBody_);  // Poco's HTTPServerConnection owns and deletes it
+    return new Handler(state_);  // Poco's HTTPServerConnection owns and deletes it
   }
 
  private:
-  const HttpHandler& fn_;
-  size_t maxBody_;
+  std::shared_ptr<HttpsServer::State> state_;
 };
 
 }  // namespace
@@ -113,14 +144,26 @@ void HttpsServer::start() {
   params->setMaxQueued(64);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.idleTimeout.count()) * 1000));
-  server_ = std::make_unique<Poco::Net::HTTPServer>(
-      Poco::Net::HTTPRequestHandlerFactory::Ptr(new Factory(handler_, options_.maxBodyBytes)), socket, params);
+  state_ = std::make_shared<State>();
+  state_->fn = handler_;
+  state_->maxBody = options_.maxBodyBytes;
+  server_ = std::make_unique<Poco::Net::HTTPServer>(Poco::Net::HTTPRequestHandlerFactory::Ptr(new Factory(state_)),
+                                                    socket, params);
   server_->start();
 }
 
 void HttpsServer::stop() {
   if (!server_) return;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stopping = true;
+  }
   server_->stopAll(true);
+  {
+    // Handlers in flight still use what the handler captured: wait for them.
+    std::unique_lock<std::mutex> lock(state_->mu);
+    state_->idle.wait(lock, [this] { return state_->active == 0; });
+  }
   server_.reset();
 }
 

@@ -41,14 +41,19 @@ class HttpsServer {
   // Loads the TLS files, binds and starts accepting. Throws Poco::Exception
   // / std::runtime_error on I/O failure (port in use, unreadable PEM).
   void start();
-  // Stops accepting and aborts open connections. Idempotent.
+  // Stops accepting, aborts open connections and waits until no handler
+  // call is running (so what the handler captured may be destroyed
+  // afterwards). Idempotent.
   void stop();
   int port() const { return port_; }
   std::string baseUrl() const;  // "https://127.0.0.1:<port>"
 
+  struct State;  // shared with the connection threads
+
  private:
   HttpsServerOptions options_;
   HttpHandler handler_;
+  std::shared_ptr<State> state_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;
 };

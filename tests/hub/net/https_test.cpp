@@ -132,6 +132,28 @@ TEST_F(HttpsTest, HandlerExceptionBecomes500) {
   EXPECT_NE(r.body.find("boom"), std::string::npos);
 }
 
+TEST_F(HttpsTest, StopWaitsForHandlersInFlight) {
+  std::atomic<bool> entered{false}, finished{false};
+  HttpsServer server(serverOptions(), [&](const HttpRequest&) {
+    entered = true;
+    std::this_thread::sleep_for(300ms);
+    finished = true;
+    return HttpResponse{};
+  });
+  server.start();
+  std::thread client([&] {
+    auto opts = clientOptions();
+    opts.timeout = 100ms;
+    HttpsClient c(server.baseUrl(), opts);
+    c.send("GET", "/", "", "");
+  });
+  for (int i = 0; i < 200 && !entered; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(entered);
+  server.stop();
+  EXPECT_TRUE(finished) << "stop() returned while a handler was still running";
+  client.join();
+}
+
 TEST(HttpsClient, RejectsPlainHttpBaseUrl) {
   EXPECT_THROW(HttpsClient("http://127.0.0.1:1", {}), std::invalid_argument);
 }

@@ -1,0 +1,31 @@
+#pragma once
+// Core FHIR R4 validity of one resource as JSON (LTT-CORE-01: known
+// elements, cardinality, types, primitive formats, required core bindings;
+// LTT-CORE-02: the R4 invariants ele-1, ext-1, per-1, dom-2..5, cpl-3,
+// bdl-1..5/7..12). Definitions come from profiles/ltt/fhir-r4-core.json and
+// cover exactly the types that may appear in LTT reports; other resource
+// types are not checked here (the report rules reject them). Pure, no I/O,
+// thread-safe.
+#include <rapidjson/fwd.h>
+
+#include "adapters/fhir_ltt/ltt_data.h"
+#include "hub/diag/reporter.h"
+
+namespace reghub::ltt {
+
+class CoreValidator {
+ public:
+  explicit CoreValidator(const CoreDefs& defs) : defs_(defs) {}
+  // `out` carries the path of the resource (e.g. "Bundle/x.entry[1].resource").
+  void validateResource(const rapidjson::Value& resource, const diag::Reporter& out) const;
+
+ private:
+  void validateComplex(const rapidjson::Value& v, const std::string& type, const diag::Reporter& out) const;
+  void validatePrimitive(const rapidjson::Value& v, const std::string& type, const std::string& bindingPath,
+                         const diag::Reporter& out) const;
+  void resourceInvariants(const rapidjson::Value& r, const std::string& type, const diag::Reporter& out) const;
+  void bundleInvariants(const rapidjson::Value& b, const diag::Reporter& out) const;
+  const CoreDefs& defs_;
+};
+
+}  // namespace reghub::ltt

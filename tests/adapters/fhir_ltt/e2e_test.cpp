@@ -1,0 +1,189 @@
+// End to end over real HTTPS on loopback: translate → PUT each report to the
+// LTT sandbox (dev CA made by hub/net) with the LTT deliverer → the sandbox
+// holds exactly the reports sent; a repeated run sends nothing new. Plus
+// the deliverer's classification of the sandbox's faults.
+#include <gtest/gtest.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/MapConfiguration.h>
+
+#include <filesystem>
+#include <map>
+
+#include "adapters/fhir_ltt/deliverer.h"
+#include "adapters/fhir_ltt/ltt_adapter.h"
+#include "adapters/fhir_ltt/sandbox.h"
+#include "tests/adapters/fhir_ltt/test_util.h"
+#include "tests/adapters/fhir_ltt/translate_helper.h"
+
+namespace reghub::ltt {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What the delivery store will remember: the content hash accepted per key.
+class AcceptedLog final : public engine::PriorDeliveries {
+ public:
+  std::optional<std::string> lastContentHash(std::string_view key) const override {
+    auto it = hashes_.find(std::string(key));
+    if (it == hashes_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::string> registryId(std::string_view) const override { return std::nullopt; }
+  void accept(const engine::OutboundMessage& m) { hashes_[m.idempotencyKey] = m.contentHash; }
+
+ private:
+  std::map<std::string, std::string> hashes_;
+};
+
+std::vector<std::string> josefine() {
+  const std::string dir = test::sourceDir() + "/tests/adapters/fhir_ltt/josefine";
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".json" && e.path().stem() != "patient") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  out.push_back(dir + "/patient.json");
+  return out;
+}
+
+class LttE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = new Poco::Util::MapConfiguration;
+    config_->setString("ltt.reporting-start", "2025-01-01");  // the IG's story is from 2025
+    engine::SandboxOptions o;
+    o.config = config_.get();
+    sandbox_ = std::make_unique<LttSandbox>(o);
+    sandbox_->start();
+    config_->setString("ltt.endpoint", sandbox_->baseUrl());
+    config_->setString("ltt.ca-file", sandbox_->caFile());
+    config_->setString("ltt.timeout-ms", "2000");
+  }
+  std::unique_ptr<engine::Deliverer> deliverer() { return LttAdapter().makeDeliverer(*config_); }
+
+  Poco::AutoPtr<Poco::Util::MapConfiguration> config_;
+  std::unique_ptr<LttSandbox> sandbox_;
+};
+
+TEST_F(LttE2e, TranslatedReportsArriveExactlyOnceAndARepeatSendsNothingNew) {
+  AcceptedLog log;
+  const auto first = test::translate(josefine(), "2025-12-31", std::nullopt, "2025-01-01", &log);
+  ASSERT_EQ(first.errors, 0);
+  ASSERT_EQ(first.messages.size(), 7u);
+  auto d = deliverer();
+  for (const auto& m : first.messages) {
+    const auto r = d->deliver(m);
+    ASSERT_EQ(r.outcome, engine::DeliveryResult::Outcome::kAccepted) << r.httpStatus << " " << r.detail;
+    EXPECT_EQ(r.httpStatus, 201);
+    log.accept(m);
+  }
+  const auto held = sandbox_->received();
+  ASSERT_EQ(held.size(), first.messages.size());
+  std::map<std::string, std::string> sent;
+  for (const auto& m : first.messages) sent[m.idempotencyKey] = m.body;
+  for (const auto& h : held) {
+    ASSERT_TRUE(sent.count(h.id)) << "sandbox holds a report never sent: " << h.id;
+    EXPECT_EQ(h.body, sent[h.id]);
+    EXPECT_EQ(h.puts, 1);
+  }
+  // A repeated run with what was accepted: nothing new to send.
+  const auto again = test::translate(josefine(), "2025-12-31", std::nullopt, "2025-01-01", &log);
+  EXPECT_EQ(again.errors, 0);
+  EXPECT_TRUE(again.messages.empty());
+  EXPECT_EQ(sandbox_->received().size(), held.size());
+  // A resend of the same report (lost answer) upserts the same Bundle id: 200, still one report.
+  const auto r = d->deliver(first.messages.front());
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kAccepted);
+  EXPECT_EQ(r.httpStatus, 200);
+  EXPECT_EQ(sandbox_->received().size(), held.size());
+}
+
+engine::OutboundMessage oneReport() {
+  auto t = test::translate(josefine(), "2025-05-14", std::string("2025-05-14"), "2025-01-01");
+  EXPECT_EQ(t.messages.size(), 1u);
+  return t.messages.at(0);
+}
+
+TEST_F(LttE2e, Injected500IsRetriedThenAccepted) {
+  const auto m = oneReport();
+  sandbox_->setFaults({0, 1, 0});
+  auto d = deliverer();
+  const auto r1 = d->deliver(m);
+  EXPECT_EQ(r1.outcome, engine::DeliveryResult::Outcome::kRetry);
+  EXPECT_EQ(r1.httpStatus, 500);
+  const auto r2 = d->deliver(m);
+  EXPECT_EQ(r2.outcome, engine::DeliveryResult::Outcome::kAccepted) << r2.detail;
+  EXPECT_EQ(sandbox_->received().size(), 1u);
+}
+
+TEST_F(LttE2e, DroppedConnectionIsRetried) {
+  const auto m = oneReport();
+  sandbox_->setFaults({0, 0, 1});
+  auto d = deliverer();
+  const auto r = d->deliver(m);
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
+  EXPECT_EQ(r.httpStatus, 0);
+  EXPECT_NE(r.detail.find("connection-lost"), std::string::npos) << r.detail;
+  EXPECT_TRUE(sandbox_->received().empty());
+}
+
+TEST_F(LttE2e, LatencyBeyondTheTimeoutIsRetried) {
+  const auto m = oneReport();
+  config_->setString("ltt.timeout-ms", "200");
+  sandbox_->setFaults({1000, 0, 0});
+  auto d = deliverer();
+  const auto r = d->deliver(m);
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
+  EXPECT_NE(r.detail.find("timeout"), std::string::npos) << r.detail;
+  sandbox_->setFaults({});
+}
+
+TEST_F(LttE2e, InvalidReportIsRejectedWithTheOperationOutcomeText) {
+  auto m = oneReport();
+  const std::string good = "\"intent\": \"plan\"";
+  const size_t at = m.body.find(good);
+  ASSERT_NE(at, std::string::npos);
+  m.body.replace(at, good.size(), "\"intent\": \"order\"");
+  auto d = deliverer();
+  const auto r = d->deliver(m);
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRejected);
+  EXPECT_EQ(r.httpStatus, 422);
+  EXPECT_NE(r.detail.find("LTT-CP-02"), std::string::npos) << r.detail;
+  EXPECT_TRUE(sandbox_->received().empty());
+  EXPECT_EQ(sandbox_->rejectedCount(), 1);
+}
+
+TEST_F(LttE2e, BundleIdMustMatchTheUrl) {
+  auto m = oneReport();
+  m.target = "/fhir/Bundle/00000000-0000-5000-8000-000000000000";
+  const auto r = deliverer()->deliver(m);
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRejected);
+  EXPECT_EQ(r.httpStatus, 400);
+}
+
+TEST_F(LttE2e, UntrustedSandboxIsNotReached) {
+  config_->setString("ltt.ca-file", "");  // system CAs do not know the dev CA
+  const auto r = deliverer()->deliver(oneReport());
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
+  EXPECT_NE(r.detail.find("tls"), std::string::npos) << r.detail;
+  EXPECT_EQ(sandbox_->requestsSeen(), 0);
+}
+
+TEST(LttDelivererConfig, EndpointMustBeHttps) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
+  c->setString("ltt.endpoint", "http://127.0.0.1:1");
+  EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
+  c->setString("ltt.endpoint", "https://127.0.0.1:1");
+  c->setString("ltt.timeout-ms", "soon");
+  EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
+}
+
+TEST(LttDelivererConfig, OperationOutcomeTextIsKept) {
+  EXPECT_EQ(operationOutcomeText(R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":"A"},{"severity":"error","code":"invalid","details":{"text":"B"}}]})"),
+            "A; B");
+  EXPECT_EQ(operationOutcomeText("plain text"), "plain text");
+}
+
+}  // namespace
+}  // namespace reghub::ltt
