@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 
 #include "adapters/smdb/rules.h"
 #include "adapters/smdb/soap_render.h"
@@ -131,8 +130,6 @@ void SmdbSandbox::start() {
   }
   server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& r) { return handle(r); });
   server_->start();
-  // Operator hint (no personal data): which CA a client must trust.
-  std::clog << "smdb sandbox: " << server_->baseUrl() << kIndsaetTarget << " (CA: " << caFile_ << ")\n";
 }
 
 void SmdbSandbox::stop() {
