@@ -2,6 +2,7 @@
 
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -165,11 +166,21 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
     all.push_back(ivaerKey);
     std::vector<std::string> tilbKeys;
     std::set<std::string> used;
-    for (const SkemaForm& t : v.of(Skema::kTilb)) {
-      std::string k = messageKey(v, Skema::kTilb, t.sourceId());
+    // SMDB checks TILB-03 (one tilknytning starts on 1-IVÆR) as each
+    // tilknytning arrives, so they are sent in start-date order: each waits
+    // for the one before it, and the one on 1-IVÆR goes first.
+    std::vector<const SkemaForm*> tilb;
+    for (const SkemaForm& t : v.of(Skema::kTilb)) tilb.push_back(&t);
+    std::stable_sort(tilb.begin(), tilb.end(), [](const SkemaForm* a, const SkemaForm* b) {
+      return a->date("TilbudTilknyttetBehandlingStartDato") < b->date("TilbudTilknyttetBehandlingStartDato");
+    });
+    for (const SkemaForm* t : tilb) {
+      std::string k = messageKey(v, Skema::kTilb, t->sourceId());
       // Two responses with the same identifier must still be two messages.
-      if (!used.insert(k).second) used.insert(k += "/" + t.form->resourceId);
-      emit(build(v, table, kTilknytning, {&t}, k, {ivaerKey}, prior, "TilbudTilknyttetBehandlingStartDato"));
+      if (!used.insert(k).second) used.insert(k += "/" + t->form->resourceId);
+      std::vector<std::string> deps{ivaerKey};
+      if (!tilbKeys.empty()) deps.push_back(tilbKeys.back());
+      emit(build(v, table, kTilknytning, {t}, k, std::move(deps), prior, "TilbudTilknyttetBehandlingStartDato"));
       tilbKeys.push_back(k);
       all.push_back(std::move(k));
     }

@@ -129,6 +129,12 @@ TEST(SmdbRender, OneEnvelopePerOperationInDependencyOrder) {
     EXPECT_EQ(x.all(("/s:Envelope/s:Body/d:" + kinds[i]).c_str()).size(), 1u) << m.kind;
   }
   EXPECT_TRUE(msgs[1].dependsOn == std::vector<std::string>{msgs[0].idempotencyKey});
+  // SMDB-TILB-03 is checked as each tilknytning arrives: the second waits
+  // for the first (which starts on 1-IVÆR), so they arrive in date order.
+  const std::vector<std::string> secondWaitsForFirst = {msgs[0].idempotencyKey, msgs[1].idempotencyKey};
+  EXPECT_EQ(msgs[2].dependsOn, secondWaitsForFirst);
+  const Xml t1(msgs[1].body), t2(msgs[2].body);
+  EXPECT_LE(t1.one("//d:TilbudTilknyttetBehandlingStartDato"), t2.one("//d:TilbudTilknyttetBehandlingStartDato"));
   EXPECT_EQ(msgs[3].dependsOn.size(), 3u);  // iværksættelse + both tilknytninger
   EXPECT_EQ(msgs[4].dependsOn.size(), 4u);
 

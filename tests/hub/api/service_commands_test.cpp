@@ -128,7 +128,7 @@ namespace {
 // nothing left waiting, no CPR printed.
 TEST(ServiceCommands, Demo_EndToEndAgainstTheSandboxes) {
   testing::TempDir dir("reghub-cli-demo");
-  const auto r = run(kBin + " demo --citizens 40 --seed 1 --as-of 2026-11-01 --dir " + (dir.path() / "d").string() +
+  const auto r = run(kBin + " demo --citizens 150 --seed 1 --as-of 2026-11-01 --dir " + (dir.path() / "d").string() +
                      " 2>/dev/null");
   EXPECT_EQ(r.code, 0) << r.out;
   std::smatch m;
@@ -144,6 +144,10 @@ TEST(ServiceCommands, Demo_EndToEndAgainstTheSandboxes) {
   EXPECT_NE(status.out.find("\"state\":\"accepted\""), std::string::npos) << status.out;
   EXPECT_EQ(status.out.find("\"state\":\"pending\""), std::string::npos) << status.out;
   EXPECT_EQ(status.out.find("\"state\":\"retry-wait\""), std::string::npos) << status.out;
+  // The sandboxes enforce the same rules as the hub's validation: what the
+  // hub let through is never rejected by a registry, nor dead.
+  EXPECT_EQ(status.out.find("\"state\":\"rejected\""), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find("\"state\":\"dead\""), std::string::npos) << status.out;
   EXPECT_FALSE(std::regex_search(r.out + status.out, std::regex("\\b[0-3][0-9][01][0-9]{3}-?[0-9]{4}\\b")));
 }
 
