@@ -94,11 +94,11 @@ SmdbSandbox::SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_pt
     : table_(std::move(table)), kommuner_(std::move(kommuner)), settings_(Settings::fromConfig(options.config)),
       requestedPort_(options.port) {
   if (options.config) {
-    tlsDir_ = options.config->getString("smdb.sandbox_tls_dir", "");
-    const std::string a = options.config->getString("smdb.sandbox_as_of", "");
+    tlsDir_ = options.config->getString("smdb.sandboxTlsDir", "");
+    const std::string a = options.config->getString("smdb.sandboxAsOf", "");
     if (!a.empty() && a != "today") {
       asOf_ = model::Date::parse(a);
-      if (!asOf_) throw std::invalid_argument("smdb.sandbox_as_of: expected YYYY-MM-DD, got '" + a + "'");
+      if (!asOf_) throw std::invalid_argument("smdb.sandboxAsOf: expected YYYY-MM-DD, got '" + a + "'");
     }
   }
 }

@@ -18,7 +18,7 @@ constexpr std::string_view kExclusion = "urn:reghub:smdb-exclusion";
 std::shared_ptr<const std::set<std::string>> loadTilbudList(const std::string& path) {
   if (path.empty()) return nullptr;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("smdb.tilbud_list: cannot read " + path);
+  if (!in) throw std::runtime_error("smdb.tilbudList: cannot read " + path);
   auto ids = std::make_shared<std::set<std::string>>();
   std::string line;
   while (std::getline(in, line)) {
@@ -127,7 +127,7 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
       if (a && a->date && a->date->copenhagenDate() < *settings->goLive) {
         out.info("SMDB-SYS-08", "2-ANM",
                  "Mellemløsning: anmodningsdato " + a->date->copenhagenDate().iso() + " er før systemets startdato " +
-                     settings->goLive->iso() + " (smdb.go_live); forløbet vedligeholdes i SMDB-web.");
+                     settings->goLive->iso() + " (smdb.goLive); forløbet vedligeholdes i SMDB-web.");
         return false;
       }
     }
@@ -180,7 +180,7 @@ std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxO
 }
 
 std::map<std::string, std::string> SmdbAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
-  return {{"smdb.endpoint", sandbox.baseUrl()}, {"smdb.ca_file", sandbox.caFile()}};
+  return {{"smdb.endpoint", sandbox.baseUrl()}, {"smdb.caFile", sandbox.caFile()}};
 }
 
 }  // namespace reghub::smdb

@@ -94,8 +94,8 @@ SoapDeliverer::SoapDeliverer(const Poco::Util::AbstractConfiguration& config) {
   // The endpoint may be given with the .svc path; the message carries it.
   if (const auto at = endpoint.find(kIndsaetTarget); at != std::string::npos) endpoint = endpoint.substr(0, at);
   net::HttpsClientOptions o;
-  o.caFile = config.getString("smdb.ca_file", "");
-  o.timeout = std::chrono::milliseconds(config.getInt("smdb.timeout_ms", 30000));
+  o.caFile = config.getString("smdb.caFile", "");
+  o.timeout = std::chrono::milliseconds(config.getInt("smdb.timeoutMs", 30000));
   client_ = std::make_unique<net::HttpsClient>(endpoint, o);
 }
 

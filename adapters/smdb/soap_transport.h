@@ -31,7 +31,7 @@ engine::DeliveryResult classify(const net::HttpResult& r);
 class SoapDeliverer final : public engine::Deliverer {
  public:
   // Config keys: smdb.endpoint (https base URL, default DST preprod),
-  // smdb.ca_file, smdb.timeout_ms. Throws std::invalid_argument on a
+  // smdb.caFile, smdb.timeoutMs. Throws std::invalid_argument on a
   // non-https endpoint.
   explicit SoapDeliverer(const Poco::Util::AbstractConfiguration& config);
   SoapDeliverer(const std::string& baseUrl, net::HttpsClientOptions options);

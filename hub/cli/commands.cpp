@@ -220,7 +220,7 @@ int cmdAdapters(const std::vector<std::string>&) {
 namespace {
 const std::vector<OptionSpec> kSandboxOptions = {
     {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
-    {"config", true, "properties file with the registry's keys (e.g. smdb.sandbox_as_of)", ""},
+    {"config", true, "properties file with the registry's keys (e.g. smdb.sandboxAsOf)", ""},
     {"help", false, "show this help", ""},
 };
 }  // namespace

@@ -69,13 +69,13 @@ TEST(SmdbSettings, UnknownOrBadKeysFailAtStartUp) {
   c->setString("smdb.hiden_field_severity", "error");  // typo
   EXPECT_THROW(Settings::fromConfig(c.get()), std::invalid_argument);
   c = new Poco::Util::MapConfiguration;
-  c->setString("smdb.systemskifte_model", "3");
-  c->setString("smdb.systemskifte_date", "2025-01-01");
+  c->setString("smdb.systemskifteModel", "3");
+  c->setString("smdb.systemskifteDate", "2025-01-01");
   EXPECT_THROW(Settings::fromConfig(c.get()), std::invalid_argument);
   c = new Poco::Util::MapConfiguration;
-  c->setString("smdb.hidden_field_severity", "error");
-  c->setString("smdb.systemskifte_model", "mellemloesning");
-  c->setString("smdb.systemskifte_date", "2025-01-01");
+  c->setString("smdb.hiddenFieldSeverity", "error");
+  c->setString("smdb.systemskifteModel", "mellemloesning");
+  c->setString("smdb.systemskifteDate", "2025-01-01");
   const Settings s = Settings::fromConfig(c.get());
   EXPECT_EQ(s.hiddenField, reghub::diag::Severity::kError);
   ASSERT_TRUE(s.goLive.has_value());

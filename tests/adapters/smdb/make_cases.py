@@ -1058,51 +1058,51 @@ def _(c): c["forloeb"][0]["status"] = "entered-in-error"
 SETTINGS = {}
 
 
-@case("SMDB-SYS-08__break_before_go_live", "mellemløsning: a forløb from before smdb.go_live is left to SMDB-web",
+@case("SMDB-SYS-08__break_before_go_live", "mellemløsning: a forløb from before smdb.goLive is left to SMDB-web",
       [E("SMDB-SYS-08", "2-ANM", "info")])
-def _(c): SETTINGS["smdb.go_live"] = "2025-04-01"
+def _(c): SETTINGS["smdb.goLive"] = "2025-04-01"
 
 
-@case("SMDB-SYS-08__keep_after_go_live", "a forløb from on or after smdb.go_live is reported")
-def _(c): SETTINGS["smdb.go_live"] = "2025-03-03"
+@case("SMDB-SYS-08__keep_after_go_live", "a forløb from on or after smdb.goLive is reported")
+def _(c): SETTINGS["smdb.goLive"] = "2025-03-03"
 
 
 @case("SMDB-SYS-06__keep_reregistered_from_d_plus_1",
       "systemskifte model 2, D = 2025-05-31: the active forløb is re-registered from 2025-06-01 (info)",
       [E("SMDB-SYS-06", "2-ANM", "info")])
 def _(c):
-    SETTINGS["smdb.systemskifte_model"] = "2"
-    SETTINGS["smdb.systemskifte_date"] = "2025-05-31"
+    SETTINGS["smdb.systemskifteModel"] = "2"
+    SETTINGS["smdb.systemskifteDate"] = "2025-05-31"
 
 
 @case("SMDB-SYS-06__keep_started_after_d", "systemskifte model 2: a forløb that started after D is reported as is")
 def _(c):
-    SETTINGS["smdb.systemskifte_model"] = "2"
-    SETTINGS["smdb.systemskifte_date"] = "2025-01-01"
+    SETTINGS["smdb.systemskifteModel"] = "2"
+    SETTINGS["smdb.systemskifteDate"] = "2025-01-01"
 
 
 @case("SMDB-SYS-05__keep_closed_before_d", "systemskifte model 2: a forløb afsluttet on or before D stays with the old system",
       [E("SMDB-SYS-05", "1-AFSL", "info")])
 def _(c):
-    SETTINGS["smdb.systemskifte_model"] = "2"
-    SETTINGS["smdb.systemskifte_date"] = "2025-10-15"
+    SETTINGS["smdb.systemskifteModel"] = "2"
+    SETTINGS["smdb.systemskifteDate"] = "2025-10-15"
 
 
 @case("SMDB-SYS-05__keep_old_system_closes_on_d",
       "systemskifte model 2, old system, D = 2025-05-31: tilknytninger and forløb closed on D with 'Systemskifte'",
       [E("SMDB-SYS-05", "1-AFSL", "info")])
 def _(c):
-    SETTINGS["smdb.systemskifte_model"] = "2"
-    SETTINGS["smdb.systemskifte_date"] = "2025-05-31"
-    SETTINGS["smdb.systemskifte_role"] = "old"
+    SETTINGS["smdb.systemskifteModel"] = "2"
+    SETTINGS["smdb.systemskifteDate"] = "2025-05-31"
+    SETTINGS["smdb.systemskifteRole"] = "old"
 
 
 @case("SMDB-SYS-05__keep_old_system_leaves_new_forloeb", "old system: a forløb starting after D is the new system's",
       [E("SMDB-SYS-05", "2-ANM", "info")])
 def _(c):
-    SETTINGS["smdb.systemskifte_model"] = "2"
-    SETTINGS["smdb.systemskifte_date"] = "2025-01-31"
-    SETTINGS["smdb.systemskifte_role"] = "old"
+    SETTINGS["smdb.systemskifteModel"] = "2"
+    SETTINGS["smdb.systemskifteDate"] = "2025-01-31"
+    SETTINGS["smdb.systemskifteRole"] = "old"
 
 
 @case("SMDB-SYS-07__keep_close_per_31_december", "Kravspecifikation variant: an open forløb is closed per 31 December",
@@ -1111,9 +1111,9 @@ def _(c):
     drop(c, "afsl-1")
     items(c, "tilb-1").pop("TilbudTilknyttetBehandlingSlutDato")
     items(c, "tilb-2").pop("TilbudTilknyttetBehandlingSlutDato")
-    SETTINGS["smdb.systemskifte_model"] = "2"
-    SETTINGS["smdb.systemskifte_date"] = "2025-12-31"
-    SETTINGS["smdb.systemskifte_role"] = "old"
+    SETTINGS["smdb.systemskifteModel"] = "2"
+    SETTINGS["smdb.systemskifteDate"] = "2025-12-31"
+    SETTINGS["smdb.systemskifteRole"] = "old"
 
 
 def main():

@@ -235,8 +235,8 @@ TEST(SmdbRender, SinceKeepsOnlyTheDeliveriesFromThatDayOn) {
 
 TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
   Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
-  config->setString("smdb.systemskifte_model", "2");
-  config->setString("smdb.systemskifte_date", "2025-05-31");
+  config->setString("smdb.systemskifteModel", "2");
+  config->setString("smdb.systemskifteDate", "2025-05-31");
   const reghub::engine::NoPriorDeliveries none;
   reghub::diag::Collector diags;
   const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, &diags, config.get());
@@ -256,9 +256,9 @@ TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
 
 TEST(SmdbRender, SystemskifteModel2OldSystemClosesOnTheDay) {
   Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
-  config->setString("smdb.systemskifte_model", "2");
-  config->setString("smdb.systemskifte_date", "2025-12-31");
-  config->setString("smdb.systemskifte_role", "old");
+  config->setString("smdb.systemskifteModel", "2");
+  config->setString("smdb.systemskifteDate", "2025-12-31");
+  config->setString("smdb.systemskifteRole", "old");
   const reghub::engine::NoPriorDeliveries none;
   reghub::diag::Collector diags;
   const auto msgs = translate(slurp(kCases / "SMDB-SYS-07__keep_close_per_31_december/input.json"), none, &diags,

@@ -47,7 +47,7 @@ class SmdbTransport : public ::testing::Test {
  protected:
   void SetUp() override {
     config_ = new Poco::Util::MapConfiguration;
-    config_->setString("smdb.sandbox_as_of", "2026-06-01");
+    config_->setString("smdb.sandboxAsOf", "2026-06-01");
     reghub::engine::SandboxOptions o;
     o.config = config_.get();
     sandbox_ = adapter_.makeSandbox(o);
@@ -58,8 +58,8 @@ class SmdbTransport : public ::testing::Test {
   std::unique_ptr<reghub::engine::Deliverer> deliverer() {
     Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
     c->setString("smdb.endpoint", sandbox_->baseUrl());
-    c->setString("smdb.ca_file", ca_);
-    c->setInt("smdb.timeout_ms", 5000);
+    c->setString("smdb.caFile", ca_);
+    c->setInt("smdb.timeoutMs", 5000);
     return adapter_.makeDeliverer(*c);
   }
   reghub::smdb::SmdbAdapter adapter_;
@@ -139,8 +139,8 @@ TEST_F(SmdbTransport, ConnectionRefusedIsRetry) {
   sandbox_->stop();
   Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
   c->setString("smdb.endpoint", "https://127.0.0.1:" + std::to_string(port));
-  c->setString("smdb.ca_file", ca_);
-  c->setInt("smdb.timeout_ms", 2000);
+  c->setString("smdb.caFile", ca_);
+  c->setInt("smdb.timeoutMs", 2000);
   auto d = adapter_.makeDeliverer(*c);
   const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
   const DeliveryResult r = d->deliver(msgs[0]);
