@@ -146,6 +146,10 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
     r.body = "SMDB sandbox: POST SOAP envelopes to " + std::string(kIndsaetTarget) + "\n";
     return r;
   }
+  // No DTDs: external entities (XXE) and entity expansion (billion laughs)
+  // are refused before libxml2 sees the document, as in hub/ingest.
+  if (request.body.find("<!DOCTYPE") != std::string::npos || request.body.find("<!ENTITY") != std::string::npos)
+    return fault("Client", "DOCTYPE/ENTITY er ikke tilladt i SOAP-forespørgslen.");
   std::unique_ptr<xmlDoc, DocDeleter> doc(xmlReadMemory(request.body.data(), static_cast<int>(request.body.size()),
                                                         "request.xml", nullptr,
                                                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));

@@ -117,6 +117,19 @@ TEST_F(SmdbTransport, SandboxRejectsABrokenRuleAndAWrongSoapAction) {
   EXPECT_NE(r.detail.find("SOAPAction"), std::string::npos) << r.detail;
 }
 
+TEST_F(SmdbTransport, SandboxRefusesADoctypeWithoutExpandingIt) {
+  auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  OutboundMessage m = msgs[0];
+  // Billion laughs in front of a valid envelope: refused, never expanded.
+  m.body.insert(m.body.find("<s:Envelope") == std::string::npos ? 0 : m.body.find("<s:Envelope"),
+                "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;\">]>\n");
+  const DeliveryResult r = deliverer()->deliver(m);
+  EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_NE(r.detail.find("DOCTYPE"), std::string::npos) << r.detail;
+  // The unmodified envelope is accepted.
+  EXPECT_EQ(deliverer()->deliver(msgs[0]).outcome, DeliveryResult::Outcome::kAccepted);
+}
+
 TEST_F(SmdbTransport, SandboxRejectsASecondActiveForloebInTheKommune) {
   auto d = deliverer();
   // The first forløb: iværksat, not afsluttet (open tilknytninger).
