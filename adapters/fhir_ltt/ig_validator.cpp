@@ -296,8 +296,25 @@ void IgValidator::checkResource(const Value& r, const std::string& profileId, co
   }
 }
 
-void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& out,
+namespace {
+// The masked CPR of the report's citizen, for the diagnostics' citizen field.
+std::string maskedCitizen(const Value& b) {
+  std::string out;
+  each(member(b, "entry"), [&](const Value& e, int) {
+    const Value* r = member(e, "resource");
+    if (!r || str(*r, "resourceType") != "Patient" || !out.empty()) return;
+    each(member(*r, "identifier"), [&](const Value& i, int) {
+      if (str(i, "system") == kCprSystem && out.empty()) out = model::maskCpr(str(i, "value"));
+    });
+  });
+  return out;
+}
+}  // namespace
+
+void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& outIn,
                                  const EntryReporter& entryReporter, bool checkCore) const {
+  const std::string citizen = outIn.context().citizen.empty() ? maskedCitizen(b) : std::string();
+  const diag::Reporter out = citizen.empty() ? outIn : outIn.withCitizen(citizen);
   if (checkCore) core_.validateResource(b, out);
   if (!b.IsObject()) return;
   checkConstraints(b, *data_.profile(kProfileReport), out);
