@@ -1,33 +1,161 @@
 #include "adapters/smdb/smdb_adapter.h"
 
+#include <fstream>
 #include <stdexcept>
+
+#include "adapters/smdb/rules.h"
+#include "adapters/smdb/sandbox.h"
+#include "adapters/smdb/soap_transport.h"
+#include "adapters/smdb/systemskifte.h"
+#include "hub/util/strings.h"
 
 namespace reghub::smdb {
 
-// Placeholder until issue #3 lands: selects SMDB forløb by legal basis only.
-bool SmdbAdapter::selects(const model::Citizen&, const model::Forloeb& f, const engine::RunContext&,
-                          const diag::Reporter&) const {
-  for (const char* code : {"SEL-101", "SUL-142", "BL-33"})
-    if (f.hasProgram("urn:reghub:legal-basis", code)) return true;
-  return false;
+namespace {
+constexpr std::string_view kLegalBasis = "urn:reghub:legal-basis";
+constexpr std::string_view kExclusion = "urn:reghub:smdb-exclusion";
+
+std::shared_ptr<const std::set<std::string>> loadTilbudList(const std::string& path) {
+  if (path.empty()) return nullptr;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("smdb.tilbud_list: cannot read " + path);
+  auto ids = std::make_shared<std::set<std::string>>();
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto cols = util::split(util::trim(line), ',');
+    if (!cols.empty() && util::isAllDigits(util::trim(cols[0])) && !util::trim(cols[0]).empty())
+      ids->insert(util::trim(cols[0]));
+  }
+  return ids;
+}
+}  // namespace
+
+// Systemskifte model 2 re-registers active forløb with new dates: the rules
+// and the renderer then work on adjusted copies (kept alive in `copies`).
+std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
+                                                    std::vector<model::Forloeb>& copies,
+                                                    std::set<const model::Forloeb*>* reRegistered) {
+  if (s.systemskifteModel != Settings::SystemskifteModel::kModel2) return selected;
+  copies.clear();
+  copies.reserve(selected.size());
+  std::vector<const model::Forloeb*> out;
+  for (const model::Forloeb* f : selected) {
+    copies.push_back(*f);
+    if (applySystemskifte(s, copies.back()) == SkifteOutcome::kReRegistered && reRegistered)
+      reRegistered->insert(&copies.back());
+    out.push_back(&copies.back());
+  }
+  return out;
 }
 
-void SmdbAdapter::validate(const model::Citizen&, const std::vector<const model::Forloeb*>&,
-                           const engine::RunContext&, const diag::Reporter&) const {}
+SmdbAdapter::SmdbAdapter() : table_(defaultFieldTable()), kommuner_(Municipalities::load(dataDir())) {}
 
-std::vector<engine::OutboundMessage> SmdbAdapter::render(const model::Citizen&,
-                                                         const std::vector<const model::Forloeb*>&,
-                                                         const engine::RunContext&,
-                                                         const engine::PriorDeliveries&) const {
-  return {};
+bool SmdbAdapter::understandsQuestionnaire(std::string_view canonical) const {
+  return skemaFromQuestionnaire(canonical).has_value();
 }
 
-std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration&) const {
-  throw std::runtime_error("smdb: delivery not implemented yet");
+std::shared_ptr<const Settings> SmdbAdapter::settingsFor(const engine::RunContext& ctx) const {
+  std::lock_guard<std::mutex> lock(settingsMu_);
+  if (!settings_ || settingsKey_ != ctx.config) {
+    settings_ = std::make_shared<const Settings>(Settings::fromConfig(ctx.config));
+    tilbudIds_ = loadTilbudList(settings_->tilbudList);
+    settingsKey_ = ctx.config;
+  }
+  return settings_;
 }
 
-std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions&) const {
-  throw std::runtime_error("smdb: sandbox not implemented yet");
+bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f, const engine::RunContext& ctx,
+                          const diag::Reporter& out) const {
+  if (f.origin != model::Forloeb::Origin::kEpisodeOfCare) return false;
+  bool smdb = false;
+  for (const char* code : {"SEL-101", "SUL-142", "BL-33"}) smdb = smdb || f.hasProgram(kLegalBasis, code);
+  if (!smdb || f.enteredInError()) return false;
+  const std::string exclusion = f.extensionCode(kExclusion);
+  if (exclusion == "selvbetaler") {
+    out.info("SMDB-SCOPE-02", "", "Forløbet er markeret selvbetaler; selvbetalere indberettes ikke til SMDB.");
+    return false;
+  }
+  if (exclusion == "anonym") {
+    out.info("SMDB-SCOPE-04", "", "Forløbet er anonym stofmisbrugsbehandling; det indberettes ikke til SMDB.");
+    return false;
+  }
+  if (!exclusion.empty())
+    out.warning("SMDB-SCOPE-02", "",
+                "Ukendt værdi '" + exclusion + "' i urn:reghub:smdb-exclusion (selvbetaler eller anonym); forløbet "
+                "indberettes som normalt.");
+  if (!citizen.hasCprIdentifier) {
+    out.warning("SMDB-SCOPE-03", "6-ANM",
+                "Borgeren har intet CPR-nummer (Patient.identifier urn:oid:1.2.208.176.1.2); borgere uden CPR kan "
+                "ikke indberettes til SMDB. Forløbet springes over.");
+    return false;
+  }
+  if (!citizen.cpr) return false;  // malformed CPR: the hub reports HUB-CPR-02
+  if (citizen.cpr->isReplacement()) {
+    out.warning("SMDB-SCOPE-03", "6-ANM",
+                "Borgeren har et erstatnings-CPR (" + citizen.cpr->masked() +
+                    "); kun borgere med CPR-nummer kan indberettes til SMDB. Forløbet springes over.");
+    return false;
+  }
+  const auto settings = settingsFor(ctx);
+  if (settings->systemskifteModel == Settings::SystemskifteModel::kModel2) {
+    model::Forloeb copy = f;
+    if (applySystemskifte(*settings, copy) == SkifteOutcome::kLeftWithOldSystem) {
+      out.info("SMDB-SYS-05", "1-AFSL",
+               "Systemskifte model 2: forløbet er afsluttet senest på systemskiftedatoen " +
+                   settings->systemskifteDate->iso() + " og forbliver det gamle systems indberetning.");
+      return false;
+    }
+  }
+  if (settings->goLive) {
+    for (const model::FormResponse& form : f.forms) {
+      if (skemaFromQuestionnaire(form.questionnaire) != Skema::kAnm) continue;
+      const model::Answer* a = form.find("BehandlingAnmodningDato");
+      if (a && a->date && a->date->copenhagenDate() < *settings->goLive) {
+        out.info("SMDB-SYS-08", "2-ANM",
+                 "Mellemløsning: anmodningsdato " + a->date->copenhagenDate().iso() + " er før systemets startdato " +
+                     settings->goLive->iso() + " (smdb.go_live); forløbet vedligeholdes i SMDB-web.");
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                           const engine::RunContext& ctx, const diag::Reporter& out) const {
+  const auto settings = settingsFor(ctx);
+  std::shared_ptr<const std::set<std::string>> ids;
+  {
+    std::lock_guard<std::mutex> lock(settingsMu_);
+    ids = tilbudIds_;
+  }
+  const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, ids.get()};
+  std::vector<model::Forloeb> copies;
+  std::set<const model::Forloeb*> reRegistered;
+  const auto forloeb = effectiveForloeb(*settings, selected, copies, &reRegistered);
+  std::vector<ForloebView> views;
+  views.reserve(forloeb.size());
+  for (const model::Forloeb* f : forloeb) {
+    views.push_back(buildView(citizen, *f, *table_));
+    const diag::Reporter fout = out.withForloeb(f->display()).withFile(f->source.file, f->source.line);
+    if (reRegistered.count(f))
+      fout.info("SMDB-SYS-06", "2-ANM",
+                "Systemskifte model 2: forløbet var aktivt på systemskiftedatoen " + settings->systemskifteDate->iso() +
+                    " og genregistreres med startdato " + settings->systemskifteDate->plusDays(1).iso() +
+                    " (anmodning, iværksættelse og åbne tilknytninger).");
+    checkFields(views.back(), rc, fout);
+    checkForloeb(views.back(), rc, fout);
+  }
+  checkCitizen(views, rc, out);
+}
+
+std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
+  Settings::fromConfig(&config);  // unknown smdb.* keys fail here, at start-up
+  return std::make_unique<SoapDeliverer>(config);
+}
+
+std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions& options) const {
+  return std::make_unique<SmdbSandbox>(table_, kommuner_, options);
 }
 
 }  // namespace reghub::smdb

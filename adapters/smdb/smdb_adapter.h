@@ -1,15 +1,32 @@
 #pragma once
 // Stofmisbrugsdatabasen (Danmarks Statistik). See README.md.
+// The adapter loads its field tables and the kommune list when it is
+// constructed (throws std::runtime_error if mapping/ is missing or broken);
+// afterwards every method is const and thread-safe.
+#include <memory>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "adapters/smdb/field_table.h"
+#include "adapters/smdb/municipalities.h"
+#include "adapters/smdb/settings.h"
 #include "hub/engine/adapter.h"
 
 namespace reghub::smdb {
 
+std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
+                                                    std::vector<model::Forloeb>& copies,
+                                                    std::set<const model::Forloeb*>* reRegistered = nullptr);
+
 class SmdbAdapter final : public engine::Adapter {
  public:
+  SmdbAdapter();
   std::string_view name() const override { return "smdb"; }
   std::string_view description() const override {
     return "Stofmisbrugsdatabasen (DST): § 101 SEL / § 142 SUL / § 33 BL, SOAP IndsaetData";
   }
+  bool understandsQuestionnaire(std::string_view canonical) const override;
   bool selects(const model::Citizen& citizen, const model::Forloeb& forloeb, const engine::RunContext& ctx,
                const diag::Reporter& out) const override;
   void validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
@@ -20,6 +37,20 @@ class SmdbAdapter final : public engine::Adapter {
                                               const engine::PriorDeliveries& prior) const override;
   std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
+  void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
+                  std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
+
+  const FieldTable& table() const { return *table_; }
+
+ private:
+  std::shared_ptr<const Settings> settingsFor(const engine::RunContext& ctx) const;
+
+  std::shared_ptr<const FieldTable> table_;
+  std::shared_ptr<const Municipalities> kommuner_;
+  mutable std::mutex settingsMu_;
+  mutable const void* settingsKey_ = nullptr;
+  mutable std::shared_ptr<const Settings> settings_;
+  mutable std::shared_ptr<const std::set<std::string>> tilbudIds_;
 };
 
 }  // namespace reghub::smdb

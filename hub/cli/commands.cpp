@@ -1,15 +1,18 @@
 #include "hub/cli/commands.h"
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Util/MapConfiguration.h>
-
+#include <Poco/Util/PropertyFileConfiguration.h>
 #include <pthread.h>
 #include <signal.h>
+
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "hub/cli/args.h"
+#include "hub/cli/hub_commands.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
@@ -218,13 +221,14 @@ int cmdAdapters(const std::vector<std::string>&) {
 namespace {
 const std::vector<OptionSpec> kSandboxOptions = {
     {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
+    {"config", true, "properties file with the registry's keys (e.g. smdb.sandbox_as_of)", ""},
     {"help", false, "show this help", ""},
 };
 }  // namespace
 
 int cmdSandbox(const std::vector<std::string>& argv) {
   if (wantsHelp(argv)) {
-    std::cout << "usage: reghub sandbox REGISTRY [--port N]\n\n"
+    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE]\n\n"
                  "Runs a local stand-in for the registry's service on 127.0.0.1 that enforces the\n"
                  "registry's rules, until SIGINT/SIGTERM. Prints its base URL and the CA file\n"
                  "clients must trust.\n\n"
@@ -242,6 +246,11 @@ int cmdSandbox(const std::vector<std::string>& argv) {
     if (used != port.size() || options.port < 0 || options.port > 65535) throw std::out_of_range(port);
   } catch (const std::exception&) {
     throw UsageError("--port must be a number 0-65535, got '" + port + "'");
+  }
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
+  if (a.has("config")) {
+    config = new Poco::Util::PropertyFileConfiguration(a.get("config"));  // AutoPtr owns it
+    options.config = config.get();
   }
   // Block the stop signals before any server thread starts, then wait for one.
   sigset_t stopSignals;
@@ -267,6 +276,11 @@ const std::vector<Command>& allCommands() {
       {"translate", "print the outbound messages the hub would send", cmdTranslate},
       {"synth", "write a synthetic inbound data set (NDJSON)", cmdSynth},
       {"adapters", "list the registered registry adapters", cmdAdapters},
+      {"ingest", "validate and queue into the delivery store", cmdIngest},
+      {"run", "the service: HTTP(S) intake, status API, delivery workers", cmdRun},
+      {"status", "delivery status (counts, rejections by rule, forløb history)", cmdStatus},
+      {"replay", "send dead or rejected messages again", cmdReplay},
+      {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
       {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
   };
   return commands;

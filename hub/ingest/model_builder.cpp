@@ -88,20 +88,48 @@ const std::set<std::string, std::less<>> kUsedTypes = {"Patient",  "Organization
                                                        "CarePlan", "Encounter",    "QuestionnaireResponse",
                                                        "Bundle"};
 
-// Top-level elements the hub reads per type; others get one info line.
-const std::map<std::string, std::set<std::string, std::less<>>, std::less<>> kUsedElements = {
-    {"Patient", {"identifier", "name", "gender", "managingOrganization", "active"}},
-    {"Organization", {"identifier", "name"}},
-    {"EpisodeOfCare", {"identifier", "type", "patient", "managingOrganization", "status", "period", "extension"}},
+// Top-level elements the hub reads per type, with their FHIR JSON shape
+// ('a' array, 'o' object, 's' string, 'b' boolean). Others get one info
+// line; a used element of the wrong shape is an error (HUB-FHIR-01).
+using Shapes = std::map<std::string, char, std::less<>>;
+const std::map<std::string, Shapes, std::less<>> kUsedElements = {
+    {"Patient", {{"identifier", 'a'}, {"name", 'a'}, {"gender", 's'}, {"managingOrganization", 'o'}, {"active", 'b'}}},
+    {"Organization", {{"identifier", 'a'}, {"name", 's'}}},
+    {"EpisodeOfCare",
+     {{"identifier", 'a'}, {"type", 'a'}, {"patient", 'o'}, {"managingOrganization", 'o'}, {"status", 's'},
+      {"period", 'o'}, {"extension", 'a'}}},
     {"CarePlan",
-     {"identifier", "subject", "status", "intent", "period", "activity", "basedOn", "extension"}},
+     {{"identifier", 'a'}, {"subject", 'o'}, {"status", 's'}, {"intent", 's'}, {"period", 'o'}, {"activity", 'a'},
+      {"basedOn", 'a'}, {"extension", 'a'}}},
     {"Encounter",
-     {"subject", "status", "class", "type", "period", "participant", "extension", "basedOn", "episodeOfCare"}},
+     {{"subject", 'o'}, {"status", 's'}, {"class", 'o'}, {"type", 'a'}, {"period", 'o'}, {"participant", 'a'},
+      {"extension", 'a'}, {"basedOn", 'a'}, {"episodeOfCare", 'a'}}},
     {"QuestionnaireResponse",
-     {"questionnaire", "subject", "status", "authored", "identifier", "item", "extension", "basedOn", "encounter"}},
+     {{"questionnaire", 's'}, {"subject", 'o'}, {"status", 's'}, {"authored", 's'}, {"identifier", 'o'},
+      {"item", 'a'}, {"extension", 'a'}, {"basedOn", 'a'}, {"encounter", 'o'}}},
 };
 const std::set<std::string, std::less<>> kAlwaysFine = {"resourceType", "id", "meta", "text", "language",
                                                         "implicitRules", "contained", "modifierExtension"};
+
+bool hasShape(const Value& v, char shape) {
+  switch (shape) {
+    case 'a': return v.IsArray();
+    case 'o': return v.IsObject();
+    case 's': return v.IsString();
+    case 'b': return v.IsBool();
+  }
+  return true;
+}
+
+const char* shapeName(char shape) {
+  switch (shape) {
+    case 'a': return "an array";
+    case 'o': return "an object";
+    case 's': return "a string";
+    case 'b': return "true or false";
+  }
+  return "?";
+}
 
 }  // namespace
 
@@ -120,6 +148,7 @@ struct ModelBuilder::Item {
   model::Contact contact;
   model::Referral referral;
   std::string orgRef;  // Patient / forløb managing organization
+  std::string fullUrl;
 };
 
 struct ModelBuilder::Unit {
@@ -150,7 +179,10 @@ void ModelBuilder::addDocument(const Value& root, const std::string& file, int l
   line_ = line;
   Unit unit;
   walk(root, std::string(), std::string(), std::string(), unit);
-  for (const std::string& p : unit.patients) flushPatient(p);
+  // A Bundle is a unit: its citizens are complete. Loose resources wait for
+  // the end of the input, since their forløb may follow on later lines.
+  if (str(root, "resourceType") == "Bundle")
+    for (const std::string& p : unit.patients) flushPatient(p);
 }
 
 void ModelBuilder::walk(const Value& resource, const std::string& fullUrl, const std::string& path,
@@ -204,9 +236,16 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
     std::string ignored;
     for (const auto& m : r.GetObject()) {
       const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-      if (!used->second.count(name) && !kAlwaysFine.count(name)) {
+      const auto shape = used->second.find(name);
+      if (shape == used->second.end()) {
+        if (kAlwaysFine.count(name)) continue;
         if (!ignored.empty()) ignored += ", ";
         ignored += name;
+      } else if (!hasShape(m.value, shape->second)) {
+        out.at("." + std::string(name))
+            .error("HUB-FHIR-01", "",
+                   type + "." + std::string(name) + " must be " + shapeName(shape->second) +
+                       " in FHIR JSON; it is read as absent until corrected");
       }
     }
     if (!ignored.empty())
@@ -448,6 +487,7 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
   }
   aliases_[item->key] = item->key;
   if (!fullUrl.empty()) aliases_[fullUrl] = item->key;
+  item->fullUrl = fullUrl;
   order_.push_back(item->key);
   items_.emplace(order_.back(), std::move(item));
 }
@@ -505,11 +545,15 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
   }
   // Drop what was taken, keep the rest pending.
   std::vector<std::string> keep;
+  // (Their aliases go too, so memory stays bounded by what is pending.)
   for (const std::string& key : order_) {
-    if (items_[key]->taken)
+    if (items_[key]->taken) {
+      aliases_.erase(items_[key]->fullUrl);
+      aliases_.erase(key);
       items_.erase(key);
-    else
+    } else {
       keep.push_back(key);
+    }
   }
   order_ = std::move(keep);
   ++emitted_;

@@ -1,0 +1,286 @@
+#include "adapters/smdb/sandbox.h"
+
+#include <Poco/Util/AbstractConfiguration.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "adapters/smdb/rules.h"
+#include "adapters/smdb/soap_render.h"
+#include "hub/net/dev_tls.h"
+#include "hub/util/strings.h"
+
+namespace reghub::smdb {
+
+namespace {
+
+const std::map<std::string, Skema> kParts = {{"Anmodning", Skema::kAnm},
+                                             {"Ivaerksaettelse", Skema::kIvaer},
+                                             {"Tilbudstilknytning", Skema::kTilb},
+                                             {"KvalHep", Skema::kKvalhep},
+                                             {"Afslutning", Skema::kAfsl}};
+const char* const kOperations[] = {"IndsaetIvaerksaettelse", "IndsaetTilbudstilknytning", "IndsaetKvalHep",
+                                   "AfslutBehandling"};
+
+std::string escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '&': o += "&amp;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+net::HttpResponse fault(const std::string& code, const std::string& text, int status = 500) {
+  net::HttpResponse r;
+  r.status = status;
+  r.contentType = "text/xml; charset=utf-8";
+  r.body = std::string("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<s:Envelope xmlns:s=\"") + kSoapNamespace +
+           "\"><s:Body><s:Fault><faultcode>s:" + code + "</faultcode><faultstring xml:lang=\"da-DK\">" + escape(text) +
+           "</faultstring></s:Fault></s:Body></s:Envelope>";
+  return r;
+}
+
+net::HttpResponse receipt(const std::string& op, const std::string& kildeId, const std::string& smdbId) {
+  net::HttpResponse r;
+  r.contentType = "text/xml; charset=utf-8";
+  r.body = std::string("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<s:Envelope xmlns:s=\"") + kSoapNamespace +
+           "\"><s:Body><" + op + "Response xmlns=\"" + kSmdbNamespace + "\"><" + op + "Result><SmdbId>" + smdbId +
+           "</SmdbId><KildeId>" + escape(kildeId) + "</KildeId></" + op + "Result></" + op +
+           "Response></s:Body></s:Envelope>";
+  return r;
+}
+
+std::string name(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
+bool inNs(const xmlNode* n, const char* ns) {
+  return n->ns && std::strcmp(reinterpret_cast<const char*>(n->ns->href), ns) == 0;
+}
+std::string text(const xmlNode* n) {
+  xmlChar* t = xmlNodeGetContent(n);
+  std::string s = t ? reinterpret_cast<const char*>(t) : "";
+  xmlFree(t);
+  return s;
+}
+std::vector<const xmlNode*> elements(const xmlNode* n) {
+  std::vector<const xmlNode*> v;
+  for (const xmlNode* c = n ? n->children : nullptr; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE) v.push_back(c);
+  return v;
+}
+
+struct DocDeleter {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+}  // namespace
+
+// What the sandbox holds for one kontaktforløb: a citizen with one forløb
+// whose forms are the accepted skemaer, and the ids it handed out.
+struct SmdbSandbox::Stored {
+  model::Citizen citizen;
+  std::map<std::string, std::string> smdbIds;  // KildeId → SmdbId
+};
+
+SmdbSandbox::SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_ptr<const Municipalities> kommuner,
+                         const engine::SandboxOptions& options)
+    : table_(std::move(table)), kommuner_(std::move(kommuner)), settings_(Settings::fromConfig(options.config)),
+      requestedPort_(options.port) {
+  if (options.config) {
+    tlsDir_ = options.config->getString("smdb.sandbox_tls_dir", "");
+    const std::string a = options.config->getString("smdb.sandbox_as_of", "");
+    if (!a.empty() && a != "today") {
+      asOf_ = model::Date::parse(a);
+      if (!asOf_) throw std::invalid_argument("smdb.sandbox_as_of: expected YYYY-MM-DD, got '" + a + "'");
+    }
+  }
+}
+
+SmdbSandbox::~SmdbSandbox() {
+  stop();
+  if (!ownTlsDir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(ownTlsDir_, ec);
+  }
+}
+
+void SmdbSandbox::start() {
+  net::HttpsServerOptions o;
+  o.port = requestedPort_;
+  if (tlsDir_.empty()) {
+    static std::atomic<int> counter{0};
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("reghub-smdb-sandbox-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    ownTlsDir_ = dir.string();
+    const net::DevTlsFiles files = net::writeDevTls(dir.string());
+    o.certFile = files.serverCertFile;
+    o.keyFile = files.serverKeyFile;
+    caFile_ = files.caCertFile;
+  } else {
+    o.certFile = tlsDir_ + "/server.pem";
+    o.keyFile = tlsDir_ + "/server-key.pem";
+    caFile_ = tlsDir_ + "/ca.pem";
+  }
+  server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& r) { return handle(r); });
+  server_->start();
+  // Operator hint (no personal data): which CA a client must trust.
+  std::clog << "smdb sandbox: " << server_->baseUrl() << kIndsaetTarget << " (CA: " << caFile_ << ")\n";
+}
+
+void SmdbSandbox::stop() {
+  if (server_) server_->stop();
+}
+
+int SmdbSandbox::port() const { return server_ ? server_->port() : 0; }
+std::string SmdbSandbox::baseUrl() const { return server_ ? server_->baseUrl() : std::string(); }
+
+net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
+  if (request.method != "POST" || request.path != kIndsaetTarget) {
+    net::HttpResponse r;
+    r.status = 404;
+    r.body = "SMDB sandbox: POST SOAP envelopes to " + std::string(kIndsaetTarget) + "\n";
+    return r;
+  }
+  std::unique_ptr<xmlDoc, DocDeleter> doc(xmlReadMemory(request.body.data(), static_cast<int>(request.body.size()),
+                                                        "request.xml", nullptr,
+                                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (!doc) return fault("Client", "Forespørgslen er ikke velformet XML.");
+  const xmlNode* env = xmlDocGetRootElement(doc.get());
+  if (!env || name(env) != "Envelope" || !inNs(env, kSoapNamespace))
+    return fault("Client", "Roden skal være en SOAP 1.1 Envelope (" + std::string(kSoapNamespace) + ").");
+  const xmlNode* body = nullptr;
+  for (const xmlNode* c : elements(env))
+    if (name(c) == "Body" && inNs(c, kSoapNamespace)) body = c;
+  const auto ops = elements(body);
+  if (ops.size() != 1) return fault("Client", "SOAP Body skal indeholde præcis én operation.");
+  const xmlNode* op = ops[0];
+  const std::string opName = name(op);
+  if (!inNs(op, kSmdbNamespace) ||
+      std::none_of(std::begin(kOperations), std::end(kOperations), [&](const char* o) { return opName == o; }))
+    return fault("Client", "Ukendt operation '" + opName + "' (namespace " + kSmdbNamespace + ").");
+  const std::string expected = std::string(kActionBase) + opName;
+  const auto sa = request.headers.find("soapaction");
+  if (sa == request.headers.end() || (sa->second != expected && sa->second != "\"" + expected + "\""))
+    return fault("Client", "SOAPAction skal være \"" + expected + "\".");
+
+  std::string kildeId;
+  std::vector<std::pair<Skema, const xmlNode*>> parts;
+  for (const xmlNode* c : elements(op)) {
+    if (!inNs(c, kSmdbNamespace)) return fault("Client", "Elementet '" + name(c) + "' er ikke i SMDB's namespace.");
+    if (name(c) == "Reference") {
+      for (const xmlNode* r : elements(c))
+        if (name(r) == "KildeId") kildeId = text(r);
+      continue;
+    }
+    const auto p = kParts.find(name(c));
+    if (p == kParts.end()) return fault("Client", "Ukendt element '" + name(c) + "' i " + opName + ".");
+    parts.emplace_back(p->second, c);
+  }
+  const auto segs = util::split(kildeId, '/');
+  if (segs.size() < 4 || segs[0] != "smdb") return fault("Client", "Reference/KildeId mangler eller har forkert form.");
+  const std::string forloebKey = segs[0] + "/" + segs[1] + "/" + segs[2];
+
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = forloeb_[forloebKey];
+  Stored next = slot ? *slot : Stored{};
+  if (next.citizen.forloeb.empty()) {
+    model::Forloeb f;
+    f.key = segs[2];
+    f.resourceId = segs[2];
+    f.source.reference = "SMDB/" + forloebKey;
+    f.source.file = "sandbox";
+    next.citizen.forloeb.push_back(f);
+    next.citizen.source.file = "sandbox";
+  }
+  model::Forloeb& f = next.citizen.forloeb.front();
+  for (const auto& [skema, node] : parts) {
+    model::FormResponse form;
+    form.questionnaire = "urn:reghub:smdb:" + std::string(skemaName(skema));
+    form.status = "completed";
+    form.identifier = skema == Skema::kAnm ? forloebKey + "/ANM" : kildeId;
+    form.resourceId = form.identifier;
+    form.source.file = "sandbox";
+    form.source.reference = opName + "/" + std::string(skemaName(skema));
+    int i = 0;
+    for (const xmlNode* e : elements(node)) {
+      model::Answer a;
+      a.linkId = name(e);
+      a.itemIndex = i;
+      a.path = name(e);
+      a.text = text(e);
+      const FieldDef* d = table_->find(skema, a.linkId);
+      a.type = model::Answer::Type::kString;
+      if (d && d->codes.empty() && d->codeSourcePattern.empty()) {
+        if (d->type == DataType::kDatetime) {
+          a.type = model::Answer::Type::kDateTime;
+          a.date = model::DateTime::parse(a.text);
+          if (!a.date) return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:dateTime.");
+        } else if (d->type == DataType::kInteger && d->pattern.empty()) {
+          if (!util::isAllDigits(a.text) || a.text.empty() || a.text.size() > 9)
+            return fault("Client", a.linkId + ": '" + a.text + "' er ikke et heltal.");
+          a.type = model::Answer::Type::kInteger;
+          a.integer = std::stol(a.text);
+        } else if (d->type == DataType::kBoolean) {
+          if (a.text != "true" && a.text != "false")
+            return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:boolean.");
+          a.type = model::Answer::Type::kBoolean;
+          a.boolean = a.text == "true";
+        }
+      } else if (d) {
+        a.type = model::Answer::Type::kCode;
+      }
+      if (skema == Skema::kAnm) {
+        if (a.linkId == "PersonIdentifikator") {
+          next.citizen.cpr = model::Cpr::parse(a.text);
+          next.citizen.hasCprIdentifier = true;
+          if (!next.citizen.cpr) return fault("Client", "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.");
+        } else if (a.linkId == "PersonKoenKode") {
+          next.citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
+        } else if (a.linkId == "PersonNavn") {
+          next.citizen.name = a.text;
+        } else if (a.linkId == "KommuneKode") {
+          f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
+        }
+      }
+      form.answers.push_back(std::move(a));
+      ++i;
+    }
+    const auto same = std::find_if(f.forms.begin(), f.forms.end(),
+                                   [&](const model::FormResponse& x) { return x.identifier == form.identifier; });
+    if (same != f.forms.end())
+      *same = std::move(form);
+    else
+      f.forms.push_back(std::move(form));
+  }
+
+  // The same rules as the hub, over the forløb as it would stand.
+  const model::Date today = asOf_.value_or(model::copenhagenToday());
+  const RuleContext rc{*table_, *kommuner_, settings_, today, nullptr};
+  diag::Collector found;
+  const diag::Reporter out(found, "smdb");
+  const ForloebView view = buildView(next.citizen, f, *table_);
+  checkFields(view, rc, out);
+  checkForloeb(view, rc, out);
+  if (found.hasErrors()) {
+    std::string why;
+    for (const diag::Diagnostic& d : found.diagnostics())
+      if (d.severity == diag::Severity::kError)
+        why += d.rule + (d.field.empty() ? "" : " [" + d.field + "]") + ": " + d.message + "\n";
+    return fault("Client", why);
+  }
+  std::string& id = next.smdbIds[kildeId];
+  if (id.empty()) id = std::to_string(nextId_++);
+  const std::string smdbId = id;
+  slot = std::make_unique<Stored>(std::move(next));
+  return receipt(opName, kildeId, smdbId);
+}
+
+}  // namespace reghub::smdb

@@ -1,0 +1,56 @@
+#pragma once
+// The SMDB adapter's configuration keys (all under "smdb."), declared once
+// with type, default and description; README.md lists them. Each key is a
+// choice where the Kravspecifikation is ambiguous (RULES.md notes), with
+// the default set to the reading DST's service most plausibly enforces.
+// fromConfig() throws std::invalid_argument on an unknown smdb.* key or a
+// bad value (start-up error). Immutable after construction.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/diag/diagnostic.h"
+#include "hub/model/date.h"
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace reghub::smdb {
+
+struct SettingSpec {
+  const char* key;
+  const char* type;
+  const char* defaultValue;
+  const char* description;
+};
+const std::vector<SettingSpec>& settingSpecs();
+
+struct Settings {
+  // GEN-13 and the 'Vises …' rules: a value in a field the form would hide.
+  diag::Severity hiddenField = diag::Severity::kWarning;
+  // IVAER-07: 4-IVÆR empty although 2-IVÆR > 14 (the spec only says "access only").
+  std::optional<diag::Severity> garantiReasonMissing = diag::Severity::kWarning;
+  // IVAER-12: is 14-IVÆR = 05 'Anden uddannelse' an affirmative answer?
+  bool andenUddannelseIsAffirmative = true;
+  // TILB-11: does a substitution tilknytning ending on day D overlap one starting on D?
+  bool substitutionSameDayHandover = true;
+  // TILB-12: AutorisationsID required for the substitution types.
+  bool autorisationRequired = true;
+  // KVAL-03: a missing KvalHep skema for the risk group (SMDB cannot reject absence).
+  diag::Severity kvalhepMissing = diag::Severity::kWarning;
+  // TILB-13: optional CSV file of valid TilbudId (from HentAlleTilbud); empty = form check only.
+  std::string tilbudList;
+  // SYS-08 mellemløsning: forløb with 2-ANM before this date stay in SMDB-web.
+  std::optional<model::Date> goLive;
+  // Systemskifte (Vejledning om systemskifte): the model and the date D.
+  // Model 2: forløb still active on D are re-registered from D+1 (SYS-06);
+  // forløb closed on or before D stay with the old system.
+  enum class SystemskifteModel { kNone, kModel1, kModel2 };
+  SystemskifteModel systemskifteModel = SystemskifteModel::kNone;
+  std::optional<model::Date> systemskifteDate;
+
+  static Settings fromConfig(const Poco::Util::AbstractConfiguration* config);
+};
+
+}  // namespace reghub::smdb

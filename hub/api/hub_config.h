@@ -1,0 +1,77 @@
+#pragma once
+// The hub service's configuration (`reghub run`, `ingest`, `status`,
+// `replay`): a Poco properties file (--config FILE) over environment
+// variables. Every key is declared once in hubConfigKeys() with its default
+// and description; deploy/reghub.properties.example lists them all (a test
+// keeps the two in step). Unknown keys under the hub's sections fail
+// start-up; keys under "<adapter>." belong to the adapters.
+//
+// Secrets come from the environment, never from files in the repo:
+// REGHUB_STORE_KEY, REGHUB_STORE_LOOKUP_KEY, REGHUB_STORE_RETIRED_KEYS,
+// REGHUB_API_TOKENS (or ${system.env.NAME} in the file).
+//
+// loadHubConfig() does file I/O and throws ConfigError with a message
+// naming the key. The result is immutable; share it as const.
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/LayeredConfiguration.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hub/engine/outbox.h"
+#include "hub/store/delivery_store.h"
+
+namespace reghub::api {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ConfigKey {
+  std::string name;
+  std::string defaultValue;  // empty = none
+  std::string env;           // environment variable that sets it, if any
+  std::string description;
+};
+
+// Every key the hub reads (adapters' keys are declared by the adapters).
+const std::vector<ConfigKey>& hubConfigKeys();
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8443;
+  std::string certificate, privateKey, caLocation;  // TLS when certificate is set
+  bool requireClientCertificate = false;
+  std::vector<std::string> tokens;  // accepted bearer tokens
+  size_t maxBodyBytes = 64u << 20;
+  int threads = 8;
+};
+
+struct HubConfig {
+  Poco::AutoPtr<Poco::Util::LayeredConfiguration> raw;  // everything (adapters read theirs)
+  std::string storeUrl;
+  std::shared_ptr<const store::Keyring> keyring;
+  engine::OutboxOptions outbox;
+  HttpOptions http;
+  int64_t maxBacklog = 100'000;
+  // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).
+  std::map<std::string, int> dailyAtMinutes;
+
+  store::StoreOptions storeOptions() const { return {storeUrl, keyring}; }
+  // When a message for `registry` queued at `now` may first be sent.
+  int64_t notBefore(const std::string& registry, int64_t now) const;
+};
+
+// `path` empty: no file (environment and defaults only). `overrides` win
+// over the file (command-line options such as --store).
+HubConfig loadHubConfig(const std::string& path, const std::map<std::string, std::string>& overrides = {},
+                        const std::vector<std::string>& registries = {});
+
+// The next time at or after `now` (epoch ms) when the Copenhagen wall clock
+// shows `minutesOfDay`.
+int64_t nextCopenhagenTime(int64_t now, int minutesOfDay);
+
+}  // namespace reghub::api

@@ -1,0 +1,58 @@
+#pragma once
+// Intake: inbound FHIR (a file, a directory, an HTTP body) → validation →
+// rendered messages queued in the delivery store, with the diagnostics kept
+// under an ingest id (GET /ingest/{id}/diagnostics, `reghub status`).
+// Shared by `reghub ingest`, `reghub run` (HTTP) and `reghub demo`.
+//
+// The store serves as PriorDeliveries, so adapters render only what changed.
+// Thread-safe: ingests are serialised (one pipeline at a time). Throws
+// StoreError on database failure; bad input is diagnostics.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/diag/diagnostic.h"
+#include "hub/engine/adapter.h"
+#include "hub/engine/pipeline.h"
+#include "hub/model/date.h"
+#include "hub/store/delivery_store.h"
+
+namespace reghub::api {
+
+struct IntakeResult {
+  std::string ingestId;
+  engine::PipelineStats stats;
+  size_t queued = 0, unchanged = 0;
+  int errors = 0, warnings = 0, infos = 0;
+  bool unreadable = false;
+  std::vector<diag::Diagnostic> diagnostics;  // all of them (CPR masked)
+};
+
+class Intake {
+ public:
+  // `config` (adapter keys) may be null; not owned, must outlive this.
+  // `notBefore(registry, now)`: scheduled delivery (0 = at once).
+  Intake(store::DeliveryStore& store, const Poco::Util::AbstractConfiguration* config,
+         std::function<int64_t(const std::string&, int64_t)> notBefore = {});
+
+  IntakeResult ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
+                            std::optional<model::Date> asOf = std::nullopt);
+  IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt);
+
+  const std::vector<std::unique_ptr<engine::Adapter>>& adapters() const { return adapters_; }
+
+ private:
+  template <typename Read>
+  IntakeResult run(const std::string& source, std::optional<model::Date> asOf, Read read);
+
+  store::DeliveryStore& store_;
+  const Poco::Util::AbstractConfiguration* config_;
+  std::function<int64_t(const std::string&, int64_t)> notBefore_;
+  std::vector<std::unique_ptr<engine::Adapter>> adapters_;
+  std::mutex mutex_;
+};
+
+}  // namespace reghub::api

@@ -1,0 +1,23 @@
+#pragma once
+// Delivery status as JSON, text and Prometheus metrics — the same facts for
+// the status API, `reghub status` and /metrics. Only masked CPR appears.
+// Pure formatting over values read from the store; thread-safe.
+#include <string>
+#include <vector>
+
+#include "hub/engine/outbox.h"
+#include "hub/store/delivery_store.h"
+
+namespace reghub::api {
+
+std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections);
+std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections);
+std::string historyJson(const std::vector<store::Transition>& history);
+std::string historyText(const std::vector<store::Transition>& history);
+std::string ingestJson(const store::IngestRecord& ingest);
+std::string metricsText(const std::vector<store::StateCount>& counts, int64_t backlog, const engine::OutboxStats* outbox,
+                        uint64_t intakeRequests, uint64_t intakeRejected503);
+// "2026-11-22T02:15:00.123Z"
+std::string isoTime(int64_t millis);
+
+}  // namespace reghub::api

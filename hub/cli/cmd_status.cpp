@@ -1,0 +1,67 @@
+// `reghub status`: delivery status from the store (text table or JSON).
+#include <iostream>
+
+#include "hub/api/status_report.h"
+#include "hub/cli/args.h"
+#include "hub/cli/commands.h"
+#include "hub/cli/hub_commands.h"
+
+namespace reghub::cli {
+
+namespace {
+const std::vector<OptionSpec> kOptions = {
+    {"config", true, "configuration file", ""},
+    {"store", true, "store URL, overrides store.url", ""},
+    {"registry", true, "only this registry", ""},
+    {"kommune", true, "only this kommune (4 digits)", ""},
+    {"forloeb", true, "the delivery history of one forløb (its source id)", ""},
+    {"ingest", true, "the diagnostics of one ingest id", ""},
+    {"format", true, "text or json", "text"},
+    {"help", false, "show this help", ""},
+};
+}  // namespace
+
+int cmdStatus(const std::vector<std::string>& argv) {
+  for (const auto& x : argv)
+    if (x == "--help" || x == "-h") {
+      std::cout << "usage: reghub status [OPTIONS]\n\n"
+                   "Counts of stored messages per registry × kommune × state, rejections and\n"
+                   "validation problems grouped by rule; --forloeb shows one forløb's history\n"
+                   "(CPR masked), --ingest one ingest's diagnostics.\n\n"
+                << formatOptions(kOptions);
+      return kExitOk;
+    }
+  const Args a(argv, kOptions);
+  const std::string format = a.get("format", "text");
+  if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+  api::HubConfig config;
+  try {
+    config = loadConfigFromArgs(a.get("config"), a.get("store"));
+  } catch (const api::ConfigError& e) {
+    std::cerr << "reghub status: " << e.what() << "\n";
+    return kExitConfig;
+  }
+  auto store = store::DeliveryStore::open(config.storeOptions());
+  if (a.has("forloeb")) {
+    const auto h = store->historyForForloeb(a.get("forloeb"));
+    std::cout << (format == "json" ? api::historyJson(h) + "\n" : api::historyText(h));
+    return kExitOk;
+  }
+  if (a.has("ingest")) {
+    const auto rec = store->ingest(a.get("ingest"));
+    if (!rec) {
+      std::cerr << "reghub status: no ingest with id " << a.get("ingest") << "\n";
+      return kExitUsage;
+    }
+    if (format == "json") std::cout << api::ingestJson(*rec) << "\n";
+    for (const auto& d : store->ingestDiagnostics(rec->id))
+      std::cout << (format == "json" ? diag::toJsonLine(d) : diag::toTextLine(d)) << "\n";
+    return kExitOk;
+  }
+  const auto counts = store->counts(a.get("registry"), a.get("kommune"));
+  const auto rejections = store->rejections(a.get("registry"));
+  std::cout << (format == "json" ? api::statusJson(counts, rejections) + "\n" : api::statusText(counts, rejections));
+  return kExitOk;
+}
+
+}  // namespace reghub::cli

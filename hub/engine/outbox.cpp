@@ -1,0 +1,161 @@
+#include "hub/engine/outbox.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+
+namespace reghub::engine {
+
+void OutboxSink::accept(OutboundMessage&& message) {
+  const auto r = store_.enqueue(message, ingestId_, clock_());
+  if (r.outcome == store::EnqueueOutcome::kUnchanged)
+    ++unchanged_;
+  else
+    ++queued_;
+}
+
+namespace {
+std::string defaultWorkerId() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
+}  // namespace
+
+Outbox::Outbox(store::DeliveryStore& store, DelivererFactory factory, OutboxOptions options)
+    : store_(store), factory_(std::move(factory)), options_(std::move(options)) {
+  if (options_.workerId.empty()) options_.workerId = defaultWorkerId();
+  if (options_.workers == 0) options_.workers = 1;
+  if (options_.claimBatch == 0) options_.claimBatch = 1;
+}
+
+Outbox::~Outbox() { stop(); }
+
+void Outbox::start() {
+  stopping_ = false;
+  for (size_t i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { workerLoop(i); });
+}
+
+void Outbox::stop() {
+  stopping_ = true;
+  wake_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void Outbox::notify() { wake_.notify_all(); }
+
+bool Outbox::drain(int64_t maxMillis) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(maxMillis);
+  while (std::chrono::steady_clock::now() < until) {
+    if (store_.backlog() == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return store_.backlog() == 0;
+}
+
+OutboxStats Outbox::stats() const {
+  return {counters_.attempts.load(), counters_.accepted.load(), counters_.rejected.load(), counters_.retries.load(),
+          counters_.dead.load(),     counters_.lostLeases.load(), counters_.recovered.load()};
+}
+
+void Outbox::workerLoop(size_t index) {
+  const std::string worker = options_.workerId + "/w" + std::to_string(index);
+  std::mt19937_64 rng(options_.seed ? options_.seed + index : std::random_device{}());
+  std::map<std::string, std::unique_ptr<Deliverer>> deliverers;
+  while (!stopping_) {
+    try {
+      const int64_t now = options_.clock();
+      // One worker at a time does maintenance (cheap; safe if several do).
+      int64_t last = lastMaintenance_.load();
+      if (now - last >= options_.maintenanceMillis && lastMaintenance_.compare_exchange_strong(last, now)) {
+        counters_.recovered += store_.recoverExpiredLeases(now);
+        counters_.dead += store_.failBlockedDependents(now);
+      }
+      auto claimed = store_.claim(options_.claimBatch, worker, now, options_.leaseMillis);
+      if (claimed.empty()) {
+        std::unique_lock lock(wakeMutex_);
+        wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMillis), [this] { return stopping_.load(); });
+        continue;
+      }
+      for (auto& c : claimed) {
+        if (stopping_) break;  // the rest go back to pending below
+        auto& d = deliverers[c.message.registry];
+        if (!d) {
+          try {
+            d = factory_(c.message.registry);
+          } catch (const std::exception&) {
+            d.reset();
+          }
+        }
+        attempt(c, d.get(), worker, rng);
+      }
+    } catch (const std::exception&) {
+      // A store failure (database restarting, disk full): back off and try
+      // again; nothing is lost, claims expire and are recovered.
+      std::unique_lock lock(wakeMutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMillis * 4), [this] { return stopping_.load(); });
+    }
+  }
+  try {
+    store_.releaseClaims(worker, options_.clock());
+  } catch (const std::exception&) {
+    // The lease will expire and recovery returns them to pending.
+  }
+}
+
+void Outbox::attempt(store::ClaimedMessage& c, Deliverer* deliverer, const std::string& worker,
+                     std::mt19937_64& rng) {
+  DeliveryResult r;
+  if (!deliverer) {
+    r = DeliveryResult::retry(0, "no deliverer for registry '" + c.message.registry + "' (configuration)");
+  } else {
+    try {
+      r = deliverer->deliver(c.message);
+    } catch (const std::exception& e) {
+      r = DeliveryResult::retry(0, std::string("deliverer failed: ") + e.what());
+    }
+  }
+  ++counters_.attempts;
+  store::AttemptOutcome o;
+  o.httpStatus = r.httpStatus;
+  o.registryId = r.registryId;
+  o.detail = r.detail;
+  const int64_t now = options_.clock();
+  switch (r.outcome) {
+    case DeliveryResult::Outcome::kAccepted:
+      o.next = store::MessageState::kAccepted;
+      break;
+    case DeliveryResult::Outcome::kRejected:
+      o.next = store::MessageState::kRejected;
+      break;
+    case DeliveryResult::Outcome::kRetry: {
+      const RetryPolicy& p = options_.retry.forRegistry(c.message.registry);
+      if (p.exhausted(c.attempt)) {
+        o.next = store::MessageState::kDead;
+        o.detail = "gave up after " + std::to_string(c.attempt) + " attempts; last: " + r.detail;
+      } else {
+        o.next = store::MessageState::kRetryWait;
+        o.nextAt = now + p.delayFor(c.attempt, rng);
+      }
+      break;
+    }
+  }
+  if (!store_.complete(c, worker, o, now)) {
+    ++counters_.lostLeases;
+    return;
+  }
+  switch (o.next) {
+    case store::MessageState::kAccepted: ++counters_.accepted; break;
+    case store::MessageState::kRejected: ++counters_.rejected; break;
+    case store::MessageState::kRetryWait: ++counters_.retries; break;
+    case store::MessageState::kDead: ++counters_.dead; break;
+    default: break;
+  }
+  // An accepted message may unblock its dependents: let idle workers look.
+  if (o.next == store::MessageState::kAccepted) wake_.notify_all();
+}
+
+}  // namespace reghub::engine

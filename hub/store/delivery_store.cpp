@@ -1,0 +1,547 @@
+#include "hub/store/delivery_store.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+
+#include "hub/model/cpr.h"
+#include "hub/store/schema.h"
+
+namespace reghub::store {
+
+namespace {
+
+using engine::OutboundMessage;
+
+int64_t toInt(const std::optional<std::string>& v) { return v && !v->empty() ? std::stoll(*v) : 0; }
+std::string toStr(const std::optional<std::string>& v) { return v ? *v : std::string(); }
+SqlParam nullable(const std::string& s) { return s.empty() ? SqlParam{} : SqlParam{s}; }
+SqlParam stateParam(MessageState s) { return std::string(toString(s)); }
+
+MessageState toState(const std::optional<std::string>& v) {
+  const auto s = parseMessageState(toStr(v));
+  if (!s) throw StoreError("store holds an unknown message state '" + toStr(v) + "'");
+  return *s;
+}
+
+// The authenticated context of a sealed message: the row's identity.
+std::string messageContext(const std::string& registry, const std::string& key, const std::string& hash) {
+  return "msg\n" + registry + "\n" + key + "\n" + hash;
+}
+
+// What is sealed: CPR and the wire form (bodies carry names and CPR).
+std::string sealedJson(const OutboundMessage& m) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&w](const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  w.StartObject();
+  w.Key("cpr"), str(m.citizenCpr);
+  w.Key("method"), str(m.method);
+  w.Key("target"), str(m.target);
+  w.Key("contentType"), str(m.contentType);
+  w.Key("headers"), w.StartObject();
+  for (const auto& [k, v] : m.headers) w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size())), str(v);
+  w.EndObject();
+  w.Key("body"), str(m.body);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+void unsealJson(const std::string& json, OutboundMessage& m) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) throw StoreError("sealed message is not valid JSON (damaged row)");
+  auto get = [&d](const char* k) {
+    const auto it = d.FindMember(k);
+    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                       : std::string();
+  };
+  m.citizenCpr = get("cpr");
+  m.method = get("method");
+  m.target = get("target");
+  m.contentType = get("contentType");
+  m.body = get("body");
+  if (const auto h = d.FindMember("headers"); h != d.MemberEnd() && h->value.IsObject())
+    for (const auto& kv : h->value.GetObject())
+      if (kv.value.IsString()) m.headers[kv.name.GetString()] = kv.value.GetString();
+}
+
+std::string diagnosticJson(const diag::Diagnostic& d) { return diag::toJsonLine(d); }
+
+diag::Diagnostic parseDiagnostic(const std::string& json) {
+  diag::Diagnostic out;
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return out;
+  auto get = [&d](const char* k) {
+    const auto it = d.FindMember(k);
+    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
+  };
+  out.registry = get("registry");
+  const std::string sev = get("severity");
+  out.severity = sev == "error" ? diag::Severity::kError : sev == "warning" ? diag::Severity::kWarning : diag::Severity::kInfo;
+  out.rule = get("rule");
+  out.field = get("field");
+  out.file = get("file");
+  if (const auto it = d.FindMember("line"); it != d.MemberEnd() && it->value.IsInt()) out.line = it->value.GetInt();
+  out.path = get("path");
+  out.forloeb = get("forloeb");
+  out.citizen = get("citizen");
+  out.message = get("message");
+  return out;
+}
+
+constexpr const char* kLatestForKey =
+    "SELECT id, content_hash, state FROM messages WHERE registry = $1 AND idem_key = $2 ORDER BY id DESC LIMIT 1";
+
+}  // namespace
+
+int64_t nowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string maskDigitRuns(std::string s) {
+  auto digitsFrom = [&s](size_t i) {
+    size_t j = i;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+    return j - i;
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t run = digitsFrom(i);
+    if (run == 0) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;  // how much to mask: a 10+ digit run, or DDMMYY-SSSS
+    if (run >= 10)
+      len = run;
+    else if (run == 6 && i + 6 < s.size() && s[i + 6] == '-' && digitsFrom(i + 7) >= 4)
+      len = 7 + digitsFrom(i + 7);
+    if (len == 0) {
+      i += run;
+      continue;
+    }
+    const std::string masked = model::maskCpr(s.substr(i, 4));
+    s.replace(i, len, masked);
+    i += masked.size();
+  }
+  return s;
+}
+
+DeliveryStore::DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring)
+    : db_(std::move(db)), keyring_(std::move(keyring)), dialect_(db_->dialect()) {}
+
+DeliveryStore::~DeliveryStore() = default;
+
+std::unique_ptr<DeliveryStore> DeliveryStore::open(const StoreOptions& options) {
+  if (!options.keyring) throw KeyError("the delivery store needs a key (store.key or REGHUB_STORE_KEY)");
+  std::unique_ptr<DeliveryStore> store(new DeliveryStore(openDatabase(options.url), options.keyring));
+  store->migrate();
+  return store;
+}
+
+void DeliveryStore::migrate() {
+  std::lock_guard lock(mutex_);
+  db_->script(
+      "CREATE TABLE IF NOT EXISTS reghub_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+      "applied_at BIGINT NOT NULL)");
+  Transaction tx(*db_);
+  // Several workers may start at once: one migrates, the others wait.
+  if (dialect_ == Dialect::kPostgres) db_->query("SELECT pg_advisory_xact_lock(7301)");
+  const auto rows = db_->query("SELECT COALESCE(MAX(version), 0) FROM reghub_schema");
+  const int64_t current = toInt(rows.at(0).at(0));
+  const auto all = migrations(dialect_);
+  if (!all.empty() && current > all.back().version)
+    throw StoreError("store schema version " + std::to_string(current) + " is newer than this reghub knows (" +
+                     std::to_string(all.back().version) + "); upgrade reghub");
+  for (const Migration& m : all) {
+    if (m.version <= current) continue;
+    db_->script(m.sql);
+    db_->query("INSERT INTO reghub_schema (version, description, applied_at) VALUES ($1, $2, $3)",
+               {int64_t{m.version}, m.description, nowMillis()});
+  }
+  tx.commit();
+}
+
+int DeliveryStore::schemaVersion() {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(toInt(db_->query("SELECT COALESCE(MAX(version), 0) FROM reghub_schema").at(0).at(0)));
+}
+
+void DeliveryStore::insertTransition(int64_t id, std::optional<MessageState> from, MessageState to, int attempt,
+                                     int status, const std::string& registryId, const std::string& detail,
+                                     const std::string& actor, int64_t now) {
+  if (from && !isAllowedTransition(*from, to))
+    throw StoreError("bug: transition " + std::string(toString(*from)) + " → " + std::string(toString(to)) +
+                     " is not allowed");
+  db_->query(
+      "INSERT INTO transitions (message_id, at, from_state, to_state, attempt, http_status, registry_id, detail, "
+      "actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      {id, now, from ? stateParam(*from) : SqlParam{}, stateParam(to), int64_t{attempt},
+       status ? SqlParam{int64_t{status}} : SqlParam{}, nullable(registryId), nullable(maskDigitRuns(detail)), actor});
+}
+
+EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string& ingestId, int64_t now,
+                                     int64_t notBefore) {
+  if (m.registry.empty() || m.idempotencyKey.empty())
+    throw StoreError("bug: a rendered message needs a registry and an idempotency key");
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  if (dialect_ == Dialect::kPostgres)
+    db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {m.registry + "\n" + m.idempotencyKey});
+  EnqueueResult result;
+  const auto latest = db_->query(kLatestForKey, {m.registry, m.idempotencyKey});
+  if (!latest.empty() && toStr(latest[0][1]) == m.contentHash) {
+    result.outcome = EnqueueOutcome::kUnchanged;
+    result.id = toInt(latest[0][0]);
+    tx.commit();
+    return result;
+  }
+  // Older contents for this key still waiting are replaced by this one.
+  const auto waiting = db_->query(
+      "SELECT id, state, attempts FROM messages WHERE registry = $1 AND idem_key = $2 AND state IN ('pending', "
+      "'retry-wait')",
+      {m.registry, m.idempotencyKey});
+  for (const auto& row : waiting) {
+    const int64_t id = toInt(row[0]);
+    db_->query("UPDATE messages SET state = 'superseded', updated_at = $2 WHERE id = $1", {id, now});
+    insertTransition(id, toState(row[1]), MessageState::kSuperseded, static_cast<int>(toInt(row[2])), 0, {},
+                     "replaced by newer content for the same key", "enqueue", now);
+    result.outcome = EnqueueOutcome::kReplacedPending;
+  }
+  const std::string sealed =
+      keyring_->seal(sealedJson(m), messageContext(m.registry, m.idempotencyKey, m.contentHash));
+  const auto inserted = db_->query(
+      "INSERT INTO messages (registry, kind, idem_key, content_hash, state, attempts, next_at, cpr_hash, "
+      "citizen_masked, forloeb_key, kommune, delivery_day, ingest_id, key_id, sealed, created_at, updated_at) "
+      "VALUES ($1, $2, $3, $4, 'pending', 0, $14, $6, $7, $8, $9, $10, $11, $12, $13, $5, $5) RETURNING id",
+      {m.registry, m.kind, m.idempotencyKey, m.contentHash, now,
+       m.citizenCpr.empty() ? std::string() : keyring_->lookupHash(m.citizenCpr),
+       m.citizenMasked.empty() ? model::maskCpr(m.citizenCpr) : m.citizenMasked, m.forloebKey, m.kommune,
+       m.deliveryDay, nullable(ingestId), keyring_->currentKeyId(), sealed, std::max(now, notBefore)});
+  result.id = toInt(inserted.at(0).at(0));
+  for (const std::string& dep : m.dependsOn)
+    db_->query("INSERT INTO message_deps (message_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+               {result.id, dep});
+  insertTransition(result.id, std::nullopt, MessageState::kPending, 0, 0, {}, {},
+                   ingestId.empty() ? "enqueue" : "ingest " + ingestId, now);
+  tx.commit();
+  return result;
+}
+
+std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& worker, int64_t now,
+                                                 int64_t leaseMillis, const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  std::string sql =
+      "SELECT m.id, m.state, m.attempts, m.registry, m.kind, m.idem_key, m.content_hash, m.citizen_masked, "
+      "m.forloeb_key, m.kommune, m.delivery_day, m.key_id, m.sealed FROM messages m "
+      "WHERE m.state IN ('pending', 'retry-wait') AND m.next_at <= $1 AND ($3 = '' OR m.registry = $3) "
+      "AND NOT EXISTS (SELECT 1 FROM message_deps d WHERE d.message_id = m.id AND NOT EXISTS ("
+      "  SELECT 1 FROM messages a WHERE a.registry = m.registry AND a.idem_key = d.depends_on "
+      "  AND a.state = 'accepted')) "
+      "AND NOT EXISTS (SELECT 1 FROM messages s WHERE s.registry = m.registry AND s.idem_key = m.idem_key "
+      "  AND s.state = 'sending') "
+      "ORDER BY m.next_at, m.id LIMIT $2";
+  if (dialect_ == Dialect::kPostgres) sql += " FOR UPDATE OF m SKIP LOCKED";
+  const auto rows = db_->query(sql, {now, static_cast<int64_t>(max), registry});
+  std::vector<ClaimedMessage> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    ClaimedMessage c;
+    c.id = toInt(row[0]);
+    const MessageState from = toState(row[1]);
+    c.attempt = static_cast<int>(toInt(row[2])) + 1;
+    OutboundMessage& m = c.message;
+    m.registry = toStr(row[3]);
+    m.kind = toStr(row[4]);
+    m.idempotencyKey = toStr(row[5]);
+    m.contentHash = toStr(row[6]);
+    m.citizenMasked = toStr(row[7]);
+    m.forloebKey = toStr(row[8]);
+    m.kommune = toStr(row[9]);
+    m.deliveryDay = toStr(row[10]);
+    unsealJson(keyring_->open(toStr(row[11]), toStr(row[12]), messageContext(m.registry, m.idempotencyKey, m.contentHash)), m);
+    db_->query(
+        "UPDATE messages SET state = 'sending', attempts = $2, lease_owner = $3, lease_until = $4, updated_at = $5 "
+        "WHERE id = $1",
+        {c.id, int64_t{c.attempt}, worker, now + leaseMillis, now});
+    insertTransition(c.id, from, MessageState::kSending, c.attempt, 0, {}, {}, worker, now);
+    out.push_back(std::move(c));
+  }
+  tx.commit();
+  return out;
+}
+
+bool DeliveryStore::completeLocked(const ClaimedMessage& claimed, const std::string& worker,
+                                   const AttemptOutcome& o, int64_t now) {
+  if (!isAllowedTransition(MessageState::kSending, o.next))
+    throw StoreError("bug: an attempt cannot end in state " + std::string(toString(o.next)));
+  const std::string detail = maskDigitRuns(o.detail);
+  db_->query(
+      "UPDATE messages SET state = $1, next_at = $2, lease_owner = NULL, lease_until = NULL, "
+      "registry_id = COALESCE($3, registry_id), last_status = $4, last_detail = $5, updated_at = $6 "
+      "WHERE id = $7 AND state = 'sending' AND lease_owner = $8",
+      {stateParam(o.next), o.nextAt ? o.nextAt : now, nullable(o.registryId),
+       o.httpStatus ? SqlParam{int64_t{o.httpStatus}} : SqlParam{}, nullable(detail), now, claimed.id, worker});
+  if (db_->changes() != 1) return false;
+  insertTransition(claimed.id, MessageState::kSending, o.next, claimed.attempt, o.httpStatus, o.registryId, detail,
+                   worker, now);
+  return true;
+}
+
+bool DeliveryStore::complete(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& o,
+                             int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  const bool ok = completeLocked(claimed, worker, o, now);
+  tx.commit();
+  return ok;
+}
+
+size_t DeliveryStore::completeBatch(const std::vector<std::pair<ClaimedMessage, AttemptOutcome>>& items,
+                                    const std::string& worker, int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  size_t n = 0;
+  for (const auto& [claimed, outcome] : items) n += completeLocked(claimed, worker, outcome, now) ? 1 : 0;
+  tx.commit();
+  return n;
+}
+
+size_t DeliveryStore::recoverExpiredLeases(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  std::string sql = "SELECT id, attempts, lease_owner FROM messages WHERE state = 'sending' AND lease_until < $1";
+  if (dialect_ == Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
+  const auto rows = db_->query(sql, {now});
+  for (const auto& row : rows) {
+    const int64_t id = toInt(row[0]);
+    db_->query(
+        "UPDATE messages SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_at = $2, "
+        "updated_at = $2 WHERE id = $1 AND state = 'sending'",
+        {id, now});
+    insertTransition(id, MessageState::kSending, MessageState::kPending, static_cast<int>(toInt(row[1])), 0, {},
+                     "lease of " + toStr(row[2]) +
+                         " expired (worker stopped mid-send); will send again with the same idempotency key",
+                     "recovery", now);
+  }
+  tx.commit();
+  return rows.size();
+}
+
+size_t DeliveryStore::releaseClaims(const std::string& worker, int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  const auto rows =
+      db_->query("SELECT id, attempts FROM messages WHERE state = 'sending' AND lease_owner = $1", {worker});
+  for (const auto& row : rows) {
+    const int64_t id = toInt(row[0]);
+    db_->query(
+        "UPDATE messages SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $2 "
+        "WHERE id = $1",
+        {id, now});
+    insertTransition(id, MessageState::kSending, MessageState::kPending, static_cast<int>(toInt(row[1])), 0, {},
+                     "returned to pending at shutdown", worker, now);
+  }
+  tx.commit();
+  return rows.size();
+}
+
+size_t DeliveryStore::failBlockedDependents(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  const auto rows = db_->query(
+      "SELECT m.id, m.state, m.attempts, d.depends_on FROM messages m JOIN message_deps d ON d.message_id = m.id "
+      "WHERE m.state IN ('pending', 'retry-wait') "
+      "AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.registry = m.registry AND a.idem_key = d.depends_on "
+      "  AND a.state IN ('accepted', 'pending', 'sending', 'retry-wait')) "
+      "AND EXISTS (SELECT 1 FROM messages b WHERE b.registry = m.registry AND b.idem_key = d.depends_on "
+      "  AND b.state IN ('rejected', 'dead')) ORDER BY m.id");
+  size_t n = 0;
+  int64_t last = -1;
+  for (const auto& row : rows) {
+    const int64_t id = toInt(row[0]);
+    if (id == last) continue;  // several failed dependencies: one transition
+    last = id;
+    const std::string why = "depends on " + toStr(row[3]) +
+                            ", which ended rejected or dead; fix and replay that message, then replay this one";
+    db_->query("UPDATE messages SET state = 'dead', last_detail = $2, updated_at = $3 WHERE id = $1",
+               {id, why, now});
+    insertTransition(id, toState(row[1]), MessageState::kDead, static_cast<int>(toInt(row[2])), 0, {}, why,
+                     "dependencies", now);
+    ++n;
+  }
+  tx.commit();
+  return n;
+}
+
+size_t DeliveryStore::replay(const ReplayFilter& f, const std::string& actor, int64_t now) {
+  if (f.state != MessageState::kDead && f.state != MessageState::kRejected)
+    throw StoreError("only dead or rejected messages can be replayed");
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  // Only the latest content per key: an older one was replaced anyway.
+  const auto rows = db_->query(
+      "SELECT m.id, m.attempts FROM messages m WHERE m.state = $1 AND ($2 = '' OR m.registry = $2) "
+      "AND m.updated_at >= $3 AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.registry = m.registry "
+      "AND n.idem_key = m.idem_key AND n.id > m.id) ORDER BY m.id",
+      {stateParam(f.state), f.registry, f.since.value_or(0)});
+  for (const auto& row : rows) {
+    const int64_t id = toInt(row[0]);
+    db_->query(
+        "UPDATE messages SET state = 'pending', attempts = 0, next_at = $2, updated_at = $2 WHERE id = $1", {id, now});
+    insertTransition(id, f.state, MessageState::kPending, static_cast<int>(toInt(row[1])), 0, {}, "replayed", actor,
+                     now);
+  }
+  tx.commit();
+  return rows.size();
+}
+
+std::vector<StateCount> DeliveryStore::counts(const std::string& registry, const std::string& kommune) {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query(
+      "SELECT registry, kommune, state, COUNT(*) FROM messages WHERE state <> 'superseded' "
+      "AND ($1 = '' OR registry = $1) AND ($2 = '' OR kommune = $2) "
+      "GROUP BY registry, kommune, state ORDER BY registry, kommune, state",
+      {registry, kommune});
+  std::vector<StateCount> out;
+  for (const auto& r : rows) out.push_back({toStr(r[0]), toStr(r[1]), toState(r[2]), toInt(r[3])});
+  return out;
+}
+
+std::vector<RejectionGroup> DeliveryStore::rejections(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  std::vector<RejectionGroup> out;
+  for (const auto& r : db_->query(
+           "SELECT registry, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state = 'rejected' "
+           "AND ($1 = '' OR registry = $1) GROUP BY registry, last_detail ORDER BY COUNT(*) DESC, registry",
+           {registry}))
+    out.push_back({toStr(r[0]), "registry", toStr(r[1]), "error", toInt(r[2])});
+  for (const auto& r : db_->query(
+           "SELECT registry, rule, severity, COUNT(*) FROM ingest_diagnostics WHERE severity IN ('error', 'warning') "
+           "AND ($1 = '' OR registry = $1) GROUP BY registry, rule, severity ORDER BY COUNT(*) DESC, registry, rule",
+           {registry}))
+    out.push_back({toStr(r[0]), "validation", toStr(r[1]), toStr(r[2]), toInt(r[3])});
+  return out;
+}
+
+std::vector<Transition> DeliveryStore::history(const std::string& where, const std::vector<SqlParam>& params) {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query(
+      "SELECT t.message_id, t.at, m.registry, m.kind, m.idem_key, m.forloeb_key, m.citizen_masked, t.from_state, "
+      "t.to_state, t.attempt, t.http_status, t.registry_id, t.detail, t.actor FROM transitions t "
+      "JOIN messages m ON m.id = t.message_id WHERE " + where + " ORDER BY t.id",
+      params);
+  std::vector<Transition> out;
+  for (const auto& r : rows) {
+    Transition t;
+    t.messageId = toInt(r[0]);
+    t.at = toInt(r[1]);
+    t.registry = toStr(r[2]);
+    t.kind = toStr(r[3]);
+    t.idempotencyKey = toStr(r[4]);
+    t.forloebKey = toStr(r[5]);
+    t.citizenMasked = toStr(r[6]);
+    if (r[7]) t.from = toState(r[7]);
+    t.to = toState(r[8]);
+    t.attempt = static_cast<int>(toInt(r[9]));
+    t.httpStatus = static_cast<int>(toInt(r[10]));
+    t.registryId = toStr(r[11]);
+    t.detail = toStr(r[12]);
+    t.actor = toStr(r[13]);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<Transition> DeliveryStore::historyForForloeb(const std::string& forloebKey) {
+  return history("m.forloeb_key = $1", {forloebKey});
+}
+
+std::vector<Transition> DeliveryStore::historyForCpr(const std::string& cpr) {
+  return history("m.cpr_hash = $1", {keyring_->lookupHash(cpr)});
+}
+
+std::vector<Transition> DeliveryStore::historyForMessage(int64_t id) { return history("m.id = $1", {id}); }
+
+int64_t DeliveryStore::backlog() {
+  std::lock_guard lock(mutex_);
+  return toInt(
+      db_->query("SELECT COUNT(*) FROM messages WHERE state IN ('pending', 'sending', 'retry-wait')").at(0).at(0));
+}
+
+std::optional<int64_t> DeliveryStore::nextDue() {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query("SELECT MIN(next_at) FROM messages WHERE state IN ('pending', 'retry-wait')");
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return toInt(rows[0][0]);
+}
+
+std::optional<MessageState> DeliveryStore::stateOf(int64_t id) {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query("SELECT state FROM messages WHERE id = $1", {id});
+  if (rows.empty()) return std::nullopt;
+  return toState(rows[0][0]);
+}
+
+void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::Diagnostic>& diagnostics) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  db_->query(
+      "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {r.id, r.createdAt, r.source, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0}});
+  for (const auto& d : diagnostics)
+    db_->query(
+        "INSERT INTO ingest_diagnostics (ingest_id, registry, severity, rule, key_id, sealed) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        {r.id, d.registry, std::string(diag::toString(d.severity)), d.rule, keyring_->currentKeyId(),
+         keyring_->seal(diagnosticJson(d), "diag\n" + r.id)});
+  tx.commit();
+}
+
+std::optional<IngestRecord> DeliveryStore::ingest(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query(
+      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable FROM ingests WHERE id = $1",
+      {id});
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows[0];
+  return IngestRecord{toStr(r[0]), toInt(r[1]), toStr(r[2]), toInt(r[3]), toInt(r[4]),
+                      toInt(r[5]), toInt(r[6]), toInt(r[7]) != 0};
+}
+
+std::vector<diag::Diagnostic> DeliveryStore::ingestDiagnostics(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  std::vector<diag::Diagnostic> out;
+  for (const auto& r : db_->query("SELECT key_id, sealed FROM ingest_diagnostics WHERE ingest_id = $1 ORDER BY id", {id}))
+    out.push_back(parseDiagnostic(keyring_->open(toStr(r[0]), toStr(r[1]), "diag\n" + id)));
+  return out;
+}
+
+std::optional<std::string> DeliveryStore::lastContentHash(std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  const auto rows =
+      db_->query("SELECT content_hash FROM messages WHERE idem_key = $1 ORDER BY id DESC LIMIT 1", {std::string(key)});
+  if (rows.empty()) return std::nullopt;
+  return toStr(rows[0][0]);
+}
+
+std::optional<std::string> DeliveryStore::registryId(std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query(
+      "SELECT registry_id FROM messages WHERE idem_key = $1 AND state = 'accepted' AND registry_id IS NOT NULL "
+      "ORDER BY id DESC LIMIT 1",
+      {std::string(key)});
+  if (rows.empty()) return std::nullopt;
+  return toStr(rows[0][0]);
+}
+
+}  // namespace reghub::store

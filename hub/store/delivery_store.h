@@ -1,0 +1,186 @@
+#pragma once
+// The delivery store (ARCHITECTURE.md "Delivery tracking"): every rendered
+// message is stored before it is sent, and every state change is appended
+// to an audit trail that is never rewritten (the database refuses UPDATE
+// and DELETE on it).
+//
+// One schema on SQLite (embedded, WAL, file mode 0600) and PostgreSQL
+// (many workers claim with FOR UPDATE SKIP LOCKED); versioned migrations
+// are applied on open. Personal data (CPR, message bodies with names) is
+// sealed with AES-256-GCM (Keyring); CPR lookups go through a keyed hash.
+//
+// Thread-safe: one connection per DeliveryStore, calls serialised by a
+// mutex. Every call does I/O and throws StoreError on database failure.
+// Times are milliseconds since the Unix epoch, passed in by the caller so
+// tests and replays are deterministic.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/diag/diagnostic.h"
+#include "hub/engine/adapter.h"
+#include "hub/engine/outbound_message.h"
+#include "hub/store/keyring.h"
+#include "hub/store/message_state.h"
+#include "hub/store/sql_db.h"
+
+namespace reghub::store {
+
+int64_t nowMillis();
+
+enum class EnqueueOutcome { kQueued, kUnchanged, kReplacedPending };
+
+struct EnqueueResult {
+  EnqueueOutcome outcome = EnqueueOutcome::kQueued;
+  int64_t id = 0;  // the stored message (the existing one when unchanged)
+};
+
+// A message handed to a worker: state `sending`, leased to it until
+// leaseUntil. `attempt` counts this attempt (1 = first).
+struct ClaimedMessage {
+  int64_t id = 0;
+  int attempt = 0;
+  engine::OutboundMessage message;  // decrypted
+};
+
+// The outcome of one attempt as the engine decided it (the retry policy
+// picks retry-wait or dead; the adapter classified the answer).
+struct AttemptOutcome {
+  MessageState next = MessageState::kAccepted;  // accepted|rejected|retry-wait|dead|pending
+  int64_t nextAt = 0;                           // retry-wait: when to try again
+  int httpStatus = 0;
+  std::string registryId;
+  std::string detail;
+};
+
+struct Transition {
+  int64_t messageId = 0;
+  int64_t at = 0;
+  std::string registry, kind, idempotencyKey, forloebKey, citizenMasked;
+  std::optional<MessageState> from;
+  MessageState to = MessageState::kPending;
+  int attempt = 0;
+  int httpStatus = 0;
+  std::string registryId, detail, actor;
+};
+
+struct StateCount {
+  std::string registry, kommune;
+  MessageState state = MessageState::kPending;
+  int64_t count = 0;
+};
+
+struct RejectionGroup {
+  std::string registry;
+  std::string source;  // "registry" (answer of the registry) or "validation" (hub/adapter rule)
+  std::string rule;    // validation rule id, or the registry's reason text
+  std::string severity;
+  int64_t count = 0;
+};
+
+struct ReplayFilter {
+  MessageState state = MessageState::kDead;  // dead or rejected
+  std::string registry;                      // empty = all
+  std::optional<int64_t> since;              // only messages that ended at/after this time
+};
+
+struct IngestRecord {
+  std::string id;
+  int64_t createdAt = 0;
+  std::string source;  // file name or "http"
+  int64_t citizens = 0, messages = 0, errors = 0, warnings = 0;
+  bool unreadable = false;
+};
+
+struct StoreOptions {
+  std::string url;  // sqlite:/path, a plain path, or postgresql://…
+  std::shared_ptr<const Keyring> keyring;
+};
+
+class DeliveryStore final : public engine::PriorDeliveries {
+ public:
+  // Opens (creating if needed) and migrates. Throws StoreError/KeyError.
+  static std::unique_ptr<DeliveryStore> open(const StoreOptions& options);
+  ~DeliveryStore() override;
+
+  Dialect dialect() const { return dialect_; }
+  int schemaVersion();
+
+  // Stores a rendered message as `pending` unless the latest message with
+  // the same registry + idempotency key has the same content hash. A newer
+  // content replaces older ones still waiting (they become `superseded`).
+  // `notBefore` > now holds it back until then (scheduled daily delivery).
+  EnqueueResult enqueue(const engine::OutboundMessage& message, const std::string& ingestId, int64_t now,
+                        int64_t notBefore = 0);
+
+  // Up to `max` messages that are due, whose dependencies are accepted and
+  // whose key is not in flight elsewhere; moves them to `sending`, leased
+  // to `worker` until now + leaseMillis. Safe across processes.
+  std::vector<ClaimedMessage> claim(size_t max, const std::string& worker, int64_t now, int64_t leaseMillis,
+                                    const std::string& registry = {});
+
+  // Records the outcome of an attempt. False if the lease was lost (the
+  // message was recovered by another worker meanwhile): nothing recorded.
+  bool complete(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& outcome,
+                int64_t now);
+  // complete() for many in one transaction (fewer commits); returns how
+  // many were recorded.
+  size_t completeBatch(const std::vector<std::pair<ClaimedMessage, AttemptOutcome>>& items,
+                       const std::string& worker, int64_t now);
+
+  // `sending` whose lease ran out (the worker died) → `pending`; sent again
+  // later with the same idempotency key. Returns how many.
+  size_t recoverExpiredLeases(int64_t now);
+  // Graceful shutdown: this worker's claims → `pending`.
+  size_t releaseClaims(const std::string& worker, int64_t now);
+  // Waiting messages whose dependency ended rejected/dead (and has no newer
+  // version on the way) → `dead` with the reason.
+  size_t failBlockedDependents(int64_t now);
+  // rejected/dead → pending (attempts start again). Returns how many.
+  size_t replay(const ReplayFilter& filter, const std::string& actor, int64_t now);
+
+  // Status.
+  std::vector<StateCount> counts(const std::string& registry = {}, const std::string& kommune = {});
+  std::vector<RejectionGroup> rejections(const std::string& registry = {});
+  std::vector<Transition> historyForForloeb(const std::string& forloebKey);
+  std::vector<Transition> historyForCpr(const std::string& cpr);
+  std::vector<Transition> historyForMessage(int64_t id);
+  // Messages not yet final (pending, sending, retry-wait): intake backpressure.
+  int64_t backlog();
+  // Earliest next_at among waiting messages (for sleeping), if any.
+  std::optional<int64_t> nextDue();
+  std::optional<MessageState> stateOf(int64_t id);
+
+  // Ingests (HTTP intake, reghub ingest) and their diagnostics (sealed).
+  void recordIngest(const IngestRecord& record, const std::vector<diag::Diagnostic>& diagnostics);
+  std::optional<IngestRecord> ingest(const std::string& id);
+  std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);
+
+  // PriorDeliveries: the latest content hash / registry id for a key.
+  std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const override;
+  std::optional<std::string> registryId(std::string_view idempotencyKey) const override;
+
+ private:
+  DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
+  void migrate();
+  void insertTransition(int64_t id, std::optional<MessageState> from, MessageState to, int attempt, int status,
+                        const std::string& registryId, const std::string& detail, const std::string& actor,
+                        int64_t now);
+  bool completeLocked(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& outcome,
+                      int64_t now);
+  std::vector<Transition> history(const std::string& where, const std::vector<SqlParam>& params);
+
+  std::unique_ptr<SqlDb> db_;
+  std::shared_ptr<const Keyring> keyring_;
+  Dialect dialect_;
+  mutable std::mutex mutex_;
+};
+
+// Replaces every run of ten digits by its masked form (registry answers
+// may echo a CPR; they are stored and shown only masked).
+std::string maskDigitRuns(std::string text);
+
+}  // namespace reghub::store

@@ -1,0 +1,117 @@
+#include "hub/store/schema.h"
+
+namespace reghub::store {
+
+namespace {
+
+// Written once; {ID} and {APPEND_ONLY} differ between the dialects.
+constexpr const char* kV1 = R"SQL(
+CREATE TABLE messages (
+  id {ID},
+  registry TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  cpr_hash TEXT NOT NULL,
+  citizen_masked TEXT NOT NULL,
+  forloeb_key TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  delivery_day TEXT NOT NULL,
+  ingest_id TEXT,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  registry_id TEXT,
+  last_status INTEGER,
+  last_detail TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX messages_ready ON messages (state, next_at);
+CREATE INDEX messages_key ON messages (registry, idem_key, state);
+CREATE INDEX messages_forloeb ON messages (forloeb_key);
+CREATE INDEX messages_cpr ON messages (cpr_hash);
+CREATE INDEX messages_lease ON messages (lease_owner);
+CREATE TABLE message_deps (
+  message_id BIGINT NOT NULL REFERENCES messages (id),
+  depends_on TEXT NOT NULL,
+  PRIMARY KEY (message_id, depends_on)
+);
+CREATE INDEX message_deps_key ON message_deps (depends_on);
+CREATE TABLE transitions (
+  id {ID},
+  message_id BIGINT NOT NULL REFERENCES messages (id),
+  at BIGINT NOT NULL,
+  from_state TEXT,
+  to_state TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  http_status INTEGER,
+  registry_id TEXT,
+  detail TEXT,
+  actor TEXT NOT NULL
+);
+CREATE INDEX transitions_message ON transitions (message_id, id);
+CREATE TABLE ingests (
+  id TEXT PRIMARY KEY,
+  created_at BIGINT NOT NULL,
+  source TEXT NOT NULL,
+  citizens BIGINT NOT NULL,
+  messages BIGINT NOT NULL,
+  errors BIGINT NOT NULL,
+  warnings BIGINT NOT NULL,
+  unreadable INTEGER NOT NULL
+);
+CREATE TABLE ingest_diagnostics (
+  id {ID},
+  ingest_id TEXT NOT NULL REFERENCES ingests (id),
+  registry TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL
+);
+CREATE INDEX ingest_diagnostics_ingest ON ingest_diagnostics (ingest_id);
+CREATE INDEX ingest_diagnostics_rule ON ingest_diagnostics (registry, rule);
+{APPEND_ONLY}
+)SQL";
+
+// The audit trail is never rewritten: the database itself refuses.
+constexpr const char* kSqliteAppendOnly = R"SQL(
+CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
+BEGIN SELECT RAISE(ABORT, 'transitions is an append-only audit trail'); END;
+CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions
+BEGIN SELECT RAISE(ABORT, 'transitions is an append-only audit trail'); END;
+)SQL";
+
+constexpr const char* kPostgresAppendOnly = R"SQL(
+CREATE FUNCTION reghub_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'transitions is an append-only audit trail'; END $$;
+CREATE TRIGGER transitions_no_change BEFORE UPDATE OR DELETE ON transitions
+FOR EACH ROW EXECUTE FUNCTION reghub_append_only();
+)SQL";
+
+std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+std::vector<Migration> migrations(Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  std::string v1 = replaceAll(kV1, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+  v1 = replaceAll(v1, "{APPEND_ONLY}", pg ? kPostgresAppendOnly : kSqliteAppendOnly);
+  return {
+      {1, "messages, dependencies, append-only transitions, ingests", v1},
+      // Claims walk the due messages in order without sorting the backlog.
+      {2, "partial index of waiting messages by due time",
+       "CREATE INDEX messages_due ON messages (next_at, id) WHERE state IN ('pending', 'retry-wait')"},
+  };
+}
+
+}  // namespace reghub::store

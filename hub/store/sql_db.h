@@ -1,0 +1,73 @@
+#pragma once
+// A thin connection to the delivery store's database: SQLite (embedded
+// default) or PostgreSQL (scale-out). SQL is written once with `$1, $2, …`
+// placeholders; the SQLite connection rewrites them to `?1, ?2, …`, which
+// SQLite reads the same way. Values come back as text (NULL = nullopt).
+//
+// Not thread-safe: one connection per owner (DeliveryStore serialises its
+// use with a mutex). Every call may do I/O and throws StoreError on failure.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace reghub::store {
+
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class Dialect { kSqlite, kPostgres };
+
+using SqlParam = std::variant<std::monostate, int64_t, std::string>;
+using SqlRow = std::vector<std::optional<std::string>>;
+
+class SqlDb {
+ public:
+  virtual ~SqlDb() = default;
+  virtual Dialect dialect() const = 0;
+  // One statement with parameters; returns its rows (RETURNING included).
+  virtual std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params = {}) = 0;
+  // Rows changed by the last statement run through query().
+  virtual int64_t changes() const = 0;
+  // Several statements without parameters (schema scripts).
+  virtual void script(std::string_view sql) = 0;
+  // A write transaction: SQLite takes the write lock at once
+  // (BEGIN IMMEDIATE) so concurrent claimers queue instead of deadlocking.
+  virtual void begin() = 0;
+  void commit() { script("COMMIT"); }
+  void rollback() noexcept;
+};
+
+// "sqlite:/path/to/file.db" (or a plain path) → SQLite in WAL mode, the file
+// created with mode 0600. "postgresql://…" or "postgres://…" → PostgreSQL.
+std::unique_ptr<SqlDb> openDatabase(const std::string& url);
+
+// Open helpers (used by openDatabase, exposed for tests).
+std::unique_ptr<SqlDb> openSqlite(const std::string& path);
+std::unique_ptr<SqlDb> openPostgres(const std::string& conninfo);
+
+// Commits on commit(), rolls back if destroyed before.
+class Transaction {
+ public:
+  explicit Transaction(SqlDb& db) : db_(db) { db_.begin(); }
+  ~Transaction() {
+    if (!done_) db_.rollback();
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    db_.commit();
+    done_ = true;
+  }
+
+ private:
+  SqlDb& db_;
+  bool done_ = false;
+};
+
+}  // namespace reghub::store

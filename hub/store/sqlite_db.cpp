@@ -1,0 +1,119 @@
+// SQLite connection: WAL mode, file mode 0600, busy timeout so several
+// processes (workers, `reghub ingest` next to `reghub run`) share one file.
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <map>
+
+#include "hub/store/sql_db.h"
+
+namespace reghub::store {
+
+namespace {
+
+// "$12" → "?12": SQLite's numbered parameters mean the same.
+std::string toSqlite(std::string_view sql) {
+  std::string out(sql);
+  for (size_t i = 0; i + 1 < out.size(); ++i)
+    if (out[i] == '$' && std::isdigit(static_cast<unsigned char>(out[i + 1]))) out[i] = '?';
+  return out;
+}
+
+class SqliteDb final : public SqlDb {
+ public:
+  explicit SqliteDb(const std::string& path) {
+    // Create the file ourselves so it is 0600 from its first byte; SQLite
+    // gives the -wal and -shm files the same mode as the database file.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw StoreError("cannot create store file " + path);
+    ::fchmod(fd, 0600);
+    ::close(fd);
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+      const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw StoreError("cannot open store " + path + ": " + why);
+    }
+    sqlite3_busy_timeout(db_, 30000);
+    script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  }
+  ~SqliteDb() override {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params) override {
+    sqlite3_stmt* st = prepare(sql);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int idx = static_cast<int>(i + 1);
+      if (const auto* v = std::get_if<int64_t>(&params[i]))
+        sqlite3_bind_int64(st, idx, *v);
+      else if (const auto* s = std::get_if<std::string>(&params[i]))
+        sqlite3_bind_text(st, idx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null(st, idx);
+    }
+    std::vector<SqlRow> rows;
+    for (;;) {
+      const int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        const std::string why = sqlite3_errmsg(db_);
+        sqlite3_reset(st);
+        throw StoreError("sqlite: " + why);
+      }
+      const int n = sqlite3_column_count(st);
+      SqlRow row(static_cast<size_t>(n));
+      for (int c = 0; c < n; ++c) {
+        if (sqlite3_column_type(st, c) == SQLITE_NULL) continue;
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+        row[static_cast<size_t>(c)] = std::string(text, static_cast<size_t>(sqlite3_column_bytes(st, c)));
+      }
+      rows.push_back(std::move(row));
+    }
+    changes_ = sqlite3_changes64(db_);
+    sqlite3_reset(st);
+    return rows;
+  }
+
+  int64_t changes() const override { return changes_; }
+
+  void script(std::string_view sql) override {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string why = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw StoreError("sqlite: " + why);
+    }
+  }
+
+  void begin() override { script("BEGIN IMMEDIATE"); }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql) {
+    const std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    const std::string text = toSqlite(sql);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &st, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("sqlite: ") + sqlite3_errmsg(db_) + " in: " + text.substr(0, 200));
+    cache_.emplace(key, st);
+    return st;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::map<std::string, sqlite3_stmt*> cache_;
+  int64_t changes_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<SqlDb> openSqlite(const std::string& path) { return std::make_unique<SqliteDb>(path); }
+
+}  // namespace reghub::store

@@ -1,0 +1,165 @@
+// SOAP over real HTTPS on loopback: the deliverer against the sandbox (which
+// enforces the same rules), and the classification of answers.
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/MapConfiguration.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/smdb/sandbox.h"
+#include "adapters/smdb/smdb_adapter.h"
+#include "adapters/smdb/soap_transport.h"
+#include "hub/engine/pipeline.h"
+#include "hub/ingest/ingest.h"
+
+namespace fs = std::filesystem;
+using reghub::engine::DeliveryResult;
+using reghub::engine::OutboundMessage;
+
+namespace {
+
+const fs::path kCases = fs::path(REGHUB_SOURCE_DIR) / "tests/adapters/smdb/cases";
+
+class Sink final : public reghub::engine::MessageSink {
+ public:
+  void accept(OutboundMessage&& m) override { messages.push_back(std::move(m)); }
+  std::vector<OutboundMessage> messages;
+};
+
+std::vector<OutboundMessage> render(const fs::path& input) {
+  reghub::smdb::SmdbAdapter adapter;
+  reghub::engine::RunContext ctx;
+  ctx.asOf = *reghub::model::Date::parse("2026-06-01");
+  reghub::diag::Collector diags;
+  const reghub::diag::Reporter reporter(diags);
+  Sink out;
+  reghub::engine::NoPriorDeliveries prior;
+  reghub::engine::Pipeline pipeline({&adapter}, ctx, reporter, &out, prior);
+  reghub::ingest::Ingestor ingestor(pipeline, reporter);
+  ingestor.readPath(input.string());
+  ingestor.finish();
+  return std::move(out.messages);
+}
+
+class SmdbTransport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = new Poco::Util::MapConfiguration;
+    config_->setString("smdb.sandbox_as_of", "2026-06-01");
+    reghub::engine::SandboxOptions o;
+    o.config = config_.get();
+    sandbox_ = adapter_.makeSandbox(o);
+    sandbox_->start();
+    ca_ = static_cast<reghub::smdb::SmdbSandbox&>(*sandbox_).caFile();
+  }
+  void TearDown() override { sandbox_->stop(); }
+  std::unique_ptr<reghub::engine::Deliverer> deliverer() {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
+    c->setString("smdb.endpoint", sandbox_->baseUrl());
+    c->setString("smdb.ca_file", ca_);
+    c->setInt("smdb.timeout_ms", 5000);
+    return adapter_.makeDeliverer(*c);
+  }
+  reghub::smdb::SmdbAdapter adapter_;
+  Poco::AutoPtr<Poco::Util::MapConfiguration> config_;
+  std::unique_ptr<reghub::engine::Sandbox> sandbox_;
+  std::string ca_;
+};
+
+TEST_F(SmdbTransport, AWholeForloebIsAcceptedInOrderWithReceipts) {
+  const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  ASSERT_EQ(msgs.size(), 5u);
+  auto d = deliverer();
+  std::set<std::string> ids;
+  for (const OutboundMessage& m : msgs) {
+    const DeliveryResult r = d->deliver(m);
+    EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kAccepted) << m.kind << ": " << r.detail;
+    EXPECT_EQ(r.httpStatus, 200);
+    EXPECT_FALSE(r.registryId.empty());
+    ids.insert(r.registryId);
+  }
+  EXPECT_EQ(ids.size(), 5u);
+  // Resending the same record is an update: same SmdbId.
+  const DeliveryResult again = d->deliver(msgs.back());
+  EXPECT_EQ(again.outcome, DeliveryResult::Outcome::kAccepted);
+  EXPECT_TRUE(ids.count(again.registryId));
+}
+
+TEST_F(SmdbTransport, SandboxRejectsATilknytningWithoutIvaerksaettelse) {
+  const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  auto d = deliverer();
+  const DeliveryResult r = d->deliver(msgs[1]);  // tilknytning first: SMDB-TILB-01
+  EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_EQ(r.httpStatus, 500);
+  EXPECT_NE(r.detail.find("SMDB-TILB-01"), std::string::npos) << r.detail;
+}
+
+TEST_F(SmdbTransport, SandboxRejectsABrokenRuleAndAWrongSoapAction) {
+  auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  auto d = deliverer();
+  OutboundMessage m = msgs[0];
+  const std::string from = "<PersonGrundskoleuddannelseKode>01</PersonGrundskoleuddannelseKode>";
+  const auto at = m.body.find(from);
+  ASSERT_NE(at, std::string::npos);
+  m.body.erase(at, from.size());
+  DeliveryResult r = d->deliver(m);
+  EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_NE(r.detail.find("SMDB-IVAER-11"), std::string::npos) << r.detail;
+  // The CPR number never appears in the registry's error text.
+  EXPECT_EQ(r.detail.find("0101901235"), std::string::npos);
+
+  m = msgs[0];
+  m.headers["SOAPAction"] = "\"http://smdb.dst.dk/api/external/v1/ISecureIndsaetData/IndsaetKvalHep\"";
+  r = d->deliver(m);
+  EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_NE(r.detail.find("SOAPAction"), std::string::npos) << r.detail;
+}
+
+TEST_F(SmdbTransport, ConnectionRefusedIsRetry) {
+  const int port = sandbox_->port();
+  sandbox_->stop();
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
+  c->setString("smdb.endpoint", "https://127.0.0.1:" + std::to_string(port));
+  c->setString("smdb.ca_file", ca_);
+  c->setInt("smdb.timeout_ms", 2000);
+  auto d = adapter_.makeDeliverer(*c);
+  const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  const DeliveryResult r = d->deliver(msgs[0]);
+  EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRetry);
+  EXPECT_EQ(r.httpStatus, 0);
+}
+
+TEST(SmdbClassify, AnswersAreClassified) {
+  using reghub::net::HttpResult;
+  using reghub::net::TransportFailure;
+  const auto soapFault = [](const char* code) {
+    return std::string("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault><faultcode>s:") +
+           code + "</faultcode><faultstring>nope</faultstring></s:Fault></s:Body></s:Envelope>";
+  };
+  HttpResult r;
+  r.status = 500;
+  r.body = soapFault("Client");
+  EXPECT_EQ(reghub::smdb::classify(r).outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_EQ(reghub::smdb::classify(r).detail, "nope");
+  r.body = soapFault("Server");
+  EXPECT_EQ(reghub::smdb::classify(r).outcome, DeliveryResult::Outcome::kRetry);
+  r.status = 503;
+  r.body = "busy";
+  EXPECT_EQ(reghub::smdb::classify(r).outcome, DeliveryResult::Outcome::kRetry);
+  r.status = 403;
+  EXPECT_EQ(reghub::smdb::classify(r).outcome, DeliveryResult::Outcome::kRejected);
+  r.status = 200;
+  r.body = "<html>ok</html>";
+  EXPECT_EQ(reghub::smdb::classify(r).outcome, DeliveryResult::Outcome::kRetry);  // no receipt
+  r.body = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><XResponse><SmdbId>42</SmdbId>"
+           "</XResponse></s:Body></s:Envelope>";
+  EXPECT_EQ(reghub::smdb::classify(r).outcome, DeliveryResult::Outcome::kAccepted);
+  EXPECT_EQ(reghub::smdb::classify(r).registryId, "42");
+  HttpResult t;
+  t.failure = TransportFailure::kTimeout;
+  EXPECT_EQ(reghub::smdb::classify(t).outcome, DeliveryResult::Outcome::kRetry);
+}
+
+}  // namespace

@@ -1,0 +1,152 @@
+// The hub's HTTPS API against a real store, over real TLS on loopback:
+// token auth, intake 202 with diagnostics under the ingest id, backpressure
+// 503, body limit 413, status per registry × kommune × state, forløb history
+// with masked CPR, /health and /metrics.
+#include <gtest/gtest.h>
+
+#include "hub/api/api_server.h"
+#include "hub/net/dev_tls.h"
+#include "hub/net/https_client.h"
+#include "tests/support/store_test_support.h"
+
+namespace reghub::api {
+namespace {
+
+using testing::sampleMessage;
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  void start(int64_t maxBacklog = 1000, size_t maxBody = 1 << 20) {
+    tls_ = net::writeDevTls((dir_.path() / "tls").string());
+    store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "store.db").string(), testing::testKeyring()});
+    intake_ = std::make_unique<Intake>(*store_, nullptr);
+    HttpOptions o;
+    o.port = 0;
+    o.certificate = tls_.serverCertFile;
+    o.privateKey = tls_.serverKeyFile;
+    o.tokens = {"secret-token"};
+    o.maxBodyBytes = maxBody;
+    server_ = std::make_unique<ApiServer>(o, maxBacklog, *store_, *intake_, nullptr);
+    server_->start();
+    net::HttpsClientOptions co;
+    co.caFile = tls_.caCertFile;
+    client_ = std::make_unique<net::HttpsClient>(server_->baseUrl(), co);
+  }
+  net::HttpResult get(const std::string& path, bool auth = true) {
+    return client_->send("GET", path, "", "", auth ? std::map<std::string, std::string>{{"Authorization", "Bearer secret-token"}}
+                                                   : std::map<std::string, std::string>{});
+  }
+  net::HttpResult post(const std::string& body, const std::string& type = "application/fhir+json") {
+    return client_->send("POST", "/fhir", body, type, {{"Authorization", "Bearer secret-token"}});
+  }
+
+  testing::TempDir dir_{"reghub-api"};
+  net::DevTlsFiles tls_;
+  std::unique_ptr<store::DeliveryStore> store_;
+  std::unique_ptr<Intake> intake_;
+  std::unique_ptr<ApiServer> server_;
+  std::unique_ptr<net::HttpsClient> client_;
+};
+
+const std::string kBundle = R"({"resourceType":"Bundle","type":"collection","entry":[
+ {"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","id":"p1",
+  "identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":"0101601234"}]}}]})";
+
+TEST_F(ApiServerTest, Auth_WithoutOrWrongTokenIs401) {
+  start();
+  EXPECT_EQ(get("/status", false).status, 401);
+  const auto wrong = client_->send("GET", "/status", "", "", {{"Authorization", "Bearer nope"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(get("/status").status, 200);
+}
+
+TEST_F(ApiServerTest, Health_OpenWithoutToken) {
+  start();
+  const auto r = get("/health", false);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"ok\""), std::string::npos);
+}
+
+TEST_F(ApiServerTest, Intake_Returns202WithIngestIdAndLocation) {
+  start();
+  const auto r = post(kBundle);
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_NE(r.body.find("\"citizens\":1"), std::string::npos) << r.body;
+  const std::string location = r.headers.count("location") ? r.headers.at("location") : "";
+  ASSERT_EQ(location.rfind("/ingest/", 0), 0u);
+  const auto rec = get(location);
+  EXPECT_EQ(rec.status, 200);
+  EXPECT_NE(rec.body.find("\"unreadable\":false"), std::string::npos);
+  EXPECT_EQ(r.body.find("0101601234"), std::string::npos);
+}
+
+TEST_F(ApiServerTest, Intake_MalformedBodyIs400WithDiagnosticsUnderTheId) {
+  start();
+  const auto r = post("{\"resourceType\": \"Bundle\", ");
+  ASSERT_EQ(r.status, 400) << r.body;
+  const auto location = r.headers.at("location");
+  const auto d = get(location + "/diagnostics");
+  EXPECT_EQ(d.status, 200);
+  EXPECT_NE(d.body.find("\"severity\":\"error\""), std::string::npos) << d.body;
+  EXPECT_NE(d.body.find("\"rule\":\"HUB-"), std::string::npos) << d.body;
+  EXPECT_EQ(get("/ingest/no-such-id").status, 404);
+}
+
+TEST_F(ApiServerTest, Backpressure_503WhenBacklogOverLimit) {
+  start(2);
+  for (int i = 0; i < 2; ++i) store_->enqueue(sampleMessage(i), "", 1000);
+  EXPECT_EQ(post(kBundle).status, 202);  // backlog 2: at the limit, not over
+  store_->enqueue(sampleMessage(3), "", 1000);
+  const auto r = post(kBundle);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.headers.count("retry-after"), 1u);
+  const auto m = get("/metrics", false);
+  EXPECT_NE(m.body.find("reghub_intake_backpressure_total 1"), std::string::npos) << m.body;
+}
+
+TEST_F(ApiServerTest, Intake_BodyOverLimitIs413) {
+  start(1000, 64);
+  EXPECT_EQ(post(kBundle).status, 413);
+}
+
+TEST_F(ApiServerTest, Status_CountsPerRegistryKommuneStateAsJson) {
+  start();
+  store_->enqueue(sampleMessage(1, "reg-a", "0101"), "", 1000);
+  store_->enqueue(sampleMessage(2, "reg-a", "0751"), "", 1000);
+  const auto r = get("/status?registry=reg-a&kommune=0751");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"({"registry":"reg-a","kommune":"0751","state":"pending","count":1})"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(r.body.find("0101"), std::string::npos);
+}
+
+TEST_F(ApiServerTest, Status_ForloebHistoryShowsMaskedCprOnly) {
+  start();
+  const auto m = sampleMessage(4);
+  store_->enqueue(m, "", 1000);
+  const auto r = get("/status/forloeb/EpisodeOfCare%2Fep-4");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(m.citizenMasked), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find(m.citizenCpr), std::string::npos);
+  EXPECT_NE(r.body.find("\"to\":\"pending\""), std::string::npos);
+}
+
+TEST_F(ApiServerTest, Metrics_PrometheusCountsWithoutPersonalData) {
+  start();
+  const auto m = sampleMessage(1, "reg-a", "0101");
+  store_->enqueue(m, "", 1000);
+  const auto r = get("/metrics", false);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"(reghub_messages{registry="reg-a",kommune="0101",state="pending"} 1)"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("reghub_backlog 1"), std::string::npos);
+  EXPECT_EQ(r.body.find(m.citizenCpr), std::string::npos);
+}
+
+TEST_F(ApiServerTest, UnknownEndpointIs404) {
+  start();
+  EXPECT_EQ(get("/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace reghub::api

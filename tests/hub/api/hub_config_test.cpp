@@ -1,0 +1,113 @@
+// The service configuration: every key documented in
+// deploy/reghub.properties.example, unknown keys refused, secrets from the
+// environment, TLS required off loopback, the daily schedule in Copenhagen time.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+
+#include "hub/api/hub_config.h"
+#include "tests/support/store_test_support.h"
+
+namespace reghub::api {
+namespace {
+
+const std::string kKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+const std::string kExample = std::string(REGHUB_SOURCE_DIR) + "/deploy/reghub.properties.example";
+
+std::string writeProps(const testing::TempDir& dir, const std::string& text) {
+  const std::string p = (dir.path() / "test.properties").string();
+  std::ofstream(p) << text;
+  return p;
+}
+
+TEST(HubConfig, Example_DocumentsEveryKeyWithItsDefault) {
+  std::ifstream in(kExample);
+  ASSERT_TRUE(in) << kExample;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& k : hubConfigKeys()) {
+    const std::regex line("(^|\\n)#? ?" + std::regex_replace(k.name, std::regex("[.<>]"), "\\$&") + " =" +
+                          (k.defaultValue.empty() ? std::string() : " " + k.defaultValue));
+    EXPECT_TRUE(std::regex_search(text, line)) << k.name << " (default '" << k.defaultValue << "') missing from " << kExample;
+  }
+}
+
+TEST(HubConfig, Example_LoadsWithoutUnknownKeys) {
+  EXPECT_NO_THROW(loadHubConfig(kExample, {{"store.key", kKey}}));
+}
+
+TEST(HubConfig, UnknownKey_FailsStartUpNamingIt) {
+  testing::TempDir dir;
+  const auto p = writeProps(dir, "store.key = " + kKey + "\noutbox.wrokers = 3\n");
+  try {
+    loadHubConfig(p);
+    FAIL() << "unknown key accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("outbox.wrokers"), std::string::npos);
+  }
+}
+
+TEST(HubConfig, AdapterKeys_AreLeftToTheAdapters) {
+  testing::TempDir dir;
+  const auto p = writeProps(dir, "store.key = " + kKey + "\nsmdb.endpoint = https://x\n");
+  const auto c = loadHubConfig(p);
+  EXPECT_EQ(c.raw->getString("smdb.endpoint"), "https://x");
+}
+
+TEST(HubConfig, StoreKey_MissingIsAClearError) {
+  ::unsetenv("REGHUB_STORE_KEY");
+  try {
+    loadHubConfig("");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("REGHUB_STORE_KEY"), std::string::npos);
+  }
+}
+
+TEST(HubConfig, StoreKey_FromEnvironment) {
+  ::setenv("REGHUB_STORE_KEY", kKey.c_str(), 1);
+  const auto c = loadHubConfig("");
+  ::unsetenv("REGHUB_STORE_KEY");
+  EXPECT_EQ(c.keyring->currentKeyId(), "k1");
+  EXPECT_EQ(c.storeUrl, "sqlite:reghub.db");
+}
+
+TEST(HubConfig, Tls_RequiredOffLoopback) {
+  EXPECT_THROW(loadHubConfig("", {{"store.key", kKey}, {"http.host", "0.0.0.0"}}), ConfigError);
+  EXPECT_NO_THROW(loadHubConfig("", {{"store.key", kKey}, {"http.host", "0.0.0.0"},
+                                     {"http.tls.certificate", "/x.pem"}, {"http.tls.privateKey", "/x-key.pem"}}));
+}
+
+TEST(HubConfig, Numbers_BadValueNamesKey) {
+  try {
+    loadHubConfig("", {{"store.key", kKey}, {"outbox.workers", "many"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("outbox.workers"), std::string::npos);
+  }
+}
+
+TEST(HubConfig, DailyAt_ParsedAndChecked) {
+  const auto c = loadHubConfig("", {{"store.key", kKey}, {"delivery.ltt.dailyAt", "02:30"}});
+  EXPECT_EQ(c.dailyAtMinutes.at("ltt"), 150);
+  EXPECT_EQ(c.notBefore("smdb", 1000), 0);
+  EXPECT_THROW(loadHubConfig("", {{"store.key", kKey}, {"delivery.ltt.dailyAt", "25:00"}}), ConfigError);
+}
+
+// 2026-11-22T02:00:00Z is 03:00 in Copenhagen (CET, +1).
+constexpr int64_t kWinterNow = 1795312800000;
+// 2026-07-01T00:30:00Z is 02:30 in Copenhagen (CEST, +2).
+constexpr int64_t kSummerNow = 1782865800000;
+
+TEST(DailySchedule, NextCopenhagenTime_WinterAndSummer) {
+  // 02:00 local has passed today (03:00) → tomorrow 02:00 CET = 01:00Z.
+  EXPECT_EQ(nextCopenhagenTime(kWinterNow, 120), kWinterNow + 23 * 3600 * 1000);
+  // 04:00 local is still ahead today → 03:00Z.
+  EXPECT_EQ(nextCopenhagenTime(kWinterNow, 240), kWinterNow + 3600 * 1000);
+  // Summer: 02:00 local passed (02:30) → tomorrow 02:00 CEST = 00:00Z.
+  EXPECT_EQ(nextCopenhagenTime(kSummerNow, 120), kSummerNow + (23 * 60 + 30) * 60 * 1000);
+}
+
+}  // namespace
+}  // namespace reghub::api

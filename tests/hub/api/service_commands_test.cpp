@@ -1,0 +1,121 @@
+// The store commands through the real `reghub` binary: ingest → status →
+// replay, and `reghub run` serving /health and stopping cleanly on SIGTERM.
+// Exit codes per CONTRACT §3 (2 usage, 78 config).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <array>
+#include <cstdio>
+#include <regex>
+
+#include "tests/support/store_test_support.h"
+
+namespace reghub::api {
+namespace {
+
+const std::string kBin = REGHUB_BINARY;
+const std::string kKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+// Runs a shell command line; stdout (and stderr if asked) captured.
+Result run(const std::string& cmd) {
+  Result r{0, {}};
+  FILE* p = ::popen(("REGHUB_STORE_KEY=" + kKey + " " + cmd).c_str(), "r");
+  if (!p) return {-1, {}};
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+TEST(ServiceCommands, IngestThenStatusJsonThenReplay) {
+  testing::TempDir dir("reghub-cli-store");
+  const std::string store = "sqlite:" + (dir.path() / "s.db").string();
+  const std::string input = (dir.path() / "in.ndjson").string();
+  ASSERT_EQ(run(kBin + " synth --citizens 20 --seed 3 --as-of 2026-11-01 --out " + input + " 2>/dev/null").code, 0);
+  const auto ingest = run(kBin + " ingest --store " + store + " --as-of 2026-11-01 --format json " + input + " 2>&1");
+  EXPECT_TRUE(ingest.code == 0 || ingest.code == 1) << ingest.out;
+  EXPECT_TRUE(std::regex_search(ingest.out, std::regex("ingest [0-9a-f-]{36}: 20 borgere"))) << ingest.out;
+  const auto status = run(kBin + " status --store " + store + " --format json");
+  EXPECT_EQ(status.code, 0);
+  EXPECT_EQ(status.out.rfind("{\"counts\":[", 0), 0u) << status.out;
+  const auto text = run(kBin + " status --store " + store);
+  EXPECT_NE(text.out.find("registry"), std::string::npos);
+  const auto replay = run(kBin + " replay --store " + store + " --state dead");
+  EXPECT_EQ(replay.code, 0);
+  EXPECT_NE(replay.out.find("0 messages back to pending"), std::string::npos) << replay.out;
+  // No CPR in anything the commands printed.
+  EXPECT_FALSE(std::regex_search(ingest.out + status.out + text.out, std::regex("\\b[0-3][0-9][01][0-9]{3}-?[0-9]{4}\\b")));
+}
+
+TEST(ServiceCommands, Replay_BadStateIsUsageError) {
+  testing::TempDir dir("reghub-cli-store");
+  EXPECT_EQ(run(kBin + " replay --store sqlite:" + (dir.path() / "s.db").string() + " --state accepted 2>&1").code, 2);
+}
+
+TEST(ServiceCommands, MissingStoreKeyIsConfigError78) {
+  const auto r = run("REGHUB_STORE_KEY= " + kBin + " status --store sqlite:/tmp/nowhere.db 2>&1");
+  EXPECT_EQ(r.code, 78);
+  EXPECT_NE(r.out.find("REGHUB_STORE_KEY"), std::string::npos) << r.out;
+}
+
+TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
+  testing::TempDir dir("reghub-cli-run");
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  const std::string store = "sqlite:" + (dir.path() / "s.db").string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::setenv("REGHUB_STORE_KEY", kKey.c_str(), 1);
+    ::setenv("REGHUB_API_TOKENS", "t0ken", 1);
+    ::execl(kBin.c_str(), kBin.c_str(), "run", "--store", store.c_str(), "--port", "0", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  FILE* f = ::fdopen(out[0], "r");
+  char line[512];
+  std::string listening;
+  while (std::fgets(line, sizeof line, f))
+    if (std::string(line).rfind("listening on ", 0) == 0) {
+      listening = line;
+      break;
+    }
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(listening, m, std::regex(":([0-9]+)"))) << listening;
+  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(std::stoi(m[1])));
+  Poco::Net::HTTPRequest req("GET", "/health");
+  s.sendRequest(req);
+  Poco::Net::HTTPResponse resp;
+  std::string body;
+  Poco::StreamCopier::copyToString(s.receiveResponse(resp), body);
+  EXPECT_EQ(resp.getStatus(), 200);
+  EXPECT_NE(body.find("\"ok\""), std::string::npos);
+  ::kill(pid, SIGTERM);
+  std::string rest;
+  while (std::fgets(line, sizeof line, f)) rest += line;
+  std::fclose(f);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE(rest.find("SIGTERM, stopping"), std::string::npos) << rest;
+  EXPECT_NE(rest.find("stopped;"), std::string::npos) << rest;
+}
+
+}  // namespace
+}  // namespace reghub::api

@@ -1,0 +1,105 @@
+// The routing pipeline: every adapter sees every citizen; a forløb with an
+// error diagnostic is never rendered; others still are. The adapter here
+// is a small test double of the seam (not of a real part).
+#include "hub/engine/pipeline.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace reghub;
+
+class TestAdapter final : public engine::Adapter {
+ public:
+  std::string_view name() const override { return "test"; }
+  std::string_view description() const override { return "test double"; }
+  bool understandsQuestionnaire(std::string_view q) const override { return q == "urn:test:form"; }
+  bool selects(const model::Citizen&, const model::Forloeb& f, const engine::RunContext&,
+               const diag::Reporter& out) const override {
+    if (f.key == "skip") {
+      out.info("TEST-SKIP", "", "not mine");
+      return false;
+    }
+    return true;
+  }
+  void validate(const model::Citizen&, const std::vector<const model::Forloeb*>& selected, const engine::RunContext&,
+                const diag::Reporter& out) const override {
+    for (const auto* f : selected)
+      if (f->key == "bad") out.withForloeb(f->display()).error("TEST-01", "1-X", "bad forløb");
+  }
+  std::vector<engine::OutboundMessage> render(const model::Citizen&, const std::vector<const model::Forloeb*>& selected,
+                                              const engine::RunContext&,
+                                              const engine::PriorDeliveries&) const override {
+    std::vector<engine::OutboundMessage> out;
+    for (const auto* f : selected) {
+      engine::OutboundMessage m;
+      m.registry = "test";
+      m.idempotencyKey = f->key;
+      out.push_back(m);
+    }
+    return out;
+  }
+  std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration&) const override {
+    return nullptr;
+  }
+  std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions&) const override { return nullptr; }
+};
+
+struct Messages final : engine::MessageSink {
+  std::vector<std::string> keys;
+  void accept(engine::OutboundMessage&& m) override { keys.push_back(m.idempotencyKey); }
+};
+
+model::Citizen citizenWith(std::vector<std::string> keys, std::string questionnaire = "urn:test:form") {
+  model::Citizen c;
+  c.cpr = model::Cpr::parse("0101801234");
+  for (auto& k : keys) {
+    model::Forloeb f;
+    f.key = k;
+    f.resourceId = k;
+    f.source.reference = "EpisodeOfCare/" + k;
+    model::FormResponse form;
+    form.questionnaire = questionnaire;
+    f.forms.push_back(form);
+    c.forloeb.push_back(std::move(f));
+  }
+  return c;
+}
+
+TEST(Pipeline, ForloebWithAnErrorIsNotRenderedOthersAre) {
+  TestAdapter a;
+  diag::Collector diags;
+  Messages messages;
+  engine::NoPriorDeliveries prior;
+  engine::Pipeline p({&a}, {}, diag::Reporter(diags), &messages, prior);
+  p.onCitizen(citizenWith({"good", "bad", "skip", "good2"}));
+  const std::vector<std::string> expected = {"good", "good2"};
+  EXPECT_EQ(messages.keys, expected);
+  EXPECT_EQ(p.stats().forloebSelected, 3u);
+  EXPECT_EQ(p.stats().forloebWithErrors, 1u);
+  ASSERT_EQ(diags.count(diag::Severity::kError), 1);
+  const auto& err = diags.diagnostics()[1];
+  EXPECT_EQ(err.rule, "TEST-01");
+  EXPECT_EQ(err.registry, "test");
+  EXPECT_EQ(err.forloeb, "EpisodeOfCare/bad");
+  EXPECT_EQ(err.citizen, "0101**-****");
+}
+
+TEST(Pipeline, UnknownQuestionnaireIsAWarning_HUB_FORM_01) {
+  TestAdapter a;
+  diag::Collector diags;
+  engine::NoPriorDeliveries prior;
+  engine::Pipeline p({&a}, {}, diag::Reporter(diags), nullptr, prior);
+  p.setQuestionnaireCheck([&](std::string_view q) { return a.understandsQuestionnaire(q); });
+  p.onCitizen(citizenWith({"good"}, "urn:other"));
+  p.onCitizen(citizenWith({"good"}));
+  int hub = 0;
+  for (const auto& d : diags.diagnostics())
+    if (d.rule == "HUB-FORM-01") {
+      ++hub;
+      EXPECT_EQ(d.severity, diag::Severity::kWarning);
+    }
+  EXPECT_EQ(hub, 1);
+}
+
+}  // namespace
