@@ -33,7 +33,7 @@ class SmdbSandbox final : public engine::Sandbox {
   int port() const override;
   std::string baseUrl() const override;
   // The CA certificate clients must trust (dev certificates).
-  const std::string& caFile() const { return caFile_; }
+  std::string caFile() const override { return caFile_; }
 
   // One request, without the network (used by the server and by tests).
   net::HttpResponse handle(const net::HttpRequest& request);

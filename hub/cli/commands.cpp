@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <signal.h>
 
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
