@@ -13,6 +13,20 @@
 
 namespace reghub::ltt {
 
+// A reporter plus a path suffix, turned into a diag::Reporter only when a
+// problem is reported (most elements have none; copying a Reporter per
+// element was the validator's main cost).
+class Where {
+ public:
+  Where(const diag::Reporter& base, std::string path) : base_(&base), path_(std::move(path)) {}
+  Where at(std::string_view seg) const { return Where(*base_, path_ + std::string(seg)); }
+  void error(const char* rule, const std::string& message) const { base_->at(path_).error(rule, "", message); }
+
+ private:
+  const diag::Reporter* base_;
+  std::string path_;
+};
+
 class CoreValidator {
  public:
   explicit CoreValidator(const CoreDefs& defs) : defs_(defs) {}
@@ -20,11 +34,12 @@ class CoreValidator {
   void validateResource(const rapidjson::Value& resource, const diag::Reporter& out) const;
 
  private:
-  void validateComplex(const rapidjson::Value& v, const std::string& type, const diag::Reporter& out) const;
+  void validateResourceAt(const rapidjson::Value& resource, const Where& out) const;
+  void validateComplex(const rapidjson::Value& v, const std::string& type, const Where& out) const;
   void validatePrimitive(const rapidjson::Value& v, const std::string& type, const std::string& bindingPath,
-                         const diag::Reporter& out) const;
-  void resourceInvariants(const rapidjson::Value& r, const std::string& type, const diag::Reporter& out) const;
-  void bundleInvariants(const rapidjson::Value& b, const diag::Reporter& out) const;
+                         const Where& out) const;
+  void resourceInvariants(const rapidjson::Value& r, const std::string& type, const Where& out) const;
+  void bundleInvariants(const rapidjson::Value& b, const Where& out) const;
   const CoreDefs& defs_;
 };
 

@@ -120,16 +120,16 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
         const auto kids = step({parent}, c.path.back());
         const int n = static_cast<int>(kids.size());
         const std::string where = parent.path + "." + c.path.back().name + (c.path.back().prefix ? "[x]" : "");
-        const diag::Reporter at = base.at(where);
+        auto at = [&] { return base.at(where); };  // built only when needed
         if (c.max == 0 && n > 0) {
-          at.error(c.rule, "", profile.resourceType + where + " is not allowed by " + profile.id + " (0..0); remove it");
+          at().error(c.rule, "", profile.resourceType + where + " is not allowed by " + profile.id + " (0..0); remove it");
         } else if (c.min >= 0 && n < c.min) {
-          at.error(c.rule, "",
+          at().error(c.rule, "",
                    profile.resourceType + where + (c.path.back().filterKey.empty() ? "" : "[" + c.path.back().filterKey + "=" + c.path.back().filterValue + "]") +
                        " is missing: " + profile.id + " requires " + card(c.min, c.max) +
                        (n ? ", found " + std::to_string(n) : ""));
         } else if (c.max > 0 && n > c.max) {
-          at.error(c.rule, "",
+          at().error(c.rule, "",
                    profile.resourceType + where + " occurs " + std::to_string(n) + " times; " + profile.id +
                        " allows " + card(c.min, c.max));
         }
@@ -137,25 +137,25 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
     }
     if (!c.patternString && c.patternObject.empty() && c.binding.empty() && !c.regex && c.maxLength == 0) continue;
     for (const Node& n : select(r, c.path, c.path.size())) {
-      const diag::Reporter at = base.at(n.path);
+      auto at = [&] { return base.at(n.path); };
       if (c.patternString) {
         if (!n.v->IsString() || *c.patternString != n.v->GetString())
-          at.error(c.rule, "",
+          at().error(c.rule, "",
                    profile.resourceType + n.path + " must be '" + *c.patternString + "' (" + profile.id + "), got '" +
                        (n.v->IsString() ? n.v->GetString() : "(not a string)") + "'");
       }
       for (const auto& [k, want] : c.patternObject) {
         const std::string got = str(*n.v, k.c_str());
         if (got != want)
-          at.error(c.rule, "",
+          at().error(c.rule, "",
                    profile.resourceType + n.path + "." + k + " must be '" + want + "' (pattern in " + profile.id +
                        "), got '" + got + "'");
       }
       if (c.maxLength && n.v->IsString() && n.v->GetStringLength() > c.maxLength)
-        at.error(c.rule, "",
+        at().error(c.rule, "",
                  profile.resourceType + n.path + " is longer than " + std::to_string(c.maxLength) + " characters");
       if (c.regex && n.v->IsString() && !std::regex_match(std::string(n.v->GetString()), *c.regex))
-        at.error(c.rule, "",
+        at().error(c.rule, "",
                  (c.message.empty() ? "value fails the invariant " + c.invariant : c.message) + " (invariant '" +
                      c.invariant + "')");
       if (!c.binding.empty()) {
@@ -168,22 +168,22 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
             codings.push_back({&cd, ".coding" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string())});
           });
           if (codings.empty())
-            at.error(c.rule, "", profile.resourceType + n.path + " needs a coding from the value set " + vs.url +
+            at().error(c.rule, "", profile.resourceType + n.path + " needs a coding from the value set " + vs.url +
                                      " (required binding)");
         }
         for (const Node& cd : codings) {
-          const diag::Reporter cat = c.bindingOnCoding ? at : at.at(cd.path);
+          auto cat = [&] { return c.bindingOnCoding ? at() : at().at(cd.path); };
           const std::string system = str(*cd.v, "system"), code = str(*cd.v, "code");
           const std::string* display = vs.display(system, code);
           if (!display) {
-            cat.error(c.rule, "",
+            cat().error(c.rule, "",
                       "code " + codingText(*cd.v) + " is not in the value set " + vs.id +
                           " (required binding); use one of its " + std::to_string(vs.displayByKey.size()) + " codes");
             continue;
           }
           const std::string given = str(*cd.v, "display");
           if (!given.empty() && given != *display)
-            cat.at(".display").warning("LTT-TERM-01", "",
+            cat().at(".display").warning("LTT-TERM-01", "",
                                        "display '" + given + "' differs from the code system's '" + *display +
                                            "' for " + codingText(*cd.v));
         }
@@ -296,8 +296,25 @@ void IgValidator::checkResource(const Value& r, const std::string& profileId, co
   }
 }
 
-void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& out,
+namespace {
+// The masked CPR of the report's citizen, for the diagnostics' citizen field.
+std::string maskedCitizen(const Value& b) {
+  std::string out;
+  each(member(b, "entry"), [&](const Value& e, int) {
+    const Value* r = member(e, "resource");
+    if (!r || str(*r, "resourceType") != "Patient" || !out.empty()) return;
+    each(member(*r, "identifier"), [&](const Value& i, int) {
+      if (str(i, "system") == kCprSystem && out.empty()) out = model::maskCpr(str(i, "value"));
+    });
+  });
+  return out;
+}
+}  // namespace
+
+void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& outIn,
                                  const EntryReporter& entryReporter, bool checkCore) const {
+  const std::string citizen = outIn.context().citizen.empty() ? maskedCitizen(b) : std::string();
+  const diag::Reporter out = citizen.empty() ? outIn : outIn.withCitizen(citizen);
   if (checkCore) core_.validateResource(b, out);
   if (!b.IsObject()) return;
   checkConstraints(b, *data_.profile(kProfileReport), out);

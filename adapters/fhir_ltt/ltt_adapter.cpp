@@ -160,10 +160,12 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
 }
 
 std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
+  checkKnownKeys(&config);
   return std::make_unique<LttDeliverer>(DelivererConfig::from(&config));
 }
 
 std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions& options) const {
+  checkKnownKeys(options.config);
   return std::make_unique<LttSandbox>(options);
 }
 

@@ -188,7 +188,15 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
     for (const model::Contact& c : f->contacts) {
       const auto day = changeDay(c.source, c.start);
       if (!c.start || !day) continue;  // the validator reports the missing start via the model check
-      if (c.start->copenhagenDate() < S) continue;  // LTT-PER-02: earlier contacts are never reported
+      if (c.start->copenhagenDate() < S) {  // LTT-PER-02: earlier contacts are never reported
+        if (n)
+          n->withForloeb(f->display())
+              .withPath(c.source.reference)
+              .info("LTT-PER-02", "",
+                    "kontakt on " + c.start->copenhagenDate().iso() + " is before LTT reporting starts (" + S.iso() +
+                        "); not reported");
+        continue;
+      }
       if (!contactReportableStatus(c.status)) {
         if (n)
           n->withForloeb(f->display())

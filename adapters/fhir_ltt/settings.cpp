@@ -3,6 +3,8 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstdlib>
+#include <set>
+#include <vector>
 #include <stdexcept>
 
 #include "adapters/fhir_ltt/ltt_data.h"
@@ -15,6 +17,31 @@ std::string settingValue(const Poco::Util::AbstractConfiguration* config, const 
   if (env)
     if (const char* v = std::getenv(env); v && *v) return v;
   return def;
+}
+
+void checkKnownKeys(const Poco::Util::AbstractConfiguration* config) {
+  if (!config) return;
+  static const std::set<std::string> kKnown = {
+      "reporting-start", "fullurl-base",     "endpoint",           "ca-file",  "client-cert-file",
+      "client-key-file", "connect-timeout-ms", "timeout-ms",       "sandbox.tls-dir"};
+  std::vector<std::string> pending{"ltt"};
+  while (!pending.empty()) {
+    const std::string prefix = pending.back();
+    pending.pop_back();
+    Poco::Util::AbstractConfiguration::Keys keys;
+    config->keys(prefix, keys);
+    for (const std::string& k : keys) {
+      const std::string full = prefix + "." + k;
+      Poco::Util::AbstractConfiguration::Keys sub;
+      config->keys(full, sub);
+      if (!sub.empty()) {
+        pending.push_back(full);
+        continue;
+      }
+      if (!kKnown.count(full.substr(4)))
+        throw std::invalid_argument("unknown configuration key '" + full + "' (see adapters/fhir_ltt/README.md)");
+    }
+  }
 }
 
 Settings settingsFor(const engine::RunContext& ctx) {

@@ -22,6 +22,9 @@ struct Settings {
 };
 
 Settings settingsFor(const engine::RunContext& ctx);
+// Throws std::invalid_argument naming the first "ltt.*" key that is not one
+// of those above (a misspelt key must not silently fall back to a default).
+void checkKnownKeys(const Poco::Util::AbstractConfiguration* config);
 // A key from config (may be null) or the environment variable, else `def`.
 std::string settingValue(const Poco::Util::AbstractConfiguration* config, const std::string& key, const char* env,
                          const std::string& def);

@@ -179,6 +179,16 @@ TEST(LttDelivererConfig, EndpointMustBeHttps) {
   EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
 }
 
+TEST(LttDelivererConfig, UnknownKeyFailsStartUp) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  c->setString("ltt.endpoint", "https://127.0.0.1:1");
+  c->setString("ltt.sandbox.tls-dir", "/tmp/x");
+  c->setString("other.key", "fine: not ours");
+  EXPECT_NO_THROW(LttAdapter().makeDeliverer(*c));
+  c->setString("ltt.time-out-ms", "100");  // misspelt
+  EXPECT_THROW(LttAdapter().makeDeliverer(*c), std::invalid_argument);
+}
+
 TEST(LttDelivererConfig, OperationOutcomeTextIsKept) {
   EXPECT_EQ(operationOutcomeText(R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":"A"},{"severity":"error","code":"invalid","details":{"text":"B"}}]})"),
             "A; B");

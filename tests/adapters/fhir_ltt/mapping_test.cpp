@@ -162,6 +162,18 @@ TEST_F(Mapping, ReplacementCprIsAnErrorThatSaysSo) {
   EXPECT_EQ(cit04, 1);
 }
 
+TEST_F(Mapping, CitizenWithoutCprIsSkippedWithAWarning) {
+  std::string b = bundle({carePlan("2026-04-02T09:00:00+02:00"), encounter("k1", "2026-04-02T10:00:00+02:00", kHenvendelse)});
+  b.replace(b.find("urn:oid:1.2.208.176.1.2"), 23, "urn:kommune:borger-id");
+  const auto r = test::translate({write(b)}, "2026-06-30");
+  EXPECT_TRUE(r.messages.empty());
+  EXPECT_EQ(r.errors, 0);
+  int w = 0;
+  for (const auto& d : r.diagnostics)
+    if (d.rule == "HUB-CPR-01" && d.severity == diag::Severity::kWarning && d.registry == "hub") ++w;
+  EXPECT_EQ(w, 1);
+}
+
 TEST_F(Mapping, AgeOutsideFiveToSeventeenIsAWarningNotAnError) {
   std::string b = bundle({carePlan("2026-04-02T09:00:00+02:00"), encounter("k1", "2026-04-02T10:00:00+02:00", kHenvendelse)});
   b.replace(b.find("0505149996"), 10, "0505909996");  // born 1990
