@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 
 #include "adapters/smdb/rules.h"
 #include "adapters/smdb/soap_render.h"
@@ -131,8 +130,6 @@ void SmdbSandbox::start() {
   }
   server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& r) { return handle(r); });
   server_->start();
-  // Operator hint (no personal data): which CA a client must trust.
-  std::clog << "smdb sandbox: " << server_->baseUrl() << kIndsaetTarget << " (CA: " << caFile_ << ")\n";
 }
 
 void SmdbSandbox::stop() {
@@ -269,6 +266,19 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
   const ForloebView view = buildView(next.citizen, f, *table_);
   checkFields(view, rc, out);
   checkForloeb(view, rc, out);
+  // One active kontaktforløb per citizen and kommune (ANM-01), against what is stored.
+  if (next.citizen.cpr) {
+    // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
+    std::vector<ForloebView> all;
+    for (const auto& [key, other] : forloeb_)
+      if (key != forloebKey && other && other->citizen.cpr && *other->citizen.cpr == *next.citizen.cpr)
+        all.push_back(buildView(other->citizen, other->citizen.forloeb.front(), *table_));
+    all.push_back(view);
+    diag::Collector cross;
+    checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
+    for (const diag::Diagnostic& d : cross.diagnostics())
+      if (d.forloeb == f.display()) found.report(d);
+  }
   if (found.hasErrors()) {
     std::string why;
     for (const diag::Diagnostic& d : found.diagnostics())

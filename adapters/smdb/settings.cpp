@@ -26,6 +26,8 @@ const std::vector<SettingSpec>& settingSpecs() {
        "Vejledning om systemskifte: 1 = original dates (default behaviour), 2 = re-register active forløb from D+1, "
        "mellemloesning = forløb from before D stay in SMDB-web"},
       {"smdb.systemskifte_date", "YYYY-MM-DD", "", "the systemskifte date D"},
+      {"smdb.systemskifte_role", "new|old", "new",
+       "model 2: new = re-register active forløb from D+1; old = close every active forløb on D ('Systemskifte')"},
       {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk",
        "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message"},
       {"smdb.ca_file", "path", "", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"},
@@ -81,6 +83,9 @@ Settings Settings::fromConfig(const Poco::Util::AbstractConfiguration* config) {
     else if (skifte == "2") s.systemskifteModel = SystemskifteModel::kModel2;
     else if (skifte == "mellemloesning") s.goLive = s.systemskifteDate;
     else throw std::invalid_argument("smdb.systemskifte_model: expected 1, 2 or mellemloesning, got '" + skifte + "'");
+    const std::string role = config->getString("smdb.systemskifte_role", "new");
+    if (role == "old") s.systemskifteRole = SystemskifteRole::kOld;
+    else if (role != "new") throw std::invalid_argument("smdb.systemskifte_role: expected new or old, got '" + role + "'");
   }
   return s;
 }

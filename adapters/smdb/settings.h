@@ -48,6 +48,10 @@ struct Settings {
   // forløb closed on or before D stay with the old system.
   enum class SystemskifteModel { kNone, kModel1, kModel2 };
   SystemskifteModel systemskifteModel = SystemskifteModel::kNone;
+  // Which side of the switch this hub is: the new system re-registers from
+  // D+1 (SYS-06); the old system closes every active case on D (SYS-05/07).
+  enum class SystemskifteRole { kNew, kOld };
+  SystemskifteRole systemskifteRole = SystemskifteRole::kNew;
   std::optional<model::Date> systemskifteDate;
 
   static Settings fromConfig(const Poco::Util::AbstractConfiguration* config);

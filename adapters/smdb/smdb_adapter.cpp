@@ -30,19 +30,17 @@ std::shared_ptr<const std::set<std::string>> loadTilbudList(const std::string& p
 }
 }  // namespace
 
-// Systemskifte model 2 re-registers active forløb with new dates: the rules
-// and the renderer then work on adjusted copies (kept alive in `copies`).
 std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
                                                     std::vector<model::Forloeb>& copies,
-                                                    std::set<const model::Forloeb*>* reRegistered) {
+                                                    std::map<const model::Forloeb*, SkifteOutcome>* outcomes) {
   if (s.systemskifteModel != Settings::SystemskifteModel::kModel2) return selected;
   copies.clear();
   copies.reserve(selected.size());
   std::vector<const model::Forloeb*> out;
   for (const model::Forloeb* f : selected) {
     copies.push_back(*f);
-    if (applySystemskifte(s, copies.back()) == SkifteOutcome::kReRegistered && reRegistered)
-      reRegistered->insert(&copies.back());
+    const SkifteOutcome o = applySystemskifte(s, copies.back());
+    if (outcomes) (*outcomes)[&copies.back()] = o;
     out.push_back(&copies.back());
   }
   return out;
@@ -69,7 +67,16 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
   if (f.origin != model::Forloeb::Origin::kEpisodeOfCare) return false;
   bool smdb = false;
   for (const char* code : {"SEL-101", "SUL-142", "BL-33"}) smdb = smdb || f.hasProgram(kLegalBasis, code);
-  if (!smdb || f.enteredInError()) return false;
+  if (!smdb) return false;
+  if (f.enteredInError() || !citizen.active) {
+    // Nothing is sent; the web service cannot delete what was sent before (GEN-14).
+    out.info("SMDB-GEN-14", "",
+             std::string(f.enteredInError() ? "Forløbet er trukket tilbage (entered-in-error)"
+                                            : "Borgeren er markeret som fejlregistreret (Patient.active = false)") +
+                 "; intet indberettes. Allerede indberettede skemaer kan ikke slettes via web-servicen: slet dem i "
+                 "SMDB-web (KvalHep før iværksættelse) eller bed Danmarks Statistik om det.");
+    return false;
+  }
   const std::string exclusion = f.extensionCode(kExclusion);
   if (exclusion == "selvbetaler") {
     out.info("SMDB-SCOPE-02", "", "Forløbet er markeret selvbetaler; selvbetalere indberettes ikke til SMDB.");
@@ -99,10 +106,17 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
   const auto settings = settingsFor(ctx);
   if (settings->systemskifteModel == Settings::SystemskifteModel::kModel2) {
     model::Forloeb copy = f;
-    if (applySystemskifte(*settings, copy) == SkifteOutcome::kLeftWithOldSystem) {
+    const SkifteOutcome o = applySystemskifte(*settings, copy);
+    if (o == SkifteOutcome::kLeftWithOldSystem) {
       out.info("SMDB-SYS-05", "1-AFSL",
                "Systemskifte model 2: forløbet er afsluttet senest på systemskiftedatoen " +
                    settings->systemskifteDate->iso() + " og forbliver det gamle systems indberetning.");
+      return false;
+    }
+    if (o == SkifteOutcome::kLeftWithNewSystem) {
+      out.info("SMDB-SYS-05", "2-ANM",
+               "Systemskifte model 2 (det gamle system): forløbet begynder efter systemskiftedatoen " +
+                   settings->systemskifteDate->iso() + " og indberettes af det nye system.");
       return false;
     }
   }
@@ -131,14 +145,21 @@ void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<cons
   }
   const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, ids.get()};
   std::vector<model::Forloeb> copies;
-  std::set<const model::Forloeb*> reRegistered;
-  const auto forloeb = effectiveForloeb(*settings, selected, copies, &reRegistered);
+  std::map<const model::Forloeb*, SkifteOutcome> skifte;
+  const auto forloeb = effectiveForloeb(*settings, selected, copies, &skifte);
   std::vector<ForloebView> views;
   views.reserve(forloeb.size());
   for (const model::Forloeb* f : forloeb) {
     views.push_back(buildView(citizen, *f, *table_));
     const diag::Reporter fout = out.withForloeb(f->display()).withFile(f->source.file, f->source.line);
-    if (reRegistered.count(f))
+    const auto so = skifte.find(f);
+    if (so != skifte.end() && so->second == SkifteOutcome::kClosed)
+      fout.info("SMDB-SYS-05", "1-AFSL",
+                "Systemskifte model 2 (det gamle system): forløbet afsluttes på systemskiftedatoen " +
+                    settings->systemskifteDate->iso() +
+                    " – åbne tilknytninger får tilbudsslutdato D, afslutningen årsag 10 (Anden) og teksten "
+                    "'Systemskifte'.");
+    if (so != skifte.end() && so->second == SkifteOutcome::kReRegistered)
       fout.info("SMDB-SYS-06", "2-ANM",
                 "Systemskifte model 2: forløbet var aktivt på systemskiftedatoen " + settings->systemskifteDate->iso() +
                     " og genregistreres med startdato " + settings->systemskifteDate->plusDays(1).iso() +

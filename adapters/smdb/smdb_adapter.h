@@ -12,13 +12,16 @@
 #include "adapters/smdb/field_table.h"
 #include "adapters/smdb/municipalities.h"
 #include "adapters/smdb/settings.h"
+#include "adapters/smdb/systemskifte.h"
 #include "hub/engine/adapter.h"
 
 namespace reghub::smdb {
 
+// Systemskifte model 2 changes the forløb (systemskifte.h): the rules and the
+// renderer work on adjusted copies, kept alive in `copies`.
 std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
                                                     std::vector<model::Forloeb>& copies,
-                                                    std::set<const model::Forloeb*>* reRegistered = nullptr);
+                                                    std::map<const model::Forloeb*, SkifteOutcome>* outcomes = nullptr);
 
 class SmdbAdapter final : public engine::Adapter {
  public:

@@ -421,6 +421,62 @@ void SmdbAdapter::synthesize(const engine::SynthCitizen& c, engine::SynthRng& rn
          }},
         {"SMDB-GEN-01", "anmodningsdato i fremtiden", [&] { return !iv && !p.afsl; },
          [&] { p.anmForm.set("BehandlingAnmodningDato", vDate(asOf.plusDays(3))); }},
+        {"SMDB-GEN-10", "statsborgerskab med 3 cifre", [&] { return iv; },
+         [&] { p.ivaerForm.set("PersonStatsborgerskabKode", vCode("510")); }},
+        {"SMDB-GEN-11", "lægesamtale før anmodningsdatoen",
+         [&] { return iv && p.ivaerForm.has("LaegesamtaleAfholdtDato"); },
+         [&] { p.ivaerForm.set("LaegesamtaleAfholdtDato", vDate(p.anm.plusDays(-1))); }},
+        {"SMDB-GEN-17", "afkrydsning sendt som tekst", [&] { return iv; },
+         [&] { p.ivaerForm.set("PersonStoffriSenesteMaanedIndikator", vText("ja")); }},
+        {"SMDB-IVAER-06", "lægesamtale-årsag Anden uden tekst", [&] { return iv && p.daysToIvaer >= 15; },
+         [&] {
+           p.ivaerForm.set("LaegesamtaleAfholdtIndikator", vBool(true));
+           p.ivaerForm.set("LaegesamtaleAfholdtDato", vDate(p.anm.plusDays(15)));
+           p.ivaerForm.set("LaegesamtaleIkkeAfholdtAarsagTidsfristOverskredetKode", vCode("06"));
+         }},
+        {"SMDB-IVAER-08", "Frit valg for en under 18", [&] { return iv && p.daysToIvaer > 14 && p.ageAtIvaer < 18; },
+         [&] { p.ivaerForm.set("BehandlingGarantiOverskredetAarsagKode", vCode("05")); }},
+        {"SMDB-IVAER-09", "Samtykkeerklæring for en voksen", [&] { return iv && p.daysToIvaer > 14 && p.ageAtIvaer >= 18; },
+         [&] { p.ivaerForm.set("BehandlingGarantiOverskredetAarsagKode", vCode("06")); }},
+        {"SMDB-IVAER-12", "videregående uddannelse uden ungdomsuddannelse", [&] { return iv; },
+         [&] {
+           p.ivaerForm.set("PersonVideregaaendeUddannelseKode", vCode("06"));
+           p.ivaerForm.erase("PersonUngdomsuddannelseKode");
+         }},
+        {"SMDB-IVAER-16", "andre stoffer uden kommentar",
+         [&] { return iv && p.ageAtIvaer >= 12 && std::find(p.substances.begin(), p.substances.end(), "AndreStoffer") == p.substances.end(); },
+         [&] {
+           p.ivaerForm.set("AndreStofferDageIndtagetSenesteMaanedKvantitet", vInt(4));
+           p.ivaerForm.set("AndreStofferFoersteBrugAlderKvantitet", vInt(12));
+           p.ivaerForm.set("AndreStofferIndtagelseshyppighedKode", vCode("04"));
+           p.ivaerForm.set("AndreStofferTypiskIndtagelsesmaadeKode", vCode("03"));
+         }},
+        {"SMDB-IVAER-19", "deling af værktøj ikke besvaret", [&] { return iv; },
+         [&] { p.ivaerForm.erase("PersonNogensindeDeltEllerDelerVaerktoejForTidenKode"); }},
+        {"SMDB-IVAER-21", "har injiceret, men alder ved første injektion 'aldrig'", [&] { return iv && p.kval.has_value(); },
+         [&] {
+           p.ivaerForm.set("PersonNogensindeInjiceretEllerInjicererForTidenKode", vCode("03"));
+           p.ivaerForm.set("PersonFoersteInjektionAlderKode", vCode("08"));
+         }},
+        {"SMDB-TILB-03", "ingen tilknytning starter på iværksættelsesdatoen",
+         [&] {
+           return p.tilb.size() == 1 && p.tilb[0].start.plusDays(1) <= asOf &&
+                  (!p.tilb[0].end || *p.tilb[0].end > p.tilb[0].start);
+         },
+         [&] { p.tilb[0].form.set("TilbudTilknyttetBehandlingStartDato", vDate(p.tilb[0].start.plusDays(1))); }},
+        {"SMDB-TILB-05", "tilbudsslutdato uden startdato", [&] { return iv && !p.tilb.empty(); },
+         [&] {
+           Tilb t;
+           t.form = {"tilb-8", "TILB", {}};
+           t.form.set("TilbudId", vInt(12345));
+           t.form.set("TilbudTilknyttetBehandlingSlutDato", vDate(*p.ivaer));
+           t.form.set("BehandlingTypeKode", vCode("04"));
+           t.start = *p.ivaer;
+           t.type = "04";
+           extra.push_back(t.form);
+         }},
+        {"SMDB-KVAL-01", "KvalHep uden tilbudstilknytning", [&] { return p.kval.has_value(); },
+         [&] { p.tilb.clear(); }},
         {"SMDB-ANM-01", "ny anmodning mens forløbet er åbent",
          [&] { return (!p.afslDate || *p.afslDate > p.anm.plusDays(1)) && p.anm.plusDays(1) <= asOf; },
          [&] {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include "adapters/smdb/smdb_adapter.h"
 #include "hub/util/hash.h"
@@ -163,8 +164,11 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
     emit(build(v, table, kIvaerksaettelse, {anm, ivaer}, ivaerKey, {}, prior, "IvaerksatBehandlingDato"));
     all.push_back(ivaerKey);
     std::vector<std::string> tilbKeys;
+    std::set<std::string> used;
     for (const SkemaForm& t : v.of(Skema::kTilb)) {
       std::string k = messageKey(v, Skema::kTilb, t.sourceId());
+      // Two responses with the same identifier must still be two messages.
+      if (!used.insert(k).second) used.insert(k += "/" + t.form->resourceId);
       emit(build(v, table, kTilknytning, {&t}, k, {ivaerKey}, prior, "TilbudTilknyttetBehandlingStartDato"));
       tilbKeys.push_back(k);
       all.push_back(std::move(k));

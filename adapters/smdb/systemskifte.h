@@ -12,7 +12,12 @@
 
 namespace reghub::smdb {
 
-enum class SkifteOutcome { kUnchanged, kReRegistered, kLeftWithOldSystem };
+// Model 2, the old system's side (SYS-05, and SYS-07 with D = 31 December):
+// every case active on D is closed on D — open tilknytninger get 4-TILB = D,
+// the afslutning 1-AFSL = D with 3-AFSL = 10 (Anden) and the text
+// 'Systemskifte'; tilknytninger (and an iværksættelse) starting after D
+// belong to the new system; a forløb with 2-ANM after D is not reported.
+enum class SkifteOutcome { kUnchanged, kReRegistered, kLeftWithOldSystem, kClosed, kLeftWithNewSystem };
 
 // Applies model 2 to a copy of the forløb. kLeftWithOldSystem: do not report.
 SkifteOutcome applySystemskifte(const Settings& settings, model::Forloeb& forloeb);

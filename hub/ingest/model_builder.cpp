@@ -222,13 +222,15 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
                                const std::string& containerProfile, Unit& unit) {
   const std::string type = str(r, "resourceType");
   const std::string id = str(r, "id");
-  const diag::Reporter out = reporter_.withFile(file_, line_).withPath(path);
+  // Made only when there is something to report: copying the reporter's
+  // context for every resource was a measurable cost of ingest.
+  const auto out = [&] { return reporter_.withFile(file_, line_).withPath(path); };
   if (type.empty()) {
-    out.error("HUB-INGEST-04", "", "resource has no resourceType; every FHIR resource needs one");
+    out().error("HUB-INGEST-04", "", "resource has no resourceType; every FHIR resource needs one");
     return;
   }
   if (!kUsedTypes.count(type)) {
-    out.info("HUB-INGEST-11", "", type + " is not used by any registry; ignored");
+    out().info("HUB-INGEST-11", "", type + " is not used by any registry; ignored");
     return;
   }
   // Unused elements: one info line per resource so a person sees what was dropped.
@@ -242,14 +244,14 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
         if (!ignored.empty()) ignored += ", ";
         ignored += name;
       } else if (!hasShape(m.value, shape->second)) {
-        out.at("." + std::string(name))
+        out().at("." + std::string(name))
             .error("HUB-FHIR-01", "",
                    type + "." + std::string(name) + " must be " + shapeName(shape->second) +
                        " in FHIR JSON; it is read as absent until corrected");
       }
     }
     if (!ignored.empty())
-      out.info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + ignored);
+      out().info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + ignored);
   }
 
   auto item = std::make_unique<Item>();
@@ -265,7 +267,7 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
     if (!lu.empty()) {
       src.lastUpdated = model::DateTime::parse(lu);
       if (!src.lastUpdated)
-        out.error("HUB-FHIR-02", "", "meta.lastUpdated '" + lu + "' is not a FHIR instant (YYYY-MM-DDThh:mm:ssZ)");
+        out().error("HUB-FHIR-02", "", "meta.lastUpdated '" + lu + "' is not a FHIR instant (YYYY-MM-DDThh:mm:ssZ)");
     }
   }
   item->lastUpdated = src.lastUpdated;
@@ -275,7 +277,7 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
     if (text.empty()) return std::nullopt;
     auto dt = model::DateTime::parse(text);
     if (!dt)
-      out.at(where).error("HUB-FHIR-02", "", "'" + text + "' is not a FHIR date/dateTime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz)");
+      out().at(where).error("HUB-FHIR-02", "", "'" + text + "' is not a FHIR date/dateTime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz)");
     return dt;
   };
   auto period = [&](const Value& obj, const std::string& where) {
@@ -314,7 +316,7 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
       c.cpr = model::Cpr::parse(value, &why);
       c.cprProblem = why;
       if (!c.cpr)
-        out.at(".identifier[" + std::to_string(i) + "].value")
+        out().at(".identifier[" + std::to_string(i) + "].value")
             .withCitizen(model::maskCpr(value))
             .error("HUB-CPR-02", "",
                    why == model::Cpr::Problem::kNotTenDigits
@@ -454,14 +456,14 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
             a.boolean = b->GetBool();
             a.text = a.boolean ? "true" : "false";
           } else {
-            out.at("." + a.path).warning("HUB-FHIR-03", "",
+            out().at("." + a.path).warning("HUB-FHIR-03", "",
                                           "answer to '" + linkId +
                                               "' has no supported value[x] (valueCoding, valueString, valueDate, "
                                               "valueDateTime, valueInteger, valueDecimal, valueBoolean); ignored");
             return;
           }
           if (!ok) {
-            out.at("." + a.path).error("HUB-FHIR-02", "", "answer to '" + linkId + "': '" + a.text +
+            out().at("." + a.path).error("HUB-FHIR-02", "", "answer to '" + linkId + "': '" + a.text +
                                                                "' is not a FHIR date/dateTime (YYYY-MM-DD)");
             return;
           }
@@ -478,18 +480,19 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
   if (const auto existing = items_.find(item->key); existing != items_.end()) {
     const auto& old = existing->second->lastUpdated;
     if (old && item->lastUpdated && *item->lastUpdated < *old) {
-      out.info("HUB-INGEST-13", "", item->key + " is older (meta.lastUpdated) than a version already read; ignored");
+      out().info("HUB-INGEST-13", "", item->key + " is older (meta.lastUpdated) than a version already read; ignored");
       return;
     }
-    out.info("HUB-INGEST-13", "", item->key + " replaces an earlier version of the same resource");
-    existing->second = std::move(item);
+    out().info("HUB-INGEST-13", "", item->key + " replaces an earlier version of the same resource");
+    item->fullUrl = existing->second->fullUrl;
+    *existing->second = std::move(*item);  // in place: order_ holds the pointer
     return;
   }
   aliases_[item->key] = item->key;
   if (!fullUrl.empty()) aliases_[fullUrl] = item->key;
   item->fullUrl = fullUrl;
-  order_.push_back(item->key);
-  items_.emplace(order_.back(), std::move(item));
+  order_.push_back(item.get());
+  items_.emplace(item->key, std::move(item));
 }
 
 void ModelBuilder::flushPatient(const std::string& patientKey) {
@@ -505,8 +508,8 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
 
   // Forløb of this patient.
   std::map<std::string, size_t> forloebIndex;  // canonical key → index in citizen.forloeb
-  for (const std::string& key : order_) {
-    Item& it = *items_[key];
+  for (Item* item : order_) {
+    Item& it = *item;
     if (it.taken || it.kind != Item::Kind::kForloeb || resolveKey(it.subjectRef) != patientKey) continue;
     it.taken = true;
     if (!it.orgRef.empty()) {
@@ -520,14 +523,14 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
                    "managingOrganization '" + it.orgRef +
                        "' is not in the input; send the Organization (municipality) with the forløb");
     }
-    forloebIndex[key] = citizen.forloeb.size();
+    forloebIndex[it.key] = citizen.forloeb.size();
     citizen.forloeb.push_back(std::move(it.forloeb));
   }
   // Forms, contacts and referrals: attached to their forløb.
-  for (const std::string& key : order_) {
-    Item& it = *items_[key];
+  for (Item* item : order_) {
+    Item& it = *item;
     if (it.taken || it.kind == Item::Kind::kPatient || it.kind == Item::Kind::kForloeb) continue;
-    const bool mine = resolveKey(it.subjectRef) == patientKey;
+    if (forloebIndex.empty()) break;
     size_t target = SIZE_MAX;
     for (const std::string& p : it.parentRefs) {
       if (const auto f = forloebIndex.find(resolveKey(p)); f != forloebIndex.end()) {
@@ -536,7 +539,7 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
       }
     }
     if (target == SIZE_MAX) continue;  // not this patient's (or its forløb not yet here)
-    if (!mine && !it.subjectRef.empty()) continue;
+    if (!it.subjectRef.empty() && resolveKey(it.subjectRef) != patientKey) continue;
     it.taken = true;
     model::Forloeb& f = citizen.forloeb[target];
     if (it.kind == Item::Kind::kForm) f.forms.push_back(std::move(it.form));
@@ -544,15 +547,16 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
     if (it.kind == Item::Kind::kReferral) f.referrals.push_back(std::move(it.referral));
   }
   // Drop what was taken, keep the rest pending.
-  std::vector<std::string> keep;
+  std::vector<Item*> keep;
   // (Their aliases go too, so memory stays bounded by what is pending.)
-  for (const std::string& key : order_) {
-    if (items_[key]->taken) {
-      aliases_.erase(items_[key]->fullUrl);
+  for (Item* it : order_) {
+    if (it->taken) {
+      aliases_.erase(it->fullUrl);
+      const std::string key = it->key;
       aliases_.erase(key);
-      items_.erase(key);
+      items_.erase(key);  // frees *it
     } else {
-      keep.push_back(key);
+      keep.push_back(it);
     }
   }
   order_ = std::move(keep);
@@ -562,12 +566,12 @@ void ModelBuilder::flushPatient(const std::string& patientKey) {
 
 void ModelBuilder::finish() {
   std::vector<std::string> patients;
-  for (const std::string& key : order_)
-    if (items_[key]->kind == Item::Kind::kPatient) patients.push_back(key);
+  for (const Item* it : order_)
+    if (it->kind == Item::Kind::kPatient) patients.push_back(it->key);
   for (const std::string& p : patients) flushPatient(p);
   // Whatever is left never found its Patient or forløb.
-  for (const std::string& key : order_) {
-    const Item& it = *items_[key];
+  for (const Item* item : order_) {
+    const Item& it = *item;
     const model::SourceRef* src = it.kind == Item::Kind::kForloeb   ? &it.forloeb.source
                                   : it.kind == Item::Kind::kForm    ? &it.form.source
                                   : it.kind == Item::Kind::kContact ? &it.contact.source

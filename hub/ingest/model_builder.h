@@ -48,7 +48,7 @@ class ModelBuilder {
   std::map<std::string, model::Organization> organizations_;     // canonical key → org (kept for the run)
   std::unordered_map<std::string, std::string> aliases_;         // fullUrl / Type/id → canonical key
   std::map<std::string, std::unique_ptr<Item>> items_;           // canonical key → pending resource
-  std::vector<std::string> order_;                               // insertion order of items_ keys
+  std::vector<Item*> order_;                                     // pending items in input order (owned by items_)
 };
 
 }  // namespace reghub::ingest

@@ -1049,6 +1049,11 @@ def _(c):
     items(c, "ydel-1")["YdelseStartDato"] = "2024-03-09"
 
 
+@case("SMDB-GEN-14__keep_forloeb_withdrawn", "a withdrawn forløb is not sent; deletion is manual (info)",
+      [E("SMDB-GEN-14", "", "info")])
+def _(c): c["forloeb"][0]["status"] = "entered-in-error"
+
+
 # ---- SYS ---------------------------------------------------------------------------------
 SETTINGS = {}
 
@@ -1081,6 +1086,34 @@ def _(c):
 def _(c):
     SETTINGS["smdb.systemskifte_model"] = "2"
     SETTINGS["smdb.systemskifte_date"] = "2025-10-15"
+
+
+@case("SMDB-SYS-05__keep_old_system_closes_on_d",
+      "systemskifte model 2, old system, D = 2025-05-31: tilknytninger and forløb closed on D with 'Systemskifte'",
+      [E("SMDB-SYS-05", "1-AFSL", "info")])
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-05-31"
+    SETTINGS["smdb.systemskifte_role"] = "old"
+
+
+@case("SMDB-SYS-05__keep_old_system_leaves_new_forloeb", "old system: a forløb starting after D is the new system's",
+      [E("SMDB-SYS-05", "2-ANM", "info")])
+def _(c):
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-01-31"
+    SETTINGS["smdb.systemskifte_role"] = "old"
+
+
+@case("SMDB-SYS-07__keep_close_per_31_december", "Kravspecifikation variant: an open forløb is closed per 31 December",
+      [E("SMDB-SYS-05", "1-AFSL", "info")])
+def _(c):
+    drop(c, "afsl-1")
+    items(c, "tilb-1").pop("TilbudTilknyttetBehandlingSlutDato")
+    items(c, "tilb-2").pop("TilbudTilknyttetBehandlingSlutDato")
+    SETTINGS["smdb.systemskifte_model"] = "2"
+    SETTINGS["smdb.systemskifte_date"] = "2025-12-31"
+    SETTINGS["smdb.systemskifte_role"] = "old"
 
 
 def main():

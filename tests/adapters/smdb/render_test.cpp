@@ -74,7 +74,7 @@ std::vector<OutboundMessage> translate(const std::string& json, const reghub::en
 
 struct Xml {
   explicit Xml(const std::string& body)
-      : doc(xmlReadMemory(body.data(), static_cast<int>(body.size()), "m.xml", "UTF-8", XML_PARSE_NONET)) {}
+      : doc(xmlReadMemory(body.data(), static_cast<int>(body.size()), "m.xml", "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) {}
   ~Xml() {
     if (doc) xmlFreeDoc(doc);
   }
@@ -126,7 +126,7 @@ TEST(SmdbRender, OneEnvelopePerOperationInDependencyOrder) {
     const xmlNode* root = xmlDocGetRootElement(x.doc);
     EXPECT_STREQ(reinterpret_cast<const char*>(root->name), "Envelope");
     EXPECT_STREQ(reinterpret_cast<const char*>(root->ns->href), "http://schemas.xmlsoap.org/soap/envelope/");
-    EXPECT_EQ(x.all(("/s:Envelope/s:Body/d:" + kinds[i]).c_str()).size(), 1u) << m.body.substr(0, 400);
+    EXPECT_EQ(x.all(("/s:Envelope/s:Body/d:" + kinds[i]).c_str()).size(), 1u) << m.kind;
   }
   EXPECT_TRUE(msgs[1].dependsOn == std::vector<std::string>{msgs[0].idempotencyKey});
   EXPECT_EQ(msgs[3].dependsOn.size(), 3u);  // iværksættelse + both tilknytninger
@@ -246,6 +246,28 @@ TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
   EXPECT_EQ(t1.one("//d:TilbudTilknyttetBehandlingSlutDato"), "2025-09-30T00:00:00");
   const Xml af(msgs[4].body);
   EXPECT_EQ(af.one("//d:BehandlingAfsluttetDato"), "2025-10-15T00:00:00");
+}
+
+TEST(SmdbRender, SystemskifteModel2OldSystemClosesOnTheDay) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
+  config->setString("smdb.systemskifte_model", "2");
+  config->setString("smdb.systemskifte_date", "2025-12-31");
+  config->setString("smdb.systemskifte_role", "old");
+  const reghub::engine::NoPriorDeliveries none;
+  reghub::diag::Collector diags;
+  const auto msgs = translate(slurp(kCases / "SMDB-SYS-07__keep_close_per_31_december/input.json"), none, &diags,
+                              config.get());
+  EXPECT_FALSE(diags.hasErrors());
+  ASSERT_EQ(msgs.size(), 5u);
+  for (size_t i : {1u, 2u}) {
+    const Xml t(msgs[i].body);
+    EXPECT_EQ(t.one("//d:TilbudTilknyttetBehandlingSlutDato"), "2025-12-31T00:00:00");
+  }
+  ASSERT_EQ(msgs[4].kind, "AfslutBehandling");
+  const Xml af(msgs[4].body);
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetDato"), "2025-12-31T00:00:00");
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetAarsagKode"), "10");
+  EXPECT_EQ(af.one("//d:BehandlingAfsluttetAarsagTekst"), "Systemskifte");
 }
 
 }  // namespace

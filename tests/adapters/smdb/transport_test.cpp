@@ -117,6 +117,23 @@ TEST_F(SmdbTransport, SandboxRejectsABrokenRuleAndAWrongSoapAction) {
   EXPECT_NE(r.detail.find("SOAPAction"), std::string::npos) << r.detail;
 }
 
+TEST_F(SmdbTransport, SandboxRejectsASecondActiveForloebInTheKommune) {
+  auto d = deliverer();
+  // The first forløb: iværksat, not afsluttet (open tilknytninger).
+  const auto open = render(kCases / "SMDB-TILB-06__keep_open_without_afslutning/input.json");
+  for (const OutboundMessage& m : open) ASSERT_EQ(d->deliver(m).outcome, DeliveryResult::Outcome::kAccepted) << m.kind;
+  // A second forløb for the same citizen and kommune, never iværksat, anmodning + afslutning.
+  auto second = render(kCases / "SMDB-IVAER-02__keep_anmodning_and_afslutning_only/input.json");
+  ASSERT_EQ(second.size(), 1u);
+  OutboundMessage m = second[0];
+  const std::string from = "smdb/330/src-ep-1/";
+  for (size_t at = m.body.find(from); at != std::string::npos; at = m.body.find(from, at))
+    m.body.replace(at, from.size(), "smdb/330/src-ep-2/");
+  const DeliveryResult r = d->deliver(m);
+  EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_NE(r.detail.find("SMDB-ANM-01"), std::string::npos) << r.detail;
+}
+
 TEST_F(SmdbTransport, ConnectionRefusedIsRetry) {
   const int port = sandbox_->port();
   sandbox_->stop();
