@@ -65,6 +65,16 @@ int cmdRun(const std::vector<std::string>& argv) {
     if (it == adapters.end()) return nullptr;
     return it->second->makeDeliverer(raw);
   };
+  // Say at start-up which registries cannot be delivered to (missing or bad
+  // adapter configuration); their messages wait and retry meanwhile.
+  for (const auto& [name, adapter] : adapters) {
+    try {
+      adapter->makeDeliverer(raw);
+    } catch (const std::exception& e) {
+      std::cerr << "reghub run: registry " << name << " cannot be delivered to: " << e.what()
+                << " (its messages are kept and retried)\n";
+    }
+  }
   engine::Outbox outbox(*store, factory, config.outbox);
   api::Intake intake(*store, config.raw.get(), [&config](const std::string& r, int64_t now) {
     return config.notBefore(r, now);

@@ -65,6 +65,7 @@ void Outbox::workerLoop(size_t index) {
   const std::string worker = options_.workerId + "/w" + std::to_string(index);
   std::mt19937_64 rng(options_.seed ? options_.seed + index : std::random_device{}());
   std::map<std::string, std::unique_ptr<Deliverer>> deliverers;
+  std::map<std::string, std::string> whyNot;  // registry → why it has no deliverer
   while (!stopping_) {
     try {
       const int64_t now = options_.clock();
@@ -86,11 +87,12 @@ void Outbox::workerLoop(size_t index) {
         if (!d) {
           try {
             d = factory_(c.message.registry);
-          } catch (const std::exception&) {
-            d.reset();
+            if (!d) whyNot[c.message.registry] = "no deliverer for registry '" + c.message.registry + "'";
+          } catch (const std::exception& e) {
+            whyNot[c.message.registry] = "cannot make the deliverer for '" + c.message.registry + "': " + e.what();
           }
         }
-        attempt(c, d.get(), worker, rng);
+        attempt(c, d.get(), d ? std::string() : whyNot[c.message.registry], worker, rng);
       }
     } catch (const std::exception&) {
       // A store failure (database restarting, disk full): back off and try
@@ -106,11 +108,13 @@ void Outbox::workerLoop(size_t index) {
   }
 }
 
-void Outbox::attempt(store::ClaimedMessage& c, Deliverer* deliverer, const std::string& worker,
-                     std::mt19937_64& rng) {
+void Outbox::attempt(store::ClaimedMessage& c, Deliverer* deliverer, const std::string& whyNoDeliverer,
+                     const std::string& worker, std::mt19937_64& rng) {
   DeliveryResult r;
   if (!deliverer) {
-    r = DeliveryResult::retry(0, "no deliverer for registry '" + c.message.registry + "' (configuration)");
+    // A configuration problem: retried (it may be fixed and the service
+    // restarted), dead after the last attempt with this reason.
+    r = DeliveryResult::retry(0, whyNoDeliverer);
   } else {
     try {
       r = deliverer->deliver(c.message);

@@ -95,8 +95,8 @@ class Outbox {
 
  private:
   void workerLoop(size_t index);
-  void attempt(store::ClaimedMessage& claimed, Deliverer* deliverer, const std::string& worker,
-               std::mt19937_64& rng);
+  void attempt(store::ClaimedMessage& claimed, Deliverer* deliverer, const std::string& whyNoDeliverer,
+               const std::string& worker, std::mt19937_64& rng);
 
   store::DeliveryStore& store_;
   DelivererFactory factory_;

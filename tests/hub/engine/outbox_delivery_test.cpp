@@ -149,6 +149,20 @@ TEST_F(OutboxDeliveryTest, Dead_AfterLastAttemptWithReason_ThenReplayDelivers) {
   EXPECT_EQ(registry.distinctAccepted(), 5u);
 }
 
+TEST_F(OutboxDeliveryTest, Dead_NoDelivererForRegistryEndsDeadWithTheReason) {
+  enqueue(2);
+  Outbox outbox(*store_, [](const std::string&) -> std::unique_ptr<Deliverer> {
+    throw std::invalid_argument("x.endpoint is not set");
+  }, fastOptions(2));
+  outbox.start();
+  ASSERT_TRUE(outbox.drain(30'000));
+  outbox.stop();
+  EXPECT_EQ(countIn(store::MessageState::kDead), 2);
+  const auto h = store_->historyForForloeb(sampleMessage(0).forloebKey);
+  ASSERT_FALSE(h.empty());
+  EXPECT_NE(h.back().detail.find("x.endpoint is not set"), std::string::npos) << h.back().detail;
+}
+
 TEST_F(OutboxDeliveryTest, Dependencies_DeliveredInOrder) {
   LoopbackRegistry registry;
   registry.start();

@@ -318,6 +318,34 @@ TEST_F(DeliveryStoreTest, Privacy_RegistryAnswerEchoingCprIsStoredMasked) {
   for (const auto& g : store_->rejections()) EXPECT_EQ(g.rule.find(m.citizenCpr), std::string::npos);
 }
 
+TEST_F(DeliveryStoreTest, Privacy_NoCprOrNameInAnyStoredValue) {
+  // Every value of every table, as the database returns it (on PostgreSQL
+  // the file-level scan of no_cpr_at_rest_test.cpp is not possible).
+  for (int i = 0; i < 20; ++i) store_->enqueue(sampleMessage(i), "ing-1", 1000);
+  auto c = store_->claim(20, "w", 1000, 1000);
+  for (auto& m : c)
+    store_->complete(m, "w", outcome(MessageState::kRejected, "CPR " + m.message.citizenCpr + " unknown"), 1100);
+  diag::Diagnostic d;
+  d.rule = "X";
+  d.message = "a message";
+  d.citizen = "0101**-****";
+  store_->recordIngest({"ing-1", 1000, "in", 20, 20, 1, 0, false}, {d});
+  auto raw = openDatabase(backend_->url());
+  std::string all;
+  for (const char* table : {"messages", "message_deps", "transitions", "ingests", "ingest_diagnostics"})
+    for (const auto& row : raw->query(std::string("SELECT * FROM ") + table))
+      for (const auto& v : row) all += v.value_or("") + "\n";
+  ASSERT_GT(all.size(), 1000u);
+  for (int i = 0; i < 20; ++i) {
+    const std::string cpr = testing::syntheticCpr(i);
+    EXPECT_EQ(all.find(cpr), std::string::npos) << "CPR " << model::maskCpr(cpr) << " stored in clear";
+    EXPECT_EQ(all.find(cpr.substr(0, 6) + "-" + cpr.substr(6)), std::string::npos);
+  }
+  EXPECT_EQ(all.find("Testesen"), std::string::npos);
+  // Control: the scan does see what is stored in clear (masked CPR, kommune).
+  EXPECT_NE(all.find(model::maskCpr(testing::syntheticCpr(3))), std::string::npos);
+}
+
 TEST_F(DeliveryStoreTest, Privacy_HistoryByCprUsesKeyedHashAndShowsMaskedCpr) {
   const auto m1 = sampleMessage(1);
   store_->enqueue(m1, "", 1000);
