@@ -418,30 +418,38 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
     });
     each(r, "basedOn", [&](const Value& b, int) { item->parentRefs.push_back(refOf(&b)); });
     // Items, flattened (nested groups keep their path).
+    if (const Value* top = member(r, "item"); top && top->IsArray()) f.answers.reserve(top->Size());
     std::function<void(const Value&, const std::string&)> items = [&](const Value& holder, const std::string& at) {
       each(holder, "item", [&](const Value& it, int i) {
-        const std::string itPath = at + "item[" + std::to_string(i) + "]";
+        std::string itPath = at;
+        itPath += "item[";
+        itPath += std::to_string(i);
+        itPath += ']';
         const std::string linkId = str(it, "linkId");
         each(it, "answer", [&](const Value& ans, int k) {
           model::Answer a;
           a.linkId = linkId;
           a.itemIndex = i;
-          a.path = itPath + ".answer[" + std::to_string(k) + "]";
+          a.path.reserve(itPath.size() + 12);
+          a.path = itPath;
+          a.path += ".answer[";
+          a.path += std::to_string(k);
+          a.path += ']';
           bool ok = true;
           if (const Value* v = member(ans, "valueCoding")) {
             a.type = model::Answer::Type::kCode;
             a.text = str(*v, "code");
           } else if (const Value* s = member(ans, "valueString"); s && s->IsString()) {
             a.type = model::Answer::Type::kString;
-            a.text = s->GetString();
+            a.text.assign(s->GetString(), s->GetStringLength());
           } else if (const Value* d = member(ans, "valueDate"); d && d->IsString()) {
             a.type = model::Answer::Type::kDate;
-            a.text = d->GetString();
+            a.text.assign(d->GetString(), d->GetStringLength());
             a.date = model::DateTime::parse(a.text);
             ok = a.date.has_value();
           } else if (const Value* dt = member(ans, "valueDateTime"); dt && dt->IsString()) {
             a.type = model::Answer::Type::kDateTime;
-            a.text = dt->GetString();
+            a.text.assign(dt->GetString(), dt->GetStringLength());
             a.date = model::DateTime::parse(a.text);
             ok = a.date.has_value();
           } else if (const Value* n = member(ans, "valueInteger"); n && n->IsInt64()) {
@@ -469,7 +477,8 @@ void ModelBuilder::addResource(const Value& r, const std::string& fullUrl, const
           }
           f.answers.push_back(std::move(a));
         });
-        items(it, itPath + ".");
+        // Nested items (groups) only where there are any.
+        if (member(it, "item")) items(it, itPath + ".");
       });
     };
     items(r, "");
