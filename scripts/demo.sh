@@ -8,9 +8,4 @@ cd "$root"
 "$root/deploy/install-deps.sh"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target reghub
-if build/hub/cli/reghub --help | grep -q '^  demo'; then
-  exec build/hub/cli/reghub demo "$@"
-fi
-# Until the delivery service is built: validate the bundled example data.
-echo "reghub demo is not built yet; validating the bundled examples instead" >&2
-exec build/hub/cli/reghub validate --as-of 2026-11-01 tests/hub/ingest/fixtures/valid ../shared/reference/ltt/examples
+exec build/hub/cli/reghub demo "$@"
