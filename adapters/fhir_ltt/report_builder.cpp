@@ -440,6 +440,8 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
   return out;
 }
 
+std::string deliveryTimestamp(const model::Date& d) { return endOfDayUtc(d); }
+
 std::string incrementalDelivery(const std::vector<const PlannedReport*>& reports, const std::string& timestamp,
                                 const std::string& fullUrlBase) {
   rapidjson::Document doc;

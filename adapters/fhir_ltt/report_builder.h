@@ -66,6 +66,9 @@ std::optional<model::Date> changeDay(const model::SourceRef& src, const std::opt
 // Serialises a Bundle (pretty JSON, UTF-8).
 std::string toJson(const rapidjson::Value& v);
 
+// Bundle.timestamp of a report for day `d`: 23:59:59 Copenhagen, in UTC.
+std::string deliveryTimestamp(const model::Date& d);
+
 // Wraps reports into one KLGatewayLTTIncrementalDelivery (id from the
 // reports' ids, timestamp given).
 std::string incrementalDelivery(const std::vector<const PlannedReport*>& reports, const std::string& timestamp,
