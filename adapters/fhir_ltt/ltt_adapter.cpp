@@ -114,7 +114,7 @@ void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const
   const ReportBuilder builder(data, s, ctx);
   const IgValidator validator(data);
   const IgOptions opt = igOptions(s, ctx);
-  for (const PlannedReport& rep : builder.build(citizen, selected, &dout)) {
+  for (const PlannedReport& rep : builder.build(citizen, selected, &dout, ReportBuilder::Body::kSkip)) {
     validator.validateReport(*rep.doc, opt, dout.withPath("DeliveryReport " + rep.day.iso()),
                              [&rep](size_t i, const diag::Reporter& r) {
                                return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()

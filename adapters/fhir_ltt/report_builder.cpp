@@ -162,7 +162,7 @@ bool ReportBuilder::inScope(const model::Forloeb& f) const {
 
 std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
                                                 const std::vector<const model::Forloeb*>& forloeb,
-                                                const diag::Reporter* notes) const {
+                                                const diag::Reporter* notes, Body body) const {
   std::vector<PlannedReport> out;
   if (!citizen.cpr) return out;
   const model::Date S = settings_.reportingStart;
@@ -433,7 +433,7 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
     doc->AddMember("type", "collection", a);
     doc->AddMember("timestamp", sv(endOfDayUtc(D), a), a);
     doc->AddMember("entry", entries, a);
-    rep.body = toJson(*doc);
+    if (body == Body::kSerialise) rep.body = toJson(*doc);
     rep.doc = std::move(doc);
     out.push_back(std::move(rep));
   }
