@@ -258,7 +258,7 @@ void CoreValidator::validatePrimitive(const Value& v, const std::string& type, c
     if (ok) {
       const std::string s(v.GetString(), v.GetStringLength());
       const std::optional<bool> fast = fastPrimitiveCheck(type, s);
-      if (fast ? !*fast : (p.regex && !std::regex_match(s, *p.regex))) {
+      if (fast ? !*fast : (p.regex && !p.regex->matches(s))) {
         out.error(kCore01, "'" + s + "' is not a valid FHIR " + type);
         return;
       }

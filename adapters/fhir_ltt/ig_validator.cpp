@@ -154,7 +154,7 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
       if (c.maxLength && n.v->IsString() && n.v->GetStringLength() > c.maxLength)
         at().error(c.rule, "",
                  profile.resourceType + n.path + " is longer than " + std::to_string(c.maxLength) + " characters");
-      if (c.regex && n.v->IsString() && !std::regex_match(std::string(n.v->GetString()), *c.regex))
+      if (c.regex && n.v->IsString() && !c.regex->matches(std::string_view(n.v->GetString(), n.v->GetStringLength())))
         at().error(c.rule, "",
                  (c.message.empty() ? "value fails the invariant " + c.invariant : c.message) + " (invariant '" +
                      c.invariant + "')");
