@@ -148,7 +148,7 @@ KlBundleKind klBundleKind(const Value& doc) {
 
 void IgValidator::checkConstraints(const Value& r, const Profile& profile, const diag::Reporter& out) const {
   for (const Constraint& c : profile.constraints) {
-    const diag::Reporter base = out;
+    const diag::Reporter& base = out;
     if (c.min >= 0 || c.max >= -1) {
       for (const Node& parent : select(r, c.path, c.path.size() - 1)) {
         const auto kids = step({parent}, c.path.back());
