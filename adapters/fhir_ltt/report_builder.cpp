@@ -63,11 +63,14 @@ Value ref(const std::string& r, Alloc& a) {
   return v;
 }
 
-std::string compact(const Value& v) {
+// sha256 of `prefix` followed by the compact JSON of `v`, hashed straight
+// from the writer's buffer.
+std::string compactHash(std::string_view prefix, const Value& v) {
   rapidjson::StringBuffer sb;
+  for (char c : prefix) sb.Put(c);
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
+  return util::sha256Hex(std::string_view(sb.GetString(), sb.GetSize()));
 }
 
 // The coding of `codes` in value set `vs`, with the code system's display.
@@ -424,7 +427,7 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
         }
       }
     }
-    rep.contentHash = util::sha256Hex(std::string("collection|") + compact(entries));
+    rep.contentHash = compactHash("collection|", entries);
     rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
     doc->SetObject();
     doc->AddMember("resourceType", "Bundle", a);
