@@ -130,7 +130,19 @@ void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, c
     return;
   }
   const bool isResource = defs_.resourceTypes.count(type) > 0;
-  std::map<std::string, int> present;  // element name -> occurrences (value or _primitive)
+  // Element -> occurrences (value or _primitive). A type has a few dozen
+  // elements at most, so a flat list beats a map of strings.
+  std::vector<std::pair<const ElementDef*, int>> present;
+  auto count = [&present](const ElementDef* d) -> int& {
+    for (auto& p : present)
+      if (p.first == d) return p.second;
+    return present.emplace_back(d, 0).second;
+  };
+  auto has = [&present](const ElementDef* d) {
+    for (const auto& p : present)
+      if (p.first == d) return true;
+    return false;
+  };
   for (const auto& m : v.GetObject()) {
     std::string name = m.name.GetString();
     if (isResource && name == "resourceType") continue;
@@ -147,7 +159,7 @@ void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, c
     }
     const std::string elemType = def->choice ? choiceType : def->types.front();
     const bool primitive = defs_.primitives.count(elemType) > 0;
-    const std::string defPath = type + "." + def->name;
+    const std::string defPath = primitive ? type + "." + def->name : std::string();  // binding key
     if (underscore) {
       if (!primitive) {
         at.error(kCore01, "'" + name + "' is only allowed for primitive elements");
@@ -176,11 +188,12 @@ void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, c
       } else {
         holder(m.value, at);
       }
-      present[def->name] = std::max(present[def->name], 1);
+      int& seen = count(def);
+      seen = std::max(seen, 1);
       continue;
     }
     if (def->choice) {
-      if (present.count(def->name) && present[def->name] > 0 && !underscore) {
+      if (has(def) && count(def) > 0 && !underscore) {
         at.error(kCore01, "more than one type given for choice element " + def->name + "[x]");
       }
     }
@@ -193,7 +206,7 @@ void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, c
         at.error(kCore02, "ele-1: empty array; leave '" + name + "' out instead");
         continue;
       }
-      present[def->name] = static_cast<int>(m.value.Size());
+      count(def) = static_cast<int>(m.value.Size());
       for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) {
         const Where ai = at.at("[" + std::to_string(i) + "]");
         if (m.value[i].IsNull()) {
@@ -210,7 +223,7 @@ void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, c
         at.error(kCore01, "'" + name + "' has cardinality 0..1 and must not be an array");
         continue;
       }
-      present[def->name] = 1;
+      count(def) = 1;
       if (m.value.IsNull()) {
         at.error(kCore01, "null is not a value; leave '" + name + "' out");
       } else if (primitive) {
@@ -221,7 +234,7 @@ void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, c
     }
   }
   for (const ElementDef& e : t->second)
-    if (e.min > 0 && !present.count(e.name))
+    if (e.min > 0 && !has(&e))
       out.error(kCore01, "required element '" + e.name + (e.choice ? "[x]" : "") + "' is missing in " + type + " (FHIR R4 " +
                     std::to_string(e.min) + ".." + (e.many ? "*" : "1") + ")");
 
@@ -258,7 +271,7 @@ void CoreValidator::validatePrimitive(const Value& v, const std::string& type, c
     if (ok) {
       const std::string s(v.GetString(), v.GetStringLength());
       const std::optional<bool> fast = fastPrimitiveCheck(type, s);
-      if (fast ? !*fast : (p.regex && !std::regex_match(s, *p.regex))) {
+      if (fast ? !*fast : (p.regex && !p.regex->matches(s))) {
         out.error(kCore01, "'" + s + "' is not a valid FHIR " + type);
         return;
       }

@@ -15,16 +15,22 @@ namespace reghub::ltt {
 
 // A reporter plus a path suffix, turned into a diag::Reporter only when a
 // problem is reported (most elements have none; copying a Reporter per
-// element was the validator's main cost).
+// element was the validator's main cost). A child Where keeps only its own
+// segment and a pointer to its parent, so the full path is put together
+// only for a diagnostic: a child must not outlive its parent (they live on
+// the validator's call stack).
 class Where {
  public:
-  Where(const diag::Reporter& base, std::string path) : base_(&base), path_(std::move(path)) {}
-  Where at(std::string_view seg) const { return Where(*base_, path_ + std::string(seg)); }
-  void error(const char* rule, const std::string& message) const { base_->at(path_).error(rule, "", message); }
+  Where(const diag::Reporter& base, std::string path) : base_(&base), seg_(std::move(path)) {}
+  Where at(std::string_view seg) const { return Where(this, std::string(seg)); }
+  void error(const char* rule, const std::string& message) const { base_->at(path()).error(rule, "", message); }
+  std::string path() const { return parent_ ? parent_->path() + seg_ : seg_; }
 
  private:
+  Where(const Where* parent, std::string seg) : base_(parent->base_), parent_(parent), seg_(std::move(seg)) {}
   const diag::Reporter* base_;
-  std::string path_;
+  const Where* parent_ = nullptr;
+  std::string seg_;
 };
 
 class CoreValidator {

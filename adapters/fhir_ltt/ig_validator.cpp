@@ -54,10 +54,45 @@ bool hasProfile(const Value& r, std::string_view id) {
   return false;
 }
 
+// A matched element. `path` is filled only where it is cheap (codings
+// relative to their element); a constraint's nodes get theirs from pathOf()
+// when a diagnostic needs it — most reports have none, and building every
+// path was a large share of the validation time.
 struct Node {
   const Value* v;
   std::string path;
 };
+
+// Appends the path of `target` below `v` (".name", "[i]" for array items, as
+// the steps below address them) to `path`; false when it is not below `v`.
+bool findPath(const Value& v, const Value* target, std::string& path) {
+  if (&v == target) return true;
+  if (!v.IsObject()) return false;
+  for (const auto& m : v.GetObject()) {
+    const size_t len = path.size();
+    path += '.';
+    path.append(m.name.GetString(), m.name.GetStringLength());
+    if (m.value.IsArray()) {
+      const size_t withName = path.size();
+      for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) {
+        path += "[" + std::to_string(i) + "]";
+        if (findPath(m.value[i], target, path)) return true;
+        path.resize(withName);
+      }
+    } else if (findPath(m.value, target, path)) {
+      return true;
+    }
+    path.resize(len);
+  }
+  return false;
+}
+
+// "" for the root itself.
+std::string pathOf(const Value& root, const Value* target) {
+  std::string path;
+  findPath(root, target, path);
+  return path;
+}
 
 bool matchesFilter(const Value& v, const PathStep& s) {
   if (s.filterKey.empty()) return true;
@@ -73,12 +108,11 @@ std::vector<Node> step(const std::vector<Node>& in, const PathStep& s) {
       const bool hit = s.prefix ? name.size() > s.name.size() && name.compare(0, s.name.size(), s.name) == 0
                                 : name == s.name;
       if (!hit) continue;
-      const std::string base = n.path + "." + std::string(name);
       if (m.value.IsArray()) {
         for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i)
-          if (matchesFilter(m.value[i], s)) out.push_back({&m.value[i], base + "[" + std::to_string(i) + "]"});
+          if (matchesFilter(m.value[i], s)) out.push_back({&m.value[i], {}});
       } else if (matchesFilter(m.value, s)) {
-        out.push_back({&m.value, base});
+        out.push_back({&m.value, {}});
       }
     }
   }
@@ -86,7 +120,7 @@ std::vector<Node> step(const std::vector<Node>& in, const PathStep& s) {
 }
 
 std::vector<Node> select(const Value& root, const std::vector<PathStep>& steps, size_t n) {
-  std::vector<Node> cur{{&root, ""}};
+  std::vector<Node> cur{{&root, {}}};
   for (size_t i = 0; i < n && !cur.empty(); ++i) cur = step(cur, steps[i]);
   return cur;
 }
@@ -114,22 +148,27 @@ KlBundleKind klBundleKind(const Value& doc) {
 
 void IgValidator::checkConstraints(const Value& r, const Profile& profile, const diag::Reporter& out) const {
   for (const Constraint& c : profile.constraints) {
-    const diag::Reporter base = out;
+    const diag::Reporter& base = out;
     if (c.min >= 0 || c.max >= -1) {
       for (const Node& parent : select(r, c.path, c.path.size() - 1)) {
         const auto kids = step({parent}, c.path.back());
         const int n = static_cast<int>(kids.size());
-        const std::string where = parent.path + "." + c.path.back().name + (c.path.back().prefix ? "[x]" : "");
-        auto at = [&] { return base.at(where); };  // built only when needed
+        // The path is built only when a diagnostic needs it.
+        auto whereText = [&] {
+          return pathOf(r, parent.v) + "." + c.path.back().name + (c.path.back().prefix ? "[x]" : "");
+        };
         if (c.max == 0 && n > 0) {
-          at().error(c.rule, "", profile.resourceType + where + " is not allowed by " + profile.id + " (0..0); remove it");
+          const std::string where = whereText();
+          base.at(where).error(c.rule, "", profile.resourceType + where + " is not allowed by " + profile.id + " (0..0); remove it");
         } else if (c.min >= 0 && n < c.min) {
-          at().error(c.rule, "",
+          const std::string where = whereText();
+          base.at(where).error(c.rule, "",
                    profile.resourceType + where + (c.path.back().filterKey.empty() ? "" : "[" + c.path.back().filterKey + "=" + c.path.back().filterValue + "]") +
                        " is missing: " + profile.id + " requires " + card(c.min, c.max) +
                        (n ? ", found " + std::to_string(n) : ""));
         } else if (c.max > 0 && n > c.max) {
-          at().error(c.rule, "",
+          const std::string where = whereText();
+          base.at(where).error(c.rule, "",
                    profile.resourceType + where + " occurs " + std::to_string(n) + " times; " + profile.id +
                        " allows " + card(c.min, c.max));
         }
@@ -137,24 +176,25 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
     }
     if (!c.patternString && c.patternObject.empty() && c.binding.empty() && !c.regex && c.maxLength == 0) continue;
     for (const Node& n : select(r, c.path, c.path.size())) {
-      auto at = [&] { return base.at(n.path); };
+      auto npath = [&] { return pathOf(r, n.v); };
+      auto at = [&] { return base.at(npath()); };
       if (c.patternString) {
         if (!n.v->IsString() || *c.patternString != n.v->GetString())
           at().error(c.rule, "",
-                   profile.resourceType + n.path + " must be '" + *c.patternString + "' (" + profile.id + "), got '" +
+                   profile.resourceType + npath() + " must be '" + *c.patternString + "' (" + profile.id + "), got '" +
                        (n.v->IsString() ? n.v->GetString() : "(not a string)") + "'");
       }
       for (const auto& [k, want] : c.patternObject) {
         const std::string got = str(*n.v, k.c_str());
         if (got != want)
           at().error(c.rule, "",
-                   profile.resourceType + n.path + "." + k + " must be '" + want + "' (pattern in " + profile.id +
+                   profile.resourceType + npath() + "." + k + " must be '" + want + "' (pattern in " + profile.id +
                        "), got '" + got + "'");
       }
       if (c.maxLength && n.v->IsString() && n.v->GetStringLength() > c.maxLength)
         at().error(c.rule, "",
-                 profile.resourceType + n.path + " is longer than " + std::to_string(c.maxLength) + " characters");
-      if (c.regex && n.v->IsString() && !std::regex_match(std::string(n.v->GetString()), *c.regex))
+                 profile.resourceType + npath() + " is longer than " + std::to_string(c.maxLength) + " characters");
+      if (c.regex && n.v->IsString() && !c.regex->matches(std::string_view(n.v->GetString(), n.v->GetStringLength())))
         at().error(c.rule, "",
                  (c.message.empty() ? "value fails the invariant " + c.invariant : c.message) + " (invariant '" +
                      c.invariant + "')");
@@ -168,7 +208,7 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
             codings.push_back({&cd, ".coding" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string())});
           });
           if (codings.empty())
-            at().error(c.rule, "", profile.resourceType + n.path + " needs a coding from the value set " + vs.url +
+            at().error(c.rule, "", profile.resourceType + npath() + " needs a coding from the value set " + vs.url +
                                      " (required binding)");
         }
         for (const Node& cd : codings) {

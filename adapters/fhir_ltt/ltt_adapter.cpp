@@ -11,6 +11,7 @@
 #include "adapters/fhir_ltt/sandbox.h"
 #include "adapters/fhir_ltt/settings.h"
 #include "adapters/fhir_ltt/synth.h"
+#include "hub/util/hash.h"
 
 namespace reghub::ltt {
 
@@ -113,7 +114,7 @@ void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const
   const ReportBuilder builder(data, s, ctx);
   const IgValidator validator(data);
   const IgOptions opt = igOptions(s, ctx);
-  for (const PlannedReport& rep : builder.build(citizen, selected, &dout)) {
+  for (const PlannedReport& rep : builder.build(citizen, selected, &dout, ReportBuilder::Body::kSkip)) {
     validator.validateReport(*rep.doc, opt, dout.withPath("DeliveryReport " + rep.day.iso()),
                              [&rep](size_t i, const diag::Reporter& r) {
                                return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()
@@ -157,6 +158,45 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
     out.push_back(std::move(m));
   }
   return out;
+}
+
+std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<const engine::OutboundMessage*>& run,
+                                                          const engine::RunContext& ctx) const {
+  std::vector<PlannedReport> reports(run.size());
+  std::vector<const PlannedReport*> ptrs;
+  std::string hashes;
+  for (size_t i = 0; i < run.size(); ++i) {
+    const engine::OutboundMessage& m = *run[i];
+    if (m.registry != name() || m.kind != "DeliveryReport")
+      throw std::logic_error("ltt wrapRun: not an LTT DeliveryReport: " + m.registry + " " + m.kind);
+    auto doc = std::make_shared<rapidjson::Document>();
+    doc->Parse(m.body.data(), m.body.size());
+    if (doc->HasParseError() || !doc->IsObject())
+      throw std::logic_error("ltt wrapRun: rendered report " + m.idempotencyKey + " is not JSON");
+    reports[i].doc = std::move(doc);
+    reports[i].bundleId = m.idempotencyKey;
+    ptrs.push_back(&reports[i]);
+    hashes += m.contentHash + ",";
+  }
+  const Settings s = settingsFor(ctx);
+  engine::OutboundMessage w;
+  w.body = incrementalDelivery(ptrs, deliveryTimestamp(ctx.asOf), s.fullUrlBase);
+  rapidjson::Document wrapped;
+  wrapped.Parse(w.body.data(), w.body.size());
+  diag::Collector check;
+  IgValidator(LttData::get()).validateDocument(wrapped, igOptions(s, ctx), diag::Reporter(check, "ltt"));
+  for (const diag::Diagnostic& d : check.diagnostics())
+    if (d.severity == diag::Severity::kError)
+      throw std::logic_error("ltt wrapRun: the IncrementalDelivery does not validate: " + diag::toTextLine(d));
+  w.registry = "ltt";
+  w.kind = "IncrementalDelivery";
+  w.idempotencyKey = wrapped["id"].GetString();
+  w.contentHash = util::sha256Hex("IncrementalDelivery|" + hashes);
+  w.deliveryDay = ctx.asOf.iso();
+  w.method = "PUT";
+  w.target = "/fhir/Bundle/" + w.idempotencyKey;
+  w.contentType = "application/fhir+json";
+  return w;
 }
 
 std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {

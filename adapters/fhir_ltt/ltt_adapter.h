@@ -28,6 +28,13 @@ class LttAdapter final : public engine::Adapter {
                                               const std::vector<const model::Forloeb*>& selected,
                                               const engine::RunContext& ctx,
                                               const engine::PriorDeliveries& prior) const override;
+  // One KLGatewayLTTIncrementalDelivery holding every DeliveryReport of the
+  // run, in order (`reghub translate --wrap`). Id from the reports' ids,
+  // timestamp the end of the --as-of day, so the same run gives the same
+  // bundle. Checked by the IG validator; an error there is a bug and throws
+  // std::logic_error.
+  std::optional<engine::OutboundMessage> wrapRun(const std::vector<const engine::OutboundMessage*>& run,
+                                                 const engine::RunContext& ctx) const override;
   // Throw std::invalid_argument on bad/unknown "ltt.*" configuration.
   std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;

@@ -149,7 +149,7 @@ void loadConstraints(const std::string& file, LttData& self, std::map<std::strin
       k.binding = str(c, "binding");
       k.bindingOnCoding = str(c, "on") == "Coding";
       k.regexText = str(c, "regex");
-      if (!k.regexText.empty()) k.regex = std::regex(k.regexText, std::regex::ECMAScript);
+      if (!k.regexText.empty()) k.regex.emplace(k.regexText);
       k.invariant = str(c, "invariant");
       k.message = str(c, "message");
       if (c.HasMember("maxLength")) k.maxLength = static_cast<size_t>(c["maxLength"].GetInt());
@@ -207,7 +207,7 @@ void loadCore(const std::string& file, CoreDefs& core) {
     PrimitiveDef def;
     def.json = str(p.value, "json");
     const std::string re = str(p.value, "regex");
-    if (!re.empty()) def.regex = std::regex(re, std::regex::ECMAScript);
+    if (!re.empty()) def.regex.emplace(re);
     if (p.value.HasMember("min")) def.min = p.value["min"].GetInt64();
     def.calendar = p.value.HasMember("calendar") && p.value["calendar"].GetBool();
     core.primitives[p.name.GetString()] = std::move(def);

@@ -9,11 +9,11 @@
 // accessors are thread-safe.
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "adapters/fhir_ltt/pattern.h"
 #include "hub/model/citizen.h"
 #include "hub/model/date.h"
 
@@ -80,7 +80,7 @@ struct Constraint {
   std::map<std::string, std::string> patternObject;
   std::string binding;  // value-set id
   bool bindingOnCoding = false;
-  std::optional<std::regex> regex;
+  std::optional<Pattern> regex;
   std::string regexText, invariant, message;
   size_t maxLength = 0;
 };
@@ -101,7 +101,7 @@ struct ElementDef {
 };
 struct PrimitiveDef {
   std::string json;  // boolean | integer | number | string
-  std::optional<std::regex> regex;
+  std::optional<Pattern> regex;
   std::optional<long long> min;
   bool calendar = false;
 };

@@ -63,11 +63,14 @@ Value ref(const std::string& r, Alloc& a) {
   return v;
 }
 
-std::string compact(const Value& v) {
+// sha256 of `prefix` followed by the compact JSON of `v`, hashed straight
+// from the writer's buffer.
+std::string compactHash(std::string_view prefix, const Value& v) {
   rapidjson::StringBuffer sb;
+  for (char c : prefix) sb.Put(c);
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
+  return util::sha256Hex(std::string_view(sb.GetString(), sb.GetSize()));
 }
 
 // The coding of `codes` in value set `vs`, with the code system's display.
@@ -162,7 +165,7 @@ bool ReportBuilder::inScope(const model::Forloeb& f) const {
 
 std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
                                                 const std::vector<const model::Forloeb*>& forloeb,
-                                                const diag::Reporter* notes) const {
+                                                const diag::Reporter* notes, Body body) const {
   std::vector<PlannedReport> out;
   if (!citizen.cpr) return out;
   const model::Date S = settings_.reportingStart;
@@ -424,7 +427,7 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
         }
       }
     }
-    rep.contentHash = util::sha256Hex(std::string("collection|") + compact(entries));
+    rep.contentHash = compactHash("collection|", entries);
     rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
     doc->SetObject();
     doc->AddMember("resourceType", "Bundle", a);
@@ -433,12 +436,14 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
     doc->AddMember("type", "collection", a);
     doc->AddMember("timestamp", sv(endOfDayUtc(D), a), a);
     doc->AddMember("entry", entries, a);
-    rep.body = toJson(*doc);
+    if (body == Body::kSerialise) rep.body = toJson(*doc);
     rep.doc = std::move(doc);
     out.push_back(std::move(rep));
   }
   return out;
 }
+
+std::string deliveryTimestamp(const model::Date& d) { return endOfDayUtc(d); }
 
 std::string incrementalDelivery(const std::vector<const PlannedReport*>& reports, const std::string& timestamp,
                                 const std::string& fullUrlBase) {

@@ -42,10 +42,14 @@ class ReportBuilder {
   ReportBuilder(const LttData& data, Settings settings, const engine::RunContext& ctx)
       : data_(data), settings_(std::move(settings)), ctx_(ctx) {}
 
+  // Whether build() serialises each report into PlannedReport::body
+  // (validation only needs the document; the JSON text is what is sent).
+  enum class Body { kSerialise, kSkip };
+
   // Reports for the days [max(reportingStart, since) .. asOf]. Mapping
   // notes (stripped codes, skipped contacts) go to `notes` if given.
   std::vector<PlannedReport> build(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& forloeb,
-                                   const diag::Reporter* notes) const;
+                                   const diag::Reporter* notes, Body body = Body::kSerialise) const;
 
   // Does this forløb have anything to report within [reportingStart, asOf]?
   bool inScope(const model::Forloeb& f) const;
@@ -65,6 +69,9 @@ std::optional<model::Date> changeDay(const model::SourceRef& src, const std::opt
 
 // Serialises a Bundle (pretty JSON, UTF-8).
 std::string toJson(const rapidjson::Value& v);
+
+// Bundle.timestamp of a report for day `d`: 23:59:59 Copenhagen, in UTC.
+std::string deliveryTimestamp(const model::Date& d);
 
 // Wraps reports into one KLGatewayLTTIncrementalDelivery (id from the
 // reports' ids, timestamp given).

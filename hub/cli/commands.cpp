@@ -142,7 +142,23 @@ const std::vector<OptionSpec> kTranslateOptions = {
     {"as-of", true, "the date that counts as today (YYYY-MM-DD)", "today"},
     {"since", true, "only deliveries from this day on (YYYY-MM-DD)", ""},
     {"format", true, "diagnostics on stderr as text or json", "text"},
+    {"wrap", false, "one run wrapper per registry holding all its messages, instead of each message", ""},
     {"help", false, "show this help", ""},
+};
+
+// Keeps each adapter's messages until the end of the run (--wrap).
+class MessageCollector final : public engine::MessageSink {
+ public:
+  void accept(engine::OutboundMessage&& m) override { messages_.push_back(std::move(m)); }
+  std::vector<const engine::OutboundMessage*> of(std::string_view registry) const {
+    std::vector<const engine::OutboundMessage*> out;
+    for (const auto& m : messages_)
+      if (m.registry == registry) out.push_back(&m);
+    return out;
+  }
+
+ private:
+  std::vector<engine::OutboundMessage> messages_;
 };
 
 // Writes rendered messages to stdout (with a header line each) or to files.
@@ -158,7 +174,8 @@ class MessageWriter final : public engine::MessageSink {
         std::cout << " after=";
         for (size_t i = 0; i < m.dependsOn.size(); ++i) std::cout << (i ? "," : "") << m.dependsOn[i];
       }
-      std::cout << " citizen=" << m.citizenMasked << "\n" << m.body;
+      if (!m.citizenMasked.empty()) std::cout << " citizen=" << m.citizenMasked;  // none on a run wrapper
+      std::cout << "\n" << m.body;
       if (m.body.empty() || m.body.back() != '\n') std::cout << "\n";
       return;
     }
@@ -190,7 +207,10 @@ int cmdTranslate(const std::vector<std::string>& argv) {
     std::cout << "usage: reghub translate --registry smdb|ltt [OPTIONS] PATH...\n\n"
                  "Prints (or writes to --out DIR) the outbound messages the hub would send.\n"
                  "Without the delivery store it replays history day by day up to --as-of.\n"
-                 "Diagnostics go to stderr; forløb with errors are not rendered.\n\n"
+                 "Diagnostics go to stderr; forløb with errors are not rendered.\n"
+                 "--wrap prints, per registry, one wrapper message holding every message of the\n"
+                 "run instead (ltt: one KLGatewayLTTIncrementalDelivery of all DeliveryReports);\n"
+                 "a registry without a run wrapper (smdb) is a usage error (exit 2).\n\n"
               << formatOptions(kTranslateOptions);
     return kExitOk;
   }
@@ -203,9 +223,21 @@ int cmdTranslate(const std::vector<std::string>& argv) {
   engine::RunContext ctx;
   ctx.asOf = parseAsOf(a, "as-of");
   if (a.has("since")) ctx.since = parseAsOf(a, "since");
+  const bool wrap = a.has("wrap");
+  // The seam's promise: an adapter with a run wrapper wraps an empty run too,
+  // so asking up front refuses --wrap before any input is read.
+  if (wrap)
+    for (const auto& adapter : adapters)
+      if (!adapter->wrapRun({}, ctx))
+        throw UsageError("--wrap: registry '" + std::string(adapter->name()) +
+                         "' has no run wrapper; translate it without --wrap");
   MessageWriter writer(a.get("out"));
+  MessageCollector collected;
   Run run(printer(format, std::cerr));
-  run.read(a.positionals(), raw(adapters), raw(all), ctx, &writer);
+  run.read(a.positionals(), raw(adapters), raw(all), ctx, wrap ? static_cast<engine::MessageSink*>(&collected) : &writer);
+  if (wrap)
+    for (const auto& adapter : adapters)
+      if (auto w = adapter->wrapRun(collected.of(adapter->name()), ctx)) writer.accept(std::move(*w));
   if (format == "text")
     std::cerr << writer.count() << " meddelelser; " << run.sink.count(diag::Severity::kError) << " fejl, "
               << run.sink.count(diag::Severity::kWarning) << " advarsler\n";

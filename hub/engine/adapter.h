@@ -8,6 +8,7 @@
 // deliver (one attempt, classified), sandbox (local stand-in service).
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -154,6 +155,16 @@ class Adapter {
   // `seeded`. Deterministic for the rng state. Default: nothing.
   virtual void synthesize(const SynthCitizen& citizen, SynthRng& rng, bool seedMistake,
                           std::vector<std::string>& resources, std::vector<SeededMistake>& seeded) const;
+
+  // `reghub translate --wrap`: one message that carries every message this
+  // adapter rendered in the run (in render order), for registries that take
+  // a whole run as one delivery. Pure; same content gives the same
+  // idempotency key. nullopt: the registry has no run wrapper (default).
+  // An empty run still yields a wrapper where the registry allows one.
+  virtual std::optional<OutboundMessage> wrapRun(const std::vector<const OutboundMessage*>& /*run*/,
+                                                 const RunContext& /*ctx*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace reghub::engine
