@@ -28,11 +28,11 @@ DelivererConfig DelivererConfig::from(const Poco::Util::AbstractConfiguration* c
   if (d.endpoint.rfind("https://", 0) != 0)
     throw std::invalid_argument("ltt.endpoint must be the FK Gateway base URL starting with https://, got '" +
                                 d.endpoint + "'");
-  d.tls.caFile = settingValue(c, "ltt.ca-file", "REGHUB_LTT_CA_FILE", "");
-  d.tls.clientCertFile = settingValue(c, "ltt.client-cert-file", nullptr, "");
-  d.tls.clientKeyFile = settingValue(c, "ltt.client-key-file", nullptr, "");
-  d.tls.connectTimeout = std::chrono::milliseconds(number(c, "ltt.connect-timeout-ms", nullptr, 5000));
-  d.tls.timeout = std::chrono::milliseconds(number(c, "ltt.timeout-ms", nullptr, 30000));
+  d.tls.caFile = settingValue(c, "ltt.caFile", "REGHUB_LTT_CA_FILE", "");
+  d.tls.clientCertFile = settingValue(c, "ltt.clientCertFile", nullptr, "");
+  d.tls.clientKeyFile = settingValue(c, "ltt.clientKeyFile", nullptr, "");
+  d.tls.connectTimeout = std::chrono::milliseconds(number(c, "ltt.connectTimeoutMs", nullptr, 5000));
+  d.tls.timeout = std::chrono::milliseconds(number(c, "ltt.timeoutMs", nullptr, 30000));
   return d;
 }
 

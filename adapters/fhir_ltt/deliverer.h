@@ -17,8 +17,8 @@ namespace reghub::ltt {
 struct DelivererConfig {
   std::string endpoint;  // https://host[:port][/prefix]
   net::HttpsClientOptions tls;
-  // From "ltt.endpoint", "ltt.ca-file", "ltt.client-cert-file", "ltt.client-key-file",
-  // "ltt.connect-timeout-ms", "ltt.timeout-ms" (see settings.h). Throws
+  // From "ltt.endpoint", "ltt.caFile", "ltt.clientCertFile", "ltt.clientKeyFile",
+  // "ltt.connectTimeoutMs", "ltt.timeoutMs" (see settings.h). Throws
   // std::invalid_argument when the endpoint is missing or not https.
   static DelivererConfig from(const Poco::Util::AbstractConfiguration* config);
 };

@@ -210,7 +210,7 @@ std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOp
 }
 
 std::map<std::string, std::string> LttAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
-  return {{"ltt.endpoint", sandbox.baseUrl()}, {"ltt.ca-file", sandbox.caFile()}};
+  return {{"ltt.endpoint", sandbox.baseUrl()}, {"ltt.caFile", sandbox.caFile()}};
 }
 
 void LttAdapter::synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,

@@ -59,7 +59,7 @@ LttSandbox::~LttSandbox() {
 
 void LttSandbox::start() {
   if (server_) return;
-  tlsDir_ = settingValue(options_.config, "ltt.sandbox.tls-dir", nullptr, "");
+  tlsDir_ = settingValue(options_.config, "ltt.sandbox.tlsDir", nullptr, "");
   if (tlsDir_.empty()) {
     tlsDir_ = makeTempDir();
     ownTlsDir_ = true;

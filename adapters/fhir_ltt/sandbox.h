@@ -12,7 +12,7 @@
 //   DELETE /sandbox/received      forget everything
 //   POST   /sandbox/faults        {"latencyMs": n, "fail500": n, "drop": n} (next n requests)
 // TLS: a fresh dev CA + server certificate (hub/net/dev_tls.h) in
-// "ltt.sandbox.tls-dir" or a new temporary directory; caFile() names the CA.
+// "ltt.sandbox.tlsDir" or a new temporary directory; caFile() names the CA.
 // Thread-safe.
 #include <map>
 #include <memory>

@@ -22,8 +22,8 @@ std::string settingValue(const Poco::Util::AbstractConfiguration* config, const 
 void checkKnownKeys(const Poco::Util::AbstractConfiguration* config) {
   if (!config) return;
   static const std::set<std::string> kKnown = {
-      "reporting-start", "fullurl-base",     "endpoint",           "ca-file",  "client-cert-file",
-      "client-key-file", "connect-timeout-ms", "timeout-ms",       "sandbox.tls-dir"};
+      "reportingStart", "fullUrlBase",      "endpoint",  "caFile",          "clientCertFile",
+      "clientKeyFile",  "connectTimeoutMs", "timeoutMs", "sandbox.tlsDir"};
   std::vector<std::string> pending{"ltt"};
   while (!pending.empty()) {
     const std::string prefix = pending.back();
@@ -47,13 +47,13 @@ void checkKnownKeys(const Poco::Util::AbstractConfiguration* config) {
 Settings settingsFor(const engine::RunContext& ctx) {
   Settings s;
   s.reportingStart = LttData::get().reportingStart();
-  const std::string start = settingValue(ctx.config, "ltt.reporting-start", "REGHUB_LTT_REPORTING_START", "");
+  const std::string start = settingValue(ctx.config, "ltt.reportingStart", "REGHUB_LTT_REPORTING_START", "");
   if (!start.empty()) {
     const auto d = model::Date::parse(start);
-    if (!d) throw std::invalid_argument("ltt.reporting-start must be a date YYYY-MM-DD, got '" + start + "'");
+    if (!d) throw std::invalid_argument("ltt.reportingStart must be a date YYYY-MM-DD, got '" + start + "'");
     s.reportingStart = *d;
   }
-  s.fullUrlBase = settingValue(ctx.config, "ltt.fullurl-base", "REGHUB_LTT_FULLURL_BASE", s.fullUrlBase);
+  s.fullUrlBase = settingValue(ctx.config, "ltt.fullUrlBase", "REGHUB_LTT_FULLURL_BASE", s.fullUrlBase);
   while (!s.fullUrlBase.empty() && s.fullUrlBase.back() == '/') s.fullUrlBase.pop_back();
   return s;
 }

@@ -1,14 +1,14 @@
 #pragma once
 // The LTT adapter's configuration keys (all optional), read from the run's
 // configuration (keys "ltt.*") with environment fallbacks for the CLI:
-//   ltt.reporting-start   REGHUB_LTT_REPORTING_START  first reportable day (default 2026-04-01, from
+//   ltt.reportingStart   REGHUB_LTT_REPORTING_START  first reportable day (default 2026-04-01, from
 //                                                     profiles/ltt/ltt-constraints.json); tests of the
 //                                                     IG's 2025 examples set it earlier
-//   ltt.fullurl-base      REGHUB_LTT_FULLURL_BASE     base of entry fullUrls (default http://fhir.kl.dk/ltt)
+//   ltt.fullUrlBase      REGHUB_LTT_FULLURL_BASE     base of entry fullUrls (default http://fhir.kl.dk/ltt)
 //   ltt.endpoint          REGHUB_LTT_ENDPOINT         FK Gateway base URL (https://…); PUT {endpoint}/fhir/Bundle/{id}
-//   ltt.ca-file           REGHUB_LTT_CA_FILE          PEM CA bundle to trust (default: system CAs)
-//   ltt.client-cert-file / ltt.client-key-file        optional mutual TLS
-//   ltt.connect-timeout-ms (5000), ltt.timeout-ms (30000)
+//   ltt.caFile           REGHUB_LTT_CA_FILE          PEM CA bundle to trust (default: system CAs)
+//   ltt.clientCertFile / ltt.clientKeyFile        optional mutual TLS
+//   ltt.connectTimeoutMs (5000), ltt.timeoutMs (30000)
 // Throws std::invalid_argument on a malformed value.
 #include <string>
 

@@ -50,14 +50,14 @@ class LttE2e : public ::testing::Test {
  protected:
   void SetUp() override {
     config_ = new Poco::Util::MapConfiguration;
-    config_->setString("ltt.reporting-start", "2025-01-01");  // the IG's story is from 2025
+    config_->setString("ltt.reportingStart", "2025-01-01");  // the IG's story is from 2025
     engine::SandboxOptions o;
     o.config = config_.get();
     sandbox_ = std::make_unique<LttSandbox>(o);
     sandbox_->start();
     config_->setString("ltt.endpoint", sandbox_->baseUrl());
-    config_->setString("ltt.ca-file", sandbox_->caFile());
-    config_->setString("ltt.timeout-ms", "2000");
+    config_->setString("ltt.caFile", sandbox_->caFile());
+    config_->setString("ltt.timeoutMs", "2000");
   }
   std::unique_ptr<engine::Deliverer> deliverer() { return LttAdapter().makeDeliverer(*config_); }
 
@@ -129,7 +129,7 @@ TEST_F(LttE2e, DroppedConnectionIsRetried) {
 
 TEST_F(LttE2e, LatencyBeyondTheTimeoutIsRetried) {
   const auto m = oneReport();
-  config_->setString("ltt.timeout-ms", "200");
+  config_->setString("ltt.timeoutMs", "200");
   sandbox_->setFaults({1000, 0, 0});
   auto d = deliverer();
   const auto r = d->deliver(m);
@@ -162,7 +162,7 @@ TEST_F(LttE2e, BundleIdMustMatchTheUrl) {
 }
 
 TEST_F(LttE2e, UntrustedSandboxIsNotReached) {
-  config_->setString("ltt.ca-file", "");  // system CAs do not know the dev CA
+  config_->setString("ltt.caFile", "");  // system CAs do not know the dev CA
   const auto r = deliverer()->deliver(oneReport());
   EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
   EXPECT_NE(r.detail.find("tls"), std::string::npos) << r.detail;
@@ -175,14 +175,14 @@ TEST(LttDelivererConfig, EndpointMustBeHttps) {
   c->setString("ltt.endpoint", "http://127.0.0.1:1");
   EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
   c->setString("ltt.endpoint", "https://127.0.0.1:1");
-  c->setString("ltt.timeout-ms", "soon");
+  c->setString("ltt.timeoutMs", "soon");
   EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
 }
 
 TEST(LttDelivererConfig, UnknownKeyFailsStartUp) {
   Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
   c->setString("ltt.endpoint", "https://127.0.0.1:1");
-  c->setString("ltt.sandbox.tls-dir", "/tmp/x");
+  c->setString("ltt.sandbox.tlsDir", "/tmp/x");
   c->setString("other.key", "fine: not ours");
   EXPECT_NO_THROW(LttAdapter().makeDeliverer(*c));
   c->setString("ltt.time-out-ms", "100");  // misspelt

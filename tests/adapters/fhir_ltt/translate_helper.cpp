@@ -25,7 +25,7 @@ TranslateResult translate(const std::vector<std::string>& paths, const std::stri
                           const engine::PriorDeliveries* priorIn) {
   TranslateResult r;
   Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-  if (!reportingStart.empty()) config->setString("ltt.reporting-start", reportingStart);
+  if (!reportingStart.empty()) config->setString("ltt.reportingStart", reportingStart);
   LttAdapter adapter;
   engine::RunContext ctx;
   ctx.asOf = *model::Date::parse(asOf);
