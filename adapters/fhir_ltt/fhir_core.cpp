@@ -8,6 +8,7 @@
 #include <map>
 
 #include "hub/model/date.h"
+#include "hub/util/json_access.h"
 
 namespace reghub::ltt {
 
@@ -17,17 +18,8 @@ using rapidjson::Value;
 constexpr const char* kCore01 = "LTT-CORE-01";
 constexpr const char* kCore02 = "LTT-CORE-02";
 
-std::string str(const Value& v, const char* name) {
-  if (!v.IsObject()) return {};
-  auto it = v.FindMember(name);
-  return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
-}
-
-const Value* member(const Value& v, const char* name) {
-  if (!v.IsObject()) return nullptr;
-  auto it = v.FindMember(name);
-  return it == v.MemberEnd() ? nullptr : &it->value;
-}
+std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
+const Value* member(const Value& v, const char* name) { return util::jsonMember(v, name); }
 
 // A date/time text with a real calendar day (the R4 regexes accept 2026-02-30).
 bool realCalendarDay(const std::string& s) {

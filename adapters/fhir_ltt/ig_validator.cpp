@@ -7,6 +7,7 @@
 
 #include "hub/model/citizen.h"
 #include "hub/model/cpr.h"
+#include "hub/util/json_access.h"
 
 namespace reghub::ltt {
 
@@ -14,17 +15,8 @@ namespace {
 
 using rapidjson::Value;
 
-std::string str(const Value& v, const char* name) {
-  if (!v.IsObject()) return {};
-  auto it = v.FindMember(name);
-  return it != v.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
-}
-
-const Value* member(const Value& v, const char* name) {
-  if (!v.IsObject()) return nullptr;
-  auto it = v.FindMember(name);
-  return it == v.MemberEnd() ? nullptr : &it->value;
-}
+std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
+const Value* member(const Value& v, const char* name) { return util::jsonMember(v, name); }
 
 template <typename F>
 void each(const Value* v, F&& f) {
