@@ -17,6 +17,7 @@
 #include "adapters/smdb/smdb_adapter.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
+#include "tests/adapters/smdb/smdb_test_util.h"
 
 namespace fs = std::filesystem;
 using reghub::diag::Diagnostic;
@@ -24,14 +25,8 @@ using reghub::diag::Severity;
 
 namespace {
 
-const fs::path kCases = fs::path(REGHUB_SOURCE_DIR) / "tests/adapters/smdb/cases";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using smdb_test::kCases;
+using smdb_test::slurp;
 
 struct Expected {
   std::string severity, rule, field, pathContains;

@@ -18,20 +18,15 @@
 #include "adapters/smdb/soap_render.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
+#include "tests/adapters/smdb/smdb_test_util.h"
 
 namespace fs = std::filesystem;
 using reghub::engine::OutboundMessage;
 
 namespace {
 
-const fs::path kCases = fs::path(REGHUB_SOURCE_DIR) / "tests/adapters/smdb/cases";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using smdb_test::kCases;
+using smdb_test::slurp;
 
 class Sink final : public reghub::engine::MessageSink {
  public:

@@ -13,6 +13,7 @@
 #include "adapters/smdb/soap_transport.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
+#include "tests/adapters/smdb/smdb_test_util.h"
 
 namespace fs = std::filesystem;
 using reghub::engine::DeliveryResult;
@@ -20,8 +21,7 @@ using reghub::engine::OutboundMessage;
 
 namespace {
 
-const fs::path kCases = fs::path(REGHUB_SOURCE_DIR) / "tests/adapters/smdb/cases";
-
+using smdb_test::kCases;
 class Sink final : public reghub::engine::MessageSink {
  public:
   void accept(OutboundMessage&& m) override { messages.push_back(std::move(m)); }
