@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "hub/util/json_access.h"
 #include "hub/util/strings.h"
 
 namespace reghub::ingest {
@@ -17,16 +18,8 @@ constexpr std::string_view kCprSystem = "urn:oid:1.2.208.176.1.2";
 constexpr std::string_view kSorSystem = "urn:oid:1.2.208.176.1.1";
 constexpr std::string_view kMunicipalitySystem = "http://hl7.dk/fhir/core/CodeSystem/dk-core-municipality-codes";
 
-const Value* member(const Value& obj, const char* key) {
-  if (!obj.IsObject()) return nullptr;
-  const auto it = obj.FindMember(key);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string str(const Value& obj, const char* key) {
-  const Value* v = member(obj, key);
-  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
+const Value* member(const Value& obj, const char* key) { return util::jsonMember(obj, key); }
+std::string str(const Value& obj, const char* key) { return util::jsonString(obj, key); }
 
 // Elements that FHIR defines as arrays are tolerated as single objects too
 // (lenient reading); `each` visits the elements either way.
