@@ -146,7 +146,8 @@ class Ingestor::Impl {
       : observer_(observer),
         reporter_(reporter),
         limits_(limits),
-        builder_(reporter, [this](model::Citizen&& c) { observer_.onCitizen(std::move(c)); }) {}
+        builder_(reporter, [this](model::Citizen&& c) { observer_.onCitizen(std::move(c)); },
+                 AssemblyOptions{limits.memoryBudgetBytes}) {}
 
   void readPath(const std::string& path);
   void readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType);
@@ -367,7 +368,7 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
   }
   SourceDocument src{&doc, name, line};
   observer_.onSource(src);
-  builder_.addDocument(doc, name, line);
+  builder_.addDocument(doc, name, line, bytes.size());
 }
 
 void Ingestor::Impl::readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType) {
@@ -409,5 +410,6 @@ void Ingestor::readBuffer(std::string_view name, std::string_view bytes, std::st
 void Ingestor::finish() { impl_->finish(); }
 bool Ingestor::unreadable() const { return impl_->unreadable; }
 size_t Ingestor::citizensEmitted() const { return impl_->builder().emitted(); }
+size_t Ingestor::resourcesSpilled() const { return impl_->builder().spilled(); }
 
 }  // namespace reghub::ingest

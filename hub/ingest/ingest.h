@@ -3,12 +3,12 @@
 // directories (recursively, in sorted order) and stdin ("-").
 //
 // Streaming: each top-level document (an NDJSON line, a file) is parsed,
-// handed to onSource(), unpacked into the model and freed. Citizens are
-// handed to onCitizen() as soon as their data is complete: at the end of a
-// Bundle that holds the Patient, or — for loose resources that refer to a
-// Patient in another document — at the end of the input. Memory is thus
-// bounded by one Bundle (one citizen's data) for the usual shape of one
-// Bundle per citizen, as `reghub synth` writes it.
+// handed to onSource(), unpacked into the model and freed. Everything read
+// by one Ingestor is one input (CONTRACT §1 "Deltas"): a resource joins its
+// citizen whichever document and order it comes in, so citizens are handed
+// to onCitizen() at finish(). What is held past Limits::memoryBudgetBytes
+// goes to an encrypted temporary file (hub/state/spill_store.h), so memory
+// stays bounded whatever the size and order of the input.
 //
 // Problems in the input are diagnostics (HUB-… rules, docs/DIAGNOSTICS.md);
 // unreadable input (missing file, malformed JSON/XML, not FHIR) also sets
@@ -29,6 +29,7 @@ namespace reghub::ingest {
 struct Limits {
   size_t maxDocumentBytes = 64u << 20;  // one JSON/XML document (a file or an NDJSON line)
   unsigned maxDepth = 64;               // nesting of objects/arrays/elements
+  size_t memoryBudgetBytes = 48u << 20; // input held in memory before resources spill to disk
 };
 
 class Observer {
@@ -56,6 +57,8 @@ class Ingestor {
 
   bool unreadable() const;
   size_t citizensEmitted() const;
+  // Resources that went to the spill file (past the memory budget).
+  size_t resourcesSpilled() const;
 
  private:
   class Impl;

@@ -1,9 +1,23 @@
 #pragma once
-// Unpacks FHIR JSON documents into the canonical model and links them into
-// citizens. Internal to hub/ingest (the Ingestor drives it). Not
-// thread-safe.
+// Holds every resource of one run and assembles them into citizens at the
+// end (CONTRACT §1 "Deltas": all inputs of a `validate` or `translate` run
+// are one input). Internal to hub/ingest (the Ingestor drives it).
+//
+// - A resource joins its citizen by the Patient it names (literal
+//   `Patient/id`, a fullUrl of its Bundle, or an absolute URL), in any
+//   document and any order; a resource that names no Patient joins through
+//   the forløb it hangs on.
+// - The citizen is the CPR: Patient resources with the same CPR (two source
+//   systems) are one citizen.
+// - The newer version of a resource replaces the older
+//   (hub/state/version_order.h); an older one arriving late is an info.
+// - Memory is bounded: past `memoryBudgetBytes` of held input, further
+//   resources are kept in an encrypted temporary file
+//   (hub/state/spill_store.h) and read back citizen by citizen.
+// Not thread-safe. Throws only on I/O failure of the spill file.
 #include <rapidjson/fwd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,44 +25,69 @@
 #include <vector>
 
 #include "hub/diag/reporter.h"
+#include "hub/ingest/resource_decoder.h"
 #include "hub/model/citizen.h"
 
+namespace reghub::state {
+class SpillStore;
+struct SpilledResource;
+}  // namespace reghub::state
+
 namespace reghub::ingest {
+
+struct AssemblyOptions {
+  // Input bytes held in memory before resources go to the spill file.
+  size_t memoryBudgetBytes = 48u << 20;
+};
 
 class ModelBuilder {
  public:
   using Emit = std::function<void(model::Citizen&&)>;
-  ModelBuilder(const diag::Reporter& reporter, Emit emit);
+  ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options = {});
   ~ModelBuilder();
 
-  // One top-level document (a Bundle or a resource). `file`/`line` locate
-  // it for diagnostics. Citizens whose Patient is in a Bundle are emitted
-  // at the end of that Bundle.
-  void addDocument(const rapidjson::Value& root, const std::string& file, int line);
-  // Emits everything still held; reports what never resolved.
+  // One top-level document (a Bundle or a resource) of `bytes` input bytes.
+  // `file`/`line` locate it for diagnostics.
+  void addDocument(const rapidjson::Value& root, const std::string& file, int line, size_t bytes);
+  // Assembles and emits every citizen; reports what never found its citizen.
   void finish();
   size_t emitted() const { return emitted_; }
+  size_t spilled() const { return spilledTotal_; }
 
  private:
-  struct Item;
-  struct Unit;
-  void walk(const rapidjson::Value& resource, const std::string& fullUrl, const std::string& path,
-            const std::string& containerProfile, Unit& unit);
-  void addResource(const rapidjson::Value& r, const std::string& fullUrl, const std::string& path,
-                   const std::string& containerProfile, Unit& unit);
-  void flushPatient(const std::string& patientKey);
-  std::string resolveKey(const std::string& reference) const;
+  using Aliases = std::unordered_map<std::string, std::string>;
+  struct Group;
+
+  void collectAliases(const rapidjson::Value& bundle, Aliases& aliases);
+  void walk(const rapidjson::Value& resource, const ResourceSite& site, const Aliases& aliases);
+  void add(const rapidjson::Value& resource, const ResourceSite& site, const Aliases& aliases);
+  void hold(DecodedResource&& d, const ResourceSite& site);
+  void spill(const rapidjson::Value& resource, const DecodedResource& d, const ResourceSite& site);
+  std::unique_ptr<DecodedResource> unspill(const state::SpilledResource& s);
+
+  std::vector<Group> citizenGroups() const;
+  void indexHeld();
+  void emitCitizen(const Group& group);
+  void attach(model::Citizen& citizen, std::vector<DecodedResource*>& members);
+  void reportUnresolved();
 
   diag::Reporter reporter_;
   Emit emit_;
+  AssemblyOptions options_;
   std::string file_;
   int line_ = 0;
   size_t emitted_ = 0;
+  uint64_t arrival_ = 0;
+  size_t heldBytes_ = 0;
+  size_t spilledTotal_ = 0;
 
-  std::map<std::string, model::Organization> organizations_;     // canonical key → org (kept for the run)
-  std::unordered_map<std::string, std::string> aliases_;         // fullUrl / Type/id → canonical key
-  std::map<std::string, std::unique_ptr<Item>> items_;           // canonical key → pending resource
-  std::vector<Item*> order_;                                     // pending items in input order (owned by items_)
+  std::unordered_map<std::string, std::unique_ptr<DecodedResource>> held_;  // canonical key → latest version
+  std::map<std::string, model::Organization> organizations_;                // canonical key → org
+  std::unique_ptr<state::SpillStore> spill_;                                // made when the budget is reached
+  std::vector<std::unique_ptr<DecodedResource>> unspilled_;                 // read back, for the citizen at hand
+  // Built once at finish(): held resources by the Patient they name, and
+  // those that name none by their parent forløb.
+  std::unordered_map<std::string, std::vector<DecodedResource*>> byPatient_, orphansByParent_;
 };
 
 }  // namespace reghub::ingest

@@ -236,14 +236,18 @@ TEST(Ingest, LaterVersionReplacesEarlier_HUB_INGEST_13) {
   EXPECT_EQ(r.withRule("HUB-INGEST-13").size(), 2u);
 }
 
-TEST(Ingest, CitizensAreEmittedAtTheEndOfTheirBundleNotOfTheFile) {
+TEST(Ingest, CitizensAreEmittedAtTheEndOfTheInputInPatientOrder) {
+  // A later document may still add to any citizen (CONTRACT §1 "Deltas").
   std::string nd;
   for (int i = 0; i < 3; ++i)
     nd += R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p)" +
           std::to_string(i) + R"("}}]})" "\n";
   IngestRun r("s.ndjson", nd, "application/fhir+ndjson");
-  const std::vector<std::string> expected = {"source", "citizen", "source", "citizen", "source", "citizen"};
+  const std::vector<std::string> expected = {"source", "source", "source", "citizen", "citizen", "citizen"};
   EXPECT_EQ(r.capture.events, expected);
+  ASSERT_EQ(r.capture.citizens.size(), 3u);
+  EXPECT_EQ(r.capture.citizens[0].resourceId, "p0");
+  EXPECT_EQ(r.capture.citizens[2].resourceId, "p2");
 }
 
 TEST(Ingest, ReferencesResolveByLiteralUrnAndAbsoluteUrl) {

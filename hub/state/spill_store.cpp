@@ -1,0 +1,185 @@
+#include "hub/state/spill_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include "hub/store/keyring.h"
+#include "hub/util/strings.h"
+
+namespace reghub::state {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+PRAGMA journal_mode=OFF;
+PRAGMA synchronous=OFF;
+PRAGMA cache_size=-8192;
+PRAGMA temp_store=FILE;
+CREATE TABLE held (
+  key TEXT PRIMARY KEY, patient TEXT NOT NULL, parent TEXT NOT NULL, last_updated TEXT NOT NULL,
+  version INTEGER, arrival INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, path TEXT NOT NULL,
+  profile TEXT NOT NULL, full_url TEXT NOT NULL, links TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX held_patient ON held(patient, arrival);
+CREATE INDEX held_parent ON held(parent, arrival) WHERE patient = '';
+)sql";
+
+constexpr const char* kColumns =
+    "key, patient, parent, last_updated, version, arrival, file, line, path, profile, full_url, links, body";
+
+struct StmtFree {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFree>;
+
+std::string text(sqlite3_stmt* s, int col) {
+  const auto* p = sqlite3_column_text(s, col);
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s, col)))
+           : std::string();
+}
+
+}  // namespace
+
+struct SpillStore::Impl {
+  std::string path;
+  sqlite3* db = nullptr;
+  store::Keyring key{"spill", store::Keyring::generateKeyB64()};
+
+  ~Impl() {
+    if (db) sqlite3_close(db);
+    if (!path.empty()) std::filesystem::remove(path);
+  }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error("temporary spill store " + path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : "?"));
+  }
+  Stmt prepare(const std::string& sql) const {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) fail("prepare");
+    return Stmt(s);
+  }
+  void bind(sqlite3_stmt* s, int i, const std::string& v) const {
+    sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  SpilledResource row(sqlite3_stmt* s) const {
+    SpilledResource r;
+    r.key = text(s, 0);
+    r.patientKey = text(s, 1);
+    r.parentKey = text(s, 2);
+    r.lastUpdated = text(s, 3);
+    if (sqlite3_column_type(s, 4) != SQLITE_NULL) r.versionId = sqlite3_column_int64(s, 4);
+    r.arrival = static_cast<uint64_t>(sqlite3_column_int64(s, 5));
+    r.file = text(s, 6);
+    r.line = sqlite3_column_int(s, 7);
+    r.path = text(s, 8);
+    r.containerProfile = text(s, 9);
+    r.fullUrl = text(s, 10);
+    // links: the organization key, then the parent keys, one per line.
+    auto links = util::split(text(s, 11), '\n');
+    if (!links.empty()) {
+      r.orgKey = links.front();
+      r.parentKeys.assign(links.begin() + 1, links.end());
+    }
+    r.json = key.open("spill", text(s, 12), r.key);
+    return r;
+  }
+  // Runs a SELECT of whole rows with text parameters, then deletes those rows.
+  std::vector<SpilledResource> take(const std::string& where, const std::vector<std::string>& params) {
+    std::vector<SpilledResource> out;
+    Stmt sel = prepare(std::string("SELECT ") + kColumns + " FROM held WHERE " + where + " ORDER BY arrival");
+    for (size_t i = 0; i < params.size(); ++i) bind(sel.get(), static_cast<int>(i + 1), params[i]);
+    int rc;
+    while ((rc = sqlite3_step(sel.get())) == SQLITE_ROW) out.push_back(row(sel.get()));
+    if (rc != SQLITE_DONE) fail("read");
+    Stmt del = prepare("DELETE FROM held WHERE key = ?1");
+    for (const auto& r : out) {
+      bind(del.get(), 1, r.key);
+      if (sqlite3_step(del.get()) != SQLITE_DONE) fail("delete");
+      sqlite3_reset(del.get());
+    }
+    return out;
+  }
+};
+
+SpillStore::SpillStore() : impl_(std::make_unique<Impl>()) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/reghub-spill-XXXXXX";
+  const mode_t old = umask(077);
+  const int fd = mkstemp(pattern.data());
+  umask(old);
+  if (fd < 0) throw std::runtime_error("cannot create a temporary spill file in " + pattern);
+  close(fd);
+  impl_->path = pattern;
+  if (sqlite3_open(pattern.c_str(), &impl_->db) != SQLITE_OK) impl_->fail("open");
+  if (sqlite3_exec(impl_->db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) impl_->fail("schema");
+}
+
+SpillStore::~SpillStore() = default;
+
+SpillStore::Put SpillStore::put(const SpilledResource& r) {
+  Put result = Put::kAdded;
+  {
+    Stmt sel = impl_->prepare("SELECT last_updated, version FROM held WHERE key = ?1");
+    impl_->bind(sel.get(), 1, r.key);
+    if (sqlite3_step(sel.get()) == SQLITE_ROW) {
+      ResourceVersion held{model::DateTime::parse(text(sel.get(), 0)), std::nullopt};
+      if (sqlite3_column_type(sel.get(), 1) != SQLITE_NULL) held.versionId = sqlite3_column_int64(sel.get(), 1);
+      if (arrivesOlder({model::DateTime::parse(r.lastUpdated), r.versionId}, held)) return Put::kOlderIgnored;
+      result = Put::kReplaced;
+    }
+  }
+  Stmt ins = impl_->prepare(std::string("INSERT OR REPLACE INTO held (") + kColumns +
+                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  sqlite3_stmt* s = ins.get();
+  impl_->bind(s, 1, r.key);
+  impl_->bind(s, 2, r.patientKey);
+  impl_->bind(s, 3, r.parentKey);
+  impl_->bind(s, 4, r.lastUpdated);
+  if (r.versionId) sqlite3_bind_int64(s, 5, *r.versionId);
+  sqlite3_bind_int64(s, 6, static_cast<sqlite3_int64>(r.arrival));
+  impl_->bind(s, 7, r.file);
+  sqlite3_bind_int(s, 8, r.line);
+  impl_->bind(s, 9, r.path);
+  impl_->bind(s, 10, r.containerProfile);
+  impl_->bind(s, 11, r.fullUrl);
+  std::string links = r.orgKey;
+  for (const std::string& p : r.parentKeys) links += "\n" + p;
+  impl_->bind(s, 12, links);
+  impl_->bind(s, 13, impl_->key.seal(r.json, r.key));
+  if (sqlite3_step(s) != SQLITE_DONE) impl_->fail("write");
+  if (result == Put::kAdded) ++count_;
+  return result;
+}
+
+std::vector<SpilledResource> SpillStore::takePatients(const std::vector<std::string>& patientKeys) {
+  std::vector<SpilledResource> out;
+  if (count_ == 0) return out;
+  for (const std::string& p : patientKeys) {
+    auto part = impl_->take("patient = ?1", {p});
+    count_ -= part.size();
+    for (auto& r : part) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<SpilledResource> SpillStore::takeOrphansOf(const std::vector<std::string>& parentKeys) {
+  std::vector<SpilledResource> out;
+  if (count_ == 0) return out;
+  for (const std::string& p : parentKeys) {
+    auto part = impl_->take("patient = '' AND parent = ?1", {p});
+    count_ -= part.size();
+    for (auto& r : part) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<SpilledResource> SpillStore::takeRest() {
+  auto out = count_ == 0 ? std::vector<SpilledResource>{} : impl_->take("1 = 1", {});
+  count_ = 0;
+  return out;
+}
+
+}  // namespace reghub::state

@@ -1,0 +1,64 @@
+#pragma once
+// A temporary on-disk store for the resources a stateless run (`validate`,
+// `translate`) holds past its memory budget, so that a gigabyte of day files
+// in any order is assembled into citizens with bounded memory.
+//
+// One SQLite file in $TMPDIR (mode 0600, removed when the store is
+// destroyed), every resource body sealed with AES-256-GCM under a key that
+// exists only in this process: a copy of the file reveals nothing.
+// Records are grouped by the canonical key of their Patient ("Patient/id"),
+// or — for a resource that names no Patient — by its first parent
+// (EpisodeOfCare / CarePlan) key. The newer version of a key replaces the
+// older (hub/state/version_order.h). Not thread-safe; throws
+// std::runtime_error on I/O failure (disk full, no temp directory).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/state/version_order.h"
+
+namespace reghub::state {
+
+struct SpilledResource {
+  std::string key;           // canonical "Type/id" (or the fullUrl when it has no id)
+  std::string patientKey;    // canonical key of its Patient; empty when it names none
+  std::string parentKey;     // first parent's canonical key (used when patientKey is empty)
+  std::vector<std::string> parentKeys;  // every parent's canonical key
+  std::string orgKey;        // managing organization's canonical key
+  std::string lastUpdated;   // meta.lastUpdated as sent (empty = none)
+  std::optional<int64_t> versionId;
+  uint64_t arrival = 0;      // order of arrival in the run
+  // Where it came from, for diagnostics.
+  std::string file;
+  int line = 0;
+  std::string path, containerProfile, fullUrl;
+  std::string json;          // the resource, FHIR JSON
+};
+
+class SpillStore {
+ public:
+  SpillStore();
+  ~SpillStore();
+  SpillStore(const SpillStore&) = delete;
+  SpillStore& operator=(const SpillStore&) = delete;
+
+  enum class Put { kAdded, kReplaced, kOlderIgnored };
+  Put put(const SpilledResource& r);
+
+  // Removes and returns the records of these Patients (in arrival order).
+  std::vector<SpilledResource> takePatients(const std::vector<std::string>& patientKeys);
+  // Removes and returns the records that name no Patient and whose parent is one of these.
+  std::vector<SpilledResource> takeOrphansOf(const std::vector<std::string>& parentKeys);
+  // Removes and returns whatever is left (never found its citizen), in arrival order.
+  std::vector<SpilledResource> takeRest();
+  size_t size() const { return count_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  size_t count_ = 0;
+};
+
+}  // namespace reghub::state

@@ -1,0 +1,194 @@
+// hub/ingest: one run is one input (CONTRACT §1 "Deltas") — resources join
+// their citizen across documents, in any order, with bounded memory. Rule
+// ids are the HUB-… ids of docs/DIAGNOSTICS.md. All CPR numbers are synthetic.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "hub/ingest/ingest.h"
+
+namespace {
+
+using reghub::diag::Collector;
+using reghub::diag::Severity;
+using reghub::model::Citizen;
+
+struct Capture final : reghub::ingest::Observer {
+  std::vector<Citizen> citizens;
+  void onCitizen(Citizen&& c) override { citizens.push_back(std::move(c)); }
+};
+
+// Documents, each read as its own buffer (as separate files would be).
+struct DeltaRun {
+  Capture capture;
+  Collector diags;
+  size_t spilled = 0;
+  explicit DeltaRun(const std::vector<std::string>& docs, size_t budget = 48u << 20) {
+    reghub::ingest::Limits limits;
+    limits.memoryBudgetBytes = budget;
+    reghub::ingest::Ingestor in(capture, reghub::diag::Reporter(diags), limits);
+    int n = 0;
+    for (const auto& d : docs) in.readBuffer("day" + std::to_string(++n) + ".json", d, "application/fhir+json");
+    in.finish();
+    spilled = in.resourcesSpilled();
+  }
+  size_t count(const std::string& rule) const {
+    return static_cast<size_t>(std::count_if(diags.diagnostics().begin(), diags.diagnostics().end(),
+                                             [&](const auto& d) { return d.rule == rule; }));
+  }
+  size_t forms() const {
+    size_t n = 0;
+    for (const auto& c : citizens())
+      for (const auto& f : c.forloeb) n += f.forms.size();
+    return n;
+  }
+  const std::vector<Citizen>& citizens() const { return capture.citizens; }
+};
+
+std::string patient(const std::string& id, const std::string& cpr, const std::string& extra = "") {
+  return R"({"resourceType":"Patient","id":")" + id +
+         R"(","identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":")" + cpr + R"("}])" + extra + "}";
+}
+std::string episode(const std::string& id, const std::string& patientRef) {
+  return R"({"resourceType":"EpisodeOfCare","id":")" + id + R"(","status":"active","patient":{"reference":")" +
+         patientRef + R"("}})";
+}
+std::string skema(const std::string& id, const std::string& patientRef, const std::string& episodeRef,
+                  const std::string& meta = "") {
+  std::string s = R"({"resourceType":"QuestionnaireResponse","id":")" + id + R"(",)" + meta +
+                  R"("questionnaire":"urn:reghub:smdb:ANM","status":"completed",)";
+  if (!patientRef.empty()) s += R"("subject":{"reference":")" + patientRef + R"("},)";
+  s += R"("extension":[{"url":"http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare",)"
+       R"("valueReference":{"reference":")" + episodeRef + R"("}}]})";
+  return s;
+}
+std::string bundle(const std::vector<std::string>& resources) {
+  std::string b = R"({"resourceType":"Bundle","type":"collection","entry":[)";
+  for (size_t i = 0; i < resources.size(); ++i) b += (i ? "," : "") + std::string(R"({"resource":)") + resources[i] + "}";
+  return b + "]}";
+}
+
+TEST(IngestDeltas, SkemaInALaterDocumentJoinsTheCitizenOfAnEarlierBundle) {
+  DeltaRun r({bundle({patient("p1", "0101901235"), episode("e1", "Patient/p1")}), skema("q1", "Patient/p1", "EpisodeOfCare/e1"),
+         bundle({skema("q2", "Patient/p1", "EpisodeOfCare/e1")})});
+  EXPECT_EQ(r.count("HUB-REF-01"), 0u);
+  ASSERT_EQ(r.citizens().size(), 1u);
+  ASSERT_EQ(r.citizens()[0].forloeb.size(), 1u);
+  EXPECT_EQ(r.citizens()[0].forloeb[0].forms.size(), 2u);
+}
+
+TEST(IngestDeltas, ResourcesBeforeTheirPatientJoinIt) {
+  DeltaRun r({skema("q1", "Patient/p1", "EpisodeOfCare/e1"), episode("e1", "Patient/p1"), patient("p1", "0101901235")});
+  EXPECT_EQ(r.count("HUB-REF-01"), 0u);
+  ASSERT_EQ(r.citizens().size(), 1u);
+  EXPECT_EQ(r.forms(), 1u);
+}
+
+TEST(IngestDeltas, AbsoluteUrlReferenceJoinsAcrossDocuments) {
+  DeltaRun r({bundle({patient("p1", "0101901235")}), episode("e1", "https://sag.kommune.test/fhir/Patient/p1")});
+  EXPECT_EQ(r.count("HUB-REF-01"), 0u);
+  ASSERT_EQ(r.citizens().size(), 1u);
+  EXPECT_EQ(r.citizens()[0].forloeb.size(), 1u);
+}
+
+TEST(IngestDeltas, TwoPatientsWithTheSameCprAreOneCitizen) {
+  // Two source systems, each with its own Patient id for the same person.
+  DeltaRun r({bundle({patient("a", "0101901235"), episode("ea", "Patient/a")}),
+         bundle({patient("b", "0101901235"), episode("eb", "Patient/b")}), patient("c", "0202901234")});
+  ASSERT_EQ(r.citizens().size(), 2u);
+  EXPECT_EQ(r.citizens()[0].forloeb.size(), 2u);
+  EXPECT_EQ(r.citizens()[1].forloeb.size(), 0u);
+}
+
+TEST(IngestDeltas, PatientsWithoutCprStayApart) {
+  DeltaRun r({R"({"resourceType":"Patient","id":"a"})", R"({"resourceType":"Patient","id":"b"})"});
+  EXPECT_EQ(r.citizens().size(), 2u);
+}
+
+TEST(IngestDeltas, SkemaNamingNoPatientJoinsThroughItsForloebInAnotherDocument) {
+  DeltaRun r({bundle({patient("p1", "0101901235"), episode("e1", "Patient/p1")}), skema("q1", "", "EpisodeOfCare/e1")});
+  EXPECT_EQ(r.count("HUB-REF-01"), 0u);
+  EXPECT_EQ(r.forms(), 1u);
+}
+
+TEST(IngestDeltas, PatientInNoDocumentOfTheRunIsHubRef01) {
+  DeltaRun r({episode("e1", "Patient/missing")});
+  EXPECT_EQ(r.count("HUB-REF-01"), 1u);
+  EXPECT_TRUE(r.citizens().empty());
+  // The message says what to send.
+  EXPECT_NE(r.diags.diagnostics()[0].message.find("Patient/missing"), std::string::npos);
+}
+
+TEST(IngestDeltas, SkemaOfAnotherCitizensForloebIsHubRef01) {
+  DeltaRun r({bundle({patient("p1", "0101901235"), episode("e1", "Patient/p1"), patient("p2", "0202901234")}),
+         skema("q1", "Patient/p2", "EpisodeOfCare/e1")});
+  EXPECT_EQ(r.count("HUB-REF-01"), 1u);
+  EXPECT_EQ(r.forms(), 0u);
+}
+
+TEST(IngestDeltas, OlderVersionArrivingLateIsIgnoredWithInfo_HUB_INGEST_13) {
+  const std::string newer = R"("meta":{"lastUpdated":"2026-05-02T10:00:00Z"},"name":[{"family":"Ny"}])";
+  const std::string older = R"("meta":{"lastUpdated":"2026-05-01T10:00:00Z"},"name":[{"family":"Gammel"}])";
+  DeltaRun r({patient("p1", "0101901235", "," + newer), patient("p1", "0101901235", "," + older)});
+  ASSERT_EQ(r.citizens().size(), 1u);
+  EXPECT_EQ(r.citizens()[0].name, "Ny");
+  EXPECT_EQ(r.count("HUB-INGEST-13"), 1u);
+  for (const auto& d : r.diags.diagnostics())
+    if (d.rule == "HUB-INGEST-13") {
+      EXPECT_EQ(d.severity, Severity::kInfo);
+      EXPECT_NE(d.message.find("older"), std::string::npos);
+    }
+}
+
+TEST(IngestDeltas, HigherVersionIdWinsWhenNoLastUpdated) {
+  DeltaRun r({patient("p1", "0101901235", R"(,"meta":{"versionId":"3"},"name":[{"family":"Tre"}])"),
+         patient("p1", "0101901235", R"(,"meta":{"versionId":"2"},"name":[{"family":"To"}])")});
+  ASSERT_EQ(r.citizens().size(), 1u);
+  EXPECT_EQ(r.citizens()[0].name, "Tre");
+  // Opaque version ids say nothing: the later arrival wins.
+  DeltaRun o({patient("p1", "0101901235", R"(,"meta":{"versionId":"b"},"name":[{"family":"B"}])"),
+         patient("p1", "0101901235", R"(,"meta":{"versionId":"a"},"name":[{"family":"A"}])")});
+  EXPECT_EQ(o.citizens()[0].name, "A");
+}
+
+TEST(IngestDeltas, ChangedSkemaReplacesTheEarlierVersionInPlace) {
+  const std::string v1 = R"("meta":{"lastUpdated":"2026-05-01T10:00:00Z"},)";
+  const std::string v2 = R"("meta":{"lastUpdated":"2026-05-03T10:00:00Z"},)";
+  DeltaRun r({bundle({patient("p1", "0101901235"), episode("e1", "Patient/p1"), skema("q1", "Patient/p1", "EpisodeOfCare/e1", v1)}),
+         skema("q1", "Patient/p1", "EpisodeOfCare/e1", v2)});
+  EXPECT_EQ(r.forms(), 1u);
+  ASSERT_EQ(r.citizens().size(), 1u);
+  const auto& form = r.citizens()[0].forloeb[0].forms[0];
+  ASSERT_TRUE(form.source.lastUpdated.has_value());
+  EXPECT_EQ(form.source.lastUpdated->copenhagenDate().iso(), "2026-05-03");
+}
+
+// The same day files, shuffled, with a budget so small that nearly every
+// resource goes to the spill file: the same citizens come out.
+TEST(IngestDeltas, SpillingPastTheBudgetGivesTheSameCitizens) {
+  std::vector<std::string> docs;
+  for (int i = 0; i < 40; ++i) {
+    const std::string p = "p" + std::to_string(i), e = "e" + std::to_string(i);
+    char cpr[11];
+    std::snprintf(cpr, sizeof cpr, "%02d01901235", 1 + i % 28);
+    docs.push_back(bundle({patient(p, cpr), episode(e, "Patient/" + p)}));
+    for (int k = 0; k < 3; ++k) docs.push_back(skema("q" + std::to_string(i) + "-" + std::to_string(k), "Patient/" + p, "EpisodeOfCare/" + e));
+    docs.push_back(skema("o" + std::to_string(i), "", "EpisodeOfCare/" + e));  // names no Patient
+  }
+  docs.push_back(skema("dangling", "Patient/none", "EpisodeOfCare/none"));
+  std::reverse(docs.begin(), docs.end());  // skemas before their Patients
+  DeltaRun memory(docs);
+  DeltaRun spilled(docs, 1024);
+  EXPECT_EQ(memory.spilled, 0u);
+  EXPECT_GT(spilled.spilled, 100u);
+  ASSERT_EQ(memory.citizens().size(), spilled.citizens().size());
+  EXPECT_EQ(memory.forms(), spilled.forms());
+  EXPECT_EQ(spilled.forms(), 28u * 4u + 12u * 4u);  // 40 citizens × 4 skemas; same-CPR citizens merge
+  EXPECT_EQ(memory.count("HUB-REF-01"), 1u);
+  EXPECT_EQ(spilled.count("HUB-REF-01"), 1u);
+  EXPECT_EQ(memory.diags.diagnostics().size(), spilled.diags.diagnostics().size());
+}
+
+}  // namespace
