@@ -48,8 +48,13 @@ struct SpillStore::Impl {
   std::string path;
   sqlite3* db = nullptr;
   store::Keyring key{"spill", store::Keyring::generateKeyB64()};
+  Stmt selectVersion, insert, byPatient, byParent, all, remove;
+  // Writes are batched: one transaction per kBatch puts (and before reads).
+  static constexpr int kBatch = 2000;
+  int pending = 0;
 
   ~Impl() {
+    for (Stmt* st : {&selectVersion, &insert, &byPatient, &byParent, &all, &remove}) st->reset();
     if (db) sqlite3_close(db);
     if (!path.empty()) std::filesystem::remove(path);
   }
@@ -86,20 +91,40 @@ struct SpillStore::Impl {
     r.json = key.open("spill", text(s, 12), r.key);
     return r;
   }
-  // Runs a SELECT of whole rows with text parameters, then deletes those rows.
-  std::vector<SpilledResource> take(const std::string& where, const std::vector<std::string>& params) {
+  void exec(const char* sql) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+  }
+  void beforeWrite() {
+    if (pending == 0) exec("BEGIN");
+  }
+  void afterWrite() {
+    if (++pending >= kBatch) flush();
+  }
+  void flush() {
+    if (pending == 0) return;
+    exec("COMMIT");
+    pending = 0;
+  }
+  // Runs a prepared SELECT of whole rows (with at most one text parameter),
+  // then deletes those rows.
+  std::vector<SpilledResource> take(sqlite3_stmt* sel, const std::string* param) {
+    flush();
     std::vector<SpilledResource> out;
-    Stmt sel = prepare(std::string("SELECT ") + kColumns + " FROM held WHERE " + where + " ORDER BY arrival");
-    for (size_t i = 0; i < params.size(); ++i) bind(sel.get(), static_cast<int>(i + 1), params[i]);
+    sqlite3_reset(sel);
+    if (param) bind(sel, 1, *param);
     int rc;
-    while ((rc = sqlite3_step(sel.get())) == SQLITE_ROW) out.push_back(row(sel.get()));
+    while ((rc = sqlite3_step(sel)) == SQLITE_ROW) out.push_back(row(sel));
+    sqlite3_reset(sel);
     if (rc != SQLITE_DONE) fail("read");
-    Stmt del = prepare("DELETE FROM held WHERE key = ?1");
+    if (out.empty()) return out;
+    exec("BEGIN");
     for (const auto& r : out) {
-      bind(del.get(), 1, r.key);
-      if (sqlite3_step(del.get()) != SQLITE_DONE) fail("delete");
-      sqlite3_reset(del.get());
+      sqlite3_reset(remove.get());
+      bind(remove.get(), 1, r.key);
+      if (sqlite3_step(remove.get()) != SQLITE_DONE) fail("delete");
     }
+    sqlite3_reset(remove.get());
+    exec("COMMIT");
     return out;
   }
 };
@@ -115,25 +140,34 @@ SpillStore::SpillStore() : impl_(std::make_unique<Impl>()) {
   impl_->path = pattern;
   if (sqlite3_open(pattern.c_str(), &impl_->db) != SQLITE_OK) impl_->fail("open");
   if (sqlite3_exec(impl_->db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) impl_->fail("schema");
+  impl_->selectVersion = impl_->prepare("SELECT last_updated, version FROM held WHERE key = ?1");
+  impl_->insert = impl_->prepare(std::string("INSERT OR REPLACE INTO held (") + kColumns +
+                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  const std::string select = std::string("SELECT ") + kColumns + " FROM held WHERE ";
+  impl_->byPatient = impl_->prepare(select + "patient = ?1 ORDER BY arrival");
+  impl_->byParent = impl_->prepare(select + "patient = '' AND parent = ?1 ORDER BY arrival");
+  impl_->all = impl_->prepare(select + "1 = 1 ORDER BY arrival");
+  impl_->remove = impl_->prepare("DELETE FROM held WHERE key = ?1");
 }
 
 SpillStore::~SpillStore() = default;
 
 SpillStore::Put SpillStore::put(const SpilledResource& r) {
   Put result = Put::kAdded;
-  {
-    Stmt sel = impl_->prepare("SELECT last_updated, version FROM held WHERE key = ?1");
-    impl_->bind(sel.get(), 1, r.key);
-    if (sqlite3_step(sel.get()) == SQLITE_ROW) {
-      ResourceVersion held{model::DateTime::parse(text(sel.get(), 0)), std::nullopt};
-      if (sqlite3_column_type(sel.get(), 1) != SQLITE_NULL) held.versionId = sqlite3_column_int64(sel.get(), 1);
-      if (arrivesOlder({model::DateTime::parse(r.lastUpdated), r.versionId}, held)) return Put::kOlderIgnored;
-      result = Put::kReplaced;
-    }
+  sqlite3_stmt* sel = impl_->selectVersion.get();
+  sqlite3_reset(sel);
+  impl_->bind(sel, 1, r.key);
+  if (sqlite3_step(sel) == SQLITE_ROW) {
+    ResourceVersion held{model::DateTime::parse(text(sel, 0)), std::nullopt};
+    if (sqlite3_column_type(sel, 1) != SQLITE_NULL) held.versionId = sqlite3_column_int64(sel, 1);
+    if (arrivesOlder({model::DateTime::parse(r.lastUpdated), r.versionId}, held)) return Put::kOlderIgnored;
+    result = Put::kReplaced;
   }
-  Stmt ins = impl_->prepare(std::string("INSERT OR REPLACE INTO held (") + kColumns +
-                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-  sqlite3_stmt* s = ins.get();
+  sqlite3_reset(sel);
+  impl_->beforeWrite();
+  sqlite3_stmt* s = impl_->insert.get();
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
   impl_->bind(s, 1, r.key);
   impl_->bind(s, 2, r.patientKey);
   impl_->bind(s, 3, r.parentKey);
@@ -150,6 +184,11 @@ SpillStore::Put SpillStore::put(const SpilledResource& r) {
   impl_->bind(s, 12, links);
   impl_->bind(s, 13, impl_->key.seal(r.json, r.key));
   if (sqlite3_step(s) != SQLITE_DONE) impl_->fail("write");
+  impl_->afterWrite();
+  if (r.patientKey.empty())
+    parents_.insert(r.parentKey);
+  else
+    patients_.insert(r.patientKey);
   if (result == Put::kAdded) ++count_;
   return result;
 }
@@ -158,7 +197,8 @@ std::vector<SpilledResource> SpillStore::takePatients(const std::vector<std::str
   std::vector<SpilledResource> out;
   if (count_ == 0) return out;
   for (const std::string& p : patientKeys) {
-    auto part = impl_->take("patient = ?1", {p});
+    if (patients_.erase(p) == 0) continue;
+    auto part = impl_->take(impl_->byPatient.get(), &p);
     count_ -= part.size();
     for (auto& r : part) out.push_back(std::move(r));
   }
@@ -169,7 +209,8 @@ std::vector<SpilledResource> SpillStore::takeOrphansOf(const std::vector<std::st
   std::vector<SpilledResource> out;
   if (count_ == 0) return out;
   for (const std::string& p : parentKeys) {
-    auto part = impl_->take("patient = '' AND parent = ?1", {p});
+    if (parents_.erase(p) == 0) continue;
+    auto part = impl_->take(impl_->byParent.get(), &p);
     count_ -= part.size();
     for (auto& r : part) out.push_back(std::move(r));
   }
@@ -177,7 +218,7 @@ std::vector<SpilledResource> SpillStore::takeOrphansOf(const std::vector<std::st
 }
 
 std::vector<SpilledResource> SpillStore::takeRest() {
-  auto out = count_ == 0 ? std::vector<SpilledResource>{} : impl_->take("1 = 1", {});
+  auto out = count_ == 0 ? std::vector<SpilledResource>{} : impl_->take(impl_->all.get(), nullptr);
   count_ = 0;
   return out;
 }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "hub/state/version_order.h"
@@ -59,6 +60,9 @@ class SpillStore {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;
+  // Which groups have records at all, so that asking for an empty one
+  // costs no query (most citizens have nothing spilled).
+  std::unordered_set<std::string> patients_, parents_;
 };
 
 }  // namespace reghub::state
