@@ -147,7 +147,10 @@ class Ingestor::Impl {
         reporter_(reporter),
         limits_(limits),
         builder_(reporter, [this](model::Citizen&& c) { observer_.onCitizen(std::move(c)); },
-                 AssemblyOptions{limits.memoryBudgetBytes}) {}
+                 AssemblyOptions{limits.memoryBudgetBytes},
+                 observer.collectsResources()
+                     ? ModelBuilder::Collect([this](state::ResourceRecord&& r) { observer_.onResource(std::move(r)); })
+                     : ModelBuilder::Collect()) {}
 
   void readPath(const std::string& path);
   void readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType);
@@ -410,6 +413,13 @@ void Ingestor::readBuffer(std::string_view name, std::string_view bytes, std::st
 void Ingestor::finish() { impl_->finish(); }
 bool Ingestor::unreadable() const { return impl_->unreadable; }
 size_t Ingestor::citizensEmitted() const { return impl_->builder().emitted(); }
+void assembleRecords(const std::vector<state::ResourceRecord>& records, const std::set<std::string>& fresh,
+                     const diag::Reporter& reporter, Observer& observer) {
+  ModelBuilder builder(reporter, [&observer](model::Citizen&& c) { observer.onCitizen(std::move(c)); });
+  for (const auto& r : records) builder.addRecord(r, fresh.count(r.key) > 0);
+  builder.finish();
+}
+
 size_t Ingestor::resourcesSpilled() const { return impl_->builder().spilled(); }
 
 }  // namespace reghub::ingest

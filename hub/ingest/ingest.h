@@ -17,12 +17,15 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 
 #include "hub/diag/reporter.h"
 #include "hub/ingest/source_document.h"
 #include "hub/model/citizen.h"
+#include "hub/state/resource_record.h"
 
 namespace reghub::ingest {
 
@@ -38,6 +41,11 @@ class Observer {
   // Every top-level document before unpacking (adapters' inspectSource).
   virtual void onSource(const SourceDocument&) {}
   virtual void onCitizen(model::Citizen&& citizen) = 0;
+  // An observer that keeps the citizen state itself (the delivery store)
+  // returns true: it then gets every resource as read, as a record
+  // (onResource), and no citizens.
+  virtual bool collectsResources() const { return false; }
+  virtual void onResource(state::ResourceRecord&&) {}
 };
 
 class Ingestor {
@@ -64,5 +72,13 @@ class Ingestor {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Assembles citizens from records the delivery store holds for them
+// (hub/store/citizen_state.h) and hands them to observer.onCitizen().
+// Records whose key is in `fresh` arrived in this ingest: their problems are
+// reported and they are marked fresh in the model; the others were reported
+// when they arrived. Never throws for bad data.
+void assembleRecords(const std::vector<state::ResourceRecord>& records, const std::set<std::string>& fresh,
+                     const diag::Reporter& reporter, Observer& observer);
 
 }  // namespace reghub::ingest

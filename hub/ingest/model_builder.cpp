@@ -73,8 +73,8 @@ struct ModelBuilder::Group {
   std::vector<DecodedResource*> patients;
 };
 
-ModelBuilder::ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options)
-    : reporter_(reporter), emit_(std::move(emit)), options_(options) {}
+ModelBuilder::ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options, Collect collect)
+    : reporter_(reporter), emit_(std::move(emit)), options_(options), collect_(std::move(collect)) {}
 ModelBuilder::~ModelBuilder() = default;
 
 void ModelBuilder::addDocument(const Value& root, const std::string& file, int line, size_t bytes) {
@@ -86,7 +86,7 @@ void ModelBuilder::addDocument(const Value& root, const std::string& file, int l
   if (str(root, "resourceType") == "Bundle") collectAliases(root, aliases);
   ResourceSite site{file, line, std::string(), std::string(), std::string()};
   walk(root, site, aliases);
-  if (!spill_) {
+  if (!spill_ && !collect_) {
     heldBytes_ += bytes;
     if (heldBytes_ > options_.memoryBudgetBytes) spill_ = std::make_unique<state::SpillStore>();
   }
@@ -148,8 +148,13 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
   const std::string type = str(resource, "resourceType");
   const bool mayHold = !spill_ || type == "Patient" || type == "Organization" ||
                        held_.count(canonicalKey(type, str(resource, "id"), site.fullUrl, arrival)) > 0;
+  if (collect_) {
+    // The delivery store keeps the state: every resource goes to it as read.
+    if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) collect_(toRecord(resource, *d, site));
+    return;
+  }
   if (mayHold) {
-    if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) hold(std::move(*d), site);
+    if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) hold(std::move(*d), site, true);
     return;
   }
   // Past the budget: only the keys are decoded now (silently); the resource
@@ -161,7 +166,7 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
     decodeResource(resource, site, arrival, reporter_, resolveHere);  // says why it is not used
 }
 
-void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site) {
+void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site, bool report) {
   if (d.kind == Kind::kOrganization) {
     organizations_[d.key] = std::get<model::Organization>(std::move(d.payload));
     return;
@@ -169,6 +174,10 @@ void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site) {
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
   auto& slot = held_[d.key];
   if (slot) {
+    if (!report) {  // stored state holds one version per key
+      *slot = std::move(d);
+      return;
+    }
     if (state::arrivesOlder(d.version, slot->version)) {
       out().info("HUB-INGEST-13", "", d.key + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
       return;
@@ -181,13 +190,16 @@ void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site) {
   slot = std::make_unique<DecodedResource>(std::move(d));
 }
 
-void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const ResourceSite& site) {
-  state::SpilledResource s;
+state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const DecodedResource& d,
+                                             const ResourceSite& site) {
+  state::ResourceRecord s;
+  s.type = str(resource, "resourceType");
   s.key = d.key;
   s.patientKey = d.subjectKey;
   s.parentKeys = d.parentKeys;
-  s.parentKey = d.parentKeys.empty() ? std::string() : d.parentKeys.front();
   s.orgKey = d.orgKey;
+  if (d.kind == Kind::kPatient)
+    if (const auto& cpr = std::get<model::Citizen>(d.payload).cpr) s.cpr = cpr->digits();
   s.lastUpdated = d.lastUpdatedText;
   s.versionId = d.version.versionId;
   s.arrival = d.arrival;
@@ -197,7 +209,11 @@ void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const 
   s.containerProfile = site.containerProfile;
   s.fullUrl = site.fullUrl;
   s.json = toJson(resource);
-  const auto put = spill_->put(s);
+  return s;
+}
+
+void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const ResourceSite& site) {
+  const auto put = spill_->put(toRecord(resource, d, site));
   ++spilledTotal_;
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
   if (put == state::SpillStore::Put::kOlderIgnored)
@@ -206,18 +222,33 @@ void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const 
     out().info("HUB-INGEST-13", "", d.key + " replaces an earlier version of the same resource");
 }
 
-std::unique_ptr<DecodedResource> ModelBuilder::unspill(const state::SpilledResource& s) {
+std::unique_ptr<DecodedResource> ModelBuilder::decodeRecord(const state::ResourceRecord& s,
+                                                            const diag::Reporter& reporter) {
   rapidjson::Document doc;
   doc.Parse(s.json.c_str(), s.json.size());
   ResourceSite site{s.file, s.line, s.path, s.fullUrl, s.containerProfile};
   const ResolveReference keep = [](const std::string& ref) { return ref; };
-  auto d = decodeResource(doc, site, s.arrival, reporter_, keep);
+  auto d = decodeResource(doc, site, s.arrival, reporter, keep);
   if (!d) return nullptr;
   // References were resolved when it arrived, against its own Bundle.
   d->subjectKey = s.patientKey;
   d->parentKeys = s.parentKeys;
   d->orgKey = s.orgKey;
   return std::make_unique<DecodedResource>(std::move(*d));
+}
+
+std::unique_ptr<DecodedResource> ModelBuilder::unspill(const state::ResourceRecord& s) {
+  return decodeRecord(s, reporter_);
+}
+
+void ModelBuilder::addRecord(const state::ResourceRecord& record, bool report) {
+  DiscardSink discard;
+  auto d = decodeRecord(record, report ? reporter_ : diag::Reporter(discard));
+  if (!d) return;
+  d->markFresh(report);
+  arrival_ = std::max<uint64_t>(arrival_, d->arrival);
+  hold(std::move(*d), ResourceSite{record.file, record.line, record.path, record.fullUrl, record.containerProfile},
+       report);
 }
 
 std::vector<ModelBuilder::Group> ModelBuilder::citizenGroups() const {

@@ -27,10 +27,10 @@
 #include "hub/diag/reporter.h"
 #include "hub/ingest/resource_decoder.h"
 #include "hub/model/citizen.h"
+#include "hub/state/resource_record.h"
 
 namespace reghub::state {
 class SpillStore;
-struct SpilledResource;
 }  // namespace reghub::state
 
 namespace reghub::ingest {
@@ -43,12 +43,19 @@ struct AssemblyOptions {
 class ModelBuilder {
  public:
   using Emit = std::function<void(model::Citizen&&)>;
-  ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options = {});
+  // With `collect`, nothing is held or assembled: every resource read is
+  // handed over as a record (the delivery store keeps the citizen state).
+  using Collect = std::function<void(state::ResourceRecord&&)>;
+  ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options = {}, Collect collect = {});
   ~ModelBuilder();
 
   // One top-level document (a Bundle or a resource) of `bytes` input bytes.
   // `file`/`line` locate it for diagnostics.
   void addDocument(const rapidjson::Value& root, const std::string& file, int line, size_t bytes);
+  // A resource kept from before (the delivery store's citizen state). With
+  // `report` false it is decoded silently: its diagnostics were given when
+  // it arrived.
+  void addRecord(const state::ResourceRecord& record, bool report);
   // Assembles and emits every citizen; reports what never found its citizen.
   void finish();
   size_t emitted() const { return emitted_; }
@@ -61,9 +68,12 @@ class ModelBuilder {
   void collectAliases(const rapidjson::Value& bundle, Aliases& aliases);
   void walk(const rapidjson::Value& resource, const ResourceSite& site, const Aliases& aliases);
   void add(const rapidjson::Value& resource, const ResourceSite& site, const Aliases& aliases);
-  void hold(DecodedResource&& d, const ResourceSite& site);
+  void hold(DecodedResource&& d, const ResourceSite& site, bool report);
+  static state::ResourceRecord toRecord(const rapidjson::Value& resource, const DecodedResource& d,
+                                        const ResourceSite& site);
+  static std::unique_ptr<DecodedResource> decodeRecord(const state::ResourceRecord& s, const diag::Reporter& reporter);
   void spill(const rapidjson::Value& resource, const DecodedResource& d, const ResourceSite& site);
-  std::unique_ptr<DecodedResource> unspill(const state::SpilledResource& s);
+  std::unique_ptr<DecodedResource> unspill(const state::ResourceRecord& s);
 
   std::vector<Group> citizenGroups() const;
   void indexHeld();
@@ -74,6 +84,7 @@ class ModelBuilder {
   diag::Reporter reporter_;
   Emit emit_;
   AssemblyOptions options_;
+  Collect collect_;
   std::string file_;
   int line_ = 0;
   size_t emitted_ = 0;

@@ -470,6 +470,14 @@ const model::SourceRef& DecodedResource::source() const {
       payload);
 }
 
+void DecodedResource::markFresh(bool fresh) {
+  std::visit(
+      [fresh](auto& p) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(p)>, model::Organization>) p.source.fresh = fresh;
+      },
+      payload);
+}
+
 std::string canonicalKey(const std::string& type, const std::string& id, const std::string& fullUrl,
                          uint64_t arrival) {
   if (!id.empty()) return type + "/" + id;

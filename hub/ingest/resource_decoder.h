@@ -45,6 +45,7 @@ struct DecodedResource {
   bool taken = false;  // assembly: already placed in a citizen
 
   const model::SourceRef& source() const;
+  void markFresh(bool fresh);
 };
 
 // Raw reference → canonical key ("Patient/p1"), with the document's fullUrls.

@@ -23,6 +23,9 @@ struct SourceRef {
   // any: lets an adapter recognise its own outbound report used as input.
   std::string containerProfile;
   std::optional<DateTime> lastUpdated;  // meta.lastUpdated
+  // New or changed in this run. False for what the delivery store held from
+  // earlier ingests (a registry that reports only news, like LTT, skips it).
+  bool fresh = true;
 };
 
 struct Coding {

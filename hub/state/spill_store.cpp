@@ -69,11 +69,10 @@ struct SpillStore::Impl {
   void bind(sqlite3_stmt* s, int i, const std::string& v) const {
     sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
-  SpilledResource row(sqlite3_stmt* s) const {
-    SpilledResource r;
+  ResourceRecord row(sqlite3_stmt* s) const {
+    ResourceRecord r;
     r.key = text(s, 0);
     r.patientKey = text(s, 1);
-    r.parentKey = text(s, 2);
     r.lastUpdated = text(s, 3);
     if (sqlite3_column_type(s, 4) != SQLITE_NULL) r.versionId = sqlite3_column_int64(s, 4);
     r.arrival = static_cast<uint64_t>(sqlite3_column_int64(s, 5));
@@ -87,6 +86,7 @@ struct SpillStore::Impl {
     if (!links.empty()) {
       r.orgKey = links.front();
       r.parentKeys.assign(links.begin() + 1, links.end());
+      r.type = r.key.substr(0, r.key.find('/'));
     }
     r.json = key.open("spill", text(s, 12), r.key);
     return r;
@@ -107,9 +107,9 @@ struct SpillStore::Impl {
   }
   // Runs a prepared SELECT of whole rows (with at most one text parameter),
   // then deletes those rows.
-  std::vector<SpilledResource> take(sqlite3_stmt* sel, const std::string* param) {
+  std::vector<ResourceRecord> take(sqlite3_stmt* sel, const std::string* param) {
     flush();
-    std::vector<SpilledResource> out;
+    std::vector<ResourceRecord> out;
     sqlite3_reset(sel);
     if (param) bind(sel, 1, *param);
     int rc;
@@ -152,7 +152,7 @@ SpillStore::SpillStore() : impl_(std::make_unique<Impl>()) {
 
 SpillStore::~SpillStore() = default;
 
-SpillStore::Put SpillStore::put(const SpilledResource& r) {
+SpillStore::Put SpillStore::put(const ResourceRecord& r) {
   Put result = Put::kAdded;
   sqlite3_stmt* sel = impl_->selectVersion.get();
   sqlite3_reset(sel);
@@ -170,7 +170,7 @@ SpillStore::Put SpillStore::put(const SpilledResource& r) {
   sqlite3_clear_bindings(s);
   impl_->bind(s, 1, r.key);
   impl_->bind(s, 2, r.patientKey);
-  impl_->bind(s, 3, r.parentKey);
+  impl_->bind(s, 3, r.firstParent());
   impl_->bind(s, 4, r.lastUpdated);
   if (r.versionId) sqlite3_bind_int64(s, 5, *r.versionId);
   sqlite3_bind_int64(s, 6, static_cast<sqlite3_int64>(r.arrival));
@@ -186,15 +186,15 @@ SpillStore::Put SpillStore::put(const SpilledResource& r) {
   if (sqlite3_step(s) != SQLITE_DONE) impl_->fail("write");
   impl_->afterWrite();
   if (r.patientKey.empty())
-    parents_.insert(r.parentKey);
+    parents_.insert(r.firstParent());
   else
     patients_.insert(r.patientKey);
   if (result == Put::kAdded) ++count_;
   return result;
 }
 
-std::vector<SpilledResource> SpillStore::takePatients(const std::vector<std::string>& patientKeys) {
-  std::vector<SpilledResource> out;
+std::vector<ResourceRecord> SpillStore::takePatients(const std::vector<std::string>& patientKeys) {
+  std::vector<ResourceRecord> out;
   if (count_ == 0) return out;
   for (const std::string& p : patientKeys) {
     if (patients_.erase(p) == 0) continue;
@@ -205,8 +205,8 @@ std::vector<SpilledResource> SpillStore::takePatients(const std::vector<std::str
   return out;
 }
 
-std::vector<SpilledResource> SpillStore::takeOrphansOf(const std::vector<std::string>& parentKeys) {
-  std::vector<SpilledResource> out;
+std::vector<ResourceRecord> SpillStore::takeOrphansOf(const std::vector<std::string>& parentKeys) {
+  std::vector<ResourceRecord> out;
   if (count_ == 0) return out;
   for (const std::string& p : parentKeys) {
     if (parents_.erase(p) == 0) continue;
@@ -217,8 +217,8 @@ std::vector<SpilledResource> SpillStore::takeOrphansOf(const std::vector<std::st
   return out;
 }
 
-std::vector<SpilledResource> SpillStore::takeRest() {
-  auto out = count_ == 0 ? std::vector<SpilledResource>{} : impl_->take(impl_->all.get(), nullptr);
+std::vector<ResourceRecord> SpillStore::takeRest() {
+  auto out = count_ == 0 ? std::vector<ResourceRecord>{} : impl_->take(impl_->all.get(), nullptr);
   count_ = 0;
   return out;
 }

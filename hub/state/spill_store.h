@@ -18,25 +18,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "hub/state/resource_record.h"
 #include "hub/state/version_order.h"
 
 namespace reghub::state {
 
-struct SpilledResource {
-  std::string key;           // canonical "Type/id" (or the fullUrl when it has no id)
-  std::string patientKey;    // canonical key of its Patient; empty when it names none
-  std::string parentKey;     // first parent's canonical key (used when patientKey is empty)
-  std::vector<std::string> parentKeys;  // every parent's canonical key
-  std::string orgKey;        // managing organization's canonical key
-  std::string lastUpdated;   // meta.lastUpdated as sent (empty = none)
-  std::optional<int64_t> versionId;
-  uint64_t arrival = 0;      // order of arrival in the run
-  // Where it came from, for diagnostics.
-  std::string file;
-  int line = 0;
-  std::string path, containerProfile, fullUrl;
-  std::string json;          // the resource, FHIR JSON
-};
 
 class SpillStore {
  public:
@@ -46,14 +32,14 @@ class SpillStore {
   SpillStore& operator=(const SpillStore&) = delete;
 
   enum class Put { kAdded, kReplaced, kOlderIgnored };
-  Put put(const SpilledResource& r);
+  Put put(const ResourceRecord& r);
 
   // Removes and returns the records of these Patients (in arrival order).
-  std::vector<SpilledResource> takePatients(const std::vector<std::string>& patientKeys);
+  std::vector<ResourceRecord> takePatients(const std::vector<std::string>& patientKeys);
   // Removes and returns the records that name no Patient and whose parent is one of these.
-  std::vector<SpilledResource> takeOrphansOf(const std::vector<std::string>& parentKeys);
+  std::vector<ResourceRecord> takeOrphansOf(const std::vector<std::string>& parentKeys);
   // Removes and returns whatever is left (never found its citizen), in arrival order.
-  std::vector<SpilledResource> takeRest();
+  std::vector<ResourceRecord> takeRest();
   size_t size() const { return count_; }
 
  private:

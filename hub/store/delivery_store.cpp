@@ -145,6 +145,7 @@ DeliveryStore::~DeliveryStore() = default;
 std::unique_ptr<DeliveryStore> DeliveryStore::open(const StoreOptions& options) {
   if (!options.keyring) throw KeyError("the delivery store needs a key (store.key or REGHUB_STORE_KEY)");
   std::unique_ptr<DeliveryStore> store(new DeliveryStore(openDatabase(options.url), options.keyring));
+  store->options_ = options;
   store->migrate();
   return store;
 }

@@ -111,6 +111,8 @@ class DeliveryStore final : public engine::PriorDeliveries {
   ~DeliveryStore() override;
 
   Dialect dialect() const { return dialect_; }
+  // What it was opened with (CitizenState opens a connection of its own).
+  const StoreOptions& options() const { return options_; }
   int schemaVersion();
 
   // Stores a rendered message as `pending` unless the latest message with
@@ -179,6 +181,7 @@ class DeliveryStore final : public engine::PriorDeliveries {
 
   std::unique_ptr<SqlDb> db_;
   std::shared_ptr<const Keyring> keyring_;
+  StoreOptions options_;
   Dialect dialect_;
   mutable std::mutex mutex_;
 };

@@ -79,6 +79,43 @@ CREATE INDEX ingest_diagnostics_rule ON ingest_diagnostics (registry, rule);
 {APPEND_ONLY}
 )SQL";
 
+// Each citizen's latest inbound resources across documents and days
+// (docs/STORE.md "Citizen state"). Every key is a keyed hash (a Patient id
+// may well be a CPR number); every resource is sealed.
+constexpr const char* kV3 = R"SQL(
+CREATE TABLE citizens (
+  citizen TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  dirty INTEGER NOT NULL,
+  render_owner TEXT,
+  render_until BIGINT,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX citizens_dirty ON citizens (updated_at) WHERE dirty = 1;
+CREATE TABLE citizen_patients (
+  patient TEXT PRIMARY KEY,
+  citizen TEXT NOT NULL
+);
+CREATE TABLE citizen_resources (
+  res TEXT PRIMARY KEY,
+  citizen TEXT,
+  patient TEXT NOT NULL,
+  parent TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  version BIGINT,
+  body_hash TEXT NOT NULL,
+  waiting_for TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL
+);
+CREATE INDEX citizen_resources_citizen ON citizen_resources (citizen);
+CREATE INDEX citizen_resources_parked_patient ON citizen_resources (patient) WHERE citizen IS NULL;
+CREATE INDEX citizen_resources_parked_parent ON citizen_resources (parent) WHERE citizen IS NULL;
+CREATE INDEX citizen_resources_parked_since ON citizen_resources (received_at) WHERE citizen IS NULL;
+)SQL";
+
 // The audit trail is never rewritten: the database itself refuses.
 constexpr const char* kSqliteAppendOnly = R"SQL(
 CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
@@ -111,6 +148,7 @@ std::vector<Migration> migrations(Dialect dialect) {
       // Claims walk the due messages in order without sorting the backlog.
       {2, "partial index of waiting messages by due time",
        "CREATE INDEX messages_due ON messages (next_at, id) WHERE state IN ('pending', 'retry-wait')"},
+      {3, "citizen state: each citizen's latest resources, parked resources, dirty citizens", kV3},
   };
 }
 

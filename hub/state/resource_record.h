@@ -1,0 +1,36 @@
+#pragma once
+// One inbound resource as the hub holds it for a citizen: its FHIR JSON and
+// what ties it to its citizen, with references already resolved to
+// canonical keys against its own Bundle when it arrived (a fullUrl means
+// nothing outside its Bundle). Used by the spill file of a stateless run and
+// by the delivery store's citizen state. A value type.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reghub::state {
+
+struct ResourceRecord {
+  std::string type;                     // resourceType
+  std::string key;                      // canonical "Type/id" (or the fullUrl when it has no id)
+  std::string patientKey;               // canonical key of the Patient it names; empty when none
+  std::vector<std::string> parentKeys;  // forløb it may hang on (EpisodeOfCare / CarePlan keys)
+  std::string orgKey;                   // managing organization
+  std::string cpr;                      // Patient only: the CPR digits when valid — sensitive, never logged
+  std::string lastUpdated;              // meta.lastUpdated as sent (empty = none)
+  std::optional<int64_t> versionId;     // numeric meta.versionId
+  uint64_t arrival = 0;                 // order of arrival
+  // Where it came from, for diagnostics.
+  std::string file;
+  int line = 0;
+  std::string path, containerProfile, fullUrl;
+  std::string json;                     // the resource, FHIR JSON
+
+  const std::string& firstParent() const {
+    static const std::string kNone;
+    return parentKeys.empty() ? kNone : parentKeys.front();
+  }
+};
+
+}  // namespace reghub::state

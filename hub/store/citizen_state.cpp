@@ -1,0 +1,296 @@
+#include "hub/store/citizen_state.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "hub/state/version_order.h"
+#include "hub/util/hash.h"
+
+namespace reghub::store {
+
+namespace {
+
+using state::ResourceRecord;
+
+int64_t toInt(const std::optional<std::string>& v) { return v && !v->empty() ? std::stoll(*v) : 0; }
+std::string toStr(const std::optional<std::string>& v) { return v ? *v : std::string(); }
+
+constexpr const char* kOrganizations = "org";  // citizen value of shared Organizations
+constexpr const char* kSealContext = "citizen-resource";
+
+// The sealed part of a row: the record without what the columns hold.
+std::string recordJson(const ResourceRecord& r) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&](const char* k, const std::string& v) {
+    w.Key(k);
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  str("type", r.type);
+  str("key", r.key);
+  str("patient", r.patientKey);
+  w.Key("parents");
+  w.StartArray();
+  for (const auto& p : r.parentKeys) w.String(p.data(), static_cast<rapidjson::SizeType>(p.size()));
+  w.EndArray();
+  str("org", r.orgKey);
+  str("cpr", r.cpr);
+  str("lastUpdated", r.lastUpdated);
+  if (r.versionId) {
+    w.Key("versionId");
+    w.Int64(*r.versionId);
+  }
+  w.Key("arrival");
+  w.Uint64(r.arrival);
+  str("file", r.file);
+  w.Key("line");
+  w.Int(r.line);
+  str("path", r.path);
+  str("profile", r.containerProfile);
+  str("fullUrl", r.fullUrl);
+  str("json", r.json);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+ResourceRecord parseRecord(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject()) throw StoreError("a stored citizen resource is damaged (not JSON)");
+  auto s = [&](const char* k) {
+    const auto it = d.FindMember(k);
+    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                      : std::string();
+  };
+  ResourceRecord r;
+  r.type = s("type");
+  r.key = s("key");
+  r.patientKey = s("patient");
+  if (const auto it = d.FindMember("parents"); it != d.MemberEnd() && it->value.IsArray())
+    for (const auto& p : it->value.GetArray())
+      if (p.IsString()) r.parentKeys.emplace_back(p.GetString(), p.GetStringLength());
+  r.orgKey = s("org");
+  r.cpr = s("cpr");
+  r.lastUpdated = s("lastUpdated");
+  if (const auto it = d.FindMember("versionId"); it != d.MemberEnd() && it->value.IsInt64())
+    r.versionId = it->value.GetInt64();
+  if (const auto it = d.FindMember("arrival"); it != d.MemberEnd() && it->value.IsUint64())
+    r.arrival = it->value.GetUint64();
+  r.file = s("file");
+  if (const auto it = d.FindMember("line"); it != d.MemberEnd() && it->value.IsInt()) r.line = it->value.GetInt();
+  r.path = s("path");
+  r.containerProfile = s("profile");
+  r.fullUrl = s("fullUrl");
+  r.json = s("json");
+  return r;
+}
+
+}  // namespace
+
+CitizenState::CitizenState(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring)
+    : db_(std::move(db)), keyring_(std::move(keyring)) {}
+CitizenState::~CitizenState() = default;
+
+std::unique_ptr<CitizenState> CitizenState::open(const StoreOptions& options) {
+  if (!options.keyring) throw KeyError("the citizen state needs a key (store.key or REGHUB_STORE_KEY)");
+  return std::unique_ptr<CitizenState>(new CitizenState(openDatabase(options.url), options.keyring));
+}
+
+std::string CitizenState::hash(const std::string& what) const { return keyring_->lookupHash(what); }
+
+std::string CitizenState::citizenOfPatient(const std::string& patientHash) {
+  const auto rows = db_->query("SELECT citizen FROM citizen_patients WHERE patient = $1", {patientHash});
+  return rows.empty() ? std::string() : toStr(rows[0][0]);
+}
+
+std::string CitizenState::citizenOfResource(const std::string& resHash) {
+  const auto rows = db_->query("SELECT citizen FROM citizen_resources WHERE res = $1", {resHash});
+  return rows.empty() ? std::string() : toStr(rows[0][0]);
+}
+
+MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_t now, const diag::Reporter& out) {
+  MergeResult result;
+  Transaction tx(*db_);
+  for (const ResourceRecord& r : batch) {
+    if (r.type == "Organization") {
+      storeResource(r, kOrganizations, now, out, result);
+      continue;
+    }
+    if (r.type == "Patient") {
+      const std::string citizen = hash(r.cpr.empty() ? "patient\n" + r.key : r.cpr);
+      const std::string patientHash = hash(r.key);
+      db_->query(
+          "INSERT INTO citizen_patients (patient, citizen) VALUES ($1, $2) "
+          "ON CONFLICT (patient) DO UPDATE SET citizen = excluded.citizen",
+          {patientHash, citizen});
+      storeResource(r, citizen, now, out, result);
+      joinParked(citizen, patientHash, now, result);
+      continue;
+    }
+    std::string citizen = r.patientKey.empty() ? (r.parentKeys.empty() ? std::string()
+                                                                       : citizenOfResource(hash(r.firstParent())))
+                                               : citizenOfPatient(hash(r.patientKey));
+    storeResource(r, citizen, now, out, result);
+    // A forløb that joins brings the resources that name no Patient and waited for it.
+    if (!citizen.empty()) {
+      db_->query("UPDATE citizen_resources SET citizen = $1, updated_at = $3 WHERE citizen IS NULL AND patient = '' "
+                 "AND parent = $2",
+                 {citizen, hash(r.key), now});
+      result.joined += static_cast<size_t>(db_->changes());
+    }
+  }
+  for (const std::string& c : result.touched)
+    db_->query(
+        "INSERT INTO citizens (citizen, version, dirty, updated_at) VALUES ($1, 1, 1, $2) "
+        "ON CONFLICT (citizen) DO UPDATE SET version = citizens.version + 1, dirty = 1, updated_at = $2",
+        {c, now});
+  tx.commit();
+  return result;
+}
+
+void CitizenState::storeResource(const ResourceRecord& r, const std::string& citizen, int64_t now,
+                                 const diag::Reporter& out, MergeResult& result) {
+  const std::string res = hash(r.key);
+  const std::string bodyHash = hash("body\n" + r.json);
+  const auto here = [&] { return out.withFile(r.file, r.line).withPath(r.path); };
+  const auto existing = db_->query(
+      "SELECT last_updated, version, body_hash, citizen FROM citizen_resources WHERE res = $1", {res});
+  const SqlParam citizenParam = citizen.empty() ? SqlParam{} : SqlParam{citizen};
+  const std::string sealed = keyring_->seal(recordJson(r), std::string(kSealContext) + "\n" + res);
+  const SqlParam version = r.versionId ? SqlParam{*r.versionId} : SqlParam{};
+  if (!existing.empty()) {
+    const auto& row = existing[0];
+    state::ResourceVersion held{model::DateTime::parse(toStr(row[0])), std::nullopt};
+    if (row[1]) held.versionId = toInt(row[1]);
+    if (state::arrivesOlder({model::DateTime::parse(r.lastUpdated), r.versionId}, held)) {
+      here().info("HUB-INGEST-13", "",
+                  r.key + " is older (meta.lastUpdated/versionId) than the version the hub holds; ignored");
+      ++result.olderIgnored;
+      return;
+    }
+    const bool sameCitizen = toStr(row[3]) == citizen || (!row[3] && citizen.empty());
+    if (toStr(row[2]) == bodyHash && sameCitizen) {
+      ++result.unchanged;  // a re-send: nothing to do
+      return;
+    }
+    db_->query(
+        "UPDATE citizen_resources SET citizen = $2, patient = $3, parent = $4, last_updated = $5, version = $6, "
+        "body_hash = $7, waiting_for = $8, updated_at = $9, key_id = $10, sealed = $11 WHERE res = $1",
+        {res, citizenParam, r.patientKey.empty() ? std::string() : hash(r.patientKey),
+         r.parentKeys.empty() ? std::string() : hash(r.firstParent()), r.lastUpdated, version, bodyHash,
+         maskDigitRuns(r.patientKey.empty() ? r.firstParent() : r.patientKey), now, keyring_->currentKeyId(),
+         sealed});
+    if (toStr(row[2]) != bodyHash) {
+      here().info("HUB-INGEST-13", "", r.key + " replaces the version the hub holds");
+      ++result.replaced;
+    }
+    if (!toStr(row[3]).empty() && toStr(row[3]) != kOrganizations && !sameCitizen) result.touched.insert(toStr(row[3]));
+  } else {
+    db_->query(
+        "INSERT INTO citizen_resources (res, citizen, patient, parent, last_updated, version, body_hash, "
+        "waiting_for, received_at, updated_at, key_id, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, "
+        "$11)",
+        {res, citizenParam, r.patientKey.empty() ? std::string() : hash(r.patientKey),
+         r.parentKeys.empty() ? std::string() : hash(r.firstParent()), r.lastUpdated, version, bodyHash,
+         maskDigitRuns(r.patientKey.empty() ? r.firstParent() : r.patientKey), now, keyring_->currentKeyId(),
+         sealed});
+    ++result.added;
+  }
+  if (citizen.empty()) {
+    ++result.parked;
+    here().info("HUB-STATE-01", "",
+                r.key + " waits for " +
+                    (r.patientKey.empty() ? "its forløb '" + maskDigitRuns(r.firstParent()) + "'"
+                                          : "Patient '" + maskDigitRuns(r.patientKey) + "'") +
+                    ", which the hub has not received yet; it joins its citizen when that arrives");
+  } else if (citizen != kOrganizations) {
+    result.touched.insert(citizen);
+  }
+}
+
+void CitizenState::joinParked(const std::string& citizen, const std::string& patientHash, int64_t now,
+                              MergeResult& result) {
+  db_->query("UPDATE citizen_resources SET citizen = $1, updated_at = $3 WHERE citizen IS NULL AND patient = $2",
+             {citizen, patientHash, now});
+  const auto n = db_->changes();
+  if (n == 0) return;
+  result.joined += static_cast<size_t>(n);
+  // And what names no Patient but hangs on a forløb that just joined.
+  db_->query(
+      "UPDATE citizen_resources SET citizen = $1, updated_at = $2 WHERE citizen IS NULL AND patient = '' AND parent IN "
+      "(SELECT res FROM citizen_resources WHERE citizen = $1)",
+      {citizen, now});
+  result.joined += static_cast<size_t>(db_->changes());
+}
+
+std::vector<std::string> CitizenState::dirtyCitizens(size_t max) {
+  std::vector<std::string> out;
+  for (const auto& row :
+       db_->query("SELECT citizen FROM citizens WHERE dirty = 1 ORDER BY updated_at LIMIT $1", {static_cast<int64_t>(max)}))
+    out.push_back(toStr(row[0]));
+  return out;
+}
+
+std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citizen, const std::string& owner,
+                                                        int64_t now, int64_t leaseMillis) {
+  Transaction tx(*db_);
+  db_->query(
+      "UPDATE citizens SET render_owner = $2, render_until = $3 WHERE citizen = $1 AND (render_owner IS NULL OR "
+      "render_owner = $2 OR render_until < $4)",
+      {citizen, owner, now + leaseMillis, now});
+  if (db_->changes() == 0) return std::nullopt;
+  CitizenRecords out;
+  out.citizen = citizen;
+  out.version = toInt(db_->query("SELECT version FROM citizens WHERE citizen = $1", {citizen}).at(0).at(0));
+  std::set<std::string> orgs;
+  for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE citizen = $1", {citizen})) {
+    out.records.push_back(
+        parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
+    if (!out.records.back().orgKey.empty()) orgs.insert(hash(out.records.back().orgKey));
+  }
+  for (const std::string& org : orgs)
+    for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE res = $1 AND citizen = $2",
+                                      {org, std::string(kOrganizations)}))
+      out.records.push_back(
+          parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
+  tx.commit();
+  return out;
+}
+
+bool CitizenState::endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t now) {
+  Transaction tx(*db_);
+  db_->query(
+      "UPDATE citizens SET dirty = CASE WHEN version = $3 THEN 0 ELSE 1 END, render_owner = NULL, render_until = "
+      "NULL, updated_at = $4 WHERE citizen = $1 AND render_owner = $2",
+      {citizen, owner, version, now});
+  const auto rows = db_->query("SELECT dirty FROM citizens WHERE citizen = $1", {citizen});
+  tx.commit();
+  return !rows.empty() && toInt(rows[0][0]) == 1;
+}
+
+std::vector<ParkedResource> CitizenState::parked(int64_t now, int64_t expireAfterMillis, size_t max) {
+  std::vector<ParkedResource> out;
+  for (const auto& row : db_->query(
+           "SELECT res, key_id, sealed, waiting_for, received_at FROM citizen_resources WHERE citizen IS NULL "
+           "ORDER BY received_at LIMIT $1",
+           {static_cast<int64_t>(max)})) {
+    const ResourceRecord r =
+        parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0])));
+    ParkedResource p;
+    p.type = r.type;
+    p.waitingFor = toStr(row[3]);
+    p.file = maskDigitRuns(r.file);
+    p.since = toInt(row[4]);
+    p.expired = now - p.since > expireAfterMillis;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+int64_t CitizenState::parkedCount() {
+  return toInt(db_->query("SELECT COUNT(*) FROM citizen_resources WHERE citizen IS NULL").at(0).at(0));
+}
+
+}  // namespace reghub::store

@@ -1,0 +1,93 @@
+#pragma once
+// The citizen state of the delivery store (issue "Incremental feeds";
+// docs/STORE.md "Citizen state"): the latest version of every inbound
+// resource the hub uses, grouped by citizen, so that a delta sent today
+// joins what came days before.
+//
+// - The citizen is the CPR: Patient resources with the same CPR are one
+//   citizen. Every key is stored as a keyed hash, every resource sealed.
+// - merge() takes the records of one ingest (in batches): a newer version
+//   replaces the held one, an older one is ignored (info), an unchanged
+//   re-send touches nothing. A resource whose Patient is not known yet is
+//   *parked* and joins its citizen when the Patient arrives.
+// - Every citizen a merge changed is marked dirty in the same transaction;
+//   rendering takes a lease on it (beginRender/endRender) and clears the
+//   mark only if no newer merge came meanwhile. A crash after a merge thus
+//   leaves the citizen dirty, and the next ingest or `reghub run` renders
+//   it (renderDirty) — no change is lost, none is rendered from half a state.
+//
+// Safe across processes (one connection per object; SQLite serialises
+// writers, PostgreSQL row locks and leases). Not thread-safe: one per
+// thread. Every call does I/O and throws StoreError on database failure.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hub/diag/reporter.h"
+#include "hub/state/resource_record.h"
+#include "hub/store/delivery_store.h"
+
+namespace reghub::store {
+
+struct MergeResult {
+  std::set<std::string> touched;  // citizen ids (keyed hashes) that changed
+  size_t added = 0, replaced = 0, unchanged = 0, olderIgnored = 0, parked = 0, joined = 0;
+};
+
+// One citizen's records as held, for rendering.
+struct CitizenRecords {
+  std::string citizen;
+  int64_t version = 0;
+  std::vector<state::ResourceRecord> records;  // incl. the Organizations they name
+};
+
+struct ParkedResource {
+  std::string type;        // resourceType
+  std::string waitingFor;  // the Patient reference it names, masked
+  std::string file;        // where it came from
+  int64_t since = 0;       // when it arrived
+  bool expired = false;    // waited longer than allowed: HUB-REF-01
+};
+
+class CitizenState {
+ public:
+  // A connection of its own to the store at options.url; the schema is
+  // DeliveryStore::open's (open that first).
+  static std::unique_ptr<CitizenState> open(const StoreOptions& options);
+  ~CitizenState();
+
+  // Diagnostics (HUB-INGEST-13 versions, HUB-STATE-01 parked) go to `out`.
+  MergeResult merge(const std::vector<state::ResourceRecord>& batch, int64_t now, const diag::Reporter& out);
+
+  // Citizens marked dirty (changed since they were last rendered).
+  std::vector<std::string> dirtyCitizens(size_t max);
+  // Takes the render lease on a citizen and reads its records; nullopt when
+  // another renderer holds a live lease (it will see the dirty mark).
+  std::optional<CitizenRecords> beginRender(const std::string& citizen, const std::string& owner, int64_t now,
+                                            int64_t leaseMillis);
+  // Releases the lease; clears the dirty mark unless a merge came after
+  // `version`. Returns true when the citizen is still dirty.
+  bool endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t now);
+
+  // Resources waiting for their Patient, oldest first; those waiting longer
+  // than `expireAfterMillis` are expired.
+  std::vector<ParkedResource> parked(int64_t now, int64_t expireAfterMillis, size_t max = 1000);
+  int64_t parkedCount();
+
+ private:
+  CitizenState(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
+  std::string hash(const std::string& what) const;
+  std::string citizenOfPatient(const std::string& patientHash);
+  std::string citizenOfResource(const std::string& resHash);
+  void storeResource(const state::ResourceRecord& r, const std::string& citizen, int64_t now,
+                     const diag::Reporter& out, MergeResult& result);
+  void joinParked(const std::string& citizen, const std::string& patientHash, int64_t now, MergeResult& result);
+
+  std::unique_ptr<SqlDb> db_;
+  std::shared_ptr<const Keyring> keyring_;
+};
+
+}  // namespace reghub::store
