@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -58,6 +59,16 @@ TEST(HubConfig, Example_NamesOnlyDeclaredKeys) {
     EXPECT_NE(config::findKey(keys, name), nullptr) << name << " in " << kExample << " is not declared";
   }
   EXPECT_GE(seen, static_cast<int>(keys.size()));
+}
+
+TEST(HubConfig, AdapterReadmes_ListEveryAdapterKey) {
+  std::string readmes;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(REGHUB_SOURCE_DIR) + "/adapters"))
+    if (std::ifstream in(e.path() / "README.md"); in)
+      readmes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  for (const auto& name : engine::AdapterRegistry::registeredNames())
+    for (const auto& k : engine::AdapterRegistry::factory(name)->keys())
+      EXPECT_NE(readmes.find("`" + k.name + "`"), std::string::npos) << k.name << " is not in its adapter's README";
 }
 
 TEST(HubConfig, Example_LoadsWithoutUnknownKeys) {
