@@ -16,8 +16,18 @@ const std::vector<OptionSpec> kOptions = {
     {"help", false, "show this help", ""},
 };
 
+// postgresql://user:password@host/db → postgresql://user:***@host/db: a
+// password in the store URL is a secret too.
+std::string withoutPassword(const std::string& url) {
+  const size_t scheme = url.find("://"), at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 void printSummary(const std::string& file, const ServiceConfig& s) {
-  std::cout << "ok: " << file << "\n  store: " << s.hub.storeUrl << "\n  http: " << s.hub.http.host << ":"
+  std::cout << "ok: " << file << "\n  store: " << withoutPassword(s.hub.storeUrl) << "\n  http: " << s.hub.http.host << ":"
             << s.hub.http.port << (s.hub.http.certificate.empty() ? " (plain HTTP, loopback)" : " (TLS)") << "\n";
   for (const auto& a : s.adapters) {
     const std::string target = a->deliveryTarget();

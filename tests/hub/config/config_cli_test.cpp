@@ -146,6 +146,15 @@ TEST_F(ConfigCli, ConfigCheck_BadFileIs78AndSecretsAreNotEchoed) {
   EXPECT_EQ(bad.out.find("s3cr3t"), std::string::npos) << bad.out;
 }
 
+TEST_F(ConfigCli, ConfigCheck_SummaryHidesAStorePassword) {
+  const std::string p = (dir_ / "pg.properties").string();
+  std::ofstream(p) << "store.url = postgresql://reghub:pa55word@db.example:5432/reghub\nstore.key = " << kKey << "\n";
+  const Result r = run("config check --config " + p);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("postgresql://reghub:***@db.example:5432/reghub"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("pa55word"), std::string::npos) << r.out;
+}
+
 TEST_F(ConfigCli, ConfigCheck_TheExampleConfigPasses) {
   const Result r = run("config check --config " + kSource + "/deploy/reghub.properties.example",
                        "REGHUB_STORE_KEY=" + kKey);
