@@ -2,7 +2,8 @@
 // Det Lettilgængelige Behandlingstilbud (KL LTT IG v1.0.1). See README.md.
 // Holds its settings (settings.h), built once at start-up (register.cpp);
 // otherwise stateless and thread-safe: the data files (ltt_data.h) are loaded
-// once on first use — a missing or inconsistent file throws std::runtime_error then.
+// once, when the first settings are built (the default reporting start is
+// theirs) — a missing or inconsistent file throws std::runtime_error then.
 // No I/O except in inspectSource (none), makeDeliverer/makeSandbox (TLS
 // files, sockets). Data problems are diagnostics, never exceptions.
 #include <memory>

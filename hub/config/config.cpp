@@ -109,10 +109,9 @@ std::optional<std::string> Config::text(const Key& key) const {
 }
 
 std::string Config::originOf(const Key& key) const {
-  if (isSet(key.name)) return origin_;
-  if (!key.env.empty())
+  if (!isSet(key.name) && !key.env.empty())
     if (const char* v = std::getenv(key.env.c_str()); v && *v) return "environment variable " + key.env;
-  return "the declared default";
+  return origin_;  // set there, or missing from it
 }
 
 ConfigError Config::error(const Key& key, const std::string& problem) const {
