@@ -9,16 +9,20 @@ namespace reghub::ltt {
 const std::vector<config::Key>& settingKeys() {
   using namespace config;
   static const std::vector<Key> kKeys = {
-      dateKey("ltt.reportingStart",
-              "first reportable day (default: the IG's, from profiles/ltt/ltt-constraints.json); earlier only for tests "
-              "of the IG's 2025 examples")
+      dateKey(
+          "ltt.reportingStart",
+          "first reportable day (default: the IG's, from profiles/ltt/ltt-constraints.json); earlier only for tests "
+          "of the IG's 2025 examples")
           .fromEnv("REGHUB_LTT_REPORTING_START"),
       urlKey("ltt.fullUrlBase", {"http", "https"}, "base of the DeliveryReport entries' fullUrls")
-          .withDefault("http://fhir.kl.dk/ltt").fromEnv("REGHUB_LTT_FULLURL_BASE"),
-      urlKey("ltt.endpoint", {"https"},
-             "FK Gateway base URL; each report is PUT {endpoint}/fhir/Bundle/{id}. Empty: LTT is validated, not delivered")
+          .withDefault("http://fhir.kl.dk/ltt")
+          .fromEnv("REGHUB_LTT_FULLURL_BASE"),
+      urlKey(
+          "ltt.endpoint", {"https"},
+          "FK Gateway base URL; each report is PUT {endpoint}/fhir/Bundle/{id}. Empty: LTT is validated, not delivered")
           .fromEnv("REGHUB_LTT_ENDPOINT"),
-      pathKey("ltt.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)").fromEnv("REGHUB_LTT_CA_FILE"),
+      pathKey("ltt.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)")
+          .fromEnv("REGHUB_LTT_CA_FILE"),
       pathKey("ltt.clientCertFile", "PEM client certificate for mutual TLS (optional)"),
       pathKey("ltt.clientKeyFile", "PEM private key of ltt.clientCertFile"),
       millisKey("ltt.connectTimeoutMs", "connect timeout per delivery attempt").withDefault("5000").range(1),

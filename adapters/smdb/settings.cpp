@@ -27,20 +27,25 @@ const std::vector<config::Key>& settingKeys() {
           .withDefault("warning"),
       pathKey("smdb.tilbudList", "SMDB-TILB-13: CSV of valid TilbudId (first column), from HentAlleTilbud"),
       dateKey("smdb.goLive", "SMDB-SYS-08 mellemløsning: forløb with 2-ANM before this date are left to SMDB-web"),
-      enumKey("smdb.systemskifteModel", {"1", "2", "mellemloesning"},
-              "Vejledning om systemskifte: 1 = original dates (default behaviour), 2 = re-register active forløb from D+1, "
-              "mellemloesning = forløb from before D stay in SMDB-web"),
+      enumKey(
+          "smdb.systemskifteModel", {"1", "2", "mellemloesning"},
+          "Vejledning om systemskifte: 1 = original dates (default behaviour), 2 = re-register active forløb from D+1, "
+          "mellemloesning = forløb from before D stay in SMDB-web"),
       dateKey("smdb.systemskifteDate", "the systemskifte date D"),
-      enumKey("smdb.systemskifteRole", {"new", "old"},
-              "model 2: new = re-register active forløb from D+1; old = close every active forløb on D ('Systemskifte')")
+      enumKey(
+          "smdb.systemskifteRole", {"new", "old"},
+          "model 2: new = re-register active forløb from D+1; old = close every active forløb on D ('Systemskifte')")
           .withDefault("new"),
-      urlKey("smdb.endpoint", {"https"}, "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message")
+      urlKey("smdb.endpoint", {"https"},
+             "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message")
           .withDefault(kDefaultEndpoint),
       pathKey("smdb.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"),
       millisKey("smdb.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
       pathKey("smdb.sandboxTlsDir",
               "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"),
-      dateKey("smdb.sandboxAsOf", "sandbox: the day that counts as today for the rules").withDefault("today").orWords({"today"}),
+      dateKey("smdb.sandboxAsOf", "sandbox: the day that counts as today for the rules")
+          .withDefault("today")
+          .orWords({"today"}),
   };
   return kKeys;
 }
@@ -58,7 +63,9 @@ std::string valueOrDefault(const config::Config& c, std::string_view name) {
   return c.getOptional(key(name)).value_or(key(name).defaultValue);
 }
 
-diag::Severity severity(const std::string& v) { return v == "error" ? diag::Severity::kError : diag::Severity::kWarning; }
+diag::Severity severity(const std::string& v) {
+  return v == "error" ? diag::Severity::kError : diag::Severity::kWarning;
+}
 
 std::optional<model::Date> date(const config::Config& c, std::string_view name) {
   const auto v = c.getOptional(key(name));
@@ -85,16 +92,19 @@ void readSystemskifte(const config::Config& c, Settings& s) {
   const std::string d = c.getOptional(key("smdb.systemskifteDate")).value_or("");
   if (skifte.empty() && d.empty()) return;
   if (d.empty())
-    throw c.error(key("smdb.systemskifteDate"),
-                  "smdb.systemskifteDate: expected YYYY-MM-DD (the date D of smdb.systemskifteModel = " + skifte +
-                      "), got ''");
+    throw c.error(
+        key("smdb.systemskifteDate"),
+        "smdb.systemskifteDate: expected YYYY-MM-DD (the date D of smdb.systemskifteModel = " + skifte + "), got ''");
   if (skifte.empty())
     throw c.error(key("smdb.systemskifteModel"),
                   "smdb.systemskifteModel: expected 1, 2 or mellemloesning (smdb.systemskifteDate is set), got ''");
   s.systemskifteDate = model::Date::parse(d);
-  if (skifte == "1") s.systemskifteModel = Settings::SystemskifteModel::kModel1;
-  else if (skifte == "2") s.systemskifteModel = Settings::SystemskifteModel::kModel2;
-  else s.goLive = s.systemskifteDate;  // mellemloesning
+  if (skifte == "1")
+    s.systemskifteModel = Settings::SystemskifteModel::kModel1;
+  else if (skifte == "2")
+    s.systemskifteModel = Settings::SystemskifteModel::kModel2;
+  else
+    s.goLive = s.systemskifteDate;  // mellemloesning
   if (c.getOptional(key("smdb.systemskifteRole")).value_or("new") == "old")
     s.systemskifteRole = Settings::SystemskifteRole::kOld;
 }

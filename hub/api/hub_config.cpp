@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "hub/model/date.h"
-#include "hub/util/strings.h"
 
 namespace reghub::api {
 
@@ -11,22 +10,31 @@ const std::vector<config::Key>& hubConfigKeys() {
   using namespace config;
   static const std::vector<Key> keys = [] {
     std::vector<Key> k = {
-        stringKey("store.url",
-                  "the delivery store: sqlite:/path/file.db (embedded, WAL, mode 0600) or postgresql://user@host:port/db")
-            .withDefault("sqlite:reghub.db").fromEnv("REGHUB_STORE_URL"),
+        stringKey(
+            "store.url",
+            "the delivery store: sqlite:/path/file.db (embedded, WAL, mode 0600) or postgresql://user@host:port/db")
+            .withDefault("sqlite:reghub.db")
+            .fromEnv("REGHUB_STORE_URL"),
         stringKey("store.keyId", "id of the current encryption key (stored with every sealed row)")
-            .withDefault("k1").fromEnv("REGHUB_STORE_KEY_ID"),
-        stringKey("store.key",
-                  "AES-256-GCM key for personal data at rest: base64 of 32 random bytes (openssl rand -base64 32). Required")
-            .fromEnv("REGHUB_STORE_KEY").asSecret(),
+            .withDefault("k1")
+            .fromEnv("REGHUB_STORE_KEY_ID"),
+        stringKey(
+            "store.key",
+            "AES-256-GCM key for personal data at rest: base64 of 32 random bytes (openssl rand -base64 32). Required")
+            .fromEnv("REGHUB_STORE_KEY")
+            .asSecret(),
         stringKey("store.lookupKey",
-                  "HMAC-SHA256 key for CPR lookup, base64 of 32 bytes; keep it when rotating store.key (default: derived from store.key)")
-            .fromEnv("REGHUB_STORE_LOOKUP_KEY").asSecret(),
+                  "HMAC-SHA256 key for CPR lookup, base64 of 32 bytes; keep it when rotating store.key (default: "
+                  "derived from store.key)")
+            .fromEnv("REGHUB_STORE_LOOKUP_KEY")
+            .asSecret(),
         stringKey("store.retiredKeys", "older keys that still open rows written before a rotation: id:base64,id:base64")
-            .fromEnv("REGHUB_STORE_RETIRED_KEYS").asSecret(),
+            .fromEnv("REGHUB_STORE_RETIRED_KEYS")
+            .asSecret(),
         intKey("outbox.workers", "delivery worker threads in this process").withDefault("2").range(1),
         millisKey("outbox.leaseMillis", "how long a claimed message belongs to a worker; longer than any attempt")
-            .withDefault("120000").range(1),
+            .withDefault("120000")
+            .range(1),
         millisKey("outbox.pollMillis", "idle wait when nothing is due").withDefault("250").range(1),
         intKey("outbox.claimBatch", "messages claimed per database round trip").withDefault("4").range(1),
     };
@@ -35,20 +43,26 @@ const std::vector<config::Key>& hubConfigKeys() {
         stringKey("http.host", "address the intake/status API listens on (non-loopback requires TLS)")
             .withDefault("127.0.0.1"),
         intKey("http.port", "port of the intake/status API (0 = any free port)")
-            .withDefault("8443").fromEnv("REGHUB_HTTP_PORT").range(0, 65535),
+            .withDefault("8443")
+            .fromEnv("REGHUB_HTTP_PORT")
+            .range(0, 65535),
         pathKey("http.tls.certificate", "PEM server certificate; set it to serve HTTPS"),
         pathKey("http.tls.privateKey", "PEM private key of the server certificate"),
         pathKey("http.tls.caLocation", "PEM CA file for client certificates"),
         boolKey("http.tls.requireClientCertificate",
                 "require a client certificate signed by http.tls.caLocation (a token alone is then refused)")
             .withDefault("false"),
-        listKey("http.tokens", "comma-separated bearer tokens accepted by the API").fromEnv("REGHUB_API_TOKENS").asSecret(),
+        listKey("http.tokens", "comma-separated bearer tokens accepted by the API")
+            .fromEnv("REGHUB_API_TOKENS")
+            .asSecret(),
         intKey("http.maxBodyBytes", "largest accepted intake body").withDefault("67108864").range(1),
         intKey("http.threads", "HTTP server threads").withDefault("8").range(1),
         intKey("intake.maxBacklog", "intake answers 503 while more messages than this wait for delivery")
-            .withDefault("100000").range(0),
+            .withDefault("100000")
+            .range(0),
         timeOfDayKey("delivery.<registry>.dailyAt",
-                     "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. delivery.ltt.dailyAt=02:00)"),
+                     "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
+                     "delivery.ltt.dailyAt=02:00)"),
     };
     k.insert(k.end(), rest.begin(), rest.end());
     return k;
@@ -73,7 +87,9 @@ const config::Key& key(const std::string& name) {
   throw std::logic_error("undeclared config key " + name);
 }
 
-bool isLoopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1"; }
+bool isLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1";
+}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -161,10 +177,12 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   if (h.certificate.empty() != h.privateKey.empty())
     throw c.error(key("http.tls.certificate"), "http.tls.certificate and http.tls.privateKey go together");
   if (h.certificate.empty() && !isLoopback(h.host))
-    throw c.error(key("http.host"), "http.host " + h.host +
-                                        " is not loopback: set http.tls.certificate and http.tls.privateKey (TLS on every wire)");
+    throw c.error(key("http.host"),
+                  "http.host " + h.host +
+                      " is not loopback: set http.tls.certificate and http.tls.privateKey (TLS on every wire)");
   if (h.requireClientCertificate && h.caLocation.empty())
-    throw c.error(key("http.tls.requireClientCertificate"), "http.tls.requireClientCertificate needs http.tls.caLocation");
+    throw c.error(key("http.tls.requireClientCertificate"),
+                  "http.tls.requireClientCertificate needs http.tls.caLocation");
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
 
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");

@@ -27,8 +27,9 @@ std::string withoutPassword(const std::string& url) {
 }
 
 void printSummary(const std::string& file, const ServiceConfig& s) {
-  std::cout << "ok: " << file << "\n  store: " << withoutPassword(s.hub.storeUrl) << "\n  http: " << s.hub.http.host << ":"
-            << s.hub.http.port << (s.hub.http.certificate.empty() ? " (plain HTTP, loopback)" : " (TLS)") << "\n";
+  std::cout << "ok: " << file << "\n  store: " << withoutPassword(s.hub.storeUrl) << "\n  http: " << s.hub.http.host
+            << ":" << s.hub.http.port << (s.hub.http.certificate.empty() ? " (plain HTTP, loopback)" : " (TLS)")
+            << "\n";
   for (const auto& a : s.adapters) {
     const std::string target = a->deliveryTarget();
     std::cout << "  registry " << a->name() << ": "
@@ -44,7 +45,8 @@ int cmdConfig(const std::vector<std::string>& argv) {
                    "Checks a configuration file the way `reghub run` does at start-up (unknown keys,\n"
                    "bad values, every registry's settings, the store key), without starting anything.\n"
                    "Exit 0 and a summary; 78 with a message naming the key on any problem.\n\n"
-                << formatOptions(kOptions) << "\n" << configKeysHelp();
+                << formatOptions(kOptions) << "\n"
+                << configKeysHelp();
       return kExitOk;
     }
   const Args a(argv, kOptions);

@@ -29,7 +29,8 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-Poco::AutoPtr<Poco::Util::LayeredConfiguration> layered(const std::vector<Poco::AutoPtr<Poco::Util::AbstractConfiguration>>& set) {
+Poco::AutoPtr<Poco::Util::LayeredConfiguration> layered(
+    const std::vector<Poco::AutoPtr<Poco::Util::AbstractConfiguration>>& set) {
   Poco::AutoPtr<Poco::Util::LayeredConfiguration> all(new Poco::Util::LayeredConfiguration);
   int priority = 0;
   for (const auto& layer : set) all->add(layer, priority += 10);
@@ -118,7 +119,9 @@ ConfigError Config::error(const Key& key, const std::string& problem) const {
   return ConfigError(key.name, originOf(key), problem);
 }
 
-std::string Config::getString(const Key& key) const { return text(key).value_or(""); }
+std::string Config::getString(const Key& key) const {
+  return text(key).value_or("");
+}
 
 int64_t Config::getInt(const Key& key) const {
   const auto v = text(key);

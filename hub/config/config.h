@@ -52,7 +52,7 @@ class Config {
   bool getBool(const Key& key) const;
   // kEnum, kDate, kUrl, kPath, kTimeOfDay…: the checked text, nullopt when none or empty.
   std::optional<std::string> getOptional(const Key& key) const;
-  std::optional<int> getTimeOfDay(const Key& key) const;  // minutes of the day
+  std::optional<int> getTimeOfDay(const Key& key) const;   // minutes of the day
   std::vector<std::string> getList(const Key& key) const;  // trimmed, empty items dropped
 
   // Every key set under "section." must be declared in `keys` (else a

@@ -74,7 +74,9 @@ bool isWord(const Key& k, const std::string& v) {
          std::find(k.allowed.begin(), k.allowed.end(), v) != k.allowed.end();
 }
 
-std::string shown(const Key& k, const std::string& v) { return k.secret ? "(the value is hidden)" : "'" + v + "'"; }
+std::string shown(const Key& k, const std::string& v) {
+  return k.secret ? "(the value is hidden)" : "'" + v + "'";
+}
 
 std::string rangeText(const Key& k) {
   if (k.min && k.max) return " from " + std::to_string(*k.min) + " to " + std::to_string(*k.max);
@@ -87,16 +89,26 @@ std::string rangeText(const Key& k) {
 
 std::string_view typeName(KeyType type) {
   switch (type) {
-    case KeyType::kString: return "string";
-    case KeyType::kInt: return "int";
-    case KeyType::kBool: return "bool";
-    case KeyType::kEnum: return "enum";
-    case KeyType::kDate: return "date";
-    case KeyType::kMillis: return "millis";
-    case KeyType::kPath: return "path";
-    case KeyType::kUrl: return "url";
-    case KeyType::kTimeOfDay: return "time";
-    case KeyType::kList: return "list";
+    case KeyType::kString:
+      return "string";
+    case KeyType::kInt:
+      return "int";
+    case KeyType::kBool:
+      return "bool";
+    case KeyType::kEnum:
+      return "enum";
+    case KeyType::kDate:
+      return "date";
+    case KeyType::kMillis:
+      return "millis";
+    case KeyType::kPath:
+      return "path";
+    case KeyType::kUrl:
+      return "url";
+    case KeyType::kTimeOfDay:
+      return "time";
+    case KeyType::kList:
+      return "list";
   }
   return "?";
 }
@@ -129,16 +141,27 @@ std::string Key::accepts() const {
                           ? std::string()
                           : " or " + joined(allowed, " or ");
   switch (type) {
-    case KeyType::kString: return "text" + words;
-    case KeyType::kInt: return "a whole number" + rangeText(*this) + words;
-    case KeyType::kBool: return "true or false" + words;
-    case KeyType::kEnum: return joined(allowed, "|");
-    case KeyType::kDate: return "a date YYYY-MM-DD" + words;
-    case KeyType::kMillis: return "milliseconds (a whole number" + rangeText(*this) + ")" + words;
-    case KeyType::kPath: return "a path" + words;
-    case KeyType::kUrl: return "a URL starting with " + joined(allowed.empty() ? std::vector<std::string>{"http", "https"} : allowed, ":// or ") + "://";
-    case KeyType::kTimeOfDay: return "HH:MM" + words;
-    case KeyType::kList: return "comma-separated values" + words;
+    case KeyType::kString:
+      return "text" + words;
+    case KeyType::kInt:
+      return "a whole number" + rangeText(*this) + words;
+    case KeyType::kBool:
+      return "true or false" + words;
+    case KeyType::kEnum:
+      return joined(allowed, "|");
+    case KeyType::kDate:
+      return "a date YYYY-MM-DD" + words;
+    case KeyType::kMillis:
+      return "milliseconds (a whole number" + rangeText(*this) + ")" + words;
+    case KeyType::kPath:
+      return "a path" + words;
+    case KeyType::kUrl:
+      return "a URL starting with " +
+             joined(allowed.empty() ? std::vector<std::string>{"http", "https"} : allowed, ":// or ") + "://";
+    case KeyType::kTimeOfDay:
+      return "HH:MM" + words;
+    case KeyType::kList:
+      return "comma-separated values" + words;
   }
   return {};
 }

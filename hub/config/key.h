@@ -42,15 +42,27 @@ struct Key {
   std::optional<int64_t> min, max;   // kInt, kMillis
 
   // Chainable refinements for declaration tables.
-  Key withDefault(std::string v) && { defaultValue = std::move(v); return std::move(*this); }
-  Key fromEnv(std::string v) && { env = std::move(v); return std::move(*this); }
-  Key asSecret() && { secret = true; return std::move(*this); }
+  Key withDefault(std::string v) && {
+    defaultValue = std::move(v);
+    return std::move(*this);
+  }
+  Key fromEnv(std::string v) && {
+    env = std::move(v);
+    return std::move(*this);
+  }
+  Key asSecret() && {
+    secret = true;
+    return std::move(*this);
+  }
   Key range(std::optional<int64_t> lo, std::optional<int64_t> hi = std::nullopt) && {
     min = lo;
     max = hi;
     return std::move(*this);
   }
-  Key orWords(std::vector<std::string> words) && { allowed = std::move(words); return std::move(*this); }
+  Key orWords(std::vector<std::string> words) && {
+    allowed = std::move(words);
+    return std::move(*this);
+  }
 
   bool isPattern() const { return name.find('<') != std::string::npos; }
   // Does the concrete key `full` match this declaration (placeholders match one segment)?

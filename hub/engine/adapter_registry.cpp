@@ -62,6 +62,8 @@ int SynthRng::uniform(int lo, int hi) {
   return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1));
 }
 
-bool SynthRng::chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
+bool SynthRng::chance(double p) {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53 < p;
+}
 
 }  // namespace reghub::engine

@@ -20,8 +20,10 @@ const std::vector<config::Key>& retryConfigKeys() {
   using config::intKey;
   using config::millisKey;
   static const std::vector<config::Key> keys = {
-      intKey("outbox.retry.maxAttempts", "attempts before a message is dead (per registry: outbox.retry.<registry>.maxAttempts)")
-          .withDefault(std::to_string(kDefaultMaxAttempts)).range(1),
+      intKey("outbox.retry.maxAttempts",
+             "attempts before a message is dead (per registry: outbox.retry.<registry>.maxAttempts)")
+          .withDefault(std::to_string(kDefaultMaxAttempts))
+          .range(1),
       millisKey("outbox.retry.baseDelayMillis", "first backoff cap; doubles per attempt (full jitter)")
           .withDefault(std::to_string(kDefaultBaseDelayMillis)),
       millisKey("outbox.retry.maxDelayMillis", "largest backoff cap")

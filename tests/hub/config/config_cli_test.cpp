@@ -45,9 +45,8 @@ Result run(const std::string& args, const std::string& env = "") {
 class ConfigCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("reghub-config-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("reghub-config-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -55,7 +54,8 @@ class ConfigCli : public ::testing::Test {
   std::string file(const std::string& extra, const std::string& name = "reghub.properties") {
     const std::string p = (dir_ / name).string();
     std::ofstream(p) << "store.url = sqlite:" << (dir_ / "s.db").string() << "\nstore.key = " << kKey
-                     << "\nhttp.port = 0\n" << extra;
+                     << "\nhttp.port = 0\n"
+                     << extra;
     return p;
   }
   std::string input() const { return kSource + "/tests/hub/ingest/fixtures"; }
@@ -160,8 +160,8 @@ TEST_F(ConfigCli, ConfigCheck_SummaryHidesAStorePassword) {
 }
 
 TEST_F(ConfigCli, ConfigCheck_TheExampleConfigPasses) {
-  const Result r = run("config check --config " + kSource + "/deploy/reghub.properties.example",
-                       "REGHUB_STORE_KEY=" + kKey);
+  const Result r =
+      run("config check --config " + kSource + "/deploy/reghub.properties.example", "REGHUB_STORE_KEY=" + kKey);
   EXPECT_EQ(r.code, 0) << r.out;
 }
 

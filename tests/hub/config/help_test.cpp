@@ -7,8 +7,9 @@ namespace reghub::config {
 namespace {
 
 TEST(ConfigHelp, ShowsNameDefaultAcceptedValuesEnvAndDescription) {
-  const std::string h = formatHelp({enumKey("smdb.hiddenFieldSeverity", {"warning", "error"}, "hidden fields").withDefault("warning"),
-                                    intKey("http.port", "the port").withDefault("8443").fromEnv("REGHUB_HTTP_PORT")});
+  const std::string h =
+      formatHelp({enumKey("smdb.hiddenFieldSeverity", {"warning", "error"}, "hidden fields").withDefault("warning"),
+                  intKey("http.port", "the port").withDefault("8443").fromEnv("REGHUB_HTTP_PORT")});
   EXPECT_NE(h.find("smdb.hiddenFieldSeverity = warning   (warning|error)"), std::string::npos) << h;
   EXPECT_NE(h.find("      hidden fields"), std::string::npos) << h;
   EXPECT_NE(h.find("[env REGHUB_HTTP_PORT]"), std::string::npos) << h;

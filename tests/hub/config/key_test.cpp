@@ -8,7 +8,9 @@
 namespace reghub::config {
 namespace {
 
-bool ok(const Key& k, const std::string& v) { return k.problemWith(v).empty(); }
+bool ok(const Key& k, const std::string& v) {
+  return k.problemWith(v).empty();
+}
 
 TEST(ConfigKey, Int_WholeNumbersInRange) {
   const Key k = intKey("x.n", "n").range(1, 10);
@@ -116,7 +118,8 @@ TEST(ConfigKey, Pattern_OnePlaceholderSegment) {
 }
 
 TEST(ConfigKey, FindKey_ExactBeforePattern) {
-  const std::vector<Key> keys = {intKey("outbox.retry.<registry>.maxAttempts", "r"), intKey("outbox.retry.maxAttempts", "d")};
+  const std::vector<Key> keys = {intKey("outbox.retry.<registry>.maxAttempts", "r"),
+                                 intKey("outbox.retry.maxAttempts", "d")};
   ASSERT_NE(findKey(keys, "outbox.retry.maxAttempts"), nullptr);
   EXPECT_EQ(findKey(keys, "outbox.retry.maxAttempts")->description, "d");
   EXPECT_EQ(findKey(keys, "outbox.retry.ltt.maxAttempts")->description, "r");
