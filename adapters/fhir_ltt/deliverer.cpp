@@ -4,37 +4,7 @@
 
 #include <stdexcept>
 
-#include "adapters/fhir_ltt/settings.h"
-
 namespace reghub::ltt {
-
-namespace {
-long long number(const Poco::Util::AbstractConfiguration* c, const std::string& key, const char* env, long long def) {
-  const std::string v = settingValue(c, key, env, std::to_string(def));
-  try {
-    size_t pos = 0;
-    const long long n = std::stoll(v, &pos);
-    if (pos != v.size() || n <= 0) throw std::invalid_argument(key);
-    return n;
-  } catch (const std::exception&) {
-    throw std::invalid_argument(key + " must be a positive number of milliseconds, got '" + v + "'");
-  }
-}
-}  // namespace
-
-DelivererConfig DelivererConfig::from(const Poco::Util::AbstractConfiguration* c) {
-  DelivererConfig d;
-  d.endpoint = settingValue(c, "ltt.endpoint", "REGHUB_LTT_ENDPOINT", "");
-  if (d.endpoint.rfind("https://", 0) != 0)
-    throw std::invalid_argument("ltt.endpoint must be the FK Gateway base URL starting with https://, got '" +
-                                d.endpoint + "'");
-  d.tls.caFile = settingValue(c, "ltt.caFile", "REGHUB_LTT_CA_FILE", "");
-  d.tls.clientCertFile = settingValue(c, "ltt.clientCertFile", nullptr, "");
-  d.tls.clientKeyFile = settingValue(c, "ltt.clientKeyFile", nullptr, "");
-  d.tls.connectTimeout = std::chrono::milliseconds(number(c, "ltt.connectTimeoutMs", nullptr, 5000));
-  d.tls.timeout = std::chrono::milliseconds(number(c, "ltt.timeoutMs", nullptr, 30000));
-  return d;
-}
 
 std::string operationOutcomeText(const std::string& body) {
   rapidjson::Document d;

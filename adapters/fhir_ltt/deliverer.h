@@ -14,13 +14,12 @@
 
 namespace reghub::ltt {
 
+// From the built settings ("ltt.endpoint", "ltt.caFile", "ltt.clientCertFile",
+// "ltt.clientKeyFile", "ltt.connectTimeoutMs", "ltt.timeoutMs"; settings.h),
+// which checked the endpoint is https.
 struct DelivererConfig {
   std::string endpoint;  // https://host[:port][/prefix]
   net::HttpsClientOptions tls;
-  // From "ltt.endpoint", "ltt.caFile", "ltt.clientCertFile", "ltt.clientKeyFile",
-  // "ltt.connectTimeoutMs", "ltt.timeoutMs" (see settings.h). Throws
-  // std::invalid_argument when the endpoint is missing or not https.
-  static DelivererConfig from(const Poco::Util::AbstractConfiguration* config);
 };
 
 // The registry's error text from an OperationOutcome body (issue

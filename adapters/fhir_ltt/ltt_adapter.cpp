@@ -51,12 +51,16 @@ IgOptions igOptions(const Settings& s, const engine::RunContext& ctx) {
 
 }  // namespace
 
+LttAdapter::LttAdapter() : LttAdapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config()))) {}
+
+LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings) : settings_(std::move(settings)) {}
+
 void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
                                const diag::Reporter& out) const {
   if (!doc.root || klBundleKind(*doc.root) == KlBundleKind::kNone) return;
   const LttData& data = LttData::get();
   IgOptions opt;
-  opt.reportingStart = settingsFor(ctx).reportingStart;
+  opt.reportingStart = settings_->reportingStart;
   opt.asOf = ctx.asOf;
   const std::string id = doc.root->HasMember("id") && (*doc.root)["id"].IsString() ? (*doc.root)["id"].GetString() : "";
   IgValidator(data).validateDocument(*doc.root, opt, out.withPath("Bundle" + (id.empty() ? "" : "/" + id)));
@@ -75,7 +79,7 @@ bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f,
     return false;
   }
   if (!citizen.cpr) return false;  // malformed: ingest reported HUB-CPR-02
-  const Settings s = settingsFor(ctx);
+  const Settings& s = *settings_;
   if (!ReportBuilder(LttData::get(), s, ctx).inScope(f)) {
     out.withPath(f.source.reference)
         .info("LTT-PER-03", "",
@@ -89,7 +93,7 @@ bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f,
 void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                           const engine::RunContext& ctx, const diag::Reporter& out) const {
   const LttData& data = LttData::get();
-  const Settings s = settingsFor(ctx);
+  const Settings& s = *settings_;
   if (citizen.cpr && citizen.cpr->isReplacement()) {
     out.withPath(citizen.source.reference + ".identifier")
         .error("LTT-CIT-04", "",
@@ -131,7 +135,7 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
   std::vector<engine::OutboundMessage> out;
   if (!citizen.cpr || citizen.cpr->isReplacement()) return out;
   const LttData& data = LttData::get();
-  const Settings s = settingsFor(ctx);
+  const Settings& s = *settings_;
   const IgValidator validator(data);
   const IgOptions opt = igOptions(s, ctx);
   for (PlannedReport& rep : ReportBuilder(data, s, ctx).build(citizen, selected, nullptr)) {
@@ -178,7 +182,7 @@ std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<con
     ptrs.push_back(&reports[i]);
     hashes += m.contentHash + ",";
   }
-  const Settings s = settingsFor(ctx);
+  const Settings& s = *settings_;
   engine::OutboundMessage w;
   w.body = incrementalDelivery(ptrs, deliveryTimestamp(ctx.asOf), s.fullUrlBase);
   rapidjson::Document wrapped;
@@ -199,14 +203,13 @@ std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<con
   return w;
 }
 
-std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
-  checkKnownKeys(&config);
-  return std::make_unique<LttDeliverer>(DelivererConfig::from(&config));
+std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer() const {
+  if (settings_->endpoint.empty()) return nullptr;
+  return std::make_unique<LttDeliverer>(DelivererConfig{settings_->endpoint, settings_->tls});
 }
 
 std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions& options) const {
-  checkKnownKeys(options.config);
-  return std::make_unique<LttSandbox>(options);
+  return std::make_unique<LttSandbox>(options, settings_);
 }
 
 std::map<std::string, std::string> LttAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {

@@ -1,15 +1,23 @@
 #pragma once
 // Det Lettilgængelige Behandlingstilbud (KL LTT IG v1.0.1). See README.md.
-// Stateless and thread-safe: the data files (ltt_data.h) are loaded once on
-// first use — a missing or inconsistent file throws std::runtime_error then.
+// Holds its settings (settings.h), built once at start-up (register.cpp);
+// otherwise stateless and thread-safe: the data files (ltt_data.h) are loaded
+// once, when the first settings are built (the default reporting start is
+// theirs) — a missing or inconsistent file throws std::runtime_error then.
 // No I/O except in inspectSource (none), makeDeliverer/makeSandbox (TLS
 // files, sockets). Data problems are diagnostics, never exceptions.
+#include <memory>
+
+#include "adapters/fhir_ltt/settings.h"
 #include "hub/engine/adapter.h"
 
 namespace reghub::ltt {
 
 class LttAdapter final : public engine::Adapter {
  public:
+  // The declared defaults and their environment variables (no file).
+  LttAdapter();
+  explicit LttAdapter(std::shared_ptr<const Settings> settings);
   std::string_view name() const override { return "ltt"; }
   std::string_view description() const override {
     return "KL LTT delivery reports (SUL § 126a) to FK Gateway, FHIR";
@@ -35,12 +43,18 @@ class LttAdapter final : public engine::Adapter {
   // std::logic_error.
   std::optional<engine::OutboundMessage> wrapRun(const std::vector<const engine::OutboundMessage*>& run,
                                                  const engine::RunContext& ctx) const override;
-  // Throw std::invalid_argument on bad/unknown "ltt.*" configuration.
-  std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
+  // nullptr without ltt.endpoint: LTT is then validated and rendered only.
+  std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
+  std::string deliveryTarget() const override { return settings_->endpoint; }
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
                   std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
+
+  const Settings& settings() const { return *settings_; }
+
+ private:
+  std::shared_ptr<const Settings> settings_;
 };
 
 }  // namespace reghub::ltt

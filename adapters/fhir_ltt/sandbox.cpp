@@ -47,7 +47,8 @@ std::string makeTempDir() {
 
 }  // namespace
 
-LttSandbox::LttSandbox(const engine::SandboxOptions& options) : options_(options) {}
+LttSandbox::LttSandbox(const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings)
+    : options_(options), settings_(std::move(settings)) {}
 
 LttSandbox::~LttSandbox() {
   stop();
@@ -59,7 +60,7 @@ LttSandbox::~LttSandbox() {
 
 void LttSandbox::start() {
   if (server_) return;
-  tlsDir_ = settingValue(options_.config, "ltt.sandbox.tlsDir", nullptr, "");
+  tlsDir_ = settings_->sandboxTlsDir;
   if (tlsDir_.empty()) {
     tlsDir_ = makeTempDir();
     ownTlsDir_ = true;
@@ -190,12 +191,9 @@ net::HttpResponse LttSandbox::put(const std::string& id, const std::string& body
   if (bodyId != id)
     return reject(outcome(400, {{"Bundle.id '" + bodyId + "' differs from the id in the URL '" + id + "'", "Bundle.id"}},
                           "error", "invalid"));
-  engine::RunContext ctx;
-  ctx.config = options_.config;
-  ctx.asOf = model::copenhagenToday();
   IgOptions opt;
-  opt.reportingStart = settingsFor(ctx).reportingStart;
-  opt.asOf = ctx.asOf;
+  opt.reportingStart = settings_->reportingStart;
+  opt.asOf = model::copenhagenToday();
   diag::Collector sink;
   IgValidator(LttData::get()).validateReport(d, opt, diag::Reporter(sink, "ltt").withPath("Bundle"));
   if (sink.hasErrors()) {

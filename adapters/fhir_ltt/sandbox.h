@@ -13,6 +13,7 @@
 //   POST   /sandbox/faults        {"latencyMs": n, "fail500": n, "drop": n} (next n requests)
 // TLS: a fresh dev CA + server certificate (hub/net/dev_tls.h) in
 // "ltt.sandbox.tlsDir" or a new temporary directory; caFile() names the CA.
+// Reports are judged with the adapter's settings (ltt.reportingStart).
 // Thread-safe.
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/fhir_ltt/settings.h"
 #include "hub/engine/adapter.h"
 #include "hub/net/http_types.h"
 
@@ -44,7 +46,7 @@ struct ReceivedReport {
 
 class LttSandbox final : public engine::Sandbox {
  public:
-  explicit LttSandbox(const engine::SandboxOptions& options);
+  LttSandbox(const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings);
   ~LttSandbox() override;
 
   void start() override;
@@ -64,6 +66,7 @@ class LttSandbox final : public engine::Sandbox {
  private:
   net::HttpResponse put(const std::string& id, const std::string& body);
   engine::SandboxOptions options_;
+  std::shared_ptr<const Settings> settings_;
   std::unique_ptr<net::HttpsServer> server_;
   std::string tlsDir_, caFile_;
   bool ownTlsDir_ = false;

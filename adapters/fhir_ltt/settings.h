@@ -1,32 +1,41 @@
 #pragma once
-// The LTT adapter's configuration keys (all optional), read from the run's
-// configuration (keys "ltt.*") with environment fallbacks for the CLI:
-//   ltt.reportingStart   REGHUB_LTT_REPORTING_START  first reportable day (default 2026-04-01, from
-//                                                     profiles/ltt/ltt-constraints.json); tests of the
-//                                                     IG's 2025 examples set it earlier
+// The LTT adapter's configuration keys (all under "ltt.", all optional),
+// declared once (hub/config/key.h); some fall back to an environment
+// variable, declared with the key (the CLI sets them without a file):
+//   ltt.reportingStart   REGHUB_LTT_REPORTING_START  first reportable day (default from
+//                                                     profiles/ltt/ltt-constraints.json, 2026-04-01);
+//                                                     tests of the IG's 2025 examples set it earlier
 //   ltt.fullUrlBase      REGHUB_LTT_FULLURL_BASE     base of entry fullUrls (default http://fhir.kl.dk/ltt)
-//   ltt.endpoint          REGHUB_LTT_ENDPOINT         FK Gateway base URL (https://…); PUT {endpoint}/fhir/Bundle/{id}
+//   ltt.endpoint         REGHUB_LTT_ENDPOINT         FK Gateway base URL (https://…); PUT {endpoint}/fhir/Bundle/{id}.
+//                                                     Empty: LTT is validated and rendered, not delivered
 //   ltt.caFile           REGHUB_LTT_CA_FILE          PEM CA bundle to trust (default: system CAs)
 //   ltt.clientCertFile / ltt.clientKeyFile        optional mutual TLS
 //   ltt.connectTimeoutMs (5000), ltt.timeoutMs (30000)
-// Throws std::invalid_argument on a malformed value.
+//   ltt.sandbox.tlsDir                            `reghub sandbox ltt`: where its dev TLS files go
+// Built once at start-up (register.cpp) and shared immutable.
 #include <string>
+#include <vector>
 
-#include "hub/engine/adapter.h"
+#include "hub/config/config.h"
+#include "hub/model/date.h"
+#include "hub/net/https_client.h"
 
 namespace reghub::ltt {
+
+const std::vector<config::Key>& settingKeys();
 
 struct Settings {
   model::Date reportingStart;
   std::string fullUrlBase = "http://fhir.kl.dk/ltt";
-};
+  // Delivery (deliverer.h); endpoint empty = not configured for delivery.
+  std::string endpoint;
+  net::HttpsClientOptions tls;
+  // Sandbox (sandbox.h): empty = a fresh temporary directory.
+  std::string sandboxTlsDir;
 
-Settings settingsFor(const engine::RunContext& ctx);
-// Throws std::invalid_argument naming the first "ltt.*" key that is not one
-// of those above (a misspelt key must not silently fall back to a default).
-void checkKnownKeys(const Poco::Util::AbstractConfiguration* config);
-// A key from config (may be null) or the environment variable, else `def`.
-std::string settingValue(const Poco::Util::AbstractConfiguration* config, const std::string& key, const char* env,
-                         const std::string& def);
+  // Reads the ltt.* keys (their environment variables when a key is not
+  // set). Throws config::ConfigError on a bad value.
+  static Settings fromConfig(const config::Config& config);
+};
 
 }  // namespace reghub::ltt

@@ -1,4 +1,15 @@
+// The SMDB adapter's factory: its keys (settings.h) and how it is built
+// from them, once, at start-up. The last lines of the adapter (Envoy style).
 #include "adapters/smdb/smdb_adapter.h"
 #include "hub/engine/adapter_registry.h"
 
-REGHUB_REGISTER_ADAPTER("smdb", reghub::smdb::SmdbAdapter)
+namespace {
+const reghub::engine::AdapterRegistrar kRegistrar({
+    "smdb",
+    &reghub::smdb::settingKeys,
+    [](const reghub::config::Config& config) -> std::unique_ptr<reghub::engine::Adapter> {
+      return std::make_unique<reghub::smdb::SmdbAdapter>(
+          std::make_shared<const reghub::smdb::Settings>(reghub::smdb::Settings::fromConfig(config)));
+    },
+});
+}  // namespace

@@ -1,6 +1,5 @@
 #include "adapters/smdb/sandbox.h"
 
-#include <Poco/Util/AbstractConfiguration.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <unistd.h>
@@ -90,18 +89,9 @@ struct SmdbSandbox::Stored {
 };
 
 SmdbSandbox::SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_ptr<const Municipalities> kommuner,
-                         const engine::SandboxOptions& options)
-    : table_(std::move(table)), kommuner_(std::move(kommuner)), settings_(Settings::fromConfig(options.config)),
-      requestedPort_(options.port) {
-  if (options.config) {
-    tlsDir_ = options.config->getString("smdb.sandboxTlsDir", "");
-    const std::string a = options.config->getString("smdb.sandboxAsOf", "");
-    if (!a.empty() && a != "today") {
-      asOf_ = model::Date::parse(a);
-      if (!asOf_) throw std::invalid_argument("smdb.sandboxAsOf: expected YYYY-MM-DD, got '" + a + "'");
-    }
-  }
-}
+                         const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings)
+    : table_(std::move(table)), kommuner_(std::move(kommuner)), settings_(std::move(settings)),
+      asOf_(settings_->sandboxAsOf), requestedPort_(options.port), tlsDir_(settings_->sandboxTlsDir) {}
 
 SmdbSandbox::~SmdbSandbox() {
   stop();
@@ -264,7 +254,7 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
 
   // The same rules as the hub, over the forløb as it would stand.
   const model::Date today = asOf_.value_or(model::copenhagenToday());
-  const RuleContext rc{*table_, *kommuner_, settings_, today, nullptr};
+  const RuleContext rc{*table_, *kommuner_, *settings_, today, nullptr};
   diag::Collector found;
   const diag::Reporter out(found, "smdb");
   const ForloebView view = buildView(next.citizen, f, *table_);

@@ -24,9 +24,10 @@ namespace reghub::smdb {
 
 class SmdbSandbox final : public engine::Sandbox {
  public:
-  // Does no I/O; start() makes/loads the TLS files and binds.
+  // Does no I/O; start() makes/loads the TLS files and binds. The rules run
+  // with `settings` (the adapter's), the TLS directory and "today" too.
   SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_ptr<const Municipalities> kommuner,
-              const engine::SandboxOptions& options);
+              const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings);
   ~SmdbSandbox() override;
   void start() override;
   void stop() override;
@@ -42,7 +43,7 @@ class SmdbSandbox final : public engine::Sandbox {
   struct Stored;
   std::shared_ptr<const FieldTable> table_;
   std::shared_ptr<const Municipalities> kommuner_;
-  Settings settings_;
+  std::shared_ptr<const Settings> settings_;
   std::optional<model::Date> asOf_;
   int requestedPort_ = 0;
   std::string tlsDir_;

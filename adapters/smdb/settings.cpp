@@ -1,92 +1,134 @@
 #include "adapters/smdb/settings.h"
 
-#include <Poco/Util/AbstractConfiguration.h>
-
+#include <fstream>
 #include <stdexcept>
+
+#include "hub/util/strings.h"
 
 namespace reghub::smdb {
 
-const std::vector<SettingSpec>& settingSpecs() {
-  static const std::vector<SettingSpec> kSpecs = {
-      {"smdb.hiddenFieldSeverity", "warning|error", "warning",
-       "a value in a field the skema hides ('Vises …', SMDB-GEN-13 and the ui rules); it is never sent"},
-      {"smdb.garantiReasonMissing", "warning|error|off", "warning",
-       "SMDB-IVAER-07: 4-IVÆR empty although more than 14 days from 2-ANM to 1-IVÆR"},
-      {"smdb.andenUddannelseAffirmative", "bool", "true",
-       "SMDB-IVAER-12: 14-IVÆR = 05 'Anden uddannelse' counts as an affirmative answer"},
-      {"smdb.substitutionSameDayHandover", "bool", "true",
-       "SMDB-TILB-11: a substitution tilknytning may end on the day the next one starts"},
-      {"smdb.autorisationRequired", "bool", "true", "SMDB-TILB-12: 9-TILB required for substitution types"},
-      {"smdb.kvalhepMissingSeverity", "warning|error", "warning",
-       "SMDB-KVAL-03: the risk group has no KvalHep skema"},
-      {"smdb.tilbudList", "path", "", "SMDB-TILB-13: CSV of valid TilbudId (first column), from HentAlleTilbud"},
-      {"smdb.goLive", "YYYY-MM-DD", "",
-       "SMDB-SYS-08 mellemløsning: forløb with 2-ANM before this date are left to SMDB-web"},
-      {"smdb.systemskifteModel", "1|2|mellemloesning", "",
-       "Vejledning om systemskifte: 1 = original dates (default behaviour), 2 = re-register active forløb from D+1, "
-       "mellemloesning = forløb from before D stay in SMDB-web"},
-      {"smdb.systemskifteDate", "YYYY-MM-DD", "", "the systemskifte date D"},
-      {"smdb.systemskifteRole", "new|old", "new",
-       "model 2: new = re-register active forløb from D+1; old = close every active forløb on D ('Systemskifte')"},
-      {"smdb.endpoint", "URL", "https://smdbpreprodws.dst.dk",
-       "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message"},
-      {"smdb.caFile", "path", "", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"},
-      {"smdb.timeoutMs", "int", "30000", "send/receive timeout per delivery attempt"},
-      {"smdb.sandboxTlsDir", "path", "", "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"},
-      {"smdb.sandboxAsOf", "YYYY-MM-DD", "today", "sandbox: the day that counts as today for the rules"},
+const std::vector<config::Key>& settingKeys() {
+  using namespace config;
+  static const std::vector<Key> kKeys = {
+      enumKey("smdb.hiddenFieldSeverity", {"warning", "error"},
+              "a value in a field the skema hides ('Vises …', SMDB-GEN-13 and the ui rules); it is never sent")
+          .withDefault("warning"),
+      enumKey("smdb.garantiReasonMissing", {"warning", "error", "off"},
+              "SMDB-IVAER-07: 4-IVÆR empty although more than 14 days from 2-ANM to 1-IVÆR")
+          .withDefault("warning"),
+      boolKey("smdb.andenUddannelseAffirmative",
+              "SMDB-IVAER-12: 14-IVÆR = 05 'Anden uddannelse' counts as an affirmative answer")
+          .withDefault("true"),
+      boolKey("smdb.substitutionSameDayHandover",
+              "SMDB-TILB-11: a substitution tilknytning may end on the day the next one starts")
+          .withDefault("true"),
+      boolKey("smdb.autorisationRequired", "SMDB-TILB-12: 9-TILB required for substitution types").withDefault("true"),
+      enumKey("smdb.kvalhepMissingSeverity", {"warning", "error"}, "SMDB-KVAL-03: the risk group has no KvalHep skema")
+          .withDefault("warning"),
+      pathKey("smdb.tilbudList", "SMDB-TILB-13: CSV of valid TilbudId (first column), from HentAlleTilbud"),
+      dateKey("smdb.goLive", "SMDB-SYS-08 mellemløsning: forløb with 2-ANM before this date are left to SMDB-web"),
+      enumKey(
+          "smdb.systemskifteModel", {"1", "2", "mellemloesning"},
+          "Vejledning om systemskifte: 1 = original dates (default behaviour), 2 = re-register active forløb from D+1, "
+          "mellemloesning = forløb from before D stay in SMDB-web"),
+      dateKey("smdb.systemskifteDate", "the systemskifte date D"),
+      enumKey(
+          "smdb.systemskifteRole", {"new", "old"},
+          "model 2: new = re-register active forløb from D+1; old = close every active forløb on D ('Systemskifte')")
+          .withDefault("new"),
+      urlKey("smdb.endpoint", {"https"},
+             "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message")
+          .withDefault(kDefaultEndpoint),
+      pathKey("smdb.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"),
+      millisKey("smdb.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
+      pathKey("smdb.sandboxTlsDir",
+              "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"),
+      dateKey("smdb.sandboxAsOf", "sandbox: the day that counts as today for the rules")
+          .withDefault("today")
+          .orWords({"today"}),
   };
-  return kSpecs;
+  return kKeys;
 }
 
 namespace {
-diag::Severity severity(const std::string& key, const std::string& v) {
-  if (v == "warning") return diag::Severity::kWarning;
-  if (v == "error") return diag::Severity::kError;
-  throw std::invalid_argument(key + ": expected warning or error, got '" + v + "'");
+
+const config::Key& key(std::string_view name) {
+  for (const auto& k : settingKeys())
+    if (k.name == name) return k;
+  throw std::logic_error("undeclared smdb key " + std::string(name));
 }
+
+// An enum/url key with a default: an empty value in the file means the default.
+std::string valueOrDefault(const config::Config& c, std::string_view name) {
+  return c.getOptional(key(name)).value_or(key(name).defaultValue);
+}
+
+diag::Severity severity(const std::string& v) {
+  return v == "error" ? diag::Severity::kError : diag::Severity::kWarning;
+}
+
+std::optional<model::Date> date(const config::Config& c, std::string_view name) {
+  const auto v = c.getOptional(key(name));
+  return v ? model::Date::parse(*v) : std::nullopt;  // checked as YYYY-MM-DD already
+}
+
+std::shared_ptr<const std::set<std::string>> loadTilbudList(const config::Config& c, const std::string& path) {
+  if (path.empty()) return nullptr;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw c.error(key("smdb.tilbudList"), "smdb.tilbudList: cannot read " + path);
+  auto ids = std::make_shared<std::set<std::string>>();
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto cols = util::split(util::trim(line), ',');
+    if (!cols.empty() && util::isAllDigits(util::trim(cols[0])) && !util::trim(cols[0]).empty())
+      ids->insert(util::trim(cols[0]));
+  }
+  return ids;
+}
+
+// Systemskifte: the model and the date D go together; "mellemloesning" is goLive = D.
+void readSystemskifte(const config::Config& c, Settings& s) {
+  const std::string skifte = c.getOptional(key("smdb.systemskifteModel")).value_or("");
+  const std::string d = c.getOptional(key("smdb.systemskifteDate")).value_or("");
+  if (skifte.empty() && d.empty()) return;
+  if (d.empty())
+    throw c.error(
+        key("smdb.systemskifteDate"),
+        "smdb.systemskifteDate: expected YYYY-MM-DD (the date D of smdb.systemskifteModel = " + skifte + "), got ''");
+  if (skifte.empty())
+    throw c.error(key("smdb.systemskifteModel"),
+                  "smdb.systemskifteModel: expected 1, 2 or mellemloesning (smdb.systemskifteDate is set), got ''");
+  s.systemskifteDate = model::Date::parse(d);
+  if (skifte == "1")
+    s.systemskifteModel = Settings::SystemskifteModel::kModel1;
+  else if (skifte == "2")
+    s.systemskifteModel = Settings::SystemskifteModel::kModel2;
+  else
+    s.goLive = s.systemskifteDate;  // mellemloesning
+  if (c.getOptional(key("smdb.systemskifteRole")).value_or("new") == "old")
+    s.systemskifteRole = Settings::SystemskifteRole::kOld;
+}
+
 }  // namespace
 
-Settings Settings::fromConfig(const Poco::Util::AbstractConfiguration* config) {
+Settings Settings::fromConfig(const config::Config& c) {
   Settings s;
-  if (!config) return s;
-  Poco::Util::AbstractConfiguration::Keys keys;
-  config->keys("smdb", keys);
-  for (const std::string& k : keys) {
-    const std::string full = "smdb." + k;
-    bool known = false;
-    for (const auto& spec : settingSpecs()) known = known || full == spec.key;
-    if (!known) throw std::invalid_argument("unknown configuration key '" + full + "' (see adapters/smdb/README.md)");
-  }
-  if (config->has("smdb.hiddenFieldSeverity"))
-    s.hiddenField = severity("smdb.hiddenFieldSeverity", config->getString("smdb.hiddenFieldSeverity"));
-  if (config->has("smdb.garantiReasonMissing")) {
-    const std::string v = config->getString("smdb.garantiReasonMissing");
-    s.garantiReasonMissing = v == "off" ? std::nullopt : std::optional(severity("smdb.garantiReasonMissing", v));
-  }
-  s.andenUddannelseIsAffirmative = config->getBool("smdb.andenUddannelseAffirmative", true);
-  s.substitutionSameDayHandover = config->getBool("smdb.substitutionSameDayHandover", true);
-  s.autorisationRequired = config->getBool("smdb.autorisationRequired", true);
-  if (config->has("smdb.kvalhepMissingSeverity"))
-    s.kvalhepMissing = severity("smdb.kvalhepMissingSeverity", config->getString("smdb.kvalhepMissingSeverity"));
-  s.tilbudList = config->getString("smdb.tilbudList", "");
-  if (const std::string g = config->getString("smdb.goLive", ""); !g.empty()) {
-    s.goLive = model::Date::parse(g);
-    if (!s.goLive) throw std::invalid_argument("smdb.goLive: expected YYYY-MM-DD, got '" + g + "'");
-  }
-  const std::string skifte = config->getString("smdb.systemskifteModel", "");
-  const std::string date = config->getString("smdb.systemskifteDate", "");
-  if (!skifte.empty() || !date.empty()) {
-    s.systemskifteDate = model::Date::parse(date);
-    if (!s.systemskifteDate)
-      throw std::invalid_argument("smdb.systemskifteDate: expected YYYY-MM-DD, got '" + date + "'");
-    if (skifte == "1") s.systemskifteModel = SystemskifteModel::kModel1;
-    else if (skifte == "2") s.systemskifteModel = SystemskifteModel::kModel2;
-    else if (skifte == "mellemloesning") s.goLive = s.systemskifteDate;
-    else throw std::invalid_argument("smdb.systemskifteModel: expected 1, 2 or mellemloesning, got '" + skifte + "'");
-    const std::string role = config->getString("smdb.systemskifteRole", "new");
-    if (role == "old") s.systemskifteRole = SystemskifteRole::kOld;
-    else if (role != "new") throw std::invalid_argument("smdb.systemskifteRole: expected new or old, got '" + role + "'");
-  }
+  s.hiddenField = severity(valueOrDefault(c, "smdb.hiddenFieldSeverity"));
+  const std::string garanti = valueOrDefault(c, "smdb.garantiReasonMissing");
+  s.garantiReasonMissing = garanti == "off" ? std::nullopt : std::optional(severity(garanti));
+  s.andenUddannelseIsAffirmative = c.getBool(key("smdb.andenUddannelseAffirmative"));
+  s.substitutionSameDayHandover = c.getBool(key("smdb.substitutionSameDayHandover"));
+  s.autorisationRequired = c.getBool(key("smdb.autorisationRequired"));
+  s.kvalhepMissing = severity(valueOrDefault(c, "smdb.kvalhepMissingSeverity"));
+  s.tilbudList = c.getString(key("smdb.tilbudList"));
+  s.tilbudIds = loadTilbudList(c, s.tilbudList);
+  s.goLive = date(c, "smdb.goLive");
+  readSystemskifte(c, s);
+  s.endpoint = valueOrDefault(c, "smdb.endpoint");
+  s.caFile = c.getString(key("smdb.caFile"));
+  s.timeoutMs = c.getInt(key("smdb.timeoutMs"));
+  s.sandboxTlsDir = c.getString(key("smdb.sandboxTlsDir"));
+  if (const auto a = c.getOptional(key("smdb.sandboxAsOf")); a && *a != "today") s.sandboxAsOf = model::Date::parse(*a);
   return s;
 }
 

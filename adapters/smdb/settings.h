@@ -1,30 +1,26 @@
 #pragma once
 // The SMDB adapter's configuration keys (all under "smdb."), declared once
-// with type, default and description; README.md lists them. Each key is a
-// choice where the Kravspecifikation is ambiguous (RULES.md notes), with
-// the default set to the reading DST's service most plausibly enforces.
-// fromConfig() throws std::invalid_argument on an unknown smdb.* key or a
-// bad value (start-up error). Immutable after construction.
+// (hub/config/key.h) with type, default and description; README.md lists
+// them. The rule keys are choices where the Kravspecifikation is ambiguous
+// (RULES.md notes), with the default set to the reading DST's service most
+// plausibly enforces. Built once at start-up (register.cpp) and shared
+// immutable; fromConfig() throws config::ConfigError on a bad value (the
+// registry has already refused unknown smdb.* keys).
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "hub/config/config.h"
 #include "hub/diag/diagnostic.h"
 #include "hub/model/date.h"
 
-namespace Poco::Util {
-class AbstractConfiguration;
-}
-
 namespace reghub::smdb {
 
-struct SettingSpec {
-  const char* key;
-  const char* type;
-  const char* defaultValue;
-  const char* description;
-};
-const std::vector<SettingSpec>& settingSpecs();
+inline constexpr const char* kDefaultEndpoint = "https://smdbpreprodws.dst.dk";
+
+const std::vector<config::Key>& settingKeys();
 
 struct Settings {
   // GEN-13 and the 'Vises …' rules: a value in a field the form would hide.
@@ -53,8 +49,19 @@ struct Settings {
   enum class SystemskifteRole { kNew, kOld };
   SystemskifteRole systemskifteRole = SystemskifteRole::kNew;
   std::optional<model::Date> systemskifteDate;
+  // TILB-13: the ids read from tilbudList at start-up (null: no list).
+  std::shared_ptr<const std::set<std::string>> tilbudIds;
 
-  static Settings fromConfig(const Poco::Util::AbstractConfiguration* config);
+  // Delivery (soap_transport.h): IndsaetData host, CA bundle, timeout.
+  std::string endpoint = kDefaultEndpoint;
+  std::string caFile;
+  int64_t timeoutMs = 30'000;
+  // Sandbox (sandbox.h): TLS directory (empty: fresh dev certificates) and its "today".
+  std::string sandboxTlsDir;
+  std::optional<model::Date> sandboxAsOf;
+
+  // Reads the smdb.* keys (and the tilbudList file: I/O). Throws config::ConfigError.
+  static Settings fromConfig(const config::Config& config);
 };
 
 }  // namespace reghub::smdb

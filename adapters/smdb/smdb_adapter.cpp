@@ -1,6 +1,5 @@
 #include "adapters/smdb/smdb_adapter.h"
 
-#include <fstream>
 #include <stdexcept>
 
 #include "adapters/smdb/rules.h"
@@ -15,19 +14,6 @@ namespace {
 constexpr std::string_view kLegalBasis = "urn:reghub:legal-basis";
 constexpr std::string_view kExclusion = "urn:reghub:smdb-exclusion";
 
-std::shared_ptr<const std::set<std::string>> loadTilbudList(const std::string& path) {
-  if (path.empty()) return nullptr;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("smdb.tilbudList: cannot read " + path);
-  auto ids = std::make_shared<std::set<std::string>>();
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto cols = util::split(util::trim(line), ',');
-    if (!cols.empty() && util::isAllDigits(util::trim(cols[0])) && !util::trim(cols[0]).empty())
-      ids->insert(util::trim(cols[0]));
-  }
-  return ids;
-}
 }  // namespace
 
 std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
@@ -46,23 +32,16 @@ std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std
   return out;
 }
 
-SmdbAdapter::SmdbAdapter() : table_(defaultFieldTable()), kommuner_(Municipalities::load(dataDir())) {}
+SmdbAdapter::SmdbAdapter() : SmdbAdapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config()))) {}
+
+SmdbAdapter::SmdbAdapter(std::shared_ptr<const Settings> settings)
+    : table_(defaultFieldTable()), kommuner_(Municipalities::load(dataDir())), settings_(std::move(settings)) {}
 
 bool SmdbAdapter::understandsQuestionnaire(std::string_view canonical) const {
   return skemaFromQuestionnaire(canonical).has_value();
 }
 
-std::shared_ptr<const Settings> SmdbAdapter::settingsFor(const engine::RunContext& ctx) const {
-  std::lock_guard<std::mutex> lock(settingsMu_);
-  if (!settings_ || settingsKey_ != ctx.config) {
-    settings_ = std::make_shared<const Settings>(Settings::fromConfig(ctx.config));
-    tilbudIds_ = loadTilbudList(settings_->tilbudList);
-    settingsKey_ = ctx.config;
-  }
-  return settings_;
-}
-
-bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f, const engine::RunContext& ctx,
+bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f, const engine::RunContext& /*ctx*/,
                           const diag::Reporter& out) const {
   if (f.origin != model::Forloeb::Origin::kEpisodeOfCare) return false;
   bool smdb = false;
@@ -103,7 +82,7 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
                     "); kun borgere med CPR-nummer kan indberettes til SMDB. Forløbet springes over.");
     return false;
   }
-  const auto settings = settingsFor(ctx);
+  const auto& settings = settings_;
   if (settings->systemskifteModel == Settings::SystemskifteModel::kModel2) {
     model::Forloeb copy = f;
     const SkifteOutcome o = applySystemskifte(*settings, copy);
@@ -137,13 +116,8 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
 
 void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                            const engine::RunContext& ctx, const diag::Reporter& out) const {
-  const auto settings = settingsFor(ctx);
-  std::shared_ptr<const std::set<std::string>> ids;
-  {
-    std::lock_guard<std::mutex> lock(settingsMu_);
-    ids = tilbudIds_;
-  }
-  const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, ids.get()};
+  const auto& settings = settings_;
+  const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, settings->tilbudIds.get()};
   std::vector<model::Forloeb> copies;
   std::map<const model::Forloeb*, SkifteOutcome> skifte;
   const auto forloeb = effectiveForloeb(*settings, selected, copies, &skifte);
@@ -170,13 +144,12 @@ void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<cons
   checkCitizen(views, rc, out);
 }
 
-std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer(const Poco::Util::AbstractConfiguration& config) const {
-  Settings::fromConfig(&config);  // unknown smdb.* keys fail here, at start-up
-  return std::make_unique<SoapDeliverer>(config);
+std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer() const {
+  return std::make_unique<SoapDeliverer>(*settings_);
 }
 
 std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions& options) const {
-  return std::make_unique<SmdbSandbox>(table_, kommuner_, options);
+  return std::make_unique<SmdbSandbox>(table_, kommuner_, options, settings_);
 }
 
 std::map<std::string, std::string> SmdbAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {

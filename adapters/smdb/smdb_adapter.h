@@ -1,12 +1,11 @@
 #pragma once
 // Stofmisbrugsdatabasen (Danmarks Statistik). See README.md.
 // The adapter loads its field tables and the kommune list when it is
-// constructed (throws std::runtime_error if mapping/ is missing or broken);
-// afterwards every method is const and thread-safe.
+// constructed (throws std::runtime_error if mapping/ is missing or broken)
+// and holds its settings, built once (register.cpp); afterwards every
+// method is const and thread-safe.
 #include <map>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <vector>
 
 #include "adapters/smdb/field_table.h"
@@ -25,7 +24,9 @@ std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std
 
 class SmdbAdapter final : public engine::Adapter {
  public:
+  // The declared defaults (no configuration).
   SmdbAdapter();
+  explicit SmdbAdapter(std::shared_ptr<const Settings> settings);
   std::string_view name() const override { return "smdb"; }
   std::string_view description() const override {
     return "Stofmisbrugsdatabasen (DST): § 101 SEL / § 142 SUL / § 33 BL, SOAP IndsaetData";
@@ -39,23 +40,21 @@ class SmdbAdapter final : public engine::Adapter {
                                               const std::vector<const model::Forloeb*>& selected,
                                               const engine::RunContext& ctx,
                                               const engine::PriorDeliveries& prior) const override;
-  std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const override;
+  // SMDB always has an endpoint (the declared default is DST's preprod).
+  std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
+  std::string deliveryTarget() const override { return settings_->endpoint; }
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
                   std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
 
   const FieldTable& table() const { return *table_; }
+  const Settings& settings() const { return *settings_; }
 
  private:
-  std::shared_ptr<const Settings> settingsFor(const engine::RunContext& ctx) const;
-
   std::shared_ptr<const FieldTable> table_;
   std::shared_ptr<const Municipalities> kommuner_;
-  mutable std::mutex settingsMu_;
-  mutable const void* settingsKey_ = nullptr;
-  mutable std::shared_ptr<const Settings> settings_;
-  mutable std::shared_ptr<const std::set<std::string>> tilbudIds_;
+  std::shared_ptr<const Settings> settings_;
 };
 
 }  // namespace reghub::smdb

@@ -208,7 +208,7 @@ std::vector<engine::OutboundMessage> SmdbAdapter::render(const model::Citizen& c
                                                          const engine::PriorDeliveries& prior) const {
   std::vector<engine::OutboundMessage> out;
   std::vector<model::Forloeb> copies;
-  for (const model::Forloeb* f : effectiveForloeb(*settingsFor(ctx), selected, copies)) {
+  for (const model::Forloeb* f : effectiveForloeb(*settings_, selected, copies)) {
     const ForloebView v = buildView(citizen, *f, *table_);
     for (auto& m : renderForloeb(v, *table_, prior)) {
       // translate --since: the deliveries of earlier days were made then (CONTRACT §3).

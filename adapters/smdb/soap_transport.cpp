@@ -1,7 +1,6 @@
 #include "adapters/smdb/soap_transport.h"
 
 #include <Poco/URI.h>
-#include <Poco/Util/AbstractConfiguration.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -13,8 +12,6 @@
 namespace reghub::smdb {
 
 namespace {
-
-const char* kDefaultEndpoint = "https://smdbpreprodws.dst.dk";
 
 std::string text(const xmlNode* n) {
   xmlChar* t = xmlNodeGetContent(n);
@@ -89,13 +86,13 @@ engine::DeliveryResult classify(const net::HttpResult& r) {
 SoapDeliverer::SoapDeliverer(const std::string& baseUrl, net::HttpsClientOptions options)
     : client_(std::make_unique<net::HttpsClient>(baseUrl, std::move(options))) {}
 
-SoapDeliverer::SoapDeliverer(const Poco::Util::AbstractConfiguration& config) {
-  std::string endpoint = config.getString("smdb.endpoint", kDefaultEndpoint);
+SoapDeliverer::SoapDeliverer(const Settings& settings) {
+  std::string endpoint = settings.endpoint;
   // The endpoint may be given with the .svc path; the message carries it.
   if (const auto at = endpoint.find(kIndsaetTarget); at != std::string::npos) endpoint = endpoint.substr(0, at);
   net::HttpsClientOptions o;
-  o.caFile = config.getString("smdb.caFile", "");
-  o.timeout = std::chrono::milliseconds(config.getInt("smdb.timeoutMs", 30000));
+  o.caFile = settings.caFile;
+  o.timeout = std::chrono::milliseconds(settings.timeoutMs);
   client_ = std::make_unique<net::HttpsClient>(endpoint, o);
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/smdb/settings.h"
 #include "hub/engine/adapter.h"
 #include "hub/net/https_client.h"
 
@@ -30,10 +31,9 @@ engine::DeliveryResult classify(const net::HttpResult& r);
 
 class SoapDeliverer final : public engine::Deliverer {
  public:
-  // Config keys: smdb.endpoint (https base URL, default DST preprod),
-  // smdb.caFile, smdb.timeoutMs. Throws std::invalid_argument on a
-  // non-https endpoint.
-  explicit SoapDeliverer(const Poco::Util::AbstractConfiguration& config);
+  // From the built settings: smdb.endpoint (https base URL, checked when
+  // the settings were built), smdb.caFile, smdb.timeoutMs.
+  explicit SoapDeliverer(const Settings& settings);
   SoapDeliverer(const std::string& baseUrl, net::HttpsClientOptions options);
   engine::DeliveryResult deliver(const engine::OutboundMessage& message) override;
 

@@ -1,91 +1,119 @@
 #include "hub/api/hub_config.h"
 
-#include <Poco/Util/MapConfiguration.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
-#include <Poco/Util/SystemConfiguration.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <set>
+#include <algorithm>
 
 #include "hub/model/date.h"
-#include "hub/util/strings.h"
 
 namespace reghub::api {
 
-const std::vector<ConfigKey>& hubConfigKeys() {
-  static const std::vector<ConfigKey> keys = {
-      {"store.url", "sqlite:reghub.db", "REGHUB_STORE_URL",
-       "the delivery store: sqlite:/path/file.db (embedded, WAL, mode 0600) or postgresql://user@host:port/db"},
-      {"store.keyId", "k1", "REGHUB_STORE_KEY_ID", "id of the current encryption key (stored with every sealed row)"},
-      {"store.key", "", "REGHUB_STORE_KEY",
-       "AES-256-GCM key for personal data at rest: base64 of 32 random bytes (openssl rand -base64 32). Required"},
-      {"store.lookupKey", "", "REGHUB_STORE_LOOKUP_KEY",
-       "HMAC-SHA256 key for CPR lookup, base64 of 32 bytes; keep it when rotating store.key (default: derived from store.key)"},
-      {"store.retiredKeys", "", "REGHUB_STORE_RETIRED_KEYS",
-       "older keys that still open rows written before a rotation: id:base64,id:base64"},
-      {"outbox.workers", "2", "", "delivery worker threads in this process"},
-      {"outbox.leaseMillis", "120000", "", "how long a claimed message belongs to a worker; longer than any attempt"},
-      {"outbox.pollMillis", "250", "", "idle wait when nothing is due"},
-      {"outbox.claimBatch", "4", "", "messages claimed per database round trip"},
-      {"outbox.retry.maxAttempts", "10", "", "attempts before a message is dead (per registry: outbox.retry.<registry>.maxAttempts)"},
-      {"outbox.retry.baseDelayMillis", "2000", "", "first backoff cap; doubles per attempt (full jitter)"},
-      {"outbox.retry.maxDelayMillis", "900000", "", "largest backoff cap"},
-      {"http.host", "127.0.0.1", "", "address the intake/status API listens on (non-loopback requires TLS)"},
-      {"http.port", "8443", "REGHUB_HTTP_PORT", "port of the intake/status API (0 = any free port)"},
-      {"http.tls.certificate", "", "", "PEM server certificate; set it to serve HTTPS"},
-      {"http.tls.privateKey", "", "", "PEM private key of the server certificate"},
-      {"http.tls.caLocation", "", "", "PEM CA file for client certificates"},
-      {"http.tls.requireClientCertificate", "false", "", "require a client certificate signed by http.tls.caLocation (a token alone is then refused)"},
-      {"http.tokens", "", "REGHUB_API_TOKENS", "comma-separated bearer tokens accepted by the API"},
-      {"http.maxBodyBytes", "67108864", "", "largest accepted intake body"},
-      {"http.threads", "8", "", "HTTP server threads"},
-      {"intake.maxBacklog", "100000", "", "intake answers 503 while more messages than this wait for delivery"},
-      {"delivery.<registry>.dailyAt", "", "",
-       "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. delivery.ltt.dailyAt=02:00)"},
-  };
+const std::vector<config::Key>& hubConfigKeys() {
+  using namespace config;
+  static const std::vector<Key> keys = [] {
+    std::vector<Key> k = {
+        stringKey(
+            "store.url",
+            "the delivery store: sqlite:/path/file.db (embedded, WAL, mode 0600) or postgresql://user@host:port/db")
+            .withDefault("sqlite:reghub.db")
+            .fromEnv("REGHUB_STORE_URL"),
+        stringKey("store.keyId", "id of the current encryption key (stored with every sealed row)")
+            .withDefault("k1")
+            .fromEnv("REGHUB_STORE_KEY_ID"),
+        stringKey(
+            "store.key",
+            "AES-256-GCM key for personal data at rest: base64 of 32 random bytes (openssl rand -base64 32). Required")
+            .fromEnv("REGHUB_STORE_KEY")
+            .asSecret(),
+        stringKey("store.lookupKey",
+                  "HMAC-SHA256 key for CPR lookup, base64 of 32 bytes; keep it when rotating store.key (default: "
+                  "derived from store.key)")
+            .fromEnv("REGHUB_STORE_LOOKUP_KEY")
+            .asSecret(),
+        stringKey("store.retiredKeys", "older keys that still open rows written before a rotation: id:base64,id:base64")
+            .fromEnv("REGHUB_STORE_RETIRED_KEYS")
+            .asSecret(),
+        intKey("outbox.workers", "delivery worker threads in this process").withDefault("2").range(1),
+        millisKey("outbox.leaseMillis", "how long a claimed message belongs to a worker; longer than any attempt")
+            .withDefault("120000")
+            .range(1),
+        millisKey("outbox.pollMillis", "idle wait when nothing is due").withDefault("250").range(1),
+        intKey("outbox.claimBatch", "messages claimed per database round trip").withDefault("4").range(1),
+    };
+    for (const Key& r : engine::retryConfigKeys()) k.push_back(r);
+    const std::vector<Key> rest = {
+        stringKey("http.host", "address the intake/status API listens on (non-loopback requires TLS)")
+            .withDefault("127.0.0.1"),
+        intKey("http.port", "port of the intake/status API (0 = any free port)")
+            .withDefault("8443")
+            .fromEnv("REGHUB_HTTP_PORT")
+            .range(0, 65535),
+        pathKey("http.tls.certificate", "PEM server certificate; set it to serve HTTPS"),
+        pathKey("http.tls.privateKey", "PEM private key of the server certificate"),
+        pathKey("http.tls.caLocation", "PEM CA file for client certificates"),
+        boolKey("http.tls.requireClientCertificate",
+                "require a client certificate signed by http.tls.caLocation (a token alone is then refused)")
+            .withDefault("false"),
+        listKey("http.tokens", "comma-separated bearer tokens accepted by the API")
+            .fromEnv("REGHUB_API_TOKENS")
+            .asSecret(),
+        intKey("http.maxBodyBytes", "largest accepted intake body").withDefault("67108864").range(1),
+        intKey("http.threads", "HTTP server threads").withDefault("8").range(1),
+        intKey("intake.maxBacklog", "intake answers 503 while more messages than this wait for delivery")
+            .withDefault("100000")
+            .range(0),
+        timeOfDayKey("delivery.<registry>.dailyAt",
+                     "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
+                     "delivery.ltt.dailyAt=02:00)"),
+    };
+    k.insert(k.end(), rest.begin(), rest.end());
+    return k;
+  }();
   return keys;
+}
+
+const std::set<std::string>& hubSections() {
+  static const std::set<std::string> sections = [] {
+    std::set<std::string> s;
+    for (const auto& k : hubConfigKeys()) s.insert(k.name.substr(0, k.name.find('.')));
+    return s;
+  }();
+  return sections;
 }
 
 namespace {
 
-std::string get(const Poco::Util::AbstractConfiguration& c, const ConfigKey& k) {
-  if (!k.env.empty())
-    if (const char* v = std::getenv(k.env.c_str()); v && *v && !c.hasProperty(k.name)) return v;
-  return c.getString(k.name, k.defaultValue);
-}
-
-const ConfigKey& key(const std::string& name) {
+const config::Key& key(const std::string& name) {
   for (const auto& k : hubConfigKeys())
     if (k.name == name) return k;
   throw std::logic_error("undeclared config key " + name);
 }
 
-int64_t getInt(const Poco::Util::AbstractConfiguration& c, const std::string& name) {
-  const std::string v = get(c, key(name));
-  try {
-    size_t used = 0;
-    const int64_t n = std::stoll(v, &used);
-    if (used != v.size()) throw std::invalid_argument(v);
-    return n;
-  } catch (const std::exception&) {
-    throw ConfigError(name + " must be a whole number, got '" + v + "'");
-  }
+bool isLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1";
 }
 
-bool isLoopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1"; }
-
-int parseHhMm(const std::string& name, const std::string& v) {
-  if (v.size() == 5 && v[2] == ':' && std::isdigit(static_cast<unsigned char>(v[0])) &&
-      std::isdigit(static_cast<unsigned char>(v[1])) && std::isdigit(static_cast<unsigned char>(v[3])) &&
-      std::isdigit(static_cast<unsigned char>(v[4]))) {
-    const int h = std::stoi(v.substr(0, 2)), m = std::stoi(v.substr(3, 2));
-    if (h < 24 && m < 60) return h * 60 + m;
-  }
-  throw ConfigError(name + " must be HH:MM (Europe/Copenhagen), got '" + v + "'");
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
 }
 
 }  // namespace
+
+void checkHubKeys(const config::Config& c, const std::vector<std::string>& registries) {
+  const std::string seeAlso = "deploy/reghub.properties.example and `reghub run --help` list every key";
+  for (const auto& section : hubSections()) c.checkSection(section, hubConfigKeys(), seeAlso);
+  if (registries.empty()) return;
+  // "outbox.retry.<registry>.…" and "delivery.<registry>.…" must name a registry.
+  for (const auto& section : hubSections())
+    for (const std::string& name : c.keysUnder(section)) {
+      const config::Key* k = config::findKey(hubConfigKeys(), name);
+      if (!k || !k->isPattern()) continue;
+      const std::string r = k->placeholderValue(name);
+      if (std::find(registries.begin(), registries.end(), r) == registries.end())
+        throw ConfigError(name, c.origin(),
+                          "'" + name + "': there is no registry '" + r + "' (registered: " + joined(registries) + ")");
+    }
+}
 
 int64_t nextCopenhagenTime(int64_t now, int minutesOfDay) {
   const int64_t nowSec = now / 1000;
@@ -108,95 +136,60 @@ int64_t HubConfig::notBefore(const std::string& registry, int64_t now) const {
 
 HubConfig loadHubConfig(const std::string& path, const std::map<std::string, std::string>& overrides,
                         const std::vector<std::string>& registries) {
+  return loadHubConfig(config::Config::load(path, overrides), registries);
+}
+
+HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>& registries) {
+  checkHubKeys(c, registries);
   HubConfig out;
-  out.raw = new Poco::Util::LayeredConfiguration;
-  Poco::AutoPtr<Poco::Util::MapConfiguration> over(new Poco::Util::MapConfiguration);
-  for (const auto& [k, v] : overrides) over->setString(k, v);
-  out.raw->add(over, 0);
-  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
-  if (!path.empty()) {
-    if (!std::filesystem::exists(path)) throw ConfigError("config file " + path + " does not exist");
-    try {
-      file = new Poco::Util::PropertyFileConfiguration(path);
-    } catch (const Poco::Exception& e) {
-      throw ConfigError("cannot read config file " + path + ": " + e.displayText());
-    }
-    out.raw->add(file, 10);
-  }
-  // ${system.env.NAME} in the file.
-  out.raw->add(new Poco::Util::SystemConfiguration, 100);
-  Poco::Util::AbstractConfiguration& c = *out.raw;
-
-  // Unknown keys in the hub's own sections are mistakes (typos).
-  if (file) {
-    std::set<std::string> known;
-    for (const auto& k : hubConfigKeys()) known.insert(k.name);
-    std::vector<std::string> all;
-    std::function<void(const std::string&)> walk = [&](const std::string& prefix) {
-      Poco::Util::AbstractConfiguration::Keys ks;
-      file->keys(prefix, ks);
-      if (ks.empty() && !prefix.empty()) all.push_back(prefix);
-      for (const auto& k : ks) walk(prefix.empty() ? k : prefix + "." + k);
-    };
-    walk("");
-    for (const auto& k : all) {
-      const std::string section = k.substr(0, k.find('.'));
-      if (section != "store" && section != "outbox" && section != "http" && section != "intake" && section != "delivery")
-        continue;
-      if (known.count(k)) continue;
-      if (k.rfind("outbox.retry.", 0) == 0 || k.rfind("delivery.", 0) == 0) continue;  // per registry
-      throw ConfigError("unknown configuration key '" + k + "' in " + path +
-                        " (see deploy/reghub.properties.example for every key)");
-    }
-  }
-
-  out.storeUrl = get(c, key("store.url"));
-  const std::string storeKey = get(c, key("store.key"));
+  out.source = c;
+  out.storeUrl = c.getString(key("store.url"));
+  const std::string storeKey = c.getString(key("store.key"));
   if (storeKey.empty())
-    throw ConfigError("store.key is not set: give REGHUB_STORE_KEY (base64 of 32 random bytes: openssl rand -base64 32)");
+    throw c.error(key("store.key"),
+                  "store.key is not set: give REGHUB_STORE_KEY (base64 of 32 random bytes: openssl rand -base64 32)");
   try {
-    auto ring = std::make_shared<store::Keyring>(get(c, key("store.keyId")), storeKey, get(c, key("store.lookupKey")));
-    ring->addRetiredKeys(get(c, key("store.retiredKeys")));
+    auto ring = std::make_shared<store::Keyring>(c.getString(key("store.keyId")), storeKey,
+                                                 c.getString(key("store.lookupKey")));
+    ring->addRetiredKeys(c.getString(key("store.retiredKeys")));
     out.keyring = std::move(ring);
   } catch (const store::KeyError& e) {
-    throw ConfigError(e.what());
+    throw c.error(key("store.key"), e.what());
   }
 
   auto& o = out.outbox;
-  o.workers = static_cast<size_t>(std::max<int64_t>(1, getInt(c, "outbox.workers")));
-  o.leaseMillis = getInt(c, "outbox.leaseMillis");
-  o.pollMillis = getInt(c, "outbox.pollMillis");
-  o.claimBatch = static_cast<size_t>(std::max<int64_t>(1, getInt(c, "outbox.claimBatch")));
-  try {
-    o.retry = engine::RetryPolicies::fromConfig(c, registries);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(e.what());
-  }
+  o.workers = static_cast<size_t>(c.getInt(key("outbox.workers")));
+  o.leaseMillis = c.getInt(key("outbox.leaseMillis"));
+  o.pollMillis = c.getInt(key("outbox.pollMillis"));
+  o.claimBatch = static_cast<size_t>(c.getInt(key("outbox.claimBatch")));
+  o.retry = engine::RetryPolicies::fromConfig(c, registries);
 
   auto& h = out.http;
-  h.host = get(c, key("http.host"));
-  h.port = static_cast<int>(getInt(c, "http.port"));
-  h.certificate = get(c, key("http.tls.certificate"));
-  h.privateKey = get(c, key("http.tls.privateKey"));
-  h.caLocation = get(c, key("http.tls.caLocation"));
-  h.requireClientCertificate = c.getBool("http.tls.requireClientCertificate", false);
-  for (const auto& t : util::split(get(c, key("http.tokens")), ','))
-    if (!util::trim(t).empty()) h.tokens.push_back(util::trim(t));
-  h.maxBodyBytes = static_cast<size_t>(getInt(c, "http.maxBodyBytes"));
-  h.threads = static_cast<int>(getInt(c, "http.threads"));
+  h.host = c.getString(key("http.host"));
+  h.port = static_cast<int>(c.getInt(key("http.port")));
+  h.certificate = c.getString(key("http.tls.certificate"));
+  h.privateKey = c.getString(key("http.tls.privateKey"));
+  h.caLocation = c.getString(key("http.tls.caLocation"));
+  h.requireClientCertificate = c.getBool(key("http.tls.requireClientCertificate"));
+  h.tokens = c.getList(key("http.tokens"));
+  h.maxBodyBytes = static_cast<size_t>(c.getInt(key("http.maxBodyBytes")));
+  h.threads = static_cast<int>(c.getInt(key("http.threads")));
   if (h.certificate.empty() != h.privateKey.empty())
-    throw ConfigError("http.tls.certificate and http.tls.privateKey go together");
+    throw c.error(key("http.tls.certificate"), "http.tls.certificate and http.tls.privateKey go together");
   if (h.certificate.empty() && !isLoopback(h.host))
-    throw ConfigError("http.host " + h.host + " is not loopback: set http.tls.certificate and http.tls.privateKey (TLS on every wire)");
+    throw c.error(key("http.host"),
+                  "http.host " + h.host +
+                      " is not loopback: set http.tls.certificate and http.tls.privateKey (TLS on every wire)");
   if (h.requireClientCertificate && h.caLocation.empty())
-    throw ConfigError("http.tls.requireClientCertificate needs http.tls.caLocation");
-  out.maxBacklog = getInt(c, "intake.maxBacklog");
+    throw c.error(key("http.tls.requireClientCertificate"),
+                  "http.tls.requireClientCertificate needs http.tls.caLocation");
+  out.maxBacklog = c.getInt(key("intake.maxBacklog"));
 
-  Poco::Util::AbstractConfiguration::Keys regs;
-  c.keys("delivery", regs);
-  for (const auto& r : regs) {
-    const std::string name = "delivery." + r + ".dailyAt";
-    if (c.hasProperty(name)) out.dailyAtMinutes[r] = parseHhMm(name, c.getString(name));
+  const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
+  for (const std::string& name : c.keysUnder("delivery")) {
+    if (!dailyAt.matches(name)) continue;
+    const std::string registry = dailyAt.placeholderValue(name);
+    if (const auto minutes = c.getTimeOfDay(dailyAt.instantiate(registry))) out.dailyAtMinutes[registry] = *minutes;
   }
   return out;
 }

@@ -1,10 +1,11 @@
 #pragma once
 // The hub service's configuration (`reghub run`, `ingest`, `status`,
 // `replay`): a Poco properties file (--config FILE) over environment
-// variables. Every key is declared once in hubConfigKeys() with its default
-// and description; deploy/reghub.properties.example lists them all (a test
-// keeps the two in step). Unknown keys under the hub's sections fail
-// start-up; keys under "<adapter>." belong to the adapters.
+// variables. Every key is declared once (hub/config/key.h) in
+// hubConfigKeys() with its type, default and description;
+// deploy/reghub.properties.example lists them all (a test keeps the two in
+// step). Unknown keys under the hub's sections fail start-up; keys under
+// "<adapter>." belong to the adapters (engine::AdapterRegistry).
 //
 // Secrets come from the environment, never from files in the repo:
 // REGHUB_STORE_KEY, REGHUB_STORE_LOOKUP_KEY, REGHUB_STORE_RETIRED_KEYS,
@@ -12,33 +13,31 @@
 //
 // loadHubConfig() does file I/O and throws ConfigError with a message
 // naming the key. The result is immutable; share it as const.
-#include <Poco/AutoPtr.h>
-#include <Poco/Util/LayeredConfiguration.h>
-
 #include <map>
 #include <memory>
-#include <stdexcept>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "hub/config/config.h"
 #include "hub/engine/outbox.h"
 #include "hub/store/delivery_store.h"
 
 namespace reghub::api {
 
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using ConfigError = config::ConfigError;
 
-struct ConfigKey {
-  std::string name;
-  std::string defaultValue;  // empty = none
-  std::string env;           // environment variable that sets it, if any
-  std::string description;
-};
+// Every key the hub reads, the retry policy's included (adapters' keys are
+// declared by the adapters).
+const std::vector<config::Key>& hubConfigKeys();
+// The top-level sections those keys live in ("store", "outbox", …).
+const std::set<std::string>& hubSections();
 
-// Every key the hub reads (adapters' keys are declared by the adapters).
-const std::vector<ConfigKey>& hubConfigKeys();
+// Unknown keys in the hub's sections and bad values of the keys set, without
+// building anything (no store key needed): what `validate --config` checks of
+// the hub's part. `registries` (when not empty) are the names a
+// "<registry>" segment may take. Throws ConfigError.
+void checkHubKeys(const config::Config& config, const std::vector<std::string>& registries);
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
@@ -51,7 +50,7 @@ struct HttpOptions {
 };
 
 struct HubConfig {
-  Poco::AutoPtr<Poco::Util::LayeredConfiguration> raw;  // everything (adapters read theirs)
+  config::Config source;  // everything loaded (the adapters are built from it)
   std::string storeUrl;
   std::shared_ptr<const store::Keyring> keyring;
   engine::OutboxOptions outbox;
@@ -69,6 +68,7 @@ struct HubConfig {
 // over the file (command-line options such as --store).
 HubConfig loadHubConfig(const std::string& path, const std::map<std::string, std::string>& overrides = {},
                         const std::vector<std::string>& registries = {});
+HubConfig loadHubConfig(const config::Config& source, const std::vector<std::string>& registries = {});
 
 // The next time at or after `now` (epoch ms) when the Copenhagen wall clock
 // shows `minutesOfDay`.

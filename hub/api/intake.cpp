@@ -2,7 +2,6 @@
 
 #include <Poco/UUIDGenerator.h>
 
-#include "hub/engine/adapter_registry.h"
 #include "hub/ingest/ingest.h"
 
 namespace reghub::api {
@@ -33,10 +32,9 @@ class ScheduledSink final : public engine::MessageSink {
 
 }  // namespace
 
-Intake::Intake(store::DeliveryStore& store, const Poco::Util::AbstractConfiguration* config,
+Intake::Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const engine::Adapter>> adapters,
                std::function<int64_t(const std::string&, int64_t)> notBefore)
-    : store_(store), config_(config), notBefore_(std::move(notBefore)),
-      adapters_(engine::AdapterRegistry::createAll()) {}
+    : store_(store), notBefore_(std::move(notBefore)), adapters_(std::move(adapters)) {}
 
 template <typename Read>
 IntakeResult Intake::run(const std::string& source, std::optional<model::Date> asOf, Read read) {
@@ -47,7 +45,6 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   diag::Reporter reporter(diagnostics);
   engine::RunContext ctx;
   ctx.asOf = asOf.value_or(model::copenhagenToday());
-  ctx.config = config_;
   std::vector<const engine::Adapter*> raw;
   for (const auto& a : adapters_) raw.push_back(a.get());
   ScheduledSink sink(store_, r.ingestId, notBefore_);

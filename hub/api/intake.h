@@ -33,25 +33,24 @@ struct IntakeResult {
 
 class Intake {
  public:
-  // `config` (adapter keys) may be null; not owned, must outlive this.
-  // `notBefore(registry, now)`: scheduled delivery (0 = at once).
-  Intake(store::DeliveryStore& store, const Poco::Util::AbstractConfiguration* config,
+  // `adapters`: built from the configuration at start-up (shared with the
+  // outbox's deliverers). `notBefore(registry, now)`: scheduled delivery (0 = at once).
+  Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const engine::Adapter>> adapters,
          std::function<int64_t(const std::string&, int64_t)> notBefore = {});
 
   IntakeResult ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
                             std::optional<model::Date> asOf = std::nullopt);
   IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt);
 
-  const std::vector<std::unique_ptr<engine::Adapter>>& adapters() const { return adapters_; }
+  const std::vector<std::shared_ptr<const engine::Adapter>>& adapters() const { return adapters_; }
 
  private:
   template <typename Read>
   IntakeResult run(const std::string& source, std::optional<model::Date> asOf, Read read);
 
   store::DeliveryStore& store_;
-  const Poco::Util::AbstractConfiguration* config_;
   std::function<int64_t(const std::string&, int64_t)> notBefore_;
-  std::vector<std::unique_ptr<engine::Adapter>> adapters_;
+  std::vector<std::shared_ptr<const engine::Adapter>> adapters_;
   std::mutex mutex_;
 };
 

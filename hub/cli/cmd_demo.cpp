@@ -75,14 +75,13 @@ int cmdDemo(const std::vector<std::string>& argv) {
   }
   ::chmod(props.c_str(), 0600);
 
-  // 1. Sandboxes: every adapter that has one.
+  // 1. Sandboxes: every adapter that has one (built with the defaults).
   std::map<std::string, std::string> over = {{"store.url", storeUrl}, {"store.key", key}};
   std::map<std::string, std::unique_ptr<engine::Sandbox>> sandboxes;
-  auto adapters = engine::AdapterRegistry::createAll();
-  for (const auto& ad : adapters) {
+  for (const auto& ad : engine::AdapterRegistry::createAll()) {
     const std::string name(ad->name());
     try {
-      auto sb = ad->makeSandbox({0, nullptr});
+      auto sb = ad->makeSandbox({0});
       if (!sb) throw std::runtime_error("no sandbox");
       sb->start();
       const auto client = ad->sandboxClientConfig(*sb);
@@ -100,7 +99,9 @@ int cmdDemo(const std::vector<std::string>& argv) {
       std::cout << "  sandbox " << name << ": skipped (" << e.what() << "); its messages cannot be delivered\n";
     }
   }
-  api::HubConfig config = api::loadHubConfig("", over, engine::AdapterRegistry::registeredNames());
+  // The hub and its adapters, built once from settings that point at the sandboxes.
+  ServiceConfig service = loadServiceConfig("", over);
+  api::HubConfig& config = service.hub;
   config.outbox.workers = 4;
   config.outbox.pollMillis = 20;
   config.outbox.maintenanceMillis = 200;
@@ -117,20 +118,19 @@ int cmdDemo(const std::vector<std::string>& argv) {
 
   // 3. Ingest into the store.
   auto store = store::DeliveryStore::open(config.storeOptions());
-  api::Intake intake(*store, config.raw.get());
+  api::Intake intake(*store, service.adapters);
   const auto r = intake.ingestPaths({input}, asOf);
   std::cout << "ingested " << r.stats.citizens << " citizens, " << r.stats.forloebSelected << " forløb; "
             << r.queued << " messages queued; " << r.errors << " errors, " << r.warnings << " warnings (ingest "
             << r.ingestId << ")\n";
 
   // 4. Deliver to the sandboxes.
-  const Poco::Util::AbstractConfiguration& raw = *config.raw;
   engine::Outbox outbox(
       *store,
       [&](const std::string& registry) -> std::unique_ptr<engine::Deliverer> {
         if (!sandboxes.count(registry)) return nullptr;
-        for (const auto& ad : adapters)
-          if (ad->name() == registry) return ad->makeDeliverer(raw);
+        for (const auto& ad : service.adapters)
+          if (ad->name() == registry) return ad->makeDeliverer();
         return nullptr;
       },
       config.outbox);

@@ -5,7 +5,6 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
-#include "hub/engine/adapter_registry.h"
 
 namespace reghub::cli {
 
@@ -18,21 +17,6 @@ const std::vector<OptionSpec> kOptions = {
     {"help", false, "show this help", ""},
 };
 }  // namespace
-
-api::HubConfig loadConfigFromArgs(const std::string& configPath, const std::string& storeUrl) {
-  std::map<std::string, std::string> over;
-  if (!storeUrl.empty()) over["store.url"] = storeUrl;
-  return api::loadHubConfig(configPath, over, engine::AdapterRegistry::registeredNames());
-}
-
-std::string configKeysHelp() {
-  std::string out = "configuration keys (file via --config; secrets from the environment):\n";
-  for (const auto& k : api::hubConfigKeys()) {
-    out += "  " + k.name + (k.defaultValue.empty() ? "" : " = " + k.defaultValue) +
-           (k.env.empty() ? "" : "   [env " + k.env + "]") + "\n      " + k.description + "\n";
-  }
-  return out;
-}
 
 int cmdIngest(const std::vector<std::string>& argv) {
   for (const auto& x : argv)
@@ -53,15 +37,10 @@ int cmdIngest(const std::vector<std::string>& argv) {
     asOf = model::Date::parse(a.get("as-of"));
     if (!asOf) throw UsageError("--as-of must be a date YYYY-MM-DD");
   }
-  api::HubConfig config;
-  try {
-    config = loadConfigFromArgs(a.get("config"), a.get("store"));
-  } catch (const api::ConfigError& e) {
-    std::cerr << "reghub ingest: " << e.what() << "\n";
-    return kExitConfig;
-  }
+  const ServiceConfig service = loadConfigFromArgs(a.get("config"), a.get("store"));
+  const api::HubConfig& config = service.hub;
   auto store = store::DeliveryStore::open(config.storeOptions());
-  api::Intake intake(*store, config.raw.get(), [&config](const std::string& r, int64_t now) {
+  api::Intake intake(*store, service.adapters, [&config](const std::string& r, int64_t now) {
     return config.notBefore(r, now);
   });
   const auto r = intake.ingestPaths(a.positionals(), asOf);

@@ -38,16 +38,13 @@ int cmdRun(const std::vector<std::string>& argv) {
       return kExitOk;
     }
   const Args a(argv, kOptions);
-  api::HubConfig config;
-  try {
-    std::map<std::string, std::string> over;
-    if (a.has("store")) over["store.url"] = a.get("store");
-    if (a.has("port")) over["http.port"] = a.get("port");
-    config = api::loadHubConfig(a.get("config"), over, engine::AdapterRegistry::registeredNames());
-  } catch (const api::ConfigError& e) {
-    std::cerr << "reghub run: " << e.what() << "\n";
-    return kExitConfig;
-  }
+  std::map<std::string, std::string> over;
+  if (a.has("store")) over["store.url"] = a.get("store");
+  if (a.has("port")) over["http.port"] = a.get("port");
+  // Every key checked and every adapter built before anything starts: a
+  // misconfigured registry stops start-up (ConfigError → exit 78).
+  const ServiceConfig service = loadServiceConfig(a.get("config"), over);
+  const api::HubConfig& config = service.hub;
 
   // Block the stop signals before any thread starts; this thread waits for them.
   sigset_t stopSignals;
@@ -57,26 +54,23 @@ int cmdRun(const std::vector<std::string>& argv) {
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
   auto store = store::DeliveryStore::open(config.storeOptions());
-  std::map<std::string, std::unique_ptr<engine::Adapter>> adapters;
-  for (auto& ad : engine::AdapterRegistry::createAll()) adapters[std::string(ad->name())] = std::move(ad);
-  const Poco::Util::AbstractConfiguration& raw = *config.raw;
-  engine::DelivererFactory factory = [&adapters, &raw](const std::string& registry) -> std::unique_ptr<engine::Deliverer> {
+  std::map<std::string, std::shared_ptr<const engine::Adapter>> adapters;
+  for (const auto& ad : service.adapters) adapters[std::string(ad->name())] = ad;
+  engine::DelivererFactory factory = [&adapters](const std::string& registry) -> std::unique_ptr<engine::Deliverer> {
     const auto it = adapters.find(registry);
     if (it == adapters.end()) return nullptr;
-    return it->second->makeDeliverer(raw);
+    auto d = it->second->makeDeliverer();
+    if (!d) throw std::runtime_error("registry " + registry + " is not configured for delivery (no endpoint; see reghub run --help)");
+    return d;
   };
-  // Say at start-up which registries cannot be delivered to (missing or bad
-  // adapter configuration); their messages wait and retry meanwhile.
-  for (const auto& [name, adapter] : adapters) {
-    try {
-      adapter->makeDeliverer(raw);
-    } catch (const std::exception& e) {
-      std::cerr << "reghub run: registry " << name << " cannot be delivered to: " << e.what()
-                << " (its messages are kept and retried)\n";
-    }
-  }
+  // Say at start-up which registries are validated only (no endpoint
+  // configured); their messages are kept and wait meanwhile.
+  for (const auto& [name, adapter] : adapters)
+    if (adapter->deliveryTarget().empty())
+      std::cerr << "reghub run: registry " << name
+                << " is not configured for delivery (no endpoint): validated only, its messages are kept and wait\n";
   engine::Outbox outbox(*store, factory, config.outbox);
-  api::Intake intake(*store, config.raw.get(), [&config](const std::string& r, int64_t now) {
+  api::Intake intake(*store, service.adapters, [&config](const std::string& r, int64_t now) {
     return config.notBefore(r, now);
   });
   api::ApiServer server(config.http, config.maxBacklog, *store, intake, &outbox);

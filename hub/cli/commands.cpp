@@ -1,11 +1,9 @@
 #include "hub/cli/commands.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Util/MapConfiguration.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -35,23 +33,27 @@ model::Date parseAsOf(const Args& a, const std::string& option) {
   return *d;
 }
 
-// Adapters for --registry (smdb|ltt|all|a,b).
-std::vector<std::unique_ptr<engine::Adapter>> selectAdapters(const std::string& registry, bool allowAll) {
-  std::vector<std::unique_ptr<engine::Adapter>> out;
-  if (registry == "all" && allowAll) return engine::AdapterRegistry::createAll();
+// Adapters for --registry (smdb|ltt|all|a,b), out of those built from the configuration.
+Adapters selectAdapters(const Adapters& all, const std::string& registry, bool allowAll) {
+  if (registry == "all" && allowAll) return all;
+  Adapters out;
   for (const std::string& name : util::split(registry, ',')) {
-    auto a = engine::AdapterRegistry::create(name);
-    if (!a) {
+    const auto it = std::find_if(all.begin(), all.end(), [&name](const auto& a) { return a->name() == name; });
+    if (it == all.end()) {
       std::string known;
       for (const auto& n : engine::AdapterRegistry::registeredNames()) known += (known.empty() ? "" : ", ") + n;
       throw UsageError("unknown registry '" + name + "'; known: " + known + (allowAll ? ", all" : ""));
     }
-    out.push_back(std::move(a));
+    out.push_back(*it);
   }
   return out;
 }
 
-std::vector<const engine::Adapter*> raw(const std::vector<std::unique_ptr<engine::Adapter>>& v) {
+// --config FILE judged as the service judges it (hub and adapter keys);
+// without one, the adapters run on their defaults and environment.
+Adapters adaptersFromArgs(const Args& a) { return checkAndBuildAdapters(config::Config::load(a.get("config"))); }
+
+std::vector<const engine::Adapter*> raw(const Adapters& v) {
   std::vector<const engine::Adapter*> out;
   for (const auto& a : v) out.push_back(a.get());
   return out;
@@ -101,6 +103,7 @@ struct Run {
 
 const std::vector<OptionSpec> kValidateOptions = {
     {"registry", true, "smdb, ltt or all", "all"},
+    {"config", true, "configuration file with the registries' keys (the same file `reghub run` takes)", ""},
     {"format", true, "text or json (one JSON object per line)", "text"},
     {"as-of", true, "the date that counts as today (YYYY-MM-DD, Europe/Copenhagen)", "today"},
     {"help", false, "show this help", ""},
@@ -114,14 +117,14 @@ int cmdValidate(const std::vector<std::string>& argv) {
                  "Reads inbound FHIR (files, directories recursively, or - for stdin) and prints\n"
                  "diagnostics. Nothing is stored or sent. Exit 0: no error; 1: errors; 2: usage\n"
                  "error or unreadable input.\n\n"
-              << formatOptions(kValidateOptions);
+              << formatOptions(kValidateOptions) << "\n" << configKeysHelp(false);
     return kExitOk;
   }
   const Args a(argv, kValidateOptions);
   if (a.positionals().empty()) throw UsageError("no input: give one or more PATHs, or - for stdin");
   const std::string format = checkFormat(a);
-  const auto adapters = selectAdapters(a.get("registry", "all"), true);
-  const auto all = engine::AdapterRegistry::createAll();
+  const auto all = adaptersFromArgs(a);
+  const auto adapters = selectAdapters(all, a.get("registry", "all"), true);
   engine::RunContext ctx;
   ctx.asOf = parseAsOf(a, "as-of");
   Run run(printer(format, std::cout));
@@ -138,6 +141,7 @@ namespace {
 
 const std::vector<OptionSpec> kTranslateOptions = {
     {"registry", true, "smdb or ltt (required)", ""},
+    {"config", true, "configuration file with the registries' keys (the same file `reghub run` takes)", ""},
     {"out", true, "write each message to a file under DIR instead of stdout", ""},
     {"as-of", true, "the date that counts as today (YYYY-MM-DD)", "today"},
     {"since", true, "only deliveries from this day on (YYYY-MM-DD)", ""},
@@ -211,15 +215,15 @@ int cmdTranslate(const std::vector<std::string>& argv) {
                  "--wrap prints, per registry, one wrapper message holding every message of the\n"
                  "run instead (ltt: one KLGatewayLTTIncrementalDelivery of all DeliveryReports);\n"
                  "a registry without a run wrapper (smdb) is a usage error (exit 2).\n\n"
-              << formatOptions(kTranslateOptions);
+              << formatOptions(kTranslateOptions) << "\n" << configKeysHelp(false);
     return kExitOk;
   }
   const Args a(argv, kTranslateOptions);
   if (!a.has("registry")) throw UsageError("--registry is required (smdb or ltt)");
   if (a.positionals().empty()) throw UsageError("no input: give one or more PATHs, or - for stdin");
   const std::string format = checkFormat(a);
-  const auto adapters = selectAdapters(a.get("registry"), false);
-  const auto all = engine::AdapterRegistry::createAll();
+  const auto all = adaptersFromArgs(a);
+  const auto adapters = selectAdapters(all, a.get("registry"), false);
   engine::RunContext ctx;
   ctx.asOf = parseAsOf(a, "as-of");
   if (a.has("since")) ctx.since = parseAsOf(a, "since");
@@ -268,7 +272,11 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   }
   const Args a(argv, kSandboxOptions);
   if (a.positionals().size() != 1) throw UsageError("give exactly one registry, e.g. reghub sandbox ltt");
-  const auto adapters = selectAdapters(a.positionals()[0], false);
+  const std::string name = a.positionals()[0];
+  if (!engine::AdapterRegistry::factory(name)) selectAdapters({}, name, false);  // the usage error naming the known ones
+  // Only that registry's section matters to its sandbox.
+  const std::shared_ptr<const engine::Adapter> adapter =
+      engine::AdapterRegistry::create(name, config::Config::load(a.get("config")));
   engine::SandboxOptions options;
   const std::string port = a.get("port", "0");
   try {
@@ -278,20 +286,15 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   } catch (const std::exception&) {
     throw UsageError("--port must be a number 0-65535, got '" + port + "'");
   }
-  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
-  if (a.has("config")) {
-    config = new Poco::Util::PropertyFileConfiguration(a.get("config"));  // AutoPtr owns it
-    options.config = config.get();
-  }
   // Block the stop signals before any server thread starts, then wait for one.
   sigset_t stopSignals;
   sigemptyset(&stopSignals);
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  auto sandbox = adapters.front()->makeSandbox(options);
+  auto sandbox = adapter->makeSandbox(options);
   sandbox->start();
-  std::cout << "sandbox " << adapters.front()->name() << " listening on " << sandbox->baseUrl() << "\n";
+  std::cout << "sandbox " << adapter->name() << " listening on " << sandbox->baseUrl() << "\n";
   if (!sandbox->caFile().empty()) std::cout << "CA file: " << sandbox->caFile() << "\n";
   std::cout.flush();
   int sig = 0;
@@ -313,6 +316,7 @@ const std::vector<Command>& allCommands() {
       {"replay", "send dead or rejected messages again", cmdReplay},
       {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
       {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
+      {"config", "check a configuration file (config check --config FILE)", cmdConfig},
   };
   return commands;
 }

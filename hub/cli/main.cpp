@@ -4,6 +4,7 @@
 
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
+#include "hub/config/config_error.h"
 
 namespace {
 void usage(std::ostream& out) {
@@ -36,6 +37,10 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
       std::cerr << "reghub " << name << ": " << e.what() << "\n";
       return kExitUsage;
+    } catch (const reghub::config::ConfigError& e) {
+      // Every configuration problem, from any command: the message names the key and the file.
+      std::cerr << "reghub " << name << ": configuration error: " << e.what() << "\n";
+      return kExitConfig;
     } catch (const std::exception& e) {
       std::cerr << "reghub " << name << ": " << e.what() << "\n";
       return kExitSoftware;

@@ -18,19 +18,15 @@
 #include "hub/ingest/source_document.h"
 #include "hub/model/citizen.h"
 
-namespace Poco::Util {
-class AbstractConfiguration;
-}
-
 namespace reghub::engine {
 
 // Facts every rule and renderer may depend on; fixed for a run so results
 // are reproducible (CONTRACT §3 --as-of / --since).
+// Configuration is not part of it: an adapter is built from its settings
+// once, at start-up (adapter_registry.h), and holds them.
 struct RunContext {
   model::Date asOf;                  // "today" (Europe/Copenhagen)
   std::optional<model::Date> since;  // translate --since
-  // Adapter configuration (keys under "<adapter name>."). May be null.
-  const Poco::Util::AbstractConfiguration* config = nullptr;
 };
 
 using ingest::SourceDocument;
@@ -46,8 +42,8 @@ class PriorDeliveries {
   virtual std::optional<std::string> registryId(std::string_view idempotencyKey) const = 0;
 };
 
-// Makes one delivery attempt per call and classifies the answer. Created
-// from configuration; may keep connections. Not required to be thread-safe:
+// Makes one delivery attempt per call and classifies the answer. Made by
+// the adapter from its built settings; may keep connections. Not required to be thread-safe:
 // the engine creates one per worker.
 class Deliverer {
  public:
@@ -69,9 +65,10 @@ class Sandbox {
   virtual std::string caFile() const { return {}; }
 };
 
+// The sandbox's own settings (TLS directory, its "today") are part of the
+// adapter's settings, built with it.
 struct SandboxOptions {
   int port = 0;  // 0 = any free loopback port
-  const Poco::Util::AbstractConfiguration* config = nullptr;
 };
 
 // A generated citizen (reghub synth). The Patient and the municipality
@@ -138,14 +135,21 @@ class Adapter {
                                               const std::vector<const model::Forloeb*>& selected,
                                               const RunContext& ctx, const PriorDeliveries& prior) const = 0;
 
-  // Transport from configuration (endpoint, TLS). Throws on bad config.
-  virtual std::unique_ptr<Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration& config) const = 0;
+  // Transport from the adapter's settings (endpoint, TLS), checked when the
+  // adapter was built. nullptr: the operator has not configured this
+  // registry for delivery (no endpoint) — it validates and renders only.
+  // May throw on I/O (an unreadable CA file).
+  virtual std::unique_ptr<Deliverer> makeDeliverer() const = 0;
+  // Where makeDeliverer()'s deliverers send to (for start-up messages and
+  // `reghub config check`); empty when not configured for delivery.
+  virtual std::string deliveryTarget() const { return {}; }
 
   virtual std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) const = 0;
 
   // The adapter's configuration keys that point its Deliverer at a running
   // sandbox (endpoint, CA file), e.g. {"x.endpoint": sandbox.baseUrl()}.
-  // Used by `reghub demo`, which must not know any adapter's key names.
+  // Used by `reghub demo` (it builds the adapters again with these), which
+  // must not know any adapter's key names.
   // Default: none (the demo then says it cannot deliver to that sandbox).
   virtual std::map<std::string, std::string> sandboxClientConfig(const Sandbox&) const { return {}; }
 

@@ -6,13 +6,14 @@
 namespace reghub::engine {
 
 namespace {
-std::map<std::string, AdapterRegistry::Factory, std::less<>>& table() {
-  static std::map<std::string, AdapterRegistry::Factory, std::less<>> t;
+std::map<std::string, AdapterFactory, std::less<>>& table() {
+  static std::map<std::string, AdapterFactory, std::less<>> t;
   return t;
 }
 }  // namespace
 
-void AdapterRegistry::add(std::string name, Factory factory) {
+void AdapterRegistry::add(AdapterFactory factory) {
+  std::string name = factory.name;
   auto [it, inserted] = table().emplace(std::move(name), std::move(factory));
   if (!inserted) throw std::logic_error("adapter registered twice: " + it->first);
 }
@@ -23,14 +24,21 @@ std::vector<std::string> AdapterRegistry::registeredNames() {
   return names;
 }
 
-std::unique_ptr<Adapter> AdapterRegistry::create(std::string_view name) {
+const AdapterFactory* AdapterRegistry::factory(std::string_view name) {
   const auto it = table().find(name);
-  return it == table().end() ? nullptr : it->second();
+  return it == table().end() ? nullptr : &it->second;
 }
 
-std::vector<std::unique_ptr<Adapter>> AdapterRegistry::createAll() {
+std::unique_ptr<Adapter> AdapterRegistry::create(std::string_view name, const config::Config& config) {
+  const AdapterFactory* f = factory(name);
+  if (!f) return nullptr;
+  config.checkSection(f->name, f->keys(), "`reghub run --help` lists the " + f->name + " keys");
+  return f->build(config);
+}
+
+std::vector<std::unique_ptr<Adapter>> AdapterRegistry::createAll(const config::Config& config) {
   std::vector<std::unique_ptr<Adapter>> all;
-  for (const auto& [name, f] : table()) all.push_back(f());
+  for (const auto& [name, f] : table()) all.push_back(create(name, config));
   return all;
 }
 
@@ -54,6 +62,8 @@ int SynthRng::uniform(int lo, int hi) {
   return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1));
 }
 
-bool SynthRng::chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
+bool SynthRng::chance(double p) {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53 < p;
+}
 
 }  // namespace reghub::engine

@@ -1,44 +1,53 @@
 #pragma once
-// The registry of adapters (Envoy style): a function-local static map that
-// refuses duplicate names. Adapters add themselves from their registrar
-// file with REGHUB_REGISTER_ADAPTER. Registration happens during static
-// initialisation; lookups afterwards are read-only and thread-safe.
+// The registry of adapter factories (Envoy style): a function-local static
+// map that refuses duplicate names. Each adapter's register.cpp adds one
+// factory (the last lines of the file, with AdapterRegistrar): the keys it
+// reads, all under "<name>." (Fluent Bit's config map, next to the
+// callbacks), and how to build the adapter from them. Building happens once,
+// at start-up: the adapter keeps an immutable settings object, so nothing
+// reads configuration while data flows.
+//
+// Registration happens during static initialisation; afterwards lookups are
+// read-only and thread-safe. create()/createAll() throw config::ConfigError
+// on an unknown key under the adapter's prefix or a bad value.
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hub/config/config.h"
 #include "hub/engine/adapter.h"
 
 namespace reghub::engine {
 
-class AdapterRegistry {
- public:
-  using Factory = std::function<std::unique_ptr<Adapter>()>;
-
-  // Throws std::logic_error on a duplicate name (a build mistake).
-  static void add(std::string name, Factory factory);
-  static std::vector<std::string> registeredNames();  // sorted
-  // nullptr if no adapter has that name.
-  static std::unique_ptr<Adapter> create(std::string_view name);
-  // One instance of every registered adapter, sorted by name.
-  static std::vector<std::unique_ptr<Adapter>> createAll();
+struct AdapterFactory {
+  std::string name;  // registry name and configuration prefix ("smdb" → "smdb.*")
+  // Every key the adapter reads, declared once (help, example, checks).
+  std::function<const std::vector<config::Key>&()> keys;
+  // Builds the adapter from its settings. Throws config::ConfigError on a
+  // bad value; may do start-up I/O (mapping tables, a list file).
+  std::function<std::unique_ptr<Adapter>(const config::Config&)> build;
 };
 
+class AdapterRegistry {
+ public:
+  // Throws std::logic_error on a duplicate name (a build mistake).
+  static void add(AdapterFactory factory);
+  static std::vector<std::string> registeredNames();  // sorted
+  // nullptr if no adapter has that name.
+  static const AdapterFactory* factory(std::string_view name);
+  // Rejects unknown keys under "<name>.", then builds. nullptr if no
+  // adapter has that name. An empty Config: environment and defaults.
+  static std::unique_ptr<Adapter> create(std::string_view name, const config::Config& config = {});
+  // Every registered adapter, built from `config`, sorted by name.
+  static std::vector<std::unique_ptr<Adapter>> createAll(const config::Config& config = {});
+};
+
+// In an adapter's register.cpp (the last lines, Envoy style):
+//   const reghub::engine::AdapterRegistrar kRegistrar({"smdb", &settingKeys, &build});
 struct AdapterRegistrar {
-  AdapterRegistrar(std::string name, AdapterRegistry::Factory factory) {
-    AdapterRegistry::add(std::move(name), std::move(factory));
-  }
+  explicit AdapterRegistrar(AdapterFactory factory) { AdapterRegistry::add(std::move(factory)); }
 };
 
 }  // namespace reghub::engine
-
-// In an adapter's register.cpp (the last lines, Envoy style):
-//   REGHUB_REGISTER_ADAPTER("smdb", reghub::smdb::SmdbAdapter);
-#define REGHUB_REGISTER_ADAPTER(NAME, TYPE)                                 \
-  namespace {                                                               \
-  const ::reghub::engine::AdapterRegistrar kAdapterRegistrar(NAME, [] {     \
-    return std::unique_ptr<::reghub::engine::Adapter>(std::make_unique<TYPE>()); \
-  });                                                                       \
-  }

@@ -1,7 +1,5 @@
 #include "hub/engine/retry_policy.h"
 
-#include <Poco/Util/AbstractConfiguration.h>
-
 #include <stdexcept>
 
 namespace reghub::engine {
@@ -18,28 +16,51 @@ int64_t RetryPolicy::delayFor(int attempt, std::mt19937_64& rng) const {
   return std::uniform_int_distribution<int64_t>(0, cap)(rng);
 }
 
+const std::vector<config::Key>& retryConfigKeys() {
+  using config::intKey;
+  using config::millisKey;
+  static const std::vector<config::Key> keys = {
+      intKey("outbox.retry.maxAttempts",
+             "attempts before a message is dead (per registry: outbox.retry.<registry>.maxAttempts)")
+          .withDefault(std::to_string(kDefaultMaxAttempts))
+          .range(1),
+      millisKey("outbox.retry.baseDelayMillis", "first backoff cap; doubles per attempt (full jitter)")
+          .withDefault(std::to_string(kDefaultBaseDelayMillis)),
+      millisKey("outbox.retry.maxDelayMillis", "largest backoff cap")
+          .withDefault(std::to_string(kDefaultMaxDelayMillis)),
+      intKey("outbox.retry.<registry>.maxAttempts", "that registry's outbox.retry.maxAttempts").range(1),
+      millisKey("outbox.retry.<registry>.baseDelayMillis", "that registry's outbox.retry.baseDelayMillis"),
+      millisKey("outbox.retry.<registry>.maxDelayMillis", "that registry's outbox.retry.maxDelayMillis"),
+  };
+  return keys;
+}
+
 namespace {
 
-RetryPolicy read(const Poco::Util::AbstractConfiguration& c, const std::string& prefix, RetryPolicy p) {
-  p.maxAttempts = c.getInt(prefix + "maxAttempts", p.maxAttempts);
-  p.baseDelayMillis = c.getInt64(prefix + "baseDelayMillis", p.baseDelayMillis);
-  p.maxDelayMillis = c.getInt64(prefix + "maxDelayMillis", p.maxDelayMillis);
-  if (p.maxAttempts < 1) throw std::invalid_argument(prefix + "maxAttempts must be at least 1");
-  if (p.baseDelayMillis < 0 || p.maxDelayMillis < p.baseDelayMillis)
-    throw std::invalid_argument(prefix + "baseDelayMillis must be >= 0 and <= " + prefix + "maxDelayMillis");
+// The default policy (registry empty: the declared keys with their
+// defaults) or one registry's, each key it does not set taken from `p`.
+RetryPolicy read(const config::Config& c, const std::string& registry, RetryPolicy p) {
+  const auto& keys = retryConfigKeys();
+  const auto key = [&](size_t i) { return registry.empty() ? keys[i] : keys[3 + i].instantiate(registry); };
+  const config::Key attempts = key(0), base = key(1), max = key(2);
+  const auto value = [&](const config::Key& k, int64_t fallback) {
+    return registry.empty() || c.isSet(k.name) ? c.getInt(k) : fallback;
+  };
+  p.maxAttempts = static_cast<int>(value(attempts, p.maxAttempts));
+  p.baseDelayMillis = value(base, p.baseDelayMillis);
+  p.maxDelayMillis = value(max, p.maxDelayMillis);
+  if (p.maxDelayMillis < p.baseDelayMillis)
+    throw c.error(base, base.name + " (" + std::to_string(p.baseDelayMillis) + ") must not be larger than " + max.name +
+                            " (" + std::to_string(p.maxDelayMillis) + ")");
   return p;
 }
 
 }  // namespace
 
-RetryPolicies RetryPolicies::fromConfig(const Poco::Util::AbstractConfiguration& config,
-                                        const std::vector<std::string>& registries) {
-  RetryPolicies out(read(config, "outbox.retry.", RetryPolicy{}));
+RetryPolicies RetryPolicies::fromConfig(const config::Config& config, const std::vector<std::string>& registries) {
+  RetryPolicies out(read(config, "", RetryPolicy{}));
   for (const auto& r : registries)
-    if (config.hasProperty("outbox.retry." + r + ".maxAttempts") ||
-        config.hasProperty("outbox.retry." + r + ".baseDelayMillis") ||
-        config.hasProperty("outbox.retry." + r + ".maxDelayMillis"))
-      out.set(r, read(config, "outbox.retry." + r + ".", out.default_));
+    if (!config.keysUnder("outbox.retry." + r).empty()) out.set(r, read(config, r, out.default_));
   return out;
 }
 

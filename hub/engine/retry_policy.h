@@ -8,18 +8,21 @@
 #include <random>
 #include <string>
 
+#include "hub/config/config.h"
 #include "hub/engine/outbound_message.h"
-
-namespace Poco::Util {
-class AbstractConfiguration;
-}
 
 namespace reghub::engine {
 
+// The declared defaults (retryConfigKeys()) are these, so a policy built
+// without configuration and one read from an empty file agree.
+constexpr int kDefaultMaxAttempts = 10;
+constexpr int64_t kDefaultBaseDelayMillis = 2'000;
+constexpr int64_t kDefaultMaxDelayMillis = 15 * 60'000;
+
 struct RetryPolicy {
-  int maxAttempts = 10;
-  int64_t baseDelayMillis = 2'000;
-  int64_t maxDelayMillis = 15 * 60'000;
+  int maxAttempts = kDefaultMaxAttempts;
+  int64_t baseDelayMillis = kDefaultBaseDelayMillis;
+  int64_t maxDelayMillis = kDefaultMaxDelayMillis;
 
   // The upper bound of the wait after attempt `attempt` (1-based).
   int64_t capFor(int attempt) const;
@@ -28,16 +31,19 @@ struct RetryPolicy {
   bool exhausted(int attempt) const { return attempt >= maxAttempts; }
 };
 
-// Per registry, with a default. Config keys (deploy/reghub.properties.example):
+// The keys, declared once (deploy/reghub.properties.example, --help):
 //   outbox.retry.maxAttempts / baseDelayMillis / maxDelayMillis   (default)
 //   outbox.retry.<registry>.maxAttempts / …                       (override)
+const std::vector<config::Key>& retryConfigKeys();
+
+// Per registry, with a default.
 class RetryPolicies {
  public:
   RetryPolicies() = default;
   explicit RetryPolicies(RetryPolicy fallback) : default_(fallback) {}
-  // Throws std::invalid_argument on nonsense values (config error).
-  static RetryPolicies fromConfig(const Poco::Util::AbstractConfiguration& config,
-                                  const std::vector<std::string>& registries);
+  // Throws config::ConfigError on a bad value (not a number, maxAttempts < 1,
+  // baseDelayMillis > maxDelayMillis), naming the key.
+  static RetryPolicies fromConfig(const config::Config& config, const std::vector<std::string>& registries);
   void set(const std::string& registry, RetryPolicy policy) { perRegistry_[registry] = policy; }
   const RetryPolicy& forRegistry(const std::string& registry) const;
 

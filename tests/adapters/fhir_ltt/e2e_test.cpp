@@ -4,15 +4,13 @@
 // the deliverer's classification of the sandbox's faults.
 #include <gtest/gtest.h>
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Util/MapConfiguration.h>
-
 #include <filesystem>
 #include <map>
 
 #include "adapters/fhir_ltt/deliverer.h"
 #include "adapters/fhir_ltt/ltt_adapter.h"
 #include "adapters/fhir_ltt/sandbox.h"
+#include "hub/engine/adapter_registry.h"
 #include "tests/adapters/fhir_ltt/test_util.h"
 #include "tests/adapters/fhir_ltt/translate_helper.h"
 
@@ -49,19 +47,20 @@ std::vector<std::string> josefine() {
 class LttE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_ = new Poco::Util::MapConfiguration;
-    config_->setString("ltt.reportingStart", "2025-01-01");  // the IG's story is from 2025
-    engine::SandboxOptions o;
-    o.config = config_.get();
-    sandbox_ = std::make_unique<LttSandbox>(o);
+    config_["ltt.reportingStart"] = "2025-01-01";  // the IG's story is from 2025
+    sandbox_ = std::make_unique<LttSandbox>(engine::SandboxOptions{}, settings());
     sandbox_->start();
-    config_->setString("ltt.endpoint", sandbox_->baseUrl());
-    config_->setString("ltt.caFile", sandbox_->caFile());
-    config_->setString("ltt.timeoutMs", "2000");
+    config_["ltt.endpoint"] = sandbox_->baseUrl();
+    config_["ltt.caFile"] = sandbox_->caFile();
+    config_["ltt.timeoutMs"] = "2000";
   }
-  std::unique_ptr<engine::Deliverer> deliverer() { return LttAdapter().makeDeliverer(*config_); }
+  // Settings built from config_ as the factory builds them at start-up.
+  std::shared_ptr<const Settings> settings() const {
+    return std::make_shared<const Settings>(Settings::fromConfig(config::Config::fromMap(config_)));
+  }
+  std::unique_ptr<engine::Deliverer> deliverer() { return LttAdapter(settings()).makeDeliverer(); }
 
-  Poco::AutoPtr<Poco::Util::MapConfiguration> config_;
+  std::map<std::string, std::string> config_;
   std::unique_ptr<LttSandbox> sandbox_;
 };
 
@@ -129,7 +128,7 @@ TEST_F(LttE2e, DroppedConnectionIsRetried) {
 
 TEST_F(LttE2e, LatencyBeyondTheTimeoutIsRetried) {
   const auto m = oneReport();
-  config_->setString("ltt.timeoutMs", "200");
+  config_["ltt.timeoutMs"] = "200";
   sandbox_->setFaults({1000, 0, 0});
   auto d = deliverer();
   const auto r = d->deliver(m);
@@ -162,31 +161,31 @@ TEST_F(LttE2e, BundleIdMustMatchTheUrl) {
 }
 
 TEST_F(LttE2e, UntrustedSandboxIsNotReached) {
-  config_->setString("ltt.caFile", "");  // system CAs do not know the dev CA
+  config_["ltt.caFile"] = "";  // system CAs do not know the dev CA
   const auto r = deliverer()->deliver(oneReport());
   EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
   EXPECT_NE(r.detail.find("tls"), std::string::npos) << r.detail;
   EXPECT_EQ(sandbox_->requestsSeen(), 0);
 }
 
+std::unique_ptr<engine::Adapter> built(const std::map<std::string, std::string>& settings) {
+  return engine::AdapterRegistry::create("ltt", config::Config::fromMap(settings));
+}
+
 TEST(LttDelivererConfig, EndpointMustBeHttps) {
-  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
-  EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
-  c->setString("ltt.endpoint", "http://127.0.0.1:1");
-  EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
-  c->setString("ltt.endpoint", "https://127.0.0.1:1");
-  c->setString("ltt.timeoutMs", "soon");
-  EXPECT_THROW(DelivererConfig::from(c.get()), std::invalid_argument);
+  // No endpoint: LTT is not configured for delivery (validated only), no deliverer.
+  EXPECT_EQ(built({})->makeDeliverer(), nullptr);
+  EXPECT_THROW(built({{"ltt.endpoint", "http://127.0.0.1:1"}}), config::ConfigError);
+  EXPECT_THROW(built({{"ltt.endpoint", "https://127.0.0.1:1"}, {"ltt.timeoutMs", "soon"}}), config::ConfigError);
+  EXPECT_NE(built({{"ltt.endpoint", "https://127.0.0.1:1"}})->makeDeliverer(), nullptr);
 }
 
 TEST(LttDelivererConfig, UnknownKeyFailsStartUp) {
-  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
-  c->setString("ltt.endpoint", "https://127.0.0.1:1");
-  c->setString("ltt.sandbox.tlsDir", "/tmp/x");
-  c->setString("other.key", "fine: not ours");
-  EXPECT_NO_THROW(LttAdapter().makeDeliverer(*c));
-  c->setString("ltt.time-out-ms", "100");  // misspelt
-  EXPECT_THROW(LttAdapter().makeDeliverer(*c), std::invalid_argument);
+  std::map<std::string, std::string> c = {
+      {"ltt.endpoint", "https://127.0.0.1:1"}, {"ltt.sandbox.tlsDir", "/tmp/x"}, {"other.key", "fine: not ours"}};
+  EXPECT_NO_THROW(built(c)->makeDeliverer());
+  c["ltt.time-out-ms"] = "100";  // misspelt
+  EXPECT_THROW(built(c), config::ConfigError);
 }
 
 TEST(LttDelivererConfig, OperationOutcomeTextIsKept) {

@@ -1,8 +1,5 @@
 #include "tests/adapters/fhir_ltt/translate_helper.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Util/MapConfiguration.h>
-
 #include "adapters/fhir_ltt/ltt_adapter.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
@@ -24,13 +21,12 @@ TranslateResult translate(const std::vector<std::string>& paths, const std::stri
                           const std::optional<std::string>& since, const std::string& reportingStart,
                           const engine::PriorDeliveries* priorIn) {
   TranslateResult r;
-  Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-  if (!reportingStart.empty()) config->setString("ltt.reportingStart", reportingStart);
-  LttAdapter adapter;
+  std::map<std::string, std::string> settings;
+  if (!reportingStart.empty()) settings["ltt.reportingStart"] = reportingStart;
+  const LttAdapter adapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config::fromMap(settings))));
   engine::RunContext ctx;
   ctx.asOf = *model::Date::parse(asOf);
   if (since) ctx.since = *model::Date::parse(*since);
-  ctx.config = config.get();
   diag::Collector sink;
   engine::NoPriorDeliveries none;
   const engine::PriorDeliveries& prior = priorIn ? *priorIn : none;

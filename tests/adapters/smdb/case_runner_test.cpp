@@ -3,8 +3,6 @@
 // and compares the diagnostics with expected_diagnostics.jsonl. Every diagnostic at
 // warning or error (any registry) and every smdb info must be expected, and every
 // expected one must appear. Also checks that the folders cover RULES.md.
-#include <Poco/AutoPtr.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -15,6 +13,7 @@
 #include <sstream>
 
 #include "adapters/smdb/smdb_adapter.h"
+#include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
 #include "tests/adapters/smdb/smdb_test_util.h"
@@ -76,14 +75,13 @@ TEST_P(SmdbCase, Diagnostics) {
   ASSERT_TRUE(fs::exists(dir / "description.txt"));
   const std::vector<Expected> expected = readExpected(dir / "expected_diagnostics.jsonl");
 
-  reghub::smdb::SmdbAdapter adapter;
+  // A case's settings.properties is read as the service reads its file: through the factory.
+  const std::string settings = fs::exists(dir / "settings.properties") ? (dir / "settings.properties").string() : "";
+  const auto built = reghub::engine::AdapterRegistry::create("smdb", reghub::config::Config::load(settings));
+  ASSERT_NE(built, nullptr);
+  const reghub::engine::Adapter& adapter = *built;
   reghub::engine::RunContext ctx;
   ctx.asOf = *reghub::model::Date::parse("2026-06-01");
-  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
-  if (fs::exists(dir / "settings.properties")) {
-    config = new Poco::Util::PropertyFileConfiguration((dir / "settings.properties").string());
-    ctx.config = config.get();
-  }
   reghub::diag::Collector sink;
   const reghub::diag::Reporter reporter(sink);
   reghub::engine::NoPriorDeliveries prior;

@@ -2,7 +2,6 @@
 // namespace-correct and well-formed (checked with libxml2), escaping, order,
 // and "unchanged content is not sent again".
 #include <Poco/AutoPtr.h>
-#include <Poco/Util/MapConfiguration.h>
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -49,12 +48,13 @@ class MapPrior final : public reghub::engine::PriorDeliveries {
 
 std::vector<OutboundMessage> translate(const std::string& json, const reghub::engine::PriorDeliveries& prior,
                                        reghub::diag::Collector* diags = nullptr,
-                                       const Poco::Util::AbstractConfiguration* config = nullptr,
+                                       const std::map<std::string, std::string>& settings = {},
                                        std::optional<reghub::model::Date> since = std::nullopt) {
-  reghub::smdb::SmdbAdapter adapter;
+  // Settings built once, as the factory does at start-up.
+  const reghub::smdb::SmdbAdapter adapter(std::make_shared<const reghub::smdb::Settings>(
+      reghub::smdb::Settings::fromConfig(reghub::config::Config::fromMap(settings))));
   reghub::engine::RunContext ctx;
   ctx.asOf = *reghub::model::Date::parse("2026-06-01");
-  ctx.config = config;
   ctx.since = since;
   reghub::diag::Collector own;
   reghub::diag::Collector& sink = diags ? *diags : own;
@@ -217,7 +217,7 @@ TEST(SmdbRender, SinceKeepsOnlyTheDeliveriesFromThatDayOn) {
   const reghub::engine::NoPriorDeliveries none;
   // Delivery days: IVAER 2025-03-10, TILB 2025-03-10 and 2025-04-01, KVALHEP (no date of its own:
   // its latest dependency) 2025-04-01, AFSL 2025-10-15.
-  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, nullptr, nullptr,
+  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, nullptr, {},
                               reghub::model::Date::parse("2025-04-01"));
   ASSERT_EQ(msgs.size(), 3u);
   EXPECT_EQ(msgs[0].kind, "IndsaetTilbudstilknytning");
@@ -229,12 +229,11 @@ TEST(SmdbRender, SinceKeepsOnlyTheDeliveriesFromThatDayOn) {
 }
 
 TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
-  Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
-  config->setString("smdb.systemskifteModel", "2");
-  config->setString("smdb.systemskifteDate", "2025-05-31");
+  const std::map<std::string, std::string> config = {{"smdb.systemskifteModel", "2"},
+                                                     {"smdb.systemskifteDate", "2025-05-31"}};
   const reghub::engine::NoPriorDeliveries none;
   reghub::diag::Collector diags;
-  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, &diags, config.get());
+  const auto msgs = translate(slurp(kCases / "BASE__keep_complete_forloeb/input.json"), none, &diags, config);
   EXPECT_FALSE(diags.hasErrors());
   ASSERT_EQ(msgs.size(), 5u);
   const Xml iv(msgs[0].body);
@@ -250,14 +249,13 @@ TEST(SmdbRender, SystemskifteModel2ReRegistersFromTheDayAfter) {
 }
 
 TEST(SmdbRender, SystemskifteModel2OldSystemClosesOnTheDay) {
-  Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
-  config->setString("smdb.systemskifteModel", "2");
-  config->setString("smdb.systemskifteDate", "2025-12-31");
-  config->setString("smdb.systemskifteRole", "old");
+  const std::map<std::string, std::string> config = {{"smdb.systemskifteModel", "2"},
+                                                     {"smdb.systemskifteDate", "2025-12-31"},
+                                                     {"smdb.systemskifteRole", "old"}};
   const reghub::engine::NoPriorDeliveries none;
   reghub::diag::Collector diags;
   const auto msgs = translate(slurp(kCases / "SMDB-SYS-07__keep_close_per_31_december/input.json"), none, &diags,
-                              config.get());
+                              config);
   EXPECT_FALSE(diags.hasErrors());
   ASSERT_EQ(msgs.size(), 5u);
   for (size_t i : {1u, 2u}) {

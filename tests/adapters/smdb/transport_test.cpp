@@ -1,7 +1,5 @@
 // SOAP over real HTTPS on loopback: the deliverer against the sandbox (which
 // enforces the same rules), and the classification of answers.
-#include <Poco/AutoPtr.h>
-#include <Poco/Util/MapConfiguration.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include "adapters/smdb/sandbox.h"
 #include "adapters/smdb/smdb_adapter.h"
 #include "adapters/smdb/soap_transport.h"
+#include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
 #include "tests/adapters/smdb/smdb_test_util.h"
@@ -46,24 +45,20 @@ std::vector<OutboundMessage> render(const fs::path& input) {
 class SmdbTransport : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_ = new Poco::Util::MapConfiguration;
-    config_->setString("smdb.sandboxAsOf", "2026-06-01");
-    reghub::engine::SandboxOptions o;
-    o.config = config_.get();
-    sandbox_ = adapter_.makeSandbox(o);
+    const auto adapter = built({{"smdb.sandboxAsOf", "2026-06-01"}});
+    sandbox_ = adapter->makeSandbox(reghub::engine::SandboxOptions{});
     sandbox_->start();
     ca_ = static_cast<reghub::smdb::SmdbSandbox&>(*sandbox_).caFile();
   }
   void TearDown() override { sandbox_->stop(); }
-  std::unique_ptr<reghub::engine::Deliverer> deliverer() {
-    Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
-    c->setString("smdb.endpoint", sandbox_->baseUrl());
-    c->setString("smdb.caFile", ca_);
-    c->setInt("smdb.timeoutMs", 5000);
-    return adapter_.makeDeliverer(*c);
+  // An adapter built by its factory from these settings, as at start-up.
+  static std::unique_ptr<reghub::engine::Adapter> built(const std::map<std::string, std::string>& settings) {
+    return reghub::engine::AdapterRegistry::create("smdb", reghub::config::Config::fromMap(settings));
   }
-  reghub::smdb::SmdbAdapter adapter_;
-  Poco::AutoPtr<Poco::Util::MapConfiguration> config_;
+  std::unique_ptr<reghub::engine::Deliverer> deliverer() {
+    return built({{"smdb.endpoint", sandbox_->baseUrl()}, {"smdb.caFile", ca_}, {"smdb.timeoutMs", "5000"}})
+        ->makeDeliverer();
+  }
   std::unique_ptr<reghub::engine::Sandbox> sandbox_;
   std::string ca_;
 };
@@ -150,11 +145,10 @@ TEST_F(SmdbTransport, SandboxRejectsASecondActiveForloebInTheKommune) {
 TEST_F(SmdbTransport, ConnectionRefusedIsRetry) {
   const int port = sandbox_->port();
   sandbox_->stop();
-  Poco::AutoPtr<Poco::Util::MapConfiguration> c = new Poco::Util::MapConfiguration;
-  c->setString("smdb.endpoint", "https://127.0.0.1:" + std::to_string(port));
-  c->setString("smdb.caFile", ca_);
-  c->setInt("smdb.timeoutMs", 2000);
-  auto d = adapter_.makeDeliverer(*c);
+  auto d = built({{"smdb.endpoint", "https://127.0.0.1:" + std::to_string(port)},
+                  {"smdb.caFile", ca_},
+                  {"smdb.timeoutMs", "2000"}})
+               ->makeDeliverer();
   const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
   const DeliveryResult r = d->deliver(msgs[0]);
   EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRetry);

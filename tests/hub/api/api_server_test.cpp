@@ -22,7 +22,7 @@ class ApiServerTest : public ::testing::Test {
   void start(int64_t maxBacklog = 1000, size_t maxBody = 1 << 20) {
     tls_ = net::writeDevTls((dir_.path() / "tls").string());
     store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "store.db").string(), testing::testKeyring()});
-    intake_ = std::make_unique<Intake>(*store_, nullptr);
+    intake_ = std::make_unique<Intake>(*store_, std::vector<std::shared_ptr<const engine::Adapter>>{});
     HttpOptions o;
     o.port = 0;
     o.certificate = tls_.serverCertFile;
@@ -177,7 +177,7 @@ class ApiClientCertTest : public ::testing::Test {
     ASSERT_TRUE(makeClientCert(dir_.path())) << "openssl CLI failed";
     tls_ = net::writeDevTls((dir_.path() / "tls").string());
     store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "s.db").string(), testing::testKeyring()});
-    intake_ = std::make_unique<Intake>(*store_, nullptr);
+    intake_ = std::make_unique<Intake>(*store_, std::vector<std::shared_ptr<const engine::Adapter>>{});
     HttpOptions o;
     o.port = 0;
     o.certificate = tls_.serverCertFile;

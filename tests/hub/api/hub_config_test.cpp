@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
 #include "hub/api/hub_config.h"
+#include "hub/engine/adapter_registry.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::api {
@@ -22,19 +24,56 @@ std::string writeProps(const testing::TempDir& dir, const std::string& text) {
   return p;
 }
 
-TEST(HubConfig, Example_DocumentsEveryKeyWithItsDefault) {
+std::string exampleText() {
   std::ifstream in(kExample);
-  ASSERT_TRUE(in) << kExample;
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (const auto& k : hubConfigKeys()) {
+  EXPECT_TRUE(in) << kExample;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Every declared key: the hub's, the retry policy's and every adapter's.
+std::vector<config::Key> allDeclaredKeys() {
+  std::vector<config::Key> keys = hubConfigKeys();
+  for (const auto& name : engine::AdapterRegistry::registeredNames())
+    for (const auto& k : engine::AdapterRegistry::factory(name)->keys()) keys.push_back(k);
+  return keys;
+}
+
+TEST(HubConfig, Example_DocumentsEveryKeyWithItsDefault) {
+  const std::string text = exampleText();
+  for (const auto& k : allDeclaredKeys()) {
     const std::regex line("(^|\\n)#? ?" + std::regex_replace(k.name, std::regex("[.<>]"), "\\$&") + " =" +
-                          (k.defaultValue.empty() ? std::string() : " " + k.defaultValue));
+                          (k.defaultValue.empty() || k.secret ? std::string() : " " + k.defaultValue));
     EXPECT_TRUE(std::regex_search(text, line)) << k.name << " (default '" << k.defaultValue << "') missing from " << kExample;
   }
 }
 
+TEST(HubConfig, Example_NamesOnlyDeclaredKeys) {
+  // Every "key =" line, set or commented out, is a declared key: a key
+  // renamed in the code cannot linger in the example.
+  const std::string text = exampleText();
+  const std::regex line("(^|\\n)#? ?([a-zA-Z][a-zA-Z0-9_.<>-]*\\.[a-zA-Z0-9_.<>-]+) =");
+  const auto keys = allDeclaredKeys();
+  int seen = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator(); ++it, ++seen) {
+    const std::string name = (*it)[2];
+    EXPECT_NE(config::findKey(keys, name), nullptr) << name << " in " << kExample << " is not declared";
+  }
+  EXPECT_GE(seen, static_cast<int>(keys.size()));
+}
+
+TEST(HubConfig, AdapterReadmes_ListEveryAdapterKey) {
+  std::string readmes;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(REGHUB_SOURCE_DIR) + "/adapters"))
+    if (std::ifstream in(e.path() / "README.md"); in)
+      readmes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  for (const auto& name : engine::AdapterRegistry::registeredNames())
+    for (const auto& k : engine::AdapterRegistry::factory(name)->keys())
+      EXPECT_NE(readmes.find("`" + k.name + "`"), std::string::npos) << k.name << " is not in its adapter's README";
+}
+
 TEST(HubConfig, Example_LoadsWithoutUnknownKeys) {
   EXPECT_NO_THROW(loadHubConfig(kExample, {{"store.key", kKey}}));
+  EXPECT_NO_THROW(engine::AdapterRegistry::createAll(config::Config::load(kExample)));
 }
 
 TEST(HubConfig, UnknownKey_FailsStartUpNamingIt) {
@@ -52,7 +91,7 @@ TEST(HubConfig, AdapterKeys_AreLeftToTheAdapters) {
   testing::TempDir dir;
   const auto p = writeProps(dir, "store.key = " + kKey + "\nsmdb.endpoint = https://x\n");
   const auto c = loadHubConfig(p);
-  EXPECT_EQ(c.raw->getString("smdb.endpoint"), "https://x");
+  EXPECT_TRUE(c.source.isSet("smdb.endpoint"));
 }
 
 TEST(HubConfig, StoreKey_MissingIsAClearError) {

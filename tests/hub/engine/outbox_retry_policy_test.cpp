@@ -2,8 +2,6 @@
 // jitter, per registry, `dead` after the last attempt.
 #include <gtest/gtest.h>
 
-#include <Poco/Util/MapConfiguration.h>
-
 #include "hub/engine/retry_policy.h"
 
 namespace reghub::engine {
@@ -40,11 +38,10 @@ TEST(RetryPolicy, Exhausted_AfterMaxAttempts) {
 }
 
 TEST(RetryPolicies, Config_DefaultAndPerRegistryOverride) {
-  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
-  c->setInt("outbox.retry.maxAttempts", 5);
-  c->setInt("outbox.retry.ltt.maxAttempts", 20);
-  c->setInt("outbox.retry.ltt.maxDelayMillis", 3'600'000);
-  const auto p = RetryPolicies::fromConfig(*c, {"ltt", "smdb"});
+  const auto c = config::Config::fromMap({{"outbox.retry.maxAttempts", "5"},
+                                          {"outbox.retry.ltt.maxAttempts", "20"},
+                                          {"outbox.retry.ltt.maxDelayMillis", "3600000"}});
+  const auto p = RetryPolicies::fromConfig(c, {"ltt", "smdb"});
   EXPECT_EQ(p.forRegistry("smdb").maxAttempts, 5);
   EXPECT_EQ(p.forRegistry("ltt").maxAttempts, 20);
   EXPECT_EQ(p.forRegistry("ltt").maxDelayMillis, 3'600'000);
@@ -52,13 +49,23 @@ TEST(RetryPolicies, Config_DefaultAndPerRegistryOverride) {
 }
 
 TEST(RetryPolicies, Config_NonsenseIsAConfigError) {
-  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
-  c->setInt("outbox.retry.maxAttempts", 0);
-  EXPECT_THROW(RetryPolicies::fromConfig(*c, {}), std::invalid_argument);
-  c->setInt("outbox.retry.maxAttempts", 3);
-  c->setInt("outbox.retry.baseDelayMillis", 5000);
-  c->setInt("outbox.retry.maxDelayMillis", 10);
-  EXPECT_THROW(RetryPolicies::fromConfig(*c, {}), std::invalid_argument);
+  EXPECT_THROW(RetryPolicies::fromConfig(config::Config::fromMap({{"outbox.retry.maxAttempts", "0"}}), {}),
+               config::ConfigError);
+  EXPECT_THROW(RetryPolicies::fromConfig(config::Config::fromMap({{"outbox.retry.maxAttempts", "3"},
+                                                                   {"outbox.retry.baseDelayMillis", "5000"},
+                                                                   {"outbox.retry.maxDelayMillis", "10"}}),
+                                         {}),
+               config::ConfigError);
+}
+
+TEST(RetryPolicies, Config_DeclaredDefaultsAreTheEffectiveOnes) {
+  const auto p = RetryPolicies::fromConfig(config::Config(), {"ltt"}).forRegistry("ltt");
+  const auto& keys = retryConfigKeys();
+  EXPECT_EQ(std::to_string(p.maxAttempts), keys[0].defaultValue);
+  EXPECT_EQ(std::to_string(p.baseDelayMillis), keys[1].defaultValue);
+  EXPECT_EQ(std::to_string(p.maxDelayMillis), keys[2].defaultValue);
+  EXPECT_EQ(RetryPolicy{}.maxAttempts, p.maxAttempts);
+  EXPECT_EQ(RetryPolicy{}.maxDelayMillis, p.maxDelayMillis);
 }
 
 }  // namespace

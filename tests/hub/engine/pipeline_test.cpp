@@ -39,9 +39,7 @@ class TestAdapter final : public engine::Adapter {
     }
     return out;
   }
-  std::unique_ptr<engine::Deliverer> makeDeliverer(const Poco::Util::AbstractConfiguration&) const override {
-    return nullptr;
-  }
+  std::unique_ptr<engine::Deliverer> makeDeliverer() const override { return nullptr; }
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions&) const override { return nullptr; }
 };
 
