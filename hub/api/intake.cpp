@@ -3,6 +3,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "hub/ingest/ingest.h"
+#include "hub/store/citizen_state.h"
 
 namespace reghub::api {
 
@@ -34,7 +35,66 @@ class ScheduledSink final : public engine::MessageSink {
 
 Intake::Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const engine::Adapter>> adapters,
                std::function<int64_t(const std::string&, int64_t)> notBefore)
-    : store_(store), notBefore_(std::move(notBefore)), adapters_(std::move(adapters)) {}
+    : store_(store),
+      state_(store::CitizenState::open(store.options())),
+      notBefore_(std::move(notBefore)),
+      adapters_(std::move(adapters)) {}
+
+Intake::~Intake() = default;
+
+namespace {
+
+// Reads the delta: every resource goes to the citizen state in batches
+// (one transaction each); adapters see each raw document (inspectSource).
+class DeltaCollector final : public ingest::Observer {
+ public:
+  DeltaCollector(store::CitizenState& state, engine::Pipeline& pipeline, const diag::Reporter& reporter)
+      : state_(state), pipeline_(pipeline), reporter_(reporter) {}
+  bool collectsResources() const override { return true; }
+  void onSource(const ingest::SourceDocument& doc) override { pipeline_.onSource(doc); }
+  void onCitizen(model::Citizen&&) override {}
+  void onResource(state::ResourceRecord&& r) override {
+    fresh.insert(r.key);
+    batch_.push_back(std::move(r));
+    if (batch_.size() >= kBatch) flush();
+  }
+  void flush() {
+    if (batch_.empty()) return;
+    auto merged = state_.merge(batch_, store::nowMillis(), reporter_);
+    touched.insert(merged.touched.begin(), merged.touched.end());
+    batch_.clear();
+  }
+  std::set<std::string> fresh;    // canonical keys read in this ingest
+  std::set<std::string> touched;  // citizens the delta changed
+
+ private:
+  static constexpr size_t kBatch = 2000;
+  store::CitizenState& state_;
+  engine::Pipeline& pipeline_;
+  const diag::Reporter& reporter_;
+  std::vector<state::ResourceRecord> batch_;
+};
+
+}  // namespace
+
+size_t Intake::renderCitizens(std::set<std::string> citizens, const std::set<std::string>& fresh,
+                              engine::Pipeline& pipeline, const diag::Reporter& reporter) {
+  // Left dirty by an ingest that died after its merge: rendered now.
+  for (const std::string& c : state_->dirtyCitizens(1000)) citizens.insert(c);
+  const std::string owner = "intake " + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  size_t rendered = 0;
+  for (const std::string& citizen : citizens) {
+    // Rendered again while a concurrent merge changed it meanwhile.
+    for (int round = 0; round < 3; ++round) {
+      const auto held = state_->beginRender(citizen, owner, store::nowMillis(), kRenderLeaseMillis);
+      if (!held) break;  // another intake renders it; it sees the dirty mark
+      ingest::assembleRecords(held->records, fresh, reporter, pipeline);
+      ++rendered;
+      if (!state_->endRender(citizen, owner, held->version, store::nowMillis())) break;
+    }
+  }
+  return rendered;
+}
 
 template <typename Read>
 IntakeResult Intake::run(const std::string& source, std::optional<model::Date> asOf, Read read) {
@@ -54,9 +114,12 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
       if (a->understandsQuestionnaire(q)) return true;
     return false;
   });
-  ingest::Ingestor ingestor(pipeline, reporter);
+  DeltaCollector delta(*state_, pipeline, reporter);
+  ingest::Ingestor ingestor(delta, reporter);
   read(ingestor);
   ingestor.finish();
+  delta.flush();
+  renderCitizens(delta.touched, delta.fresh, pipeline, reporter);
   r.unreadable = ingestor.unreadable();
   r.stats = pipeline.stats();
   r.queued = sink.queued;

@@ -4,13 +4,18 @@
 // under an ingest id (GET /ingest/{id}/diagnostics, `reghub status`).
 // Shared by `reghub ingest`, `reghub run` (HTTP) and `reghub demo`.
 //
-// The store serves as PriorDeliveries, so adapters render only what changed.
+// Deltas (CONTRACT §1): what is read is merged into the store's citizen
+// state (hub/store/citizen_state.h); then only the citizens it changed are
+// assembled from their held resources and run through the adapters. The
+// store serves as PriorDeliveries, so only messages whose content changed
+// are queued.
 // Thread-safe: ingests are serialised (one pipeline at a time). Throws
 // StoreError on database failure; bad input is diagnostics.
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +24,10 @@
 #include "hub/engine/pipeline.h"
 #include "hub/model/date.h"
 #include "hub/store/delivery_store.h"
+
+namespace reghub::store {
+class CitizenState;
+}
 
 namespace reghub::api {
 
@@ -37,6 +46,7 @@ class Intake {
   // outbox's deliverers). `notBefore(registry, now)`: scheduled delivery (0 = at once).
   Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const engine::Adapter>> adapters,
          std::function<int64_t(const std::string&, int64_t)> notBefore = {});
+  ~Intake();
 
   IntakeResult ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
                             std::optional<model::Date> asOf = std::nullopt);
@@ -47,8 +57,15 @@ class Intake {
  private:
   template <typename Read>
   IntakeResult run(const std::string& source, std::optional<model::Date> asOf, Read read);
+  // Assembles each citizen from the state and runs the adapters; returns how many.
+  size_t renderCitizens(std::set<std::string> citizens, const std::set<std::string>& fresh,
+                        engine::Pipeline& pipeline, const diag::Reporter& reporter);
+
+  // Longer than any one citizen's render; a dead intake's lease runs out.
+  static constexpr int64_t kRenderLeaseMillis = 60'000;
 
   store::DeliveryStore& store_;
+  std::unique_ptr<store::CitizenState> state_;
   std::function<int64_t(const std::string&, int64_t)> notBefore_;
   std::vector<std::shared_ptr<const engine::Adapter>> adapters_;
   std::mutex mutex_;
