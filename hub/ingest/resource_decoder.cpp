@@ -309,7 +309,15 @@ void Decoder::patient(DecodedResource& d, model::SourceRef src) const {
   const std::string g = str(r_, "gender");
   c.gender = g == "male" ? model::Gender::kMale : g == "female" ? model::Gender::kFemale : model::Gender::kUnknown;
   if (const Value* mo = member(r_, "managingOrganization")) {
-    if (const Value* ident = member(*mo, "identifier")) c.managingOrganizationSor = str(*ident, "value");
+    if (const Value* ident = member(*mo, "identifier")) {
+      // Only a SOR code is one (CONTRACT §1); a local unit id would be sent as if it were.
+      if (str(*ident, "system") == kSorSystem) {
+        c.managingOrganizationSor = str(*ident, "value");
+      } else {
+        if (!unused_.empty()) unused_ += ", ";
+        unused_ += "managingOrganization.identifier (" + str(*ident, "system") + ", not SOR)";
+      }
+    }
     d.orgRef = refOf(mo);
   }
   if (const Value* a = member(r_, "active"); a && a->IsBool()) c.active = a->GetBool();

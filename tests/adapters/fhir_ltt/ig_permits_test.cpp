@@ -164,5 +164,23 @@ TEST_F(IgPermits, Enc01_BehandlingWithOnlyStaffParticipantNamesTheMissingPartici
   for (const auto& m : r.messages) EXPECT_EQ(m.body.find("PPRF"), std::string::npos);
 }
 
+// A local unit id in Patient.managingOrganization is not a SOR code: it is never sent as
+// one (which FK Gateway would refuse as a bad SOR, LTT-CIT-08); the sender hears that the
+// SOR is missing (LTT-CIT-07) and what was not used.
+TEST_F(IgPermits, Cit07_LocalOrganizationIdIsNeverSentAsTheSorCode) {
+  std::string json = bundle("", "");
+  const std::string sor = R"({"system":"urn:oid:1.2.208.176.1.1","value":"451000016003"})";
+  json.replace(json.find(sor), sor.size(), R"({"system":"urn:kommune:afdeling","value":"AFD-7"})");
+  const auto r = run(json);
+  EXPECT_TRUE(said(r, "HUB-INGEST-12", "managingOrganization.identifier (urn:kommune:afdeling, not SOR)"));
+  bool missing = false;
+  for (const auto& d : r.diagnostics) {
+    EXPECT_NE(d.rule, "LTT-CIT-08") << diag::toTextLine(d);
+    if (d.rule == "LTT-CIT-07") missing = true;
+  }
+  EXPECT_TRUE(missing);
+  for (const auto& m : r.messages) EXPECT_EQ(m.body.find("AFD-7"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace reghub::ltt
