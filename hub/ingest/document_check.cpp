@@ -41,7 +41,9 @@ void checkBundle(const Value& bundle, const std::string& path, std::vector<Docum
   }
 }
 
-std::string sizeText(size_t n) { return std::to_string(n) + " bytes"; }
+std::string sizeText(size_t n) {
+  return std::to_string(n) + " bytes";
+}
 
 // Walks the DOM keeping two paths: the document's ("Bundle.entry[0].resource.name[0].family",
 // where the diagnostic points) and the element's within its resource ("Patient.name[0].family",
@@ -83,8 +85,8 @@ class LongStrings {
 
   void report(const std::string& path, const std::string& element, size_t n, const char* what = "") {
     out_.push_back({"HUB-INGEST-07", path,
-                    element + what + " is " + sizeText(n) + ", over FHIR R4's limit for a string (1 MB = " +
-                        sizeText(kMaxFhirStringBytes) +
+                    element + what + " is " + sizeText(n) +
+                        ", over FHIR R4's limit for a string (1 MB = " + sizeText(kMaxFhirStringBytes) +
                         "); the document is not read — shorten it, or send file content as an Attachment "
                         "(base64Binary `data`)"});
   }

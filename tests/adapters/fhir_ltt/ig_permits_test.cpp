@@ -16,11 +16,12 @@ namespace reghub::ltt {
 namespace {
 
 const char* kCss = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes";
-const char* kChild = "ca228a58-bd0e-4b0e-81ce-3866adc26535";  // Barn/ung deltager
+const char* kChild = "ca228a58-bd0e-4b0e-81ce-3866adc26535";       // Barn/ung deltager
 const char* kIndividual = "8d12d74c-17da-47a7-a4fe-e69dbaec0a8c";  // Individuel indsats
 const char* kBehandling = "b7f9217c-2315-4d6f-bba5-5117e202302c";
 const char* kHenvendelse = "ac1057da-a510-4bab-a2b1-d96efa464bdc";
-const char* kPprf = R"({"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PPRF"}]})";
+const char* kPprf =
+    R"({"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PPRF"}]})";
 
 // `moreExtensions` continue Encounter.extension (",{…}"), `moreElements` the Encounter (",\"x\":…").
 std::string bundle(const std::string& moreExtensions, const std::string& moreElements,
@@ -35,19 +36,23 @@ std::string bundle(const std::string& moreExtensions, const std::string& moreEle
   "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
   "extension":[{"url":"http://fhir.kl.dk/ltt/StructureDefinition/klgateway-ltt-encounter-based-on-care-plan","valueReference":{"reference":"CarePlan/cp-1"}})") +
          moreExtensions + "]" + moreElements + R"(,
-  "type":[{"coding":[{"system":"http://fhir.kl.dk/term/CodeSystem/LTT","code":")" + typeCode + R"("}]}],
+  "type":[{"coding":[{"system":"http://fhir.kl.dk/term/CodeSystem/LTT","code":")" +
+         typeCode + R"("}]}],
   "subject":{"reference":"Patient/p-1"},"period":{"start":"2026-04-02T10:00:00+02:00"}}})" +
          extraEntries + "]}";
 }
 
 // A case system's view of a contact: its own practitioner, the room, a note, its case number.
 const std::string kStaffAndLocal = std::string(R"(,
-  "participant":[{"type":[)") + kPprf + R"(],"individual":{"reference":"Practitioner/pr-1"}}],
+  "participant":[{"type":[)") + kPprf +
+                                   R"(],"individual":{"reference":"Practitioner/pr-1"}}],
   "location":[{"location":{"reference":"Location/rum-3"}}],
   "note":[{"text":"Samtale i rum 3"}],
   "identifier":[{"system":"urn:kommune:sagssystem","value":"LOKAL-42"}])";
-const std::string kDeliveryIndividual = std::string(R"(,{"url":"http://fhir.kl.dk/ltt/StructureDefinition/klgateway-ltt-encounter-delivery-type",
-  "valueCodeableConcept":{"coding":[{"system":")") + kCss + R"(","code":")" + kIndividual + R"("}]}})";
+const std::string kDeliveryIndividual =
+    std::string(R"(,{"url":"http://fhir.kl.dk/ltt/StructureDefinition/klgateway-ltt-encounter-delivery-type",
+  "valueCodeableConcept":{"coding":[{"system":")") +
+    kCss + R"(","code":")" + kIndividual + R"("}]}})";
 const std::string kChildParticipant =
     std::string(R"({"type":[{"coding":[{"system":")") + kCss + R"(","code":")" + kChild + R"("}]}]})";
 const std::string kPractitioner =
@@ -77,7 +82,8 @@ class IgPermits : public ::testing::Test {
   }
   static bool said(const test::TranslateResult& r, const std::string& rule, const std::string& text) {
     for (const auto& d : r.diagnostics)
-      if (d.rule == rule && d.severity == diag::Severity::kInfo && d.message.find(text) != std::string::npos) return true;
+      if (d.rule == rule && d.severity == diag::Severity::kInfo && d.message.find(text) != std::string::npos)
+        return true;
     return false;
   }
   reghub::test::TempDir dir_;
@@ -98,7 +104,8 @@ TEST_F(IgPermits, Enc08_StaffParticipantLocationNoteAndLocalIdAreDroppedWithInfo
   EXPECT_FALSE(e->HasMember("location"));
   EXPECT_FALSE(e->HasMember("note"));
   EXPECT_FALSE(e->HasMember("identifier"));
-  for (const char* gone : {"PPRF", "ParticipationType", "Practitioner", "pr-1", "rum-3", "Samtale", "LOKAL-42", "sagssystem"})
+  for (const char* gone :
+       {"PPRF", "ParticipationType", "Practitioner", "pr-1", "rum-3", "Samtale", "LOKAL-42", "sagssystem"})
     EXPECT_EQ(r.messages[0].body.find(gone), std::string::npos) << gone << " was forwarded";
   EXPECT_TRUE(said(r, "LTT-ENC-08", "v3-ParticipationType#PPRF is not sent"));
   EXPECT_TRUE(said(r, "HUB-INGEST-12", "participant[0].individual"));
@@ -131,9 +138,10 @@ TEST_F(IgPermits, Enc08_ChildParticipantFromTheValueSetIsSentBesideADroppedStaff
 // A Behandling with a delivery type and the child: all from the value sets, all sent;
 // the case system's extra local delivery coding is dropped with an info.
 TEST_F(IgPermits, Enc03_DeliveryTypeOutsideTheValueSetIsDroppedAndThePermittedOneSent) {
-  const std::string delivery = std::string(R"(,{"url":"http://fhir.kl.dk/ltt/StructureDefinition/klgateway-ltt-encounter-delivery-type",
-  "valueCodeableConcept":{"coding":[{"system":"urn:kommune:levering","code":"HJEM"},{"system":")") + kCss + R"(","code":")" +
-                               kIndividual + R"("}]}})";
+  const std::string delivery =
+      std::string(R"(,{"url":"http://fhir.kl.dk/ltt/StructureDefinition/klgateway-ltt-encounter-delivery-type",
+  "valueCodeableConcept":{"coding":[{"system":"urn:kommune:levering","code":"HJEM"},{"system":")") +
+      kCss + R"(","code":")" + kIndividual + R"("}]}})";
   const auto r = run(bundle(delivery, ",\"participant\":[" + kChildParticipant + "]", kBehandling));
   EXPECT_EQ(r.errors, 0);
   ASSERT_EQ(r.messages.size(), 1u);
@@ -151,7 +159,8 @@ TEST_F(IgPermits, Enc03_DeliveryTypeOutsideTheValueSetIsDroppedAndThePermittedOn
 // sender hears that the IG needs the child or an omsorgsperson (LTT-ENC-01) — about
 // its data, with the info saying what was dropped; the PPRF is never sent.
 TEST_F(IgPermits, Enc01_BehandlingWithOnlyStaffParticipantNamesTheMissingParticipant) {
-  const auto r = run(bundle(kDeliveryIndividual, std::string(R"(,"participant":[{"type":[)") + kPprf + "]}]", kBehandling));
+  const auto r =
+      run(bundle(kDeliveryIndividual, std::string(R"(,"participant":[{"type":[)") + kPprf + "]}]", kBehandling));
   EXPECT_TRUE(said(r, "LTT-ENC-08", "PPRF is not sent"));
   bool enc01 = false;
   for (const auto& d : r.diagnostics) {

@@ -24,7 +24,8 @@ const std::string kPatient = R"({"resource":{"resourceType":"Patient","id":"p1"}
 std::string xmlBundleOf(const std::string& resource) {
   return R"(<Bundle xmlns="http://hl7.org/fhir"><type value="collection"/>)"
          R"(<entry><resource><Patient><id value="p1"/></Patient></resource></entry>)"
-         "<entry><resource>" + resource + "</resource></entry></Bundle>";
+         "<entry><resource>" +
+         resource + "</resource></entry></Bundle>";
 }
 
 // ---- the R4 resource types (profiles/fhir-r4/resource-types.txt) ----
@@ -32,8 +33,9 @@ std::string xmlBundleOf(const std::string& resource) {
 TEST(R4ResourceTypes, ListHasEveryR4TypeAndNoOther) {
   const auto& all = reghub::ingest::r4ResourceTypes();
   EXPECT_EQ(all.size(), 146u);
-  for (const char* t : {"Patient", "Bundle", "QuestionnaireResponse", "EpisodeOfCare", "CarePlan", "Encounter",
-                        "Organization", "Practitioner", "Parameters", "Binary", "OperationOutcome", "VisionPrescription"})
+  for (const char* t :
+       {"Patient", "Bundle", "QuestionnaireResponse", "EpisodeOfCare", "CarePlan", "Encounter", "Organization",
+        "Practitioner", "Parameters", "Binary", "OperationOutcome", "VisionPrescription"})
     EXPECT_TRUE(reghub::ingest::isR4ResourceType(t)) << t;
   for (const char* t : {"Patinet", "patient", "PATIENT", "Resource", "DomainResource", "", "Patient ", "BodySite"})
     EXPECT_FALSE(reghub::ingest::isR4ResourceType(t)) << t;
@@ -93,8 +95,10 @@ TEST(NotFhir, Ingest04_UnknownTypeInABundleEntryRefusesTheDocumentNamingTheEntry
 }
 
 TEST(NotFhir, Ingest04_NestedBundleAndMissingTypeInEntriesAreFound) {
-  const std::string nested = R"({"resource":{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"encounter"}}]}})";
-  IngestRun r("in.json", bundleOf(kPatient + "," + nested + R"(,{"resource":{"id":"no-type"}})"), "application/fhir+json");
+  const std::string nested =
+      R"({"resource":{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"encounter"}}]}})";
+  IngestRun r("in.json", bundleOf(kPatient + "," + nested + R"(,{"resource":{"id":"no-type"}})"),
+              "application/fhir+json");
   EXPECT_TRUE(r.unreadable);
   const auto d = r.withRule("HUB-INGEST-04");
   ASSERT_EQ(d.size(), 2u);
@@ -113,9 +117,12 @@ TEST(NotFhir, Ingest04_BundleOfKnownTypesIsRead) {
 }
 
 TEST(NotFhir, Ingest04_NdjsonLineWithUnknownTypeIsRefusedAndOtherLinesRead) {
-  const std::string nd = R"({"resourceType":"Patient","id":"p1"})" "\n"
-                         R"({"resourceType":"Patinet","id":"p2"})" "\n"
-                         R"({"resourceType":"Patient","id":"p3"})" "\n";
+  const std::string nd = R"({"resourceType":"Patient","id":"p1"})"
+                         "\n"
+                         R"({"resourceType":"Patinet","id":"p2"})"
+                         "\n"
+                         R"({"resourceType":"Patient","id":"p3"})"
+                         "\n";
   IngestRun r("in.ndjson", nd, "application/fhir+ndjson");
   EXPECT_TRUE(r.unreadable);
   const auto d = r.withRule("HUB-INGEST-04");
@@ -153,7 +160,8 @@ TEST(NotFhir, Ingest07_StringOverOneMegabyteIsUnreadableNamingTheElement) {
   const auto d = r.withRule("HUB-INGEST-07");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0]->path, "Patient.name[0].family");
-  EXPECT_NE(d[0]->message.find("Patient.name[0].family is 1048577 bytes"), std::string::npos) << d[0]->message.substr(0, 300);
+  EXPECT_NE(d[0]->message.find("Patient.name[0].family is 1048577 bytes"), std::string::npos)
+      << d[0]->message.substr(0, 300);
   EXPECT_LT(d[0]->message.size(), 400u) << "the message never carries the string itself";
   EXPECT_TRUE(r.capture.citizens.empty());
 }
@@ -166,8 +174,9 @@ TEST(NotFhir, Ingest07_StringOfExactlyOneMegabyteIsRead) {
 }
 
 TEST(NotFhir, Ingest07_LongStringInABundleEntryNamesBothPaths) {
-  const std::string enc = R"({"resource":{"resourceType":"Encounter","id":"k1","subject":{"reference":"Patient/p1"},"note":[{"text":")" +
-                          std::string(kMaxFhirStringBytes + 10, 'n') + R"("}]}})";
+  const std::string enc =
+      R"({"resource":{"resourceType":"Encounter","id":"k1","subject":{"reference":"Patient/p1"},"note":[{"text":")" +
+      std::string(kMaxFhirStringBytes + 10, 'n') + R"("}]}})";
   IngestRun r("in.json", bundleOf(kPatient + "," + enc), "application/fhir+json");
   EXPECT_TRUE(r.unreadable);
   const auto d = r.withRule("HUB-INGEST-07");
@@ -180,8 +189,8 @@ TEST(NotFhir, Ingest07_LongStringInABundleEntryNamesBothPaths) {
 TEST(NotFhir, Ingest07_Base64AttachmentAndNarrativeOverOneMegabyteAreRead) {
   const std::string big(kMaxFhirStringBytes * 2, 'Q');
   const std::string p = R"({"resourceType":"Patient","id":"p1","photo":[{"contentType":"image/png","data":")" + big +
-                        R"("}],"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)" + big +
-                        R"(</div>"},"extension":[{"url":"urn:x","valueBase64Binary":")" + big + R"("}]})";
+                        R"("}],"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)" +
+                        big + R"(</div>"},"extension":[{"url":"urn:x","valueBase64Binary":")" + big + R"("}]})";
   IngestRun r("in.json", p, "application/fhir+json");
   EXPECT_FALSE(r.unreadable);
   EXPECT_TRUE(r.withRule("HUB-INGEST-07").empty());
@@ -202,8 +211,9 @@ TEST(NotFhir, Ingest07_XmlValueOverOneMegabyteIsUnreadableAndOneMegabyteRead) {
   EXPECT_FALSE(keep.unreadable);
   EXPECT_EQ(keep.errors(), 0);
 
-  IngestRun inBundle("in.xml", xmlBundleOf(R"(<Encounter><id value="k1"/><note><text value=")" +
-                                           std::string(kMaxFhirStringBytes + 1, 'n') + R"("/></note></Encounter>)"),
+  IngestRun inBundle("in.xml",
+                     xmlBundleOf(R"(<Encounter><id value="k1"/><note><text value=")" +
+                                 std::string(kMaxFhirStringBytes + 1, 'n') + R"("/></note></Encounter>)"),
                      "application/fhir+xml");
   EXPECT_TRUE(inBundle.unreadable);
   ASSERT_EQ(inBundle.withRule("HUB-INGEST-07").size(), 1u);
