@@ -92,27 +92,75 @@ struct MappedContact {
   bool fromUi = false;
 };
 
-MappedContact mapContact(const LttData& data, const model::Contact& c) {
+bool sameCode(const model::Coding& x, const model::Coding& y) { return x.system == y.system && x.code == y.code; }
+
+// Says what of an inbound element is not sent. The same build runs for
+// validation (with a reporter) and rendering (without), so each drop is said
+// once, as an info: a value the IG does not permit is the sender's extra, not
+// an error of the report (CONTRACT §1: the hub keeps only what the IG permits).
+class DropNotes {
+ public:
+  DropNotes(const diag::Reporter* notes, std::string forloeb, std::string source)
+      : notes_(notes), forloeb_(std::move(forloeb)), source_(std::move(source)) {}
+
+  // Every coding of `sent` other than `kept` (and other than `translated`
+  // ones): why it is not sent, by rule `rule` of element `element`.
+  template <typename Translated>
+  void codings(const char* rule, const std::string& element, const std::vector<model::Coding>& sent,
+               const std::optional<model::Coding>& kept, const ValueSet& vs, const char* what,
+               Translated&& translated) const {
+    if (!notes_) return;
+    std::set<std::string> said;
+    for (const model::Coding& c : sent) {
+      if ((kept && sameCode(c, *kept)) || translated(c) || !said.insert(c.system + "#" + c.code).second) continue;
+      std::string why = std::string("not in the IG's value set ") + vs.id + " (" + what + ")";
+      if (vs.contains(c.system, c.code))
+        why = "the IG allows one coding" + (kept ? "; " + kept->system + "#" + kept->code + " is sent" : std::string());
+      notes_->withForloeb(forloeb_).withPath(source_ + "." + element)
+          .info(rule, "", element + " " + c.system + "#" + c.code + " is not sent: " + why);
+    }
+  }
+
+ private:
+  const diag::Reporter* notes_;
+  std::string forloeb_, source_;
+};
+
+bool never(const model::Coding&) { return false; }
+
+MappedContact mapContact(const LttData& data, const model::Contact& c, const DropNotes& drops) {
   MappedContact m;
+  const ValueSet& typeVs = data.requireValueSet(kVsEncounterType);
+  const ValueSet& deliveryVs = data.requireValueSet(kVsDelivery);
+  const ValueSet& participantVs = data.requireValueSet(kVsParticipant);
+  const auto isUi = [&](const model::Coding& t) { return data.uiMapping(t.system, t.code) != nullptr; };
+  std::vector<model::Coding> deliveries;
+  for (const model::ExtensionValue& e : c.extensions)
+    if (e.url == kExtDeliveryType) deliveries.push_back(e.coding);
   for (const model::Coding& t : c.types)
     if (const UiMapping* ui = data.uiMapping(t.system, t.code)) {
       m.type = ui->encounterType;
       m.delivery = ui->deliveryType;
       m.participant = ui->participantType;
       m.fromUi = true;
-      return m;
+      break;
     }
-  if (auto t = inSet(data.requireValueSet(kVsEncounterType), c.types))
-    m.type = *t;
-  else if (!c.types.empty())
-    m.type = c.types.front();  // kept as sent: the validator names the wrong code (LTT-ENC-05)
-  std::vector<model::Coding> deliveries;
-  for (const model::ExtensionValue& e : c.extensions)
-    if (e.url == kExtDeliveryType) deliveries.push_back(e.coding);
-  m.delivery = inSet(data.requireValueSet(kVsDelivery), deliveries);
-  if (!m.delivery && !deliveries.empty()) m.delivery = deliveries.front();
-  m.participant = inSet(data.requireValueSet(kVsParticipant), c.participantTypes);
-  if (!m.participant && !c.participantTypes.empty()) m.participant = c.participantTypes.front();
+  if (!m.fromUi) {
+    if (auto t = inSet(typeVs, c.types))
+      m.type = *t;
+    else if (!c.types.empty())
+      m.type = c.types.front();  // kept as sent: Encounter.type is 1..1, so the validator names the wrong code (LTT-ENC-05)
+    // Delivery type and participant are optional in the IG: a value outside
+    // its value set is dropped (an info), never sent to be refused.
+    m.delivery = inSet(deliveryVs, deliveries);
+    m.participant = inSet(participantVs, c.participantTypes);
+  }
+  const std::optional<model::Coding> type = m.type.code.empty() ? std::nullopt : std::optional(m.type);
+  drops.codings("LTT-ENC-05", "type", c.types, type, typeVs, "the LTT contact types", isUi);
+  drops.codings("LTT-ENC-03", "extension:deliveryType", deliveries, m.delivery, deliveryVs,
+                "Gruppebaseret / Individuel indsats", never);
+  drops.codings("LTT-ENC-08", "participant.type", c.participantTypes, m.participant, participantVs,
+                "the child/young person or an omsorgsperson; the case system's own staff are never sent", never);
   return m;
 }
 
@@ -248,6 +296,7 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
   const ValueSet& focus = data_.requireValueSet(kVsFocus);
   const ValueSet& referralVs = data_.requireValueSet(kVsReferral);
   const std::string base = settings_.fullUrlBase;
+  std::set<const model::Forloeb*> planNoted;  // a forløb is in several reports; its drops are said once
 
   for (int32_t dnum : days) {
     const model::Date D = model::Date::fromDays(dnum);
@@ -320,6 +369,9 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
         Value detail(rapidjson::kObjectType);
         const auto program = inSet(activity, f->programs);
         detail.AddMember("code", cc(program ? *program : model::Coding{kCscSystem, kLttProgramCode, ""}, a), a);
+        if (planNoted.insert(f).second)
+          DropNotes(notes, f->display(), f->source.reference)
+              .codings("LTT-CP-07", "activity.detail.code", f->programs, program, activity, "the LTT forløb code", never);
         Value reasons(rapidjson::kArrayType);
         std::set<std::string> seen;
         for (const model::Coding& fa : f->focusAreas) {
@@ -353,7 +405,7 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
       for (const Dated* it : todays) {
         if (it->c) {
           const model::Contact& c = *it->c;
-          const MappedContact m = mapContact(data_, c);
+          const MappedContact m = mapContact(data_, c, DropNotes(notes, f->display(), c.source.reference));
           const std::string eid = resourceId(sor, "Encounter", c.resourceId);
           Value e(rapidjson::kObjectType);
           e.AddMember("resourceType", "Encounter", a);
@@ -413,11 +465,11 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
           per.AddMember("start", sv(r.start->text(), a), a);
           rp.AddMember("period", per, a);
           Value detail(rapidjson::kObjectType);
-          const auto code = inSet(referralVs, r.codes);
-          if (code)
-            detail.AddMember("code", cc(*code, a), a);
-          else if (!r.codes.empty())
-            detail.AddMember("code", cc(r.codes.front(), a), a);  // the validator names the wrong code
+          auto code = inSet(referralVs, r.codes);
+          if (!code && !r.codes.empty()) code = r.codes.front();  // 1..1: kept so that the validator names it (LTT-REF-07)
+          if (code) detail.AddMember("code", cc(*code, a), a);
+          DropNotes(notes, f->display(), r.source.reference)
+              .codings("LTT-REF-07", "activity.detail.code", r.codes, code, referralVs, "the LTT referral types", never);
           detail.AddMember("status", "completed", a);
           Value act(rapidjson::kObjectType), acts(rapidjson::kArrayType);
           act.AddMember("detail", detail, a);

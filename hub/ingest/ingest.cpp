@@ -13,7 +13,9 @@
 #include <iostream>
 #include <memory>
 
+#include "hub/ingest/document_check.h"
 #include "hub/ingest/model_builder.h"
+#include "hub/ingest/r4_types.h"
 #include "hub/ingest/xml_to_json.h"
 #include "hub/util/strings.h"
 
@@ -25,7 +27,9 @@ namespace fs = std::filesystem;
 
 // Wraps a rapidjson Document's SAX interface and refuses nesting deeper
 // than the limit (the parse itself is iterative, so depth cannot overflow
-// the stack; this bounds what is built).
+// the stack; this bounds what is built). It also notes a string over FHIR's
+// 1 MB limit: one comparison per string here, and only such a document is
+// walked again to find where (document_check.h).
 class DepthLimited {
  public:
   DepthLimited(rapidjson::Document& doc, unsigned maxDepth) : doc_(doc), max_(maxDepth) {}
@@ -37,23 +41,36 @@ class DepthLimited {
   bool Uint64(uint64_t i) { return doc_.Uint64(i); }
   bool Double(double d) { return doc_.Double(d); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    longString_ = longString_ || n > kMaxFhirStringBytes;
+    return doc_.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    longString_ = longString_ || n > kMaxFhirStringBytes;
+    return doc_.Key(s, n, copy);
+  }
   bool StartObject() { return ++depth_ <= max_ && doc_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) { --depth_; return doc_.EndObject(n); }
   bool StartArray() { return ++depth_ <= max_ && doc_.StartArray(); }
   bool EndArray(rapidjson::SizeType n) { --depth_; return doc_.EndArray(n); }
   bool tooDeep() const { return depth_ > max_; }
+  bool longString() const { return longString_; }
 
  private:
   rapidjson::Document& doc_;
   unsigned max_;
   unsigned depth_ = 0;
+  bool longString_ = false;
 };
 
 struct JsonError {
   std::string message;
   size_t offset = 0;
+};
+
+// What parsing noticed in a document that did parse.
+struct ParseNotes {
+  bool longString = false;  // a string or member name over kMaxFhirStringBytes
 };
 
 // Byte offset of the first invalid UTF-8 sequence, or npos. ASCII (almost
@@ -87,7 +104,7 @@ size_t firstInvalidUtf8(std::string_view s) {
 constexpr unsigned kJsonFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag;
 
 // Parses `buffer` in situ (strings point into it; it must outlive `doc`).
-bool parseJson(std::string& buffer, rapidjson::Document& doc, unsigned maxDepth, JsonError& err) {
+bool parseJson(std::string& buffer, rapidjson::Document& doc, unsigned maxDepth, JsonError& err, ParseNotes& notes) {
   if (const size_t bad = firstInvalidUtf8(buffer); bad != std::string_view::npos) {
     err.offset = bad;
     err.message = "invalid UTF-8 (FHIR JSON must be UTF-8)";
@@ -100,6 +117,7 @@ bool parseJson(std::string& buffer, rapidjson::Document& doc, unsigned maxDepth,
     DepthLimited handler(target, maxDepth);
     const bool ok = !reader.Parse<kJsonFlags>(is, handler).IsError();
     tooDeep = handler.tooDeep();
+    notes.longString = handler.longString();
     return ok;
   };
   doc.Populate(generator);
@@ -164,10 +182,14 @@ class Ingestor::Impl {
   void readStream(std::FILE* f, const std::string& name, Format format);
   void readNdjson(std::FILE* f, const std::string& name, std::string firstLine, int firstLineNo);
   void document(std::string_view bytes, const std::string& name, int line, Format format, bool ndjsonLine);
-  void fail(const std::string& file, int line, int column, const std::string& rule, const std::string& message) {
+  void fail(const std::string& file, int line, int column, const std::string& rule, const std::string& message,
+            const std::string& path = {}) {
     unreadable = true;
-    reporter_.withFile(file, line).withLine(line, column).error(rule, "", message);
+    diag::Reporter out = reporter_.withFile(file, line).withLine(line, column);
+    if (!path.empty()) out = out.withPath(path);
+    out.error(rule, "", message);
   }
+  bool refuseIfNotFhir(const rapidjson::Document& doc, const std::string& name, int line, bool longString);
   // Reads one line (without the newline). Returns false at EOF with nothing
   // read. A line over the limit is skipped to its end and flagged.
   bool readLine(std::FILE* f, std::string& line, bool& tooLong);
@@ -275,7 +297,8 @@ void Ingestor::Impl::readStream(std::FILE* f, const std::string& name, Format fo
       rapidjson::Document probe;
       JsonError err;
       std::string copy = t;
-      if (parseJson(copy, probe, limits_.maxDepth, err) && probe.IsObject()) {
+      ParseNotes ignored;
+      if (parseJson(copy, probe, limits_.maxDepth, err, ignored) && probe.IsObject()) {
         readNdjson(f, name, std::move(line), lineNo);
         return;
       }
@@ -337,12 +360,15 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
   // the largest single cost of ingest after parsing).
   rapidjson::MemoryPoolAllocator<> pool(poolBuffer_.data(), poolBuffer_.size());
   rapidjson::Document doc(&pool);
+  ParseNotes notes;
   if (format == Format::kXml) {
     XmlError err;
-    if (!xmlToFhirJson(bytes, doc, err, limits_.maxDepth)) {
+    size_t longest = 0;
+    if (!xmlToFhirJson(bytes, doc, err, limits_.maxDepth, &longest)) {
       fail(name, err.line, err.column, "HUB-INGEST-03", "not acceptable FHIR XML: " + err.message);
       return;
     }
+    notes.longString = longest > kMaxFhirStringBytes;
   } else {
     JsonError err;
     // In-situ parsing needs a NUL-terminated, writable copy; the buffer is
@@ -353,7 +379,7 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
       fail(name, line, static_cast<int>(buffer_.find('\0')) + 1, "HUB-INGEST-02", "malformed JSON: NUL byte in the input");
       return;
     }
-    if (!parseJson(buffer_, doc, limits_.maxDepth, err)) {
+    if (!parseJson(buffer_, doc, limits_.maxDepth, err, notes)) {
       auto [l, c] = lineColumn(bytes, err.offset);
       if (ndjsonLine) {
         c = static_cast<int>(err.offset) + 1;
@@ -369,9 +395,24 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
          "not FHIR: the document has no \"resourceType\"; expected a FHIR R4 Bundle or resource");
     return;
   }
+  if (refuseIfNotFhir(doc, name, line, notes.longString)) return;
   SourceDocument src{&doc, name, line};
   observer_.onSource(src);
   builder_.addDocument(doc, name, line, bytes.size());
+}
+
+// A resourceType that is not R4, or a string over 1 MB, makes the document
+// not FHIR: it is refused whole, as malformed JSON is (exit 2), so nothing
+// half-read reaches a registry (docs/DIAGNOSTICS.md HUB-INGEST-04/-07).
+bool Ingestor::Impl::refuseIfNotFhir(const rapidjson::Document& doc, const std::string& name, int line,
+                                     bool longString) {
+  std::vector<DocumentProblem> problems = checkResourceTypes(doc);
+  if (longString) {
+    std::vector<DocumentProblem> more = findOversizedStrings(doc);
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
+  for (const DocumentProblem& p : problems) fail(name, line, 0, p.rule, p.message, p.path);
+  return !problems.empty();
 }
 
 void Ingestor::Impl::readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType) {

@@ -11,8 +11,10 @@
 // stays bounded whatever the size and order of the input.
 //
 // Problems in the input are diagnostics (HUB-… rules, docs/DIAGNOSTICS.md);
-// unreadable input (missing file, malformed JSON/XML, not FHIR) also sets
-// unreadable(), which the CLI turns into exit code 2. Never throws for bad
+// unreadable input (missing file, malformed JSON/XML, not FHIR — no or a
+// non-R4 resourceType anywhere in the document, a string over 1 MB) also sets
+// unreadable(), which the CLI turns into exit code 2; such a document is not
+// used at all (document_check.h). Never throws for bad
 // input. Not thread-safe; one Ingestor per input stream.
 #include <cstddef>
 #include <functional>

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <set>
 
@@ -125,6 +127,7 @@ class Decoder {
   // context for every resource was a measurable cost of ingest.
   diag::Reporter out() const { return reporter_.withFile(site_.file, site_.line).withPath(site_.path); }
   void checkElements(const std::string& type) const;
+  void unusedInside(const Value& obj, const std::string& at, std::initializer_list<std::string_view> used) const;
   model::SourceRef sourceRef(DecodedResource& d) const;
   std::optional<model::DateTime> dateTime(const Value& obj, const char* key, const std::string& where) const;
   model::Period period(const Value& obj) const;
@@ -143,6 +146,8 @@ class Decoder {
   const ResourceSite& site_;
   const diag::Reporter& reporter_;
   const ResolveReference& resolve_;
+  // Elements not used, said in one info line per resource (HUB-INGEST-12).
+  mutable std::string unused_;
 };
 
 std::optional<DecodedResource> Decoder::run(uint64_t arrival) {
@@ -173,6 +178,7 @@ std::optional<DecodedResource> Decoder::run(uint64_t arrival) {
   } else {
     form(d, std::move(src));
   }
+  if (!unused_.empty()) out().info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + unused_);
   if (!d.subjectRef.empty()) d.subjectKey = resolve_(d.subjectRef);
   if (!d.orgRef.empty()) d.orgKey = resolve_(d.orgRef);
   for (const std::string& p : d.parentRefs) d.parentKeys.push_back(resolve_(p));
@@ -183,14 +189,13 @@ std::optional<DecodedResource> Decoder::run(uint64_t arrival) {
 void Decoder::checkElements(const std::string& type) const {
   const auto used = kUsedElements.find(type);
   if (used == kUsedElements.end() || !r_.IsObject()) return;
-  std::string ignored;
   for (const auto& m : r_.GetObject()) {
     const std::string_view name(m.name.GetString(), m.name.GetStringLength());
     const auto shape = used->second.find(name);
     if (shape == used->second.end()) {
       if (kAlwaysFine.count(name)) continue;
-      if (!ignored.empty()) ignored += ", ";
-      ignored += name;
+      if (!unused_.empty()) unused_ += ", ";
+      unused_ += name;
     } else if (!hasShape(m.value, shape->second)) {
       out().at("." + std::string(name))
           .error("HUB-FHIR-01", "",
@@ -198,7 +203,19 @@ void Decoder::checkElements(const std::string& type) const {
                      " in FHIR JSON; it is read as absent until corrected");
     }
   }
-  if (!ignored.empty()) out().info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + ignored);
+}
+
+// Members of a used element that no registry reads (e.g. a participant's
+// `individual`, the case system's own staff): named in the same info line.
+void Decoder::unusedInside(const Value& obj, const std::string& at,
+                           std::initializer_list<std::string_view> used) const {
+  if (!obj.IsObject()) return;
+  for (const auto& m : obj.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (std::find(used.begin(), used.end(), name) != used.end()) continue;
+    if (!unused_.empty()) unused_ += ", ";
+    unused_ += at + "." + std::string(name);
+  }
 }
 
 model::SourceRef Decoder::sourceRef(DecodedResource& d) const {
@@ -257,7 +274,11 @@ void Decoder::patient(DecodedResource& d, model::SourceRef src) const {
   c.resourceId = str(r_, "id");
   c.source = std::move(src);
   each(r_, "identifier", [&](const Value& ident, int i) {
-    if (str(ident, "system") != kCprSystem) return;
+    if (str(ident, "system") != kCprSystem) {  // local ids: the citizen is the CPR
+      if (!unused_.empty()) unused_ += ", ";
+      unused_ += "identifier[" + std::to_string(i) + "] (" + str(ident, "system") + ")";
+      return;
+    }
     c.hasCprIdentifier = true;
     const std::string value = str(ident, "value");
     model::Cpr::Problem why = model::Cpr::Problem::kNone;
@@ -288,7 +309,15 @@ void Decoder::patient(DecodedResource& d, model::SourceRef src) const {
   const std::string g = str(r_, "gender");
   c.gender = g == "male" ? model::Gender::kMale : g == "female" ? model::Gender::kFemale : model::Gender::kUnknown;
   if (const Value* mo = member(r_, "managingOrganization")) {
-    if (const Value* ident = member(*mo, "identifier")) c.managingOrganizationSor = str(*ident, "value");
+    if (const Value* ident = member(*mo, "identifier")) {
+      // Only a SOR code is one (CONTRACT §1); a local unit id would be sent as if it were.
+      if (str(*ident, "system") == kSorSystem) {
+        c.managingOrganizationSor = str(*ident, "value");
+      } else {
+        if (!unused_.empty()) unused_ += ", ";
+        unused_ += "managingOrganization.identifier (" + str(*ident, "system") + ", not SOR)";
+      }
+    }
     d.orgRef = refOf(mo);
   }
   if (const Value* a = member(r_, "active"); a && a->IsBool()) c.active = a->GetBool();
@@ -359,8 +388,9 @@ void Decoder::contact(DecodedResource& d, model::SourceRef src) const {
   if (const Value* cls = member(r_, "class")) c.classCode = str(*cls, "code");
   c.start = period(r_).start;
   each(r_, "type", [&](const Value& cc, int) { codings(&cc, c.types); });
-  each(r_, "participant", [&](const Value& p, int) {
+  each(r_, "participant", [&](const Value& p, int i) {
     each(p, "type", [&](const Value& cc, int) { codings(&cc, c.participantTypes); });
+    unusedInside(p, "participant[" + std::to_string(i) + "]", {"type", "id", "extension"});
   });
   extensions(r_, c.extensions);
   d.subjectRef = refOf(member(r_, "subject"));

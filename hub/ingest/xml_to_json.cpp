@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -73,9 +74,15 @@ class Converter {
     if (depth > max_) return fail(n, "XML nested deeper than " + std::to_string(max_) + " levels");
     bool found = false;
     const std::string id = attr(n, "id", found);
-    if (found) obj.AddMember("id", Value(id.c_str(), alloc_), alloc_);
+    if (found) {
+      obj.AddMember("id", Value(id.c_str(), alloc_), alloc_);
+      note(id);
+    }
     const std::string url = attr(n, "url", found);
-    if (found) obj.AddMember("url", Value(url.c_str(), alloc_), alloc_);
+    if (found) {
+      obj.AddMember("url", Value(url.c_str(), alloc_), alloc_);
+      note(url);
+    }
     for (const xmlNode* c = n->children; c; c = c->next) {
       if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE) {
         if (c->type == XML_TEXT_NODE && c->content) {
@@ -130,13 +137,17 @@ class Converter {
         v.SetDouble(d);
       } else {
         v.SetString(value.c_str(), alloc_);
+        note(value);
       }
       return true;
     }
     v.SetObject();
     // A primitive with extensions or id would need JSON's _element form;
     // the hub keeps the value and the children as an object.
-    if (hasValue) v.AddMember("value", Value(value.c_str(), alloc_), alloc_);
+    if (hasValue) {
+      v.AddMember("value", Value(value.c_str(), alloc_), alloc_);
+      note(value);
+    }
     return children(c, v, depth);
   }
 
@@ -166,14 +177,22 @@ class Converter {
     return reinterpret_cast<const char*>(xmlBufferContent(buf.get()));
   }
 
+  // The narrative (xhtml) is not a FHIR string, so only attribute values count.
+  void note(const std::string& s) { longest_ = std::max(longest_, s.size()); }
+
   rapidjson::Document::AllocatorType& alloc_;
   unsigned max_;
   XmlError& err_;
+  size_t longest_ = 0;
+
+ public:
+  size_t longest() const { return longest_; }
 };
 
 }  // namespace
 
-bool xmlToFhirJson(std::string_view bytes, rapidjson::Document& out, XmlError& error, unsigned maxDepth) {
+bool xmlToFhirJson(std::string_view bytes, rapidjson::Document& out, XmlError& error, unsigned maxDepth,
+                   size_t* longestValue) {
   // Refuse any DTD before libxml2 sees it: no external entities (XXE), no
   // entity expansion (billion laughs). FHIR XML never needs a DOCTYPE.
   if (bytes.find("<!DOCTYPE") != std::string_view::npos || bytes.find("<!ENTITY") != std::string_view::npos) {
@@ -219,7 +238,9 @@ bool xmlToFhirJson(std::string_view bytes, rapidjson::Document& out, XmlError& e
     return false;
   }
   Converter conv(out.GetAllocator(), maxDepth, error);
-  return conv.resource(root, out, 0);
+  const bool ok = conv.resource(root, out, 0);
+  if (longestValue) *longestValue = conv.longest();
+  return ok;
 }
 
 }  // namespace reghub::ingest

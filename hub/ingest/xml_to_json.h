@@ -18,6 +18,10 @@ struct XmlError {
 };
 
 // Returns false and fills `error` if the bytes are not acceptable FHIR XML.
-bool xmlToFhirJson(std::string_view bytes, rapidjson::Document& out, XmlError& error, unsigned maxDepth = 64);
+// `longestValue`, if given, gets the byte length of the longest string put
+// into `out` (a value, id or url attribute, a narrative), so the caller can
+// check FHIR's 1 MB string limit without walking the result.
+bool xmlToFhirJson(std::string_view bytes, rapidjson::Document& out, XmlError& error, unsigned maxDepth = 64,
+                   size_t* longestValue = nullptr);
 
 }  // namespace reghub::ingest

@@ -70,6 +70,24 @@ TEST(Cli, ValidateReadableFhirExits0Or1) {
   EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 1) << r.out;
 }
 
+// A resourceType R4 does not define is not FHIR: exit 2, naming the type and the likely one.
+TEST(Cli, ValidateUnknownResourceTypeExits2_HUB_INGEST_04) {
+  const auto dir = tempDir();
+  std::ofstream(dir / "typo.json") << R"({"resourceType":"Bundle","type":"collection","entry":[)"
+                                      R"({"resource":{"resourceType":"Patient","id":"p1"}},)"
+                                      R"({"resource":{"resourceType":"Patinet","id":"p2"}}]})";
+  std::ofstream(dir / "fine.json") << R"({"resourceType":"Bundle","type":"collection","entry":[)"
+                                      R"({"resource":{"resourceType":"Patient","id":"p1"}}]})";
+  const Result bad = run("validate --format json " + (dir / "typo.json").string());
+  EXPECT_EQ(bad.exitCode, 2) << bad.out;
+  EXPECT_NE(bad.out.find("\"rule\":\"HUB-INGEST-04\""), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("Bundle.entry[1].resource"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("did you mean 'Patient'"), std::string::npos) << bad.out;
+  const Result fine = run("validate " + (dir / "fine.json").string());
+  EXPECT_EQ(fine.exitCode, 0) << fine.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, ValidateReadsStdin) {
   const Result r = run("validate --format json - < " + kFixtures + "/valid/smdb-forloeb.json");
   EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 1) << r.out;

@@ -8,50 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/hub/ingest/ingest_run.h"
+
 namespace {
 
 using reghub::diag::Collector;
 using reghub::diag::Diagnostic;
 using reghub::diag::Severity;
 using reghub::model::Citizen;
+using reghub::ingest::test::IngestRun;
 
 const std::string kFixtures = std::string(REGHUB_SOURCE_DIR) + "/tests/hub/ingest/fixtures";
-
-struct Capture final : reghub::ingest::Observer {
-  std::vector<Citizen> citizens;
-  std::vector<std::string> events;  // "source" / "citizen" in order
-  void onSource(const reghub::ingest::SourceDocument&) override { events.push_back("source"); }
-  void onCitizen(Citizen&& c) override {
-    events.push_back("citizen");
-    citizens.push_back(std::move(c));
-  }
-};
-
-struct IngestRun {
-  Capture capture;
-  Collector diags;
-  bool unreadable = false;
-
-  explicit IngestRun(const std::vector<std::string>& paths) {
-    reghub::ingest::Ingestor in(capture, reghub::diag::Reporter(diags));
-    for (const auto& p : paths) in.readPath(p);
-    in.finish();
-    unreadable = in.unreadable();
-  }
-  IngestRun(std::string_view name, std::string_view bytes, std::string_view contentType = {}) {
-    reghub::ingest::Ingestor in(capture, reghub::diag::Reporter(diags));
-    in.readBuffer(name, bytes, contentType);
-    in.finish();
-    unreadable = in.unreadable();
-  }
-  std::vector<const Diagnostic*> withRule(const std::string& rule) const {
-    std::vector<const Diagnostic*> out;
-    for (const auto& d : diags.diagnostics())
-      if (d.rule == rule) out.push_back(&d);
-    return out;
-  }
-  int errors() const { return diags.count(Severity::kError); }
-};
 
 TEST(Ingest, JsonBundleBuildsCitizenForloebAndTypedAnswers) {
   IngestRun r({kFixtures + "/valid/smdb-forloeb.json"});
