@@ -37,7 +37,7 @@ struct CliResult {
 };
 // Runs the real binary (REGHUB_BINARY) with `args`, no shell; stdout and
 // stderr captured through files under `scratch`. `env` adds NAME=VALUE entries.
-CliResult reghub(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+CliResult runReghub(const std::vector<std::string>& args, const std::filesystem::path& scratch,
                  const std::vector<std::string>& env = {});
 
 // `--format json` diagnostics as a multiset of "severity rule [field] forloeb citizen(masked) (registry)"

@@ -78,13 +78,13 @@ class SmdbDayFiles : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(SmdbDayFiles, ValidateOverDayFilesGivesTheWholeFilesDiagnostics) {
-  const CliResult whole = reghub(validateArgs({(caseDir_ / "input.json").string()}), scratch_.path());
+  const CliResult whole = runReghub(validateArgs({(caseDir_ / "input.json").string()}), scratch_.path());
   ASSERT_TRUE(whole.exit == 0 || whole.exit == 1) << "whole input.json: exit " << whole.exit << "\n" << whole.err;
   ASSERT_EQ(countRule(whole.out, "HUB-REF-01"), 0) << "the whole input.json itself has a broken reference";
   const auto want = diagnosticKeys(whole.out);
   for (const Variant& v : variants()) {
     SCOPED_TRACE(v.name);
-    const CliResult days = reghub(validateArgs(v.inputs), scratch_.path());
+    const CliResult days = runReghub(validateArgs(v.inputs), scratch_.path());
     EXPECT_EQ(days.exit, whole.exit) << days.err;
     EXPECT_EQ(countRule(days.out, "HUB-REF-01"), 0)
         << "HUB-REF-01: a skema in its own file was not joined to the Patient sent in another file of the same run";
@@ -95,7 +95,7 @@ TEST_P(SmdbDayFiles, ValidateOverDayFilesGivesTheWholeFilesDiagnostics) {
 
 TEST_P(SmdbDayFiles, TranslateOverDayFilesGivesTheWholeFilesMessages) {
   const fs::path wholeOut = scratch_.path() / "out-whole";
-  const CliResult whole = reghub(translateArgs(wholeOut, {(caseDir_ / "input.json").string()}), scratch_.path());
+  const CliResult whole = runReghub(translateArgs(wholeOut, {(caseDir_ / "input.json").string()}), scratch_.path());
   ASSERT_TRUE(whole.exit == 0 || whole.exit == 1) << "whole input.json: exit " << whole.exit << "\n" << whole.err;
   const auto want = readTree(wholeOut);
   if (GetParam() == "BASE__keep_complete_forloeb") {
@@ -105,7 +105,7 @@ TEST_P(SmdbDayFiles, TranslateOverDayFilesGivesTheWholeFilesMessages) {
   for (const Variant& v : variants()) {
     SCOPED_TRACE(v.name);
     const fs::path out = scratch_.path() / ("out-" + std::to_string(n++));
-    const CliResult days = reghub(translateArgs(out, v.inputs), scratch_.path());
+    const CliResult days = runReghub(translateArgs(out, v.inputs), scratch_.path());
     EXPECT_EQ(days.exit, whole.exit);
     EXPECT_EQ(countRule(days.err, "HUB-REF-01"), 0)
         << "HUB-REF-01: a skema in its own file was not joined to the Patient sent in another file of the same run";
