@@ -52,8 +52,8 @@ class SmdbDayFiles : public ::testing::TestWithParam<std::string> {
     std::reverse(reversed.begin(), reversed.end());
     v.push_back({"a Bundle per day, last day first and the Patient's file last", reversed, true});
     auto mixed = strings(resources);
-    std::rotate(mixed.begin(), mixed.begin() + 1, mixed.end());  // every skema, then the Patient
-    v.push_back({"bare skemaer before the Patient's Bundle", mixed, true});
+    std::rotate(mixed.rbegin(), mixed.rbegin() + 1, mixed.rend());  // the last skema, the Patient, the others
+    v.push_back({"bare skemaer, the last one before the Patient's Bundle and the rest after it", mixed, true});
     v.push_back({"the NDJSON skemaer before the Patient's Bundle", {strings(ndjson)[1], strings(ndjson)[0]}, true});
     return v;
   }
