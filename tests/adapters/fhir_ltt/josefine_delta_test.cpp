@@ -9,6 +9,8 @@
 // henvisninger, and nothing the IG does not permit (names, addresses, telecom,
 // Practitioner, the case system's participant, location, free text, local
 // identifiers). The extras are `info` diagnostics, never warnings or errors.
+// Through the store, one `reghub ingest` per day file queues each day's report
+// once and nothing when the files are sent again.
 // Runs the real binary (REGHUB_BINARY); the story is from 2025, so
 // REGHUB_LTT_REPORTING_START=2025-01-01 (see josefine/README.md).
 #include <gtest/gtest.h>
@@ -25,6 +27,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "tests/adapters/fhir_ltt/test_util.h"
@@ -120,10 +123,11 @@ class Scratch {
   fs::path path_;
 };
 
-CliResult reghub(const std::string& args, const fs::path& scratch) {
+// `env`: more NAME=VALUE settings for the command.
+CliResult reghub(const std::string& args, const fs::path& scratch, const std::string& env = "") {
   const fs::path errFile = scratch / "stderr.txt";
-  const std::string cmd =
-      "REGHUB_LTT_REPORTING_START=2025-01-01 " + std::string(REGHUB_BINARY) + " " + args + " 2>" + errFile.string();
+  const std::string cmd = "REGHUB_LTT_REPORTING_START=2025-01-01 " + env + " " + std::string(REGHUB_BINARY) + " " +
+                          args + " 2>" + errFile.string();
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -387,6 +391,43 @@ TEST(JosefineDelta, WholeHistoryFromTheDayFilesGivesOneReportPerDayWithChanges) 
   EXPECT_EQ(days, changeDays()) << "report days";
   // The unchanged re-send of the Patient is not a change.
   EXPECT_EQ(std::find(days.begin(), days.end(), "2025-09-01"), days.end());
+}
+
+// Through the delivery store: one `reghub ingest --as-of DAY` per day file, as
+// the case system sends them. The store keeps Josefine's resources, so each
+// day joins what came before: one report queued on each day with changes,
+// none on the unchanged re-send of the Patient, none when everything is sent again.
+TEST(JosefineDelta, IngestDayByDayQueuesOneReportPerDayWithChangesAndNothingOnResend) {
+  Scratch scratch;
+  const std::string store = "sqlite:" + (scratch.path() / "x.db").string();
+  const std::string key = "REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";  // tests only
+  const auto due = changeDays();
+  const auto queuedOf = [](const CliResult& r) {
+    std::smatch m;
+    return std::regex_search(r.err, m, std::regex("([0-9]+) meddelelser i kø")) ? std::stoi(m[1]) : -1;
+  };
+  const std::string last = dayOf(dayFiles().back());
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const fs::path& f : dayFiles()) {
+      const std::string day = pass == 0 ? dayOf(f) : last;  // sent again later, all of them on the last day
+      SCOPED_TRACE((pass ? "again: " : "") + f.filename().string());
+      const CliResult r =
+          reghub("ingest --store " + store + " --format json --as-of " + day + " " + f.string(), scratch.path(), key);
+      const Diagnostics ds = diagnostics(r.out);
+      EXPECT_EQ(ds.hubRef01, 0) << "HUB-REF-01: the day's resources were not joined to the Patient in the store";
+      EXPECT_EQ(ds.bad, "");
+      EXPECT_EQ(r.exit, 0);
+      const bool changed = pass == 0 && std::find(due.begin(), due.end(), day) != due.end();
+      EXPECT_EQ(queuedOf(r), changed ? 1 : 0) << "reports queued";
+    }
+  }
+  const CliResult st = reghub("status --store " + store + " --format json", scratch.path(), key);
+  ASSERT_EQ(st.exit, 0);
+  const rapidjson::Document status = test::parseJson(st.out);
+  int stored = 0;
+  for (const auto& c : status["counts"].GetArray())
+    if (std::string(c["registry"].GetString()) == "ltt") stored += c["count"].GetInt();
+  EXPECT_EQ(stored, static_cast<int>(due.size())) << "reports in the store";
 }
 
 TEST(JosefineDelta, CaseSystemExtrasAreInfoDiagnosticsNamingWhatWasDropped) {
