@@ -38,7 +38,9 @@ namespace {
 namespace fs = std::filesystem;
 using rapidjson::Value;
 
-fs::path seriesDir() { return fs::path(test::sourceDir()) / "tests/adapters/fhir_ltt/josefine_delta"; }
+fs::path seriesDir() {
+  return fs::path(test::sourceDir()) / "tests/adapters/fhir_ltt/josefine_delta";
+}
 
 // The day files, sorted: their names start with the day they were sent.
 std::vector<fs::path> dayFiles() {
@@ -51,7 +53,9 @@ std::vector<fs::path> dayFiles() {
   std::sort(out.begin(), out.end());
   return out;
 }
-std::string dayOf(const fs::path& file) { return file.filename().string().substr(0, 10); }
+std::string dayOf(const fs::path& file) {
+  return file.filename().string().substr(0, 10);
+}
 
 // The resources of one inbound file (a Bundle's entries, NDJSON lines, or a bare resource).
 std::vector<rapidjson::Document> resourcesOf(const fs::path& file) {
@@ -229,9 +233,9 @@ std::multiset<std::string> eventsOf(const std::vector<const Value*>& resources) 
 // name, address and telecom, the Practitioner's name and telecom, free text,
 // the case system's identifier system and fullUrl base.
 std::vector<std::string> forbiddenStrings() {
-  std::vector<std::string> out = {"Practitioner", "PPRF", "v3-ParticipationType", "individual", "\"location\"",
-                                  "\"note\"",     "\"div\"", "\"text\"",           "sendes aldrig", "urn:kommune",
-                                  "sag.aabenraa.example"};
+  std::vector<std::string> out = {
+      "Practitioner", "PPRF",     "v3-ParticipationType", "individual",  "\"location\"",        "\"note\"",
+      "\"div\"",      "\"text\"", "sendes aldrig",        "urn:kommune", "sag.aabenraa.example"};
   for (const fs::path& f : dayFiles())
     for (const auto& r : resourcesOf(f)) {
       const std::string type = r["resourceType"].GetString();
@@ -377,10 +381,9 @@ TEST(JosefineDelta, WholeHistoryFromTheDayFilesGivesOneReportPerDayWithChanges) 
   Scratch scratch;
   const auto files = dayFiles();
   const std::string last = dayOf(files.back());
-  const CliResult r =
-      reghub("translate --registry ltt --format json --as-of " + last + " --out " + (scratch.path() / "out").string() +
-                 join(files),
-             scratch.path());
+  const CliResult r = reghub("translate --registry ltt --format json --as-of " + last + " --out " +
+                                 (scratch.path() / "out").string() + join(files),
+                             scratch.path());
   const Diagnostics ds = diagnostics(r.err);
   EXPECT_EQ(ds.hubRef01, 0) << "HUB-REF-01: a later day's resources were not joined to the Patient sent on day 1";
   EXPECT_EQ(ds.bad, "");
@@ -479,8 +482,8 @@ TEST(JosefineDelta, SeriesSendsThePatientOnceAndOnlyChangesAfterwards) {
   EXPECT_EQ(patientFiles, 2);
   EXPECT_FALSE(patientDay1.empty()) << "day 1 holds the Patient";
   const std::string day1 = test::readFile(files.front().string());
-  for (const char* s : {"\"Organization\"", "\"Practitioner\"", "PPRF", "\"location\"", "\"div\"", "\"telecom\"",
-                        "\"address\""})
+  for (const char* s :
+       {"\"Organization\"", "\"Practitioner\"", "PPRF", "\"location\"", "\"div\"", "\"telecom\"", "\"address\""})
     EXPECT_NE(day1.find(s), std::string::npos) << "day 1 lacks " << s;
 }
 

@@ -127,7 +127,8 @@ std::vector<std::string> caseConfigArgs(const fs::path& caseDir) {
   return {};
 }
 
-CliResult runReghub(const std::vector<std::string>& args, const fs::path& scratch, const std::vector<std::string>& env) {
+CliResult runReghub(const std::vector<std::string>& args, const fs::path& scratch,
+                    const std::vector<std::string>& env) {
   static std::atomic<int> seq{0};
   const int n = seq++;
   const fs::path outFile = scratch / ("cli-" + std::to_string(n) + ".out");

@@ -38,7 +38,7 @@ struct CliResult {
 // Runs the real binary (REGHUB_BINARY) with `args`, no shell; stdout and
 // stderr captured through files under `scratch`. `env` adds NAME=VALUE entries.
 CliResult runReghub(const std::vector<std::string>& args, const std::filesystem::path& scratch,
-                 const std::vector<std::string>& env = {});
+                    const std::vector<std::string>& env = {});
 
 // `--format json` diagnostics as a multiset of "severity rule [field] forloeb citizen(masked) (registry)"
 // — file, line and path legitimately differ between one file and day files.

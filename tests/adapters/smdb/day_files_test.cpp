@@ -7,11 +7,12 @@
 // what the whole input.json gives: the same diagnostics (as a multiset of
 // severity, rule, field, forløb, citizen — file, line and path differ), no
 // HUB-REF-01, and the same messages byte for byte, in any order of the files.
+#include "tests/adapters/smdb/day_files.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "tests/adapters/smdb/day_files.h"
 #include "tests/adapters/smdb/smdb_test_util.h"
 
 namespace fs = std::filesystem;
@@ -66,8 +67,8 @@ class SmdbDayFiles : public ::testing::TestWithParam<std::string> {
   }
 
   std::vector<std::string> translateArgs(const fs::path& out, const std::vector<std::string>& inputs) {
-    std::vector<std::string> a = {"translate", "--registry", "smdb", "--as-of", kAsOf, "--format", "json",
-                                  "--out", out.string()};
+    std::vector<std::string> a = {"translate", "--registry", "smdb",  "--as-of",   kAsOf,
+                                  "--format",  "json",       "--out", out.string()};
     for (const auto& c : caseConfigArgs(caseDir_)) a.push_back(c);
     a.insert(a.end(), inputs.begin(), inputs.end());
     return a;

@@ -39,7 +39,9 @@ struct Param {
   std::string caseName;
   Shape shape;
 };
-void PrintTo(const Param& p, std::ostream* os) { *os << p.caseName << " as " << toString(p.shape); }
+void PrintTo(const Param& p, std::ostream* os) {
+  *os << p.caseName << " as " << toString(p.shape);
+}
 
 std::vector<Param> params() {
   std::vector<Param> out;
@@ -78,8 +80,8 @@ class SmdbIngestDayByDay : public ::testing::TestWithParam<Param> {
   }
 
   CliResult ingest(const fs::path& file) {
-    return runReghub({"ingest", "--store", store_, "--format", "json", "--as-of", kAsOf, file.string()}, scratch_.path(),
-                  {kKeyEnv});
+    return runReghub({"ingest", "--store", store_, "--format", "json", "--as-of", kAsOf, file.string()},
+                     scratch_.path(), {kKeyEnv});
   }
 
   int status() {
@@ -100,8 +102,8 @@ TEST_P(SmdbIngestDayByDay, EachDayFileJoinsTheStoredCitizenAndEveryMessageIsQueu
   // What the whole story renders, from the stateless run over input.json.
   const fs::path wholeOut = scratch_.path() / "out-whole";
   const CliResult whole = runReghub({"translate", "--registry", "smdb", "--as-of", kAsOf, "--out", wholeOut.string(),
-                                  (caseDir_ / "input.json").string()},
-                                 scratch_.path());
+                                     (caseDir_ / "input.json").string()},
+                                    scratch_.path());
   ASSERT_EQ(whole.exit, 0) << whole.err;
   const int expected = static_cast<int>(readTree(wholeOut).size());
   ASSERT_GT(expected, 0) << "a valid forløb renders messages";
