@@ -231,13 +231,20 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
     const model::Referral* r = nullptr;
     model::Date day;
   };
+  // The day a resource is reported on: its change day when replaying
+  // history; in a delta run, today for what is fresh and never for the rest
+  // (it was delivered before).
+  const auto reportDay = [&](const model::SourceRef& src, const std::optional<model::DateTime>& event) {
+    if (!ctx_.delta) return changeDay(src, event);
+    return src.fresh ? std::optional<model::Date>(to) : std::nullopt;
+  };
   std::vector<Dated> items;
   std::map<const model::Forloeb*, std::set<int32_t>> planDays;
   std::set<int32_t> days;
   for (const model::Forloeb* f : forloeb) {
     const diag::Reporter* n = notes;
     for (const model::Contact& c : f->contacts) {
-      const auto day = changeDay(c.source, c.start);
+      const auto day = reportDay(c.source, c.start);
       if (!c.start || !day) continue;  // the validator reports the missing start via the model check
       if (c.start->copenhagenDate() < S) {  // LTT-PER-02: earlier contacts are never reported
         if (n)
@@ -259,12 +266,14 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
       days.insert(day->days());
     }
     for (const model::Referral& r : f->referrals) {
-      const auto day = changeDay(r.source, r.start);
+      const auto day = reportDay(r.source, r.start);
       if (!r.start || !day || r.start->copenhagenDate() < S) continue;  // LTT-PER-04
       items.push_back({f, nullptr, &r, *day});
       days.insert(day->days());
     }
-    if (f->source.lastUpdated) {
+    if (ctx_.delta) {
+      if (f->source.fresh) planDays[f].insert(to.days());
+    } else if (f->source.lastUpdated) {
       planDays[f].insert(f->source.lastUpdated->copenhagenDate().days());
     } else {
       if (f->period.start) planDays[f].insert(f->period.start->copenhagenDate().days());
@@ -283,8 +292,20 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
     for (int32_t d : ds)
       if (planInScopeOn(f, d)) days.insert(d);
   std::optional<int32_t> patientDay;
-  if (citizen.source.lastUpdated) patientDay = citizen.source.lastUpdated->copenhagenDate().days();
-  if (patientDay) {
+  if (ctx_.delta) {
+    // A changed Patient alone (e.g. active false) is that citizen's report,
+    // once the citizen has been in scope.
+    if (citizen.source.fresh)
+      for (const model::Forloeb* f : forloeb)
+        if (planInScopeOn(f, to.days())) {
+          patientDay = to.days();
+          days.insert(*patientDay);
+          break;
+        }
+  } else if (citizen.source.lastUpdated) {
+    patientDay = citizen.source.lastUpdated->copenhagenDate().days();
+  }
+  if (patientDay && !ctx_.delta) {
     for (const Dated& it : items)
       if (it.day.days() < *patientDay) {
         days.insert(*patientDay);

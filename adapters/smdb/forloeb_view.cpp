@@ -146,12 +146,14 @@ ForloebView buildView(const model::Citizen& citizen, const model::Forloeb& forlo
     }
     v.forms[static_cast<int>(*skema)].push_back(makeForm(*skema, form, table));
   }
-  // Tilknytninger in start-date order (undated last) so "the first" is stable.
+  // Tilknytninger in start-date order (undated last), then by source id, so
+  // "the first" is the same whatever order the skemaer arrived in.
   auto& tilb = v.forms[static_cast<int>(Skema::kTilb)];
   std::stable_sort(tilb.begin(), tilb.end(), [](const SkemaForm& a, const SkemaForm& b) {
     const auto da = a.date("TilbudTilknyttetBehandlingStartDato"), db = b.date("TilbudTilknyttetBehandlingStartDato");
-    if (da && db) return *da < *db;
-    return da.has_value() && !db.has_value();
+    if (da && db && !(*da == *db)) return *da < *db;
+    if (da.has_value() != db.has_value()) return da.has_value();
+    return a.sourceId() < b.sourceId();
   });
 
   if (const SkemaForm* anm = v.first(Skema::kAnm)) v.anmodning = anm->date("BehandlingAnmodningDato");

@@ -169,11 +169,9 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
     // SMDB checks TILB-03 (one tilknytning starts on 1-IVÆR) as each
     // tilknytning arrives, so they are sent in start-date order: each waits
     // for the one before it, and the one on 1-IVÆR goes first.
+    // (The view holds them in start-date order already, ties by source id.)
     std::vector<const SkemaForm*> tilb;
     for (const SkemaForm& t : v.of(Skema::kTilb)) tilb.push_back(&t);
-    std::stable_sort(tilb.begin(), tilb.end(), [](const SkemaForm* a, const SkemaForm* b) {
-      return a->date("TilbudTilknyttetBehandlingStartDato") < b->date("TilbudTilknyttetBehandlingStartDato");
-    });
     for (const SkemaForm* t : tilb) {
       std::string k = messageKey(v, Skema::kTilb, t->sourceId());
       // Two responses with the same identifier must still be two messages.

@@ -54,7 +54,6 @@ class DeltaCollector final : public ingest::Observer {
   void onSource(const ingest::SourceDocument& doc) override { pipeline_.onSource(doc); }
   void onCitizen(model::Citizen&&) override {}
   void onResource(state::ResourceRecord&& r) override {
-    fresh.insert(r.key);
     batch_.push_back(std::move(r));
     if (batch_.size() >= kBatch) flush();
   }
@@ -64,7 +63,6 @@ class DeltaCollector final : public ingest::Observer {
     touched.insert(merged.touched.begin(), merged.touched.end());
     batch_.clear();
   }
-  std::set<std::string> fresh;    // canonical keys read in this ingest
   std::set<std::string> touched;  // citizens the delta changed
 
  private:
@@ -77,8 +75,8 @@ class DeltaCollector final : public ingest::Observer {
 
 }  // namespace
 
-size_t Intake::renderCitizens(std::set<std::string> citizens, const std::set<std::string>& fresh,
-                              engine::Pipeline& pipeline, const diag::Reporter& reporter) {
+size_t Intake::renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline,
+                              const diag::Reporter& reporter) {
   // Left dirty by an ingest that died after its merge: rendered now.
   for (const std::string& c : state_->dirtyCitizens(1000)) citizens.insert(c);
   const std::string owner = "intake " + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
@@ -88,9 +86,9 @@ size_t Intake::renderCitizens(std::set<std::string> citizens, const std::set<std
     for (int round = 0; round < 3; ++round) {
       const auto held = state_->beginRender(citizen, owner, store::nowMillis(), kRenderLeaseMillis);
       if (!held) break;  // another intake renders it; it sees the dirty mark
-      ingest::assembleRecords(held->records, fresh, reporter, pipeline);
+      ingest::assembleRecords(held->records, held->fresh, reporter, pipeline);
       ++rendered;
-      if (!state_->endRender(citizen, owner, held->version, store::nowMillis())) break;
+      if (!state_->endRender(citizen, owner, held->version, held->readAt)) break;
     }
   }
   return rendered;
@@ -105,6 +103,7 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   diag::Reporter reporter(diagnostics);
   engine::RunContext ctx;
   ctx.asOf = asOf.value_or(model::copenhagenToday());
+  ctx.delta = true;
   std::vector<const engine::Adapter*> raw;
   for (const auto& a : adapters_) raw.push_back(a.get());
   ScheduledSink sink(store_, r.ingestId, notBefore_);
@@ -119,7 +118,7 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   read(ingestor);
   ingestor.finish();
   delta.flush();
-  renderCitizens(delta.touched, delta.fresh, pipeline, reporter);
+  renderCitizens(delta.touched, pipeline, reporter);
   r.unreadable = ingestor.unreadable();
   r.stats = pipeline.stats();
   r.queued = sink.queued;

@@ -58,8 +58,7 @@ class Intake {
   template <typename Read>
   IntakeResult run(const std::string& source, std::optional<model::Date> asOf, Read read);
   // Assembles each citizen from the state and runs the adapters; returns how many.
-  size_t renderCitizens(std::set<std::string> citizens, const std::set<std::string>& fresh,
-                        engine::Pipeline& pipeline, const diag::Reporter& reporter);
+  size_t renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline, const diag::Reporter& reporter);
 
   // Longer than any one citizen's render; a dead intake's lease runs out.
   static constexpr int64_t kRenderLeaseMillis = 60'000;

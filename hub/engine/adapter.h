@@ -27,6 +27,11 @@ namespace reghub::engine {
 struct RunContext {
   model::Date asOf;                  // "today" (Europe/Copenhagen)
   std::optional<model::Date> since;  // translate --since
+  // The delivery store keeps each citizen's state and this run renders one
+  // delivery as of asOf: what is new or changed since the citizen was last
+  // rendered is marked SourceRef::fresh (registries that report only news,
+  // like LTT, send just that). False: a stateless run replays history.
+  bool delta = false;
 };
 
 using ingest::SourceDocument;

@@ -243,12 +243,18 @@ std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citiz
   if (db_->changes() == 0) return std::nullopt;
   CitizenRecords out;
   out.citizen = citizen;
-  out.version = toInt(db_->query("SELECT version FROM citizens WHERE citizen = $1", {citizen}).at(0).at(0));
+  out.readAt = now;
+  const auto head = db_->query("SELECT version, rendered_at FROM citizens WHERE citizen = $1", {citizen}).at(0);
+  out.version = toInt(head.at(0));
+  const int64_t renderedAt = toInt(head.at(1));
   std::set<std::string> orgs;
-  for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE citizen = $1", {citizen})) {
+  for (const auto& row :
+       db_->query("SELECT res, key_id, sealed, updated_at FROM citizen_resources WHERE citizen = $1", {citizen})) {
     out.records.push_back(
         parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
-    if (!out.records.back().orgKey.empty()) orgs.insert(hash(out.records.back().orgKey));
+    const auto& r = out.records.back();
+    if (toInt(row[3]) >= renderedAt) out.fresh.insert(r.key);
+    if (!r.orgKey.empty()) orgs.insert(hash(r.orgKey));
   }
   for (const std::string& org : orgs)
     for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE res = $1 AND citizen = $2",
@@ -259,12 +265,13 @@ std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citiz
   return out;
 }
 
-bool CitizenState::endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t now) {
+bool CitizenState::endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt) {
   Transaction tx(*db_);
+  // What changed after readAt is fresh for the next render.
   db_->query(
       "UPDATE citizens SET dirty = CASE WHEN version = $3 THEN 0 ELSE 1 END, render_owner = NULL, render_until = "
-      "NULL, updated_at = $4 WHERE citizen = $1 AND render_owner = $2",
-      {citizen, owner, version, now});
+      "NULL, rendered_at = $4 WHERE citizen = $1 AND render_owner = $2",
+      {citizen, owner, version, readAt + 1});
   const auto rows = db_->query("SELECT dirty FROM citizens WHERE citizen = $1", {citizen});
   tx.commit();
   return !rows.empty() && toInt(rows[0][0]) == 1;

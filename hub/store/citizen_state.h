@@ -42,6 +42,9 @@ struct CitizenRecords {
   std::string citizen;
   int64_t version = 0;
   std::vector<state::ResourceRecord> records;  // incl. the Organizations they name
+  // Keys of the records new or changed since the citizen was last rendered.
+  std::set<std::string> fresh;
+  int64_t readAt = 0;
 };
 
 struct ParkedResource {
@@ -69,8 +72,9 @@ class CitizenState {
   std::optional<CitizenRecords> beginRender(const std::string& citizen, const std::string& owner, int64_t now,
                                             int64_t leaseMillis);
   // Releases the lease; clears the dirty mark unless a merge came after
-  // `version`. Returns true when the citizen is still dirty.
-  bool endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t now);
+  // `version` (the records' CitizenRecords::version, read at `readAt`).
+  // Returns true when the citizen is still dirty.
+  bool endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt);
 
   // Resources waiting for their Patient, oldest first; those waiting longer
   // than `expireAfterMillis` are expired.

@@ -89,6 +89,7 @@ CREATE TABLE citizens (
   dirty INTEGER NOT NULL,
   render_owner TEXT,
   render_until BIGINT,
+  rendered_at BIGINT NOT NULL DEFAULT 0,
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX citizens_dirty ON citizens (updated_at) WHERE dirty = 1;
