@@ -189,7 +189,8 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
       if (k == "kommune") kommune = v;
     }
     send(resp, HTTPResponse::HTTP_OK, "application/json",
-         statusJson(s_.store.counts(registry, kommune), s_.store.rejections(registry)));
+         statusJson(s_.store.counts(registry, kommune), s_.store.rejections(registry),
+                    s_.intake.parked(store::nowMillis())));
   }
 
   ApiServer::Shared& s_;

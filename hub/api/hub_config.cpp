@@ -60,6 +60,10 @@ const std::vector<config::Key>& hubConfigKeys() {
         intKey("intake.maxBacklog", "intake answers 503 while more messages than this wait for delivery")
             .withDefault("100000")
             .range(0),
+        intKey("state.parkedDays",
+               "days a resource may wait for its Patient (parked) before it is a HUB-REF-01 error in status")
+            .withDefault("7")
+            .range(1, 3650),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
@@ -184,6 +188,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
     throw c.error(key("http.tls.requireClientCertificate"),
                   "http.tls.requireClientCertificate needs http.tls.caLocation");
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
+  out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
 
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
   for (const std::string& name : c.keysUnder("delivery")) {

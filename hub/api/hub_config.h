@@ -56,6 +56,7 @@ struct HubConfig {
   engine::OutboxOptions outbox;
   HttpOptions http;
   int64_t maxBacklog = 100'000;
+  int64_t parkedExpiryMillis = 7 * 86'400'000LL;  // state.parkedDays
   // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).
   std::map<std::string, int> dailyAtMinutes;
 

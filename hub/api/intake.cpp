@@ -34,13 +34,19 @@ class ScheduledSink final : public engine::MessageSink {
 }  // namespace
 
 Intake::Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const engine::Adapter>> adapters,
-               std::function<int64_t(const std::string&, int64_t)> notBefore)
+               std::function<int64_t(const std::string&, int64_t)> notBefore, IntakeOptions options)
     : store_(store),
       state_(store::CitizenState::open(store.options())),
       notBefore_(std::move(notBefore)),
+      options_(options),
       adapters_(std::move(adapters)) {}
 
 Intake::~Intake() = default;
+
+std::vector<store::ParkedResource> Intake::parked(int64_t now) {
+  std::lock_guard lock(mutex_);
+  return state_->parked(now, options_.parkedExpiryMillis);
+}
 
 namespace {
 

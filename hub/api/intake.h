@@ -25,9 +25,7 @@
 #include "hub/model/date.h"
 #include "hub/store/delivery_store.h"
 
-namespace reghub::store {
-class CitizenState;
-}
+#include "hub/store/citizen_state.h"
 
 namespace reghub::api {
 
@@ -40,12 +38,18 @@ struct IntakeResult {
   std::vector<diag::Diagnostic> diagnostics;  // all of them (CPR masked)
 };
 
+struct IntakeOptions {
+  // How long a resource may wait for its Patient before status shows it as
+  // a HUB-REF-01 error (state.parkedDays).
+  int64_t parkedExpiryMillis = 7 * 86'400'000LL;
+};
+
 class Intake {
  public:
   // `adapters`: built from the configuration at start-up (shared with the
   // outbox's deliverers). `notBefore(registry, now)`: scheduled delivery (0 = at once).
   Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const engine::Adapter>> adapters,
-         std::function<int64_t(const std::string&, int64_t)> notBefore = {});
+         std::function<int64_t(const std::string&, int64_t)> notBefore = {}, IntakeOptions options = {});
   ~Intake();
 
   IntakeResult ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
@@ -53,6 +57,10 @@ class Intake {
   IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt);
 
   const std::vector<std::shared_ptr<const engine::Adapter>>& adapters() const { return adapters_; }
+
+  // Resources waiting for their Patient (status), oldest first; expired
+  // after IntakeOptions::parkedExpiryMillis.
+  std::vector<store::ParkedResource> parked(int64_t now);
 
  private:
   template <typename Read>
@@ -66,6 +74,7 @@ class Intake {
   store::DeliveryStore& store_;
   std::unique_ptr<store::CitizenState> state_;
   std::function<int64_t(const std::string&, int64_t)> notBefore_;
+  IntakeOptions options_;
   std::vector<std::shared_ptr<const engine::Adapter>> adapters_;
   std::mutex mutex_;
 };

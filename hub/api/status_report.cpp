@@ -1,5 +1,7 @@
 #include "hub/api/status_report.h"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -47,7 +49,8 @@ std::string isoTime(int64_t millis) {
   return buf;
 }
 
-std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections) {
+std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
+                       const std::vector<store::ParkedResource>& parked) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -74,11 +77,31 @@ std::string statusJson(const std::vector<store::StateCount>& counts, const std::
     w.EndObject();
   }
   w.EndArray();
+  key(w, "parked");
+  w.StartObject();
+  key(w, "count"), w.Int64(static_cast<int64_t>(parked.size()));
+  key(w, "expired"), w.Int64(std::count_if(parked.begin(), parked.end(), [](const auto& p) { return p.expired; }));
+  if (!parked.empty()) key(w, "oldestSince"), str(w, isoTime(parked.front().since));
+  key(w, "resources");
+  w.StartArray();
+  for (const auto& p : parked) {
+    w.StartObject();
+    key(w, "type"), str(w, p.type);
+    key(w, "waitingFor"), str(w, p.waitingFor);
+    key(w, "file"), str(w, p.file);
+    key(w, "since"), str(w, isoTime(p.since));
+    key(w, "rule"), str(w, p.expired ? "HUB-REF-01" : "HUB-STATE-01");
+    key(w, "severity"), str(w, p.expired ? "error" : "info");
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }
 
-std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections) {
+std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
+                       const std::vector<store::ParkedResource>& parked) {
   // registry × kommune rows, one column per state.
   const std::vector<store::MessageState> cols = {store::MessageState::kPending, store::MessageState::kSending,
                                                  store::MessageState::kRetryWait, store::MessageState::kAccepted,
@@ -103,6 +126,22 @@ std::string statusText(const std::vector<store::StateCount>& counts, const std::
     for (const auto& r : rejections)
       out << "  " << pad(std::to_string(r.count), 7) << pad(r.registry, 8) << pad(r.source, 11) << pad(r.severity, 8)
           << r.rule << "\n";
+  }
+  if (!parked.empty()) {
+    const auto expired = std::count_if(parked.begin(), parked.end(), [](const auto& p) { return p.expired; });
+    out << "\nwaiting for their Patient: " << parked.size() << " (oldest since " << isoTime(parked.front().since)
+        << ")";
+    if (expired > 0) out << "; " << expired << " past state.parkedDays are HUB-REF-01 errors";
+    out << "\n";
+    size_t shown = 0;
+    for (const auto& p : parked) {
+      if (++shown > 20) {
+        out << "  … " << parked.size() - 20 << " more (--format json lists them all)\n";
+        break;
+      }
+      out << "  " << pad(p.expired ? "error" : "waiting", 8) << pad(p.expired ? "HUB-REF-01" : "HUB-STATE-01", 13)
+          << pad(isoTime(p.since), 22) << p.type << " → " << p.waitingFor << "  (" << p.file << ")\n";
+    }
   }
   return out.str();
 }

@@ -6,12 +6,16 @@
 #include <vector>
 
 #include "hub/engine/outbox.h"
+#include "hub/store/citizen_state.h"
 #include "hub/store/delivery_store.h"
 
 namespace reghub::api {
 
-std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections);
-std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections);
+// `parked`: resources waiting for their Patient (hub/store/citizen_state.h).
+std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
+                       const std::vector<store::ParkedResource>& parked = {});
+std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
+                       const std::vector<store::ParkedResource>& parked = {});
 std::string historyJson(const std::vector<store::Transition>& history);
 std::string historyText(const std::vector<store::Transition>& history);
 std::string ingestJson(const store::IngestRecord& ingest);

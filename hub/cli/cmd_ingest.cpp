@@ -42,7 +42,7 @@ int cmdIngest(const std::vector<std::string>& argv) {
   auto store = store::DeliveryStore::open(config.storeOptions());
   api::Intake intake(*store, service.adapters, [&config](const std::string& r, int64_t now) {
     return config.notBefore(r, now);
-  });
+  }, api::IntakeOptions{config.parkedExpiryMillis});
   const auto r = intake.ingestPaths(a.positionals(), asOf);
   for (const auto& d : r.diagnostics) std::cout << (format == "json" ? diag::toJsonLine(d) : diag::toTextLine(d)) << "\n";
   std::cerr << "ingest " << r.ingestId << ": " << r.stats.citizens << " borgere, " << r.stats.forloebSelected

@@ -72,7 +72,7 @@ int cmdRun(const std::vector<std::string>& argv) {
   engine::Outbox outbox(*store, factory, config.outbox);
   api::Intake intake(*store, service.adapters, [&config](const std::string& r, int64_t now) {
     return config.notBefore(r, now);
-  });
+  }, api::IntakeOptions{config.parkedExpiryMillis});
   api::ApiServer server(config.http, config.maxBacklog, *store, intake, &outbox);
   const bool http = !a.has("no-http");
   const bool workers = !a.has("no-workers");

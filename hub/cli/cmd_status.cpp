@@ -5,6 +5,7 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
+#include "hub/store/citizen_state.h"
 
 namespace reghub::cli {
 
@@ -27,7 +28,8 @@ int cmdStatus(const std::vector<std::string>& argv) {
       std::cout << "usage: reghub status [OPTIONS]\n\n"
                    "Counts of stored messages per registry × kommune × state, rejections and\n"
                    "validation problems grouped by rule; --forloeb shows one forløb's history\n"
-                   "(CPR masked), --ingest one ingest's diagnostics.\n\n"
+                   "(CPR masked), --ingest one ingest's diagnostics. Resources waiting for their\n"
+                   "Patient (parked) are listed; past state.parkedDays they are HUB-REF-01 errors.\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
     }
@@ -55,7 +57,9 @@ int cmdStatus(const std::vector<std::string>& argv) {
   }
   const auto counts = store->counts(a.get("registry"), a.get("kommune"));
   const auto rejections = store->rejections(a.get("registry"));
-  std::cout << (format == "json" ? api::statusJson(counts, rejections) + "\n" : api::statusText(counts, rejections));
+  const auto parked = store::CitizenState::open(store->options())->parked(store::nowMillis(), config.parkedExpiryMillis);
+  std::cout << (format == "json" ? api::statusJson(counts, rejections, parked) + "\n"
+                                 : api::statusText(counts, rejections, parked));
   return kExitOk;
 }
 
