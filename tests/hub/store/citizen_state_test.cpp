@@ -1,0 +1,179 @@
+// The store's citizen state (hub/store/citizen_state.h), run on SQLite and on
+// PostgreSQL (the same file compiled twice): deltas join what came before,
+// versions, parked resources and their expiry, dirty citizens and the render
+// lease, and nothing personal in clear in the tables. CPRs are synthetic.
+#include <gtest/gtest.h>
+
+#include "hub/store/citizen_state.h"
+#include "tests/hub/store/store_backend.h"
+
+namespace reghub::store {
+namespace {
+
+using state::ResourceRecord;
+using testing::StoreBackend;
+
+constexpr int64_t kDay = 86'400'000;
+constexpr int64_t kT0 = 1'780'000'000'000;  // a fixed clock (2026-05-28)
+
+ResourceRecord record(const std::string& type, const std::string& id, const std::string& patient = {},
+                      const std::string& parent = {}, const std::string& lastUpdated = {}) {
+  ResourceRecord r;
+  r.type = type;
+  r.key = type + "/" + id;
+  r.patientKey = patient;
+  if (!parent.empty()) r.parentKeys = {parent};
+  r.lastUpdated = lastUpdated;
+  r.file = "day.json";
+  r.json = R"({"resourceType":")" + type + R"(","id":")" + id + R"(","lastUpdated":")" + lastUpdated + R"("})";
+  return r;
+}
+
+ResourceRecord patient(const std::string& id, const std::string& cpr, const std::string& lastUpdated = {}) {
+  ResourceRecord r = record("Patient", id, {}, {}, lastUpdated);
+  r.cpr = cpr;
+  r.json = R"({"resourceType":"Patient","id":")" + id + R"(","identifier":[{"value":")" + cpr +
+           R"("}],"name":[{"family":"Testesen"}],"v":")" + lastUpdated + R"("})";
+  return r;
+}
+
+class CitizenStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    backend_ = std::make_unique<StoreBackend>(testing::currentTestName());
+    store_ = backend_->open();  // migrates
+    state_ = CitizenState::open(store_->options());
+  }
+  MergeResult merge(const std::vector<ResourceRecord>& batch, int64_t now = kT0) {
+    return state_->merge(batch, now, diag::Reporter(diags_));
+  }
+  size_t rule(const std::string& r) const {
+    size_t n = 0;
+    for (const auto& d : diags_.diagnostics()) n += d.rule == r;
+    return n;
+  }
+  std::set<std::string> keysOf(const std::string& citizen) {
+    auto held = state_->beginRender(citizen, "test", kT0, 60'000);
+    EXPECT_TRUE(held.has_value());
+    std::set<std::string> keys;
+    if (!held) return keys;
+    for (const auto& r : held->records) keys.insert(r.key);
+    state_->endRender(citizen, "test", held->version, held->readAt);
+    return keys;
+  }
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<DeliveryStore> store_;
+  std::unique_ptr<CitizenState> state_;
+  diag::Collector diags_;
+};
+
+TEST_F(CitizenStateTest, Delta_SkemaOnALaterDayJoinsTheCitizenOfItsPatient) {
+  const auto day1 = merge({patient("p1", "0101901235"), record("EpisodeOfCare", "e1", "Patient/p1")});
+  ASSERT_EQ(day1.touched.size(), 1u);
+  const std::string citizen = *day1.touched.begin();
+  const auto day2 = merge({record("QuestionnaireResponse", "q1", "Patient/p1", "EpisodeOfCare/e1")}, kT0 + kDay);
+  EXPECT_EQ(day2.touched, day1.touched);
+  EXPECT_EQ(keysOf(citizen),
+            (std::set<std::string>{"Patient/p1", "EpisodeOfCare/e1", "QuestionnaireResponse/q1"}));
+}
+
+TEST_F(CitizenStateTest, Citizen_TwoPatientsWithTheSameCprAreOneCitizen) {
+  const auto a = merge({patient("a", "0101901235"), record("EpisodeOfCare", "ea", "Patient/a")});
+  const auto b = merge({patient("b", "0101901235"), record("EpisodeOfCare", "eb", "Patient/b")});
+  EXPECT_EQ(a.touched, b.touched);
+  EXPECT_EQ(keysOf(*a.touched.begin()).size(), 4u);
+  const auto other = merge({patient("c", "0202901234")});
+  EXPECT_NE(other.touched, a.touched);
+}
+
+TEST_F(CitizenStateTest, Parked_ResourceBeforeItsPatientWaitsAndJoinsWhenThePatientArrives_HUB_STATE_01) {
+  const auto early = merge({record("EpisodeOfCare", "e1", "Patient/p1"),
+                            record("QuestionnaireResponse", "q0", "", "EpisodeOfCare/e1")});
+  EXPECT_TRUE(early.touched.empty());
+  EXPECT_EQ(early.parked, 2u);
+  EXPECT_EQ(rule("HUB-STATE-01"), 2u);
+  EXPECT_EQ(state_->parkedCount(), 2);
+  const auto waiting = state_->parked(kT0, 7 * kDay);
+  ASSERT_EQ(waiting.size(), 2u);
+  EXPECT_EQ(waiting[0].type, "EpisodeOfCare");
+  EXPECT_FALSE(waiting[0].expired);
+
+  const auto arrived = merge({patient("p1", "0101901235")}, kT0 + kDay);
+  ASSERT_EQ(arrived.touched.size(), 1u);
+  EXPECT_EQ(arrived.joined, 2u);  // the forløb, and the skema that names no Patient through it
+  EXPECT_EQ(state_->parkedCount(), 0);
+  EXPECT_EQ(keysOf(*arrived.touched.begin()).size(), 3u);
+}
+
+TEST_F(CitizenStateTest, Parked_ExpiresIntoHubRef01AfterTheConfiguredTime) {
+  merge({record("Encounter", "k1", "Patient/never")});
+  EXPECT_FALSE(state_->parked(kT0 + 6 * kDay, 7 * kDay).at(0).expired);
+  EXPECT_TRUE(state_->parked(kT0 + 8 * kDay, 7 * kDay).at(0).expired);
+  EXPECT_FALSE(state_->parked(kT0 + 8 * kDay, 30 * kDay).at(0).expired) << "the time is a setting";
+}
+
+TEST_F(CitizenStateTest, Versions_OlderIgnoredUnchangedResendTouchesNothingNewerReplaces_HUB_INGEST_13) {
+  merge({patient("p1", "0101901235"), record("EpisodeOfCare", "e1", "Patient/p1", "", "2026-05-02T10:00:00Z")});
+  const auto older = merge({record("EpisodeOfCare", "e1", "Patient/p1", "", "2026-05-01T10:00:00Z")});
+  EXPECT_EQ(older.olderIgnored, 1u);
+  EXPECT_TRUE(older.touched.empty());
+  EXPECT_EQ(rule("HUB-INGEST-13"), 1u);
+  const auto same = merge({patient("p1", "0101901235"), record("EpisodeOfCare", "e1", "Patient/p1", "", "2026-05-02T10:00:00Z")});
+  EXPECT_EQ(same.unchanged, 2u);
+  EXPECT_TRUE(same.touched.empty()) << "a re-send of the same content changes nothing";
+  const auto newer = merge({record("EpisodeOfCare", "e1", "Patient/p1", "", "2026-05-03T10:00:00Z")});
+  EXPECT_EQ(newer.replaced, 1u);
+  EXPECT_EQ(newer.touched.size(), 1u);
+}
+
+TEST_F(CitizenStateTest, Dirty_ClearedByARenderOfTheLatestVersionKeptWhenAMergeCameMeanwhile) {
+  const auto m = merge({patient("p1", "0101901235")});
+  const std::string c = *m.touched.begin();
+  EXPECT_EQ(state_->dirtyCitizens(10), std::vector<std::string>{c});
+  auto held = state_->beginRender(c, "r1", kT0, 60'000);
+  ASSERT_TRUE(held);
+  merge({record("EpisodeOfCare", "e1", "Patient/p1")});  // arrives while r1 renders
+  EXPECT_TRUE(state_->endRender(c, "r1", held->version, held->readAt)) << "the newer merge keeps it dirty";
+  held = state_->beginRender(c, "r1", kT0, 60'000);
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(state_->endRender(c, "r1", held->version, held->readAt));
+  EXPECT_TRUE(state_->dirtyCitizens(10).empty());
+}
+
+TEST_F(CitizenStateTest, Lease_OneRendererAtATimeUntilTheLeaseRunsOut) {
+  const std::string c = *merge({patient("p1", "0101901235")}).touched.begin();
+  ASSERT_TRUE(state_->beginRender(c, "a", kT0, 1000));
+  EXPECT_FALSE(state_->beginRender(c, "b", kT0 + 10, 1000)) << "a holds the lease";
+  EXPECT_TRUE(state_->beginRender(c, "b", kT0 + 2000, 1000)) << "a died: its lease ran out";
+}
+
+TEST_F(CitizenStateTest, Fresh_OnlyWhatChangedSinceTheLastRender) {
+  const std::string c =
+      *merge({patient("p1", "0101901235"), record("Encounter", "k1", "Patient/p1")}).touched.begin();
+  auto held = state_->beginRender(c, "r", kT0, 60'000);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->fresh.size(), 2u) << "first render: everything is news";
+  state_->endRender(c, "r", held->version, held->readAt);
+  merge({record("Encounter", "k2", "Patient/p1")}, kT0 + kDay);
+  held = state_->beginRender(c, "r", kT0 + kDay + 1, 60'000);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->records.size(), 3u);
+  EXPECT_EQ(held->fresh, std::set<std::string>{"Encounter/k2"});
+}
+
+TEST_F(CitizenStateTest, AtRest_NoCprNameOrKeyInClear) {
+  merge({patient("0101901235", "0101901235"), record("EpisodeOfCare", "e1", "Patient/0101901235")});
+  auto db = openDatabase(backend_->url());
+  std::string all;
+  for (const char* table : {"citizens", "citizen_patients", "citizen_resources"})
+    for (const auto& row : db->query(std::string("SELECT * FROM ") + table))
+      for (const auto& v : row) all += v.value_or("") + "|";
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.find("0101901235"), std::string::npos) << "a CPR (here also the Patient id) in clear";
+  EXPECT_EQ(all.find("Testesen"), std::string::npos) << "a name in clear";
+  EXPECT_EQ(all.find("EpisodeOfCare/e1"), std::string::npos) << "keys are stored hashed";
+  EXPECT_NE(all.find("0101**-****"), std::string::npos) << "what a parked resource waits for is shown masked";
+}
+
+}  // namespace
+}  // namespace reghub::store
