@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <map>
 
 #include "hub/store/sql_db.h"
@@ -31,10 +32,17 @@ class SqliteDb final : public SqlDb {
   SqliteDb(const std::string& path, bool fullSync) {
     // Create the file ourselves so it is 0600 from its first byte; SQLite
     // gives the -wal and -shm files the same mode as the database file.
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw StoreError("cannot create store file " + path);
-    ::fchmod(fd, 0600);
-    ::close(fd);
+    // Only when it does not exist yet: closing any descriptor of a database
+    // file drops every POSIX lock this process holds on it, so doing it
+    // beside another open connection (the citizen state's, a worker's)
+    // would let another process checkpoint under that connection and
+    // corrupt the file.
+    if (::access(path.c_str(), F_OK) != 0) {
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0 && errno != EEXIST) throw StoreError("cannot create store file " + path);
+      if (fd >= 0) ::close(fd);
+    }
+    ::chmod(path.c_str(), 0600);
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
       const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
