@@ -147,7 +147,7 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
   const ResolveReference resolveHere = [&aliases](const std::string& ref) { return resolve(ref, aliases); };
   const std::string type = str(resource, "resourceType");
   const bool mayHold = !spill_ || type == "Patient" || type == "Organization" ||
-                       held_.count(canonicalKey(type, str(resource, "id"), site.fullUrl, arrival)) > 0;
+                       byKey_.count(canonicalKey(type, str(resource, "id"), site.fullUrl, arrival)) > 0;
   if (collect_) {
     // The delivery store keeps the state: every resource goes to it as read.
     if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) collect_(toRecord(resource, *d, site));
@@ -172,22 +172,27 @@ void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site, bool repo
     return;
   }
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
-  auto& slot = held_[d.key];
-  if (slot) {
-    if (!report) {  // stored state holds one version per key
-      *slot = std::move(d);
-      return;
+  if (const auto it = byKey_.find(d.key); it != byKey_.end()) {
+    DecodedResource& slot = *it->second;
+    if (report) {  // (stored state holds one version per key)
+      if (state::arrivesOlder(d.version, slot.version)) {
+        out().info("HUB-INGEST-13", "", d.key + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
+        return;
+      }
+      out().info("HUB-INGEST-13", "", d.key + " replaces an earlier version of the same resource");
     }
-    if (state::arrivesOlder(d.version, slot->version)) {
-      out().info("HUB-INGEST-13", "", d.key + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
-      return;
-    }
-    out().info("HUB-INGEST-13", "", d.key + " replaces an earlier version of the same resource");
-    d.arrival = slot->arrival;  // keeps its place among the citizen's resources
-    *slot = std::move(d);
+    // In place, keeping its place among the citizen's resources and the key
+    // string byKey_ views.
+    const uint64_t arrival = slot.arrival;
+    std::string key = std::move(slot.key);
+    slot = std::move(d);
+    slot.key = std::move(key);
+    slot.arrival = arrival;
     return;
   }
-  slot = std::make_unique<DecodedResource>(std::move(d));
+  DecodedResource& added = held_.emplace_back(std::move(d));
+  byKey_.emplace(added.key, &added);
+  if (added.kind == Kind::kPatient) patients_.push_back(&added);
 }
 
 state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const DecodedResource& d,
@@ -252,13 +257,10 @@ void ModelBuilder::addRecord(const state::ResourceRecord& record, bool report) {
 }
 
 std::vector<ModelBuilder::Group> ModelBuilder::citizenGroups() const {
-  std::vector<DecodedResource*> patients;
-  for (const auto& [key, d] : held_)
-    if (d->kind == Kind::kPatient) patients.push_back(d.get());
-  std::sort(patients.begin(), patients.end(), [](auto* a, auto* b) { return a->arrival < b->arrival; });
   std::vector<Group> groups;
+  groups.reserve(patients_.size());
   std::unordered_map<std::string, size_t> byCpr;
-  for (DecodedResource* p : patients) {
+  for (DecodedResource* p : patients_) {
     const auto& c = std::get<model::Citizen>(p->payload);
     if (c.cpr) {
       const auto [it, fresh] = byCpr.emplace(c.cpr->digits(), groups.size());
@@ -279,6 +281,8 @@ void ModelBuilder::finish() {
   reportUnresolved();
   byPatient_.clear();
   orphansByParent_.clear();
+  byKey_.clear();
+  patients_.clear();
   held_.clear();
   spill_.reset();
 }
@@ -337,12 +341,12 @@ void ModelBuilder::emitCitizen(const Group& group) {
 }
 
 void ModelBuilder::indexHeld() {
-  for (const auto& [key, d] : held_) {
-    if (isPatientOrOrg(d->kind)) continue;
-    if (!d->subjectKey.empty()) {
-      byPatient_[d->subjectKey].push_back(d.get());
+  for (DecodedResource& d : held_) {
+    if (isPatientOrOrg(d.kind)) continue;
+    if (!d.subjectKey.empty()) {
+      byPatient_[d.subjectKey].push_back(&d);
     } else {
-      for (const std::string& p : d->parentKeys) orphansByParent_[p].push_back(d.get());
+      for (const std::string& p : d.parentKeys) orphansByParent_[p].push_back(&d);
     }
   }
 }
@@ -402,8 +406,8 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
 
 void ModelBuilder::reportUnresolved() {
   std::vector<DecodedResource*> left;
-  for (const auto& [key, d] : held_)
-    if (!d->taken && !isPatientOrOrg(d->kind)) left.push_back(d.get());
+  for (DecodedResource& d : held_)
+    if (!d.taken && !isPatientOrOrg(d.kind)) left.push_back(&d);
   if (spill_)
     for (const auto& s : spill_->takeRest())
       if (auto d = unspill(s)) {

@@ -17,10 +17,12 @@
 // Not thread-safe. Throws only on I/O failure of the spill file.
 #include <rapidjson/fwd.h>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -92,7 +94,11 @@ class ModelBuilder {
   size_t heldBytes_ = 0;
   size_t spilledTotal_ = 0;
 
-  std::unordered_map<std::string, std::unique_ptr<DecodedResource>> held_;  // canonical key → latest version
+  // The latest version of every resource, in order of first arrival (a deque:
+  // addresses stay put, so byKey_ can view the keys in place).
+  std::deque<DecodedResource> held_;
+  std::unordered_map<std::string_view, DecodedResource*> byKey_;
+  std::vector<DecodedResource*> patients_;  // in arrival order
   std::map<std::string, model::Organization> organizations_;                // canonical key → org
   std::unique_ptr<state::SpillStore> spill_;                                // made when the budget is reached
   std::vector<std::unique_ptr<DecodedResource>> unspilled_;                 // read back, for the citizen at hand
