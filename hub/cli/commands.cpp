@@ -12,6 +12,7 @@
 #include "hub/cli/hub_commands.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
+#include "hub/engine/staged_pipeline.h"
 #include "hub/ingest/ingest.h"
 #include "hub/util/strings.h"
 
@@ -76,25 +77,34 @@ int exitCode(bool unreadable, const diag::CallbackSink& sink) {
   return sink.count(diag::Severity::kError) > 0 ? kExitErrors : kExitOk;
 }
 
-// Every command that reads input runs the same loop.
+// Every command that reads input runs the same loop. Whole Bundles are
+// worked on as they come (StagedPipeline); what a later file adds to a
+// citizen is still joined with it (CONTRACT §1 "Deltas").
 struct Run {
   diag::CallbackSink sink;
   engine::NoPriorDeliveries prior;
+  std::unique_ptr<engine::StageSinks> stage;
   std::unique_ptr<engine::Pipeline> pipeline;
+  std::unique_ptr<engine::StagedPipeline> staged;
   bool unreadable = false;
 
   Run(std::function<void(const diag::Diagnostic&)> print) : sink(std::move(print)) {}
 
+  engine::PipelineStats stats() const { return staged->stats(); }
+
   void read(const std::vector<std::string>& paths, std::vector<const engine::Adapter*> adapters,
             const std::vector<const engine::Adapter*>& all, engine::RunContext ctx, engine::MessageSink* messages) {
     diag::Reporter reporter(sink);
-    pipeline = std::make_unique<engine::Pipeline>(std::move(adapters), ctx, reporter, messages, prior);
+    stage = std::make_unique<engine::StageSinks>(sink, messages);
+    pipeline = std::make_unique<engine::Pipeline>(std::move(adapters), ctx, diag::Reporter(stage->diagnostics()),
+                                                  stage->messages(), prior);
+    staged = std::make_unique<engine::StagedPipeline>(*pipeline, *stage);
     pipeline->setQuestionnaireCheck([all](std::string_view q) {
       for (const engine::Adapter* a : all)
         if (a->understandsQuestionnaire(q)) return true;
       return false;
     });
-    ingest::Ingestor ingestor(*pipeline, reporter);
+    ingest::Ingestor ingestor(*staged, reporter);
     for (const std::string& p : paths) ingestor.readPath(p);
     ingestor.finish();
     unreadable = ingestor.unreadable();
@@ -129,7 +139,7 @@ int cmdValidate(const std::vector<std::string>& argv) {
   ctx.asOf = parseAsOf(a, "as-of");
   Run run(printer(format, std::cout));
   run.read(a.positionals(), raw(adapters), raw(all), ctx, nullptr);
-  const auto& st = run.pipeline->stats();
+  const auto st = run.stats();
   if (format == "text")
     std::cerr << st.citizens << " borgere, " << st.forloebSelected << " forløb valgt; "
               << run.sink.count(diag::Severity::kError) << " fejl, " << run.sink.count(diag::Severity::kWarning)

@@ -158,6 +158,15 @@ Format byName(std::string_view name, std::string_view contentType) {
 
 }  // namespace
 
+// Where a document can be read again (a provisional citizen retracted).
+struct DocRef {
+  std::string path;            // a file; empty for a buffer
+  const char* base = nullptr;  // a buffer (readBuffer's bytes)
+  long offset = 0;
+  size_t length = 0;
+  Format format = Format::kJson;
+};
+
 class Ingestor::Impl {
  public:
   Impl(Observer& observer, const diag::Reporter& reporter, Limits limits)
@@ -168,7 +177,13 @@ class Ingestor::Impl {
                  AssemblyOptions{limits.memoryBudgetBytes},
                  observer.collectsResources()
                      ? ModelBuilder::Collect([this](state::ResourceRecord&& r) { observer_.onResource(std::move(r)); })
-                     : ModelBuilder::Collect()) {}
+                     : ModelBuilder::Collect()) {
+    if (observer.takesProvisional() && !observer.collectsResources())
+      builder_.enableProvisional(ModelBuilder::Provisional{
+          [this](model::Citizen&& c, uint64_t tag) { observer_.onProvisional(std::move(c), tag); },
+          [this](uint64_t tag) { observer_.onRetract(tag); }, [this](uint64_t tag) { observer_.onCommit(tag); },
+          [this](uint64_t id, const std::function<void(const rapidjson::Value&)>& fn) { reread(id, fn); }});
+  }
 
   void readPath(const std::string& path);
   void readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType);
@@ -181,7 +196,9 @@ class Ingestor::Impl {
   void readFile(const std::string& path, bool fromDirectory);
   void readStream(std::FILE* f, const std::string& name, Format format);
   void readNdjson(std::FILE* f, const std::string& name, std::string firstLine, int firstLineNo);
-  void document(std::string_view bytes, const std::string& name, int line, Format format, bool ndjsonLine);
+  void document(std::string_view bytes, const std::string& name, int line, Format format, bool ndjsonLine,
+                const DocRef* ref = nullptr);
+  void reread(uint64_t docId, const std::function<void(const rapidjson::Value&)>& fn);
   void fail(const std::string& file, int line, int column, const std::string& rule, const std::string& message,
             const std::string& path = {}) {
     unreadable = true;
@@ -198,6 +215,8 @@ class Ingestor::Impl {
   diag::Reporter reporter_;
   Limits limits_;
   ModelBuilder builder_;
+  std::vector<DocRef> docs_;  // documents that can be read again (docId = index + 1)
+  long lineOffset_ = -1;      // file offset of the line readLine() read last
   std::string buffer_;  // in-situ parse buffer, reused
   std::vector<char> poolBuffer_ = std::vector<char>(256u << 10);  // DOM pool, reused
 };
@@ -247,6 +266,7 @@ void Ingestor::Impl::readFile(const std::string& path, bool fromDirectory) {
 }
 
 bool Ingestor::Impl::readLine(std::FILE* f, std::string& line, bool& tooLong) {
+  lineOffset_ = std::ftell(f);
   line.clear();
   tooLong = false;
   bool any = false;
@@ -334,7 +354,9 @@ void Ingestor::Impl::readStream(std::FILE* f, const std::string& name, Format fo
     return;
   }
   if (format == Format::kUnknown) format = util::trim(bytes)[0] == '<' ? Format::kXml : Format::kJson;
-  document(bytes, name, 0, format, false);
+  // A named file read whole can be read again; stdin and sniffed input not.
+  DocRef ref{name, nullptr, 0, bytes.size(), format};
+  document(bytes, name, 0, format, false, lineNo == 0 && name != "-" ? &ref : nullptr);
 }
 
 void Ingestor::Impl::readNdjson(std::FILE* f, const std::string& name, std::string firstLine, int firstLineNo) {
@@ -342,19 +364,21 @@ void Ingestor::Impl::readNdjson(std::FILE* f, const std::string& name, std::stri
   bool tooLong = false;
   int lineNo = firstLineNo;
   do {
+    DocRef ref{name, nullptr, lineOffset_, line.size(), Format::kJson};
+    const DocRef* again = name != "-" && lineOffset_ >= 0 ? &ref : nullptr;
     if (tooLong) {
       fail(name, lineNo, 0, "HUB-INGEST-06",
            "line longer than " + std::to_string(limits_.maxDocumentBytes >> 20) +
                " MiB; send one Bundle per citizen per line");
     } else if (!isBlank(line)) {
-      document(line, name, lineNo, Format::kJson, true);
+      document(line, name, lineNo, Format::kJson, true, again);
     }
     ++lineNo;
   } while (readLine(f, line, tooLong));
 }
 
 void Ingestor::Impl::document(std::string_view bytes, const std::string& name, int line, Format format,
-                              bool ndjsonLine) {
+                              bool ndjsonLine, const DocRef* ref) {
   // The DOM lives in a pool over a buffer reused from document to document:
   // no malloc per NDJSON line for the usual sizes (measured: allocation was
   // the largest single cost of ingest after parsing).
@@ -398,7 +422,40 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
   if (refuseIfNotFhir(doc, name, line, notes.longString)) return;
   SourceDocument src{&doc, name, line};
   observer_.onSource(src);
-  builder_.addDocument(doc, name, line, bytes.size());
+  uint64_t docId = 0;
+  if (ref && observer_.takesProvisional()) {
+    docs_.push_back(*ref);
+    docId = docs_.size();
+  }
+  builder_.addDocument(doc, name, line, bytes.size(), docId);
+}
+
+// Reads a document again and hands its root to `fn` (the document was read
+// once already, so a failure now is I/O, not bad input).
+void Ingestor::Impl::reread(uint64_t docId, const std::function<void(const rapidjson::Value&)>& fn) {
+  const DocRef& r = docs_.at(docId - 1);
+  std::string bytes;
+  if (r.base) {
+    bytes.assign(r.base + r.offset, r.length);
+  } else {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(r.path.c_str(), "rb"), &std::fclose);
+    bytes.resize(r.length);
+    if (!f || std::fseek(f.get(), r.offset, SEEK_SET) != 0 ||
+        std::fread(bytes.data(), 1, r.length, f.get()) != r.length)
+      throw std::runtime_error("cannot read " + r.path + " again (changed or removed while reading?)");
+  }
+  rapidjson::Document doc;
+  if (r.format == Format::kXml) {
+    XmlError err;
+    if (!xmlToFhirJson(bytes, doc, err, limits_.maxDepth, nullptr))
+      throw std::runtime_error("cannot read " + r.path + " again: " + err.message);
+  } else {
+    JsonError err;
+    ParseNotes notes;
+    if (!parseJson(bytes, doc, limits_.maxDepth, err, notes))
+      throw std::runtime_error("cannot read " + (r.base ? std::string("the input") : r.path) + " again: " + err.message);
+  }
+  fn(doc);
 }
 
 // A resourceType that is not R4, or a string over 1 MB, makes the document
@@ -429,7 +486,8 @@ void Ingestor::Impl::readBuffer(std::string_view name, std::string_view bytes, s
     return;
   }
   if (format != Format::kNdjson) {
-    document(bytes, n, 0, format, false);
+    const DocRef ref{std::string(), bytes.data(), 0, bytes.size(), format};
+    document(bytes, n, 0, format, false, &ref);
     return;
   }
   int lineNo = 0;
@@ -439,7 +497,8 @@ void Ingestor::Impl::readBuffer(std::string_view name, std::string_view bytes, s
     if (end == std::string_view::npos) end = bytes.size();
     ++lineNo;
     std::string_view l = bytes.substr(pos, end - pos);
-    if (!isBlank(l)) document(l, n, lineNo, Format::kJson, true);
+    const DocRef ref{std::string(), bytes.data(), static_cast<long>(pos), l.size(), Format::kJson};
+    if (!isBlank(l)) document(l, n, lineNo, Format::kJson, true, &ref);
     pos = end + 1;
   }
 }

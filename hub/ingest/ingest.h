@@ -48,6 +48,19 @@ class Observer {
   // (onResource), and no citizens.
   virtual bool collectsResources() const { return false; }
   virtual void onResource(state::ResourceRecord&&) {}
+
+  // Streaming (opt in): a Bundle that holds whole citizens — nothing before
+  // it named them, everything in it is theirs — hands them over at once, as
+  // *provisional*: a later document may still add to them. The observer
+  // holds what it makes of such a citizen until onCommit(tag) (at finish(),
+  // in the order citizens are emitted) and drops it on onRetract(tag): a
+  // later document touched that citizen, which then comes again, complete,
+  // through onCitizen or another provisional tag. Observers that do not opt
+  // in get every citizen once, at finish().
+  virtual bool takesProvisional() const { return false; }
+  virtual void onProvisional(model::Citizen&&, uint64_t /*tag*/) {}
+  virtual void onRetract(uint64_t /*tag*/) {}
+  virtual void onCommit(uint64_t /*tag*/) {}
 };
 
 class Ingestor {
@@ -60,7 +73,9 @@ class Ingestor {
   // A file, a directory (recursively) or "-" for stdin.
   void readPath(const std::string& path);
   // Bytes already in memory (HTTP intake). `name` is used as the file in
-  // diagnostics; `contentType` may be empty (then sniffed).
+  // diagnostics; `contentType` may be empty (then sniffed). With an observer
+  // that takes provisional citizens, `bytes` must stay valid until finish()
+  // (a retracted citizen's documents are read again from them).
   void readBuffer(std::string_view name, std::string_view bytes, std::string_view contentType = {});
   // Flushes citizens still held and reports dangling references.
   void finish();

@@ -68,24 +68,30 @@ bool isPatientOrOrg(Kind k) { return k == Kind::kPatient || k == Kind::kOrganiza
 
 }  // namespace
 
-// The Patient resources of one citizen (same CPR), in arrival order.
-struct ModelBuilder::Group {
-  std::vector<DecodedResource*> patients;
-};
-
 ModelBuilder::ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options, Collect collect)
     : reporter_(reporter), emit_(std::move(emit)), options_(options), collect_(std::move(collect)) {}
 ModelBuilder::~ModelBuilder() = default;
 
-void ModelBuilder::addDocument(const Value& root, const std::string& file, int line, size_t bytes) {
+void ModelBuilder::addDocument(const Value& root, const std::string& file, int line, size_t bytes, uint64_t docId) {
   file_ = file;
   line_ = line;
   // fullUrls name resources only inside their Bundle; across documents a
   // reference is literal (Type/id) or absolute, resolved by its tail.
   Aliases aliases;
-  if (str(root, "resourceType") == "Bundle") collectAliases(root, aliases);
+  const bool bundle = str(root, "resourceType") == "Bundle";
+  if (bundle) collectAliases(root, aliases);
   ResourceSite site{file, line, std::string(), std::string(), std::string()};
+  scratchMode_ = provisional_ && docId != 0 && bundle && !spill_ && !collect_;
   walk(root, site, aliases);
+  if (scratchMode_) {
+    scratchMode_ = false;
+    if (tryEmitWhole(docId)) {
+      scratch_.clear();
+      return;  // nothing of it is held
+    }
+    for (auto& [d, s] : scratch_) hold(std::move(d), s, true);
+    scratch_.clear();
+  }
   if (!spill_ && !collect_) {
     heldBytes_ += bytes;
     if (heldBytes_ > options_.memoryBudgetBytes) spill_ = std::make_unique<state::SpillStore>();
@@ -153,15 +159,29 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
     if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) collect_(toRecord(resource, *d, site));
     return;
   }
+  if (rehydrating_) {  // a retracted citizen's document, read again: only its resources
+    DiscardSink discard;
+    auto d = decodeResource(resource, site, arrival, diag::Reporter(discard), resolveHere);
+    if (d && belongsTo(*d, *rehydrating_)) hold(std::move(*d), site, false);
+    return;
+  }
   if (mayHold) {
-    if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) hold(std::move(*d), site, true);
+    auto d = decodeResource(resource, site, arrival, reporter_, resolveHere);
+    if (!d) return;
+    if (provisional_) retractTouched(*d);
+    if (scratchMode_ && d->kind != Kind::kOrganization)
+      scratch_.emplace_back(std::move(*d), site);
+    else
+      hold(std::move(*d), site, true);
     return;
   }
   // Past the budget: only the keys are decoded now (silently); the resource
   // is decoded for real, with its diagnostics, when its citizen is assembled.
   DiscardSink discard;
-  if (auto d = decodeResource(resource, site, arrival, diag::Reporter(discard), resolveHere))
+  if (auto d = decodeResource(resource, site, arrival, diag::Reporter(discard), resolveHere)) {
+    if (provisional_) retractTouched(*d);
     spill(resource, *d, site);
+  }
   else
     decodeResource(resource, site, arrival, reporter_, resolveHere);  // says why it is not used
 }
@@ -192,6 +212,8 @@ void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site, bool repo
   }
   DecodedResource& added = held_.emplace_back(std::move(d));
   byKey_.emplace(added.key, &added);
+  if (provisional_)
+    for (const uint64_t n : touchNames(added)) heldNames_.insert(n);
   if (added.kind == Kind::kPatient) patients_.push_back(&added);
 }
 
@@ -275,9 +297,13 @@ std::vector<ModelBuilder::Group> ModelBuilder::citizenGroups() const {
 }
 
 void ModelBuilder::finish() {
-  const std::vector<Group> groups = citizenGroups();
-  indexHeld();
-  for (const Group& g : groups) emitCitizen(g);
+  if (provisional_) {
+    finishInOrder();
+  } else {
+    const std::vector<Group> groups = citizenGroups();
+    indexHeld();
+    for (const Group& g : groups) emitCitizen(g);
+  }
   reportUnresolved();
   byPatient_.clear();
   orphansByParent_.clear();
@@ -315,13 +341,20 @@ void ModelBuilder::emitCitizen(const Group& group) {
         unspilled_.push_back(std::move(d));
       }
   std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->arrival < b->arrival; });
+  model::Citizen citizen = assemble(group.patients, members);
+  unspilled_.clear();
+  ++emitted_;
+  emit_(std::move(citizen));
+}
 
+model::Citizen ModelBuilder::assemble(const std::vector<DecodedResource*>& patients,
+                                      std::vector<DecodedResource*>& members) {
   // The newest Patient version speaks for the citizen; the others add what it lacks.
-  DecodedResource* lead = group.patients.front();
-  for (DecodedResource* p : group.patients)
+  DecodedResource* lead = patients.front();
+  for (DecodedResource* p : patients)
     if (!state::arrivesOlder(p->version, lead->version)) lead = p;
   model::Citizen citizen = std::get<model::Citizen>(std::move(lead->payload));
-  for (DecodedResource* p : group.patients) {
+  for (DecodedResource* p : patients) {
     p->taken = true;
     if (p == lead) continue;
     const auto& other = std::get<model::Citizen>(p->payload);
@@ -329,15 +362,13 @@ void ModelBuilder::emitCitizen(const Group& group) {
     if (citizen.name.empty()) citizen.name = other.name;
   }
   if (citizen.managingOrganizationSor.empty())
-    for (const DecodedResource* p : group.patients)
+    for (const DecodedResource* p : patients)
       if (const auto o = organizations_.find(p->orgKey); !p->orgKey.empty() && o != organizations_.end()) {
         citizen.managingOrganizationSor = o->second.sor;
         break;
       }
   attach(citizen, members);
-  unspilled_.clear();
-  ++emitted_;
-  emit_(std::move(citizen));
+  return citizen;
 }
 
 void ModelBuilder::indexHeld() {

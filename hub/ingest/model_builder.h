@@ -23,7 +23,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "hub/diag/reporter.h"
@@ -51,9 +53,23 @@ class ModelBuilder {
   ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options = {}, Collect collect = {});
   ~ModelBuilder();
 
+  // Whole Bundles handed over at once (Observer::takesProvisional; see
+  // ingest.h): a Bundle whose citizens nothing before it named, and that
+  // holds nothing else, is assembled at its end and emitted as provisional.
+  // A later resource that touches such a citizen retracts it: its document
+  // is read again (`reread`) and its resources are held as any others.
+  struct Provisional {
+    std::function<void(model::Citizen&&, uint64_t tag)> emit;
+    std::function<void(uint64_t tag)> retract, commit;
+    std::function<void(uint64_t docId, const std::function<void(const rapidjson::Value&)>&)> reread;
+  };
+  void enableProvisional(Provisional provisional) { provisional_ = std::move(provisional); }
+
   // One top-level document (a Bundle or a resource) of `bytes` input bytes.
-  // `file`/`line` locate it for diagnostics.
-  void addDocument(const rapidjson::Value& root, const std::string& file, int line, size_t bytes);
+  // `file`/`line` locate it for diagnostics. `docId` (not 0): the document
+  // can be read again, so its citizens may be emitted provisionally.
+  void addDocument(const rapidjson::Value& root, const std::string& file, int line, size_t bytes,
+                   uint64_t docId = 0);
   // A resource kept from before (the delivery store's citizen state). With
   // `report` false it is decoded silently: its diagnostics were given when
   // it arrived.
@@ -65,7 +81,10 @@ class ModelBuilder {
 
  private:
   using Aliases = std::unordered_map<std::string, std::string>;
-  struct Group;
+  // The Patient resources of one citizen (same CPR), in arrival order.
+  struct Group {
+    std::vector<DecodedResource*> patients;
+  };
 
   void collectAliases(const rapidjson::Value& bundle, Aliases& aliases);
   void walk(const rapidjson::Value& resource, const ResourceSite& site, const Aliases& aliases);
@@ -79,6 +98,23 @@ class ModelBuilder {
 
   std::vector<Group> citizenGroups() const;
   void indexHeld();
+  model::Citizen assemble(const std::vector<DecodedResource*>& patients, std::vector<DecodedResource*>& members);
+
+  // Provisional emission of whole Bundles (model_builder_whole.cpp).
+  struct Tag {
+    uint64_t position = 0;  // arrival of its first Patient: its place among the citizens
+    uint64_t docId = 0;
+    std::vector<uint64_t> names;  // what it holds (touchNames of its resources)
+    std::vector<std::string> patientKeys, forloebKeys;
+    bool live = true;
+  };
+  bool tryEmitWhole(uint64_t docId);
+  bool isWhole() const;
+  void retractTouched(const DecodedResource& d);
+  void retract(uint64_t tag);
+  bool belongsTo(const DecodedResource& d, const Tag& tag) const;
+  static std::vector<uint64_t> touchNames(const DecodedResource& d);
+  void finishInOrder();
   void emitCitizen(const Group& group);
   void attach(model::Citizen& citizen, std::vector<DecodedResource*>& members);
   void reportUnresolved();
@@ -99,6 +135,14 @@ class ModelBuilder {
   std::deque<DecodedResource> held_;
   std::unordered_map<std::string_view, DecodedResource*> byKey_;
   std::vector<DecodedResource*> patients_;  // in arrival order
+
+  std::optional<Provisional> provisional_;
+  std::vector<Tag> tags_;                               // tag id = index + 1
+  std::unordered_multimap<uint64_t, uint64_t> emittedNames_;  // name hash → tag of a provisional citizen
+  std::unordered_set<uint64_t> heldNames_;              // names of held resources (a Bundle naming them is not whole)
+  bool scratchMode_ = false;                            // the Bundle at hand is collected, not held, until judged
+  std::vector<std::pair<DecodedResource, ResourceSite>> scratch_;
+  const Tag* rehydrating_ = nullptr;                    // reading a retracted citizen's document again
   std::map<std::string, model::Organization> organizations_;                // canonical key → org
   std::unique_ptr<state::SpillStore> spill_;                                // made when the budget is reached
   std::vector<std::unique_ptr<DecodedResource>> unspilled_;                 // read back, for the citizen at hand

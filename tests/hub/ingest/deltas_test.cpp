@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -189,6 +192,131 @@ TEST(IngestDeltas, SpillingPastTheBudgetGivesTheSameCitizens) {
   EXPECT_EQ(memory.count("HUB-REF-01"), 1u);
   EXPECT_EQ(spilled.count("HUB-REF-01"), 1u);
   EXPECT_EQ(memory.diags.diagnostics().size(), spilled.diags.diagnostics().size());
+}
+
+}  // namespace
+
+namespace {
+
+// An observer that streams: provisional citizens are counted at once and
+// kept until committed; a retraction drops them.
+struct Streaming final : reghub::ingest::Observer {
+  std::map<uint64_t, Citizen> staged;
+  std::vector<Citizen> done;  // committed or final, in the order they became so
+  size_t provisional = 0, retracted = 0;
+  void onCitizen(Citizen&& c) override { done.push_back(std::move(c)); }
+  bool takesProvisional() const override { return true; }
+  void onProvisional(Citizen&& c, uint64_t tag) override {
+    ++provisional;
+    staged.emplace(tag, std::move(c));
+  }
+  void onRetract(uint64_t tag) override {
+    ++retracted;
+    staged.erase(tag);
+  }
+  void onCommit(uint64_t tag) override {
+    done.push_back(std::move(staged.at(tag)));
+    staged.erase(tag);
+  }
+};
+
+struct StreamRun {
+  Streaming obs;
+  Collector diags;
+  explicit StreamRun(const std::vector<std::string>& docs) {
+    reghub::ingest::Ingestor in(obs, reghub::diag::Reporter(diags));
+    for (const auto& d : docs) in.readBuffer("day.json", d, "application/fhir+json");
+    in.finish();
+  }
+  size_t forms() const {
+    size_t n = 0;
+    for (const auto& c : obs.done)
+      for (const auto& f : c.forloeb) n += f.forms.size();
+    return n;
+  }
+};
+
+std::vector<std::string> ids(const std::vector<Citizen>& cs) {
+  std::vector<std::string> out;
+  for (const auto& c : cs) out.push_back(c.resourceId);
+  return out;
+}
+
+TEST(IngestStreaming, WholeBundlesAreHandedOverAtOnceAndCommittedAtTheEnd) {
+  std::vector<std::string> docs;
+  for (int i = 0; i < 5; ++i) {
+    const std::string p = "p" + std::to_string(i), e = "e" + std::to_string(i);
+    char cpr[11];
+    std::snprintf(cpr, sizeof cpr, "%02d01901235", i + 1);
+    docs.push_back(bundle({patient(p, cpr), episode(e, "Patient/" + p), skema("q" + std::to_string(i), "Patient/" + p, "EpisodeOfCare/" + e)}));
+  }
+  StreamRun s(docs);
+  EXPECT_EQ(s.obs.provisional, 5u);
+  EXPECT_EQ(s.obs.retracted, 0u);
+  EXPECT_TRUE(s.obs.staged.empty()) << "every provisional citizen is committed at the end";
+  EXPECT_EQ(ids(s.obs.done), (std::vector<std::string>{"p0", "p1", "p2", "p3", "p4"}));
+  EXPECT_EQ(s.forms(), 5u);
+}
+
+TEST(IngestStreaming, ALaterSkemaRetractsTheCitizenWhichComesAgainWhole) {
+  const std::vector<std::string> docs = {
+      bundle({patient("p1", "0101901235"), episode("e1", "Patient/p1"), skema("q1", "Patient/p1", "EpisodeOfCare/e1")}),
+      bundle({patient("p2", "0202901234"), episode("e2", "Patient/p2")}),
+      skema("q2", "Patient/p1", "EpisodeOfCare/e1"),  // day 2, for p1
+      skema("q3", "", "EpisodeOfCare/e2")};            // names no Patient: through its forløb
+  StreamRun s(docs);
+  DeltaRun held(docs);
+  EXPECT_EQ(s.obs.provisional, 2u);
+  EXPECT_EQ(s.obs.retracted, 2u);
+  EXPECT_EQ(ids(s.obs.done), ids(held.citizens())) << "the same citizens, in the same order, as holding everything";
+  EXPECT_EQ(s.forms(), 3u);
+  EXPECT_EQ(s.diags.diagnostics().size(), held.diags.diagnostics().size());
+  EXPECT_EQ(s.diags.count(Severity::kError), 0);
+}
+
+TEST(IngestStreaming, APatientWithTheSameCprLaterRetracts) {
+  const std::vector<std::string> docs = {bundle({patient("a", "0101901235"), episode("ea", "Patient/a")}),
+                                         bundle({patient("b", "0101901235"), episode("eb", "Patient/b")})};
+  StreamRun s(docs);
+  EXPECT_EQ(s.obs.retracted, 1u);
+  ASSERT_EQ(s.obs.done.size(), 1u);
+  EXPECT_EQ(s.obs.done[0].forloeb.size(), 2u);
+}
+
+TEST(IngestStreaming, ABundleThatIsNotWholeIsHeld) {
+  // The skema's forløb is not in its Bundle: nothing is handed over early.
+  const std::vector<std::string> docs = {bundle({patient("p1", "0101901235"), skema("q1", "Patient/p1", "EpisodeOfCare/e1")}),
+                                         episode("e1", "Patient/p1")};
+  StreamRun s(docs);
+  EXPECT_EQ(s.obs.provisional, 0u);
+  EXPECT_EQ(s.forms(), 1u);
+  EXPECT_EQ(s.diags.count(Severity::kError), 0);
+}
+
+TEST(IngestStreaming, ARetractedCitizenIsReadAgainFromItsFile) {
+  const std::string dir = ::testing::TempDir() + "/reghub-streaming";
+  std::filesystem::create_directories(dir);
+  const std::string day1 = dir + "/day1.ndjson", day2 = dir + "/day2.json";
+  {
+    std::ofstream(day1) << bundle({patient("p1", "0101901235"), episode("e1", "Patient/p1")}) << "\n"
+                        << bundle({patient("p2", "0202901234"), episode("e2", "Patient/p2")}) << "\n";
+    std::ofstream(day2) << skema("q1", "Patient/p2", "EpisodeOfCare/e2");
+  }
+  Streaming obs;
+  Collector diags;
+  {
+    reghub::ingest::Ingestor in(obs, reghub::diag::Reporter(diags));
+    in.readPath(day1);
+    in.readPath(day2);
+    in.finish();
+  }
+  EXPECT_EQ(obs.retracted, 1u);
+  ASSERT_EQ(obs.done.size(), 2u);
+  EXPECT_EQ(obs.done[1].resourceId, "p2");
+  ASSERT_EQ(obs.done[1].forloeb.size(), 1u);
+  EXPECT_EQ(obs.done[1].forloeb[0].forms.size(), 1u);
+  EXPECT_EQ(diags.count(Severity::kError), 0);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

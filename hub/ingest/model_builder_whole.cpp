@@ -1,0 +1,213 @@
+// ModelBuilder: whole Bundles handed over at once (see model_builder.h).
+//
+// One Bundle per citizen is how most case systems export, and how a run of
+// a whole population looks; assembling such a citizen while its Bundle is
+// hot and letting the observer work on it at once keeps ingest streaming.
+// The observer holds its results until the end of the input: a later
+// document may still touch the citizen (a delta), and then the provisional
+// citizen is retracted and its document read again.
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "hub/ingest/model_builder.h"
+#include "hub/state/spill_store.h"
+
+namespace reghub::ingest {
+
+namespace {
+
+using Kind = DecodedResource::Kind;
+
+// Names are hashed: an index entry costs 16 bytes, not a key string. Two
+// names that collide only retract a citizen needlessly (it comes again,
+// assembled with the rest) — never the other way round.
+enum class NameKind : uint64_t { kPatient = 1, kCpr = 2, kForloeb = 3, kOrganization = 4 };
+uint64_t nameHash(NameKind kind, std::string_view key) {
+  return std::hash<std::string_view>{}(key) ^ (static_cast<uint64_t>(kind) * 0x9e3779b97f4a7c15ULL);
+}
+
+struct DiscardSink final : diag::Sink {
+  void report(diag::Diagnostic) override {}
+};
+
+}  // namespace
+
+// What a resource is and what it names: the keys a later resource of the
+// same citizen would share with it.
+std::vector<uint64_t> ModelBuilder::touchNames(const DecodedResource& d) {
+  std::vector<uint64_t> out;
+  switch (d.kind) {
+    case Kind::kOrganization:
+      out.push_back(nameHash(NameKind::kOrganization, d.key));
+      return out;
+    case Kind::kPatient:
+      out.push_back(nameHash(NameKind::kPatient, d.key));
+      if (const auto& cpr = std::get<model::Citizen>(d.payload).cpr) out.push_back(nameHash(NameKind::kCpr, cpr->digits()));
+      return out;
+    case Kind::kForloeb:
+      out.push_back(nameHash(NameKind::kForloeb, d.key));
+      break;
+    default:
+      for (const std::string& p : d.parentKeys) out.push_back(nameHash(NameKind::kForloeb, p));
+      break;
+  }
+  if (!d.subjectKey.empty()) out.push_back(nameHash(NameKind::kPatient, d.subjectKey));
+  return out;
+}
+
+void ModelBuilder::retractTouched(const DecodedResource& d) {
+  if (emittedNames_.empty()) return;
+  // The kommune's Organization comes again with every Bundle; only a changed
+  // one changes the citizens that name it.
+  if (d.kind == Kind::kOrganization)
+    if (const auto it = organizations_.find(d.key); it != organizations_.end()) {
+      const auto& now = std::get<model::Organization>(d.payload);
+      if (now.municipalityCode == it->second.municipalityCode && now.sor == it->second.sor &&
+          now.name == it->second.name)
+        return;
+    }
+  for (const uint64_t n : touchNames(d)) {
+    const auto range = emittedNames_.equal_range(n);
+    std::vector<uint64_t> hit;
+    for (auto it = range.first; it != range.second; ++it) hit.push_back(it->second);
+    for (const uint64_t tag : hit) retract(tag);
+  }
+}
+
+void ModelBuilder::retract(uint64_t tagId) {
+  Tag& tag = tags_.at(tagId - 1);
+  if (!tag.live) return;
+  tag.live = false;
+  for (const uint64_t n : tag.names) {
+    const auto range = emittedNames_.equal_range(n);
+    for (auto it = range.first; it != range.second;)
+      it = it->second == tagId ? emittedNames_.erase(it) : std::next(it);
+  }
+  provisional_->retract(tagId);
+  // Its resources are held again, silently (their diagnostics were given
+  // when they first arrived), and join whatever touched them.
+  rehydrating_ = &tag;
+  provisional_->reread(tag.docId, [this](const rapidjson::Value& root) {
+    Aliases aliases;
+    collectAliases(root, aliases);
+    walk(root, ResourceSite{file_, line_, std::string(), std::string(), std::string()}, aliases);
+  });
+  rehydrating_ = nullptr;
+}
+
+bool ModelBuilder::belongsTo(const DecodedResource& d, const Tag& tag) const {
+  const auto in = [](const std::vector<std::string>& v, const std::string& k) {
+    return std::find(v.begin(), v.end(), k) != v.end();
+  };
+  switch (d.kind) {
+    case Kind::kOrganization: return false;  // shared; still held from the first reading
+    case Kind::kPatient: return in(tag.patientKeys, d.key);
+    case Kind::kForloeb: return in(tag.forloebKeys, d.key);
+    default:
+      if (!d.subjectKey.empty()) return in(tag.patientKeys, d.subjectKey);
+      for (const std::string& p : d.parentKeys)
+        if (in(tag.forloebKeys, p)) return true;
+      return false;
+  }
+}
+
+// The Bundle at hand holds whole citizens: nothing held names them, and
+// every resource in it is theirs and finds its forløb and organization.
+bool ModelBuilder::isWhole() const {
+  std::vector<const DecodedResource*> patients, forloeb;
+  for (const auto& [d, site] : scratch_) {
+    if (byKey_.count(d.key)) return false;  // a new version of something held
+    if (d.kind == Kind::kPatient) patients.push_back(&d);
+    if (d.kind == Kind::kForloeb) forloeb.push_back(&d);
+  }
+  if (patients.empty()) return false;
+  const auto isPatient = [&](const std::string& k) {
+    return std::any_of(patients.begin(), patients.end(), [&](auto* p) { return p->key == k; });
+  };
+  const auto forloebOf = [&](const std::string& k) -> const DecodedResource* {
+    for (const DecodedResource* f : forloeb)
+      if (f->key == k) return f;
+    return nullptr;
+  };
+  for (const auto& [d, site] : scratch_) {
+    if (d.kind == Kind::kPatient || d.kind == Kind::kForloeb)
+      for (const uint64_t n : touchNames(d))
+        if (heldNames_.count(n)) return false;
+    if (d.kind == Kind::kPatient) continue;
+    if (d.kind == Kind::kForloeb) {
+      if (!isPatient(d.subjectKey)) return false;
+      if (!d.orgRef.empty() && !organizations_.count(d.orgKey)) return false;
+      continue;
+    }
+    if (!d.subjectKey.empty() && !isPatient(d.subjectKey)) return false;
+    const bool found = std::any_of(d.parentKeys.begin(), d.parentKeys.end(), [&](const std::string& p) {
+      const DecodedResource* f = forloebOf(p);
+      return f && (d.subjectKey.empty() || f->subjectKey == d.subjectKey);
+    });
+    if (!found) return false;
+  }
+  return true;
+}
+
+bool ModelBuilder::tryEmitWhole(uint64_t docId) {
+  if (!isWhole()) return false;
+  // Citizens of the Bundle: its Patients by CPR.
+  std::vector<std::vector<DecodedResource*>> groups;
+  std::vector<std::string> cprs;
+  for (auto& [d, site] : scratch_) {
+    if (d.kind != Kind::kPatient) continue;
+    const auto& cpr = std::get<model::Citizen>(d.payload).cpr;
+    const auto it = cpr ? std::find(cprs.begin(), cprs.end(), cpr->digits()) : cprs.end();
+    if (it != cprs.end()) {
+      groups[static_cast<size_t>(it - cprs.begin())].push_back(&d);
+      continue;
+    }
+    groups.push_back({&d});
+    cprs.push_back(cpr ? cpr->digits() : std::string());
+  }
+  for (auto& patients : groups) {
+    Tag tag;
+    tag.position = patients.front()->arrival;
+    tag.docId = docId;
+    for (const DecodedResource* p : patients) tag.patientKeys.push_back(p->key);
+    std::vector<DecodedResource*> members;
+    for (auto& [d, site] : scratch_)
+      if (d.kind == Kind::kForloeb &&
+          std::find(tag.patientKeys.begin(), tag.patientKeys.end(), d.subjectKey) != tag.patientKeys.end())
+        tag.forloebKeys.push_back(d.key);
+    for (auto& [d, site] : scratch_) {
+      if (d.kind == Kind::kPatient || !belongsTo(d, tag)) continue;
+      members.push_back(&d);
+      if (!d.orgKey.empty()) tag.names.push_back(nameHash(NameKind::kOrganization, d.orgKey));
+    }
+    for (const DecodedResource* p : patients)
+      for (const uint64_t n : touchNames(*p)) tag.names.push_back(n);
+    for (const DecodedResource* m : members)
+      if (m->kind == Kind::kForloeb) tag.names.push_back(nameHash(NameKind::kForloeb, m->key));
+    model::Citizen citizen = assemble(patients, members);
+    tags_.push_back(std::move(tag));
+    const uint64_t id = tags_.size();
+    for (const uint64_t n : tags_.back().names) emittedNames_.emplace(n, id);
+    ++emitted_;
+    provisional_->emit(std::move(citizen), id);
+  }
+  return true;
+}
+
+// finish() with provisional citizens: they are committed and the held ones
+// emitted in one order, that of their first Patient's arrival — the order a
+// run that held everything would have.
+void ModelBuilder::finishInOrder() {
+  const std::vector<Group> groups = citizenGroups();
+  indexHeld();
+  size_t g = 0;
+  for (size_t t = 0; t <= tags_.size(); ++t) {
+    const uint64_t until = t < tags_.size() ? tags_[t].position : UINT64_MAX;
+    for (; g < groups.size() && groups[g].patients.front()->arrival < until; ++g) emitCitizen(groups[g]);
+    if (t < tags_.size() && tags_[t].live) provisional_->commit(t + 1);
+  }
+}
+
+}  // namespace reghub::ingest
