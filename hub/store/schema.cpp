@@ -150,6 +150,9 @@ std::vector<Migration> migrations(Dialect dialect) {
       {2, "partial index of waiting messages by due time",
        "CREATE INDEX messages_due ON messages (next_at, id) WHERE state IN ('pending', 'retry-wait')"},
       {3, "citizen state: each citizen's latest resources, parked resources, dirty citizens", kV3},
+      // lastContentHash/registryId look a key up across registries (render
+      // asks per message): without it every lookup scanned the messages.
+      {4, "index of messages by idempotency key", "CREATE INDEX messages_idem ON messages (idem_key, id)"},
   };
 }
 
