@@ -24,10 +24,14 @@ namespace reghub::api {
 namespace {
 
 const std::string kBin = REGHUB_BINARY;
-const std::string kKeyEnv = "REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";  // = testKeyring()
+// The keys of testKeyring(), so the test can open what the binary stored.
+const std::vector<std::string> kKeyEnv = {"REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
+                                          "REGHUB_STORE_LOOKUP_KEY=ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=",
+                                          "REGHUB_STORE_KEY_ID=test-k1"};
 
 pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<std::string> env = {kKeyEnv, "PATH=/usr/bin:/bin"};
+  std::vector<std::string> env = kKeyEnv;
+  env.push_back("PATH=/usr/bin:/bin");
   std::vector<char*> argv, envp;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -115,6 +119,62 @@ TEST(DeltaCrash, Sigkill_DuringADeltaIngestLeavesAConsistentStateAndTheRerunEnds
   auto store = crashed.open();
   EXPECT_TRUE(store::CitizenState::open(store->options())->dirtyCitizens(10).empty());
   EXPECT_EQ(heldResources(crashed.url()), heldResources(reference.url()));
+}
+
+// Two intakes touching the same citizen at once: the later render sees both
+// changes (the dirty mark and its version check), so no update is lost.
+TEST(DeltaConcurrency, TwoIngestsTouchingTheSameCitizenAtOnceLoseNoUpdate) {
+  testing::TempDir dir("reghub-delta-concurrent");
+  const std::string base = (dir.path() / "base.ndjson").string();
+  ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "200", "--seed", "12", "--as-of", "2026-11-01", "--out", base})), 0);
+  testing::StoreBackend backend("conc_" + testing::currentTestName());
+  backend.open();
+  ASSERT_LE(ingest(backend.url(), base), 1);
+  std::string patientRef;
+  {
+    // The first citizen with a forløb (a line that refers to its Patient).
+    std::ifstream in(base);
+    std::string line;
+    size_t at = std::string::npos;
+    while (at == std::string::npos && std::getline(in, line)) at = line.find("\"reference\":\"Patient/");
+    ASSERT_NE(at, std::string::npos);
+    patientRef = line.substr(at + 13, line.find('"', at + 13) - at - 13);
+  }
+  // Each delta: many other new citizens (so the two runs overlap) and one
+  // new forløb for the same citizen.
+  std::vector<std::string> deltas;
+  for (const char* side : {"a", "b"}) {
+    const std::string others = (dir.path() / (std::string(side) + "-others.ndjson")).string();
+    ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "300", "--seed", side[0] == 'a' ? "13" : "14", "--as-of",
+                              "2026-11-01", "--out", others})),
+              0);
+    const std::string delta = (dir.path() / (std::string(side) + ".ndjson")).string();
+    std::ifstream in(others);
+    std::ofstream out(delta);
+    out << in.rdbuf();
+    out << R"({"resourceType":"EpisodeOfCare","id":"conc-)" << side << R"(","status":"active","patient":{"reference":")"
+        << patientRef << R"("}})" << "\n";
+    deltas.push_back(delta);
+  }
+  const pid_t a = spawn({kBin, "ingest", "--store", backend.url(), "--as-of", "2026-11-01", deltas[0]});
+  const pid_t b = spawn({kBin, "ingest", "--store", backend.url(), "--as-of", "2026-11-01", deltas[1]});
+  EXPECT_LE(waitExit(a), 1);
+  EXPECT_LE(waitExit(b), 1);
+
+  auto store = backend.open();
+  auto state = store::CitizenState::open(store->options());
+  EXPECT_TRUE(state->dirtyCitizens(10).empty()) << "every change was rendered";
+  // The citizen holds both new forløb.
+  auto db = store::openDatabase(backend.url());
+  const auto citizen = db->query("SELECT citizen FROM citizen_patients WHERE patient = $1",
+                                 {testing::testKeyring()->lookupHash(patientRef)});
+  ASSERT_EQ(citizen.size(), 1u);
+  const auto held = state->beginRender(citizen[0][0].value_or(""), "test", store::nowMillis(), 60'000);
+  ASSERT_TRUE(held.has_value());
+  std::set<std::string> keys;
+  for (const auto& r : held->records) keys.insert(r.key);
+  EXPECT_TRUE(keys.count("EpisodeOfCare/conc-a")) << "the first intake's change was lost";
+  EXPECT_TRUE(keys.count("EpisodeOfCare/conc-b")) << "the second intake's change was lost";
 }
 
 }  // namespace
