@@ -366,7 +366,7 @@ for name, desc, b, expect, alias in cases:
     with open(os.path.join(d, "expected_diagnostics.jsonl"), "w") as f:
         for sev, rule, path in expect:
             o = {"rule": rule, "severity": sev}
-            if path: o["path"] = path
+            if path: o["path_contains"] = path
             f.write(json.dumps(o) + "\n")
     if alias:
         with open(os.path.join(d, "alias.txt"), "w") as f: f.write(alias + "\n")
