@@ -48,6 +48,16 @@ function(reghub_add_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${A_LABELS}")
 endfunction()
 
+# The runner library (tests/support/rule_cases.h), defined by whichever
+# folder needs it first.
+function(reghub_rule_cases_library)
+  if(NOT TARGET reghub_rule_cases)
+    add_library(reghub_rule_cases STATIC ${CMAKE_SOURCE_DIR}/tests/support/rule_cases.cpp)
+    target_include_directories(reghub_rule_cases PUBLIC ${CMAKE_SOURCE_DIR})
+    target_link_libraries(reghub_rule_cases PUBLIC reghub_ingest reghub_engine reghub_config GTest::gtest)
+  endif()
+endfunction()
+
 # reghub_add_rule_cases(NAME SUITE ADAPTER CASES_DIR RULES RULE_PREFIX AS_OF
 #                       [RULE_KINDS kind...] [MIN_RULES n] [EXEMPTIONS file] [VALIDATOR_ONLY] [DEPS ...])
 # An adapter's data-driven rule cases, run by the one runner of
@@ -65,11 +75,7 @@ function(reghub_add_rule_cases name)
       message(FATAL_ERROR "reghub_add_rule_cases(${name}): ${required} is required")
     endif()
   endforeach()
-  if(NOT TARGET reghub_rule_cases)
-    add_library(reghub_rule_cases STATIC ${CMAKE_SOURCE_DIR}/tests/support/rule_cases.cpp)
-    target_include_directories(reghub_rule_cases PUBLIC ${CMAKE_SOURCE_DIR})
-    target_link_libraries(reghub_rule_cases PUBLIC reghub_ingest reghub_engine reghub_config GTest::gtest)
-  endif()
+  reghub_rule_cases_library()
   if(NOT A_MIN_RULES)
     set(A_MIN_RULES 1)
   endif()
