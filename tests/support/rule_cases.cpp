@@ -267,7 +267,7 @@ std::vector<std::string> caseNames(const fs::path& casesDir) {
 }
 
 std::optional<CaseName> parseCaseName(const std::string& name) {
-  static const std::regex kName("^([A-Z0-9-]+)__?(break|keep)_.+");
+  static const std::regex kName("^([A-Z0-9-]+)__(break|keep)_.+");
   std::smatch m;
   if (!std::regex_match(name, m, kName)) return std::nullopt;
   return CaseName{m[1], m[2]};

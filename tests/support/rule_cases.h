@@ -3,9 +3,8 @@
 // a folder per case, one runner executes them all; adding a case needs no C++).
 //
 // A suite is a folder of cases, one folder per case, named
-// `<RULE>__<break|keep>_<what>` (the LTT cases use one underscore:
-// `<RULE>_<break|keep>_<what>`; the rule id is everything before the first
-// `_`). Each folder holds:
+// `<RULE>__<break|keep>_<what>` (BASE__keep_… for the valid base). Each
+// folder holds:
 //   input.<json|xml|ndjson>     inbound FHIR (CONTRACT §1), or a registry's own
 //                               document the adapter inspects (inspectSource)
 //   expected_diagnostics.jsonl  one object per expected diagnostic:

@@ -86,9 +86,10 @@ TEST(RuleCaseRunner, NoFullCprAndEveryFindingSaysWhere) {
 TEST(RuleCaseRunner, CaseNamesSayRuleAndOutcome) {
   EXPECT_EQ(parseCaseName("SMDB-IVAER-07__break_reason_at_7_days")->rule, "SMDB-IVAER-07");
   EXPECT_EQ(parseCaseName("SMDB-IVAER-07__break_reason_at_7_days")->outcome, "break");
-  EXPECT_EQ(parseCaseName("LTT-CIT-01_keep_cpr")->rule, "LTT-CIT-01");
-  EXPECT_EQ(parseCaseName("LTT-CIT-01_keep_cpr")->outcome, "keep");
-  EXPECT_FALSE(parseCaseName("LTT-CIT-01_fix_cpr"));
+  EXPECT_EQ(parseCaseName("BASE__keep_complete_forloeb")->rule, "BASE");
+  EXPECT_EQ(parseCaseName("BASE__keep_complete_forloeb")->outcome, "keep");
+  EXPECT_FALSE(parseCaseName("LTT-CIT-01_keep_cpr")) << "one underscore";
+  EXPECT_FALSE(parseCaseName("LTT-CIT-01__fix_cpr"));
   EXPECT_FALSE(parseCaseName("notes"));
 }
 
