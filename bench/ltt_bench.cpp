@@ -8,7 +8,7 @@
 // not change when the code gets faster. docs/LTT_PERFORMANCE.md has numbers.
 #include <benchmark/benchmark.h>
 
-#include "adapters/fhir_ltt/ltt_adapter.h"
+#include "adapters/ltt/ltt_adapter.h"
 #include "bench/bench_data.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"

@@ -47,3 +47,61 @@ function(reghub_add_test name)
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${A_LABELS}")
 endfunction()
+
+# The runner library (tests/support/rule_cases.h), defined by whichever
+# folder needs it first.
+function(reghub_rule_cases_library)
+  if(NOT TARGET reghub_rule_cases)
+    add_library(reghub_rule_cases STATIC ${CMAKE_SOURCE_DIR}/tests/support/rule_cases.cpp)
+    target_include_directories(reghub_rule_cases PUBLIC ${CMAKE_SOURCE_DIR})
+    target_link_libraries(reghub_rule_cases PUBLIC reghub_ingest reghub_engine reghub_config GTest::gtest)
+  endif()
+endfunction()
+
+# reghub_add_rule_cases(NAME SUITE ADAPTER CASES_DIR RULES RULE_PREFIX AS_OF
+#                       [RULE_KINDS kind...] [MIN_RULES n] [EXEMPTIONS file] [VALIDATOR_ONLY] [DEPS ...])
+# An adapter's data-driven rule cases, run by the one runner of
+# tests/support/rule_cases.h: "Cases/<SUITE>.Diagnostics/<case>" per case
+# folder of CASES_DIR and "<SUITE>Coverage.EveryRuleHasBreakAndKeepCases"
+# against RULES (the RULES.md whose <RULE_PREFIX>-… ids the cases cover; with
+# RULE_KINDS only checklist items of those kinds). Paths are relative to the
+# calling folder. VALIDATOR_ONLY: the cases judge the adapter's validator
+# (only its warnings and errors must be expected; see rule_cases.h).
+# A new registry adds its case folders and one call; no C++.
+function(reghub_add_rule_cases name)
+  cmake_parse_arguments(A "VALIDATOR_ONLY" "SUITE;ADAPTER;CASES_DIR;RULES;RULE_PREFIX;AS_OF;MIN_RULES;EXEMPTIONS" "RULE_KINDS;DEPS" ${ARGN})
+  foreach(required SUITE ADAPTER CASES_DIR RULES RULE_PREFIX AS_OF)
+    if(NOT A_${required})
+      message(FATAL_ERROR "reghub_add_rule_cases(${name}): ${required} is required")
+    endif()
+  endforeach()
+  reghub_rule_cases_library()
+  if(NOT A_MIN_RULES)
+    set(A_MIN_RULES 1)
+  endif()
+  set(exemptions "")
+  if(A_EXEMPTIONS)
+    get_filename_component(exemptions ${A_EXEMPTIONS} ABSOLUTE)
+  endif()
+  get_filename_component(cases ${A_CASES_DIR} ABSOLUTE)
+  get_filename_component(rules ${A_RULES} ABSOLUTE)
+  list(JOIN A_RULE_KINDS "," kinds)
+  if(A_VALIDATOR_ONLY)
+    set(validator_only true)
+  else()
+    set(validator_only false)
+  endif()
+  reghub_add_test(${name} SOURCES ${CMAKE_SOURCE_DIR}/tests/support/rule_cases_main.cpp
+    DEPS reghub_rule_cases ${A_DEPS} ADAPTERS)
+  target_compile_definitions(${name} PRIVATE
+    REGHUB_RULE_CASES_SUITE="${A_SUITE}"
+    REGHUB_RULE_CASES_ADAPTER="${A_ADAPTER}"
+    REGHUB_RULE_CASES_DIR="${cases}"
+    REGHUB_RULE_CASES_RULES="${rules}"
+    REGHUB_RULE_CASES_RULE_PREFIX="${A_RULE_PREFIX}"
+    REGHUB_RULE_CASES_AS_OF="${A_AS_OF}"
+    REGHUB_RULE_CASES_RULE_KINDS="${kinds}"
+    REGHUB_RULE_CASES_MIN_RULES=${A_MIN_RULES}
+    REGHUB_RULE_CASES_EXEMPTIONS="${exemptions}"
+    REGHUB_RULE_CASES_VALIDATOR_ONLY=${validator_only})
+endfunction()

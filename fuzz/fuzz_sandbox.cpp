@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "adapters/fhir_ltt/sandbox.h"
+#include "adapters/ltt/sandbox.h"
 #include "adapters/smdb/sandbox.h"
 #include "hub/engine/adapter_registry.h"
 

@@ -94,19 +94,9 @@ struct Interval {
   int end;  // inclusive; open = max
 };
 
-}  // namespace
-
-void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Reporter& out) {
-  const auto& anms = v.of(Skema::kAnm);
-  const auto& ivaers = v.of(Skema::kIvaer);
-  const auto& tilbs = v.of(Skema::kTilb);
-  const auto& kvals = v.of(Skema::kKvalhep);
-  const auto& afsls = v.of(Skema::kAfsl);
+// GEN-09: KommuneKode is the myndighedskommune's number.
+void checkKommune(const ForloebView& v, const RuleContext& ctx, const diag::Reporter& out) {
   const SkemaForm* anm = v.first(Skema::kAnm);
-  const SkemaForm* ivaer = v.first(Skema::kIvaer);
-  const SkemaForm* afsl = v.first(Skema::kAfsl);
-
-  // GEN-09: KommuneKode is the myndighedskommune's number.
   if (v.kommune3.empty())
     (anm ? atForm(out, *anm->form) : out)
         .error("SMDB-GEN-09", "8-ANM",
@@ -116,14 +106,24 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
     (anm ? atForm(out, *anm->form) : out)
         .error("SMDB-GEN-09", "8-ANM",
                "[8-ANM] KommuneKode " + v.kommune3 + " er ikke en af de 98 kommuner. Ret myndighedskommunens kode.");
+}
 
+// DATE-01: before 1.7.2019 the old skemaer apply; said once, as an info.
+void noteOldSkemaer(const ForloebView& v, const diag::Reporter& out) {
   if (v.oldSkemaer)
-    atForm(out, *anm->form)
+    atForm(out, *v.first(Skema::kAnm)->form)
         .info("SMDB-DATE-01", "2-ANM",
               "Anmodningsdato [2-ANM] " + v.anmodning->iso() +
                   " er før 1.7.2019: de gamle (ikke-sanerede) skemaer gælder; kun felterne i de sanerede skemaer "
                   "kontrolleres.");
+}
 
+// One anmodning, iværksættelse, afslutning and KvalHep per kontaktforløb.
+void checkOneOfEach(const ForloebView& v, const diag::Reporter& out) {
+  const auto& anms = v.of(Skema::kAnm);
+  const auto& ivaers = v.of(Skema::kIvaer);
+  const auto& kvals = v.of(Skema::kKvalhep);
+  const auto& afsls = v.of(Skema::kAfsl);
   for (size_t i = 1; i < anms.size(); ++i)
     at(out, anms[i], kAnmDate)
         .error("SMDB-ANM-01", "2-ANM",
@@ -143,7 +143,13 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
     atForm(out, *kvals[i].form)
         .error("SMDB-KVAL-02", "",
                "Der kan kun være ét KvalHep-skema pr. iværksættelse; forløbet har " + std::to_string(kvals.size()) + ".");
+}
 
+// IVAER-02 / AFSL-01: iværksættelse and afslutning belong to an anmodning.
+void checkAttachedToAnmodning(const ForloebView& v, const diag::Reporter& out) {
+  const SkemaForm* anm = v.first(Skema::kAnm);
+  const SkemaForm* ivaer = v.first(Skema::kIvaer);
+  const SkemaForm* afsl = v.first(Skema::kAfsl);
   if (ivaer && !anm)
     at(out, *ivaer, kIvaerDate)
         .error("SMDB-IVAER-02", "1-IVÆR",
@@ -153,23 +159,34 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
     at(out, *afsl, kAfslDate)
         .error("SMDB-AFSL-01", "1-AFSL",
                "En afslutning skal være knyttet til præcis én anmodning [2-ANM]; forløbet har intet anmodningsskema.");
+}
 
-  // IVAER-04 / AFSL-03: iværksættelse not after the afslutning.
-  if (v.ivaerksat && v.afsluttet && *v.afsluttet < *v.ivaerksat) {
-    at(out, *ivaer, kIvaerDate)
-        .error("SMDB-IVAER-04", "1-IVÆR",
-               "[1-IVÆR] " + v.ivaerksat->iso() + " ligger efter dato for afsluttet behandling [1-AFSL] " +
-                   v.afsluttet->iso() + ".");
-    at(out, *afsl, kAfslDate)
-        .error("SMDB-AFSL-03", "1-AFSL",
-               "[1-AFSL] " + v.afsluttet->iso() + " ligger før dato for iværksat behandling [1-IVÆR] " +
-                   v.ivaerksat->iso() + ".");
-  }
+// IVAER-04 / AFSL-03: iværksættelse not after the afslutning.
+void checkIvaerksatNotAfterAfsluttet(const ForloebView& v, const diag::Reporter& out) {
+  if (!v.ivaerksat || !v.afsluttet || !(*v.afsluttet < *v.ivaerksat)) return;
+  at(out, *v.first(Skema::kIvaer), kIvaerDate)
+      .error("SMDB-IVAER-04", "1-IVÆR",
+             "[1-IVÆR] " + v.ivaerksat->iso() + " ligger efter dato for afsluttet behandling [1-AFSL] " +
+                 v.afsluttet->iso() + ".");
+  at(out, *v.first(Skema::kAfsl), kAfslDate)
+      .error("SMDB-AFSL-03", "1-AFSL",
+             "[1-AFSL] " + v.afsluttet->iso() + " ligger før dato for iværksat behandling [1-IVÆR] " +
+                 v.ivaerksat->iso() + ".");
+}
 
-  // Tilbudstilknytninger (6.1.4).
+// What the afslutning and the substitution rules need to know of the tilknytninger.
+struct Tilknytninger {
   std::optional<model::Date> maxEnd;
-  bool anyOpen = false, anyStartOnIvaer = false, anyStart = false;
+  bool anyOpen = false;
   std::vector<Interval> substitution;
+};
+
+// Tilbudstilknytninger (6.1.4): TILB-01, -05, -07 per tilknytning, TILB-03 over them.
+Tilknytninger checkTilknytninger(const ForloebView& v, const diag::Reporter& out) {
+  const auto& tilbs = v.of(Skema::kTilb);
+  const SkemaForm* ivaer = v.first(Skema::kIvaer);
+  Tilknytninger sum;
+  bool anyStartOnIvaer = false, anyStart = false;
   for (const SkemaForm& t : tilbs) {
     const auto s = t.date(kTilbStart), e = t.date(kTilbEnd);
     if (!ivaer)
@@ -185,22 +202,27 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
       anyStart = true;
       if (v.ivaerksat && *s == *v.ivaerksat) anyStartOnIvaer = true;
     }
-    if (!e) anyOpen = true;
-    if (e && (!maxEnd || *maxEnd < *e)) maxEnd = e;
+    if (!e) sum.anyOpen = true;
+    if (e && (!sum.maxEnd || *sum.maxEnd < *e)) sum.maxEnd = e;
     if (e && v.afsluttet && *v.afsluttet < *e)
       at(out, t, kTilbEnd)
           .error("SMDB-TILB-07", "4-TILB",
                  "[4-TILB] " + e->iso() + " ligger efter dato for afsluttet behandling [1-AFSL] " +
                      v.afsluttet->iso() + ".");
     if (s && isSubstitution(t.code("BehandlingTypeKode")))
-      substitution.push_back({&t, s->days(), e ? e->days() : std::numeric_limits<int>::max()});
+      sum.substitution.push_back({&t, s->days(), e ? e->days() : std::numeric_limits<int>::max()});
   }
   if (ivaer && v.ivaerksat && anyStart && !anyStartOnIvaer)
     at(out, tilbs.front(), kTilbStart)
         .error("SMDB-TILB-03", "3-TILB",
                "Mindst én tilbudstilknytning skal starte på dato for iværksat behandling [1-IVÆR] " +
                    v.ivaerksat->iso() + "; den første starter " + iso(tilbs.front().date(kTilbStart)) + ".");
-  // TILB-11: at most one active substitution tilknytning at any time.
+  return sum;
+}
+
+// TILB-11: at most one active substitution tilknytning at any time.
+void checkSubstitutionOverlap(const std::vector<Interval>& substitution, const RuleContext& ctx,
+                              const diag::Reporter& out) {
   for (size_t i = 0; i < substitution.size(); ++i)
     for (size_t j = 0; j < i; ++j) {
       const Interval& a = substitution[j];
@@ -218,27 +240,34 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
         break;
       }
     }
+}
 
-  // Afslutning (6.1.5).
-  if (afsl && v.afsluttet) {
-    if (anyOpen && !tilbs.empty())
-      at(out, *afsl, kAfslDate)
-          .error("SMDB-AFSL-05", "1-AFSL",
-                 "Forløbet kan ikke afsluttes, mens en tilbudstilknytning er åben (uden tilbudsslutdato [4-TILB]). "
-                 "Afslut tilknytningerne først.");
-    if (maxEnd && *v.afsluttet < *maxEnd)
-      at(out, *afsl, kAfslDate)
-          .error("SMDB-AFSL-04", "1-AFSL",
-                 "[1-AFSL] " + v.afsluttet->iso() + " ligger før seneste tilbudsslutdato [4-TILB] " + maxEnd->iso() +
-                     ".");
-    if (!anyOpen && maxEnd && *maxEnd < *v.afsluttet)
-      at(out, *afsl, kAfslDate)
-          .error("SMDB-AFSL-06", "1-AFSL",
-                 "[1-AFSL] skal være identisk med seneste tilbudsslutdato [4-TILB] " + maxEnd->iso() + ", ikke " +
-                     v.afsluttet->iso() + ".");
-  }
+// Afslutning (6.1.5): AFSL-05, -04, -06 against the tilknytninger.
+void checkAfslutning(const ForloebView& v, const Tilknytninger& tilb, const diag::Reporter& out) {
+  const SkemaForm* afsl = v.first(Skema::kAfsl);
+  if (!afsl || !v.afsluttet) return;
+  if (tilb.anyOpen && !v.of(Skema::kTilb).empty())
+    at(out, *afsl, kAfslDate)
+        .error("SMDB-AFSL-05", "1-AFSL",
+               "Forløbet kan ikke afsluttes, mens en tilbudstilknytning er åben (uden tilbudsslutdato [4-TILB]). "
+               "Afslut tilknytningerne først.");
+  if (tilb.maxEnd && *v.afsluttet < *tilb.maxEnd)
+    at(out, *afsl, kAfslDate)
+        .error("SMDB-AFSL-04", "1-AFSL",
+               "[1-AFSL] " + v.afsluttet->iso() + " ligger før seneste tilbudsslutdato [4-TILB] " +
+                   tilb.maxEnd->iso() + ".");
+  if (!tilb.anyOpen && tilb.maxEnd && *tilb.maxEnd < *v.afsluttet)
+    at(out, *afsl, kAfslDate)
+        .error("SMDB-AFSL-06", "1-AFSL",
+               "[1-AFSL] skal være identisk med seneste tilbudsslutdato [4-TILB] " + tilb.maxEnd->iso() + ", ikke " +
+                   v.afsluttet->iso() + ".");
+}
 
-  // KvalHep (6.1.8).
+// KvalHep (6.1.8): KVAL-01 (only with iværksættelse and tilknytning), KVAL-03 (risk group).
+void checkKvalhep(const ForloebView& v, const RuleContext& ctx, const diag::Reporter& out) {
+  const auto& tilbs = v.of(Skema::kTilb);
+  const auto& kvals = v.of(Skema::kKvalhep);
+  const SkemaForm* ivaer = v.first(Skema::kIvaer);
   if (!kvals.empty() && (!ivaer || tilbs.empty()))
     atForm(out, *kvals.front().form)
         .error("SMDB-KVAL-01", "",
@@ -258,8 +287,12 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
                       (subst ? "substitutionsbehandling [8-TILB]" : injected ? "har injiceret [32-IVÆR]" : "har delt værktøj [33-IVÆR]") +
                       "); KvalHep-skemaet skal udfyldes (urn:reghub:smdb:KVALHEP).");
   }
+}
 
-  // Withdrawn skemaer: the web service cannot delete (GEN-14); order matters.
+// Withdrawn skemaer: the web service cannot delete (GEN-14); order matters.
+void checkWithdrawnOrder(const ForloebView& v, const diag::Reporter& out) {
+  const auto& ivaers = v.of(Skema::kIvaer);
+  const auto& kvals = v.of(Skema::kKvalhep);
   const auto& ivaerGone = v.withdrawn[static_cast<int>(Skema::kIvaer)];
   const auto& kvalGone = v.withdrawn[static_cast<int>(Skema::kKvalhep)];
   if (!ivaerGone.empty() && ivaers.empty() && !kvals.empty())
@@ -272,7 +305,22 @@ void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Repo
         .warning("SMDB-KVAL-06", "",
                  "KvalHep-skema og iværksættelse er trukket tilbage. Web-servicen kan ikke slette: slet KvalHep-skemaet "
                  "før iværksættelsen i SMDB-web (eller via Danmarks Statistik).");
+}
 
+}  // namespace
+
+// The steps in the order their diagnostics have always come out.
+void checkForloeb(const ForloebView& v, const RuleContext& ctx, const diag::Reporter& out) {
+  checkKommune(v, ctx, out);
+  noteOldSkemaer(v, out);
+  checkOneOfEach(v, out);
+  checkAttachedToAnmodning(v, out);
+  checkIvaerksatNotAfterAfsluttet(v, out);
+  const Tilknytninger tilb = checkTilknytninger(v, out);
+  checkSubstitutionOverlap(tilb.substitution, ctx, out);
+  checkAfslutning(v, tilb, out);
+  checkKvalhep(v, ctx, out);
+  checkWithdrawnOrder(v, out);
   retiredRules(v, ctx, out);
 }
 

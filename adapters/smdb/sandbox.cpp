@@ -129,22 +129,39 @@ void SmdbSandbox::stop() {
 int SmdbSandbox::port() const { return server_ ? server_->port() : 0; }
 std::string SmdbSandbox::baseUrl() const { return server_ ? server_->baseUrl() : std::string(); }
 
-net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
-  if (request.method != "POST" || request.path != kIndsaetTarget) {
-    net::HttpResponse r;
-    r.status = 404;
-    r.body = "SMDB sandbox: POST SOAP envelopes to " + std::string(kIndsaetTarget) + "\n";
-    return r;
-  }
+namespace {
+
+// A SOAP request as far as the sandbox reads it before it looks at its store.
+struct SoapCall {
+  std::unique_ptr<xmlDoc, DocDeleter> doc;  // owns the nodes below
+  const xmlNode* op = nullptr;
+  std::string opName;
+  std::string kildeId;
+  std::vector<std::pair<Skema, const xmlNode*>> parts;
+  std::vector<std::string> segs;  // of KildeId: smdb/<kommune>/<forløb>/…
+  std::string forloebKey;
+};
+
+using Refusal = std::optional<net::HttpResponse>;
+
+net::HttpResponse notFound() {
+  net::HttpResponse r;
+  r.status = 404;
+  r.body = "SMDB sandbox: POST SOAP envelopes to " + std::string(kIndsaetTarget) + "\n";
+  return r;
+}
+
+// The envelope: well-formed XML without DTD, one known operation in the
+// Body, and the SOAPAction that names it.
+Refusal readEnvelope(const net::HttpRequest& request, SoapCall& call) {
   // No DTDs: external entities (XXE) and entity expansion (billion laughs)
   // are refused before libxml2 sees the document, as in hub/ingest.
   if (request.body.find("<!DOCTYPE") != std::string::npos || request.body.find("<!ENTITY") != std::string::npos)
     return fault("Client", "DOCTYPE/ENTITY er ikke tilladt i SOAP-forespørgslen.");
-  std::unique_ptr<xmlDoc, DocDeleter> doc(xmlReadMemory(request.body.data(), static_cast<int>(request.body.size()),
-                                                        "request.xml", nullptr,
-                                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-  if (!doc) return fault("Client", "Forespørgslen er ikke velformet XML.");
-  const xmlNode* env = xmlDocGetRootElement(doc.get());
+  call.doc.reset(xmlReadMemory(request.body.data(), static_cast<int>(request.body.size()), "request.xml", nullptr,
+                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (!call.doc) return fault("Client", "Forespørgslen er ikke velformet XML.");
+  const xmlNode* env = xmlDocGetRootElement(call.doc.get());
   if (!env || name(env) != "Envelope" || !inNs(env, kSoapNamespace))
     return fault("Client", "Roden skal være en SOAP 1.1 Envelope (" + std::string(kSoapNamespace) + ").");
   const xmlNode* body = nullptr;
@@ -152,139 +169,193 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
     if (name(c) == "Body" && inNs(c, kSoapNamespace)) body = c;
   const auto ops = elements(body);
   if (ops.size() != 1) return fault("Client", "SOAP Body skal indeholde præcis én operation.");
-  const xmlNode* op = ops[0];
-  const std::string opName = name(op);
-  if (!inNs(op, kSmdbNamespace) ||
-      std::none_of(std::begin(kOperations), std::end(kOperations), [&](const char* o) { return opName == o; }))
-    return fault("Client", "Ukendt operation '" + opName + "' (namespace " + kSmdbNamespace + ").");
-  const std::string expected = std::string(kActionBase) + opName;
+  call.op = ops[0];
+  call.opName = name(call.op);
+  if (!inNs(call.op, kSmdbNamespace) ||
+      std::none_of(std::begin(kOperations), std::end(kOperations), [&](const char* o) { return call.opName == o; }))
+    return fault("Client", "Ukendt operation '" + call.opName + "' (namespace " + kSmdbNamespace + ").");
+  const std::string expected = std::string(kActionBase) + call.opName;
   const auto sa = request.headers.find("soapaction");
   if (sa == request.headers.end() || (sa->second != expected && sa->second != "\"" + expected + "\""))
     return fault("Client", "SOAPAction skal være \"" + expected + "\".");
+  return std::nullopt;
+}
 
-  std::string kildeId;
-  std::vector<std::pair<Skema, const xmlNode*>> parts;
-  for (const xmlNode* c : elements(op)) {
+// The operation's Reference/KildeId and its skema parts.
+Refusal readParts(SoapCall& call) {
+  for (const xmlNode* c : elements(call.op)) {
     if (!inNs(c, kSmdbNamespace)) return fault("Client", "Elementet '" + name(c) + "' er ikke i SMDB's namespace.");
     if (name(c) == "Reference") {
       for (const xmlNode* r : elements(c))
-        if (name(r) == "KildeId") kildeId = text(r);
+        if (name(r) == "KildeId") call.kildeId = text(r);
       continue;
     }
     const auto p = kParts.find(name(c));
-    if (p == kParts.end()) return fault("Client", "Ukendt element '" + name(c) + "' i " + opName + ".");
-    parts.emplace_back(p->second, c);
+    if (p == kParts.end()) return fault("Client", "Ukendt element '" + name(c) + "' i " + call.opName + ".");
+    call.parts.emplace_back(p->second, c);
   }
-  const auto segs = util::split(kildeId, '/');
-  if (segs.size() < 4 || segs[0] != "smdb") return fault("Client", "Reference/KildeId mangler eller har forkert form.");
-  const std::string forloebKey = segs[0] + "/" + segs[1] + "/" + segs[2];
+  call.segs = util::split(call.kildeId, '/');
+  if (call.segs.size() < 4 || call.segs[0] != "smdb")
+    return fault("Client", "Reference/KildeId mangler eller har forkert form.");
+  call.forloebKey = call.segs[0] + "/" + call.segs[1] + "/" + call.segs[2];
+  return std::nullopt;
+}
+
+// The stored citizen's one forløb, made on its first skema.
+model::Forloeb& forloebOf(model::Citizen& citizen, const SoapCall& call) {
+  if (citizen.forloeb.empty()) {
+    model::Forloeb f;
+    f.key = call.segs[2];
+    f.resourceId = call.segs[2];
+    f.source.reference = "SMDB/" + call.forloebKey;
+    f.source.file = "sandbox";
+    citizen.forloeb.push_back(f);
+    citizen.source.file = "sandbox";
+  }
+  return citizen.forloeb.front();
+}
+
+// An element's text as the answer type its field declares; a value that is
+// not of that XML Schema type is refused as the web service refuses it.
+Refusal typeAnswer(const FieldDef* d, model::Answer& a) {
+  a.type = model::Answer::Type::kString;
+  if (d && d->codes.empty() && d->codeSourcePattern.empty()) {
+    if (d->type == DataType::kDatetime) {
+      a.type = model::Answer::Type::kDateTime;
+      a.date = model::DateTime::parse(a.text);
+      if (!a.date) return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:dateTime.");
+    } else if (d->type == DataType::kInteger && d->pattern.empty()) {
+      if (!util::isAllDigits(a.text) || a.text.empty() || a.text.size() > 9)
+        return fault("Client", a.linkId + ": '" + a.text + "' er ikke et heltal.");
+      a.type = model::Answer::Type::kInteger;
+      a.integer = std::stol(a.text);
+    } else if (d->type == DataType::kBoolean) {
+      if (a.text != "true" && a.text != "false")
+        return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:boolean.");
+      a.type = model::Answer::Type::kBoolean;
+      a.boolean = a.text == "true";
+    }
+  } else if (d) {
+    a.type = model::Answer::Type::kCode;
+  }
+  return std::nullopt;
+}
+
+// The anmodning carries the citizen and the myndighedskommune.
+Refusal takeAnmodningFact(const model::Answer& a, model::Citizen& citizen, model::Forloeb& f) {
+  if (a.linkId == "PersonIdentifikator") {
+    citizen.cpr = model::Cpr::parse(a.text);
+    citizen.hasCprIdentifier = true;
+    if (!citizen.cpr) return fault("Client", "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.");
+  } else if (a.linkId == "PersonKoenKode") {
+    citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
+  } else if (a.linkId == "PersonNavn") {
+    citizen.name = a.text;
+  } else if (a.linkId == "KommuneKode") {
+    f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
+  }
+  return std::nullopt;
+}
+
+// One skema part as the form the hub would have read.
+Refusal readForm(const SoapCall& call, Skema skema, const xmlNode* node, const FieldTable& table,
+                 model::Citizen& citizen, model::Forloeb& f, model::FormResponse& form) {
+  form.questionnaire = "urn:reghub:smdb:" + std::string(skemaName(skema));
+  form.status = "completed";
+  form.identifier = skema == Skema::kAnm ? call.forloebKey + "/ANM" : call.kildeId;
+  form.resourceId = form.identifier;
+  form.source.file = "sandbox";
+  form.source.reference = call.opName + "/" + std::string(skemaName(skema));
+  int i = 0;
+  for (const xmlNode* e : elements(node)) {
+    model::Answer a;
+    a.linkId = name(e);
+    a.itemIndex = i;
+    a.path = name(e);
+    a.text = text(e);
+    if (auto refused = typeAnswer(table.find(skema, a.linkId), a)) return refused;
+    if (skema == Skema::kAnm)
+      if (auto refused = takeAnmodningFact(a, citizen, f)) return refused;
+    form.answers.push_back(std::move(a));
+    ++i;
+  }
+  return std::nullopt;
+}
+
+// A skema sent again replaces the one with its identifier.
+void putForm(model::Forloeb& f, model::FormResponse&& form) {
+  const auto same = std::find_if(f.forms.begin(), f.forms.end(),
+                                 [&](const model::FormResponse& x) { return x.identifier == form.identifier; });
+  if (same != f.forms.end())
+    *same = std::move(form);
+  else
+    f.forms.push_back(std::move(form));
+}
+
+// The same rules as the hub, over the forløb as it would stand, and one
+// active kontaktforløb per citizen and kommune (ANM-01) against `others`:
+// the same citizen's stored forløb.
+void judgeForloeb(const model::Citizen& citizen, const model::Forloeb& f,
+                  const std::vector<const model::Citizen*>& others, const RuleContext& rc, const FieldTable& table,
+                  diag::Collector& found) {
+  const diag::Reporter out(found, "smdb");
+  const ForloebView view = buildView(citizen, f, table);
+  checkFields(view, rc, out);
+  checkForloeb(view, rc, out);
+  if (!citizen.cpr) return;
+  // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
+  std::vector<ForloebView> all;
+  for (const model::Citizen* other : others) all.push_back(buildView(*other, other->forloeb.front(), table));
+  all.push_back(view);
+  diag::Collector cross;
+  checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
+  for (const diag::Diagnostic& d : cross.diagnostics())
+    if (d.forloeb == f.display()) found.report(d);
+}
+
+// Every error, as SMDB answers them: one fault naming each rule.
+net::HttpResponse rejection(const diag::Collector& found) {
+  std::string why;
+  for (const diag::Diagnostic& d : found.diagnostics())
+    if (d.severity == diag::Severity::kError)
+      why += d.rule + (d.field.empty() ? "" : " [" + d.field + "]") + ": " + d.message + "\n";
+  return fault("Client", why);
+}
+
+}  // namespace
+
+net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
+  if (request.method != "POST" || request.path != kIndsaetTarget) return notFound();
+  SoapCall call;
+  if (auto refused = readEnvelope(request, call)) return *refused;
+  if (auto refused = readParts(call)) return *refused;
 
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = forloeb_[forloebKey];
+  auto& slot = forloeb_[call.forloebKey];
   Stored next = slot ? *slot : Stored{};
-  if (next.citizen.forloeb.empty()) {
-    model::Forloeb f;
-    f.key = segs[2];
-    f.resourceId = segs[2];
-    f.source.reference = "SMDB/" + forloebKey;
-    f.source.file = "sandbox";
-    next.citizen.forloeb.push_back(f);
-    next.citizen.source.file = "sandbox";
-  }
-  model::Forloeb& f = next.citizen.forloeb.front();
-  for (const auto& [skema, node] : parts) {
+  model::Forloeb& f = forloebOf(next.citizen, call);
+  for (const auto& [skema, node] : call.parts) {
     model::FormResponse form;
-    form.questionnaire = "urn:reghub:smdb:" + std::string(skemaName(skema));
-    form.status = "completed";
-    form.identifier = skema == Skema::kAnm ? forloebKey + "/ANM" : kildeId;
-    form.resourceId = form.identifier;
-    form.source.file = "sandbox";
-    form.source.reference = opName + "/" + std::string(skemaName(skema));
-    int i = 0;
-    for (const xmlNode* e : elements(node)) {
-      model::Answer a;
-      a.linkId = name(e);
-      a.itemIndex = i;
-      a.path = name(e);
-      a.text = text(e);
-      const FieldDef* d = table_->find(skema, a.linkId);
-      a.type = model::Answer::Type::kString;
-      if (d && d->codes.empty() && d->codeSourcePattern.empty()) {
-        if (d->type == DataType::kDatetime) {
-          a.type = model::Answer::Type::kDateTime;
-          a.date = model::DateTime::parse(a.text);
-          if (!a.date) return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:dateTime.");
-        } else if (d->type == DataType::kInteger && d->pattern.empty()) {
-          if (!util::isAllDigits(a.text) || a.text.empty() || a.text.size() > 9)
-            return fault("Client", a.linkId + ": '" + a.text + "' er ikke et heltal.");
-          a.type = model::Answer::Type::kInteger;
-          a.integer = std::stol(a.text);
-        } else if (d->type == DataType::kBoolean) {
-          if (a.text != "true" && a.text != "false")
-            return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:boolean.");
-          a.type = model::Answer::Type::kBoolean;
-          a.boolean = a.text == "true";
-        }
-      } else if (d) {
-        a.type = model::Answer::Type::kCode;
-      }
-      if (skema == Skema::kAnm) {
-        if (a.linkId == "PersonIdentifikator") {
-          next.citizen.cpr = model::Cpr::parse(a.text);
-          next.citizen.hasCprIdentifier = true;
-          if (!next.citizen.cpr) return fault("Client", "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.");
-        } else if (a.linkId == "PersonKoenKode") {
-          next.citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
-        } else if (a.linkId == "PersonNavn") {
-          next.citizen.name = a.text;
-        } else if (a.linkId == "KommuneKode") {
-          f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
-        }
-      }
-      form.answers.push_back(std::move(a));
-      ++i;
-    }
-    const auto same = std::find_if(f.forms.begin(), f.forms.end(),
-                                   [&](const model::FormResponse& x) { return x.identifier == form.identifier; });
-    if (same != f.forms.end())
-      *same = std::move(form);
-    else
-      f.forms.push_back(std::move(form));
+    if (auto refused = readForm(call, skema, node, *table_, next.citizen, f, form)) return *refused;
+    putForm(f, std::move(form));
   }
 
-  // The same rules as the hub, over the forløb as it would stand.
+  std::vector<const model::Citizen*> others;  // the same citizen's other stored forløb
+  if (next.citizen.cpr)
+    for (const auto& [key, other] : forloeb_)
+      if (key != call.forloebKey && other && other->citizen.cpr && *other->citizen.cpr == *next.citizen.cpr)
+        others.push_back(&other->citizen);
   const model::Date today = asOf_.value_or(model::copenhagenToday());
   const RuleContext rc{*table_, *kommuner_, *settings_, today, nullptr};
   diag::Collector found;
-  const diag::Reporter out(found, "smdb");
-  const ForloebView view = buildView(next.citizen, f, *table_);
-  checkFields(view, rc, out);
-  checkForloeb(view, rc, out);
-  // One active kontaktforløb per citizen and kommune (ANM-01), against what is stored.
-  if (next.citizen.cpr) {
-    // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
-    std::vector<ForloebView> all;
-    for (const auto& [key, other] : forloeb_)
-      if (key != forloebKey && other && other->citizen.cpr && *other->citizen.cpr == *next.citizen.cpr)
-        all.push_back(buildView(other->citizen, other->citizen.forloeb.front(), *table_));
-    all.push_back(view);
-    diag::Collector cross;
-    checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
-    for (const diag::Diagnostic& d : cross.diagnostics())
-      if (d.forloeb == f.display()) found.report(d);
-  }
-  if (found.hasErrors()) {
-    std::string why;
-    for (const diag::Diagnostic& d : found.diagnostics())
-      if (d.severity == diag::Severity::kError)
-        why += d.rule + (d.field.empty() ? "" : " [" + d.field + "]") + ": " + d.message + "\n";
-    return fault("Client", why);
-  }
-  std::string& id = next.smdbIds[kildeId];
+  judgeForloeb(next.citizen, f, others, rc, *table_, found);
+  if (found.hasErrors()) return rejection(found);
+
+  std::string& id = next.smdbIds[call.kildeId];
   if (id.empty()) id = std::to_string(nextId_++);
   const std::string smdbId = id;
   slot = std::make_unique<Stored>(std::move(next));
-  return receipt(opName, kildeId, smdbId);
+  return receipt(call.opName, call.kildeId, smdbId);
 }
 
 }  // namespace reghub::smdb

@@ -3,7 +3,8 @@
 
 Each folder: input.json (one FHIR collection Bundle, CONTRACT §1), expected_diagnostics.jsonl
 (one object per expected diagnostic: severity, rule, field, optional path_contains) and
-description.txt (one line). case_runner_test.cpp runs them all with --as-of 2026-06-01.
+description.txt (one line); break cases reported under another id get alias.txt (ALIASES).
+The rule-case runner (tests/support/rule_cases.h, test smdb_rule_cases) runs them all as of 2026-06-01.
 
 The folders are committed; this script is how they were made (re-run it after changing a
 case: `python3 tests/adapters/smdb/make_cases.py`). Every case starts from one valid forløb
@@ -1138,11 +1139,22 @@ def main():
                 f.write(json.dumps(e, ensure_ascii=False) + "\n")
         with open(os.path.join(d, "description.txt"), "w", encoding="utf-8") as f:
             f.write(description + "\n")
+        if name in ALIASES:
+            with open(os.path.join(d, "alias.txt"), "w", encoding="utf-8") as f:
+                f.write(ALIASES[name] + "\n")
         if SETTINGS:
             with open(os.path.join(d, "settings.properties"), "w", encoding="utf-8") as f:
                 for k, v in SETTINGS.items():
                     f.write(f"{k}={v}\n")
     print(f"{len(CASES)} cases written to {out_root}", file=sys.stderr)
+
+
+# Break cases whose rule is reported under another id (alias.txt, read by the
+# coverage check of tests/support/rule_cases.h).
+ALIASES = {
+    "SMDB-DATE-05__break_new_forloeb_old_code": "SMDB-DATE-05 on a new forløb: a code of the old option set is an SMDB-GEN-06 error",
+    "SMDB-GEN-13__break_hidden_screening_text": "SMDB-GEN-13 for 43-IVÆR is reported as SMDB-IVAER-27 (the field's own ui rule)",
+}
 
 
 if __name__ == "__main__":

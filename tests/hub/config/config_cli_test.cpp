@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 const std::string kBin = REGHUB_BINARY;
 const std::string kKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 const std::string kSource = REGHUB_SOURCE_DIR;
-const std::string kLttInput = kSource + "/tests/adapters/fhir_ltt/josefine";
+const std::string kLttInput = kSource + "/tests/adapters/ltt/josefine";
 
 struct Result {
   int code = -1;

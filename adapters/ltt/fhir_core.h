@@ -1,0 +1,52 @@
+#pragma once
+// Core FHIR R4 validity of one resource as JSON (LTT-CORE-01: known
+// elements, cardinality, types, primitive formats, required core bindings;
+// LTT-CORE-02: the R4 invariants ele-1, ext-1, per-1, dom-2..5, cpl-3,
+// bdl-1..5/7..12). Definitions come from profiles/ltt/fhir-r4-core.json and
+// cover exactly the types that may appear in LTT reports; other resource
+// types are not checked here (the report rules reject them). Pure, no I/O,
+// thread-safe.
+#include <rapidjson/fwd.h>
+
+#include "adapters/ltt/ltt_data.h"
+#include "hub/diag/reporter.h"
+
+namespace reghub::ltt {
+
+// A reporter plus a path suffix, turned into a diag::Reporter only when a
+// problem is reported (most elements have none; copying a Reporter per
+// element was the validator's main cost). A child Where keeps only its own
+// segment and a pointer to its parent, so the full path is put together
+// only for a diagnostic: a child must not outlive its parent (they live on
+// the validator's call stack).
+class Where {
+ public:
+  Where(const diag::Reporter& base, std::string path) : base_(&base), seg_(std::move(path)) {}
+  Where at(std::string_view seg) const { return Where(this, std::string(seg)); }
+  void error(const char* rule, const std::string& message) const { base_->at(path()).error(rule, "", message); }
+  std::string path() const { return parent_ ? parent_->path() + seg_ : seg_; }
+
+ private:
+  Where(const Where* parent, std::string seg) : base_(parent->base_), parent_(parent), seg_(std::move(seg)) {}
+  const diag::Reporter* base_;
+  const Where* parent_ = nullptr;
+  std::string seg_;
+};
+
+class CoreValidator {
+ public:
+  explicit CoreValidator(const CoreDefs& defs) : defs_(defs) {}
+  // `out` carries the path of the resource (e.g. "Bundle/x.entry[1].resource").
+  void validateResource(const rapidjson::Value& resource, const diag::Reporter& out) const;
+
+ private:
+  void validateResourceAt(const rapidjson::Value& resource, const Where& out) const;
+  void validateComplex(const rapidjson::Value& v, const std::string& type, const Where& out) const;
+  void validatePrimitive(const rapidjson::Value& v, const std::string& type, const std::string& bindingPath,
+                         const Where& out) const;
+  void resourceInvariants(const rapidjson::Value& r, const std::string& type, const Where& out) const;
+  void bundleInvariants(const rapidjson::Value& b, const Where& out) const;
+  const CoreDefs& defs_;
+};
+
+}  // namespace reghub::ltt

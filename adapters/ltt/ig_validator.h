@@ -1,0 +1,59 @@
+#pragma once
+// The KL LTT IG validator: checks a KLGatewayLTTDeliveryReport or
+// KLGatewayLTTIncrementalDelivery Bundle as it stands, the way FK Gateway
+// would on receipt — core R4 validity (fhir_core.h), the profiles'
+// constraints (profiles/ltt/ltt-constraints.json), the invariants, the
+// report rules (one citizen, references resolve inside the report), SDS's
+// CPR receipt check and the reporting period. Every rule id of RULES.md.
+// The same validator runs on inbound KL bundles (validate), on every
+// outbound report (render) and in the sandbox. Pure, no I/O, thread-safe.
+#include <rapidjson/fwd.h>
+
+#include <functional>
+#include <string>
+
+#include "adapters/ltt/fhir_core.h"
+#include "adapters/ltt/ltt_data.h"
+#include "hub/diag/reporter.h"
+#include "hub/model/date.h"
+
+namespace reghub::ltt {
+
+enum class KlBundleKind { kNone, kDeliveryReport, kIncrementalDelivery };
+
+// By meta.profile (the KL profile urls); kNone for anything else.
+KlBundleKind klBundleKind(const rapidjson::Value& doc);
+
+struct IgOptions {
+  model::Date reportingStart;  // LTT-PER-*: first reportable day (2026-04-01)
+  model::Date asOf;            // "today": CPR birth date plausibility when the report has no timestamp
+  // The hub's own report: the period was applied when selecting, so LTT-PER-03
+  // (an old forløb without new activity) is not repeated for a changed forløb.
+  bool outbound = false;
+};
+
+// Narrows the reporter for one entry (outbound: adds the forløb it belongs to).
+using EntryReporter = std::function<diag::Reporter(size_t entryIndex, const diag::Reporter& entryOut)>;
+
+class IgValidator {
+ public:
+  explicit IgValidator(const LttData& data) : data_(data), core_(data.core()) {}
+
+  // Dispatches on klBundleKind; a document of neither kind is reported as
+  // LTT-DR-05 (not a KL LTT bundle).
+  void validateDocument(const rapidjson::Value& doc, const IgOptions& opt, const diag::Reporter& out) const;
+  void validateReport(const rapidjson::Value& bundle, const IgOptions& opt, const diag::Reporter& out,
+                      const EntryReporter& entryReporter = {}, bool checkCore = true) const;
+  void validateIncremental(const rapidjson::Value& bundle, const IgOptions& opt, const diag::Reporter& out) const;
+
+  // Only the profile constraints of one resource (exposed for tests).
+  void checkConstraints(const rapidjson::Value& resource, const Profile& profile, const diag::Reporter& out) const;
+
+ private:
+  void checkResource(const rapidjson::Value& r, const std::string& profileId, const IgOptions& opt,
+                     const std::string& reportDay, const diag::Reporter& out) const;
+  const LttData& data_;
+  CoreValidator core_;
+};
+
+}  // namespace reghub::ltt

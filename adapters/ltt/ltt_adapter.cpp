@@ -1,0 +1,224 @@
+#include "adapters/ltt/ltt_adapter.h"
+
+#include <rapidjson/document.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "adapters/ltt/deliverer.h"
+#include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/report_builder.h"
+#include "adapters/ltt/sandbox.h"
+#include "adapters/ltt/settings.h"
+#include "adapters/ltt/synth.h"
+#include "hub/util/hash.h"
+
+namespace reghub::ltt {
+
+namespace {
+
+// Forwards each distinct (rule, forløb, message) once: the same problem in a
+// forløb shows up in every daily report that carries it.
+class DedupSink final : public diag::Sink {
+ public:
+  explicit DedupSink(diag::Sink& next) : next_(next) {}
+  void report(diag::Diagnostic d) override {
+    if (seen_.insert(d.rule + "\x1f" + d.forloeb + "\x1f" + d.message).second) next_.report(std::move(d));
+  }
+
+ private:
+  diag::Sink& next_;
+  std::set<std::string> seen_;
+};
+
+diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
+  const diag::Diagnostic& c = out.context();
+  return diag::Reporter(sink, c.registry).withFile(c.file, c.line).withCitizen(c.citizen);
+}
+
+bool fromKlBundle(const model::SourceRef& src) {
+  return src.containerProfile.rfind(profileUrl(kProfileReport), 0) == 0 ||
+         src.containerProfile.rfind(profileUrl(kProfileIncremental), 0) == 0;
+}
+
+IgOptions igOptions(const Settings& s, const engine::RunContext& ctx) {
+  IgOptions o;
+  o.reportingStart = s.reportingStart;
+  o.asOf = ctx.asOf;
+  o.outbound = true;
+  return o;
+}
+
+}  // namespace
+
+LttAdapter::LttAdapter() : LttAdapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config()))) {}
+
+LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings) : settings_(std::move(settings)) {}
+
+void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
+                               const diag::Reporter& out) const {
+  if (!doc.root || klBundleKind(*doc.root) == KlBundleKind::kNone) return;
+  const LttData& data = LttData::get();
+  IgOptions opt;
+  opt.reportingStart = settings_->reportingStart;
+  opt.asOf = ctx.asOf;
+  const std::string id = doc.root->HasMember("id") && (*doc.root)["id"].IsString() ? (*doc.root)["id"].GetString() : "";
+  IgValidator(data).validateDocument(*doc.root, opt, out.withPath("Bundle" + (id.empty() ? "" : "/" + id)));
+}
+
+bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f, const engine::RunContext& ctx,
+                         const diag::Reporter& out) const {
+  if (f.origin != model::Forloeb::Origin::kCarePlan || !f.hasProgram(kCscSystem, kLttProgramCode)) return false;
+  // A KL report given as input is checked as it stands (inspectSource), never re-rendered.
+  if (fromKlBundle(f.source)) return false;
+  if (!citizen.hasCprIdentifier) {
+    out.withRegistry("hub").withPath(citizen.source.reference)
+        .warning("HUB-CPR-01", "",
+                 "the citizen has no CPR-nummer (identifier system urn:oid:1.2.208.176.1.2): its LTT forløb cannot be "
+                 "reported and are skipped");
+    return false;
+  }
+  if (!citizen.cpr) return false;  // malformed: ingest reported HUB-CPR-02
+  const Settings& s = *settings_;
+  if (!ReportBuilder(LttData::get(), s, ctx).inScope(f)) {
+    out.withPath(f.source.reference)
+        .info("LTT-PER-03", "",
+              "forløb has no contact, henvisning or change from " + s.reportingStart.iso() + " to " + ctx.asOf.iso() +
+                  "; nothing to report");
+    return false;
+  }
+  return true;
+}
+
+void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                          const engine::RunContext& ctx, const diag::Reporter& out) const {
+  const LttData& data = LttData::get();
+  const Settings& s = *settings_;
+  if (citizen.cpr && citizen.cpr->isReplacement()) {
+    out.withPath(citizen.source.reference + ".identifier")
+        .error("LTT-CIT-04", "",
+               "erstatnings-CPR " + citizen.cpr->masked() +
+                   " cannot be reported to LTT: the IG's citizen profile allows only a CPR-nummer (DK-core invariant "
+                   "'cpr', day 01-31) and forbids eCPR identifiers; report the forløb once the citizen has a CPR-nummer");
+    return;
+  }
+  for (const model::Forloeb* f : selected) {
+    if (!citizen.cpr || !f->period.start) continue;
+    const int age = citizen.cpr->ageAt(f->period.start->copenhagenDate());
+    if (age < data.minAge() || age > data.maxAge())
+      out.withForloeb(f->display())
+          .withPath(f->source.reference + ".period.start")
+          .warning("LTT-AGE-01", "",
+                   "the citizen is " + std::to_string(age) + " years old at the start of the forløb; LTT is for children "
+                   "and young people aged " + std::to_string(data.minAge()) + "-" + std::to_string(data.maxAge()) +
+                   " (SDS section 4)");
+  }
+  DedupSink dedup(out.sink());
+  const diag::Reporter dout = rebase(out, dedup);
+  const ReportBuilder builder(data, s, ctx);
+  const IgValidator validator(data);
+  const IgOptions opt = igOptions(s, ctx);
+  for (const PlannedReport& rep : builder.build(citizen, selected, &dout, ReportBuilder::Body::kSkip)) {
+    validator.validateReport(*rep.doc, opt, dout.withPath("DeliveryReport " + rep.day.iso()),
+                             [&rep](size_t i, const diag::Reporter& r) {
+                               return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()
+                                          ? r.withForloeb(rep.entryForloeb[i])
+                                          : r;
+                             });
+  }
+}
+
+std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& citizen,
+                                                        const std::vector<const model::Forloeb*>& selected,
+                                                        const engine::RunContext& ctx,
+                                                        const engine::PriorDeliveries& prior) const {
+  std::vector<engine::OutboundMessage> out;
+  if (!citizen.cpr || citizen.cpr->isReplacement()) return out;
+  const LttData& data = LttData::get();
+  const Settings& s = *settings_;
+  const IgValidator validator(data);
+  const IgOptions opt = igOptions(s, ctx);
+  for (PlannedReport& rep : ReportBuilder(data, s, ctx).build(citizen, selected, nullptr)) {
+    // Validation runs on every outbound report; one with an error is never sent.
+    diag::Collector check;
+    validator.validateReport(*rep.doc, opt, diag::Reporter(check, "ltt"));
+    if (check.hasErrors()) continue;
+    if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
+    engine::OutboundMessage m;
+    m.registry = "ltt";
+    m.kind = "DeliveryReport";
+    m.idempotencyKey = rep.bundleId;
+    m.contentHash = rep.contentHash;
+    m.citizenCpr = citizen.cpr->digits();
+    m.citizenMasked = citizen.cpr->masked();
+    for (const std::string& k : rep.forloebKeys) m.forloebKey += (m.forloebKey.empty() ? "" : ",") + k;
+    for (const model::Forloeb* f : selected)
+      if (f->municipality && !f->municipality->municipalityCode.empty()) m.kommune = f->municipality->municipalityCode;
+    m.deliveryDay = rep.day.iso();
+    m.method = "PUT";
+    m.target = "/fhir/Bundle/" + rep.bundleId;
+    m.contentType = "application/fhir+json";
+    m.body = std::move(rep.body);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<const engine::OutboundMessage*>& run,
+                                                          const engine::RunContext& ctx) const {
+  std::vector<PlannedReport> reports(run.size());
+  std::vector<const PlannedReport*> ptrs;
+  std::string hashes;
+  for (size_t i = 0; i < run.size(); ++i) {
+    const engine::OutboundMessage& m = *run[i];
+    if (m.registry != name() || m.kind != "DeliveryReport")
+      throw std::logic_error("ltt wrapRun: not an LTT DeliveryReport: " + m.registry + " " + m.kind);
+    auto doc = std::make_shared<rapidjson::Document>();
+    doc->Parse(m.body.data(), m.body.size());
+    if (doc->HasParseError() || !doc->IsObject())
+      throw std::logic_error("ltt wrapRun: rendered report " + m.idempotencyKey + " is not JSON");
+    reports[i].doc = std::move(doc);
+    reports[i].bundleId = m.idempotencyKey;
+    ptrs.push_back(&reports[i]);
+    hashes += m.contentHash + ",";
+  }
+  const Settings& s = *settings_;
+  engine::OutboundMessage w;
+  w.body = incrementalDelivery(ptrs, deliveryTimestamp(ctx.asOf), s.fullUrlBase);
+  rapidjson::Document wrapped;
+  wrapped.Parse(w.body.data(), w.body.size());
+  diag::Collector check;
+  IgValidator(LttData::get()).validateDocument(wrapped, igOptions(s, ctx), diag::Reporter(check, "ltt"));
+  for (const diag::Diagnostic& d : check.diagnostics())
+    if (d.severity == diag::Severity::kError)
+      throw std::logic_error("ltt wrapRun: the IncrementalDelivery does not validate: " + diag::toTextLine(d));
+  w.registry = "ltt";
+  w.kind = "IncrementalDelivery";
+  w.idempotencyKey = wrapped["id"].GetString();
+  w.contentHash = util::sha256Hex("IncrementalDelivery|" + hashes);
+  w.deliveryDay = ctx.asOf.iso();
+  w.method = "PUT";
+  w.target = "/fhir/Bundle/" + w.idempotencyKey;
+  w.contentType = "application/fhir+json";
+  return w;
+}
+
+std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer() const {
+  if (settings_->endpoint.empty()) return nullptr;
+  return std::make_unique<LttDeliverer>(DelivererConfig{settings_->endpoint, settings_->tls});
+}
+
+std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions& options) const {
+  return std::make_unique<LttSandbox>(options, settings_);
+}
+
+std::map<std::string, std::string> LttAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
+  return {{"ltt.endpoint", sandbox.baseUrl()}, {"ltt.caFile", sandbox.caFile()}};
+}
+
+void LttAdapter::synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
+                            std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const {
+  synthesizeLtt(citizen, rng, seedMistake, resources, seeded);
+}
+
+}  // namespace reghub::ltt

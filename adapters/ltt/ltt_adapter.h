@@ -1,0 +1,60 @@
+#pragma once
+// Det Lettilgængelige Behandlingstilbud (KL LTT IG v1.0.1). See README.md.
+// Holds its settings (settings.h), built once at start-up (register.cpp);
+// otherwise stateless and thread-safe: the data files (ltt_data.h) are loaded
+// once, when the first settings are built (the default reporting start is
+// theirs) — a missing or inconsistent file throws std::runtime_error then.
+// No I/O except in inspectSource (none), makeDeliverer/makeSandbox (TLS
+// files, sockets). Data problems are diagnostics, never exceptions.
+#include <memory>
+
+#include "adapters/ltt/settings.h"
+#include "hub/engine/adapter.h"
+
+namespace reghub::ltt {
+
+class LttAdapter final : public engine::Adapter {
+ public:
+  // The declared defaults and their environment variables (no file).
+  LttAdapter();
+  explicit LttAdapter(std::shared_ptr<const Settings> settings);
+  std::string_view name() const override { return "ltt"; }
+  std::string_view description() const override {
+    return "KL LTT delivery reports (SUL § 126a) to FK Gateway, FHIR";
+  }
+  // A KL DeliveryReport / IncrementalDelivery (by meta.profile) is validated as it stands.
+  void inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
+                     const diag::Reporter& out) const override;
+  // LTT forløb in the reporting period, of a citizen with a CPR; never those from a KL bundle.
+  bool selects(const model::Citizen& citizen, const model::Forloeb& forloeb, const engine::RunContext& ctx,
+               const diag::Reporter& out) const override;
+  // Model checks + the IG validator on every report the citizen's forløb map to.
+  void validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                const engine::RunContext& ctx, const diag::Reporter& out) const override;
+  // Pure: one DeliveryReport per day with changes (PUT /fhir/Bundle/{id}); none with an error.
+  std::vector<engine::OutboundMessage> render(const model::Citizen& citizen,
+                                              const std::vector<const model::Forloeb*>& selected,
+                                              const engine::RunContext& ctx,
+                                              const engine::PriorDeliveries& prior) const override;
+  // One KLGatewayLTTIncrementalDelivery holding every DeliveryReport of the
+  // run, in order (`reghub translate --wrap`). Id from the reports' ids,
+  // timestamp the end of the --as-of day, so the same run gives the same
+  // bundle. Checked by the IG validator; an error there is a bug and throws
+  // std::logic_error.
+  std::optional<engine::OutboundMessage> wrapRun(const std::vector<const engine::OutboundMessage*>& run,
+                                                 const engine::RunContext& ctx) const override;
+  // nullptr without ltt.endpoint: LTT is then validated and rendered only.
+  std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
+  std::string deliveryTarget() const override { return settings_->endpoint; }
+  std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
+  std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
+  void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
+                  std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
+
+  const Settings& settings() const { return *settings_; }
+
+ private:
+  std::shared_ptr<const Settings> settings_;
+};
+
+}  // namespace reghub::ltt

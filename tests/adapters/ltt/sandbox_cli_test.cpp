@@ -1,0 +1,107 @@
+// `reghub sandbox ltt` as a process (the generic CLI command): it prints its
+// base URL and CA file, answers PUTs over TLS with that CA, exposes what it
+// accepted and its fault switch over HTTP, and stops cleanly on SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "hub/net/https_client.h"
+#include "tests/adapters/ltt/test_util.h"
+
+namespace reghub::ltt {
+namespace {
+
+struct Child {
+  pid_t pid = -1;
+  FILE* out = nullptr;
+};
+
+Child spawn(const std::vector<std::string>& args) {
+  int fds[2];
+  if (::pipe(fds) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  return {pid, ::fdopen(fds[0], "r")};
+}
+
+std::string readLine(FILE* f) {
+  char buf[1024];
+  if (!std::fgets(buf, sizeof buf, f)) return {};
+  std::string s(buf);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+TEST(LttSandboxCli, ServesOverTlsAndStopsOnSigterm) {
+  Child c = spawn({REGHUB_BINARY, "sandbox", "ltt"});
+  ASSERT_GT(c.pid, 0);
+  const std::string first = readLine(c.out), second = readLine(c.out);
+  const std::string urlPrefix = "sandbox ltt listening on ";
+  ASSERT_EQ(first.rfind(urlPrefix, 0), 0u) << first;
+  ASSERT_EQ(second.rfind("CA file: ", 0), 0u) << second;
+  const std::string url = first.substr(urlPrefix.size());
+  const std::string ca = second.substr(9);
+
+  net::HttpsClientOptions o;
+  o.caFile = ca;
+  net::HttpsClient client(url, o);
+  const std::string report =
+      test::readFile(test::sharedDir() + "/reference/ltt/examples/DeliveryReport-Josefine-2.json");
+  auto r = client.send("PUT", "/fhir/Bundle/DeliveryReport-Josefine-2", report, "application/fhir+json");
+  ASSERT_TRUE(r.answered()) << r.error;
+  EXPECT_EQ(r.status, 201);
+  r = client.send("GET", "/sandbox/received", "", "");
+  EXPECT_EQ(r.body, R"([{"id":"DeliveryReport-Josefine-2","puts":1,"lastStatus":201}])");
+  r = client.send("GET", "/fhir/Bundle/DeliveryReport-Josefine-2", "", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, report);
+  // Fault switch over HTTP: the next request fails with 500.
+  r = client.send("POST", "/sandbox/faults", R"({"fail500":1})", "application/json");
+  EXPECT_EQ(r.status, 204);
+  r = client.send("PUT", "/fhir/Bundle/DeliveryReport-Josefine-2", report, "application/fhir+json");
+  EXPECT_EQ(r.status, 500);
+  r = client.send("PUT", "/fhir/Bundle/DeliveryReport-Josefine-2", report, "application/fhir+json");
+  EXPECT_EQ(r.status, 200);
+  // An invalid report: 422 with the rule in the OperationOutcome.
+  std::string bad = report;
+  bad.replace(bad.find("\"collection\""), 12, "\"batch\"");
+  r = client.send("PUT", "/fhir/Bundle/DeliveryReport-Josefine-2", bad, "application/fhir+json");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("LTT-DR-01"), std::string::npos) << r.body;
+  r = client.send("DELETE", "/sandbox/received", "", "");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(client.send("GET", "/sandbox/received", "", "").body, "[]");
+
+  ASSERT_EQ(::kill(c.pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(c.pid, &status, 0), c.pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::fclose(c.out);
+}
+
+TEST(LttSandboxCli, UnknownRegistryIsAUsageError) {
+  Child c = spawn({REGHUB_BINARY, "sandbox", "nosuch"});
+  ASSERT_GT(c.pid, 0);
+  int status = 0;
+  ::waitpid(c.pid, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  std::fclose(c.out);
+}
+
+}  // namespace
+}  // namespace reghub::ltt
