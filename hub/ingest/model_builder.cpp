@@ -87,7 +87,7 @@ void ModelBuilder::addDocument(const Value& root, const std::string& file, int l
     scratchMode_ = false;
     if (tryEmitWhole(docId)) {
       scratch_.clear();
-      return;  // nothing of it is held
+      return;  // nothing of it is held, so it counts nothing against the budget
     }
     for (auto& [d, s] : scratch_) hold(std::move(d), s, true);
     scratch_.clear();
@@ -152,7 +152,7 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
   const uint64_t arrival = ++arrival_;
   const ResolveReference resolveHere = [&aliases](const std::string& ref) { return resolve(ref, aliases); };
   const std::string type = str(resource, "resourceType");
-  const bool mayHold = !spill_ || type == "Patient" || type == "Organization" ||
+  const bool mayHold = !spill_ || type == "Organization" ||
                        byKey_.count(canonicalKey(type, str(resource, "id"), site.fullUrl, arrival)) > 0;
   if (collect_) {
     // The delivery store keeps the state: every resource goes to it as read.
@@ -240,7 +240,11 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
 }
 
 void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const ResourceSite& site) {
-  const auto put = spill_->put(toRecord(resource, d, site));
+  state::ResourceRecord r = toRecord(resource, d, site);
+  if (d.kind == Kind::kPatient) r.patientKey = d.key;  // read back with the resources that name it
+  const auto put = spill_->put(r);
+  if (d.kind == Kind::kPatient && put == state::SpillStore::Put::kAdded)
+    spilledPatients_.push_back({d.key, r.cpr, d.arrival});
   ++spilledTotal_;
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
   if (put == state::SpillStore::Put::kOlderIgnored)
@@ -280,18 +284,30 @@ void ModelBuilder::addRecord(const state::ResourceRecord& record, bool report) {
 
 std::vector<ModelBuilder::Group> ModelBuilder::citizenGroups() const {
   std::vector<Group> groups;
-  groups.reserve(patients_.size());
+  groups.reserve(patients_.size() + spilledPatients_.size());
   std::unordered_map<std::string, size_t> byCpr;
-  for (DecodedResource* p : patients_) {
-    const auto& c = std::get<model::Citizen>(p->payload);
-    if (c.cpr) {
-      const auto [it, fresh] = byCpr.emplace(c.cpr->digits(), groups.size());
-      if (!fresh) {
-        groups[it->second].patients.push_back(p);
-        continue;
-      }
+  // Which group a Patient joins: the one of its CPR, else its own.
+  const auto groupOf = [&](const std::string& cpr, uint64_t arrival) -> Group& {
+    if (!cpr.empty()) {
+      const auto [it, fresh] = byCpr.emplace(cpr, groups.size());
+      if (!fresh) return groups[it->second];
     }
-    groups.push_back(Group{{p}});
+    groups.push_back(Group{{}, {}, arrival});
+    return groups.back();
+  };
+  // Held and spilled Patients, merged in arrival order.
+  size_t h = 0, s = 0;
+  while (h < patients_.size() || s < spilledPatients_.size()) {
+    const bool heldNext = s == spilledPatients_.size() ||
+                          (h < patients_.size() && patients_[h]->arrival < spilledPatients_[s].arrival);
+    if (heldNext) {
+      DecodedResource* p = patients_[h++];
+      const auto& cpr = std::get<model::Citizen>(p->payload).cpr;
+      groupOf(cpr ? cpr->digits() : std::string(), p->arrival).patients.push_back(p);
+    } else {
+      const SpilledPatient& p = spilledPatients_[s++];
+      groupOf(p.cpr, p.arrival).spilledPatients.push_back(p.key);
+    }
   }
   return groups;
 }
@@ -314,8 +330,9 @@ void ModelBuilder::finish() {
 }
 
 void ModelBuilder::emitCitizen(const Group& group) {
-  std::vector<std::string> patientKeys;
+  std::vector<std::string> patientKeys = group.spilledPatients;
   for (const DecodedResource* p : group.patients) patientKeys.push_back(p->key);
+  std::vector<DecodedResource*> patients = group.patients;
   std::vector<DecodedResource*> members;
   for (const std::string& k : patientKeys)
     if (const auto it = byPatient_.find(k); it != byPatient_.end())
@@ -323,9 +340,11 @@ void ModelBuilder::emitCitizen(const Group& group) {
   if (spill_)
     for (const auto& s : spill_->takePatients(patientKeys))
       if (auto d = unspill(s)) {
-        members.push_back(d.get());
+        (d->kind == Kind::kPatient ? patients : members).push_back(d.get());
         unspilled_.push_back(std::move(d));
       }
+  if (patients.empty()) return;  // (a spilled Patient that did not read back)
+  std::sort(patients.begin(), patients.end(), [](auto* a, auto* b) { return a->arrival < b->arrival; });
   // Resources that name no Patient hang on this citizen's forløb.
   std::vector<std::string> forloebKeys;
   for (const DecodedResource* m : members)
@@ -341,7 +360,7 @@ void ModelBuilder::emitCitizen(const Group& group) {
         unspilled_.push_back(std::move(d));
       }
   std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->arrival < b->arrival; });
-  model::Citizen citizen = assemble(group.patients, members);
+  model::Citizen citizen = assemble(patients, members);
   unspilled_.clear();
   ++emitted_;
   emit_(std::move(citizen));

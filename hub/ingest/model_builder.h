@@ -41,7 +41,7 @@ namespace reghub::ingest {
 
 struct AssemblyOptions {
   // Input bytes held in memory before resources go to the spill file.
-  size_t memoryBudgetBytes = 48u << 20;
+  size_t memoryBudgetBytes = 16u << 20;
 };
 
 class ModelBuilder {
@@ -83,7 +83,9 @@ class ModelBuilder {
   using Aliases = std::unordered_map<std::string, std::string>;
   // The Patient resources of one citizen (same CPR), in arrival order.
   struct Group {
-    std::vector<DecodedResource*> patients;
+    std::vector<DecodedResource*> patients;    // held
+    std::vector<std::string> spilledPatients;  // keys of those in the spill file
+    uint64_t position = 0;                     // arrival of its first Patient
   };
 
   void collectAliases(const rapidjson::Value& bundle, Aliases& aliases);
@@ -135,6 +137,12 @@ class ModelBuilder {
   std::deque<DecodedResource> held_;
   std::unordered_map<std::string_view, DecodedResource*> byKey_;
   std::vector<DecodedResource*> patients_;  // in arrival order
+  // Patients in the spill file: only what grouping needs stays in memory.
+  struct SpilledPatient {
+    std::string key, cpr;
+    uint64_t arrival = 0;
+  };
+  std::vector<SpilledPatient> spilledPatients_;
 
   std::optional<Provisional> provisional_;
   std::vector<Tag> tags_;                               // tag id = index + 1

@@ -86,6 +86,7 @@ void ModelBuilder::retract(uint64_t tagId) {
       it = it->second == tagId ? emittedNames_.erase(it) : std::next(it);
   }
   provisional_->retract(tagId);
+  tag.names = {};  // (the keys stay until it is read again, below)
   // Its resources are held again, silently (their diagnostics were given
   // when they first arrived), and join whatever touched them.
   rehydrating_ = &tag;
@@ -95,6 +96,8 @@ void ModelBuilder::retract(uint64_t tagId) {
     walk(root, ResourceSite{file_, line_, std::string(), std::string(), std::string()}, aliases);
   });
   rehydrating_ = nullptr;
+  tag.patientKeys = {};
+  tag.forloebKeys = {};
 }
 
 bool ModelBuilder::belongsTo(const DecodedResource& d, const Tag& tag) const {
@@ -205,7 +208,7 @@ void ModelBuilder::finishInOrder() {
   size_t g = 0;
   for (size_t t = 0; t <= tags_.size(); ++t) {
     const uint64_t until = t < tags_.size() ? tags_[t].position : UINT64_MAX;
-    for (; g < groups.size() && groups[g].patients.front()->arrival < until; ++g) emitCitizen(groups[g]);
+    for (; g < groups.size() && groups[g].position < until; ++g) emitCitizen(groups[g]);
     if (t < tags_.size() && tags_[t].live) provisional_->commit(t + 1);
   }
 }
