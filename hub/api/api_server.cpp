@@ -193,8 +193,8 @@ ApiServer::~ApiServer() { stop(); }
 
 void ApiServer::start() {
   if (server_) return;
-  auto server = std::make_unique<net::HttpsServer>(serverOptions(*shared_),
-                                                   [s = shared_.get()](const HttpRequest& req) { return handle(*s, req); });
+  auto server = std::make_unique<net::HttpsServer>(
+      serverOptions(*shared_), [s = shared_.get()](const HttpRequest& req) { return handle(*s, req); });
   server->start();
   server_ = std::move(server);
 }

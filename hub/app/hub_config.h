@@ -1,7 +1,7 @@
 #pragma once
 // The hub service's configuration (`reghub run`, `ingest`, `status`,
-// `replay`, `demo`), read by the composition root (hub/app/hub.h): a Poco properties file (--config FILE) over environment
-// variables. Every key is declared once (hub/config/key.h) in
+// `replay`, `demo`; loaded by the composition root, service_config.h): a
+// Poco properties file (--config FILE) over environment variables. Every key is declared once (hub/config/key.h) in
 // hubConfigKeys() with its type, default and description;
 // deploy/reghub.properties.example lists them all (a test keeps the two in
 // step). Unknown keys under the hub's sections fail start-up; keys under

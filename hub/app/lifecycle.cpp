@@ -41,7 +41,8 @@ Part& Lifecycle::add(std::unique_ptr<Part> part) {
 Part& Lifecycle::adopt(std::unique_ptr<Part> running) {
   // A running part behind parts not yet started would break "started ones
   // are a prefix", which stop() relies on.
-  if (started_ != parts_.size()) throw std::logic_error("Lifecycle::adopt before start: " + std::string(running->name()));
+  if (started_ != parts_.size())
+    throw std::logic_error("Lifecycle::adopt before start: " + std::string(running->name()));
   parts_.push_back(std::move(running));
   ++started_;
   return *parts_.back();

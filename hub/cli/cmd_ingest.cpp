@@ -38,7 +38,8 @@ int cmdIngest(const std::vector<std::string>& argv) {
     if (!asOf) throw UsageError("--as-of must be a date YYYY-MM-DD");
   }
   // The store and the intake only: `reghub run` delivers what is queued.
-  app::Hub hub(loadConfigFromArgs(a.get("config"), a.get("store")), {.http = false, .workers = false, .deliverers = {}});
+  app::Hub hub(loadConfigFromArgs(a.get("config"), a.get("store")),
+               {.http = false, .workers = false, .deliverers = {}});
   hub.start();
   const auto r = hub.intake().ingestPaths(a.positionals(), asOf);
   for (const auto& d : r.diagnostics) std::cout << (format == "json" ? diag::toJsonLine(d) : diag::toTextLine(d)) << "\n";

@@ -294,7 +294,9 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   sigaddset(&stopSignals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
   app::Lifecycle life;
-  const auto& part = static_cast<const app::SandboxPart&>(life.add(std::make_unique<app::SandboxPart>(adapter, options)));
+  auto owned = std::make_unique<app::SandboxPart>(adapter, options);
+  const app::SandboxPart& part = *owned;  // owned by `life` from here on
+  life.add(std::move(owned));
   life.start();
   const engine::Sandbox& sandbox = *part.sandbox();
   std::cout << "sandbox " << adapter->name() << " listening on " << sandbox.baseUrl() << "\n";

@@ -38,7 +38,8 @@ TEST(Lifecycle, StartsInOrderStopsInReverse) {
   EXPECT_TRUE(life.running());
   life.stop();
   EXPECT_FALSE(life.running());
-  EXPECT_EQ(log.events, (Events{"start store", "start workers", "start http", "stop http", "stop workers", "stop store"}));
+  EXPECT_EQ(log.events,
+            (Events{"start store", "start workers", "start http", "stop http", "stop workers", "stop store"}));
 }
 
 TEST(Lifecycle, StartAndStopAreIdempotent) {
