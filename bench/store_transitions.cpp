@@ -23,8 +23,8 @@ std::shared_ptr<const store::Keyring> benchKeyring() {
   return ring;
 }
 
-engine::OutboundMessage message(int64_t i) {
-  engine::OutboundMessage m;
+delivery::OutboundMessage message(int64_t i) {
+  delivery::OutboundMessage m;
   m.registry = "bench";
   m.kind = "Report";
   m.idempotencyKey = "k-" + std::to_string(i);

@@ -1,5 +1,5 @@
 #pragma once
-// The hub's HTTP(S) API (Poco::Net):
+// The hub's HTTP(S) API, served by hub/net's HttpsServer:
 //   POST /fhir (alias /ingest)          FHIR JSON/XML/NDJSON → 202 {ingestId…}; 503 when the backlog
 //                                       is over intake.maxBacklog (Retry-After); 413 over http.maxBodyBytes
 //   GET  /ingest/{id}                   the ingest's counts
@@ -10,21 +10,38 @@
 //   GET  /metrics                       Prometheus text (no personal data; no auth)
 // Everything else needs `Authorization: Bearer <token>` (http.tokens) or a
 // client certificate the TLS layer verified against http.tls.caLocation.
-// HTTPS when http.tls.certificate is set.
+// HTTPS when http.tls.certificate is set. Authentication and backpressure
+// are decided before the body is read.
 //
 // start() binds (throws Poco::Exception on I/O failure); handlers run on
-// the server's threads; the store and intake are thread-safe.
-#include <atomic>
+// the server's threads; the store and intake are thread-safe. stop() lets
+// requests being answered finish.
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
-#include "hub/api/hub_config.h"
 #include "hub/api/intake.h"
 
-namespace Poco::Net {
-class HTTPServer;
+namespace reghub::engine {
+class Outbox;
+}
+namespace reghub::net {
+class HttpsServer;
 }
 
 namespace reghub::api {
+
+// The API's listener (http.* keys, read by hub/app).
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8443;
+  std::string certificate, privateKey, caLocation;  // TLS when certificate is set
+  bool requireClientCertificate = false;
+  std::vector<std::string> tokens;  // accepted bearer tokens
+  size_t maxBodyBytes = 64u << 20;
+  int threads = 8;
+};
 
 class ApiServer {
  public:
@@ -33,7 +50,7 @@ class ApiServer {
             const engine::Outbox* outbox);
   ~ApiServer();
   void start();
-  void stop();
+  void stop();  // idempotent
   int port() const;
   std::string baseUrl() const;
 
@@ -42,7 +59,7 @@ class ApiServer {
 
  private:
   std::unique_ptr<Shared> shared_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<net::HttpsServer> server_;
 };
 
 }  // namespace reghub::api

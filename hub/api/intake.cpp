@@ -2,6 +2,7 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include "hub/engine/store_prior_deliveries.h"
 #include "hub/ingest/ingest.h"
 #include "hub/store/citizen_state.h"
 
@@ -113,7 +114,8 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   std::vector<const engine::Adapter*> raw;
   for (const auto& a : adapters_) raw.push_back(a.get());
   ScheduledSink sink(store_, r.ingestId, notBefore_);
-  engine::Pipeline pipeline(raw, ctx, reporter, &sink, store_);
+  const engine::StorePriorDeliveries prior(store_);
+  engine::Pipeline pipeline(raw, ctx, reporter, &sink, prior);
   pipeline.setQuestionnaireCheck([raw](std::string_view q) {
     for (const engine::Adapter* a : raw)
       if (a->understandsQuestionnaire(q)) return true;

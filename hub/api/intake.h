@@ -7,8 +7,8 @@
 // Deltas (CONTRACT §1): what is read is merged into the store's citizen
 // state (hub/store/citizen_state.h); then only the citizens it changed are
 // assembled from their held resources and run through the adapters. The
-// store serves as PriorDeliveries, so only messages whose content changed
-// are queued.
+// store answers as PriorDeliveries (engine::StorePriorDeliveries), so only
+// messages whose content changed are queued.
 // Thread-safe: ingests are serialised (one pipeline at a time). Throws
 // StoreError on database failure; bad input is diagnostics.
 #include <functional>

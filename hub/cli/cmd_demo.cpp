@@ -1,6 +1,8 @@
 // `reghub demo`: the whole flow on a fresh embedded store — every adapter's
 // sandbox, a generated data set with seeded mistakes, ingest, delivery, and
-// a summary of what was accepted, rejected (by rule) and dead.
+// a summary of what was accepted, rejected (by rule) and dead. The
+// sandboxes and the hub are built and run by the composition root
+// (hub/app); each step below is one function.
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -10,13 +12,13 @@
 #include <map>
 #include <set>
 
-#include "hub/api/intake.h"
 #include "hub/api/status_report.h"
+#include "hub/app/hub.h"
+#include "hub/app/sandbox_part.h"
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
 #include "hub/engine/adapter_registry.h"
-#include "hub/engine/outbox.h"
 
 namespace reghub::cli {
 
@@ -32,6 +34,25 @@ const std::vector<OptionSpec> kOptions = {
     {"help", false, "show this help", ""},
 };
 
+using Settings = std::map<std::string, std::string>;
+
+int usage() {
+  std::cout << "usage: reghub demo [OPTIONS]\n\n"
+               "Starts every registry's sandbox and the hub on a fresh embedded store in a temp\n"
+               "dir, ingests a generated data set with seeded mistakes, delivers, and prints a\n"
+               "summary (accepted / rejected by rule / dead) and where to look.\n\n"
+            << formatOptions(kOptions);
+  return kExitOk;
+}
+
+model::Date asOfDay(const Args& a) {
+  const std::string text = a.get("as-of", "");
+  if (text.empty()) return model::copenhagenToday();
+  const auto d = model::Date::parse(text);
+  if (!d) throw UsageError("--as-of must be a date YYYY-MM-DD");
+  return *d;
+}
+
 std::string makeWorkDir(const std::string& given) {
   if (!given.empty()) {
     std::filesystem::create_directories(given);
@@ -42,105 +63,111 @@ std::string makeWorkDir(const std::string& given) {
   return tmpl;
 }
 
-}  // namespace
+// The files of one demo run.
+struct DemoFiles {
+  std::string dir, props, input, manifest;
+};
 
-int cmdDemo(const std::vector<std::string>& argv) {
-  for (const auto& x : argv)
-    if (x == "--help" || x == "-h") {
-      std::cout << "usage: reghub demo [OPTIONS]\n\n"
-                   "Starts every registry's sandbox and the hub on a fresh embedded store in a temp\n"
-                   "dir, ingests a generated data set with seeded mistakes, delivers, and prints a\n"
-                   "summary (accepted / rejected by rule / dead) and where to look.\n\n"
-                << formatOptions(kOptions);
-      return kExitOk;
-    }
-  const Args a(argv, kOptions);
-  const std::string asOfText = a.get("as-of", "");
-  const model::Date asOf = asOfText.empty() ? model::copenhagenToday() : [&] {
-    const auto d = model::Date::parse(asOfText);
-    if (!d) throw UsageError("--as-of must be a date YYYY-MM-DD");
-    return *d;
-  }();
-  const std::string dir = makeWorkDir(a.get("dir"));
-  std::cout << "reghub demo in " << dir << "\n";
-
-  // A throw-away key, kept next to the store (mode 0600) so `reghub status`
-  // can read it afterwards.
+// A throw-away store and key, the key kept next to the store (mode 0600)
+// so `reghub status` can read it afterwards. Returns the store's settings.
+Settings writeDemoStore(const DemoFiles& files) {
   const std::string key = store::Keyring::generateKeyB64();
-  const std::string storeUrl = "sqlite:" + dir + "/reghub.db";
-  const std::string props = dir + "/demo.properties";
+  const std::string storeUrl = "sqlite:" + files.dir + "/reghub.db";
   {
-    std::ofstream p(props);
+    std::ofstream p(files.props);
     p << "# reghub demo: throw-away store and key\nstore.url = " << storeUrl << "\nstore.key = " << key << "\n";
   }
-  ::chmod(props.c_str(), 0600);
+  ::chmod(files.props.c_str(), 0600);
+  return {{"store.url", storeUrl}, {"store.key", key}};
+}
 
-  // 1. Sandboxes: every adapter that has one (built with the defaults).
-  std::map<std::string, std::string> over = {{"store.url", storeUrl}, {"store.key", key}};
-  std::map<std::string, std::unique_ptr<engine::Sandbox>> sandboxes;
-  for (const auto& ad : engine::AdapterRegistry::createAll()) {
+// Step 1. Every adapter's sandbox (built with the defaults) that starts and
+// says how to reach it joins `sandboxes`; its client settings join `settings`.
+void startSandboxes(app::Lifecycle& sandboxes, std::set<std::string>& reachable, Settings& settings) {
+  for (auto& ad : engine::AdapterRegistry::createAll()) {
     const std::string name(ad->name());
+    auto part = std::make_unique<app::SandboxPart>(std::shared_ptr<const engine::Adapter>(std::move(ad)),
+                                                   engine::SandboxOptions{0});
     try {
-      auto sb = ad->makeSandbox({0});
-      if (!sb) throw std::runtime_error("no sandbox");
-      sb->start();
-      const auto client = ad->sandboxClientConfig(*sb);
-      if (client.empty()) {
-        std::cout << "  sandbox " << name << " at " << sb->baseUrl()
-                  << ", but the adapter does not say how to reach it (Adapter::sandboxClientConfig); "
-                     "its messages cannot be delivered\n";
-        sb->stop();
-        continue;
-      }
-      for (const auto& [k, v] : client) over[k] = v;
-      std::cout << "  sandbox " << name << " at " << sb->baseUrl() << "\n";
-      sandboxes[name] = std::move(sb);
+      part->start();
     } catch (const std::exception& e) {
       std::cout << "  sandbox " << name << ": skipped (" << e.what() << "); its messages cannot be delivered\n";
+      continue;
     }
+    const auto client = part->adapter().sandboxClientConfig(*part->sandbox());
+    if (client.empty()) {
+      std::cout << "  sandbox " << name << " at " << part->sandbox()->baseUrl()
+                << ", but the adapter does not say how to reach it (Adapter::sandboxClientConfig); "
+                   "its messages cannot be delivered\n";
+      part->stop();
+      continue;
+    }
+    for (const auto& [k, v] : client) settings[k] = v;
+    std::cout << "  sandbox " << name << " at " << part->sandbox()->baseUrl() << "\n";
+    reachable.insert(name);
+    // Started one by one (a sandbox that fails is skipped, not fatal); the
+    // life cycle stops them all, in reverse, at the end.
+    sandboxes.adopt(std::move(part));
   }
-  // The hub and its adapters, built once from settings that point at the sandboxes.
-  ServiceConfig service = loadServiceConfig("", over);
-  api::HubConfig& config = service.hub;
-  config.outbox.workers = 4;
-  config.outbox.pollMillis = 20;
-  config.outbox.maintenanceMillis = 200;
-  config.outbox.leaseMillis = 30'000;
-  config.outbox.retry = engine::RetryPolicies(engine::RetryPolicy{5, 50, 1000});
+}
 
-  // 2. A generated data set with seeded mistakes.
-  const std::string input = dir + "/input.ndjson";
-  const std::string manifest = dir + "/seeded-mistakes.jsonl";
-  const int synthRc = cmdSynth({"--citizens", a.get("citizens", "300"), "--seed", a.get("seed", "1"), "--mistakes",
-                                a.get("mistakes", "0.1"), "--as-of", asOf.iso(), "--out", input, "--manifest",
-                                manifest});
-  if (synthRc != kExitOk) return synthRc;
+// The hub and its adapters, built once from settings that point at the
+// sandboxes, tuned for a quick run; only reachable registries are delivered.
+app::Hub makeDemoHub(const Settings& settings, const std::set<std::string>& reachable) {
+  app::ServiceConfig service = loadServiceConfig("", settings);
+  auto& outbox = service.hub.outbox;
+  outbox.workers = 4;
+  outbox.pollMillis = 20;
+  outbox.maintenanceMillis = 200;
+  outbox.leaseMillis = 30'000;
+  outbox.retry = engine::RetryPolicies(engine::RetryPolicy{5, 50, 1000});
+  app::HubOptions options;
+  options.http = false;
+  options.workers = false;  // started after the ingest (deliver())
+  options.deliverers = [adapters = service.adapters, reachable](const std::string& registry)
+      -> std::unique_ptr<engine::Deliverer> {
+    if (!reachable.count(registry)) return nullptr;
+    for (const auto& ad : adapters)
+      if (ad->name() == registry) return ad->makeDeliverer();
+    return nullptr;
+  };
+  return app::Hub(std::move(service), std::move(options));
+}
 
-  // 3. Ingest into the store.
-  auto store = store::DeliveryStore::open(config.storeOptions());
-  api::Intake intake(*store, service.adapters);
-  const auto r = intake.ingestPaths({input}, asOf);
+// Step 2. A generated data set with seeded mistakes.
+int generateInput(const Args& a, const model::Date& asOf, const DemoFiles& files) {
+  return cmdSynth({"--citizens", a.get("citizens", "300"), "--seed", a.get("seed", "1"), "--mistakes",
+                   a.get("mistakes", "0.1"), "--as-of", asOf.iso(), "--out", files.input, "--manifest",
+                   files.manifest});
+}
+
+// Step 3. Ingest into the store.
+api::IntakeResult ingestInput(app::Hub& hub, const DemoFiles& files, const model::Date& asOf) {
+  const auto r = hub.intake().ingestPaths({files.input}, asOf);
   std::cout << "ingested " << r.stats.citizens << " citizens, " << r.stats.forloebSelected << " forløb; "
             << r.queued << " messages queued; " << r.errors << " errors, " << r.warnings << " warnings (ingest "
             << r.ingestId << ")\n";
+  return r;
+}
 
-  // 4. Deliver to the sandboxes.
-  engine::Outbox outbox(
-      *store,
-      [&](const std::string& registry) -> std::unique_ptr<engine::Deliverer> {
-        if (!sandboxes.count(registry)) return nullptr;
-        for (const auto& ad : service.adapters)
-          if (ad->name() == registry) return ad->makeDeliverer();
-        return nullptr;
-      },
-      config.outbox);
-  outbox.start();
-  const bool drained = outbox.drain(std::stoll(a.get("timeout", "120")) * 1000);
-  outbox.stop();
-  for (auto& [name, sb] : sandboxes) sb->stop();
+// Step 4. Deliver to the sandboxes; true when everything ended in time.
+bool deliver(app::Hub& hub, int64_t timeoutMillis) {
+  hub.outbox().start();
+  const bool drained = hub.outbox().drain(timeoutMillis);
+  hub.stop();
+  return drained;
+}
 
-  // 5. Summary.
-  std::cout << "\n" << api::statusText(store->counts(), store->rejections());
+// {"registry":"…","rule":"…",…}: the value of one string field of a manifest line.
+std::string manifestField(const std::string& line, const std::string& k) {
+  const auto p = line.find("\"" + k + "\":\"");
+  if (p == std::string::npos) return std::string();
+  const auto s = p + k.size() + 4;
+  return line.substr(s, line.find('"', s) - s);
+}
+
+// A seeded mistake is found when its rule was reported for its registry.
+void printSeededMistakes(const api::IntakeResult& r, const std::string& manifest) {
   std::set<std::string> reported;
   for (const auto& d : r.diagnostics)
     if (d.severity != diag::Severity::kInfo) reported.insert(d.registry + " " + d.rule);
@@ -149,24 +176,57 @@ int cmdDemo(const std::vector<std::string>& argv) {
   for (std::string line; std::getline(m, line);) {
     if (line.empty()) continue;
     ++seeded;
-    // {"registry":"…","rule":"…",…}: a seeded mistake is found when its rule was reported.
-    const auto field = [&line](const std::string& k) {
-      const auto p = line.find("\"" + k + "\":\"");
-      if (p == std::string::npos) return std::string();
-      const auto s = p + k.size() + 4;
-      return line.substr(s, line.find('"', s) - s);
-    };
-    found += reported.count(field("registry") + " " + field("rule"));
+    found += reported.count(manifestField(line, "registry") + " " + manifestField(line, "rule"));
   }
   std::cout << "\nseeded mistakes: " << seeded << ", reported by the hub: " << found << "\n";
-  if (!drained) std::cout << "delivery did not finish within --timeout; `reghub run` would keep trying\n";
+}
+
+void printWhereToLook(const DemoFiles& files, const std::string& ingestId) {
+  const std::string& props = files.props;
   std::cout << "\nwhere to look:\n"
-            << "  store:        " << dir << "/reghub.db (encrypted at rest; key in " << props << ")\n"
-            << "  input:        " << input << "\n"
+            << "  store:        " << files.dir << "/reghub.db (encrypted at rest; key in " << props << ")\n"
+            << "  input:        " << files.input << "\n"
             << "  status:       reghub status --config " << props << " [--format json]\n"
-            << "  diagnostics:  reghub status --config " << props << " --ingest " << r.ingestId << "\n"
+            << "  diagnostics:  reghub status --config " << props << " --ingest " << ingestId << "\n"
             << "  one forløb:   reghub status --config " << props << " --forloeb <source id>\n"
             << "  retry dead:   reghub replay --config " << props << " --state dead\n";
+}
+
+// Step 5. Summary.
+void printSummary(app::Hub& hub, const api::IntakeResult& r, const DemoFiles& files, bool drained) {
+  std::cout << "\n" << api::statusText(hub.store().counts(), hub.store().rejections());
+  printSeededMistakes(r, files.manifest);
+  if (!drained) std::cout << "delivery did not finish within --timeout; `reghub run` would keep trying\n";
+  printWhereToLook(files, r.ingestId);
+}
+
+}  // namespace
+
+int cmdDemo(const std::vector<std::string>& argv) {
+  for (const auto& x : argv)
+    if (x == "--help" || x == "-h") return usage();
+  const Args a(argv, kOptions);
+  const model::Date asOf = asOfDay(a);
+  DemoFiles files;
+  files.dir = makeWorkDir(a.get("dir"));
+  files.props = files.dir + "/demo.properties";
+  files.input = files.dir + "/input.ndjson";
+  files.manifest = files.dir + "/seeded-mistakes.jsonl";
+  std::cout << "reghub demo in " << files.dir << "\n";
+  Settings settings = writeDemoStore(files);
+
+  app::Lifecycle sandboxes;
+  std::set<std::string> reachable;
+  startSandboxes(sandboxes, reachable, settings);
+  app::Hub hub = makeDemoHub(settings, reachable);
+
+  const int synthRc = generateInput(a, asOf, files);
+  if (synthRc != kExitOk) return synthRc;
+  hub.start();
+  const auto r = ingestInput(hub, files, asOf);
+  const bool drained = deliver(hub, std::stoll(a.get("timeout", "120")) * 1000);
+  sandboxes.stop();
+  printSummary(hub, r, files, drained);
   return drained ? kExitOk : kExitSoftware;
 }
 

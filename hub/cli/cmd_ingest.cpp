@@ -1,7 +1,7 @@
 // `reghub ingest PATH...`: validate and queue into the delivery store.
 #include <iostream>
 
-#include "hub/api/intake.h"
+#include "hub/app/hub.h"
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
@@ -37,13 +37,11 @@ int cmdIngest(const std::vector<std::string>& argv) {
     asOf = model::Date::parse(a.get("as-of"));
     if (!asOf) throw UsageError("--as-of must be a date YYYY-MM-DD");
   }
-  const ServiceConfig service = loadConfigFromArgs(a.get("config"), a.get("store"));
-  const api::HubConfig& config = service.hub;
-  auto store = store::DeliveryStore::open(config.storeOptions());
-  api::Intake intake(*store, service.adapters, [&config](const std::string& r, int64_t now) {
-    return config.notBefore(r, now);
-  }, api::IntakeOptions{config.parkedExpiryMillis});
-  const auto r = intake.ingestPaths(a.positionals(), asOf);
+  // The store and the intake only: `reghub run` delivers what is queued.
+  app::Hub hub(loadConfigFromArgs(a.get("config"), a.get("store")),
+               {.http = false, .workers = false, .deliverers = {}});
+  hub.start();
+  const auto r = hub.intake().ingestPaths(a.positionals(), asOf);
   for (const auto& d : r.diagnostics) std::cout << (format == "json" ? diag::toJsonLine(d) : diag::toTextLine(d)) << "\n";
   std::cerr << "ingest " << r.ingestId << ": " << r.stats.citizens << " borgere, " << r.stats.forloebSelected
             << " forløb; " << r.queued << " meddelelser i kø, " << r.unchanged << " uændrede; " << r.errors

@@ -47,7 +47,7 @@ int cmdReplay(const std::vector<std::string>& argv) {
     f.since = (utcMidnight - model::copenhagenOffsetSeconds(utcMidnight)) * 1000;
   }
   // The whole file is checked (adapters' keys too), though only the store is used.
-  const api::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
   auto store = store::DeliveryStore::open(config.storeOptions());
   const char* user = std::getenv("USER");
   const size_t n = store->replay(f, std::string("replay by ") + (user ? user : "operator"), store::nowMillis());

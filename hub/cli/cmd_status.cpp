@@ -37,7 +37,7 @@ int cmdStatus(const std::vector<std::string>& argv) {
   const std::string format = a.get("format", "text");
   if (format != "text" && format != "json") throw UsageError("--format must be text or json");
   // The whole file is checked (adapters' keys too), though only the store is used.
-  const api::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
   auto store = store::DeliveryStore::open(config.storeOptions());
   if (a.has("forloeb")) {
     const auto h = store->historyForForloeb(a.get("forloeb"));

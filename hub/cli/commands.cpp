@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "hub/app/sandbox_part.h"
 #include "hub/cli/args.h"
 #include "hub/cli/hub_commands.h"
 #include "hub/engine/adapter_registry.h"
@@ -302,14 +303,18 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  auto sandbox = adapter->makeSandbox(options);
-  sandbox->start();
-  std::cout << "sandbox " << adapter->name() << " listening on " << sandbox->baseUrl() << "\n";
-  if (!sandbox->caFile().empty()) std::cout << "CA file: " << sandbox->caFile() << "\n";
+  app::Lifecycle life;
+  auto owned = std::make_unique<app::SandboxPart>(adapter, options);
+  const app::SandboxPart& part = *owned;  // owned by `life` from here on
+  life.add(std::move(owned));
+  life.start();
+  const engine::Sandbox& sandbox = *part.sandbox();
+  std::cout << "sandbox " << adapter->name() << " listening on " << sandbox.baseUrl() << "\n";
+  if (!sandbox.caFile().empty()) std::cout << "CA file: " << sandbox.caFile() << "\n";
   std::cout.flush();
   int sig = 0;
   sigwait(&stopSignals, &sig);
-  sandbox->stop();
+  life.stop();
   std::cerr << "sandbox stopped\n";
   return kExitOk;
 }

@@ -13,6 +13,9 @@ struct HttpRequest {
   std::string query;   // raw query without '?'
   std::map<std::string, std::string> headers;
   std::string body;
+  // The client presented a certificate and the TLS handshake verified it
+  // against HttpsServerOptions::caFile (OpenSSL refuses the handshake otherwise).
+  bool clientCertificate = false;
 };
 
 struct HttpResponse {

@@ -10,6 +10,8 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -32,7 +34,10 @@ std::string lower(std::string s) {
 // by a moment: stop() refuses new work and waits for handlers in flight.
 struct HttpsServer::State {
   HttpHandler fn;
+  HttpHeadCheck headCheck;
   size_t maxBody = 0;
+  HttpResponse tooLarge;
+  bool tls = false;
   std::mutex mu;
   std::condition_variable idle;
   int active = 0;
@@ -41,86 +46,143 @@ struct HttpsServer::State {
 
 namespace {
 
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+// A client certificate the handshake verified (OpenSSL refuses the
+// handshake when a presented one does not verify).
+bool hasClientCertificate(HTTPServerRequest& req) {
+  try {
+    auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(req);
+    Poco::Net::SecureStreamSocket secure(impl.socket());
+    return secure.havePeerCertificate();
+  } catch (const Poco::Exception&) {
+    return false;  // not a secure socket
+  }
+}
+
+HttpRequest requestHead(HTTPServerRequest& req, bool tls) {
+  HttpRequest in;
+  in.method = req.getMethod();
+  in.uri = req.getURI();
+  const Poco::URI uri(in.uri);
+  in.path = uri.getPath();
+  in.query = uri.getRawQuery();
+  for (const auto& [k, v] : req) in.headers[lower(k)] = v;
+  in.clientCertificate = tls && hasClientCertificate(req);
+  return in;
+}
+
+// Reads the body into `in`; false when it is over `maxBody` (then partly read).
+bool readBody(HTTPServerRequest& req, size_t maxBody, HttpRequest& in) {
+  if (req.hasContentLength() && static_cast<size_t>(req.getContentLength64()) > maxBody) return false;
+  std::istream& is = req.stream();
+  char buf[65536];
+  while (is.read(buf, sizeof buf) || is.gcount() > 0) {
+    in.body.append(buf, static_cast<size_t>(is.gcount()));
+    if (in.body.size() > maxBody) return false;
+  }
+  return true;
+}
+
+void send(HTTPServerResponse& resp, const HttpResponse& out) {
+  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+  resp.setContentType(out.contentType);
+  for (const auto& [k, v] : out.headers) resp.set(k, v);
+  resp.sendBuffer(out.body.data(), out.body.size());
+}
+
+// Fault injection: no answer; the socket closes when the connection ends.
+void dropConnection(HTTPServerRequest& req, HTTPServerResponse& resp) {
+  resp.setKeepAlive(false);
+  try {
+    static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket().shutdown();
+  } catch (...) {
+  }
+}
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
-    HttpRequest in;
-    in.method = req.getMethod();
-    in.uri = req.getURI();
-    const Poco::URI uri(in.uri);
-    in.path = uri.getPath();
-    in.query = uri.getRawQuery();
-    for (const auto& [k, v] : req) in.headers[lower(k)] = v;
-
-    HttpResponse out;
-    const size_t maxBody = state_->maxBody;
-    if (req.hasContentLength() && static_cast<size_t>(req.getContentLength64()) > maxBody) {
-      out.status = 413;
-      out.body = "request body too large";
-    } else {
-      std::istream& is = req.stream();
-      char buf[8192];
-      while (is.read(buf, sizeof buf) || is.gcount() > 0) {
-        in.body.append(buf, static_cast<size_t>(is.gcount()));
-        if (in.body.size() > maxBody) break;
-      }
-      if (in.body.size() > maxBody) {
-        out.status = 413;
-        out.body = "request body too large";
-      } else {
-        bool run = false;
-        {
-          std::lock_guard<std::mutex> lock(state_->mu);
-          if (!state_->stopping) {
-            ++state_->active;
-            run = true;
-          }
-        }
-        if (!run) {
-          out = HttpResponse{503, "text/plain", "server is stopping", {}, false};
-        } else {
-          try {
-            out = state_->fn(in);
-          } catch (const std::exception& e) {
-            out = HttpResponse{500, "text/plain", std::string("internal error: ") + e.what(), {}, false};
-          }
-          std::lock_guard<std::mutex> lock(state_->mu);
-          --state_->active;
-          state_->idle.notify_all();
-        }
-      }
-    }
-    if (out.dropConnection) {
-      // Fault injection: no answer; the socket closes when the connection ends.
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    HttpRequest in = requestHead(req, state_->tls);
+    if (auto early = guarded([&] { return headCheck(in); })) {
+      // The body is never read: the connection cannot carry another request.
       resp.setKeepAlive(false);
-      try {
-        static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket().shutdown();
-      } catch (...) {
-      }
-      return;
+      return answer(req, resp, *early);
     }
-    resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
-    resp.setContentType(out.contentType);
-    for (const auto& [k, v] : out.headers) resp.set(k, v);
-    resp.sendBuffer(out.body.data(), out.body.size());
+    if (!readBody(req, state_->maxBody, in)) {
+      resp.setKeepAlive(false);
+      return send(resp, state_->tooLarge);
+    }
+    answer(req, resp, *guarded([&] { return std::optional<HttpResponse>(state_->fn(in)); }));
   }
 
  private:
+  std::optional<HttpResponse> headCheck(const HttpRequest& in) {
+    if (!state_->headCheck) return std::nullopt;
+    return state_->headCheck(in);
+  }
+
+  // Runs `call` unless the server is stopping (503), counted so stop() can
+  // wait for it; an escaping exception becomes 500.
+  template <typename Call>
+  std::optional<HttpResponse> guarded(Call call) {
+    {
+      std::lock_guard<std::mutex> lock(state_->mu);
+      if (state_->stopping) return HttpResponse{503, "text/plain", "server is stopping", {}, false};
+      ++state_->active;
+    }
+    std::optional<HttpResponse> out;
+    try {
+      out = call();
+    } catch (const std::exception& e) {
+      out = HttpResponse{500, "text/plain", std::string("internal error: ") + e.what(), {}, false};
+    }
+    std::lock_guard<std::mutex> lock(state_->mu);
+    --state_->active;
+    state_->idle.notify_all();
+    return out;
+  }
+
+  static void answer(HTTPServerRequest& req, HTTPServerResponse& resp, const HttpResponse& out) {
+    if (out.dropConnection) return dropConnection(req, resp);
+    send(resp, out);
+  }
+
   std::shared_ptr<HttpsServer::State> state_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
     return new Handler(state_);  // Poco's HTTPServerConnection owns and deletes it
   }
 
  private:
   std::shared_ptr<HttpsServer::State> state_;
 };
+
+Poco::Net::Context::Ptr serverContext(const HttpsServerOptions& o) {
+  Poco::Net::initializeSSL();
+  // RELAXED: verify a client certificate when one is presented. (Poco's
+  // STRICT would also match the client's certificate name against its IP
+  // address, which client certificates do not carry.) Whether one is
+  // required is the handler's decision (HttpRequest::clientCertificate).
+  const auto verify = o.caFile.empty() ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_RELAXED;
+  Poco::Net::Context::Ptr ctx(new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, o.keyFile, o.certFile,
+                                                     o.caFile, verify, 9, false, "HIGH:!aNULL:!MD5:!RC4"));
+  ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  return ctx;
+}
+
+Poco::Net::ServerSocket listen(const HttpsServerOptions& o) {
+  const Poco::Net::SocketAddress addr(o.host, static_cast<Poco::UInt16>(o.port));
+  if (o.certFile.empty()) return Poco::Net::ServerSocket(addr, 64);
+  return Poco::Net::SecureServerSocket(addr, 64, serverContext(o));
+}
 
 }  // namespace
 
@@ -131,22 +193,19 @@ HttpsServer::~HttpsServer() { stop(); }
 
 void HttpsServer::start() {
   if (server_) return;
-  Poco::Net::initializeSSL();
-  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options_.keyFile,
-                                                       options_.certFile, "", Poco::Net::Context::VERIFY_NONE);
-  ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
-                        Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
-  Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress(options_.host, static_cast<uint16_t>(options_.port)),
-                                       64, ctx);
+  Poco::Net::ServerSocket socket = listen(options_);
   port_ = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;  // AutoPtr in HTTPServer takes ownership
   params->setMaxThreads(options_.maxThreads);
-  params->setMaxQueued(64);
+  params->setMaxQueued(options_.maxQueued);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.idleTimeout.count()) * 1000));
   state_ = std::make_shared<State>();
   state_->fn = handler_;
+  state_->headCheck = options_.headCheck;
   state_->maxBody = options_.maxBodyBytes;
+  state_->tooLarge = options_.tooLarge;
+  state_->tls = tls();
   server_ = std::make_unique<Poco::Net::HTTPServer>(Poco::Net::HTTPRequestHandlerFactory::Ptr(new Factory(state_)),
                                                     socket, params);
   server_->start();
@@ -158,7 +217,7 @@ void HttpsServer::stop() {
     std::lock_guard<std::mutex> lock(state_->mu);
     state_->stopping = true;
   }
-  server_->stopAll(true);
+  server_->stopAll(options_.abortOnStop);
   {
     // Handlers in flight still use what the handler captured: wait for them.
     std::unique_lock<std::mutex> lock(state_->mu);
@@ -168,7 +227,7 @@ void HttpsServer::stop() {
 }
 
 std::string HttpsServer::baseUrl() const {
-  return "https://" + options_.host + ":" + std::to_string(port_);
+  return std::string(tls() ? "https" : "http") + "://" + options_.host + ":" + std::to_string(port_);
 }
 
 }  // namespace reghub::net

@@ -1,11 +1,15 @@
 #pragma once
-// A small HTTPS server around Poco::Net::HTTPServer + SecureServerSocket,
-// bound to 127.0.0.1 (port 0 = any free port). For sandboxes and tests:
-// each request is read whole (bodies up to maxBodyBytes, else 413) and
-// handed to one handler function that returns the whole response.
+// The hub's one HTTP(S) server, around Poco::Net::HTTPServer: the API
+// (hub/api) and every sandbox run on it. HTTPS on a SecureServerSocket
+// (TLS >= 1.2, HIGH ciphers) when a certificate is given, plain HTTP
+// otherwise (callers allow that on loopback only). Each request is read
+// whole (bodies up to maxBodyBytes, else 413) and handed to one handler
+// function that returns the whole response; an optional head check answers
+// before the body is read (authentication, backpressure).
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hub/net/http_types.h"
@@ -19,15 +23,29 @@ namespace reghub::net {
 // Called on the server's worker threads, possibly concurrently: must be
 // thread-safe. An exception escaping it becomes a 500 answer.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Called with the request's head (no body yet), on the worker threads: an
+// answer here is sent at once and the connection closed (its body is never
+// read); std::nullopt lets the request go on to the handler.
+using HttpHeadCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
 struct HttpsServerOptions {
   std::string host = "127.0.0.1";  // loopback only by default
   int port = 0;                    // 0 = any free port
-  std::string certFile;            // PEM server certificate (chain)
+  std::string certFile;            // PEM server certificate (chain); empty = plain HTTP
   std::string keyFile;             // PEM private key
+  // PEM CA file: a client certificate presented in the handshake is
+  // verified against it (HttpRequest::clientCertificate). Empty = none asked.
+  std::string caFile;
   int maxThreads = 4;
+  int maxQueued = 64;  // connections waiting for a thread
   std::chrono::milliseconds idleTimeout{10000};
   size_t maxBodyBytes = 64u << 20;
+  // The answer to a body over maxBodyBytes (the connection is closed after it).
+  HttpResponse tooLarge{413, "text/plain", "request body too large", {}, false};
+  HttpHeadCheck headCheck;  // optional
+  // stop(): true aborts open connections at once (sandboxes, tests); false
+  // lets each connection finish the request it is answering (the service).
+  bool abortOnStop = true;
 };
 
 class HttpsServer {
@@ -40,13 +58,15 @@ class HttpsServer {
 
   // Loads the TLS files, binds and starts accepting. Throws Poco::Exception
   // / std::runtime_error on I/O failure (port in use, unreadable PEM).
+  // Idempotent while running.
   void start();
-  // Stops accepting, aborts open connections and waits until no handler
-  // call is running (so what the handler captured may be destroyed
-  // afterwards). Idempotent.
+  // Stops accepting, closes open connections (see abortOnStop) and waits
+  // until no handler call is running (so what the handler captured may be
+  // destroyed afterwards). Idempotent.
   void stop();
   int port() const { return port_; }
-  std::string baseUrl() const;  // "https://127.0.0.1:<port>"
+  bool tls() const { return !options_.certFile.empty(); }
+  std::string baseUrl() const;  // "https://127.0.0.1:<port>" ("http://" without TLS)
 
   struct State;  // shared with the connection threads
 

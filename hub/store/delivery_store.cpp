@@ -18,7 +18,7 @@ namespace reghub::store {
 
 namespace {
 
-using engine::OutboundMessage;
+using delivery::OutboundMessage;
 
 int64_t toInt(const std::optional<std::string>& v) { return v && !v->empty() ? std::stoll(*v) : 0; }
 std::string toStr(const std::optional<std::string>& v) { return v ? *v : std::string(); }

@@ -18,11 +18,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/diag/diagnostic.h"
-#include "hub/engine/adapter.h"
-#include "hub/engine/outbound_message.h"
+#include "hub/delivery/outbound_message.h"
 #include "hub/store/keyring.h"
 #include "hub/store/message_state.h"
 #include "hub/store/sql_db.h"
@@ -43,7 +43,7 @@ struct EnqueueResult {
 struct ClaimedMessage {
   int64_t id = 0;
   int attempt = 0;
-  engine::OutboundMessage message;  // decrypted
+  delivery::OutboundMessage message;  // decrypted
 };
 
 // The outcome of one attempt as the engine decided it (the retry policy
@@ -104,11 +104,11 @@ struct StoreOptions {
   std::shared_ptr<const Keyring> keyring;
 };
 
-class DeliveryStore final : public engine::PriorDeliveries {
+class DeliveryStore final {
  public:
   // Opens (creating if needed) and migrates. Throws StoreError/KeyError.
   static std::unique_ptr<DeliveryStore> open(const StoreOptions& options);
-  ~DeliveryStore() override;
+  ~DeliveryStore();
 
   Dialect dialect() const { return dialect_; }
   // What it was opened with (CitizenState opens a connection of its own).
@@ -119,7 +119,7 @@ class DeliveryStore final : public engine::PriorDeliveries {
   // the same registry + idempotency key has the same content hash. A newer
   // content replaces older ones still waiting (they become `superseded`).
   // `notBefore` > now holds it back until then (scheduled daily delivery).
-  EnqueueResult enqueue(const engine::OutboundMessage& message, const std::string& ingestId, int64_t now,
+  EnqueueResult enqueue(const delivery::OutboundMessage& message, const std::string& ingestId, int64_t now,
                         int64_t notBefore = 0);
 
   // Up to `max` messages that are due, whose dependencies are accepted and
@@ -165,9 +165,10 @@ class DeliveryStore final : public engine::PriorDeliveries {
   std::optional<IngestRecord> ingest(const std::string& id);
   std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);
 
-  // PriorDeliveries: the latest content hash / registry id for a key.
-  std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const override;
-  std::optional<std::string> registryId(std::string_view idempotencyKey) const override;
+  // The latest content hash / registry id for a key (what the engine asks
+  // through engine::StorePriorDeliveries: unchanged content is not resent).
+  std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const;
+  std::optional<std::string> registryId(std::string_view idempotencyKey) const;
 
  private:
   DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);

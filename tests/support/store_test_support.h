@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hub/engine/outbound_message.h"
+#include "hub/model/cpr.h"
 #include "hub/store/delivery_store.h"
 #include "hub/store/keyring.h"
 

@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
 #include <atomic>
+#include <istream>
+#include <iterator>
 #include <thread>
 
 #include "hub/net/dev_tls.h"
@@ -156,6 +162,51 @@ TEST_F(HttpsTest, StopWaitsForHandlersInFlight) {
 
 TEST(HttpsClient, RejectsPlainHttpBaseUrl) {
   EXPECT_THROW(HttpsClient("http://127.0.0.1:1", {}), std::invalid_argument);
+}
+
+TEST_F(HttpsTest, HeadCheckAnswersBeforeTheBodyAndTheHandlerNeverRuns) {
+  std::atomic<int> handled{0};
+  HttpsServerOptions o = serverOptions();
+  o.headCheck = [](const HttpRequest& r) -> std::optional<HttpResponse> {
+    if (r.headers.count("authorization")) return std::nullopt;
+    return HttpResponse{401, "text/plain", "who are you", {{"WWW-Authenticate", "Bearer"}}, false};
+  };
+  HttpsServer server(o, [&handled](const HttpRequest& r) {
+    ++handled;
+    return HttpResponse{200, "text/plain", r.body, {}, false};
+  });
+  server.start();
+  HttpsClient client(server.baseUrl(), clientOptions());
+  // Small enough to sit in the socket buffers: the server never reads it.
+  const auto refused = client.send("POST", "/x", std::string(1000, 'a'), "text/plain");
+  ASSERT_TRUE(refused.answered()) << refused.error;
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.headers.at("www-authenticate"), "Bearer");
+  EXPECT_EQ(handled.load(), 0);
+  const auto ok = client.send("POST", "/x", "hello", "text/plain", {{"Authorization", "Bearer t"}});
+  ASSERT_TRUE(ok.answered()) << ok.error;
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "hello");
+}
+
+TEST_F(HttpsTest, PlainHttpWithoutCertificate) {
+  HttpsServerOptions o;
+  o.maxBodyBytes = 8;
+  o.tooLarge = HttpResponse{413, "application/json", R"({"error":"too big"})", {}, false};
+  HttpsServer server(o, [](const HttpRequest& r) { return HttpResponse{200, "text/plain", r.body, {}, false}; });
+  server.start();
+  EXPECT_FALSE(server.tls());
+  EXPECT_EQ(server.baseUrl(), "http://127.0.0.1:" + std::to_string(server.port()));
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(server.port()));
+  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/x");
+  const std::string body = "far more than eight bytes";
+  req.setContentLength(static_cast<std::streamsize>(body.size()));
+  session.sendRequest(req) << body;
+  Poco::Net::HTTPResponse resp;
+  std::istream& in = session.receiveResponse(resp);
+  const std::string answer((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(resp.getStatus(), 413);
+  EXPECT_EQ(answer, R"({"error":"too big"})");
 }
 
 }  // namespace

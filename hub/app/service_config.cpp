@@ -1,15 +1,15 @@
+#include "hub/app/service_config.h"
+
 #include <set>
 
-#include "hub/cli/hub_commands.h"
-#include "hub/config/help.h"
 #include "hub/engine/adapter_registry.h"
 
-namespace reghub::cli {
+namespace reghub::app {
 
 Adapters checkAndBuildAdapters(const config::Config& config) {
   const auto names = engine::AdapterRegistry::registeredNames();
-  api::checkHubKeys(config, names);
-  std::set<std::string> known = api::hubSections();
+  checkHubKeys(config, names);
+  std::set<std::string> known = hubSections();
   known.insert(names.begin(), names.end());
   config::rejectUnknownSections(config, known, "`reghub run --help` lists every key");
   Adapters out;
@@ -21,7 +21,7 @@ ServiceConfig loadServiceConfig(const std::string& configPath, const std::map<st
   const config::Config source = config::Config::load(configPath, overrides);
   ServiceConfig out;
   out.adapters = checkAndBuildAdapters(source);
-  out.hub = api::loadHubConfig(source, engine::AdapterRegistry::registeredNames());
+  out.hub = loadHubConfig(source, engine::AdapterRegistry::registeredNames());
   return out;
 }
 
@@ -31,14 +31,4 @@ ServiceConfig loadConfigFromArgs(const std::string& configPath, const std::strin
   return loadServiceConfig(configPath, over);
 }
 
-std::string configKeysHelp(bool withHub) {
-  std::string out = "configuration keys (file via --config; secrets from the environment):\n";
-  if (withHub) out += config::formatHelp(api::hubConfigKeys());
-  for (const auto& name : engine::AdapterRegistry::registeredNames()) {
-    out += "\nregistry " + name + " (keys " + name + ".*):\n";
-    out += config::formatHelp(engine::AdapterRegistry::factory(name)->keys());
-  }
-  return out;
-}
-
-}  // namespace reghub::cli
+}  // namespace reghub::app

@@ -1,10 +1,10 @@
-#include "hub/api/hub_config.h"
+#include "hub/app/hub_config.h"
 
 #include <algorithm>
 
 #include "hub/model/date.h"
 
-namespace reghub::api {
+namespace reghub::app {
 
 const std::vector<config::Key>& hubConfigKeys() {
   using namespace config;
@@ -199,4 +199,4 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   return out;
 }
 
-}  // namespace reghub::api
+}  // namespace reghub::app

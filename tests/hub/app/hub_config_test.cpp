@@ -8,11 +8,11 @@
 #include <fstream>
 #include <regex>
 
-#include "hub/api/hub_config.h"
+#include "hub/app/hub_config.h"
 #include "hub/engine/adapter_registry.h"
 #include "tests/support/store_test_support.h"
 
-namespace reghub::api {
+namespace reghub::app {
 namespace {
 
 const std::string kKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
@@ -149,4 +149,4 @@ TEST(DailySchedule, NextCopenhagenTime_WinterAndSummer) {
 }
 
 }  // namespace
-}  // namespace reghub::api
+}  // namespace reghub::app

@@ -1,7 +1,7 @@
 #pragma once
 // The hub service's configuration (`reghub run`, `ingest`, `status`,
-// `replay`): a Poco properties file (--config FILE) over environment
-// variables. Every key is declared once (hub/config/key.h) in
+// `replay`, `demo`; loaded by the composition root, service_config.h): a
+// Poco properties file (--config FILE) over environment variables. Every key is declared once (hub/config/key.h) in
 // hubConfigKeys() with its type, default and description;
 // deploy/reghub.properties.example lists them all (a test keeps the two in
 // step). Unknown keys under the hub's sections fail start-up; keys under
@@ -19,11 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "hub/api/api_server.h"
 #include "hub/config/config.h"
 #include "hub/engine/outbox.h"
 #include "hub/store/delivery_store.h"
 
-namespace reghub::api {
+namespace reghub::app {
 
 using ConfigError = config::ConfigError;
 
@@ -39,15 +40,7 @@ const std::set<std::string>& hubSections();
 // "<registry>" segment may take. Throws ConfigError.
 void checkHubKeys(const config::Config& config, const std::vector<std::string>& registries);
 
-struct HttpOptions {
-  std::string host = "127.0.0.1";
-  int port = 8443;
-  std::string certificate, privateKey, caLocation;  // TLS when certificate is set
-  bool requireClientCertificate = false;
-  std::vector<std::string> tokens;  // accepted bearer tokens
-  size_t maxBodyBytes = 64u << 20;
-  int threads = 8;
-};
+using api::HttpOptions;  // the API server's listener, read from http.*
 
 struct HubConfig {
   config::Config source;  // everything loaded (the adapters are built from it)
@@ -75,4 +68,4 @@ HubConfig loadHubConfig(const config::Config& source, const std::vector<std::str
 // shows `minutesOfDay`.
 int64_t nextCopenhagenTime(int64_t now, int minutesOfDay);
 
-}  // namespace reghub::api
+}  // namespace reghub::app
