@@ -19,21 +19,34 @@ StageSinks::StageSinks(diag::Sink& diagnostics, MessageSink* messages)
     : realDiagnostics_(diagnostics), realMessages_(messages), messages_(messages) {}
 
 void StageSinks::DiagnosticSwitch::report(diag::Diagnostic d) {
-  if (s_.current_)
-    s_.current_->diagnostics.push_back(std::move(d));
+  if (s_.staging_)
+    s_.current().diagnostics.push_back(std::move(d));
   else
     s_.realDiagnostics_.report(std::move(d));
 }
 
 void StageSinks::MessageSwitch::accept(OutboundMessage&& m) {
-  if (s_.current_)
-    s_.current_->messages.push_back(std::move(m));
+  if (s_.staging_)
+    s_.current().messages.push_back(std::move(m));
   else
     s_.realMessages_->accept(std::move(m));
 }
 
-void StageSinks::stageTo(uint64_t tag) { current_ = &held_[tag]; }
-void StageSinks::direct() { current_ = nullptr; }
+StageSinks::Held& StageSinks::current() {
+  if (!current_) current_ = &held_[tag_];
+  return *current_;
+}
+
+void StageSinks::stageTo(uint64_t tag) {
+  staging_ = true;
+  tag_ = tag;
+  current_ = nullptr;  // made when something comes
+}
+
+void StageSinks::direct() {
+  staging_ = false;
+  current_ = nullptr;
+}
 void StageSinks::drop(uint64_t tag) { held_.erase(tag); }
 
 void StageSinks::release(uint64_t tag) {
@@ -50,14 +63,15 @@ void StagedPipeline::onProvisional(model::Citizen&& citizen, uint64_t tag) {
   sinks_.stageTo(tag);
   pipeline_.onCitizen(std::move(citizen));
   sinks_.direct();
-  counted_[tag] = minus(pipeline_.stats(), before);
+  if (counted_.size() < tag) counted_.resize(tag);
+  counted_[tag - 1] = minus(pipeline_.stats(), before);
 }
 
 void StagedPipeline::onRetract(uint64_t tag) {
   sinks_.drop(tag);
-  if (const auto it = counted_.find(tag); it != counted_.end()) {
-    add(retracted_, it->second);
-    counted_.erase(it);
+  if (tag <= counted_.size()) {
+    add(retracted_, counted_[tag - 1]);
+    counted_[tag - 1] = {};
   }
 }
 

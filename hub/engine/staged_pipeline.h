@@ -58,7 +58,11 @@ class StageSinks {
   DiagnosticSwitch diagnostics_{*this};
   MessageSwitch messagesSwitch_{*this};
   MessageSink* messages_;
+  Held& current();
+  bool staging_ = false;
+  uint64_t tag_ = 0;
   Held* current_ = nullptr;
+  // Only citizens that reported or rendered something have an entry.
   std::map<uint64_t, Held> held_;
 };
 
@@ -79,7 +83,7 @@ class StagedPipeline final : public ingest::Observer {
  private:
   Pipeline& pipeline_;
   StageSinks& sinks_;
-  std::map<uint64_t, PipelineStats> counted_;  // what each provisional citizen added to the counts
+  std::vector<PipelineStats> counted_;  // by tag - 1: what each provisional citizen added to the counts
   PipelineStats retracted_;
 };
 

@@ -166,6 +166,15 @@ struct DocRef {
   size_t length = 0;
   Format format = Format::kJson;
 };
+// As kept for every document of a run: the file by number (one per citizen
+// of a whole population, so a few bytes each).
+struct KeptDocRef {
+  const char* base = nullptr;
+  int64_t offset = 0;
+  uint32_t length = 0;
+  uint32_t path = 0;  // index in paths_ + 1; 0 = a buffer
+  Format format = Format::kJson;
+};
 
 class Ingestor::Impl {
  public:
@@ -215,7 +224,8 @@ class Ingestor::Impl {
   diag::Reporter reporter_;
   Limits limits_;
   ModelBuilder builder_;
-  std::vector<DocRef> docs_;  // documents that can be read again (docId = index + 1)
+  std::vector<KeptDocRef> docs_;  // documents that can be read again (docId = index + 1)
+  std::vector<std::string> paths_;
   long lineOffset_ = -1;      // file offset of the line readLine() read last
   std::string buffer_;  // in-situ parse buffer, reused
   std::vector<char> poolBuffer_ = std::vector<char>(256u << 10);  // DOM pool, reused
@@ -423,8 +433,13 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
   SourceDocument src{&doc, name, line};
   observer_.onSource(src);
   uint64_t docId = 0;
-  if (ref && observer_.takesProvisional()) {
-    docs_.push_back(*ref);
+  if (ref && observer_.takesProvisional() && ref->length <= UINT32_MAX) {
+    uint32_t path = 0;
+    if (!ref->path.empty()) {
+      if (paths_.empty() || paths_.back() != ref->path) paths_.push_back(ref->path);
+      path = static_cast<uint32_t>(paths_.size());
+    }
+    docs_.push_back({ref->base, ref->offset, static_cast<uint32_t>(ref->length), path, ref->format});
     docId = docs_.size();
   }
   builder_.addDocument(doc, name, line, bytes.size(), docId);
@@ -433,27 +448,28 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
 // Reads a document again and hands its root to `fn` (the document was read
 // once already, so a failure now is I/O, not bad input).
 void Ingestor::Impl::reread(uint64_t docId, const std::function<void(const rapidjson::Value&)>& fn) {
-  const DocRef& r = docs_.at(docId - 1);
+  const KeptDocRef& r = docs_.at(docId - 1);
+  const std::string path = r.path ? paths_.at(r.path - 1) : std::string("the input");
   std::string bytes;
   if (r.base) {
     bytes.assign(r.base + r.offset, r.length);
   } else {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(r.path.c_str(), "rb"), &std::fclose);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
     bytes.resize(r.length);
-    if (!f || std::fseek(f.get(), r.offset, SEEK_SET) != 0 ||
+    if (!f || std::fseek(f.get(), static_cast<long>(r.offset), SEEK_SET) != 0 ||
         std::fread(bytes.data(), 1, r.length, f.get()) != r.length)
-      throw std::runtime_error("cannot read " + r.path + " again (changed or removed while reading?)");
+      throw std::runtime_error("cannot read " + path + " again (changed or removed while reading?)");
   }
   rapidjson::Document doc;
   if (r.format == Format::kXml) {
     XmlError err;
     if (!xmlToFhirJson(bytes, doc, err, limits_.maxDepth, nullptr))
-      throw std::runtime_error("cannot read " + r.path + " again: " + err.message);
+      throw std::runtime_error("cannot read " + path + " again: " + err.message);
   } else {
     JsonError err;
     ParseNotes notes;
     if (!parseJson(bytes, doc, limits_.maxDepth, err, notes))
-      throw std::runtime_error("cannot read " + (r.base ? std::string("the input") : r.path) + " again: " + err.message);
+      throw std::runtime_error("cannot read " + path + " again: " + err.message);
   }
   fn(doc);
 }

@@ -159,10 +159,10 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
     if (auto d = decodeResource(resource, site, arrival, reporter_, resolveHere)) collect_(toRecord(resource, *d, site));
     return;
   }
-  if (rehydrating_) {  // a retracted citizen's document, read again: only its resources
+  if (rehydrating_) {  // a retracted citizen's document, read again (its diagnostics were given)
     DiscardSink discard;
-    auto d = decodeResource(resource, site, arrival, diag::Reporter(discard), resolveHere);
-    if (d && belongsTo(*d, *rehydrating_)) hold(std::move(*d), site, false);
+    if (auto d = decodeResource(resource, site, arrival, diag::Reporter(discard), resolveHere))
+      if (d->kind != Kind::kOrganization) rehydrating_->emplace_back(std::move(*d), site);
     return;
   }
   if (mayHold) {

@@ -103,18 +103,27 @@ class ModelBuilder {
   model::Citizen assemble(const std::vector<DecodedResource*>& patients, std::vector<DecodedResource*>& members);
 
   // Provisional emission of whole Bundles (model_builder_whole.cpp).
+  // A provisional citizen, kept small (one per citizen of a whole run): its
+  // keys are found again in its document when it is retracted.
   struct Tag {
     uint64_t position = 0;  // arrival of its first Patient: its place among the citizens
     uint64_t docId = 0;
-    std::vector<uint64_t> names;  // what it holds (touchNames of its resources)
-    std::vector<std::string> patientKeys, forloebKeys;
+    uint32_t group = 0;  // which citizen of its document (in the order of its Patients)
     bool live = true;
   };
+  // One citizen of a Bundle: its Patients, forløb and everything else.
+  struct BundleCitizen {
+    std::vector<DecodedResource*> patients, members;
+    std::vector<std::string> patientKeys, forloebKeys;
+    std::vector<uint64_t> names;  // what a later resource touching it would name
+    std::vector<std::string> orgKeys;
+  };
+  using Scratch = std::vector<std::pair<DecodedResource, ResourceSite>>;
+  static std::vector<BundleCitizen> bundleCitizens(Scratch& scratch);
   bool tryEmitWhole(uint64_t docId);
   bool isWhole() const;
   void retractTouched(const DecodedResource& d);
   void retract(uint64_t tag);
-  bool belongsTo(const DecodedResource& d, const Tag& tag) const;
   static std::vector<uint64_t> touchNames(const DecodedResource& d);
   void finishInOrder();
   void emitCitizen(const Group& group);
@@ -146,11 +155,12 @@ class ModelBuilder {
 
   std::optional<Provisional> provisional_;
   std::vector<Tag> tags_;                               // tag id = index + 1
-  std::unordered_multimap<uint64_t, uint64_t> emittedNames_;  // name hash → tag of a provisional citizen
+  std::unordered_multimap<uint64_t, uint32_t> emittedNames_;  // name hash → tag of a provisional citizen
+  std::unordered_map<uint64_t, std::vector<uint32_t>> emittedOrgs_;  // organization → tags that name it
   std::unordered_set<uint64_t> heldNames_;              // names of held resources (a Bundle naming them is not whole)
   bool scratchMode_ = false;                            // the Bundle at hand is collected, not held, until judged
-  std::vector<std::pair<DecodedResource, ResourceSite>> scratch_;
-  const Tag* rehydrating_ = nullptr;                    // reading a retracted citizen's document again
+  Scratch scratch_;
+  Scratch* rehydrating_ = nullptr;                      // a retracted citizen's document, read again, lands here
   std::map<std::string, model::Organization> organizations_;                // canonical key → org
   std::unique_ptr<state::SpillStore> spill_;                                // made when the budget is reached
   std::vector<std::unique_ptr<DecodedResource>> unspilled_;                 // read back, for the citizen at hand

@@ -35,7 +35,7 @@ struct DiscardSink final : diag::Sink {
 }  // namespace
 
 // What a resource is and what it names: the keys a later resource of the
-// same citizen would share with it.
+// same citizen would share with it (organizations apart: shared).
 std::vector<uint64_t> ModelBuilder::touchNames(const DecodedResource& d) {
   std::vector<uint64_t> out;
   switch (d.kind) {
@@ -59,20 +59,28 @@ std::vector<uint64_t> ModelBuilder::touchNames(const DecodedResource& d) {
 
 void ModelBuilder::retractTouched(const DecodedResource& d) {
   if (emittedNames_.empty()) return;
-  // The kommune's Organization comes again with every Bundle; only a changed
-  // one changes the citizens that name it.
-  if (d.kind == Kind::kOrganization)
-    if (const auto it = organizations_.find(d.key); it != organizations_.end()) {
+  if (d.kind == Kind::kOrganization) {
+    // The kommune's Organization comes again with every Bundle; only a
+    // changed one changes the citizens that name it.
+    const auto held = organizations_.find(d.key);
+    if (held != organizations_.end()) {
       const auto& now = std::get<model::Organization>(d.payload);
-      if (now.municipalityCode == it->second.municipalityCode && now.sor == it->second.sor &&
-          now.name == it->second.name)
+      if (now.municipalityCode == held->second.municipalityCode && now.sor == held->second.sor &&
+          now.name == held->second.name)
         return;
     }
+    const auto it = emittedOrgs_.find(nameHash(NameKind::kOrganization, d.key));
+    if (it == emittedOrgs_.end()) return;
+    const std::vector<uint32_t> tags = std::move(it->second);
+    emittedOrgs_.erase(it);
+    for (const uint32_t t : tags) retract(t);
+    return;
+  }
   for (const uint64_t n : touchNames(d)) {
     const auto range = emittedNames_.equal_range(n);
-    std::vector<uint64_t> hit;
+    std::vector<uint32_t> hit;
     for (auto it = range.first; it != range.second; ++it) hit.push_back(it->second);
-    for (const uint64_t tag : hit) retract(tag);
+    for (const uint32_t tag : hit) retract(tag);
   }
 }
 
@@ -80,40 +88,73 @@ void ModelBuilder::retract(uint64_t tagId) {
   Tag& tag = tags_.at(tagId - 1);
   if (!tag.live) return;
   tag.live = false;
-  for (const uint64_t n : tag.names) {
-    const auto range = emittedNames_.equal_range(n);
-    for (auto it = range.first; it != range.second;)
-      it = it->second == tagId ? emittedNames_.erase(it) : std::next(it);
-  }
   provisional_->retract(tagId);
-  tag.names = {};  // (the keys stay until it is read again, below)
-  // Its resources are held again, silently (their diagnostics were given
-  // when they first arrived), and join whatever touched them.
-  rehydrating_ = &tag;
+  // Its document again: the citizen's keys are found as when it was
+  // emitted, its index entries go, and its resources are held as any others
+  // (silently: their diagnostics were given when they first arrived).
+  Scratch again;
+  rehydrating_ = &again;
   provisional_->reread(tag.docId, [this](const rapidjson::Value& root) {
     Aliases aliases;
     collectAliases(root, aliases);
     walk(root, ResourceSite{file_, line_, std::string(), std::string(), std::string()}, aliases);
   });
   rehydrating_ = nullptr;
-  tag.patientKeys = {};
-  tag.forloebKeys = {};
+  std::vector<BundleCitizen> citizens = bundleCitizens(again);
+  if (tag.group >= citizens.size()) throw std::logic_error("bug: a retracted citizen is not in its document");
+  BundleCitizen& c = citizens[tag.group];
+  for (const uint64_t n : c.names) {
+    const auto range = emittedNames_.equal_range(n);
+    for (auto it = range.first; it != range.second;)
+      it = it->second == tagId ? emittedNames_.erase(it) : std::next(it);
+  }
+  for (auto* list : {&c.patients, &c.members})
+    for (DecodedResource* d : *list) {
+      const ResourceSite site{d->source().file, d->source().line, d->source().path, {}, {}};
+      hold(std::move(*d), site, false);
+    }
 }
 
-bool ModelBuilder::belongsTo(const DecodedResource& d, const Tag& tag) const {
+// The citizens of a Bundle: its Patients grouped by CPR (in their order),
+// each with its forløb and what hangs on them, and the names they hold.
+std::vector<ModelBuilder::BundleCitizen> ModelBuilder::bundleCitizens(Scratch& scratch) {
+  std::vector<BundleCitizen> out;
+  std::vector<std::string> cprs;
+  for (auto& [d, site] : scratch) {
+    if (d.kind != Kind::kPatient) continue;
+    const auto& cpr = std::get<model::Citizen>(d.payload).cpr;
+    const auto it = cpr ? std::find(cprs.begin(), cprs.end(), cpr->digits()) : cprs.end();
+    BundleCitizen* c = nullptr;
+    if (it != cprs.end()) {
+      c = &out[static_cast<size_t>(it - cprs.begin())];
+    } else {
+      c = &out.emplace_back();
+      cprs.push_back(cpr ? cpr->digits() : std::string());
+    }
+    c->patients.push_back(&d);
+    c->patientKeys.push_back(d.key);
+    for (const uint64_t n : touchNames(d)) c->names.push_back(n);
+  }
   const auto in = [](const std::vector<std::string>& v, const std::string& k) {
     return std::find(v.begin(), v.end(), k) != v.end();
   };
-  switch (d.kind) {
-    case Kind::kOrganization: return false;  // shared; still held from the first reading
-    case Kind::kPatient: return in(tag.patientKeys, d.key);
-    case Kind::kForloeb: return in(tag.forloebKeys, d.key);
-    default:
-      if (!d.subjectKey.empty()) return in(tag.patientKeys, d.subjectKey);
-      for (const std::string& p : d.parentKeys)
-        if (in(tag.forloebKeys, p)) return true;
-      return false;
+  for (BundleCitizen& c : out) {
+    for (auto& [d, site] : scratch)
+      if (d.kind == Kind::kForloeb && in(c.patientKeys, d.subjectKey)) {
+        c.forloebKeys.push_back(d.key);
+        c.names.push_back(nameHash(NameKind::kForloeb, d.key));
+      }
+    for (auto& [d, site] : scratch) {
+      if (d.kind == Kind::kPatient) continue;
+      bool mine = d.kind == Kind::kForloeb ? in(c.forloebKeys, d.key) : in(c.patientKeys, d.subjectKey);
+      if (!mine && d.subjectKey.empty())
+        for (const std::string& p : d.parentKeys) mine = mine || in(c.forloebKeys, p);
+      if (!mine) continue;
+      c.members.push_back(&d);
+      if (!d.orgKey.empty() && !in(c.orgKeys, d.orgKey)) c.orgKeys.push_back(d.orgKey);
+    }
   }
+  return out;
 }
 
 // The Bundle at hand holds whole citizens: nothing held names them, and
@@ -156,43 +197,14 @@ bool ModelBuilder::isWhole() const {
 
 bool ModelBuilder::tryEmitWhole(uint64_t docId) {
   if (!isWhole()) return false;
-  // Citizens of the Bundle: its Patients by CPR.
-  std::vector<std::vector<DecodedResource*>> groups;
-  std::vector<std::string> cprs;
-  for (auto& [d, site] : scratch_) {
-    if (d.kind != Kind::kPatient) continue;
-    const auto& cpr = std::get<model::Citizen>(d.payload).cpr;
-    const auto it = cpr ? std::find(cprs.begin(), cprs.end(), cpr->digits()) : cprs.end();
-    if (it != cprs.end()) {
-      groups[static_cast<size_t>(it - cprs.begin())].push_back(&d);
-      continue;
-    }
-    groups.push_back({&d});
-    cprs.push_back(cpr ? cpr->digits() : std::string());
-  }
-  for (auto& patients : groups) {
-    Tag tag;
-    tag.position = patients.front()->arrival;
-    tag.docId = docId;
-    for (const DecodedResource* p : patients) tag.patientKeys.push_back(p->key);
-    std::vector<DecodedResource*> members;
-    for (auto& [d, site] : scratch_)
-      if (d.kind == Kind::kForloeb &&
-          std::find(tag.patientKeys.begin(), tag.patientKeys.end(), d.subjectKey) != tag.patientKeys.end())
-        tag.forloebKeys.push_back(d.key);
-    for (auto& [d, site] : scratch_) {
-      if (d.kind == Kind::kPatient || !belongsTo(d, tag)) continue;
-      members.push_back(&d);
-      if (!d.orgKey.empty()) tag.names.push_back(nameHash(NameKind::kOrganization, d.orgKey));
-    }
-    for (const DecodedResource* p : patients)
-      for (const uint64_t n : touchNames(*p)) tag.names.push_back(n);
-    for (const DecodedResource* m : members)
-      if (m->kind == Kind::kForloeb) tag.names.push_back(nameHash(NameKind::kForloeb, m->key));
-    model::Citizen citizen = assemble(patients, members);
-    tags_.push_back(std::move(tag));
-    const uint64_t id = tags_.size();
-    for (const uint64_t n : tags_.back().names) emittedNames_.emplace(n, id);
+  std::vector<BundleCitizen> citizens = bundleCitizens(scratch_);
+  for (uint32_t g = 0; g < citizens.size(); ++g) {
+    BundleCitizen& c = citizens[g];
+    tags_.push_back(Tag{c.patients.front()->arrival, docId, g, true});
+    const auto id = static_cast<uint32_t>(tags_.size());
+    for (const uint64_t n : c.names) emittedNames_.emplace(n, id);
+    for (const std::string& org : c.orgKeys) emittedOrgs_[nameHash(NameKind::kOrganization, org)].push_back(id);
+    model::Citizen citizen = assemble(c.patients, c.members);
     ++emitted_;
     provisional_->emit(std::move(citizen), id);
   }
