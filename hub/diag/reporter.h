@@ -5,7 +5,9 @@
 // manner of google/fhir's ScopedErrorReporter. Not thread-safe; one per
 // worker.
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/diag/diagnostic.h"
@@ -47,9 +49,15 @@ class CallbackSink final : public Sink {
 
 // Context for a subtree of the data. Copy it and narrow it as you walk:
 //   Reporter r = base.forFile(f).forForloeb(...);  r.at(".item[3]").error(...)
+// Narrowing is cheap — one small shared node that links to its parent (as
+// google/fhir's ScopedErrorReporter does), never a copy of the context — so
+// narrow freely, also where nothing is reported: the diagnostic's registry,
+// file, forløb, citizen and element path are assembled only when something
+// is reported. Copies share the nodes; a Reporter may outlive the Reporter
+// it was narrowed from (the nodes are reference-counted), but not its Sink.
 class Reporter {
  public:
-  explicit Reporter(Sink& sink, std::string registry = "hub") : sink_(&sink) { proto_.registry = std::move(registry); }
+  explicit Reporter(Sink& sink, std::string registry = "hub");
 
   Reporter withRegistry(std::string registry) const;
   Reporter withFile(std::string file, int line = 0) const;
@@ -66,12 +74,20 @@ class Reporter {
   void info(std::string rule, std::string field, std::string message) const;
   void report(Severity s, std::string rule, std::string field, std::string message) const;
 
-  const Diagnostic& context() const { return proto_; }
+  // The context a diagnostic reported here would carry (assembled on each call).
+  Diagnostic context() const;
+  // The masked citizen of the context ("" if none), without assembling the rest.
+  const std::string& citizen() const;
   Sink& sink() const { return *sink_; }
 
+  struct Scope;  // one narrowing step (reporter.cpp)
+
  private:
+  Reporter(Sink* sink, std::shared_ptr<const Scope> scope) : sink_(sink), scope_(std::move(scope)) {}
+  Reporter narrowed(std::shared_ptr<const Scope> scope) const { return Reporter(sink_, std::move(scope)); }
+
   Sink* sink_;  // not owned; outlives every Reporter made from it
-  Diagnostic proto_;
+  std::shared_ptr<const Scope> scope_;  // never null
 };
 
 }  // namespace reghub::diag
