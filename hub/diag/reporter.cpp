@@ -17,92 +17,92 @@ void CallbackSink::report(Diagnostic d) {
   fn_(d);
 }
 
-// One narrowing: which part of the context it sets and to what. A chain of
-// these, leaf to root, is a Reporter's context; the nearest setting wins,
-// and `at` segments append to the nearest `withPath`.
 struct Reporter::Scope {
-  enum class Kind : uint8_t { kRegistry, kFile, kLine, kForloeb, kCitizen, kPath, kAt };
-  Scope(std::shared_ptr<const Scope> p, Kind k, std::string t, int l = 0, int c = 0)
-      : parent(std::move(p)), kind(k), text(std::move(t)), line(l), column(c) {}
+  Scope(std::shared_ptr<const Scope> p, Step s) : parent(std::move(p)), step(std::move(s)) {}
   std::shared_ptr<const Scope> parent;
-  Kind kind;
-  std::string text;
-  int line, column;
+  Step step;
 };
 
 namespace {
-using Kind = Reporter::Scope::Kind;
-}  // namespace
+using Kind = Reporter::Step::Kind;
 
-Reporter::Reporter(Sink& sink, std::string registry)
-    : sink_(&sink), scope_(std::make_shared<const Scope>(nullptr, Kind::kRegistry, std::move(registry))) {}
-
-Reporter Reporter::withRegistry(std::string registry) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kRegistry, std::move(registry)));
-}
-Reporter Reporter::withFile(std::string file, int line) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kFile, std::move(file), line));
-}
-Reporter Reporter::withLine(int line, int column) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kLine, std::string(), line, column));
-}
-Reporter Reporter::withForloeb(std::string forloeb) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kForloeb, std::move(forloeb)));
-}
-Reporter Reporter::withCitizen(std::string maskedCpr) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kCitizen, std::move(maskedCpr)));
-}
-Reporter Reporter::withPath(std::string path) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kPath, std::move(path)));
-}
-Reporter Reporter::at(std::string_view segment) const {
-  return narrowed(std::make_shared<const Scope>(scope_, Kind::kAt, std::string(segment)));
-}
-
-Diagnostic Reporter::context() const {
-  Diagnostic d;
-  bool registry = false, file = false, line = false, forloeb = false, citizen = false, path = false;
-  std::vector<const std::string*> segments;  // leaf first
-  for (const Scope* s = scope_.get(); s; s = s->parent.get()) {
-    switch (s->kind) {
+// Assembles a context from the steps, leaf to root: the nearest setting
+// wins, and `at` segments append to the nearest `withPath`.
+class Assembly {
+ public:
+  void add(const Reporter::Step& s) {
+    switch (s.kind) {
       case Kind::kRegistry:
-        if (!registry) d.registry = s->text;
-        registry = true;
+        if (!registry_) d_.registry = s.text;
+        registry_ = true;
         break;
       case Kind::kFile:
-        if (!file) d.file = s->text;
-        if (!line) d.line = s->line, d.column = 0;
-        file = line = true;
+        if (!file_) d_.file = s.text;
+        if (!line_) d_.line = s.line, d_.column = 0;
+        file_ = line_ = true;
         break;
       case Kind::kLine:
-        if (!line) d.line = s->line, d.column = s->column;
-        line = true;
+        if (!line_) d_.line = s.line, d_.column = s.column;
+        line_ = true;
         break;
       case Kind::kForloeb:
-        if (!forloeb) d.forloeb = s->text;
-        forloeb = true;
+        if (!forloeb_) d_.forloeb = s.text;
+        forloeb_ = true;
         break;
       case Kind::kCitizen:
-        if (!citizen) d.citizen = s->text;
-        citizen = true;
+        if (!citizen_) d_.citizen = s.text;
+        citizen_ = true;
         break;
       case Kind::kPath:
-        if (!path) d.path = s->text;
-        path = true;
+        if (!path_) d_.path = s.text;
+        path_ = true;
         break;
       case Kind::kAt:
-        if (!path) segments.push_back(&s->text);
+        if (!path_) segments_.push_back(&s.text);
         break;
     }
   }
-  for (auto it = segments.rbegin(); it != segments.rend(); ++it) d.path += **it;
-  return d;
+  Diagnostic finish() && {
+    for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) d_.path += **it;
+    return std::move(d_);
+  }
+
+ private:
+  Diagnostic d_;
+  bool registry_ = false, file_ = false, line_ = false, forloeb_ = false, citizen_ = false, path_ = false;
+  std::vector<const std::string*> segments_;  // leaf first
+};
+}  // namespace
+
+Reporter::Reporter(Sink& sink, std::string registry) : sink_(&sink), step_{Kind::kRegistry, std::move(registry)} {}
+
+const std::shared_ptr<const Reporter::Scope>& Reporter::node() const {
+  if (!node_) node_ = std::make_shared<const Scope>(parent_, step_);
+  return node_;
+}
+
+Reporter Reporter::narrowed(Step step) const { return Reporter(sink_, node(), std::move(step)); }
+
+Reporter Reporter::withRegistry(std::string registry) const { return narrowed({Kind::kRegistry, std::move(registry)}); }
+Reporter Reporter::withFile(std::string file, int line) const { return narrowed({Kind::kFile, std::move(file), line}); }
+Reporter Reporter::withLine(int line, int column) const { return narrowed({Kind::kLine, {}, line, column}); }
+Reporter Reporter::withForloeb(std::string forloeb) const { return narrowed({Kind::kForloeb, std::move(forloeb)}); }
+Reporter Reporter::withCitizen(std::string maskedCpr) const { return narrowed({Kind::kCitizen, std::move(maskedCpr)}); }
+Reporter Reporter::withPath(std::string path) const { return narrowed({Kind::kPath, std::move(path)}); }
+Reporter Reporter::at(std::string_view segment) const { return narrowed({Kind::kAt, std::string(segment)}); }
+
+Diagnostic Reporter::context() const {
+  Assembly a;
+  a.add(step_);
+  for (const Scope* s = parent_.get(); s; s = s->parent.get()) a.add(s->step);
+  return std::move(a).finish();
 }
 
 const std::string& Reporter::citizen() const {
   static const std::string kNone;
-  for (const Scope* s = scope_.get(); s; s = s->parent.get())
-    if (s->kind == Kind::kCitizen) return s->text;
+  if (step_.kind == Kind::kCitizen) return step_.text;
+  for (const Scope* s = parent_.get(); s; s = s->parent.get())
+    if (s->step.kind == Kind::kCitizen) return s->step.text;
   return kNone;
 }
 

@@ -4,6 +4,7 @@
 // code that finds a problem only says rule, field and message — in the
 // manner of google/fhir's ScopedErrorReporter. Not thread-safe; one per
 // worker.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,12 +50,13 @@ class CallbackSink final : public Sink {
 
 // Context for a subtree of the data. Copy it and narrow it as you walk:
 //   Reporter r = base.forFile(f).forForloeb(...);  r.at(".item[3]").error(...)
-// Narrowing is cheap — one small shared node that links to its parent (as
-// google/fhir's ScopedErrorReporter does), never a copy of the context — so
-// narrow freely, also where nothing is reported: the diagnostic's registry,
-// file, forløb, citizen and element path are assembled only when something
-// is reported. Copies share the nodes; a Reporter may outlive the Reporter
-// it was narrowed from (the nodes are reference-counted), but not its Sink.
+// Narrowing is cheap, so narrow freely, also where nothing is reported: a
+// Reporter holds only its own step (say, ".item[3]") and a link to its
+// parent's (as google/fhir's ScopedErrorReporter does), never a copy of the
+// context; the diagnostic's registry, file, forløb, citizen and element path
+// are assembled only when something is reported. A step becomes a shared,
+// reference-counted node the first time it is narrowed further, so a
+// Reporter may outlive the one it was narrowed from (not its Sink).
 class Reporter {
  public:
   explicit Reporter(Sink& sink, std::string registry = "hub");
@@ -80,14 +82,25 @@ class Reporter {
   const std::string& citizen() const;
   Sink& sink() const { return *sink_; }
 
-  struct Scope;  // one narrowing step (reporter.cpp)
+  // One narrowing step: which part of the context it sets, and to what.
+  struct Step {
+    enum class Kind : uint8_t { kRegistry, kFile, kLine, kForloeb, kCitizen, kPath, kAt };
+    Kind kind;
+    std::string text;
+    int line = 0, column = 0;
+  };
+  struct Scope;  // a step with its parent (reporter.cpp)
 
  private:
-  Reporter(Sink* sink, std::shared_ptr<const Scope> scope) : sink_(sink), scope_(std::move(scope)) {}
-  Reporter narrowed(std::shared_ptr<const Scope> scope) const { return Reporter(sink_, std::move(scope)); }
+  Reporter(Sink* sink, std::shared_ptr<const Scope> parent, Step step)
+      : sink_(sink), parent_(std::move(parent)), step_(std::move(step)) {}
+  Reporter narrowed(Step step) const;
+  const std::shared_ptr<const Scope>& node() const;
 
-  Sink* sink_;  // not owned; outlives every Reporter made from it
-  std::shared_ptr<const Scope> scope_;  // never null
+  Sink* sink_;                                  // not owned; outlives every Reporter made from it
+  std::shared_ptr<const Scope> parent_;         // null at the root
+  Step step_;
+  mutable std::shared_ptr<const Scope> node_;   // step_ + parent_, made when first narrowed
 };
 
 }  // namespace reghub::diag
