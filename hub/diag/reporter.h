@@ -54,9 +54,9 @@ class CallbackSink final : public Sink {
 // Reporter holds only its own step (say, ".item[3]") and a link to its
 // parent's (as google/fhir's ScopedErrorReporter does), never a copy of the
 // context; the diagnostic's registry, file, forløb, citizen and element path
-// are assembled only when something is reported. A step becomes a shared,
-// reference-counted node the first time it is narrowed further, so a
-// Reporter may outlive the one it was narrowed from (not its Sink).
+// are assembled only when something is reported. A step becomes a shared
+// node when first narrowed further (inside a const call: share no Reporter
+// between threads); a Reporter may outlive its parent, not its Sink.
 class Reporter {
  public:
   explicit Reporter(Sink& sink, std::string registry = "hub");
