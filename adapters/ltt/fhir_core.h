@@ -14,11 +14,13 @@
 namespace reghub::ltt {
 
 // A reporter plus a path suffix, turned into a diag::Reporter only when a
-// problem is reported (most elements have none; copying a Reporter per
-// element was the validator's main cost). A child Where keeps only its own
-// segment and a pointer to its parent, so the full path is put together
-// only for a diagnostic: a child must not outlive its parent (they live on
-// the validator's call stack).
+// problem is reported (most elements have none). A child Where keeps only
+// its own segment and a pointer to its parent, so the full path is put
+// together only for a diagnostic: a child must not outlive its parent (they
+// live on the validator's call stack). Why not diag::Reporter, now that it
+// narrows by parent link too: a Reporter that is narrowed further makes its
+// step a shared node (one allocation, so children may outlive it); the core
+// walk narrows every complex element, and a Where costs none.
 class Where {
  public:
   Where(const diag::Reporter& base, std::string path) : base_(&base), seg_(std::move(path)) {}

@@ -345,7 +345,7 @@ std::string maskedCitizen(const Value& b) {
 
 void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& outIn,
                                  const EntryReporter& entryReporter, bool checkCore) const {
-  const std::string citizen = outIn.context().citizen.empty() ? maskedCitizen(b) : std::string();
+  const std::string citizen = outIn.citizen().empty() ? maskedCitizen(b) : std::string();
   const diag::Reporter out = citizen.empty() ? outIn : outIn.withCitizen(citizen);
   if (checkCore) core_.validateResource(b, out);
   if (!b.IsObject()) return;

@@ -31,8 +31,32 @@ class DedupSink final : public diag::Sink {
   std::set<std::string> seen_;
 };
 
+// Forwards everything and remembers whether an error went by since reset().
+class ErrorFlagSink final : public diag::Sink {
+ public:
+  explicit ErrorFlagSink(diag::Sink& next) : next_(next) {}
+  void report(diag::Diagnostic d) override {
+    error_ = error_ || d.severity == diag::Severity::kError;
+    next_.report(std::move(d));
+  }
+  bool error() const { return error_; }
+  void reset() { error_ = false; }
+
+ private:
+  diag::Sink& next_;
+  bool error_ = false;
+};
+
+// The reports validate built, each with whether the IG validator found an
+// error in it (such a report is never sent), for render to send as they are.
+struct PreparedLtt final : engine::PreparedCitizen {
+  using engine::PreparedCitizen::PreparedCitizen;
+  std::vector<PlannedReport> reports;  // built without their JSON text (Body::kSkip)
+  std::vector<bool> failed;            // per report
+};
+
 diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
-  const diag::Diagnostic& c = out.context();
+  const diag::Diagnostic c = out.context();
   return diag::Reporter(sink, c.registry).withFile(c.file, c.line).withCitizen(c.citizen);
 }
 
@@ -92,6 +116,14 @@ bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f,
 
 void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                           const engine::RunContext& ctx, const diag::Reporter& out) const {
+  prepare(citizen, selected, ctx, out);
+}
+
+std::unique_ptr<const engine::PreparedCitizen> LttAdapter::prepare(const model::Citizen& citizen,
+                                                                   const std::vector<const model::Forloeb*>& selected,
+                                                                   const engine::RunContext& ctx,
+                                                                   const diag::Reporter& out) const {
+  auto prepared = std::make_unique<PreparedLtt>(citizen, selected, ctx);
   const LttData& data = LttData::get();
   const Settings& s = *settings_;
   if (citizen.cpr && citizen.cpr->isReplacement()) {
@@ -100,7 +132,7 @@ void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const
                "erstatnings-CPR " + citizen.cpr->masked() +
                    " cannot be reported to LTT: the IG's citizen profile allows only a CPR-nummer (DK-core invariant "
                    "'cpr', day 01-31) and forbids eCPR identifiers; report the forløb once the citizen has a CPR-nummer");
-    return;
+    return prepared;
   }
   for (const model::Forloeb* f : selected) {
     if (!citizen.cpr || !f->period.start) continue;
@@ -115,17 +147,45 @@ void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const
   }
   DedupSink dedup(out.sink());
   const diag::Reporter dout = rebase(out, dedup);
-  const ReportBuilder builder(data, s, ctx);
+  // Whether a report has an error is seen before the dedup: a problem said
+  // for an earlier report still keeps this one from being sent.
+  ErrorFlagSink flag(dedup);
+  const diag::Reporter fout = rebase(out, flag);
   const IgValidator validator(data);
   const IgOptions opt = igOptions(s, ctx);
-  for (const PlannedReport& rep : builder.build(citizen, selected, &dout, ReportBuilder::Body::kSkip)) {
-    validator.validateReport(*rep.doc, opt, dout.withPath("DeliveryReport " + rep.day.iso()),
+  prepared->reports = ReportBuilder(data, s, ctx).build(citizen, selected, &dout, ReportBuilder::Body::kSkip);
+  for (const PlannedReport& rep : prepared->reports) {
+    flag.reset();
+    validator.validateReport(*rep.doc, opt, fout.withPath("DeliveryReport " + rep.day.iso()),
                              [&rep](size_t i, const diag::Reporter& r) {
                                return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()
                                           ? r.withForloeb(rep.entryForloeb[i])
                                           : r;
                              });
+    prepared->failed.push_back(flag.error());
   }
+  return prepared;
+}
+
+engine::OutboundMessage LttAdapter::message(const model::Citizen& citizen,
+                                            const std::vector<const model::Forloeb*>& selected, const PlannedReport& rep,
+                                            std::string body) const {
+  engine::OutboundMessage m;
+  m.registry = "ltt";
+  m.kind = "DeliveryReport";
+  m.idempotencyKey = rep.bundleId;
+  m.contentHash = rep.contentHash;
+  m.citizenCpr = citizen.cpr->digits();
+  m.citizenMasked = citizen.cpr->masked();
+  for (const std::string& k : rep.forloebKeys) m.forloebKey += (m.forloebKey.empty() ? "" : ",") + k;
+  for (const model::Forloeb* f : selected)
+    if (f->municipality && !f->municipality->municipalityCode.empty()) m.kommune = f->municipality->municipalityCode;
+  m.deliveryDay = rep.day.iso();
+  m.method = "PUT";
+  m.target = "/fhir/Bundle/" + rep.bundleId;
+  m.contentType = "application/fhir+json";
+  m.body = std::move(body);
+  return m;
 }
 
 std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& citizen,
@@ -144,22 +204,27 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
     validator.validateReport(*rep.doc, opt, diag::Reporter(check, "ltt"));
     if (check.hasErrors()) continue;
     if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
-    engine::OutboundMessage m;
-    m.registry = "ltt";
-    m.kind = "DeliveryReport";
-    m.idempotencyKey = rep.bundleId;
-    m.contentHash = rep.contentHash;
-    m.citizenCpr = citizen.cpr->digits();
-    m.citizenMasked = citizen.cpr->masked();
-    for (const std::string& k : rep.forloebKeys) m.forloebKey += (m.forloebKey.empty() ? "" : ",") + k;
-    for (const model::Forloeb* f : selected)
-      if (f->municipality && !f->municipality->municipalityCode.empty()) m.kommune = f->municipality->municipalityCode;
-    m.deliveryDay = rep.day.iso();
-    m.method = "PUT";
-    m.target = "/fhir/Bundle/" + rep.bundleId;
-    m.contentType = "application/fhir+json";
-    m.body = std::move(rep.body);
-    out.push_back(std::move(m));
+    std::string body = std::move(rep.body);
+    out.push_back(message(citizen, selected, rep, std::move(body)));
+  }
+  return out;
+}
+
+std::vector<engine::OutboundMessage> LttAdapter::render(const engine::PreparedCitizen& prepared,
+                                                        const std::vector<const model::Forloeb*>& clean,
+                                                        const engine::PriorDeliveries& prior) const {
+  const auto* p = dynamic_cast<const PreparedLtt*>(&prepared);
+  // A report holds several forløb: with one of them dropped for its errors
+  // the reports differ, so they are built (and checked) again for the rest.
+  if (!p || clean != p->selected()) return Adapter::render(prepared, clean, prior);
+  std::vector<engine::OutboundMessage> out;
+  const model::Citizen& citizen = p->citizen();
+  if (!citizen.cpr || citizen.cpr->isReplacement()) return out;
+  for (size_t i = 0; i < p->reports.size(); ++i) {
+    if (p->failed[i]) continue;  // validation runs on every outbound report; one with an error is never sent
+    const PlannedReport& rep = p->reports[i];
+    if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
+    out.push_back(message(citizen, clean, rep, toJson(*rep.doc)));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 // files, sockets). Data problems are diagnostics, never exceptions.
 #include <memory>
 
+#include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/settings.h"
 #include "hub/engine/adapter.h"
 
@@ -36,6 +37,15 @@ class LttAdapter final : public engine::Adapter {
                                               const std::vector<const model::Forloeb*>& selected,
                                               const engine::RunContext& ctx,
                                               const engine::PriorDeliveries& prior) const override;
+  // validate() that keeps the reports it built and checked.
+  std::unique_ptr<const engine::PreparedCitizen> prepare(const model::Citizen& citizen,
+                                                         const std::vector<const model::Forloeb*>& selected,
+                                                         const engine::RunContext& ctx,
+                                                         const diag::Reporter& out) const override;
+  // render() from the prepared reports; built again when a forløb was dropped.
+  std::vector<engine::OutboundMessage> render(const engine::PreparedCitizen& prepared,
+                                              const std::vector<const model::Forloeb*>& clean,
+                                              const engine::PriorDeliveries& prior) const override;
   // One KLGatewayLTTIncrementalDelivery holding every DeliveryReport of the
   // run, in order (`reghub translate --wrap`). Id from the reports' ids,
   // timestamp the end of the --as-of day, so the same run gives the same
@@ -54,6 +64,10 @@ class LttAdapter final : public engine::Adapter {
   const Settings& settings() const { return *settings_; }
 
  private:
+  // The DeliveryReport message of a built report, with `body` as its JSON.
+  engine::OutboundMessage message(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                                  const PlannedReport& rep, std::string body) const;
+
   std::shared_ptr<const Settings> settings_;
 };
 

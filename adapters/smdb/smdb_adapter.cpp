@@ -116,12 +116,19 @@ bool SmdbAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f
 
 void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                            const engine::RunContext& ctx, const diag::Reporter& out) const {
+  prepare(citizen, selected, ctx, out);
+}
+
+std::unique_ptr<const engine::PreparedCitizen> SmdbAdapter::prepare(const model::Citizen& citizen,
+                                                                    const std::vector<const model::Forloeb*>& selected,
+                                                                    const engine::RunContext& ctx,
+                                                                    const diag::Reporter& out) const {
+  auto prepared = std::make_unique<PreparedSmdb>(citizen, selected, ctx);
   const auto& settings = settings_;
   const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, settings->tilbudIds.get()};
-  std::vector<model::Forloeb> copies;
   std::map<const model::Forloeb*, SkifteOutcome> skifte;
-  const auto forloeb = effectiveForloeb(*settings, selected, copies, &skifte);
-  std::vector<ForloebView> views;
+  const auto forloeb = effectiveForloeb(*settings, selected, prepared->copies, &skifte);
+  std::vector<ForloebView>& views = prepared->views;
   views.reserve(forloeb.size());
   for (const model::Forloeb* f : forloeb) {
     views.push_back(buildView(citizen, *f, *table_));
@@ -142,6 +149,7 @@ void SmdbAdapter::validate(const model::Citizen& citizen, const std::vector<cons
     checkForloeb(views.back(), rc, fout);
   }
   checkCitizen(views, rc, out);
+  return prepared;
 }
 
 std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer() const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/smdb/field_table.h"
+#include "adapters/smdb/forloeb_view.h"
 #include "adapters/smdb/municipalities.h"
 #include "adapters/smdb/settings.h"
 #include "adapters/smdb/systemskifte.h"
@@ -21,6 +22,15 @@ namespace reghub::smdb {
 std::vector<const model::Forloeb*> effectiveForloeb(const Settings& s, const std::vector<const model::Forloeb*>& selected,
                                                     std::vector<model::Forloeb>& copies,
                                                     std::map<const model::Forloeb*, SkifteOutcome>* outcomes = nullptr);
+
+// What validating a citizen built, kept for rendering: the systemskifte
+// copies (model 2) and one view per selected forløb, in their order. The
+// views point into `copies` (reserved once, never grown) or at the citizen.
+struct PreparedSmdb final : engine::PreparedCitizen {
+  using engine::PreparedCitizen::PreparedCitizen;
+  std::vector<model::Forloeb> copies;
+  std::vector<ForloebView> views;
+};
 
 class SmdbAdapter final : public engine::Adapter {
  public:
@@ -39,6 +49,15 @@ class SmdbAdapter final : public engine::Adapter {
   std::vector<engine::OutboundMessage> render(const model::Citizen& citizen,
                                               const std::vector<const model::Forloeb*>& selected,
                                               const engine::RunContext& ctx,
+                                              const engine::PriorDeliveries& prior) const override;
+  // validate() that keeps its systemskifte copies and views (PreparedSmdb).
+  std::unique_ptr<const engine::PreparedCitizen> prepare(const model::Citizen& citizen,
+                                                         const std::vector<const model::Forloeb*>& selected,
+                                                         const engine::RunContext& ctx,
+                                                         const diag::Reporter& out) const override;
+  // render() from the prepared views of the clean forløb.
+  std::vector<engine::OutboundMessage> render(const engine::PreparedCitizen& prepared,
+                                              const std::vector<const model::Forloeb*>& clean,
                                               const engine::PriorDeliveries& prior) const override;
   // SMDB always has an endpoint (the declared default is DST's preprod).
   std::unique_ptr<engine::Deliverer> makeDeliverer() const override;

@@ -200,20 +200,43 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
   return out;
 }
 
+namespace {
+// translate --since: the deliveries of earlier days were made then (CONTRACT §3).
+void appendSince(std::vector<engine::OutboundMessage>&& messages, const engine::RunContext& ctx,
+                 std::vector<engine::OutboundMessage>& out) {
+  for (auto& m : messages) {
+    if (ctx.since && !m.deliveryDay.empty() && m.deliveryDay < ctx.since->iso()) continue;
+    out.push_back(std::move(m));
+  }
+}
+}  // namespace
+
 std::vector<engine::OutboundMessage> SmdbAdapter::render(const model::Citizen& citizen,
                                                          const std::vector<const model::Forloeb*>& selected,
                                                          const engine::RunContext& ctx,
                                                          const engine::PriorDeliveries& prior) const {
   std::vector<engine::OutboundMessage> out;
   std::vector<model::Forloeb> copies;
-  for (const model::Forloeb* f : effectiveForloeb(*settings_, selected, copies)) {
-    const ForloebView v = buildView(citizen, *f, *table_);
-    for (auto& m : renderForloeb(v, *table_, prior)) {
-      // translate --since: the deliveries of earlier days were made then (CONTRACT §3).
-      if (ctx.since && !m.deliveryDay.empty() && m.deliveryDay < ctx.since->iso()) continue;
-      out.push_back(std::move(m));
-    }
+  for (const model::Forloeb* f : effectiveForloeb(*settings_, selected, copies))
+    appendSince(renderForloeb(buildView(citizen, *f, *table_), *table_, prior), ctx, out);
+  return out;
+}
+
+std::vector<engine::OutboundMessage> SmdbAdapter::render(const engine::PreparedCitizen& prepared,
+                                                         const std::vector<const model::Forloeb*>& clean,
+                                                         const engine::PriorDeliveries& prior) const {
+  const auto* p = dynamic_cast<const PreparedSmdb*>(&prepared);
+  if (!p || p->views.size() != p->selected().size()) return Adapter::render(prepared, clean, prior);
+  // Systemskifte and the view of a forløb depend on that forløb alone, so
+  // the prepared view of each clean forløb is the one render() would build.
+  std::vector<engine::OutboundMessage> out;
+  size_t next = 0;  // clean is a subsequence of selected()
+  for (size_t i = 0; i < p->views.size() && next < clean.size(); ++i) {
+    if (p->selected()[i] != clean[next]) continue;
+    ++next;
+    appendSince(renderForloeb(p->views[i], *table_, prior), p->ctx(), out);
   }
+  if (next != clean.size()) return Adapter::render(prepared, clean, prior);  // not a subsequence
   return out;
 }
 

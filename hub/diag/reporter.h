@@ -4,8 +4,11 @@
 // code that finds a problem only says rule, field and message — in the
 // manner of google/fhir's ScopedErrorReporter. Not thread-safe; one per
 // worker.
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/diag/diagnostic.h"
@@ -47,9 +50,16 @@ class CallbackSink final : public Sink {
 
 // Context for a subtree of the data. Copy it and narrow it as you walk:
 //   Reporter r = base.forFile(f).forForloeb(...);  r.at(".item[3]").error(...)
+// Narrowing is cheap, so narrow freely, also where nothing is reported: a
+// Reporter holds only its own step (say, ".item[3]") and a link to its
+// parent's (as google/fhir's ScopedErrorReporter does), never a copy of the
+// context; the diagnostic's registry, file, forløb, citizen and element path
+// are assembled only when something is reported. A step becomes a shared
+// node when first narrowed further (inside a const call: share no Reporter
+// between threads); a Reporter may outlive its parent, not its Sink.
 class Reporter {
  public:
-  explicit Reporter(Sink& sink, std::string registry = "hub") : sink_(&sink) { proto_.registry = std::move(registry); }
+  explicit Reporter(Sink& sink, std::string registry = "hub");
 
   Reporter withRegistry(std::string registry) const;
   Reporter withFile(std::string file, int line = 0) const;
@@ -66,12 +76,31 @@ class Reporter {
   void info(std::string rule, std::string field, std::string message) const;
   void report(Severity s, std::string rule, std::string field, std::string message) const;
 
-  const Diagnostic& context() const { return proto_; }
+  // The context a diagnostic reported here would carry (assembled on each call).
+  Diagnostic context() const;
+  // The masked citizen of the context ("" if none), without assembling the rest.
+  const std::string& citizen() const;
   Sink& sink() const { return *sink_; }
 
+  // One narrowing step: which part of the context it sets, and to what.
+  struct Step {
+    enum class Kind : uint8_t { kRegistry, kFile, kLine, kForloeb, kCitizen, kPath, kAt };
+    Kind kind;
+    std::string text;
+    int line = 0, column = 0;
+  };
+  struct Scope;  // a step with its parent (reporter.cpp)
+
  private:
-  Sink* sink_;  // not owned; outlives every Reporter made from it
-  Diagnostic proto_;
+  Reporter(Sink* sink, std::shared_ptr<const Scope> parent, Step step)
+      : sink_(sink), parent_(std::move(parent)), step_(std::move(step)) {}
+  Reporter narrowed(Step step) const;
+  const std::shared_ptr<const Scope>& node() const;
+
+  Sink* sink_;                                  // not owned; outlives every Reporter made from it
+  std::shared_ptr<const Scope> parent_;         // null at the root
+  Step step_;
+  mutable std::shared_ptr<const Scope> node_;   // step_ + parent_, made when first narrowed
 };
 
 }  // namespace reghub::diag

@@ -109,6 +109,30 @@ struct SeededMistake {
   std::string description;
 };
 
+// What an adapter built for one citizen while validating (its views,
+// reports and their validation results), so that rendering uses them
+// instead of building and checking everything again. Made by
+// Adapter::prepare(), consumed by Adapter::render(prepared, …) for the same
+// citizen. Borrows the citizen and its forløb (they must outlive it); holds
+// a copy of the run's facts. Immutable once made.
+class PreparedCitizen {
+ public:
+  PreparedCitizen(const model::Citizen& citizen, std::vector<const model::Forloeb*> selected, const RunContext& ctx)
+      : citizen_(citizen), selected_(std::move(selected)), ctx_(ctx) {}
+  virtual ~PreparedCitizen() = default;
+  PreparedCitizen(const PreparedCitizen&) = delete;
+  PreparedCitizen& operator=(const PreparedCitizen&) = delete;
+
+  const model::Citizen& citizen() const { return citizen_; }
+  const std::vector<const model::Forloeb*>& selected() const { return selected_; }
+  const RunContext& ctx() const { return ctx_; }
+
+ private:
+  const model::Citizen& citizen_;
+  std::vector<const model::Forloeb*> selected_;
+  RunContext ctx_;
+};
+
 class Adapter {
  public:
   virtual ~Adapter() = default;
@@ -139,6 +163,20 @@ class Adapter {
   virtual std::vector<OutboundMessage> render(const model::Citizen& citizen,
                                               const std::vector<const model::Forloeb*>& selected,
                                               const RunContext& ctx, const PriorDeliveries& prior) const = 0;
+
+  // The pipeline's per-citizen path, which does each piece of work once:
+  // prepare() reports exactly what validate() reports and keeps what it
+  // built; render(prepared, clean, prior) gives exactly what
+  // render(citizen, clean, ctx, prior) gives, where `clean` is the part of
+  // prepared.selected() without errors (in its order). The defaults call
+  // validate() and render(); an adapter that builds its messages while
+  // validating overrides both.
+  virtual std::unique_ptr<const PreparedCitizen> prepare(const model::Citizen& citizen,
+                                                         const std::vector<const model::Forloeb*>& selected,
+                                                         const RunContext& ctx, const diag::Reporter& out) const;
+  virtual std::vector<OutboundMessage> render(const PreparedCitizen& prepared,
+                                              const std::vector<const model::Forloeb*>& clean,
+                                              const PriorDeliveries& prior) const;
 
   // Transport from the adapter's settings (endpoint, TLS), checked when the
   // adapter was built. nullptr: the operator has not configured this

@@ -44,6 +44,19 @@ std::vector<std::unique_ptr<Adapter>> AdapterRegistry::createAll(const config::C
 
 void Adapter::inspectSource(const SourceDocument&, const RunContext&, const diag::Reporter&) const {}
 
+std::unique_ptr<const PreparedCitizen> Adapter::prepare(const model::Citizen& citizen,
+                                                        const std::vector<const model::Forloeb*>& selected,
+                                                        const RunContext& ctx, const diag::Reporter& out) const {
+  validate(citizen, selected, ctx, out);
+  return std::make_unique<const PreparedCitizen>(citizen, selected, ctx);
+}
+
+std::vector<OutboundMessage> Adapter::render(const PreparedCitizen& prepared,
+                                             const std::vector<const model::Forloeb*>& clean,
+                                             const PriorDeliveries& prior) const {
+  return render(prepared.citizen(), clean, prepared.ctx(), prior);
+}
+
 }  // namespace reghub::engine
 
 namespace reghub::engine {

@@ -63,7 +63,8 @@ void Pipeline::onCitizen(model::Citizen&& citizen) {
     }
     if (selected.empty()) continue;
     stats_.forloebSelected += selected.size();
-    a->validate(citizen, selected, ctx_, out);
+    // Validated once; rendering uses what was built for it.
+    const std::unique_ptr<const PreparedCitizen> prepared = a->prepare(citizen, selected, ctx_, out);
     std::vector<const model::Forloeb*> clean;
     for (const model::Forloeb* f : selected) {
       if (tracking.failed(*f))
@@ -72,7 +73,7 @@ void Pipeline::onCitizen(model::Citizen&& citizen) {
         clean.push_back(f);
     }
     if (!sink_ || clean.empty()) continue;
-    for (OutboundMessage& m : a->render(citizen, clean, ctx_, prior_)) {
+    for (OutboundMessage& m : a->render(*prepared, clean, prior_)) {
       ++stats_.messagesRendered;
       sink_->accept(std::move(m));
     }
