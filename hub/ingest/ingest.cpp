@@ -169,10 +169,11 @@ struct DocRef {
 // As kept for every document of a run: the file by number (one per citizen
 // of a whole population, so a few bytes each).
 struct KeptDocRef {
-  const char* base = nullptr;
+  const char* base = nullptr;  // a buffer; null: the file paths_[path - 1]
   int64_t offset = 0;
   uint32_t length = 0;
-  uint32_t path = 0;  // index in paths_ + 1; 0 = a buffer
+  uint32_t path = 0;  // index in paths_ + 1: the file, or the buffer's name
+  int32_t line = 0;   // as in diagnostics
   Format format = Format::kJson;
 };
 
@@ -191,7 +192,9 @@ class Ingestor::Impl {
       builder_.enableProvisional(ModelBuilder::Provisional{
           [this](model::Citizen&& c, uint64_t tag) { observer_.onProvisional(std::move(c), tag); },
           [this](uint64_t tag) { observer_.onRetract(tag); }, [this](uint64_t tag) { observer_.onCommit(tag); },
-          [this](uint64_t id, const std::function<void(const rapidjson::Value&)>& fn) { reread(id, fn); }});
+          [this](uint64_t id, const std::function<void(const rapidjson::Value&, const std::string&, int)>& fn) {
+            reread(id, fn);
+          }});
   }
 
   void readPath(const std::string& path);
@@ -207,7 +210,7 @@ class Ingestor::Impl {
   void readNdjson(std::FILE* f, const std::string& name, std::string firstLine, int firstLineNo);
   void document(std::string_view bytes, const std::string& name, int line, Format format, bool ndjsonLine,
                 const DocRef* ref = nullptr);
-  void reread(uint64_t docId, const std::function<void(const rapidjson::Value&)>& fn);
+  void reread(uint64_t docId, const std::function<void(const rapidjson::Value&, const std::string&, int)>& fn);
   void fail(const std::string& file, int line, int column, const std::string& rule, const std::string& message,
             const std::string& path = {}) {
     unreadable = true;
@@ -434,12 +437,9 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
   observer_.onSource(src);
   uint64_t docId = 0;
   if (ref && observer_.takesProvisional() && ref->length <= UINT32_MAX) {
-    uint32_t path = 0;
-    if (!ref->path.empty()) {
-      if (paths_.empty() || paths_.back() != ref->path) paths_.push_back(ref->path);
-      path = static_cast<uint32_t>(paths_.size());
-    }
-    docs_.push_back({ref->base, ref->offset, static_cast<uint32_t>(ref->length), path, ref->format});
+    if (paths_.empty() || paths_.back() != name) paths_.push_back(name);
+    docs_.push_back({ref->base, ref->offset, static_cast<uint32_t>(ref->length), static_cast<uint32_t>(paths_.size()),
+                     line, ref->format});
     docId = docs_.size();
   }
   builder_.addDocument(doc, name, line, bytes.size(), docId);
@@ -447,9 +447,10 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
 
 // Reads a document again and hands its root to `fn` (the document was read
 // once already, so a failure now is I/O, not bad input).
-void Ingestor::Impl::reread(uint64_t docId, const std::function<void(const rapidjson::Value&)>& fn) {
+void Ingestor::Impl::reread(uint64_t docId,
+                            const std::function<void(const rapidjson::Value&, const std::string&, int)>& fn) {
   const KeptDocRef& r = docs_.at(docId - 1);
-  const std::string path = r.path ? paths_.at(r.path - 1) : std::string("the input");
+  const std::string& path = paths_.at(r.path - 1);
   std::string bytes;
   if (r.base) {
     bytes.assign(r.base + r.offset, r.length);
@@ -471,7 +472,7 @@ void Ingestor::Impl::reread(uint64_t docId, const std::function<void(const rapid
     if (!parseJson(bytes, doc, limits_.maxDepth, err, notes))
       throw std::runtime_error("cannot read " + path + " again: " + err.message);
   }
-  fn(doc);
+  fn(doc, path, r.line);
 }
 
 // A resourceType that is not R4, or a string over 1 MB, makes the document

@@ -92,9 +92,10 @@ class Ingestor {
 
 // Assembles citizens from records the delivery store holds for them
 // (hub/store/citizen_state.h) and hands them to observer.onCitizen().
-// Records whose key is in `fresh` arrived in this ingest: their problems are
-// reported and they are marked fresh in the model; the others were reported
-// when they arrived. Never throws for bad data.
+// Records whose key is in `fresh` changed since the citizen was last
+// rendered and are marked so in the model. Decoding is silent (problems in a
+// resource were reported when it was read); assembly problems (HUB-REF-01)
+// are reported. Never throws for bad data.
 void assembleRecords(const std::vector<state::ResourceRecord>& records, const std::set<std::string>& fresh,
                      const diag::Reporter& reporter, Observer& observer);
 

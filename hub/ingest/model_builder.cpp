@@ -82,6 +82,7 @@ void ModelBuilder::addDocument(const Value& root, const std::string& file, int l
   if (bundle) collectAliases(root, aliases);
   ResourceSite site{file, line, std::string(), std::string(), std::string()};
   scratchMode_ = provisional_ && docId != 0 && bundle && !spill_ && !collect_;
+  docFirstArrival_ = arrival_ + 1;
   walk(root, site, aliases);
   if (scratchMode_) {
     scratchMode_ = false;
@@ -129,11 +130,12 @@ void ModelBuilder::walk(const Value& resource, const ResourceSite& site, const A
     const Value* r = util::jsonMember(entry, "resource");
     const std::string url = str(entry, "fullUrl");
     if (!r || !r->IsObject()) {
+      if (rehydrating_) return;  // said when it was first read
       reporter_.withFile(file_, line_).withPath(entryPath).error(
           "HUB-FHIR-01", "", "Bundle entry has no resource object; add `resource` or remove the entry");
       return;
     }
-    if (!url.empty()) {
+    if (!url.empty() && !rehydrating_) {
       std::string version;
       if (const Value* meta = util::jsonMember(*r, "meta")) version = str(*meta, "versionId");
       if (!seen.emplace(url, version).second)
@@ -180,6 +182,12 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
   DiscardSink discard;
   if (auto d = decodeResource(resource, site, arrival, diag::Reporter(discard), resolveHere)) {
     if (provisional_) retractTouched(*d);
+    // A retraction may just have brought an older version back into memory:
+    // then this one replaces it there, never beside it in the spill file.
+    if (byKey_.count(d->key)) {
+      if (auto loud = decodeResource(resource, site, arrival, reporter_, resolveHere)) hold(std::move(*loud), site, true);
+      return;
+    }
     spill(resource, *d, site);
   }
   else
@@ -194,13 +202,13 @@ void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site, bool repo
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
   if (const auto it = byKey_.find(d.key); it != byKey_.end()) {
     DecodedResource& slot = *it->second;
-    if (report) {  // (stored state holds one version per key)
-      if (state::arrivesOlder(d.version, slot.version)) {
-        out().info("HUB-INGEST-13", "", d.key + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
-        return;
-      }
-      out().info("HUB-INGEST-13", "", d.key + " replaces an earlier version of the same resource");
+    if (state::arrivesOlder(d.version, slot.version)) {
+      if (report)
+        out().info("HUB-INGEST-13", "",
+                   util::maskDigitRuns(d.key) + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
+      return;
     }
+    if (report) out().info("HUB-INGEST-13", "", util::maskDigitRuns(d.key) + " replaces an earlier version of the same resource");
     // In place, keeping its place among the citizen's resources and the key
     // string byKey_ views.
     const uint64_t arrival = slot.arrival;
@@ -248,9 +256,10 @@ void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const 
   ++spilledTotal_;
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
   if (put == state::SpillStore::Put::kOlderIgnored)
-    out().info("HUB-INGEST-13", "", d.key + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
+    out().info("HUB-INGEST-13", "",
+               util::maskDigitRuns(d.key) + " is older (meta.lastUpdated/versionId) than a version already read; ignored");
   else if (put == state::SpillStore::Put::kReplaced)
-    out().info("HUB-INGEST-13", "", d.key + " replaces an earlier version of the same resource");
+    out().info("HUB-INGEST-13", "", util::maskDigitRuns(d.key) + " replaces an earlier version of the same resource");
 }
 
 std::unique_ptr<DecodedResource> ModelBuilder::decodeRecord(const state::ResourceRecord& s,
@@ -272,14 +281,15 @@ std::unique_ptr<DecodedResource> ModelBuilder::unspill(const state::ResourceReco
   return decodeRecord(s, reporter_);
 }
 
-void ModelBuilder::addRecord(const state::ResourceRecord& record, bool report) {
+void ModelBuilder::addRecord(const state::ResourceRecord& record, bool fresh) {
+  // Silently: its diagnostics were given when the delta that brought it was read.
   DiscardSink discard;
-  auto d = decodeRecord(record, report ? reporter_ : diag::Reporter(discard));
+  auto d = decodeRecord(record, diag::Reporter(discard));
   if (!d) return;
-  d->markFresh(report);
+  d->markFresh(fresh);
   arrival_ = std::max<uint64_t>(arrival_, d->arrival);
   hold(std::move(*d), ResourceSite{record.file, record.line, record.path, record.fullUrl, record.containerProfile},
-       report);
+       false);
 }
 
 std::vector<ModelBuilder::Group> ModelBuilder::citizenGroups() const {
@@ -415,7 +425,7 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
             .withPath(f.source.path + ".managingOrganization")
             .withCitizen(citizen.maskedCpr())
             .error("HUB-REF-01", "",
-                   "managingOrganization '" + m->orgRef +
+                   "managingOrganization '" + util::maskDigitRuns(m->orgRef) +
                        "' is not in the input; send the Organization (municipality) with the forløb");
     }
     forloebIndex[m->key] = citizen.forloeb.size();
@@ -448,7 +458,7 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
         .withPath(src.path)
         .withCitizen(citizen.maskedCpr())
         .error("HUB-REF-01", "",
-               m->key + " refers to " + what +
+               util::maskDigitRuns(m->key) + " refers to " + util::maskDigitRuns(what) +
                    ", which is not among the citizen's resources in the input; send the forløb too (any file "
                    "of the same run) or correct the reference");
   }
@@ -475,7 +485,7 @@ void ModelBuilder::reportUnresolved() {
     reporter_.withFile(src.file, src.line)
         .withPath(src.path)
         .error("HUB-REF-01", "",
-               d->key + " refers to " + what +
+               util::maskDigitRuns(d->key) + " refers to " + util::maskDigitRuns(what) +
                    ", which is not in the input; send it too (in any file of the same run), or correct the reference");
   }
   unspilled_.clear();

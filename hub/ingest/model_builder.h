@@ -61,7 +61,9 @@ class ModelBuilder {
   struct Provisional {
     std::function<void(model::Citizen&&, uint64_t tag)> emit;
     std::function<void(uint64_t tag)> retract, commit;
-    std::function<void(uint64_t docId, const std::function<void(const rapidjson::Value&)>&)> reread;
+    std::function<void(uint64_t docId,
+                       const std::function<void(const rapidjson::Value&, const std::string& file, int line)>&)>
+        reread;
   };
   void enableProvisional(Provisional provisional) { provisional_ = std::move(provisional); }
 
@@ -70,10 +72,10 @@ class ModelBuilder {
   // can be read again, so its citizens may be emitted provisionally.
   void addDocument(const rapidjson::Value& root, const std::string& file, int line, size_t bytes,
                    uint64_t docId = 0);
-  // A resource kept from before (the delivery store's citizen state). With
-  // `report` false it is decoded silently: its diagnostics were given when
-  // it arrived.
-  void addRecord(const state::ResourceRecord& record, bool report);
+  // A resource held by the delivery store's citizen state, decoded silently
+  // (its diagnostics were given when it arrived); `fresh`: new or changed
+  // since the citizen was last rendered.
+  void addRecord(const state::ResourceRecord& record, bool fresh);
   // Assembles and emits every citizen; reports what never found its citizen.
   void finish();
   size_t emitted() const { return emitted_; }
@@ -108,7 +110,8 @@ class ModelBuilder {
   struct Tag {
     uint64_t position = 0;  // arrival of its first Patient: its place among the citizens
     uint64_t docId = 0;
-    uint32_t group = 0;  // which citizen of its document (in the order of its Patients)
+    uint64_t firstArrival = 0;  // of its document's first resource (read again, it is numbered the same)
+    uint32_t group = 0;         // which citizen of its document (in the order of its Patients)
     bool live = true;
   };
   // One citizen of a Bundle: its Patients, forløb and everything else.
@@ -139,6 +142,7 @@ class ModelBuilder {
   size_t emitted_ = 0;
   uint64_t arrival_ = 0;
   size_t heldBytes_ = 0;
+  uint64_t docFirstArrival_ = 0;
   size_t spilledTotal_ = 0;
 
   // The latest version of every resource, in order of first arrival (a deque:

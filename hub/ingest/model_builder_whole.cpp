@@ -94,11 +94,20 @@ void ModelBuilder::retract(uint64_t tagId) {
   // (silently: their diagnostics were given when they first arrived).
   Scratch again;
   rehydrating_ = &again;
-  provisional_->reread(tag.docId, [this](const rapidjson::Value& root) {
+  const uint64_t arrival = arrival_;
+  const std::string file = file_;
+  const int line = line_;
+  arrival_ = tag.firstArrival - 1;  // its resources keep their places (and Type/#n keys)
+  provisional_->reread(tag.docId, [this](const rapidjson::Value& root, const std::string& f, int l) {
+    file_ = f;
+    line_ = l;
     Aliases aliases;
     collectAliases(root, aliases);
-    walk(root, ResourceSite{file_, line_, std::string(), std::string(), std::string()}, aliases);
+    walk(root, ResourceSite{f, l, std::string(), std::string(), std::string()}, aliases);
   });
+  arrival_ = arrival;
+  file_ = file;
+  line_ = line;
   rehydrating_ = nullptr;
   std::vector<BundleCitizen> citizens = bundleCitizens(again);
   if (tag.group >= citizens.size()) throw std::logic_error("bug: a retracted citizen is not in its document");
@@ -133,6 +142,7 @@ std::vector<ModelBuilder::BundleCitizen> ModelBuilder::bundleCitizens(Scratch& s
     }
     c->patients.push_back(&d);
     c->patientKeys.push_back(d.key);
+    if (!d.orgKey.empty()) c->orgKeys.push_back(d.orgKey);
     for (const uint64_t n : touchNames(d)) c->names.push_back(n);
   }
   const auto in = [](const std::vector<std::string>& v, const std::string& k) {
@@ -161,8 +171,10 @@ std::vector<ModelBuilder::BundleCitizen> ModelBuilder::bundleCitizens(Scratch& s
 // every resource in it is theirs and finds its forløb and organization.
 bool ModelBuilder::isWhole() const {
   std::vector<const DecodedResource*> patients, forloeb;
+  std::unordered_set<std::string_view> keys;
   for (const auto& [d, site] : scratch_) {
-    if (byKey_.count(d.key)) return false;  // a new version of something held
+    if (byKey_.count(d.key)) return false;          // a new version of something held
+    if (!keys.insert(d.key).second) return false;   // two versions in one Bundle (bdl-7)
     if (d.kind == Kind::kPatient) patients.push_back(&d);
     if (d.kind == Kind::kForloeb) forloeb.push_back(&d);
   }
@@ -179,7 +191,10 @@ bool ModelBuilder::isWhole() const {
     if (d.kind == Kind::kPatient || d.kind == Kind::kForloeb)
       for (const uint64_t n : touchNames(d))
         if (heldNames_.count(n)) return false;
-    if (d.kind == Kind::kPatient) continue;
+    if (d.kind == Kind::kPatient) {
+      if (!d.orgRef.empty() && !organizations_.count(d.orgKey)) return false;
+      continue;
+    }
     if (d.kind == Kind::kForloeb) {
       if (!isPatient(d.subjectKey)) return false;
       if (!d.orgRef.empty() && !organizations_.count(d.orgKey)) return false;
@@ -200,7 +215,7 @@ bool ModelBuilder::tryEmitWhole(uint64_t docId) {
   std::vector<BundleCitizen> citizens = bundleCitizens(scratch_);
   for (uint32_t g = 0; g < citizens.size(); ++g) {
     BundleCitizen& c = citizens[g];
-    tags_.push_back(Tag{c.patients.front()->arrival, docId, g, true});
+    tags_.push_back(Tag{c.patients.front()->arrival, docId, docFirstArrival_, g, true});
     const auto id = static_cast<uint32_t>(tags_.size());
     for (const uint64_t n : c.names) emittedNames_.emplace(n, id);
     for (const std::string& org : c.orgKeys) emittedOrgs_[nameHash(NameKind::kOrganization, org)].push_back(id);

@@ -33,4 +33,9 @@ struct ResourceRecord {
   }
 };
 
+// The whole record as JSON (sealed as one value where it is stored), and back;
+// nullopt when the text is not such a record.
+std::string toJson(const ResourceRecord& r);
+std::optional<ResourceRecord> recordFromJson(const std::string& json);
+
 }  // namespace reghub::state

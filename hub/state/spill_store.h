@@ -3,9 +3,10 @@
 // `translate`) holds past its memory budget, so that a gigabyte of day files
 // in any order is assembled into citizens with bounded memory.
 //
-// One SQLite file in $TMPDIR (mode 0600, removed when the store is
-// destroyed), every resource body sealed with AES-256-GCM under a key that
-// exists only in this process: a copy of the file reveals nothing.
+// One SQLite file in $TMPDIR, mode 0600 and unlinked as soon as it is open
+// (nothing is left behind, even by kill -9). Keys are stored only as keyed
+// hashes and every record is sealed whole with AES-256-GCM, under keys that
+// exist only in this process: a copy of the file reveals no CPR, name or id.
 // Records are grouped by the canonical key of their Patient ("Patient/id"),
 // or — for a resource that names no Patient — by its first parent
 // (EpisodeOfCare / CarePlan) key. The newer version of a key replaces the

@@ -1,9 +1,5 @@
 #include "hub/store/citizen_state.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "hub/state/version_order.h"
 #include "hub/util/hash.h"
 
@@ -19,72 +15,10 @@ std::string toStr(const std::optional<std::string>& v) { return v ? *v : std::st
 constexpr const char* kOrganizations = "org";  // citizen value of shared Organizations
 constexpr const char* kSealContext = "citizen-resource";
 
-// The sealed part of a row: the record without what the columns hold.
-std::string recordJson(const ResourceRecord& r) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  auto str = [&](const char* k, const std::string& v) {
-    w.Key(k);
-    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  };
-  w.StartObject();
-  str("type", r.type);
-  str("key", r.key);
-  str("patient", r.patientKey);
-  w.Key("parents");
-  w.StartArray();
-  for (const auto& p : r.parentKeys) w.String(p.data(), static_cast<rapidjson::SizeType>(p.size()));
-  w.EndArray();
-  str("org", r.orgKey);
-  str("cpr", r.cpr);
-  str("lastUpdated", r.lastUpdated);
-  if (r.versionId) {
-    w.Key("versionId");
-    w.Int64(*r.versionId);
-  }
-  w.Key("arrival");
-  w.Uint64(r.arrival);
-  str("file", r.file);
-  w.Key("line");
-  w.Int(r.line);
-  str("path", r.path);
-  str("profile", r.containerProfile);
-  str("fullUrl", r.fullUrl);
-  str("json", r.json);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-ResourceRecord parseRecord(const std::string& json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str(), json.size());
-  if (d.HasParseError() || !d.IsObject()) throw StoreError("a stored citizen resource is damaged (not JSON)");
-  auto s = [&](const char* k) {
-    const auto it = d.FindMember(k);
-    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
-                                                      : std::string();
-  };
-  ResourceRecord r;
-  r.type = s("type");
-  r.key = s("key");
-  r.patientKey = s("patient");
-  if (const auto it = d.FindMember("parents"); it != d.MemberEnd() && it->value.IsArray())
-    for (const auto& p : it->value.GetArray())
-      if (p.IsString()) r.parentKeys.emplace_back(p.GetString(), p.GetStringLength());
-  r.orgKey = s("org");
-  r.cpr = s("cpr");
-  r.lastUpdated = s("lastUpdated");
-  if (const auto it = d.FindMember("versionId"); it != d.MemberEnd() && it->value.IsInt64())
-    r.versionId = it->value.GetInt64();
-  if (const auto it = d.FindMember("arrival"); it != d.MemberEnd() && it->value.IsUint64())
-    r.arrival = it->value.GetUint64();
-  r.file = s("file");
-  if (const auto it = d.FindMember("line"); it != d.MemberEnd() && it->value.IsInt()) r.line = it->value.GetInt();
-  r.path = s("path");
-  r.containerProfile = s("profile");
-  r.fullUrl = s("fullUrl");
-  r.json = s("json");
-  return r;
+// A stored record, or StoreError when the row is damaged.
+ResourceRecord parseStoredRecord(const std::string& json) {
+  if (auto r = state::recordFromJson(json)) return std::move(*r);
+  throw StoreError("a stored citizen resource is damaged (not JSON)");
 }
 
 }  // namespace
@@ -157,9 +91,11 @@ void CitizenState::storeResource(const ResourceRecord& r, const std::string& cit
   const auto here = [&] { return out.withFile(r.file, r.line).withPath(r.path); };
   const auto existing = db_->query(
       "SELECT last_updated, version, body_hash, citizen FROM citizen_resources WHERE res = $1", {res});
-  const SqlParam citizenParam = citizen.empty() ? SqlParam{} : SqlParam{citizen};
-  const std::string sealed = keyring_->seal(recordJson(r), std::string(kSealContext) + "\n" + res);
-  const SqlParam version = r.versionId ? SqlParam{*r.versionId} : SqlParam{};
+  SqlParam citizenParam;  // (assigned, not initialised by ?:, which GCC 12 misreads as uninitialised)
+  if (!citizen.empty()) citizenParam = citizen;
+  const std::string sealed = keyring_->seal(state::toJson(r), std::string(kSealContext) + "\n" + res);
+  SqlParam version;
+  if (r.versionId) version = *r.versionId;
   if (!existing.empty()) {
     const auto& row = existing[0];
     state::ResourceVersion held{model::DateTime::parse(toStr(row[0])), std::nullopt};
@@ -217,6 +153,7 @@ void CitizenState::joinParked(const std::string& citizen, const std::string& pat
   const auto n = db_->changes();
   if (n == 0) return;
   result.joined += static_cast<size_t>(n);
+  result.touched.insert(citizen);  // even when the Patient itself was unchanged
   // And what names no Patient but hangs on a forløb that just joined.
   db_->query(
       "UPDATE citizen_resources SET citizen = $1, updated_at = $2 WHERE citizen IS NULL AND patient = '' AND parent IN "
@@ -251,7 +188,7 @@ std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citiz
   for (const auto& row :
        db_->query("SELECT res, key_id, sealed, updated_at FROM citizen_resources WHERE citizen = $1", {citizen})) {
     out.records.push_back(
-        parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
+        parseStoredRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
     const auto& r = out.records.back();
     if (toInt(row[3]) >= renderedAt) out.fresh.insert(r.key);
     if (!r.orgKey.empty()) orgs.insert(hash(r.orgKey));
@@ -260,7 +197,7 @@ std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citiz
     for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE res = $1 AND citizen = $2",
                                       {org, std::string(kOrganizations)}))
       out.records.push_back(
-          parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
+          parseStoredRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
   tx.commit();
   return out;
 }
@@ -284,7 +221,7 @@ std::vector<ParkedResource> CitizenState::parked(int64_t now, int64_t expireAfte
            "ORDER BY received_at LIMIT $1",
            {static_cast<int64_t>(max)})) {
     const ResourceRecord r =
-        parseRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0])));
+        parseStoredRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0])));
     ParkedResource p;
     p.type = r.type;
     p.waitingFor = toStr(row[3]);

@@ -14,7 +14,8 @@
 //   rendering takes a lease on it (beginRender/endRender) and clears the
 //   mark only if no newer merge came meanwhile. A crash after a merge thus
 //   leaves the citizen dirty, and the next ingest or `reghub run` renders
-//   it (renderDirty) — no change is lost, none is rendered from half a state.
+//   it — no change is lost. (A kill between two batches of one large ingest
+//   leaves the batches before it merged; their citizens render then.)
 //
 // Safe across processes (one connection per object; SQLite serialises
 // writers, PostgreSQL row locks and leases). Not thread-safe: one per

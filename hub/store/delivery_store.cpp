@@ -1,5 +1,7 @@
 #include "hub/store/delivery_store.h"
 
+#include "hub/util/strings.h"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -108,34 +110,7 @@ int64_t nowMillis() {
       .count();
 }
 
-std::string maskDigitRuns(std::string s) {
-  auto digitsFrom = [&s](size_t i) {
-    size_t j = i;
-    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-    return j - i;
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    const size_t run = digitsFrom(i);
-    if (run == 0) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;  // how much to mask: a 10+ digit run, or DDMMYY-SSSS
-    if (run >= 10)
-      len = run;
-    else if (run == 6 && i + 6 < s.size() && s[i + 6] == '-' && digitsFrom(i + 7) >= 4)
-      len = 7 + digitsFrom(i + 7);
-    if (len == 0) {
-      i += run;
-      continue;
-    }
-    const std::string masked = model::maskCpr(s.substr(i, 4));
-    s.replace(i, len, masked);
-    i += masked.size();
-  }
-  return s;
-}
+std::string maskDigitRuns(std::string text) { return util::maskDigitRuns(std::move(text)); }
 
 DeliveryStore::DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring)
     : db_(std::move(db)), keyring_(std::move(keyring)), dialect_(db_->dialect()) {}

@@ -64,4 +64,34 @@ long utf8Length(std::string_view s) {
 
 bool isValidUtf8(std::string_view s) { return utf8Length(s) >= 0; }
 
+// Every run of ten or more digits, and every DDMMYY-SSSS, becomes ddmm**-****.
+std::string maskDigitRuns(std::string s) {
+  auto digitsFrom = [&s](size_t i) {
+    size_t j = i;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+    return j - i;
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t run = digitsFrom(i);
+    if (run == 0) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;  // how much to mask: a 10+ digit run, or DDMMYY-SSSS
+    if (run >= 10)
+      len = run;
+    else if (run == 6 && i + 6 < s.size() && s[i + 6] == '-' && digitsFrom(i + 7) >= 4)
+      len = 7 + digitsFrom(i + 7);
+    if (len == 0) {
+      i += run;
+      continue;
+    }
+    const std::string masked = s.substr(i, 4) + "**-****";  // as model::maskCpr
+    s.replace(i, len, masked);
+    i += masked.size();
+  }
+  return s;
+}
+
 }  // namespace reghub::util
