@@ -47,6 +47,7 @@ std::string CitizenState::citizenOfResource(const std::string& resHash) {
 MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_t now, const diag::Reporter& out) {
   MergeResult result;
   Transaction tx(*db_);
+  lockKeys(batch);
   for (const ResourceRecord& r : batch) {
     if (r.type == "Organization") {
       storeResource(r, kOrganizations, now, out, result);
@@ -55,11 +56,13 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
     if (r.type == "Patient") {
       const std::string citizen = hash(r.cpr.empty() ? "patient\n" + r.key : r.cpr);
       const std::string patientHash = hash(r.key);
+      const size_t older = result.olderIgnored;
+      storeResource(r, citizen, now, out, result);
+      if (result.olderIgnored != older) continue;  // an old version re-points nothing
       db_->query(
           "INSERT INTO citizen_patients (patient, citizen) VALUES ($1, $2) "
           "ON CONFLICT (patient) DO UPDATE SET citizen = excluded.citizen",
           {patientHash, citizen});
-      storeResource(r, citizen, now, out, result);
       joinParked(citizen, patientHash, now, result);
       continue;
     }
@@ -82,6 +85,21 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
         {c, now});
   tx.commit();
   return result;
+}
+
+// PostgreSQL: two intakes merging the same resource at once must neither
+// both insert it nor let the older version win, so each merge takes a
+// transaction lock per resource key — all of them first, in one order, so
+// two merges never wait for each other in a circle. (SQLite: BEGIN
+// IMMEDIATE already serialises writers.)
+void CitizenState::lockKeys(const std::vector<ResourceRecord>& batch) {
+  if (db_->dialect() != Dialect::kPostgres) return;
+  std::set<int64_t> locks;
+  for (const ResourceRecord& r : batch) {
+    const std::string h = hash(r.key);
+    locks.insert(static_cast<int64_t>(std::stoull(h.substr(0, 15), nullptr, 16)));
+  }
+  for (const int64_t k : locks) db_->query("SELECT pg_advisory_xact_lock($1)", {k});
 }
 
 void CitizenState::storeResource(const ResourceRecord& r, const std::string& citizen, int64_t now,

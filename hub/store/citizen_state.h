@@ -85,6 +85,7 @@ class CitizenState {
  private:
   CitizenState(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
   std::string hash(const std::string& what) const;
+  void lockKeys(const std::vector<state::ResourceRecord>& batch);
   std::string citizenOfPatient(const std::string& patientHash);
   std::string citizenOfResource(const std::string& resHash);
   void storeResource(const state::ResourceRecord& r, const std::string& citizen, int64_t now,

@@ -177,5 +177,26 @@ TEST(DeltaConcurrency, TwoIngestsTouchingTheSameCitizenAtOnceLoseNoUpdate) {
   EXPECT_TRUE(keys.count("EpisodeOfCare/conc-b")) << "the second intake's change was lost";
 }
 
+// The same delta sent twice at once (a retrying client): both intakes end
+// well, and the store holds what one of them alone would have queued.
+TEST(DeltaConcurrency, TheSameDeltaTwiceAtOnceEndsAsOnce) {
+  testing::TempDir dir("reghub-delta-twice");
+  const std::string delta = (dir.path() / "delta.ndjson").string();
+  ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "300", "--seed", "15", "--as-of", "2026-11-01", "--out", delta})), 0);
+  testing::StoreBackend reference("ref_" + testing::currentTestName());
+  reference.open();
+  ASSERT_LE(ingest(reference.url(), delta), 1);
+  testing::StoreBackend twice("twice_" + testing::currentTestName());
+  twice.open();
+  const pid_t a = spawn({kBin, "ingest", "--store", twice.url(), "--as-of", "2026-11-01", delta});
+  const pid_t b = spawn({kBin, "ingest", "--store", twice.url(), "--as-of", "2026-11-01", delta});
+  EXPECT_LE(waitExit(a), 1) << "a merge of the same resources at once must not fail";
+  EXPECT_LE(waitExit(b), 1);
+  EXPECT_EQ(messages(twice.url()), messages(reference.url()));
+  EXPECT_EQ(heldResources(twice.url()), heldResources(reference.url()));
+  auto store = twice.open();
+  EXPECT_TRUE(store::CitizenState::open(store->options())->dirtyCitizens(10).empty());
+}
+
 }  // namespace
 }  // namespace reghub::api
