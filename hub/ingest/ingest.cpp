@@ -436,7 +436,9 @@ void Ingestor::Impl::document(std::string_view bytes, const std::string& name, i
   SourceDocument src{&doc, name, line};
   observer_.onSource(src);
   uint64_t docId = 0;
-  if (ref && observer_.takesProvisional() && ref->length <= UINT32_MAX) {
+  // Kept only for a Bundle that may yet be handed over whole (one entry per
+  // document, for the whole run).
+  if (ref && builder_.mayEmitWhole() && ref->length <= UINT32_MAX && std::string_view(doc["resourceType"].GetString()) == "Bundle") {
     if (paths_.empty() || paths_.back() != name) paths_.push_back(name);
     docs_.push_back({ref->base, ref->offset, static_cast<uint32_t>(ref->length), static_cast<uint32_t>(paths_.size()),
                      line, ref->format});

@@ -34,7 +34,7 @@ namespace reghub::ingest {
 struct Limits {
   size_t maxDocumentBytes = 64u << 20;  // one JSON/XML document (a file or an NDJSON line)
   unsigned maxDepth = 64;               // nesting of objects/arrays/elements
-  size_t memoryBudgetBytes = 16u << 20; // input held in memory before resources spill to disk
+  size_t memoryBudgetBytes = 8u << 20; // input held in memory before resources spill to disk
 };
 
 class Observer {

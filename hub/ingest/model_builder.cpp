@@ -251,8 +251,7 @@ void ModelBuilder::spill(const Value& resource, const DecodedResource& d, const 
   state::ResourceRecord r = toRecord(resource, d, site);
   if (d.kind == Kind::kPatient) r.patientKey = d.key;  // read back with the resources that name it
   const auto put = spill_->put(r);
-  if (d.kind == Kind::kPatient && put == state::SpillStore::Put::kAdded)
-    spilledPatients_.push_back({d.key, r.cpr, d.arrival});
+  if (d.kind == Kind::kPatient && put == state::SpillStore::Put::kAdded) spill_->addPatient(d.key, r.cpr, d.arrival);
   ++spilledTotal_;
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
   if (put == state::SpillStore::Put::kOlderIgnored)
@@ -294,41 +293,52 @@ void ModelBuilder::addRecord(const state::ResourceRecord& record, bool fresh) {
 
 std::vector<ModelBuilder::Group> ModelBuilder::citizenGroups() const {
   std::vector<Group> groups;
-  groups.reserve(patients_.size() + spilledPatients_.size());
-  std::unordered_map<std::string, size_t> byCpr;
-  // Which group a Patient joins: the one of its CPR, else its own.
-  const auto groupOf = [&](const std::string& cpr, uint64_t arrival) -> Group& {
-    if (!cpr.empty()) {
-      const auto [it, fresh] = byCpr.emplace(cpr, groups.size());
-      if (!fresh) return groups[it->second];
+  groups.reserve(patients_.size());
+  std::unordered_map<std::string_view, size_t> byCpr;
+  for (DecodedResource* p : patients_) {
+    const auto& cpr = std::get<model::Citizen>(p->payload).cpr;
+    if (cpr) {
+      const auto [it, fresh] = byCpr.emplace(cpr->digits(), groups.size());
+      if (!fresh) {
+        groups[it->second].patients.push_back(p);
+        continue;
+      }
     }
-    groups.push_back(Group{{}, {}, arrival});
-    return groups.back();
-  };
-  // Held and spilled Patients, merged in arrival order.
-  size_t h = 0, s = 0;
-  while (h < patients_.size() || s < spilledPatients_.size()) {
-    const bool heldNext = s == spilledPatients_.size() ||
-                          (h < patients_.size() && patients_[h]->arrival < spilledPatients_[s].arrival);
-    if (heldNext) {
-      DecodedResource* p = patients_[h++];
-      const auto& cpr = std::get<model::Citizen>(p->payload).cpr;
-      groupOf(cpr ? cpr->digits() : std::string(), p->arrival).patients.push_back(p);
-    } else {
-      const SpilledPatient& p = spilledPatients_[s++];
-      groupOf(p.cpr, p.arrival).spilledPatients.push_back(p.key);
-    }
+    groups.push_back(Group{{p}, {}, p->arrival});
   }
   return groups;
+}
+
+void ModelBuilder::forEachGroup(const std::function<void(const Group&)>& fn) {
+  if (!spill_) {
+    for (const Group& g : citizenGroups()) fn(g);
+    return;
+  }
+  // The held Patients join the spilled ones in the spill file's grouping.
+  for (const DecodedResource* p : patients_) {
+    const auto& cpr = std::get<model::Citizen>(p->payload).cpr;
+    spill_->addPatient(p->key, cpr ? cpr->digits() : std::string(), p->arrival);
+  }
+  spill_->forEachPatientGroup([&](uint64_t position, std::vector<std::string>&& keys) {
+    Group g;
+    g.position = position;
+    for (std::string& k : keys) {
+      const auto it = byKey_.find(k);
+      if (it != byKey_.end() && it->second->kind == Kind::kPatient)
+        g.patients.push_back(it->second);
+      else
+        g.spilledPatients.push_back(std::move(k));
+    }
+    fn(g);
+  });
 }
 
 void ModelBuilder::finish() {
   if (provisional_) {
     finishInOrder();
   } else {
-    const std::vector<Group> groups = citizenGroups();
     indexHeld();
-    for (const Group& g : groups) emitCitizen(g);
+    forEachGroup([this](const Group& g) { emitCitizen(g); });
   }
   reportUnresolved();
   byPatient_.clear();

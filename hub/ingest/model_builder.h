@@ -41,7 +41,7 @@ namespace reghub::ingest {
 
 struct AssemblyOptions {
   // Input bytes held in memory before resources go to the spill file.
-  size_t memoryBudgetBytes = 16u << 20;
+  size_t memoryBudgetBytes = 8u << 20;
 };
 
 class ModelBuilder {
@@ -66,6 +66,9 @@ class ModelBuilder {
         reread;
   };
   void enableProvisional(Provisional provisional) { provisional_ = std::move(provisional); }
+  // Whether a Bundle read now could still be handed over whole (not once the
+  // run holds more than its budget).
+  bool mayEmitWhole() const { return provisional_ && !spill_ && !collect_; }
 
   // One top-level document (a Bundle or a resource) of `bytes` input bytes.
   // `file`/`line` locate it for diagnostics. `docId` (not 0): the document
@@ -101,6 +104,9 @@ class ModelBuilder {
   std::unique_ptr<DecodedResource> unspill(const state::ResourceRecord& s);
 
   std::vector<Group> citizenGroups() const;
+  // The citizens in the order of their first Patient (through the spill
+  // file's grouping once there is one, so memory stays bounded).
+  void forEachGroup(const std::function<void(const Group&)>& fn);
   void indexHeld();
   model::Citizen assemble(const std::vector<DecodedResource*>& patients, std::vector<DecodedResource*>& members);
 
@@ -150,12 +156,6 @@ class ModelBuilder {
   std::deque<DecodedResource> held_;
   std::unordered_map<std::string_view, DecodedResource*> byKey_;
   std::vector<DecodedResource*> patients_;  // in arrival order
-  // Patients in the spill file: only what grouping needs stays in memory.
-  struct SpilledPatient {
-    std::string key, cpr;
-    uint64_t arrival = 0;
-  };
-  std::vector<SpilledPatient> spilledPatients_;
 
   std::optional<Provisional> provisional_;
   std::vector<Tag> tags_;                               // tag id = index + 1

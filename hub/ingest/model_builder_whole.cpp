@@ -230,14 +230,17 @@ bool ModelBuilder::tryEmitWhole(uint64_t docId) {
 // emitted in one order, that of their first Patient's arrival — the order a
 // run that held everything would have.
 void ModelBuilder::finishInOrder() {
-  const std::vector<Group> groups = citizenGroups();
   indexHeld();
-  size_t g = 0;
-  for (size_t t = 0; t <= tags_.size(); ++t) {
-    const uint64_t until = t < tags_.size() ? tags_[t].position : UINT64_MAX;
-    for (; g < groups.size() && groups[g].position < until; ++g) emitCitizen(groups[g]);
-    if (t < tags_.size() && tags_[t].live) provisional_->commit(t + 1);
-  }
+  size_t t = 0;
+  const auto commitBefore = [&](uint64_t position) {
+    for (; t < tags_.size() && tags_[t].position < position; ++t)
+      if (tags_[t].live) provisional_->commit(t + 1);
+  };
+  forEachGroup([&](const Group& g) {
+    commitBefore(g.position);
+    emitCitizen(g);
+  });
+  commitBefore(UINT64_MAX);
 }
 
 }  // namespace reghub::ingest

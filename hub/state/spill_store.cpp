@@ -17,13 +17,14 @@ namespace {
 constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode=OFF;
 PRAGMA synchronous=OFF;
-PRAGMA cache_size=-8192;
-PRAGMA temp_store=MEMORY;
+PRAGMA cache_size=-4096;
+PRAGMA temp_store=FILE;
 CREATE TABLE held (
   key TEXT PRIMARY KEY, patient TEXT NOT NULL, parent TEXT NOT NULL, last_updated TEXT NOT NULL,
   version INTEGER, arrival INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE INDEX held_patient ON held(patient, arrival);
 CREATE INDEX held_parent ON held(parent, arrival) WHERE patient = '';
+CREATE TABLE patients (grp TEXT NOT NULL, arrival INTEGER NOT NULL, key TEXT NOT NULL);
 )sql";
 
 struct StmtFree {
@@ -42,13 +43,13 @@ std::string text(sqlite3_stmt* s, int col) {
 struct SpillStore::Impl {
   sqlite3* db = nullptr;
   store::Keyring key{"spill", store::Keyring::generateKeyB64()};  // exists only in this process
-  Stmt selectVersion, insert, byPatient, byParent, all, remove;
+  Stmt selectVersion, insert, byPatient, byParent, all, remove, addPatient;
   // Writes are batched: one transaction per kBatch puts (and before reads).
   static constexpr int kBatch = 2000;
   int pending = 0;
 
   ~Impl() {
-    for (Stmt* st : {&selectVersion, &insert, &byPatient, &byParent, &all, &remove}) st->reset();
+    for (Stmt* st : {&selectVersion, &insert, &byPatient, &byParent, &all, &remove, &addPatient}) st->reset();
     if (db) sqlite3_close(db);
   }
   [[noreturn]] void fail(const std::string& what) const {
@@ -132,6 +133,41 @@ SpillStore::SpillStore() : impl_(std::make_unique<Impl>()) {
   impl_->byParent = impl_->prepare("SELECT key, body FROM held WHERE patient = '' AND parent = ?1 ORDER BY arrival");
   impl_->all = impl_->prepare("SELECT key, body FROM held ORDER BY arrival");
   impl_->remove = impl_->prepare("DELETE FROM held WHERE key = ?1");
+  impl_->addPatient = impl_->prepare("INSERT INTO patients (grp, arrival, key) VALUES (?1, ?2, ?3)");
+}
+
+void SpillStore::addPatient(const std::string& key, const std::string& cpr, uint64_t arrival) {
+  impl_->beforeWrite();
+  sqlite3_stmt* s = impl_->addPatient.get();
+  sqlite3_reset(s);
+  impl_->bind(s, 1, impl_->key.lookupHash(cpr.empty() ? "key\n" + key : "cpr\n" + cpr));
+  sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(arrival));
+  impl_->bind(s, 3, impl_->key.seal(key, "patient"));
+  if (sqlite3_step(s) != SQLITE_DONE) impl_->fail("write");
+  impl_->afterWrite();
+}
+
+void SpillStore::forEachPatientGroup(
+    const std::function<void(uint64_t position, std::vector<std::string>&& keys)>& fn) {
+  impl_->flush();
+  // SQLite sorts with its page cache and temporary files, so memory stays
+  // bounded however many citizens there are.
+  Stmt sel = impl_->prepare(
+      "SELECT grp, MIN(arrival) OVER (PARTITION BY grp) AS pos, key FROM patients ORDER BY pos, arrival");
+  std::string group;
+  uint64_t position = 0;
+  std::vector<std::string> keys;
+  int rc;
+  while ((rc = sqlite3_step(sel.get())) == SQLITE_ROW) {
+    std::string g = text(sel.get(), 0);
+    if (g != group && !keys.empty()) fn(position, std::move(keys));
+    if (g != group) keys.clear();
+    group = std::move(g);
+    position = static_cast<uint64_t>(sqlite3_column_int64(sel.get(), 1));
+    keys.push_back(impl_->key.open("spill", text(sel.get(), 2), "patient"));
+  }
+  if (rc != SQLITE_DONE) impl_->fail("read");
+  if (!keys.empty()) fn(position, std::move(keys));
 }
 
 SpillStore::~SpillStore() = default;
@@ -165,9 +201,9 @@ SpillStore::Put SpillStore::put(const ResourceRecord& r) {
   if (sqlite3_step(s) != SQLITE_DONE) impl_->fail("write");
   impl_->afterWrite();
   if (r.patientKey.empty())
-    parents_.insert(parent);
+    parents_.insert(std::hash<std::string>{}(parent));
   else
-    patients_.insert(patient);
+    patients_.insert(std::hash<std::string>{}(patient));
   if (result == Put::kAdded) ++count_;
   return result;
 }
@@ -177,7 +213,7 @@ std::vector<ResourceRecord> SpillStore::takePatients(const std::vector<std::stri
   if (count_ == 0) return out;
   for (const std::string& p : patientKeys) {
     const std::string h = impl_->hash(p);
-    if (patients_.erase(h) == 0) continue;
+    if (!patients_.count(std::hash<std::string>{}(h))) continue;
     auto part = impl_->take(impl_->byPatient.get(), &h);
     count_ -= part.size();
     for (auto& r : part) out.push_back(std::move(r));
@@ -190,7 +226,7 @@ std::vector<ResourceRecord> SpillStore::takeOrphansOf(const std::vector<std::str
   if (count_ == 0) return out;
   for (const std::string& p : parentKeys) {
     const std::string h = impl_->hash(p);
-    if (parents_.erase(h) == 0) continue;
+    if (!parents_.count(std::hash<std::string>{}(h))) continue;
     auto part = impl_->take(impl_->byParent.get(), &h);
     count_ -= part.size();
     for (auto& r : part) out.push_back(std::move(r));

@@ -13,6 +13,7 @@
 // older (hub/state/version_order.h). Not thread-safe; throws
 // std::runtime_error on I/O failure (disk full, no temp directory).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,13 +44,22 @@ class SpillStore {
   std::vector<ResourceRecord> takeRest();
   size_t size() const { return count_; }
 
+  // The Patients of the run, for grouping into citizens without holding
+  // them in memory: one with a CPR joins the others with that CPR, one
+  // without stands alone.
+  void addPatient(const std::string& key, const std::string& cpr, uint64_t arrival);
+  // Each citizen's Patient keys (in arrival order), citizens in the order of
+  // their first Patient's arrival.
+  void forEachPatientGroup(const std::function<void(uint64_t position, std::vector<std::string>&& keys)>& fn);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;
-  // Which groups have records at all, so that asking for an empty one
-  // costs no query (most citizens have nothing spilled).
-  std::unordered_set<std::string> patients_, parents_;
+  // Which groups may have records, so that asking for an empty one costs no
+  // query (most citizens have nothing spilled): 64-bit digests of the keyed
+  // hashes, 16 bytes a group; a collision only costs a query that finds nothing.
+  std::unordered_set<uint64_t> patients_, parents_;
 };
 
 }  // namespace reghub::state
