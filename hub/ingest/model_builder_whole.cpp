@@ -201,9 +201,10 @@ bool ModelBuilder::isWhole() const {
       continue;
     }
     if (!d.subjectKey.empty() && !isPatient(d.subjectKey)) return false;
+    const std::string& subject = d.subjectKey;  // (a lambda may not capture a structured binding before C++20 in clang 14)
     const bool found = std::any_of(d.parentKeys.begin(), d.parentKeys.end(), [&](const std::string& p) {
       const DecodedResource* f = forloebOf(p);
-      return f && (d.subjectKey.empty() || f->subjectKey == d.subjectKey);
+      return f && (subject.empty() || f->subjectKey == subject);
     });
     if (!found) return false;
   }
