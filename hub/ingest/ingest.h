@@ -6,9 +6,11 @@
 // handed to onSource(), unpacked into the model and freed. Everything read
 // by one Ingestor is one input (CONTRACT §1 "Deltas"): a resource joins its
 // citizen whichever document and order it comes in, so citizens are handed
-// to onCitizen() at finish(). What is held past Limits::memoryBudgetBytes
-// goes to an encrypted temporary file (hub/state/spill_store.h), so memory
-// stays bounded whatever the size and order of the input.
+// to onCitizen() at finish() — or, to an observer that takes provisional
+// citizens, a Bundle's whole citizens at once (see Observer below). What is
+// held past Limits::memoryBudgetBytes goes to an encrypted temporary file
+// (hub/state/spill_store.h), so memory stays bounded whatever the size and
+// order of the input.
 //
 // Problems in the input are diagnostics (HUB-… rules, docs/DIAGNOSTICS.md);
 // unreadable input (missing file, malformed JSON/XML, not FHIR — no or a
