@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "hub/state/spill_store.h"
 #include "hub/util/json_access.h"
@@ -369,10 +370,11 @@ void ModelBuilder::emitCitizen(const Group& group) {
   std::vector<std::string> forloebKeys;
   for (const DecodedResource* m : members)
     if (m->kind == Kind::kForloeb) forloebKeys.push_back(m->key);
+  std::unordered_set<const DecodedResource*> taken(members.begin(), members.end());
   for (const std::string& k : forloebKeys)
     if (const auto it = orphansByParent_.find(k); it != orphansByParent_.end())
       for (DecodedResource* o : it->second)
-        if (std::find(members.begin(), members.end(), o) == members.end()) members.push_back(o);
+        if (taken.insert(o).second) members.push_back(o);
   if (spill_)
     for (const auto& s : spill_->takeOrphansOf(forloebKeys))
       if (auto d = unspill(s)) {
