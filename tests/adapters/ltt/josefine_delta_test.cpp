@@ -105,10 +105,7 @@ std::vector<std::string> changeDays() {
   return {days.begin(), days.end()};
 }
 
-struct CliResult {
-  int exit = -1;
-  std::string out, err;
-};
+using test::CliResult;
 
 class Scratch {
  public:
@@ -129,19 +126,9 @@ class Scratch {
 
 // `env`: more NAME=VALUE settings for the command.
 CliResult reghub(const std::string& args, const fs::path& scratch, const std::string& env = "") {
-  const fs::path errFile = scratch / "stderr.txt";
-  const std::string cmd = "REGHUB_LTT_REPORTING_START=2025-01-01 " + env + " " + std::string(REGHUB_BINARY) + " " +
-                          args + " 2>" + errFile.string();
-  CliResult r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.exit = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.err = test::readFile(errFile.string());
-  return r;
+  return test::runCommand(
+      "REGHUB_LTT_REPORTING_START=2025-01-01 " + env + " " + std::string(REGHUB_BINARY) + " " + args,
+      (scratch / "stderr.txt").string());
 }
 
 std::string join(const std::vector<fs::path>& files) {

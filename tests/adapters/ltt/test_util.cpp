@@ -1,5 +1,9 @@
 #include "tests/adapters/ltt/test_util.h"
 
+#include <cstdio>
+
+#include <sys/wait.h>
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -40,6 +44,20 @@ std::vector<std::string> ruleLines(const std::vector<diag::Diagnostic>& ds) {
   for (const auto& d : ds) out.push_back(d.rule + " " + std::string(diag::toString(d.severity)));
   std::sort(out.begin(), out.end());
   return out;
+}
+
+CliResult runCommand(const std::string& command, const std::string& errFile) {
+  CliResult r;
+  FILE* p = ::popen((command + " 2>" + errFile).c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = ::pclose(p);
+  r.exit = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.err = readFile(errFile);
+  std::remove(errFile.c_str());
+  return r;
 }
 
 }  // namespace reghub::ltt::test

@@ -18,27 +18,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int exit = -1;
-  std::string out, err;
-};
+using test::CliResult;
 
 // Runs `reghub ARGS` with the Josefine reporting start (2025, see josefine/README.md).
 CliResult reghub(const std::string& args) {
-  const fs::path errFile = fs::temp_directory_path() / ("ltt_wrap_err_" + std::to_string(::getpid()));
-  const std::string cmd = "REGHUB_LTT_REPORTING_START=2025-01-01 " + std::string(REGHUB_BINARY) + " " + args + " 2>" +
-                          errFile.string();
-  CliResult r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.exit = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.err = test::readFile(errFile.string());
-  fs::remove(errFile);
-  return r;
+  return test::runCommand("REGHUB_LTT_REPORTING_START=2025-01-01 " + std::string(REGHUB_BINARY) + " " + args,
+                          (fs::temp_directory_path() / ("ltt_wrap_err_" + std::to_string(::getpid()))).string());
 }
 
 struct Printed {
