@@ -208,30 +208,28 @@ SpillStore::Put SpillStore::put(const ResourceRecord& r) {
   return result;
 }
 
-std::vector<ResourceRecord> SpillStore::takePatients(const std::vector<std::string>& patientKeys) {
+// The records of these groups (Patients, or parents of what names none),
+// asked only for groups that may have any.
+std::vector<ResourceRecord> SpillStore::takeGroups(const std::vector<std::string>& keys, bool byPatient) {
   std::vector<ResourceRecord> out;
   if (count_ == 0) return out;
-  for (const std::string& p : patientKeys) {
-    const std::string h = impl_->hash(p);
-    if (!patients_.count(std::hash<std::string>{}(h))) continue;
-    auto part = impl_->take(impl_->byPatient.get(), &h);
+  const auto& seen = byPatient ? patients_ : parents_;
+  for (const std::string& k : keys) {
+    const std::string h = impl_->hash(k);
+    if (!seen.count(std::hash<std::string>{}(h))) continue;
+    auto part = impl_->take(byPatient ? impl_->byPatient.get() : impl_->byParent.get(), &h);
     count_ -= part.size();
     for (auto& r : part) out.push_back(std::move(r));
   }
   return out;
 }
 
+std::vector<ResourceRecord> SpillStore::takePatients(const std::vector<std::string>& patientKeys) {
+  return takeGroups(patientKeys, true);
+}
+
 std::vector<ResourceRecord> SpillStore::takeOrphansOf(const std::vector<std::string>& parentKeys) {
-  std::vector<ResourceRecord> out;
-  if (count_ == 0) return out;
-  for (const std::string& p : parentKeys) {
-    const std::string h = impl_->hash(p);
-    if (!parents_.count(std::hash<std::string>{}(h))) continue;
-    auto part = impl_->take(impl_->byParent.get(), &h);
-    count_ -= part.size();
-    for (auto& r : part) out.push_back(std::move(r));
-  }
-  return out;
+  return takeGroups(parentKeys, false);
 }
 
 std::vector<ResourceRecord> SpillStore::takeRest() {

@@ -53,6 +53,8 @@ class SpillStore {
   void forEachPatientGroup(const std::function<void(uint64_t position, std::vector<std::string>&& keys)>& fn);
 
  private:
+  std::vector<ResourceRecord> takeGroups(const std::vector<std::string>& keys, bool byPatient);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;
