@@ -24,13 +24,41 @@ std::string operationOutcomeText(const std::string& body) {
   return body.size() > 500 ? body.substr(0, 500) + "…" : body;
 }
 
-LttDeliverer::LttDeliverer(DelivererConfig config) : config_(std::move(config)), client_(config_.endpoint, config_.tls) {}
+LttDeliverer::LttDeliverer(DelivererConfig config, std::shared_ptr<kl_gateway::BearerSource> auth)
+    : config_(std::move(config)), auth_(std::move(auth)), client_(config_.endpoint, config_.tls) {}
 
-engine::DeliveryResult LttDeliverer::deliver(const engine::OutboundMessage& m) {
+net::HttpResult LttDeliverer::send(const engine::OutboundMessage& m, const std::string& token) {
   auto headers = m.headers;
   headers["Accept"] = "application/fhir+json";
-  const net::HttpResult r = client_.send(m.method.empty() ? "PUT" : m.method, m.target, m.body,
-                                         m.contentType.empty() ? "application/fhir+json" : m.contentType, headers);
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+  return client_.send(m.method.empty() ? "PUT" : m.method, m.target, m.body,
+                      m.contentType.empty() ? "application/fhir+json" : m.contentType, headers);
+}
+
+engine::DeliveryResult LttDeliverer::deliver(const engine::OutboundMessage& m) {
+  if (!auth_) return classify(m, send(m, {}));
+  kl_gateway::TokenFetch t = auth_->bearer();
+  if (t.outcome != kl_gateway::AuthOutcome::kOk) {
+    const std::string why = "no FK Gateway access token: " + t.error;
+    return t.outcome == kl_gateway::AuthOutcome::kRejected ? engine::DeliveryResult::rejected(t.status, why)
+                                                           : engine::DeliveryResult::retry(t.status, why);
+  }
+  net::HttpResult r = send(m, t.token.value);
+  if (r.answered() && r.status == 401) {
+    // Expired or revoked before our margin said so: one new token, one more send.
+    auth_->refused(t.token.value);
+    t = auth_->bearer();
+    if (t.outcome != kl_gateway::AuthOutcome::kOk) {
+      const std::string why = "FK Gateway refused the token (401) and no new one could be had: " + t.error;
+      return t.outcome == kl_gateway::AuthOutcome::kRejected ? engine::DeliveryResult::rejected(t.status, why)
+                                                             : engine::DeliveryResult::retry(t.status, why);
+    }
+    r = send(m, t.token.value);
+  }
+  return classify(m, r);
+}
+
+engine::DeliveryResult LttDeliverer::classify(const engine::OutboundMessage& m, const net::HttpResult& r) const {
   if (!r.answered()) return engine::DeliveryResult::retry(0, std::string(net::toString(r.failure)) + ": " + r.error);
   if (r.status >= 200 && r.status < 300) {
     std::string id = m.idempotencyKey;
@@ -39,6 +67,8 @@ engine::DeliveryResult LttDeliverer::deliver(const engine::OutboundMessage& m) {
   }
   const std::string text = operationOutcomeText(r.body);
   if (r.status == 408 || r.status == 429 || r.status >= 500) return engine::DeliveryResult::retry(r.status, text);
+  // A second 401 (with a token fresh from the gateway's own endpoint) is a
+  // setup problem — e.g. no service agreement — not something a retry fixes.
   return engine::DeliveryResult::rejected(r.status, text);
 }
 

@@ -4,11 +4,18 @@
 // classified (Fluent Bit style): 2xx accepted; 408, 429, 5xx, timeouts and
 // connection failures retry; other 4xx rejected, keeping the
 // OperationOutcome's text. Retry timing belongs to the outbox.
-// Token-based access (KOMBIT STS / OAuth) comes later through
-// setRequestHook(). Not thread-safe: one per worker.
+// FK Gateway access (adapters/kl_gateway): with a BearerSource every PUT
+// carries `Authorization: Bearer <token>` from the process-wide token cache;
+// a 401 refreshes the token once and sends again before the attempt counts
+// as failed. No token to be had: bad credentials (the token endpoint's or
+// STS's refusal) are rejected with the server's text — the cache remembers
+// the refusal, so a queue of messages makes no storm of token requests —
+// and a token endpoint that is down is retry. Not thread-safe: one per
+// worker (the BearerSource is shared and thread-safe).
 #include <memory>
 #include <string>
 
+#include "adapters/kl_gateway/gateway_auth.h"
 #include "hub/engine/adapter.h"
 #include "hub/net/https_client.h"
 
@@ -28,12 +35,17 @@ std::string operationOutcomeText(const std::string& body);
 
 class LttDeliverer final : public engine::Deliverer {
  public:
-  explicit LttDeliverer(DelivererConfig config);
+  // `auth` null: no Authorization header (a gateway without OAuth, old sandboxes).
+  explicit LttDeliverer(DelivererConfig config, std::shared_ptr<kl_gateway::BearerSource> auth = nullptr);
   engine::DeliveryResult deliver(const engine::OutboundMessage& message) override;
   void setRequestHook(net::RequestHook hook) { client_.setRequestHook(std::move(hook)); }
 
  private:
+  engine::DeliveryResult classify(const engine::OutboundMessage& m, const net::HttpResult& r) const;
+  net::HttpResult send(const engine::OutboundMessage& m, const std::string& token);
+
   DelivererConfig config_;
+  std::shared_ptr<kl_gateway::BearerSource> auth_;
   net::HttpsClient client_;
 };
 
