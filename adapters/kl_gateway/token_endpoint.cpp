@@ -184,6 +184,11 @@ std::optional<IssuedToken> TokenEndpoint::validate(const std::string& bearer) co
   return it->second;
 }
 
+void TokenEndpoint::expireAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  issued_.clear();
+}
+
 int TokenEndpoint::issuedCount() const {
   std::lock_guard<std::mutex> lock(mu_);
   return issuedCount_;

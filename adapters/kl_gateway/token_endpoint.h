@@ -68,6 +68,11 @@ class TokenEndpoint {
   // when it was issued here and has not expired.
   std::optional<IssuedToken> validate(const std::string& bearerToken) const;
 
+  // Every token issued so far stops working now, as if it had expired or
+  // been revoked at the server (sandbox control: a client must cope with a
+  // 401 for a token it still thinks valid).
+  void expireAll();
+
   int issuedCount() const;
   int refusedCount() const;
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "adapters/kl_gateway/gateway_access.h"
 #include "adapters/ltt/deliverer.h"
 #include "adapters/ltt/ig_validator.h"
 #include "adapters/ltt/report_builder.h"
@@ -78,6 +79,9 @@ IgOptions igOptions(const Settings& s, const engine::RunContext& ctx) {
 LttAdapter::LttAdapter() : LttAdapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config()))) {}
 
 LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings) : settings_(std::move(settings)) {}
+
+LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings, std::shared_ptr<kl_gateway::SubjectTokenSource> sts)
+    : settings_(std::move(settings)), sts_(std::move(sts)) {}
 
 void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
                                const diag::Reporter& out) const {
@@ -268,9 +272,16 @@ std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<con
   return w;
 }
 
+std::shared_ptr<kl_gateway::GatewayAuth> LttAdapter::gatewayAuth() const {
+  if (!settings_->auth.enabled()) return nullptr;
+  std::lock_guard<std::mutex> lock(accessMu_);
+  if (!access_) access_ = kl_gateway::makeGatewayAccess(settings_->auth, sts_).auth;
+  return access_;
+}
+
 std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer() const {
   if (settings_->endpoint.empty()) return nullptr;
-  return std::make_unique<LttDeliverer>(DelivererConfig{settings_->endpoint, settings_->tls});
+  return std::make_unique<LttDeliverer>(DelivererConfig{settings_->endpoint, settings_->tls}, gatewayAuth());
 }
 
 std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions& options) const {
@@ -278,6 +289,7 @@ std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOp
 }
 
 std::map<std::string, std::string> LttAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
+  if (const auto* ltt = dynamic_cast<const LttSandbox*>(&sandbox)) return ltt->clientConfig();
   return {{"ltt.endpoint", sandbox.baseUrl()}, {"ltt.caFile", sandbox.caFile()}};
 }
 

@@ -7,7 +7,9 @@
 // No I/O except in inspectSource (none), makeDeliverer/makeSandbox (TLS
 // files, sockets). Data problems are diagnostics, never exceptions.
 #include <memory>
+#include <mutex>
 
+#include "adapters/kl_gateway/gateway_auth.h"
 #include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/settings.h"
 #include "hub/engine/adapter.h"
@@ -19,6 +21,8 @@ class LttAdapter final : public engine::Adapter {
   // The declared defaults and their environment variables (no file).
   LttAdapter();
   explicit LttAdapter(std::shared_ptr<const Settings> settings);
+  // `sts`: where the SAML assertions come from (tests); default KOMBIT STS per ltt.auth.sts.*.
+  LttAdapter(std::shared_ptr<const Settings> settings, std::shared_ptr<kl_gateway::SubjectTokenSource> sts);
   std::string_view name() const override { return "ltt"; }
   std::string_view description() const override {
     return "KL LTT delivery reports (SUL § 126a) to FK Gateway, FHIR";
@@ -54,6 +58,9 @@ class LttAdapter final : public engine::Adapter {
   std::optional<engine::OutboundMessage> wrapRun(const std::vector<const engine::OutboundMessage*>& run,
                                                  const engine::RunContext& ctx) const override;
   // nullptr without ltt.endpoint: LTT is then validated and rendered only.
+  // With ltt.auth.realm every deliverer shares one FK Gateway access (token
+  // cache), built on the first call: loads the function certificate and
+  // throws config::ConfigError when it cannot.
   std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
   std::string deliveryTarget() const override { return settings_->endpoint; }
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
@@ -62,6 +69,8 @@ class LttAdapter final : public engine::Adapter {
                   std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
 
   const Settings& settings() const { return *settings_; }
+  // The shared FK Gateway access (null without ltt.auth.realm); built on first use.
+  std::shared_ptr<kl_gateway::GatewayAuth> gatewayAuth() const;
 
  private:
   // The DeliveryReport message of a built report, with `body` as its JSON.
@@ -69,6 +78,9 @@ class LttAdapter final : public engine::Adapter {
                                   const PlannedReport& rep, std::string body) const;
 
   std::shared_ptr<const Settings> settings_;
+  std::shared_ptr<kl_gateway::SubjectTokenSource> sts_;
+  mutable std::mutex accessMu_;
+  mutable std::shared_ptr<kl_gateway::GatewayAuth> access_;  // built once, shared by all deliverers
 };
 
 }  // namespace reghub::ltt

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "adapters/ltt/ig_validator.h"
+#include "adapters/kl_gateway/kombit_sts.h"
 #include "adapters/ltt/settings.h"
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_server.h"
@@ -47,8 +48,11 @@ std::string makeTempDir() {
 
 }  // namespace
 
-LttSandbox::LttSandbox(const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings)
-    : options_(options), settings_(std::move(settings)) {}
+LttSandbox::LttSandbox(const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings,
+                       kl_gateway::StsStandInFactory sts)
+    : options_(options), settings_(std::move(settings)), stsFactory_(std::move(sts)) {
+  if (!stsFactory_) stsFactory_ = kl_gateway::kombitStsStandIn;
+}
 
 LttSandbox::~LttSandbox() {
   stop();
@@ -71,8 +75,20 @@ void LttSandbox::start() {
   o.port = options_.port;
   o.certFile = tls.serverCertFile;
   o.keyFile = tls.serverKeyFile;
+  if (settings_->sandboxRequiresToken) {
+    kl_gateway::SandboxAuthOptions a;
+    a.prefix = "ltt";
+    a.dir = tlsDir_;
+    a.appliesTo = settings_->auth.sts.appliesTo;
+    a.tokenLifetime = settings_->auth.sandboxTokenLifetime;
+    a.clockSkew = settings_->auth.sandboxClockSkew;
+    auth_ = std::make_unique<kl_gateway::GatewaySandboxAuth>(a, stsFactory_);
+  }
   server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& r) { return handle(r); });
   server_->start();
+  // The realm URL carries the bound port; requests that come before this
+  // line find no token endpoint yet (route() answers nothing) and get 401.
+  if (auth_) auth_->start(server_->baseUrl());
 }
 
 void LttSandbox::stop() {
@@ -100,6 +116,35 @@ int LttSandbox::requestsSeen() const {
   return requests_;
 }
 
+int LttSandbox::unauthorizedCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unauthorized_;
+}
+
+std::map<std::string, std::string> LttSandbox::clientConfig() const {
+  if (!server_) return {};
+  std::map<std::string, std::string> c = {{"ltt.endpoint", baseUrl()}, {"ltt.caFile", caFile_}};
+  if (auth_)
+    for (const auto& [k, v] : auth_->clientConfig()) c[k] = v;
+  return c;
+}
+
+net::HttpResponse LttSandbox::unauthorized(const net::HttpRequest& req) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++unauthorized_;
+  }
+  const bool none = kl_gateway::bearerFrom(req.headers).empty();
+  net::HttpResponse r = outcome(
+      401,
+      {{none ? "no bearer token: FK Gateway needs Authorization: Bearer <token> from its token endpoint"
+             : "the bearer token is unknown or has expired: get a new one from the token endpoint",
+        ""}},
+      "error", "login");
+  r.headers["WWW-Authenticate"] = none ? "Bearer" : "Bearer error=\"invalid_token\"";
+  return r;
+}
+
 int LttSandbox::rejectedCount() const {
   std::lock_guard<std::mutex> lock(mu_);
   return rejected_;
@@ -111,8 +156,9 @@ net::HttpResponse LttSandbox::handle(const net::HttpRequest& req) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++requests_;
-    latency = faults_.latencyMs;
-    if (req.path.rfind("/sandbox/", 0) != 0) {
+    // Faults are for the registry's FHIR API; the STS and token endpoint stay up.
+    if (req.path.rfind("/fhir/", 0) == 0) {
+      latency = faults_.latencyMs;
       if (faults_.drop > 0) {
         --faults_.drop;
         drop = true;
@@ -130,7 +176,10 @@ net::HttpResponse LttSandbox::handle(const net::HttpRequest& req) {
   }
   if (fail) return outcome(500, {{"injected fault: internal server error", ""}}, "fatal", "exception");
 
+  if (auth_)
+    if (auto r = auth_->route(req)) return std::move(*r);
   const std::string bundlePrefix = "/fhir/Bundle/";
+  if (req.path.rfind("/fhir/", 0) == 0 && auth_ && !auth_->authorize(req)) return unauthorized(req);
   if (req.path.rfind(bundlePrefix, 0) == 0) {
     const std::string id = req.path.substr(bundlePrefix.size());
     if (req.method == "PUT") return put(id, req.body);
@@ -157,6 +206,11 @@ net::HttpResponse LttSandbox::handle(const net::HttpRequest& req) {
     }
     b += "]";
     return net::HttpResponse{200, "application/json", b, {}, false};
+  }
+  if (req.path == "/sandbox/tokens/expire" && req.method == "POST") {
+    if (!auth_) return net::HttpResponse{404, "text/plain", "the sandbox runs without auth", {}, false};
+    auth_->tokenEndpoint().expireAll();
+    return net::HttpResponse{204, "text/plain", "", {}, false};
   }
   if (req.path == "/sandbox/faults" && req.method == "POST") {
     rapidjson::Document d;

@@ -10,10 +10,18 @@
 //   GET    /fhir/Bundle/{id}      the accepted report (404 if none)
 //   GET    /sandbox/received      JSON list of accepted reports {id, puts, lastStatus}
 //   DELETE /sandbox/received      forget everything
-//   POST   /sandbox/faults        {"latencyMs": n, "fail500": n, "drop": n} (next n requests)
+//   POST   /sandbox/faults        {"latencyMs": n, "fail500": n, "drop": n} (next n /fhir/ requests)
+//   POST   /sandbox/tokens/expire every bearer token issued so far stops working (a 401 next)
 // TLS: a fresh dev CA + server certificate (hub/net/dev_tls.h) in
 // "ltt.sandbox.tlsDir" or a new temporary directory; caFile() names the CA.
 // Reports are judged with the adapter's settings (ltt.reportingStart).
+//
+// FK Gateway access (adapters/kl_gateway/sandbox_auth.h), unless
+// "ltt.sandbox.auth" is off: a KOMBIT STS stand-in and a token endpoint at
+// /auth/realms/ehealth/protocol/openid-connect/token on the same server, a
+// dev function certificate for the client in the TLS directory; every
+// /fhir/ request without a valid, unexpired bearer token is 401 with an
+// OperationOutcome and stores nothing. clientConfig() gives the hub's keys.
 // Thread-safe.
 #include <map>
 #include <memory>
@@ -21,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/kl_gateway/sandbox_auth.h"
 #include "adapters/ltt/settings.h"
 #include "hub/engine/adapter.h"
 #include "hub/net/http_types.h"
@@ -46,7 +55,10 @@ struct ReceivedReport {
 
 class LttSandbox final : public engine::Sandbox {
  public:
-  LttSandbox(const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings);
+  // `sts` makes the KOMBIT STS stand-in (default: hub/security's generic
+  // STS stand-in, see kombit_sts.h); tests may give another.
+  LttSandbox(const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings,
+             kl_gateway::StsStandInFactory sts = {});
   ~LttSandbox() override;
 
   void start() override;
@@ -59,21 +71,30 @@ class LttSandbox final : public engine::Sandbox {
   std::vector<ReceivedReport> received() const;  // sorted by id
   int requestsSeen() const;
   int rejectedCount() const;
+  int unauthorizedCount() const;  // requests refused with 401
+  // The keys a hub needs to reach this sandbox (endpoint, CA, and with
+  // auth: realm, client id, dev certificate and key, STS). Empty before start().
+  std::map<std::string, std::string> clientConfig() const;
+  // Null when "ltt.sandbox.auth" is off or before start().
+  kl_gateway::GatewaySandboxAuth* auth() { return auth_.get(); }
 
   // The request handler (public for in-process tests without a socket).
   net::HttpResponse handle(const net::HttpRequest& request);
 
  private:
   net::HttpResponse put(const std::string& id, const std::string& body);
+  net::HttpResponse unauthorized(const net::HttpRequest& request);
   engine::SandboxOptions options_;
   std::shared_ptr<const Settings> settings_;
+  kl_gateway::StsStandInFactory stsFactory_;
+  std::unique_ptr<kl_gateway::GatewaySandboxAuth> auth_;
   std::unique_ptr<net::HttpsServer> server_;
   std::string tlsDir_, caFile_;
   bool ownTlsDir_ = false;
   mutable std::mutex mu_;
   SandboxFaults faults_;
   std::map<std::string, ReceivedReport> received_;
-  int requests_ = 0, rejected_ = 0;
+  int requests_ = 0, rejected_ = 0, unauthorized_ = 0;
 };
 
 }  // namespace reghub::ltt

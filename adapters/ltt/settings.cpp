@@ -8,7 +8,8 @@ namespace reghub::ltt {
 
 const std::vector<config::Key>& settingKeys() {
   using namespace config;
-  static const std::vector<Key> kKeys = {
+  static const std::vector<Key> kKeys = [] {
+  std::vector<Key> keys = {
       dateKey(
           "ltt.reportingStart",
           "first reportable day (default: the IG's, from profiles/ltt/ltt-constraints.json); earlier only for tests "
@@ -28,7 +29,15 @@ const std::vector<config::Key>& settingKeys() {
       millisKey("ltt.connectTimeoutMs", "connect timeout per delivery attempt").withDefault("5000").range(1),
       millisKey("ltt.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
       pathKey("ltt.sandbox.tlsDir", "sandbox: directory for its dev TLS files (empty: a fresh temporary directory)"),
+      enumKey("ltt.sandbox.auth", {"required", "off"},
+              "sandbox: required = every PUT needs a bearer token from its token endpoint (FK Gateway's rule); "
+              "off = plain PUTs (only to test a hub that predates OAuth)")
+          .withDefault("required"),
   };
+  // FK Gateway access (adapters/kl_gateway/auth_settings.h): ltt.auth.*, ltt.sandbox.token….
+  for (auto& k : kl_gateway::authKeys("ltt")) keys.push_back(std::move(k));
+  return keys;
+  }();
   return kKeys;
 }
 
@@ -53,6 +62,8 @@ Settings Settings::fromConfig(const config::Config& c) {
   s.tls.connectTimeout = std::chrono::milliseconds(c.getInt(key("ltt.connectTimeoutMs")));
   s.tls.timeout = std::chrono::milliseconds(c.getInt(key("ltt.timeoutMs")));
   s.sandboxTlsDir = c.getString(key("ltt.sandbox.tlsDir"));
+  s.sandboxRequiresToken = c.getOptional(key("ltt.sandbox.auth")).value_or("required") == "required";
+  s.auth = kl_gateway::AuthSettings::fromConfig(c, "ltt", s.tls);
   return s;
 }
 

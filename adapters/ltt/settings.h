@@ -12,10 +12,13 @@
 //   ltt.clientCertFile / ltt.clientKeyFile        optional mutual TLS
 //   ltt.connectTimeoutMs (5000), ltt.timeoutMs (30000)
 //   ltt.sandbox.tlsDir                            `reghub sandbox ltt`: where its dev TLS files go
+//   ltt.sandbox.auth     required | off           does the sandbox demand a bearer token on PUT
+//   ltt.auth.*, ltt.sandbox.token…/clockSkewMs    FK Gateway access (adapters/kl_gateway/auth_settings.h)
 // Built once at start-up (register.cpp) and shared immutable.
 #include <string>
 #include <vector>
 
+#include "adapters/kl_gateway/auth_settings.h"
 #include "hub/config/config.h"
 #include "hub/model/date.h"
 #include "hub/net/https_client.h"
@@ -32,6 +35,9 @@ struct Settings {
   net::HttpsClientOptions tls;
   // Sandbox (sandbox.h): empty = a fresh temporary directory.
   std::string sandboxTlsDir;
+  bool sandboxRequiresToken = true;
+  // FK Gateway access; auth.enabled() false: PUTs carry no Authorization.
+  kl_gateway::AuthSettings auth;
 
   // Reads the ltt.* keys (their environment variables when a key is not
   // set). Throws config::ConfigError on a bad value.

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -268,13 +269,29 @@ namespace {
 const std::vector<OptionSpec> kSandboxOptions = {
     {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
     {"config", true, "properties file with the registry's keys (e.g. smdb.sandboxAsOf)", ""},
+    {"write-client-config", true,
+     "also write the settings a hub needs to reach this sandbox (endpoints, CA, dev certificate and key) to FILE", ""},
     {"help", false, "show this help", ""},
 };
+
+// The adapter's client settings for the running sandbox as a properties
+// file (mode 0600: it names a private key file). Throws on I/O failure.
+void writeClientConfig(const std::string& file, const engine::Adapter& adapter, const engine::Sandbox& sandbox) {
+  const auto settings = adapter.sandboxClientConfig(sandbox);
+  if (settings.empty())
+    throw std::runtime_error("the " + std::string(adapter.name()) + " sandbox does not say how to reach it");
+  std::ofstream out(file, std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + file);
+  ::chmod(file.c_str(), 0600);
+  out << "# reghub sandbox " << adapter.name() << ": the settings a hub needs to reach it (dev only)\n";
+  for (const auto& [k, v] : settings) out << k << " = " << v << "\n";
+  if (!out.flush()) throw std::runtime_error("cannot write " + file);
+}
 }  // namespace
 
 int cmdSandbox(const std::vector<std::string>& argv) {
   if (wantsHelp(argv)) {
-    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE]\n\n"
+    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE] [--write-client-config FILE]\n\n"
                  "Runs a local stand-in for the registry's service on 127.0.0.1 that enforces the\n"
                  "registry's rules, until SIGINT/SIGTERM. Prints its base URL and the CA file\n"
                  "clients must trust.\n\n"
@@ -311,6 +328,10 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   const engine::Sandbox& sandbox = *part.sandbox();
   std::cout << "sandbox " << adapter->name() << " listening on " << sandbox.baseUrl() << "\n";
   if (!sandbox.caFile().empty()) std::cout << "CA file: " << sandbox.caFile() << "\n";
+  if (const std::string file = a.get("write-client-config", ""); !file.empty()) {
+    writeClientConfig(file, *adapter, sandbox);
+    std::cout << "client config: " << file << "\n";
+  }
   std::cout.flush();
   int sig = 0;
   sigwait(&stopSignals, &sig);

@@ -50,8 +50,8 @@ class LttE2e : public ::testing::Test {
     config_["ltt.reportingStart"] = "2025-01-01";  // the IG's story is from 2025
     sandbox_ = std::make_unique<LttSandbox>(engine::SandboxOptions{}, settings());
     sandbox_->start();
-    config_["ltt.endpoint"] = sandbox_->baseUrl();
-    config_["ltt.caFile"] = sandbox_->caFile();
+    // Endpoint, CA and FK Gateway access (realm, client id, dev certificate, STS).
+    for (const auto& [k, v] : sandbox_->clientConfig()) config_[k] = v;
     config_["ltt.timeoutMs"] = "2000";
   }
   // Settings built from config_ as the factory builds them at start-up.

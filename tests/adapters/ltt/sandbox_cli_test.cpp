@@ -1,14 +1,18 @@
 // `reghub sandbox ltt` as a process (the generic CLI command): it prints its
 // base URL and CA file, answers PUTs over TLS with that CA, exposes what it
 // accepted and its fault switch over HTTP, and stops cleanly on SIGTERM.
+// It demands FK Gateway's bearer token and writes the client settings
+// (--write-client-config) with which the hub gets one.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
+#include "adapters/ltt/ltt_adapter.h"
 #include "hub/net/https_client.h"
 #include "tests/adapters/ltt/test_util.h"
 
@@ -47,12 +51,16 @@ std::string readLine(FILE* f) {
 }
 
 TEST(LttSandboxCli, ServesOverTlsAndStopsOnSigterm) {
-  Child c = spawn({REGHUB_BINARY, "sandbox", "ltt"});
+  const std::string clientConfig =
+      (std::filesystem::temp_directory_path() / ("reghub-ltt-client-" + std::to_string(::getpid()) + ".properties"))
+          .string();
+  Child c = spawn({REGHUB_BINARY, "sandbox", "ltt", "--write-client-config", clientConfig});
   ASSERT_GT(c.pid, 0);
-  const std::string first = readLine(c.out), second = readLine(c.out);
+  const std::string first = readLine(c.out), second = readLine(c.out), third = readLine(c.out);
   const std::string urlPrefix = "sandbox ltt listening on ";
   ASSERT_EQ(first.rfind(urlPrefix, 0), 0u) << first;
   ASSERT_EQ(second.rfind("CA file: ", 0), 0u) << second;
+  ASSERT_EQ(third, "client config: " + clientConfig);
   const std::string url = first.substr(urlPrefix.size());
   const std::string ca = second.substr(9);
 
@@ -61,7 +69,23 @@ TEST(LttSandboxCli, ServesOverTlsAndStopsOnSigterm) {
   net::HttpsClient client(url, o);
   const std::string report =
       test::readFile(test::sharedDir() + "/reference/ltt/examples/DeliveryReport-Josefine-2.json");
+  // FK Gateway's rule: no bearer token, no report (401 + OperationOutcome, nothing stored).
   auto r = client.send("PUT", "/fhir/Bundle/DeliveryReport-Josefine-2", report, "application/fhir+json");
+  ASSERT_TRUE(r.answered()) << r.error;
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("OperationOutcome"), std::string::npos);
+  EXPECT_EQ(client.send("GET", "/sandbox/received", "", "").body, "[]");
+  // The written client settings reach it: STS assertion → token exchange → bearer token.
+  const auto settings = std::make_shared<const Settings>(Settings::fromConfig(config::Config::load(clientConfig)));
+  EXPECT_EQ(settings->endpoint, url);
+  const auto token = LttAdapter(settings).gatewayAuth()->bearer();
+  ASSERT_EQ(token.outcome, kl_gateway::AuthOutcome::kOk) << token.error;
+  const std::string bearer = token.token.value;
+  client.setRequestHook([bearer](const std::string&, const std::string&, const std::string&,
+                                 std::map<std::string, std::string>& headers) {
+    headers["Authorization"] = "Bearer " + bearer;
+  });
+  r = client.send("PUT", "/fhir/Bundle/DeliveryReport-Josefine-2", report, "application/fhir+json");
   ASSERT_TRUE(r.answered()) << r.error;
   EXPECT_EQ(r.status, 201);
   r = client.send("GET", "/sandbox/received", "", "");
@@ -92,6 +116,7 @@ TEST(LttSandboxCli, ServesOverTlsAndStopsOnSigterm) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   std::fclose(c.out);
+  std::filesystem::remove(clientConfig);
 }
 
 TEST(LttSandboxCli, UnknownRegistryIsAUsageError) {
