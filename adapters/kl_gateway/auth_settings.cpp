@@ -51,8 +51,9 @@ std::vector<config::Key> authKeys(const std::string& p) {
       pathKey(a + "keyFile", "PEM private key of certFile").fromEnv(env + "KEY_FILE"),
       pathKey(a + "pkcs12File", "PKCS#12 file with certificate and key (instead of certFile + keyFile)")
           .fromEnv(env + "PKCS12_FILE"),
-      stringKey(a + "passphraseEnv", "name of the environment variable holding the key's passphrase (never the passphrase)")
-          .withDefault(env + "PASSPHRASE"),
+      stringKey(a + "passphraseEnv",
+                "name of the environment variable holding the key's passphrase (never the passphrase itself), e.g. " +
+                    env + "PASSPHRASE; empty: the key is not encrypted"),
       urlKey(a + "sts.url", {"https"}, "KOMBIT STS endpoint (WS-Trust 1.3 Issue, SOAP 1.2)"),
       stringKey(a + "sts.entityId", "KOMBIT STS entity id (wsa:To); empty: sts.url"),
       stringKey(a + "sts.appliesTo", "the service's entity id asked for (wsp:AppliesTo; inferred from the service agreement)")
@@ -126,15 +127,18 @@ AuthSettings AuthSettings::fromConfig(const config::Config& c, const std::string
 
   // What an enabled setup cannot do without, each named by its key.
   if (s.clientId.empty())
-    throw c.error(r.key("auth.clientId"), "is required with " + prefix + ".auth.realm (the client id registered with FK Gateway)");
+    throw c.error(r.key("auth.clientId"), prefix + ".auth.clientId is required with " + prefix +
+                                              ".auth.realm: the client id FK Gateway registered for the system's key");
   if (s.credentials.pkcs12File.empty() && (s.credentials.certFile.empty() || s.credentials.keyFile.empty()))
     throw c.error(r.key("auth.certFile"), "FK Gateway access needs the function certificate: set " + prefix +
                                               ".auth.certFile and " + prefix + ".auth.keyFile, or " + prefix +
                                               ".auth.pkcs12File");
   if (s.sts.url.empty())
-    throw c.error(r.key("auth.sts.url"), "is required with " + prefix + ".auth.realm (KOMBIT STS issues the SAML assertion)");
+    throw c.error(r.key("auth.sts.url"), prefix + ".auth.sts.url is required with " + prefix +
+                                             ".auth.realm: KOMBIT STS issues the SAML assertion (or set " + prefix +
+                                             ".auth.preset = test)");
   if (s.sts.cvr.size() != 8 || s.sts.cvr.find_first_not_of("0123456789") != std::string::npos)
-    throw c.error(r.key("auth.sts.cvr"), "must be the kommune's CVR number, 8 digits");
+    throw c.error(r.key("auth.sts.cvr"), prefix + ".auth.sts.cvr must be the kommune's CVR number, 8 digits");
   return s;
 }
 
