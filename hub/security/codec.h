@@ -16,3 +16,16 @@ std::string sha256(std::string_view bytes);           // 32 raw bytes
 std::string hex(std::string_view bytes);              // lower-case
 
 }  // namespace reghub::security
+
+#include <chrono>
+
+namespace reghub::security {
+
+// A random (version 4) UUID, lower-case, e.g. "3f1c…". Thread-safe (OpenSSL RAND).
+std::string randomUuid();
+// xs:dateTime in UTC with milliseconds: "2026-12-01T10:00:00.000Z".
+std::string formatUtc(std::chrono::system_clock::time_point t);
+// xs:dateTime with 'Z' or a ±hh:mm offset, optional fractional seconds. nullopt if malformed.
+std::optional<std::chrono::system_clock::time_point> parseUtc(std::string_view text);
+
+}  // namespace reghub::security
