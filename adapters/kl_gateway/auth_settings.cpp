@@ -62,7 +62,9 @@ std::vector<config::Key> authKeys(const std::string& p) {
           .fromEnv(env + "CVR"),
       enumKey(a + "sts.soapVersion", {"1.2", "1.1"}, "SOAP version of the STS request").withDefault("1.2"),
       pathKey(a + "sts.caFile", "PEM CA bundle for the STS's TLS (empty: system CAs)"),
-      pathKey(a + "sts.signingCertFile", "PEM certificate the STS signs assertions with (optional: check its answers)"),
+      pathKey(a + "sts.signingCertFile",
+              "PEM certificate KOMBIT STS signs its assertions with; each assertion is checked against it before it "
+              "is exchanged (required with a realm)"),
       millisKey(p + ".sandbox.tokenLifetimeMs", "sandbox: lifetime of the bearer tokens its token endpoint issues")
           .withDefault("300000")
           .range(1000),
@@ -117,6 +119,7 @@ AuthSettings AuthSettings::fromConfig(const config::Config& c, const std::string
   s.rejectedHold = r.ms("auth.rejectedHoldMs");
   s.credentials = {r.str("auth.certFile"), r.str("auth.keyFile"), r.str("auth.pkcs12File"), r.str("auth.passphraseEnv"),
                    prefix + ".auth.certFile"};
+  s.sts.prefix = prefix;
   s.sts.entityId = r.str("auth.sts.entityId");
   s.sts.appliesTo = r.str("auth.sts.appliesTo");
   s.sts.cvr = r.str("auth.sts.cvr");
@@ -137,6 +140,10 @@ AuthSettings AuthSettings::fromConfig(const config::Config& c, const std::string
     throw c.error(r.key("auth.sts.url"), prefix + ".auth.sts.url is required with " + prefix +
                                              ".auth.realm: KOMBIT STS issues the SAML assertion (or set " + prefix +
                                              ".auth.preset = test)");
+  if (s.sts.signingCertFile.empty())
+    throw c.error(r.key("auth.sts.signingCertFile"),
+                  prefix + ".auth.sts.signingCertFile is required with " + prefix +
+                      ".auth.realm: the certificate KOMBIT STS signs its assertions with (each one is checked)");
   if (s.sts.cvr.size() != 8 || s.sts.cvr.find_first_not_of("0123456789") != std::string::npos)
     throw c.error(r.key("auth.sts.cvr"), prefix + ".auth.sts.cvr must be the kommune's CVR number, 8 digits");
   return s;

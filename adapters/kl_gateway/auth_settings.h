@@ -28,6 +28,7 @@ struct CredentialFiles {
 };
 
 struct StsSettings {
+  std::string prefix;     // the adapter's key prefix, for errors ("ltt")
   std::string url;        // KOMBIT STS endpoint (SOAP 1.2)
   std::string entityId;   // wsa:To; empty: the URL
   std::string appliesTo;  // the service's entity id (wsp:AppliesTo)

@@ -66,6 +66,8 @@ std::map<std::string, std::string> GatewaySandboxAuth::clientConfig() const {
       {a + "sts.cvr", options_.cvr},
   };
   if (sts_) c[a + "sts.url"] = baseUrl_ + sts_->path();
+  if (sts_ && !sts_->signingCertFile().empty()) c[a + "sts.signingCertFile"] = sts_->signingCertFile();
+  if (!options_.appliesTo.empty()) c[a + "sts.appliesTo"] = options_.appliesTo;
   return c;
 }
 

@@ -30,6 +30,8 @@ class StsStandIn {
   virtual net::HttpResponse handle(const net::HttpRequest& request) = 0;
   // Signature by the stand-in's key, issuer, audience, validity at `now`.
   virtual SubjectCheck verify(const std::string& assertionXml, Clock::time_point now) const = 0;
+  // PEM file of the certificate its assertions are signed with (for the client's check); empty: none.
+  virtual std::string signingCertFile() const { return {}; }
 };
 
 struct SandboxAuthOptions {

@@ -124,8 +124,10 @@ int LttSandbox::unauthorizedCount() const {
 std::map<std::string, std::string> LttSandbox::clientConfig() const {
   if (!server_) return {};
   std::map<std::string, std::string> c = {{"ltt.endpoint", baseUrl()}, {"ltt.caFile", caFile_}};
-  if (auth_)
+  if (auth_) {
     for (const auto& [k, v] : auth_->clientConfig()) c[k] = v;
+    c["ltt.auth.sts.caFile"] = caFile_;  // the STS stand-in shares the sandbox's TLS certificate
+  }
   return c;
 }
 

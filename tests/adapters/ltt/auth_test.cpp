@@ -67,6 +67,8 @@ class LttAuth : public ::testing::Test {
     sandbox_->start();
     for (const auto& [k, v] : sandbox_->clientConfig()) config_[k] = v;
     config_["ltt.auth.sts.url"] = sandbox_->baseUrl() + "/fake-sts";
+    // Required by the settings; FakeKombit's assertions are not signed, so any certificate will do.
+    config_["ltt.auth.sts.signingCertFile"] = sandbox_->caFile();
     config_["ltt.timeoutMs"] = "3000";
   }
   std::shared_ptr<const Settings> settings() const {
@@ -209,7 +211,8 @@ TEST_F(LttAuth, TokenEndpointDownIsRetry) {
 }
 
 TEST_F(LttAuth, RealmWithoutItsPartsIsAConfigErrorNamingTheKey) {
-  for (const char* missing : {"ltt.auth.clientId", "ltt.auth.certFile", "ltt.auth.sts.url", "ltt.auth.sts.cvr"}) {
+  for (const char* missing :
+       {"ltt.auth.clientId", "ltt.auth.certFile", "ltt.auth.sts.url", "ltt.auth.sts.cvr", "ltt.auth.sts.signingCertFile"}) {
     auto c = config_;
     c.erase(missing);
     if (std::string(missing) == "ltt.auth.certFile") c.erase("ltt.auth.keyFile");
@@ -234,6 +237,7 @@ TEST_F(LttAuth, TestPresetFillsTheReferenceHosts) {
   std::map<std::string, std::string> c = {{"ltt.auth.preset", "test"},
                                           {"ltt.auth.clientId", "x"},
                                           {"ltt.auth.pkcs12File", "/some.p12"},
+                                          {"ltt.auth.sts.signingCertFile", "/kombit-sts.pem"},
                                           {"ltt.auth.sts.cvr", "29189846"}};
   const auto s = Settings::fromConfig(config::Config::fromMap(c));
   EXPECT_EQ(s.auth.realm, "https://saml.test001.ehealth.sundhed.dk/auth/realms/ehealth");

@@ -162,6 +162,7 @@ TEST_F(LttE2e, BundleIdMustMatchTheUrl) {
 
 TEST_F(LttE2e, UntrustedSandboxIsNotReached) {
   config_["ltt.caFile"] = "";  // system CAs do not know the dev CA
+  config_["ltt.auth.sts.caFile"] = "";  // nor for its STS stand-in (same server)
   const auto r = deliverer()->deliver(oneReport());
   EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
   EXPECT_NE(r.detail.find("tls"), std::string::npos) << r.detail;
