@@ -164,7 +164,9 @@ TEST_F(LttE2e, UntrustedSandboxIsNotReached) {
   config_["ltt.caFile"] = "";  // system CAs do not know the dev CA
   config_["ltt.auth.sts.caFile"] = "";  // nor for its STS stand-in (same server)
   const auto r = deliverer()->deliver(oneReport());
-  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRetry);
+  // The first call is the STS request; hub/security's WS-Trust client counts
+  // an untrusted STS certificate as a setup error (rejected, not retried).
+  EXPECT_EQ(r.outcome, engine::DeliveryResult::Outcome::kRejected);
   EXPECT_NE(r.detail.find("tls"), std::string::npos) << r.detail;
   EXPECT_EQ(sandbox_->requestsSeen(), 0);
 }
