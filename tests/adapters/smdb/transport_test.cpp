@@ -12,6 +12,7 @@
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
+#include "tests/adapters/smdb/render_util.h"
 #include "tests/adapters/smdb/smdb_test_util.h"
 
 namespace fs = std::filesystem;
@@ -21,27 +22,7 @@ using reghub::engine::OutboundMessage;
 namespace {
 
 using smdb_test::kCases;
-class Sink final : public reghub::engine::MessageSink {
- public:
-  void accept(OutboundMessage&& m) override { messages.push_back(std::move(m)); }
-  std::vector<OutboundMessage> messages;
-};
-
-std::vector<OutboundMessage> render(const fs::path& input) {
-  reghub::smdb::SmdbAdapter adapter;
-  reghub::engine::RunContext ctx;
-  ctx.asOf = *reghub::model::Date::parse("2026-06-01");
-  reghub::diag::Collector diags;
-  const reghub::diag::Reporter reporter(diags);
-  Sink out;
-  reghub::engine::NoPriorDeliveries prior;
-  reghub::engine::Pipeline pipeline({&adapter}, ctx, reporter, &out, prior);
-  reghub::ingest::Ingestor ingestor(pipeline, reporter);
-  ingestor.readPath(input.string());
-  ingestor.finish();
-  return std::move(out.messages);
-}
-
+using smdb_test::render;
 class SmdbTransport : public ::testing::Test {
  protected:
   void SetUp() override {
