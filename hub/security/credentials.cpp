@@ -39,13 +39,19 @@ std::string readFile(const std::string& path, const std::string& setting) {
   return s.str();
 }
 
+// An unset variable is an empty passphrase (an unencrypted key needs none);
+// passphraseHint() says so when the key then cannot be opened.
 std::string passphraseFrom(const CredentialSource& source) {
-  if (source.passphraseEnv.empty()) return {};
-  const char* v = std::getenv(source.passphraseEnv.c_str());
-  if (!v)
-    configFail(source.setting, "the passphrase environment variable " + source.passphraseEnv +
-                                   " is not set (set it in the service's environment, not in a file)");
-  return v;
+  const char* v = source.passphraseEnv.empty() ? nullptr : std::getenv(source.passphraseEnv.c_str());
+  return v ? v : "";
+}
+
+std::string passphraseHint(const CredentialSource& source) {
+  if (source.passphraseEnv.empty()) return "no passphrase environment variable is configured";
+  if (!std::getenv(source.passphraseEnv.c_str()))
+    return "the environment variable " + source.passphraseEnv +
+           " is not set (set it in the service's environment, not in a file)";
+  return "the passphrase in " + source.passphraseEnv + " is wrong";
 }
 
 int passCallback(char* buf, int size, int /*rwflag*/, void* u) {
@@ -110,10 +116,7 @@ Credentials Credentials::load(const CredentialSource& source) {
       EVP_PKEY_free(key);
       X509_free(cert);
       ERR_clear_error();
-      configFail(source.setting, "cannot open " + source.pkcs12File +
-                                     ": wrong passphrase (environment variable " +
-                                     (source.passphraseEnv.empty() ? std::string("none configured")
-                                                                   : source.passphraseEnv) +
+      configFail(source.setting, "cannot open " + source.pkcs12File + ": wrong passphrase (" + passphraseHint(source) +
                                      ") or no key and certificate inside");
     }
     X509Ptr c(cert);
@@ -123,8 +126,15 @@ Credentials Credentials::load(const CredentialSource& source) {
   }
   if (source.certFile.empty() || source.keyFile.empty())
     configFail(source.setting, "no function certificate configured: give a PKCS#12 file, or a PEM certificate and key");
-  return fromPem(readFile(source.certFile, source.setting), readFile(source.keyFile, source.setting), pass,
-                 source.setting);
+  try {
+    return fromPem(readFile(source.certFile, source.setting), readFile(source.keyFile, source.setting), pass,
+                   source.setting);
+  } catch (const config::ConfigError& e) {
+    const std::string what = e.what();
+    if (what.find("passphrase is wrong/missing") == std::string::npos) throw;
+    configFail(source.setting, "the private key " + source.keyFile + " is encrypted and cannot be opened: " +
+                                   passphraseHint(source));
+  }
 }
 
 EVP_PKEY* Credentials::publicKey() const { return X509_get0_pubkey(cert_.get()); }

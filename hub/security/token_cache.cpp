@@ -21,6 +21,7 @@ TokenOutcome TokenCache::get(const std::string& audience) {
   for (;;) {
     const auto t = now();
     if (e.token && fresh(*e.token, t)) return TokenOutcome{e.token, {}, false};
+    if (!e.token && e.lastFailure.permanent && t - e.failedAt < options_.minReissueInterval) return e.lastFailure;
     if (!e.fetching) break;
     // Someone else is fetching: wait for that result instead of asking too.
     const uint64_t gen = e.generation;
@@ -45,6 +46,7 @@ TokenOutcome TokenCache::get(const std::string& audience) {
     e.token = outcome.token;
   } else {
     e.lastFailure = outcome;
+    e.failedAt = now();
   }
   cv_.notify_all();
   // A refresh that failed while the old token is still valid: keep using it.

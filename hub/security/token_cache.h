@@ -5,7 +5,9 @@
 // wait for that result (a failure included, so a broken STS is asked once,
 // not N times). A token is refreshed `refreshMargin` before it expires
 // (at most half its lifetime); while a refresh fails, a still-valid
-// token keeps being used. Thread-safe.
+// token keeps being used. A permanent failure (the STS refused our
+// certificate or audience) is answered from memory for minReissueInterval,
+// so a misconfiguration costs one STS call, not one per message. Thread-safe.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -47,6 +49,7 @@ class TokenCache {
     bool fetching = false;
     uint64_t generation = 0;  // counts finished fetches
     TokenOutcome lastFailure;
+    std::chrono::system_clock::time_point failedAt{};
   };
   std::chrono::system_clock::time_point now() const;
   bool fresh(const IssuedToken& t, std::chrono::system_clock::time_point now) const;

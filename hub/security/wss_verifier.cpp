@@ -53,13 +53,9 @@ std::optional<WssFault> readFrame(std::string_view envelope, const WssPolicy& po
       soap = soapNamespace(v);
     }
   if (!soap) return WssFault{kInvalidSecurity, "roden er ikke en SOAP Envelope / the root is not a SOAP Envelope"};
-  if (policy.version && *policy.version != f.req.version)
-    return WssFault{kInvalidSecurity, "forkert SOAP-version / wrong SOAP version: expected SOAP " +
-                                          std::string(toString(*policy.version))};
   f.header = firstChild(env, soap, "Header");
   f.req.body = firstChild(env, soap, "Body");
-  if (!f.header || !f.req.body)
-    return WssFault{kInvalidSecurity, "SOAP Header eller Body mangler / SOAP Header or Body missing"};
+  if (!f.req.body) return WssFault{kInvalidSecurity, "SOAP Body mangler / SOAP Body missing"};
   int securityHeaders = 0;
   for (xmlNode* c : childElements(f.header)) {
     if (isElement(c, ns::kWsse, "Security")) {
@@ -73,6 +69,9 @@ std::optional<WssFault> readFrame(std::string_view envelope, const WssPolicy& po
     return WssFault{kInvalidSecurity, securityHeaders == 0
                                           ? "ingen wsse:Security header — kaldet er ikke signeret / the call is unsigned"
                                           : "mere end én wsse:Security header / more than one wsse:Security header"};
+  if (policy.version && *policy.version != f.req.version)
+    return WssFault{kInvalidSecurity, "forkert SOAP-version / wrong SOAP version: expected SOAP " +
+                                          std::string(toString(*policy.version))};
   f.req.action = textOf(firstChild(f.header, ns::kWsa, "Action"));
   f.req.messageId = textOf(firstChild(f.header, ns::kWsa, "MessageID"));
   f.req.to = textOf(firstChild(f.header, ns::kWsa, "To"));
