@@ -18,12 +18,18 @@ TokenFetch GatewayAuth::bearer() {
 
 void GatewayAuth::refused(const std::string& tokenValue) { cache_->invalidate(audience_, tokenValue); }
 
+SubjectTokenResult GatewayAuth::issueSubjectToken() { return sts_->issue(); }
+
+TokenFetch GatewayAuth::exchange(const SubjectToken& subject) {
+  const Clock::time_point now = now_();
+  return exchange_->exchange(subject.assertionXml, signer_->sign(now), now);
+}
+
 TokenFetch GatewayAuth::fetchNew() {
-  const SubjectTokenResult saml = sts_->issue();
+  const SubjectTokenResult saml = issueSubjectToken();
   if (saml.outcome == AuthOutcome::kRejected) return TokenFetch::rejected(0, "KOMBIT STS: " + saml.error);
   if (saml.outcome == AuthOutcome::kRetry) return TokenFetch::retry(0, "KOMBIT STS: " + saml.error);
-  const Clock::time_point now = now_();
-  return exchange_->exchange(saml.token.assertionXml, signer_->sign(now), now);
+  return exchange(saml.token);
 }
 
 }  // namespace reghub::kl_gateway

@@ -33,8 +33,12 @@ class GatewayAuth final : public BearerSource {
 
   TokenFetch bearer() override;
   void refused(const std::string& tokenValue) override;
-  // One STS call and one exchange, bypassing the cache (`reghub check`).
+  // One STS call and one exchange, bypassing the cache.
   TokenFetch fetchNew();
+  // The two steps of fetchNew() one by one (`reghub check` reports each).
+  SubjectTokenResult issueSubjectToken();
+  TokenFetch exchange(const SubjectToken& subject);
+  const ClientAssertionSigner& signer() const { return *signer_; }
 
  private:
   std::shared_ptr<SubjectTokenSource> sts_;

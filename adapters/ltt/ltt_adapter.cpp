@@ -5,7 +5,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "adapters/kl_gateway/gateway_access.h"
 #include "adapters/ltt/deliverer.h"
 #include "adapters/ltt/ig_validator.h"
 #include "adapters/ltt/report_builder.h"
@@ -272,11 +271,16 @@ std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<con
   return w;
 }
 
-std::shared_ptr<kl_gateway::GatewayAuth> LttAdapter::gatewayAuth() const {
-  if (!settings_->auth.enabled()) return nullptr;
+std::optional<kl_gateway::GatewayAccess> LttAdapter::gatewayAccess() const {
+  if (!settings_->auth.enabled()) return std::nullopt;
   std::lock_guard<std::mutex> lock(accessMu_);
-  if (!access_) access_ = kl_gateway::makeGatewayAccess(settings_->auth, sts_).auth;
+  if (!access_) access_ = kl_gateway::makeGatewayAccess(settings_->auth, sts_);
   return access_;
+}
+
+std::shared_ptr<kl_gateway::GatewayAuth> LttAdapter::gatewayAuth() const {
+  const auto a = gatewayAccess();
+  return a ? a->auth : nullptr;
 }
 
 std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer() const {

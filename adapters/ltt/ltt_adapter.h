@@ -8,8 +8,9 @@
 // files, sockets). Data problems are diagnostics, never exceptions.
 #include <memory>
 #include <mutex>
+#include <optional>
 
-#include "adapters/kl_gateway/gateway_auth.h"
+#include "adapters/kl_gateway/gateway_access.h"
 #include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/settings.h"
 #include "hub/engine/adapter.h"
@@ -69,8 +70,11 @@ class LttAdapter final : public engine::Adapter {
                   std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) const override;
 
   const Settings& settings() const { return *settings_; }
-  // The shared FK Gateway access (null without ltt.auth.realm); built on first use.
+  // The shared FK Gateway access (null without ltt.auth.realm); built on
+  // first use. Throws config::ConfigError when the certificate cannot be loaded.
   std::shared_ptr<kl_gateway::GatewayAuth> gatewayAuth() const;
+  // The same, with the loaded function certificate (`reghub check`); nullopt without ltt.auth.realm.
+  std::optional<kl_gateway::GatewayAccess> gatewayAccess() const;
 
  private:
   // The DeliveryReport message of a built report, with `body` as its JSON.
@@ -80,7 +84,7 @@ class LttAdapter final : public engine::Adapter {
   std::shared_ptr<const Settings> settings_;
   std::shared_ptr<kl_gateway::SubjectTokenSource> sts_;
   mutable std::mutex accessMu_;
-  mutable std::shared_ptr<kl_gateway::GatewayAuth> access_;  // built once, shared by all deliverers
+  mutable std::optional<kl_gateway::GatewayAccess> access_;  // built once, shared by all deliverers
 };
 
 }  // namespace reghub::ltt
