@@ -76,8 +76,13 @@ Condition parseCondition(const Value& v, const std::string& where) {
     if (c.var.empty()) fail(where + ": condition without var");
   }
   c.op = str(v, "op");
-  static const std::set<std::string> kOps = {"eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "filled", "empty", "true"};
-  if (c.kind != Condition::Kind::kAnyFilled && !kOps.count(c.op)) fail(where + ": unknown operator '" + c.op + "'");
+  using Op = Condition::Op;
+  static const std::map<std::string, Op> kOps = {
+      {"eq", Op::kEq}, {"ne", Op::kNe}, {"in", Op::kIn}, {"not_in", Op::kNotIn}, {"gt", Op::kGt}, {"ge", Op::kGe},
+      {"lt", Op::kLt}, {"le", Op::kLe}, {"filled", Op::kFilled}, {"empty", Op::kEmpty}, {"true", Op::kTrue}};
+  const auto op = kOps.find(c.op);
+  if (op != kOps.end()) c.opCode = op->second;
+  if (c.kind != Condition::Kind::kAnyFilled && op == kOps.end()) fail(where + ": unknown operator '" + c.op + "'");
   c.ref = str(v, "ref");
   if (const Value* val = member(v, "value")) {
     if (val->IsString()) c.values.push_back(val->GetString());

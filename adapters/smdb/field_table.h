@@ -38,6 +38,8 @@ struct Condition {
   Kind kind = Kind::kCompare;
   std::string var;                  // kCompare
   std::string op;                   // eq ne in not_in gt ge lt le filled empty true
+  enum class Op { kNone, kEq, kNe, kIn, kNotIn, kGt, kGe, kLt, kLe, kFilled, kEmpty, kTrue };
+  Op opCode = Op::kNone;            // `op`, parsed once
   std::vector<std::string> values;  // code(s) to compare with (strings)
   std::optional<double> number;     // numeric value to compare with
   std::string ref;                  // compare with another field instead

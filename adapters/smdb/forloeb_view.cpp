@@ -197,14 +197,17 @@ std::optional<int> compare(const FieldValue& a, const FieldValue* ref, const Con
   return std::nullopt;
 }
 
-bool opHolds(const std::string& op, int cmp) {
-  if (op == "gt") return cmp > 0;
-  if (op == "ge") return cmp >= 0;
-  if (op == "lt") return cmp < 0;
-  if (op == "le") return cmp <= 0;
-  if (op == "eq") return cmp == 0;
-  if (op == "ne") return cmp != 0;
-  return false;
+bool opHolds(Condition::Op op, int cmp) {
+  using Op = Condition::Op;
+  switch (op) {
+    case Op::kGt: return cmp > 0;
+    case Op::kGe: return cmp >= 0;
+    case Op::kLt: return cmp < 0;
+    case Op::kLe: return cmp <= 0;
+    case Op::kEq: return cmp == 0;
+    case Op::kNe: return cmp != 0;
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -227,27 +230,29 @@ bool evaluate(const Condition& c, const Lookup& lookup) {
       const FieldValue* to = lookup(c.vars[1]);
       if (!from || !to || !from->date || !to->date || !c.number) return false;
       const long d = model::daysBetween(*from->date, *to->date);
-      return opHolds(c.op, d < *c.number ? -1 : (d > *c.number ? 1 : 0));
+      return opHolds(c.opCode, d < *c.number ? -1 : (d > *c.number ? 1 : 0));
     }
     case Condition::Kind::kCompare:
       break;
   }
+  using Op = Condition::Op;
   const FieldValue* v = lookup(c.var);
   const bool filled = v && v->filled();
-  if (c.op == "filled") return filled;
-  if (c.op == "empty") return !filled;
+  if (c.opCode == Op::kFilled) return filled;
+  if (c.opCode == Op::kEmpty) return !filled;
   if (!v) return false;
-  if (c.op == "true") return v->boolean.value_or(false);
-  if (c.op == "in" || c.op == "not_in") {
+  if (c.opCode == Op::kTrue) return v->boolean.value_or(false);
+  if (c.opCode == Op::kIn || c.opCode == Op::kNotIn) {
     const bool in = std::find(c.values.begin(), c.values.end(), v->text) != c.values.end();
-    return c.op == "in" ? in : !in;
+    return c.opCode == Op::kIn ? in : !in;
   }
-  if ((c.op == "eq" || c.op == "ne") && !c.values.empty() && c.ref.empty())
-    return (v->text == c.values.front()) == (c.op == "eq");
+  if ((c.opCode == Op::kEq || c.opCode == Op::kNe) && !c.values.empty() && c.ref.empty())
+    return (v->text == c.values.front()) == (c.opCode == Op::kEq);
   const FieldValue* ref = c.ref.empty() ? nullptr : lookup(c.ref);
   if (!c.ref.empty() && !ref) return false;
   const auto cmp = compare(*v, ref, c);
-  return cmp && opHolds(c.op, *cmp);
+  return cmp && opHolds(c.opCode, *cmp);
 }
+
 
 }  // namespace reghub::smdb
