@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #ifndef REGHUB_DATA_DIR_DEFAULT
 #define REGHUB_DATA_DIR_DEFAULT "."
@@ -157,6 +158,7 @@ void loadConstraints(const std::string& file, LttData& self, std::map<std::strin
       if (c.HasMember("maxLength")) k.maxLength = static_cast<size_t>(c["maxLength"].GetInt());
       prof.constraints.push_back(std::move(k));
     }
+    prof.indexPaths();
     out[prof.id] = std::move(prof);
   }
   for (const auto& e : need(d, "extensions", file).GetObject())
@@ -274,6 +276,24 @@ const ElementDef* CoreDefs::find(const std::string& type, std::string_view membe
     }
   }
   return nullptr;
+}
+
+void Profile::indexPaths() {
+  std::map<std::tuple<int, std::string, bool, std::string, std::string>, int> ids;
+  const auto intern = [&](int parent, const PathStep& st) {
+    const auto key = std::make_tuple(parent, st.name, st.prefix, st.filterKey, st.filterValue);
+    if (auto it = ids.find(key); it != ids.end()) return it->second;
+    nodes.push_back(PathNode{parent, st});
+    return ids[key] = static_cast<int>(nodes.size()) - 1;
+  };
+  for (Constraint& c : constraints) {
+    int at = 0;
+    for (size_t i = 0; i < c.path.size(); ++i) {
+      if (i + 1 == c.path.size()) c.parentNode = at;
+      at = intern(at, c.path[i]);
+    }
+    c.node = at;
+  }
 }
 
 const CoreElement* CoreType::find(std::string_view member, const CoreTarget** target) const {

@@ -83,12 +83,25 @@ struct Constraint {
   std::optional<Pattern> regex;
   std::string regexText, invariant, message;
   size_t maxLength = 0;
+  // Profile::nodes of the path without its last step, and of the whole path.
+  int parentNode = 0, node = 0;
+};
+
+// A distinct path prefix of a profile's constraints: many constraints share
+// their first steps ("entry.resource…"), so each prefix is selected once
+// per resource. Node 0 is the resource itself.
+struct PathNode {
+  int parent = -1;
+  PathStep step;
 };
 
 struct Profile {
   std::string id;
   std::string resourceType;
   std::vector<Constraint> constraints;
+  std::vector<PathNode> nodes{PathNode{}};
+  // Sets parentNode/node of every constraint (after loading).
+  void indexPaths();
 };
 
 // R4 core definitions (fhir-r4-core.json).

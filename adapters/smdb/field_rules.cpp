@@ -278,7 +278,7 @@ void checkFields(const ForloebView& v, const RuleContext& ctx, const diag::Repor
         Out{atForm(out, *f.form, p.answer), o.soften}.report(Severity::kError, typeRule(*p.def), p.def->diagField(),
                                                             p.def->display() + " " + p.message + ".");
       bool reportedOldCodes = false;
-      const Lookup lookup = [&v, &f](std::string_view var) { return v.lookup(&f, var); };
+      const Lookup lookup{v, &f};
       for (const auto& [var, val] : f.values) checkValue(v, f, val, ctx, lookup, o, reportedOldCodes);
       checkRequired(f, ctx, lookup, o);
 

@@ -88,6 +88,8 @@ SkemaForm makeForm(Skema skema, const model::FormResponse& form, const FieldTabl
     else
       sf.typeProblems.push_back({def, &a, std::move(problem)});
   }
+  sf.bySlot.assign(table.slotCount(), nullptr);
+  for (const auto& [variable, value] : sf.values) sf.bySlot[table.slot(variable)] = &value;
   return sf;
 }
 
@@ -130,6 +132,19 @@ const FieldValue* ForloebView::lookup(const SkemaForm* form, std::string_view va
   for (Skema s : {Skema::kAnm, Skema::kIvaer, Skema::kAfsl, Skema::kInds})
     if (const SkemaForm* f = first(s); f && f != form)
       if (const FieldValue* v = f->get(variable)) return v;
+  return nullptr;
+}
+
+const FieldValue* ForloebView::lookup(const SkemaForm* form, int slot) const {
+  const auto at = [slot](const std::vector<const FieldValue*>& bySlot) {
+    return static_cast<size_t>(slot) < bySlot.size() ? bySlot[slot] : nullptr;
+  };
+  if (form)
+    if (const FieldValue* v = at(form->bySlot)) return v;
+  if (const FieldValue* v = at(computedBySlot)) return v;
+  for (Skema s : {Skema::kAnm, Skema::kIvaer, Skema::kAfsl, Skema::kInds})
+    if (const SkemaForm* f = first(s); f && f != form)
+      if (const FieldValue* v = at(f->bySlot)) return v;
   return nullptr;
 }
 
@@ -181,6 +196,8 @@ ForloebView buildView(const model::Citizen& citizen, const model::Forloeb& forlo
     const long age = citizen.cpr->ageAt(*v.ivaerksat);
     addComputed(v, table, "PersonIvaerksatBehandlingAlderKvantitet", std::to_string(age), age);
   }
+  v.computedBySlot.assign(table.slotCount(), nullptr);
+  for (const auto& [variable, value] : v.computed) v.computedBySlot[table.slot(variable)] = &value;
   return v;
 }
 
@@ -196,6 +213,8 @@ std::optional<int> compare(const FieldValue& a, const FieldValue* ref, const Con
   if (c.number && a.integer) return *a.integer < *c.number ? -1 : (*a.integer > *c.number ? 1 : 0);
   return std::nullopt;
 }
+
+int slotOf(const std::vector<int>& slots, size_t i) { return i < slots.size() ? slots[i] : -1; }
 
 bool opHolds(Condition::Op op, int cmp) {
   using Op = Condition::Op;
@@ -221,13 +240,14 @@ bool evaluate(const Condition& c, const Lookup& lookup) {
     case Condition::Kind::kNot:
       return !evaluate(c.children.front(), lookup);
     case Condition::Kind::kAnyFilled:
-      return std::any_of(c.vars.begin(), c.vars.end(), [&](const std::string& v) {
-        const FieldValue* fv = lookup(v);
-        return fv && fv->filled();
-      });
+      for (size_t i = 0; i < c.vars.size(); ++i) {
+        const FieldValue* fv = lookup(slotOf(c.varSlots, i), c.vars[i]);
+        if (fv && fv->filled()) return true;
+      }
+      return false;
     case Condition::Kind::kDaysBetween: {
-      const FieldValue* from = lookup(c.vars[0]);
-      const FieldValue* to = lookup(c.vars[1]);
+      const FieldValue* from = lookup(slotOf(c.varSlots, 0), c.vars[0]);
+      const FieldValue* to = lookup(slotOf(c.varSlots, 1), c.vars[1]);
       if (!from || !to || !from->date || !to->date || !c.number) return false;
       const long d = model::daysBetween(*from->date, *to->date);
       return opHolds(c.opCode, d < *c.number ? -1 : (d > *c.number ? 1 : 0));
@@ -236,7 +256,7 @@ bool evaluate(const Condition& c, const Lookup& lookup) {
       break;
   }
   using Op = Condition::Op;
-  const FieldValue* v = lookup(c.var);
+  const FieldValue* v = lookup(c.varSlot, c.var);
   const bool filled = v && v->filled();
   if (c.opCode == Op::kFilled) return filled;
   if (c.opCode == Op::kEmpty) return !filled;
@@ -248,7 +268,7 @@ bool evaluate(const Condition& c, const Lookup& lookup) {
   }
   if ((c.opCode == Op::kEq || c.opCode == Op::kNe) && !c.values.empty() && c.ref.empty())
     return (v->text == c.values.front()) == (c.opCode == Op::kEq);
-  const FieldValue* ref = c.ref.empty() ? nullptr : lookup(c.ref);
+  const FieldValue* ref = c.ref.empty() ? nullptr : lookup(c.refSlot, c.ref);
   if (!c.ref.empty() && !ref) return false;
   const auto cmp = compare(*v, ref, c);
   return cmp && opHolds(c.opCode, *cmp);
