@@ -6,6 +6,7 @@
 
 #include <atomic>
 
+#include "hub/api/credential_report.h"
 #include "hub/api/status_report.h"
 #include "hub/engine/outbox.h"
 #include "hub/net/https_server.h"
@@ -21,6 +22,7 @@ struct ApiServer::Shared {
   const engine::Outbox* outbox;
   std::atomic<uint64_t> intakeRequests{0};
   std::atomic<uint64_t> intake503{0};
+  std::vector<engine::CredentialInfo> credentials;  // set before start()
 };
 
 namespace {
@@ -85,18 +87,29 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
 }
 
 HttpResponse health(ApiServer::Shared& s) {
+  int64_t backlog = 0;
   try {
-    return json(200, R"({"status":"ok","backlog":)" + std::to_string(s.store.backlog()) + "}");
+    backlog = s.store.backlog();
   } catch (const std::exception&) {
     return json(503, R"({"status":"store unavailable"})");
   }
+  const int64_t now = store::nowMillis();
+  const auto worst = worstCredentialState(s.credentials, now);
+  const char* status = worst == engine::CredentialState::kExpired    ? "certificate expired"
+                       : worst == engine::CredentialState::kExpiring ? "warning"
+                                                                     : "ok";
+  std::string body = R"({"status":)";
+  util::appendJsonString(body, status);
+  body += R"(,"backlog":)" + std::to_string(backlog) + R"(,"certificates":)" + credentialsJson(s.credentials, now) + "}";
+  return json(worst == engine::CredentialState::kExpired ? 503 : 200, body);
 }
 
 HttpResponse metrics(ApiServer::Shared& s) {
   const auto stats = s.outbox ? s.outbox->stats() : engine::OutboxStats{};
   return reply(200, "text/plain; version=0.0.4",
                metricsText(s.store.counts(), s.store.backlog(), s.outbox ? &stats : nullptr, s.intakeRequests.load(),
-                           s.intake503.load()));
+                           s.intake503.load()) +
+                   credentialMetrics(s.credentials, store::nowMillis()));
 }
 
 HttpResponse intake(ApiServer::Shared& s, const HttpRequest& req) {
@@ -187,9 +200,13 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}}) {}
 
 ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::setCredentials(std::vector<engine::CredentialInfo> credentials) {
+  shared_->credentials = std::move(credentials);
+}
 
 void ApiServer::start() {
   if (server_) return;

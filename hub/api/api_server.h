@@ -6,7 +6,9 @@
 //   GET  /ingest/{id}/diagnostics       its diagnostics, one JSON object per line (CONTRACT §4)
 //   GET  /status[?registry=R&kommune=K] counts per registry × kommune × state, rejections by rule
 //   GET  /status/forloeb/{key}          the forløb's delivery history (masked CPR)
-//   GET  /health                        200 when the store answers (no auth)
+//   GET  /health                        200 when the store answers (no auth); the adapters'
+//                                       certificates with days left: "warning" from 30 days
+//                                       before expiry, 503 once one has expired
 //   GET  /metrics                       Prometheus text (no personal data; no auth)
 // Everything else needs `Authorization: Bearer <token>` (http.tokens) or a
 // client certificate the TLS layer verified against http.tls.caLocation.
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "hub/api/intake.h"
+#include "hub/engine/credential_info.h"
 
 namespace reghub::engine {
 class Outbox;
@@ -49,6 +52,8 @@ class ApiServer {
   ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
             const engine::Outbox* outbox);
   ~ApiServer();
+  // The certificates /health and /metrics report on (before start()).
+  void setCredentials(std::vector<engine::CredentialInfo> credentials);
   void start();
   void stop();  // idempotent
   int port() const;
