@@ -181,8 +181,12 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
   n.keyFile = o.privateKey;
   n.caFile = o.certificate.empty() ? std::string() : o.caLocation;
   n.maxThreads = o.threads;
-  n.maxQueued = 100;                           // Poco's default, as before
-  n.idleTimeout = std::chrono::seconds(60);    // Poco's default keep-alive wait
+  n.maxQueued = 100;  // Poco's default
+  n.idleTimeout = o.idleTimeout;
+  n.limits.idleTimeout = o.idleTimeout;
+  n.limits.headerTimeout = o.headerTimeout;
+  n.limits.bodyTimeout = o.bodyTimeout;
+  n.limits.maxPerClient = o.maxConnectionsPerClient;
   n.maxBodyBytes = o.maxBodyBytes;
   n.tooLarge = error(413, "body larger than http.maxBodyBytes (" + std::to_string(o.maxBodyBytes) + ")");
   n.headCheck = [&s](const HttpRequest& req) {

@@ -18,6 +18,7 @@
 // start() binds (throws Poco::Exception on I/O failure); handlers run on
 // the server's threads; the store and intake are thread-safe. stop() lets
 // requests being answered finish.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -43,7 +44,10 @@ struct HttpOptions {
   bool requireClientCertificate = false;
   std::vector<std::string> tokens;  // accepted bearer tokens
   size_t maxBodyBytes = 64u << 20;
-  int threads = 8;
+  int threads = 32;
+  // Slow and idle clients (hub/net/connection_guard.h).
+  int maxConnectionsPerClient = 16;
+  std::chrono::milliseconds headerTimeout{10'000}, bodyTimeout{120'000}, idleTimeout{10'000};
 };
 
 class ApiServer {
