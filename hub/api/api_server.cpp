@@ -150,6 +150,14 @@ HttpResponse forloeb(ApiServer::Shared& s, const std::string& encodedKey) {
   return json(200, historyJson(s.store.historyForForloeb(key)));
 }
 
+// The method an existing endpoint answers (for 405), or null when there is none.
+const char* allowedMethod(const std::string& path) {
+  if (path == "/fhir" || path == "/ingest") return "POST";
+  if (path == "/health" || path == "/metrics" || path == "/status") return "GET";
+  if (path.rfind("/ingest/", 0) == 0 || path.rfind("/status/forloeb/", 0) == 0) return "GET";
+  return nullptr;
+}
+
 // After headCheck(): the caller is authorized (or the endpoint is open).
 HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
   const std::string& path = req.path;
@@ -160,6 +168,11 @@ HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
   if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, path.substr(8));
   if (get && path == "/status") return status(s, Poco::URI(req.uri));
   if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, path.substr(16));
+  if (const char* allowed = allowedMethod(path)) {
+    auto r = error(405, req.method + " is not allowed on " + path + "; use " + allowed);
+    r.headers["Allow"] = allowed;
+    return r;
+  }
   return error(404, "no such endpoint: " + req.method + " " + path);
 }
 

@@ -90,7 +90,8 @@ bool readBody(HTTPServerRequest& req, size_t maxBody, HttpRequest& in) {
 }
 
 void send(HTTPServerResponse& resp, const HttpResponse& out) {
-  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+  // With its reason phrase ("Not Found"), not Poco's default "OK".
+  resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
   resp.setContentType(out.contentType);
   for (const auto& [k, v] : out.headers) resp.set(k, v);
   resp.sendBuffer(out.body.data(), out.body.size());
@@ -173,7 +174,13 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
+    // Poco answers "Expect: 100-continue" after this call unless the status
+    // is no longer 200: a body announced over the limit gets its 413 instead
+    // of an invitation to send it (and a broken pipe).
+    if (req.getExpectContinue() && req.hasContentLength() &&
+        static_cast<size_t>(req.getContentLength64()) > state_->maxBody)
+      req.response().setStatus(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE);
     return new Handler(state_);  // Poco's HTTPServerConnection owns and deletes it
   }
   // What HTTPServer::stopAll() tells the connections (abort: shut their sockets).

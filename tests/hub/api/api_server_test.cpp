@@ -113,6 +113,16 @@ TEST_F(ApiServerTest, Health_WithoutCertificatesSaysOk) {
   EXPECT_EQ(get("/metrics", false).body.find("reghub_certificate"), std::string::npos);
 }
 
+TEST_F(ApiServerTest, WrongMethodOnAnEndpointIs405WithAllow) {
+  start();
+  const auto r = client_->send("DELETE", "/status", "", "", {{"Authorization", "Bearer secret-token"}});
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.count("allow") ? r.headers.at("allow") : "", "GET");
+  const auto p = client_->send("GET", "/fhir", "", "", {{"Authorization", "Bearer secret-token"}});
+  EXPECT_EQ(p.status, 405);
+  EXPECT_EQ(get("/no/such/thing").status, 404);  // not an endpoint at all
+}
+
 TEST_F(ApiServerTest, Intake_Returns202WithIngestIdAndLocation) {
   start();
   const auto r = post(kBundle);
