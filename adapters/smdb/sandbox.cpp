@@ -359,14 +359,14 @@ void judgeForloeb(const model::Citizen& citizen, const model::Forloeb& f,
                   const std::vector<const model::Citizen*>& others, const RuleContext& rc, const FieldTable& table,
                   diag::Collector& found) {
   const diag::Reporter out(found, "smdb");
-  const ForloebView view = buildView(citizen, f, table);
+  ForloebView view = buildView(citizen, f, table);
   checkFields(view, rc, out);
   checkForloeb(view, rc, out);
   if (!citizen.cpr) return;
   // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
   std::vector<ForloebView> all;
   for (const model::Citizen* other : others) all.push_back(buildView(*other, other->forloeb.front(), table));
-  all.push_back(view);
+  all.push_back(std::move(view));  // a view is moved, never copied (it points into itself)
   diag::Collector cross;
   checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
   for (const diag::Diagnostic& d : cross.diagnostics())
