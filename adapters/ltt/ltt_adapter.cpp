@@ -278,6 +278,16 @@ std::optional<kl_gateway::GatewayAccess> LttAdapter::gatewayAccess() const {
   return access_;
 }
 
+std::vector<engine::CredentialInfo> LttAdapter::credentials() const {
+  const auto a = gatewayAccess();
+  if (!a) return {};
+  const auto& files = settings_->auth.credentials;
+  const std::string setting = files.pkcs12File.empty() ? "ltt.auth.certFile" : "ltt.auth.pkcs12File";
+  const auto notAfter = std::chrono::duration_cast<std::chrono::milliseconds>(
+      a->credentials->notAfter().time_since_epoch());
+  return {{setting, a->credentials->subject(), notAfter.count()}};
+}
+
 std::shared_ptr<kl_gateway::GatewayAuth> LttAdapter::gatewayAuth() const {
   const auto a = gatewayAccess();
   return a ? a->auth : nullptr;

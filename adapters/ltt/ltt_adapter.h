@@ -64,6 +64,9 @@ class LttAdapter final : public engine::Adapter {
   // throws config::ConfigError when it cannot.
   std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
   std::string deliveryTarget() const override { return settings_->endpoint; }
+  // The FK Gateway function certificate (ltt.auth.*), loaded on the first
+  // call (throws config::ConfigError when it cannot be); none without ltt.auth.realm.
+  std::vector<engine::CredentialInfo> credentials() const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,

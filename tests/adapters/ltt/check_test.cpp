@@ -53,6 +53,18 @@ TEST_F(LttCheck, AGoodSetupPrintsEachStepAndNeverTheToken) {
   EXPECT_TRUE(sandbox_->received().empty()) << "no data sent";
 }
 
+TEST_F(LttCheck, TheFunctionCertificateIsReportedForExpiryWarnings) {
+  const auto adapter = engine::AdapterRegistry::create("ltt", config::Config::fromMap(config_));
+  const auto creds = adapter->credentials();
+  ASSERT_EQ(creds.size(), 1u);
+  EXPECT_EQ(creds[0].setting, "ltt.auth.certFile");
+  EXPECT_NE(creds[0].subject.find("CVR:29189846"), std::string::npos);
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_EQ(engine::credentialState(creds[0], now), engine::CredentialState::kOk);
+  EXPECT_TRUE(engine::AdapterRegistry::create("ltt", config::Config())->credentials().empty()) << "no auth, none";
+}
+
 TEST_F(LttCheck, NoAccessConfiguredSaysWhatToSet) {
   for (auto it = config_.begin(); it != config_.end();) it = it->first.rfind("ltt.auth.", 0) == 0 ? config_.erase(it) : std::next(it);
   const auto [ok, out] = check();
