@@ -423,6 +423,11 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
   security::WssVerifier::Result verified =
       verifier_->verifyIdwsRequest(request.body, tokens_, std::chrono::system_clock::now());
   if (!verified.ok()) return securityFault(version_, verified.fault);
+  // A signed call meant for another service (or another path) is not ours to answer.
+  const std::string& to = verified.request->to;
+  if (to.size() < request.path.size() || to.compare(to.size() - request.path.size(), request.path.size(), request.path) != 0)
+    return securityFault(version_, {security::kInvalidSecurity, "wsa:To er ikke denne tjeneste / wsa:To is not this "
+                                                                "service (" + request.path + ")"});
   if (request.path == kTokenTestTarget) return handleTokenTest(request, *verified.request);
   return inVersion(handleIndsaet(request), version_);
 }

@@ -112,8 +112,12 @@ net::HttpResponse StsStandIn::handle(const net::HttpRequest& request) {
                                           "UseKey er ikke det signerende certifikat / UseKey is not the signing certificate"));
   }
   auto lifetime = options_.tokenLifetime;
-  if (const auto asked = parseUtc(textOf(findDescendant(firstChild(rst, ns::kWst, "Lifetime"), ns::kWsu, "Expires"))))
+  if (const auto asked = parseUtc(textOf(findDescendant(firstChild(rst, ns::kWst, "Lifetime"), ns::kWsu, "Expires")))) {
+    if (*asked <= t)
+      return soapAnswer(v, 500, soapFault(v, "wst:InvalidRequest",
+                                          "wst:Lifetime ligger i fortiden / wst:Lifetime/Expires is in the past"));
     lifetime = std::min(lifetime, std::chrono::duration_cast<std::chrono::seconds>(*asked - t));
+  }
   std::string cvr = cvrOfCertificate(req.signer.get());
   if (const xmlNode* claims = firstChild(rst, ns::kWst, "Claims"))
     for (const xmlNode* c : childElements(claims))

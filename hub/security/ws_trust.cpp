@@ -21,7 +21,7 @@ std::string rstBody(const IssueRequestSpec& spec, const Credentials& key, std::c
     b += std::string("<wst:Claims Dialect=\"") + kAuthClaimsDialect + "\" xmlns:auth=\"" + kAuthNamespace +
          "\"><auth:ClaimType Uri=\"" + kCvrAttribute + "\"><auth:Value>" + xmlEscape(spec.cvrClaim) +
          "</auth:Value></auth:ClaimType></wst:Claims>";
-  if (spec.lifetime.count() > 0)
+  if (spec.lifetime.count() != 0)
     b += "<wst:Lifetime><wsu:Expires>" + formatUtc(now + spec.lifetime) + "</wsu:Expires></wst:Lifetime>";
   b += std::string("<wst:KeyType>") + kPublicKeyType + "</wst:KeyType><wst:UseKey><wsse:BinarySecurityToken ValueType=\"" +
        kX509v3 + "\" EncodingType=\"" + kBase64Binary + "\">" + key.certificateBase64() +

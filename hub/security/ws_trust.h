@@ -29,7 +29,7 @@ struct IssueRequestSpec {
   std::string stsEntityId;                 // wsa:To
   std::string appliesTo;                   // the service's entity id (the audience)
   std::string cvrClaim;                    // KOMBIT: wst:Claims CvrNumberIdentifier; empty = none
-  std::chrono::seconds lifetime{0};        // wst:Lifetime asked for; 0 = the STS's default
+  std::chrono::seconds lifetime{0};        // wst:Lifetime asked for (Expires = now + lifetime); 0 = the STS's default
 };
 
 SecuredRequest buildIssueRequest(const IssueRequestSpec& spec, const Credentials& key,

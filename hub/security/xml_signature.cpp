@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "hub/security/xml_doc.h"
+#include "hub/security/xmlsec_util.h"
 
 namespace reghub::security {
 
@@ -175,7 +176,9 @@ struct DsigFree {
   void operator()(xmlSecDSigCtxPtr c) const { xmlSecDSigCtxDestroy(c); }
 };
 
-xmlSecKeyPtr xmlsecKey(EVP_PKEY* pkey) {
+}  // namespace
+
+xmlSecKeyPtr detail::adoptKey(EVP_PKEY* pkey) {
   EVP_PKEY_up_ref(pkey);  // xmlsec adopts (and frees) its reference
   xmlSecKeyDataPtr data = xmlSecOpenSSLEvpKeyAdopt(pkey);
   if (!data) {
@@ -190,6 +193,10 @@ xmlSecKeyPtr xmlsecKey(EVP_PKEY* pkey) {
   }
   return key;
 }
+
+std::string detail::takeXmlsecError() { return takeLastError(); }
+
+namespace {
 
 std::string digestTransforms(ReferenceSpec::Kind kind) {
   const std::string exc = std::string("<ds:Transform Algorithm=\"") + kExcC14n + "\"/>";
@@ -240,7 +247,7 @@ void sign(xmlDoc* doc, xmlNode* signature, const Credentials& key) {
   xmlNode* keyInfo = firstChild(signature, ns::kDs, "KeyInfo");
   if (keyInfo) xmlUnlinkNode(keyInfo);
   std::unique_ptr<xmlSecDSigCtx, DsigFree> ctx(xmlSecDSigCtxCreate(nullptr));
-  ctx->signKey = xmlsecKey(key.privateKey());  // owned by ctx from here
+  ctx->signKey = detail::adoptKey(key.privateKey());  // owned by ctx from here
   const int ret = ctx->signKey ? xmlSecDSigCtxSign(ctx.get(), signature) : -1;
   if (keyInfo) xmlAddChild(signature, keyInfo);
   if (ret < 0) throw SignatureError("xmlsec could not sign: " + takeLastError());
@@ -270,7 +277,7 @@ SignatureCheck verify(xmlDoc* doc, xmlNode* signature, EVP_PKEY* key) {
     xmlSecDSigCtxEnableReferenceTransform(ctx.get(), id);
   for (xmlSecTransformId id : {xmlSecTransformExclC14NId, xmlSecTransformRsaSha256Id, xmlSecTransformRsaSha1Id})
     xmlSecDSigCtxEnableSignatureTransform(ctx.get(), id);
-  ctx->signKey = xmlsecKey(key);
+  ctx->signKey = detail::adoptKey(key);
   tLastError.clear();
   if (!ctx->signKey || xmlSecDSigCtxVerify(ctx.get(), signature) < 0) {
     out.problem = "the signature could not be processed: " + takeLastError();

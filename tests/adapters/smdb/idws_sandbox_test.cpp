@@ -160,6 +160,19 @@ TEST_F(SmdbIdws, ReplayedMessageIdIsRefused) {
   EXPECT_NE(faultOf(again).find("replay"), std::string::npos) << again.body;
 }
 
+TEST_F(SmdbIdws, CallSignedForAnotherServiceIsRefused) {
+  std::string error;
+  security::WsaHeaders wsa;
+  wsa.action = std::string(smdb::kActionBase) + msgs_[0].kind;
+  wsa.to = sandbox_->baseUrl() + smdb::kTokenTestTarget;  // signed for TokenTest, sent to IndsaetData
+  const auto req = security::buildIdwsRequest(security::SoapVersion::k12, wsa, *smdb::bodyPayload(msgs_[0].body, error),
+                                              token().assertionXml, idws().credentials(), std::chrono::system_clock::now());
+  const auto r = send(req);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(faultOf(r).find("wsa:To is not this service"), std::string::npos) << r.body;
+  expectNothingStored(msgs_[0]);
+}
+
 TEST_F(SmdbIdws, Soap11ToASoap12ServiceIsRefused) {
   const auto r = send(secured(msgs_[0], {}, security::SoapVersion::k11));
   EXPECT_EQ(r.status, 500);

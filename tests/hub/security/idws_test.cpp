@@ -125,6 +125,19 @@ TEST_F(StsOverHttps, Soap12AndCvrClaimAsKombitAsks) {
   EXPECT_EQ(kombit.handle({"POST", "/sts", "/sts", "", {}, soap11.envelope, false}).status, 500);
 }
 
+TEST_F(StsOverHttps, LifetimeInThePastOrAStaleTimestampIsRefused) {
+  IssueRequestSpec spec = issueSpec();
+  spec.lifetime = std::chrono::seconds(-60);
+  const auto past = sts_.handle({"POST", "/sts", "/sts", "", {}, buildIssueRequest(spec, *world().client, system_clock::now()).envelope, false});
+  EXPECT_EQ(past.status, 500);
+  EXPECT_NE(past.body.find("in the past"), std::string::npos) << past.body;
+  const auto stale = sts_.handle(
+      {"POST", "/sts", "/sts", "", {}, buildIssueRequest(issueSpec(), *world().client, system_clock::now() - 2h).envelope, false});
+  EXPECT_EQ(stale.status, 500);
+  EXPECT_NE(stale.body.find("MessageExpired"), std::string::npos) << stale.body;
+  EXPECT_EQ(sts_.issued(), 0u);
+}
+
 TEST_F(StsOverHttps, CertificateFromAnotherCaIsRefusedPermanently) {
   auto foreign = std::make_shared<Credentials>(world().otherCa.issueFunctionCertificate("12345678", "x").credentials());
   AssertionPolicy p = clientPolicy();
