@@ -233,6 +233,21 @@ TEST_F(LttAuth, RealmWithoutItsPartsIsAConfigErrorNamingTheKey) {
                config::ConfigError);
 }
 
+TEST_F(LttAuth, SandboxWithAuthOffTakesPlainPuts) {
+  sandbox_->stop();
+  std::map<std::string, std::string> c = {{"ltt.reportingStart", "2025-01-01"}, {"ltt.sandbox.auth", "off"}};
+  LttSandbox plain(engine::SandboxOptions{}, std::make_shared<const Settings>(Settings::fromConfig(config::Config::fromMap(c))));
+  plain.start();
+  EXPECT_EQ(plain.auth(), nullptr);
+  EXPECT_EQ(plain.clientConfig().count("ltt.auth.realm"), 0u) << "nothing to authenticate with";
+  for (const auto& [k, v] : plain.clientConfig()) c[k] = v;
+  const auto r = LttAdapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config::fromMap(c))))
+                     .makeDeliverer()
+                     ->deliver(report());
+  EXPECT_EQ(r.outcome, Outcome::kAccepted) << r.detail;
+  EXPECT_EQ(plain.received().size(), 1u);
+}
+
 TEST_F(LttAuth, TestPresetFillsTheReferenceHosts) {
   std::map<std::string, std::string> c = {{"ltt.auth.preset", "test"},
                                           {"ltt.auth.clientId", "x"},
