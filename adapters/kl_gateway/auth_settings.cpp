@@ -32,6 +32,10 @@ std::vector<config::Key> authKeys(const std::string& p) {
           .withDefault("urn:ietf:params:oauth:grant-type:token-exchange"),
       stringKey(a + "subjectTokenType", "token exchange subject_token_type (inferred: RFC 8693)")
           .withDefault("urn:ietf:params:oauth:token-type:saml2"),
+      stringKey(a + "clientAssertionType", "token exchange client_assertion_type (inferred: RFC 7523)")
+          .withDefault("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+      boolKey(a + "sendClientId", "also send client_id in the token request (inferred: Keycloak accepts it)")
+          .withDefault("true"),
       enumKey(a + "subjectTokenEncoding", {"base64url", "base64"}, "how the SAML assertion is encoded as subject_token")
           .withDefault("base64url"),
       stringKey(a + "audience", "RFC 8693 audience parameter of the exchange; empty: not sent"),
@@ -112,7 +116,8 @@ AuthSettings AuthSettings::fromConfig(const config::Config& c, const std::string
   s.exchange.subjectTokenType = r.str("auth.subjectTokenType");
   s.exchange.encoding =
       r.str("auth.subjectTokenEncoding") == "base64" ? SubjectTokenEncoding::kBase64 : SubjectTokenEncoding::kBase64Url;
-  s.exchange.clientId = s.clientId;
+  s.exchange.clientAssertionType = r.str("auth.clientAssertionType");
+  s.exchange.clientId = c.getBool(r.key("auth.sendClientId")) ? s.clientId : std::string();
   s.exchange.audience = r.str("auth.audience");
   s.exchange.assumedLifetime = r.ms("auth.assumedTokenLifetimeMs");
   s.refreshMargin = r.ms("auth.refreshMarginMs");
