@@ -158,6 +158,17 @@ std::shared_ptr<IdwsClient> SmdbAdapter::idwsClient() const {
   return idws_;
 }
 
+std::vector<engine::CredentialInfo> SmdbAdapter::credentials() const {
+  if (!settings_->idws.hasFunctionCertificate()) return {};
+  try {
+    const security::Credentials& c = idwsClient()->credentials();
+    const auto notAfter = std::chrono::duration_cast<std::chrono::milliseconds>(c.notAfter().time_since_epoch());
+    return {{settings_->idws.function.setting, c.subject(), notAfter.count()}};
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer() const {
   if (!settings_->idws.hasFunctionCertificate()) return nullptr;
   return std::make_unique<SoapDeliverer>(*settings_, idwsClient());

@@ -69,6 +69,9 @@ class SmdbAdapter final : public engine::Adapter {
   std::string deliveryTarget() const override {
     return settings_->idws.hasFunctionCertificate() ? settings_->endpoint : std::string();
   }
+  // The function certificate, when one is configured and readable (a file
+  // that cannot be read is the deliverer's error to report, at start-up).
+  std::vector<engine::CredentialInfo> credentials() const override;
   // The process's one IdwsClient (made on first use). Throws config::ConfigError.
   std::shared_ptr<IdwsClient> idwsClient() const;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;

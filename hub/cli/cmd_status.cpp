@@ -40,6 +40,7 @@ int cmdStatus(const std::vector<std::string>& argv) {
   // The whole file is checked (adapters' keys too), though only the store is used.
   const app::ServiceConfig service = loadConfigFromArgs(a.get("config"), a.get("store"));
   const app::HubConfig& config = service.hub;
+  requireExistingStore(config);
   auto store = store::DeliveryStore::open(config.storeOptions());
   if (a.has("forloeb")) {
     const auto h = store->historyForForloeb(a.get("forloeb"));
