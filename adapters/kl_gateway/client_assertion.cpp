@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 #include "adapters/kl_gateway/jws.h"
 #include "hub/util/json_writer.h"
 
@@ -36,7 +36,7 @@ std::string keyIdOf(EVP_PKEY* key) {
   if (n <= 0) throw std::runtime_error("cannot DER-encode the public key (SubjectPublicKeyInfo)");
   const std::string digest = sha256(std::string_view(reinterpret_cast<const char*>(der), size_t(n)));
   OPENSSL_free(der);
-  return base64UrlEncode(digest);
+  return security::base64UrlEncode(digest);
 }
 
 std::string randomUuid() {

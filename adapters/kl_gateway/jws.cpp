@@ -3,7 +3,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 
 namespace reghub::kl_gateway {
 
@@ -14,9 +14,9 @@ std::optional<CompactJws> parseCompactJws(std::string_view text, std::string& er
     error = "not a compact JWS (expected header.payload.signature)";
     return std::nullopt;
   }
-  auto header = base64UrlDecode(text.substr(0, a));
-  auto payload = base64UrlDecode(text.substr(a + 1, b - a - 1));
-  auto signature = base64UrlDecode(text.substr(b + 1));
+  auto header = security::base64UrlDecode(text.substr(0, a));
+  auto payload = security::base64UrlDecode(text.substr(a + 1, b - a - 1));
+  auto signature = security::base64UrlDecode(text.substr(b + 1));
   if (!header || !payload || !signature) {
     error = "a JWS part is not base64url";
     return std::nullopt;
@@ -25,7 +25,7 @@ std::optional<CompactJws> parseCompactJws(std::string_view text, std::string& er
 }
 
 std::string signRs256(std::string_view headerJson, std::string_view payloadJson, EVP_PKEY* key) {
-  const std::string input = base64UrlEncode(headerJson) + "." + base64UrlEncode(payloadJson);
+  const std::string input = security::base64UrlEncode(headerJson) + "." + security::base64UrlEncode(payloadJson);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   size_t len = 0;
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
@@ -37,7 +37,7 @@ std::string signRs256(std::string_view headerJson, std::string_view payloadJson,
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in, input.size()) != 1)
     throw std::runtime_error("RS256 signing failed");
   sig.resize(len);
-  return input + "." + base64UrlEncode(sig);
+  return input + "." + security::base64UrlEncode(sig);
 }
 
 bool verifyRs256(const CompactJws& jws, EVP_PKEY* publicKey) {

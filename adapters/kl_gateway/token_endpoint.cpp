@@ -7,7 +7,7 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 #include "adapters/kl_gateway/form.h"
 #include "adapters/kl_gateway/jws.h"
 #include "hub/util/json_writer.h"
@@ -143,7 +143,7 @@ net::HttpResponse TokenEndpoint::handle(const net::HttpRequest& req) {
     return refuse(401, "invalid_client", why);
   if (field("subject_token_type") != options_.subjectTokenType)
     return refuse(400, "invalid_request", "subject_token_type must be " + options_.subjectTokenType);
-  const auto saml = base64UrlDecode(field("subject_token"));
+  const auto saml = security::base64UrlDecode(field("subject_token"));
   if (!saml || saml->empty()) return refuse(400, "invalid_grant", "subject_token is not a base64url SAML assertion");
   const SubjectCheck subject = verifier_ ? verifier_(*saml, now) : SubjectCheck{false, {}, "no SAML verifier"};
   if (!subject.ok) return refuse(400, "invalid_grant", "subject_token: " + subject.error);

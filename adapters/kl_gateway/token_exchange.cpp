@@ -5,7 +5,7 @@
 
 #include <cctype>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 #include "adapters/kl_gateway/form.h"
 #include "adapters/kl_gateway/jws.h"
 
@@ -79,7 +79,7 @@ TokenExchangeClient::TokenExchangeClient(TokenExchangeConfig config)
 
 TokenFetch TokenExchangeClient::exchange(const std::string& samlAssertionXml, const std::string& clientAssertion,
                                          Clock::time_point now) {
-  const std::string subject = config_.encoding == SubjectTokenEncoding::kBase64Url ? base64UrlEncode(samlAssertionXml)
+  const std::string subject = config_.encoding == SubjectTokenEncoding::kBase64Url ? security::base64UrlEncode(samlAssertionXml)
                                                                                   : base64(samlAssertionXml);
   std::string form = "grant_type=" + formEncode(config_.grantType) + "&subject_token=" + formEncode(subject) +
                      "&subject_token_type=" + formEncode(config_.subjectTokenType) +

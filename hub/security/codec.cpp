@@ -47,6 +47,18 @@ std::string base64UrlEncode(std::string_view bytes) {
   return s;
 }
 
+std::optional<std::string> base64UrlDecode(std::string_view text) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (text.size() % 4 == 1) return std::nullopt;  // no length of bytes encodes so
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '+' || c == '/' || c == ' ' || c == '\n' || c == '\r' || c == '\t') return std::nullopt;
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  return base64Decode(standard);
+}
+
 std::string sha256(std::string_view bytes) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),

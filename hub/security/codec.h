@@ -12,6 +12,8 @@ std::string base64Encode(std::string_view bytes);
 // (XML line-wraps base64 text). nullopt on any other character.
 std::optional<std::string> base64Decode(std::string_view text);
 std::string base64UrlEncode(std::string_view bytes);  // RFC 7515: '-', '_', no '='
+// base64url with or without padding; nullopt for any character outside its alphabet.
+std::optional<std::string> base64UrlDecode(std::string_view text);
 std::string sha256(std::string_view bytes);           // 32 raw bytes
 std::string hex(std::string_view bytes);              // lower-case
 

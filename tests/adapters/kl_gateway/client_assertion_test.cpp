@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 #include "adapters/kl_gateway/jws.h"
 #include "test_keys.h"
 
@@ -26,13 +26,13 @@ rapidjson::Document json(const std::string& text) {
 TEST(Base64Url, RoundTripsEveryLengthAndRefusesForeignCharacters) {
   std::string bytes;
   for (int i = 0; i < 40; ++i) {
-    EXPECT_EQ(base64UrlDecode(base64UrlEncode(bytes)), bytes) << i;
+    EXPECT_EQ(security::base64UrlDecode(security::base64UrlEncode(bytes)), bytes) << i;
     bytes += char(i * 37 + 250);
   }
-  EXPECT_EQ(base64UrlEncode("\xfb\xff"), "-_8");  // the url-safe characters, no padding
-  EXPECT_EQ(base64UrlDecode("-_8="), std::string("\xfb\xff"));
-  EXPECT_FALSE(base64UrlDecode("ab+/"));  // standard base64 alphabet is not base64url
-  EXPECT_FALSE(base64UrlDecode("abcde"));  // impossible length
+  EXPECT_EQ(security::base64UrlEncode("\xfb\xff"), "-_8");  // the url-safe characters, no padding
+  EXPECT_EQ(security::base64UrlDecode("-_8="), std::string("\xfb\xff"));
+  EXPECT_FALSE(security::base64UrlDecode("ab+/"));  // standard base64 alphabet is not base64url
+  EXPECT_FALSE(security::base64UrlDecode("abcde"));  // impossible length
 }
 
 TEST(ClientAssertion, KidIsBase64UrlOfSha256OfTheDerPublicKey) {
@@ -44,7 +44,7 @@ TEST(ClientAssertion, KidIsBase64UrlOfSha256OfTheDerPublicKey) {
   unsigned int mdLen = 0;
   EVP_Digest(der, size_t(n), md, &mdLen, EVP_sha256(), nullptr);
   OPENSSL_free(der);
-  const std::string expected = base64UrlEncode(std::string(reinterpret_cast<char*>(md), mdLen));
+  const std::string expected = security::base64UrlEncode(std::string(reinterpret_cast<char*>(md), mdLen));
   EXPECT_EQ(keyIdOf(key.get()), expected);
   EXPECT_EQ(expected.size(), 43u);  // 32 bytes, unpadded
   EXPECT_NE(keyIdOf(test::newRsaKey().get()), expected);  // another key, another kid
@@ -99,7 +99,7 @@ TEST(ClientAssertion, SignatureVerifiesWithThePublicKeyOnly) {
   EXPECT_FALSE(verifyRs256(*jws, test::newRsaKey().get()));     // another key
   auto changed = *jws;
   changed.signingInput = changed.signingInput.substr(0, changed.signingInput.find('.') + 1) +
-                         base64UrlEncode("{\"iss\":\"someone-else\"}");
+                         security::base64UrlEncode("{\"iss\":\"someone-else\"}");
   EXPECT_FALSE(verifyRs256(changed, key.get()));  // a changed payload
 }
 

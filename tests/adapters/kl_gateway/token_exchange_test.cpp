@@ -3,7 +3,7 @@
 // endpoint must refuse (each classified by the client with the server's text).
 #include <gtest/gtest.h>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 #include "adapters/kl_gateway/form.h"
 #include "adapters/kl_gateway/token_exchange.h"
 #include "gateway_fixture.h"

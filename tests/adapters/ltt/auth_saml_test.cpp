@@ -5,7 +5,7 @@
 // stored, and the hub classifies it. Real HTTPS on loopback, real signatures.
 #include <gtest/gtest.h>
 
-#include "adapters/kl_gateway/base64url.h"
+#include "hub/security/codec.h"
 #include "adapters/kl_gateway/form.h"
 #include "adapters/kl_gateway/kombit_sts.h"
 #include "adapters/kl_gateway/token_exchange.h"
