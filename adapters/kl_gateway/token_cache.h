@@ -1,21 +1,15 @@
 #pragma once
-// Access tokens per audience, shared by every delivery worker of a process:
-// - single flight: M threads asking at once for a missing or stale token
-//   cause one fetch; the others wait for it and get its result;
-// - a token is refreshed `refreshMargin` before it expires (at the latest
-//   half-way through its life), so a PUT never goes out with one about to lapse;
-// - a rejected fetch (bad credentials) is remembered for `rejectedHold`:
-//   callers in that time get the same answer without asking the server again
-//   (no retry storm against the token endpoint); a transient failure is not
-//   remembered (the outbox spaces the retries).
+// FK Gateway access tokens per audience, shared by every delivery worker of
+// a process (the rules are security::SingleFlightCache's): one fetch per
+// lifetime, refreshed `refreshMargin` early so a PUT never goes out with one
+// about to lapse; a rejected fetch (bad credentials) is remembered for
+// `rejectedHold`, so there is no retry storm against the token endpoint.
 // Thread-safe. Does no I/O itself; the fetch function does.
-#include <condition_variable>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 
 #include "adapters/kl_gateway/access_token.h"
+#include "hub/security/single_flight_cache.h"
 
 namespace reghub::kl_gateway {
 
@@ -32,31 +26,24 @@ class TokenCache {
 
   // A usable token for `audience`, fetching one (once, for every waiting
   // caller) when none is cached or it is within the refresh margin.
-  TokenFetch get(const std::string& audience, const Fetch& fetch);
+  TokenFetch get(const std::string& audience, const Fetch& fetch) { return cache_.get(audience, fetch); }
   // The server refused `tokenValue` (a 401): drop it so the next get()
   // fetches a new one — unless another caller already replaced it.
-  void invalidate(const std::string& audience, const std::string& tokenValue);
+  void invalidate(const std::string& audience, const std::string& tokenValue) {
+    cache_.invalidate(audience, tokenValue);
+  }
   // How many fetches have run (tests, metrics).
-  int fetches() const;
+  int fetches() const { return static_cast<int>(cache_.fetches()); }
 
  private:
-  struct Entry {
-    bool fetching = false;
-    bool haveToken = false;
-    AccessToken token;
-    Clock::time_point refreshAt{};
-    TokenFetch lastRejection;
-    Clock::time_point rejectedUntil{};
-    uint64_t generation = 0;  // bumped by every finished fetch
-    TokenFetch lastResult;
+  struct Traits {
+    static bool ok(const TokenFetch& r) { return r.outcome == AuthOutcome::kOk; }
+    static bool permanent(const TokenFetch& r) { return r.outcome == AuthOutcome::kRejected; }
+    static Clock::time_point expires(const TokenFetch& r) { return r.token.expires; }
+    static std::string id(const TokenFetch& r) { return r.token.value; }
+    static TokenFetch failure(std::string what) { return TokenFetch::retry(0, std::move(what)); }
   };
-  bool usable(const Entry& e, Clock::time_point now) const;
-
-  TokenCacheOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable done_;
-  std::map<std::string, Entry> entries_;
-  int fetches_ = 0;
+  security::SingleFlightCache<TokenFetch, Traits> cache_;
 };
 
 }  // namespace reghub::kl_gateway

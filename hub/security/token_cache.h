@@ -1,20 +1,14 @@
 #pragma once
-// Tokens per audience, shared by every worker of a process: one STS call
-// per token lifetime, not per message. Single-flight — when N workers ask
-// at once and no valid token is cached, one of them fetches and the others
-// wait for that result (a failure included, so a broken STS is asked once,
-// not N times). A token is refreshed `refreshMargin` before it expires
-// (at most half its lifetime); while a refresh fails, a still-valid
-// token keeps being used. A permanent failure (the STS refused our
+// SAML tokens from an STS per audience, shared by every worker of a
+// process: one STS call per token lifetime, not per message (the rules are
+// SingleFlightCache's). A permanent failure (the STS refused our
 // certificate or audience) is answered from memory for minReissueInterval,
 // so a misconfiguration costs one STS call, not one per message. Thread-safe.
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 
+#include "hub/security/single_flight_cache.h"
 #include "hub/security/ws_trust.h"
 
 namespace reghub::security {
@@ -41,25 +35,19 @@ class TokenCache {
   // forgotten (another token is cached already, or it is too young).
   bool invalidate(const std::string& audience, const std::string& tokenId);
   // How many times the fetcher was called (tests, metrics).
-  size_t fetches() const;
+  size_t fetches() const { return cache_.fetches(); }
 
  private:
-  struct Entry {
-    std::optional<IssuedToken> token;
-    bool fetching = false;
-    uint64_t generation = 0;  // counts finished fetches
-    TokenOutcome lastFailure;
-    std::chrono::system_clock::time_point failedAt{};
+  struct Traits {
+    static bool ok(const TokenOutcome& r) { return r.ok(); }
+    static bool permanent(const TokenOutcome& r) { return r.permanent; }
+    static std::chrono::system_clock::time_point expires(const TokenOutcome& r) { return r.token->info.notOnOrAfter; }
+    static std::string id(const TokenOutcome& r) { return r.token->info.id; }
+    static TokenOutcome failure(std::string what) { return TokenOutcome{std::nullopt, std::move(what), false}; }
   };
-  std::chrono::system_clock::time_point now() const;
-  bool fresh(const IssuedToken& t, std::chrono::system_clock::time_point now) const;
-
   TokenFetcher fetch_;
-  TokenCacheOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, Entry> entries_;
-  size_t fetches_ = 0;
+  Clock clock_;
+  SingleFlightCache<TokenOutcome, Traits> cache_;
 };
 
 }  // namespace reghub::security
