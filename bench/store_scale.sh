@@ -36,7 +36,7 @@ for size in "$n" $((n * 10)); do
       rm -f "$work/store$size.db"*
       store="sqlite:$work/store$size.db"
     else
-      psql -q "$pg" -c "DROP SCHEMA IF EXISTS bench_$size CASCADE; CREATE SCHEMA bench_$size" >/dev/null
+      PGOPTIONS=--client-min-messages=warning psql -q "$pg" -c "DROP SCHEMA IF EXISTS bench_$size CASCADE; CREATE SCHEMA bench_$size" >/dev/null
       store="$pg?options=-csearch_path%3Dbench_$size"
     fi
     read -r iw ic <<<"$(timed "$bin" ingest --store "$store" --as-of "$asof" "$data")"

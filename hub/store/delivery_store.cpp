@@ -10,11 +10,13 @@
 #include <chrono>
 #include <map>
 #include <regex>
+#include <set>
 #include <tuple>
 #include <cctype>
 
 #include "hub/model/cpr.h"
 #include "hub/store/schema.h"
+#include "hub/store/statement_log.h"
 
 namespace reghub::store {
 
@@ -117,9 +119,14 @@ DeliveryStore::DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Ke
 
 DeliveryStore::~DeliveryStore() = default;
 
+std::unique_ptr<SqlDb> openStoreDatabase(const StoreOptions& options) {
+  auto db = openDatabase(options.url, options.sqlite);
+  return options.statementLog ? recordStatements(std::move(db), options.statementLog) : std::move(db);
+}
+
 std::unique_ptr<DeliveryStore> DeliveryStore::open(const StoreOptions& options) {
   if (!options.keyring) throw KeyError("the delivery store needs a key (store.key or REGHUB_STORE_KEY)");
-  std::unique_ptr<DeliveryStore> store(new DeliveryStore(openDatabase(options.url), options.keyring));
+  std::unique_ptr<DeliveryStore> store(new DeliveryStore(openStoreDatabase(options), options.keyring));
   store->options_ = options;
   store->migrate();
   return store;
@@ -168,18 +175,36 @@ void DeliveryStore::insertTransition(int64_t id, std::optional<MessageState> fro
 
 EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string& ingestId, int64_t now,
                                      int64_t notBefore) {
-  if (m.registry.empty() || m.idempotencyKey.empty())
-    throw StoreError("bug: a rendered message needs a registry and an idempotency key");
+  return enqueueBatch({{m, notBefore}}, ingestId, now).at(0);
+}
+
+std::vector<EnqueueResult> DeliveryStore::enqueueBatch(const std::vector<ToEnqueue>& batch, const std::string& ingestId,
+                                                       int64_t now) {
+  for (const ToEnqueue& e : batch)
+    if (e.message.registry.empty() || e.message.idempotencyKey.empty())
+      throw StoreError("bug: a rendered message needs a registry and an idempotency key");
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
-  if (dialect_ == Dialect::kPostgres)
-    db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {m.registry + "\n" + m.idempotencyKey});
+  if (dialect_ == Dialect::kPostgres) {
+    // Every key's lock first, in one order: two batches never wait in a circle.
+    std::set<std::string> keys;
+    for (const ToEnqueue& e : batch) keys.insert(e.message.registry + "\n" + e.message.idempotencyKey);
+    for (const std::string& k : keys) db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {k});
+  }
+  std::vector<EnqueueResult> out;
+  out.reserve(batch.size());
+  for (const ToEnqueue& e : batch) out.push_back(enqueueLocked(e.message, ingestId, now, e.notBefore));
+  tx.commit();
+  return out;
+}
+
+EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::string& ingestId, int64_t now,
+                                           int64_t notBefore) {
   EnqueueResult result;
   const auto latest = db_->query(kLatestForKey, {m.registry, m.idempotencyKey});
   if (!latest.empty() && toStr(latest[0][1]) == m.contentHash) {
     result.outcome = EnqueueOutcome::kUnchanged;
     result.id = toInt(latest[0][0]);
-    tx.commit();
     return result;
   }
   // Older contents for this key still waiting are replaced by this one.
@@ -210,7 +235,6 @@ EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string
                {result.id, dep});
   insertTransition(result.id, std::nullopt, MessageState::kPending, 0, 0, {}, {},
                    ingestId.empty() ? "enqueue" : "ingest " + ingestId, now);
-  tx.commit();
   return result;
 }
 
