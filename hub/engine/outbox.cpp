@@ -73,7 +73,14 @@ void Outbox::workerLoop(size_t index) {
       int64_t last = lastMaintenance_.load();
       if (now - last >= options_.maintenanceMillis && lastMaintenance_.compare_exchange_strong(last, now)) {
         counters_.recovered += store_.recoverExpiredLeases(now);
-        counters_.dead += store_.failBlockedDependents(now);
+        // Blocked messages cost nothing while they wait: they are looked at
+        // when a message here ended rejected/dead, else (another process's
+        // failure, a replay) every kFailCheckRounds-th round.
+        if (failedSinceCheck_.exchange(false) || ++maintenanceRounds_ % kFailCheckRounds == 0)
+          if (const size_t failed = store_.failBlockedDependents(now)) {
+            counters_.dead += failed;
+            failedSinceCheck_ = true;  // their own dependents, next round
+          }
       }
       auto claimed = store_.claim(options_.claimBatch, worker, now, options_.leaseMillis);
       if (claimed.empty()) {
@@ -151,6 +158,7 @@ void Outbox::attempt(store::ClaimedMessage& c, Deliverer* deliverer, const std::
     ++counters_.lostLeases;
     return;
   }
+  if (o.next == store::MessageState::kRejected || o.next == store::MessageState::kDead) failedSinceCheck_ = true;
   switch (o.next) {
     case store::MessageState::kAccepted: ++counters_.accepted; break;
     case store::MessageState::kRejected: ++counters_.rejected; break;

@@ -106,6 +106,9 @@ class Outbox {
   std::mutex wakeMutex_;
   std::condition_variable wake_;
   std::atomic<int64_t> lastMaintenance_{0};
+  static constexpr uint64_t kFailCheckRounds = 30;
+  std::atomic<bool> failedSinceCheck_{false};
+  std::atomic<uint64_t> maintenanceRounds_{0};
   struct Counters {
     std::atomic<uint64_t> attempts{0}, accepted{0}, rejected{0}, retries{0}, dead{0}, lostLeases{0}, recovered{0};
   } counters_;

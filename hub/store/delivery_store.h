@@ -202,6 +202,9 @@ class DeliveryStore final {
                         int64_t now);
   bool completeLocked(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& outcome,
                       int64_t now);
+  // After accepting (registry, key) pairs: their dependents whose
+  // predecessors are all accepted now become claim candidates.
+  void promoteDependents(std::vector<std::pair<std::string, std::string>> accepted);
   std::vector<Transition> history(const std::string& where, const std::vector<SqlParam>& params);
 
   std::unique_ptr<SqlDb> db_;
