@@ -190,6 +190,30 @@ TEST_F(StoreQueryPlanTest, IngestClaimAndStatusQueriesUseAnIndex) {
   for (const auto& s : scans) ADD_FAILURE() << "full scan: " << s;
 }
 
+// The claim reads only ready rows: the partial index of unblocked due
+// messages, not one that holds the blocked ones too.
+TEST_F(StoreQueryPlanTest, ClaimReadsOnlyReadyRows) {
+  testing::TempDir dir("reghub-plan");
+  const std::string input = (dir.path() / "in.ndjson").string();
+  ASSERT_EQ(std::system((std::string(REGHUB_BINARY) + " synth --citizens 20 --seed 4 --as-of 2026-11-01 --out '" +
+                         input + "' >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  ASSERT_NO_FATAL_FAILURE(exercise(*store_, input));
+  int checked = 0;
+  for (const auto& s : log_->statements()) {
+    if (s.sql.find("SKIP LOCKED") == std::string::npos && s.sql.find("INDEXED BY") == std::string::npos) continue;
+    if (s.sql.find("m.blocked = 0") == std::string::npos) continue;
+    std::string plan;
+    const auto rows = isPostgres() ? plain_->queryPlanned("EXPLAIN " + s.sql, s.params)
+                                   : plain_->query("EXPLAIN QUERY PLAN " + s.sql, s.params);
+    for (const auto& r : rows) plan += (isPostgres() ? r.at(0) : r.at(3)).value_or("") + "\n";
+    EXPECT_NE(plan.find("messages_claimable"), std::string::npos) << plan;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 1);
+}
+
 // The check itself finds a scan: a statement on a column without an index.
 TEST_F(StoreQueryPlanTest, AStatementWithoutAFittingIndexIsCaught) {
   store_->counts();  // the schema is there
