@@ -95,8 +95,12 @@ class Outbox {
 
  private:
   void workerLoop(size_t index);
-  void attempt(store::ClaimedMessage& claimed, Deliverer* deliverer, const std::string& whyNoDeliverer,
-               const std::string& worker, std::mt19937_64& rng);
+  // One attempt and what it leads to (not yet recorded).
+  store::AttemptOutcome attempt(const store::ClaimedMessage& claimed, Deliverer* deliverer,
+                                const std::string& whyNoDeliverer, std::mt19937_64& rng);
+  // The outcomes of one claimed batch, in one transaction; counts them.
+  void record(const std::vector<std::pair<store::ClaimedMessage, store::AttemptOutcome>>& done,
+              const std::string& worker);
 
   store::DeliveryStore& store_;
   DelivererFactory factory_;

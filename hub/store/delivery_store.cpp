@@ -352,14 +352,17 @@ bool DeliveryStore::complete(const ClaimedMessage& claimed, const std::string& w
 }
 
 size_t DeliveryStore::completeBatch(const std::vector<std::pair<ClaimedMessage, AttemptOutcome>>& items,
-                                    const std::string& worker, int64_t now) {
+                                    const std::string& worker, int64_t now, std::vector<bool>* recorded) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   size_t n = 0;
   std::vector<std::pair<std::string, std::string>> accepted;
-  for (const auto& [claimed, outcome] : items) {
+  if (recorded) recorded->assign(items.size(), false);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& [claimed, outcome] = items[i];
     if (!completeLocked(claimed, worker, outcome, now)) continue;
     ++n;
+    if (recorded) (*recorded)[i] = true;
     if (outcome.next == MessageState::kAccepted)
       accepted.emplace_back(claimed.message.registry, claimed.message.idempotencyKey);
   }

@@ -155,9 +155,9 @@ class DeliveryStore final {
   bool complete(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& outcome,
                 int64_t now);
   // complete() for many in one transaction (fewer commits); returns how
-  // many were recorded.
+  // many were recorded, and which in `recorded` when given.
   size_t completeBatch(const std::vector<std::pair<ClaimedMessage, AttemptOutcome>>& items,
-                       const std::string& worker, int64_t now);
+                       const std::string& worker, int64_t now, std::vector<bool>* recorded = nullptr);
 
   // `sending` whose lease ran out (the worker died) → `pending`; sent again
   // later with the same idempotency key. Returns how many.
