@@ -88,8 +88,10 @@ class DeltaCollector final : public ingest::Observer {
 
 size_t Intake::renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline,
                               const diag::Reporter& reporter, const std::function<void()>& flushQueued) {
-  // Left dirty by an ingest that died after its merge: rendered now.
-  for (const std::string& c : state_->dirtyCitizens(1000)) citizens.insert(c);
+  // Left dirty by an ingest that died after its merge: rendered now, all of
+  // them (a kill half-way through a big ingest leaves thousands; the rerun
+  // of the same file changes none, so nothing else would render them).
+  for (const std::string& c : state_->dirtyCitizens(kAllDirty)) citizens.insert(c);
   const std::string owner = "intake " + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
   size_t rendered = 0;
   std::vector<std::string> todo(citizens.begin(), citizens.end());

@@ -74,6 +74,7 @@ class Intake {
   // Longer than any one citizen's render; a dead intake's lease runs out.
   static constexpr int64_t kRenderLeaseMillis = 60'000;
   static constexpr size_t kRenderGroup = 100;
+  static constexpr size_t kAllDirty = 100'000'000;
 
   store::DeliveryStore& store_;
   std::unique_ptr<store::CitizenState> state_;
