@@ -33,34 +33,35 @@ bool isWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c 
 
 // The R4 regexes of the simplest primitives, without std::regex (they are
 // checked for every string of every report). nullopt: use the regex.
-std::optional<bool> fastPrimitiveCheck(const std::string& type, const std::string& s) {
-  if (type == "string" || type == "markdown") {
-    if (s.empty()) return false;
-    for (char c : s)
-      if (c == '\f' || c == '\v') return false;
-    return true;
-  }
-  if (type == "uri" || type == "url" || type == "canonical") {
-    for (char c : s)
-      if (isWs(c)) return false;
-    return true;
-  }
-  if (type == "code") {
-    if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == ' ') {
-        if (s[i + 1] == ' ') return false;
-      } else if (isWs(s[i])) {
-        return false;
+std::optional<bool> fastPrimitiveCheck(PrimitiveDef::Fast kind, std::string_view s) {
+  using F = PrimitiveDef::Fast;
+  switch (kind) {
+    case F::kString:
+      if (s.empty()) return false;
+      for (char c : s)
+        if (c == '\f' || c == '\v') return false;
+      return true;
+    case F::kUri:
+      for (char c : s)
+        if (isWs(c)) return false;
+      return true;
+    case F::kCode:
+      if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == ' ') {
+          if (s[i + 1] == ' ') return false;
+        } else if (isWs(s[i])) {
+          return false;
+        }
       }
-    }
-    return true;
-  }
-  if (type == "id") {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
-    return true;
+      return true;
+    case F::kId:
+      if (s.empty() || s.size() > 64) return false;
+      for (char c : s)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+      return true;
+    case F::kNone:
+      break;
   }
   return std::nullopt;
 }
@@ -81,6 +82,28 @@ void collectStrings(const Value& v, std::vector<std::string>& out, bool skipCont
 
 }  // namespace
 
+std::string Where::path() const {
+  std::string out;
+  appendTo(out);
+  return out;
+}
+
+void Where::appendTo(std::string& out) const {
+  if (!parent_) {
+    out += root_;
+    return;
+  }
+  parent_->appendTo(out);
+  if (index_ >= 0) {
+    out += '[';
+    out += std::to_string(index_);
+    out += ']';
+    return;
+  }
+  if (dot_) out += '.';
+  out += seg_;
+}
+
 void CoreValidator::validateResource(const Value& r, const diag::Reporter& out) const {
   validateResourceAt(r, Where(out, ""));
 }
@@ -95,162 +118,176 @@ void CoreValidator::validateResourceAt(const Value& r, const Where& out) const {
     out.error(kCore01, "resource without resourceType");
     return;
   }
-  if (!defs_.resourceTypes.count(type)) return;  // not part of LTT reports; the report rules say so
-  validateComplex(r, type, out);
+  const CoreType* t = defs_.resourceType(type);
+  if (!t) return;  // not part of LTT reports; the report rules say so
+  validateComplex(r, *t, out);
   resourceInvariants(r, type, out);
 }
 
-void CoreValidator::validateComplex(const Value& v, const std::string& typeIn, const Where& out) const {
-  std::string type = typeIn;
-  if (auto a = defs_.aliases.find(type); a != defs_.aliases.end()) type = a->second;
-  if (defs_.opaque.count(type)) {
-    if (!v.IsObject()) out.error(kCore01, "a " + type + " must be a JSON object");
+namespace {
+
+// Element -> occurrences (value or _primitive). A type has a few dozen
+// elements at most, so a flat list beats a map.
+class Occurrences {
+ public:
+  int& count(const CoreElement* e) {
+    for (auto& p : seen_)
+      if (p.first == e) return p.second;
+    return seen_.emplace_back(e, 0).second;
+  }
+  bool has(const CoreElement* e) const {
+    for (const auto& p : seen_)
+      if (p.first == e) return true;
+    return false;
+  }
+
+ private:
+  std::vector<std::pair<const CoreElement*, int>> seen_;
+};
+
+}  // namespace
+
+void CoreValidator::validateComplex(const Value& v, const CoreType& type, const Where& out) const {
+  if (type.kind == CoreType::Kind::kOpaque) {
+    if (!v.IsObject()) out.error(kCore01, "a " + type.name + " must be a JSON object");
     return;
   }
-  if (type == "Resource") {
-    validateResourceAt(v, out);
-    return;
-  }
-  auto t = defs_.types.find(type);
-  if (t == defs_.types.end()) return;
   if (!v.IsObject()) {
-    out.error(kCore01, "a " + type + " must be a JSON object");
+    out.error(kCore01, "a " + type.name + " must be a JSON object");
     return;
   }
   if (v.MemberCount() == 0 || (v.MemberCount() == 1 && v.HasMember("resourceType"))) {
     out.error(kCore02, "ele-1: element has neither a value nor children; remove it");
     return;
   }
-  const bool isResource = defs_.resourceTypes.count(type) > 0;
-  // Element -> occurrences (value or _primitive). A type has a few dozen
-  // elements at most, so a flat list beats a map of strings.
-  std::vector<std::pair<const ElementDef*, int>> present;
-  auto count = [&present](const ElementDef* d) -> int& {
-    for (auto& p : present)
-      if (p.first == d) return p.second;
-    return present.emplace_back(d, 0).second;
-  };
-  auto has = [&present](const ElementDef* d) {
-    for (const auto& p : present)
-      if (p.first == d) return true;
-    return false;
-  };
+  Occurrences present;
   for (const auto& m : v.GetObject()) {
-    std::string name = m.name.GetString();
-    if (isResource && name == "resourceType") continue;
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (type.isResource && name == "resourceType") continue;
     if (name == "fhir_comments") continue;
     const bool underscore = !name.empty() && name[0] == '_';
-    const std::string base = underscore ? name.substr(1) : name;
-    std::string choiceType;
-    const ElementDef* def = defs_.find(type, base, &choiceType);
-    const Where at = out.at("." + name);
-    if (!def) {
-      if (isResource && base == "resourceType") continue;
-      at.error(kCore01, "unknown element '" + name + "' in " + type + " (FHIR R4); remove it or check the spelling");
+    const std::string_view base = underscore ? name.substr(1) : name;
+    const CoreTarget* target = nullptr;
+    const CoreElement* e = type.find(base, &target);
+    const Where at = out.member(name);
+    if (!e) {
+      if (type.isResource && base == "resourceType") continue;
+      at.error(kCore01, "unknown element '" + std::string(name) + "' in " + type.name +
+                            " (FHIR R4); remove it or check the spelling");
       continue;
     }
-    const std::string elemType = def->choice ? choiceType : def->types.front();
-    const bool primitive = defs_.primitives.count(elemType) > 0;
-    const std::string defPath = primitive ? type + "." + def->name : std::string();  // binding key
     if (underscore) {
-      if (!primitive) {
-        at.error(kCore01, "'" + name + "' is only allowed for primitive elements");
+      if (!target->primitive) {
+        at.error(kCore01, "'" + std::string(name) + "' is only allowed for primitive elements");
         continue;
       }
-      // Primitive id/extension holder: Element with id + extension.
-      auto holder = [&](const Value& x, const Where& r) {
-        if (x.IsNull()) return;
-        if (!x.IsObject()) {
-          r.error(kCore01, "'" + name + "' must hold an object with id/extension");
-          return;
-        }
-        for (const auto& hm : x.GetObject()) {
-          const std::string hn = hm.name.GetString();
-          if (hn == "id") continue;
-          if (hn == "extension" && hm.value.IsArray()) {
-            for (rapidjson::SizeType i = 0; i < hm.value.Size(); ++i)
-              validateComplex(hm.value[i], "Extension", r.at(".extension[" + std::to_string(i) + "]"));
-            continue;
-          }
-          r.at("." + hn).error(kCore01, "unknown element '" + hn + "' in a primitive's extension holder");
-        }
-      };
       if (m.value.IsArray()) {
-        for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) holder(m.value[i], at.at("[" + std::to_string(i) + "]"));
+        for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) validatePrimitiveHolder(m.value[i], name, at.item(i));
       } else {
-        holder(m.value, at);
+        validatePrimitiveHolder(m.value, name, at);
       }
-      int& seen = count(def);
+      int& seen = present.count(e);
       seen = std::max(seen, 1);
       continue;
     }
-    if (def->choice) {
-      if (has(def) && count(def) > 0 && !underscore) {
-        at.error(kCore01, "more than one type given for choice element " + def->name + "[x]");
-      }
-    }
-    if (def->many) {
+    if (e->choice && present.has(e) && present.count(e) > 0)
+      at.error(kCore01, "more than one type given for choice element " + e->name + "[x]");
+    if (e->many) {
       if (!m.value.IsArray()) {
-        at.error(kCore01, "'" + name + "' repeats (0..*) and must be a JSON array");
+        at.error(kCore01, "'" + std::string(name) + "' repeats (0..*) and must be a JSON array");
         continue;
       }
       if (m.value.Empty()) {
-        at.error(kCore02, "ele-1: empty array; leave '" + name + "' out instead");
+        at.error(kCore02, "ele-1: empty array; leave '" + std::string(name) + "' out instead");
         continue;
       }
-      count(def) = static_cast<int>(m.value.Size());
+      present.count(e) = static_cast<int>(m.value.Size());
       for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) {
-        const Where ai = at.at("[" + std::to_string(i) + "]");
-        if (m.value[i].IsNull()) {
+        const Where ai = at.item(i);
+        if (m.value[i].IsNull())
           ai.error(kCore01, "null is not a value; leave the item out");
-          continue;
-        }
-        if (primitive)
-          validatePrimitive(m.value[i], elemType, defPath, ai);
         else
-          validateComplex(m.value[i], elemType, ai);
+          validateTarget(m.value[i], *e, *target, ai);
       }
     } else {
       if (m.value.IsArray()) {
-        at.error(kCore01, "'" + name + "' has cardinality 0..1 and must not be an array");
+        at.error(kCore01, "'" + std::string(name) + "' has cardinality 0..1 and must not be an array");
         continue;
       }
-      count(def) = 1;
-      if (m.value.IsNull()) {
-        at.error(kCore01, "null is not a value; leave '" + name + "' out");
-      } else if (primitive) {
-        validatePrimitive(m.value, elemType, defPath, at);
-      } else {
-        validateComplex(m.value, elemType, at);
-      }
+      present.count(e) = 1;
+      if (m.value.IsNull())
+        at.error(kCore01, "null is not a value; leave '" + std::string(name) + "' out");
+      else
+        validateTarget(m.value, *e, *target, at);
     }
   }
-  for (const ElementDef& e : t->second)
-    if (e.min > 0 && !has(&e))
-      out.error(kCore01, "required element '" + e.name + (e.choice ? "[x]" : "") + "' is missing in " + type + " (FHIR R4 " +
-                    std::to_string(e.min) + ".." + (e.many ? "*" : "1") + ")");
+  for (const CoreElement& e : type.elements)
+    if (e.min > 0 && !present.has(&e))
+      out.error(kCore01, "required element '" + e.name + (e.choice ? "[x]" : "") + "' is missing in " + type.name +
+                             " (FHIR R4 " + std::to_string(e.min) + ".." + (e.many ? "*" : "1") + ")");
+  typeInvariants(v, type, out);
+}
 
-  // Data-type invariants.
-  if (type == "Extension") {
-    bool hasValue = false;
-    for (const auto& m : v.GetObject())
-      if (std::string_view(m.name.GetString()).rfind("value", 0) == 0) hasValue = true;
-    const bool hasExt = v.HasMember("extension");
-    if (hasValue == hasExt)
-      out.error(kCore02, "ext-1: an extension must have either a value[x] or nested extensions, not both or neither");
-  } else if (type == "Period") {
-    const std::string s = str(v, "start"), e = str(v, "end");
-    const auto ds = model::DateTime::parse(s), de = model::DateTime::parse(e);
-    if (ds && de && *de < *ds) out.error(kCore02, "per-1: period.end (" + e + ") is before period.start (" + s + ")");
-  } else if (type == "CarePlan.activity") {
-    if (v.HasMember("detail") && v.HasMember("reference"))
-      out.error(kCore02, "cpl-3: a care plan activity has either detail or reference, not both");
+void CoreValidator::validateTarget(const Value& v, const CoreElement& e, const CoreTarget& t, const Where& out) const {
+  if (t.primitive)
+    validatePrimitive(v, *t.primitive, e, out);
+  else if (t.anyResource)
+    validateResourceAt(v, out);
+  else if (t.complex)
+    validateComplex(v, *t.complex, out);
+}
+
+// Primitive id/extension holder ("_birthDate"): Element with id + extension.
+void CoreValidator::validatePrimitiveHolder(const Value& x, std::string_view name, const Where& out) const {
+  if (x.IsNull()) return;
+  if (!x.IsObject()) {
+    out.error(kCore01, "'" + std::string(name) + "' must hold an object with id/extension");
+    return;
+  }
+  const auto ext = defs_.graph.find("Extension");
+  const CoreType* extension = ext == defs_.graph.end() ? nullptr : &ext->second;
+  for (const auto& hm : x.GetObject()) {
+    const std::string_view hn(hm.name.GetString(), hm.name.GetStringLength());
+    if (hn == "id") continue;
+    if (hn == "extension" && hm.value.IsArray()) {
+      const Where items = out.member(hn);
+      for (rapidjson::SizeType i = 0; i < hm.value.Size(); ++i)
+        if (extension) validateComplex(hm.value[i], *extension, items.item(i));
+      continue;
+    }
+    out.member(hn).error(kCore01, "unknown element '" + std::string(hn) + "' in a primitive's extension holder");
   }
 }
 
-void CoreValidator::validatePrimitive(const Value& v, const std::string& type, const std::string& bindingPath,
+void CoreValidator::typeInvariants(const Value& v, const CoreType& type, const Where& out) const {
+  switch (type.kind) {
+    case CoreType::Kind::kExtension: {
+      bool hasValue = false;
+      for (const auto& m : v.GetObject())
+        if (std::string_view(m.name.GetString()).rfind("value", 0) == 0) hasValue = true;
+      const bool hasExt = v.HasMember("extension");
+      if (hasValue == hasExt)
+        out.error(kCore02, "ext-1: an extension must have either a value[x] or nested extensions, not both or neither");
+      break;
+    }
+    case CoreType::Kind::kPeriod: {
+      const std::string s = str(v, "start"), e = str(v, "end");
+      const auto ds = model::DateTime::parse(s), de = model::DateTime::parse(e);
+      if (ds && de && *de < *ds) out.error(kCore02, "per-1: period.end (" + e + ") is before period.start (" + s + ")");
+      break;
+    }
+    case CoreType::Kind::kCarePlanActivity:
+      if (v.HasMember("detail") && v.HasMember("reference"))
+        out.error(kCore02, "cpl-3: a care plan activity has either detail or reference, not both");
+      break;
+    case CoreType::Kind::kPlain:
+    case CoreType::Kind::kOpaque:
+      break;
+  }
+}
+
+void CoreValidator::validatePrimitive(const Value& v, const PrimitiveDef& p, const CoreElement& e,
                                       const Where& out) const {
-  const PrimitiveDef& p = defs_.primitives.at(type);
   bool ok = true;
   if (p.json == "boolean") {
     ok = v.IsBool();
@@ -261,35 +298,36 @@ void CoreValidator::validatePrimitive(const Value& v, const std::string& type, c
   } else {
     ok = v.IsString();
     if (ok) {
-      const std::string s(v.GetString(), v.GetStringLength());
-      const std::optional<bool> fast = fastPrimitiveCheck(type, s);
-      if (fast ? !*fast : (p.regex && !p.regex->matches(s))) {
-        out.error(kCore01, "'" + s + "' is not a valid FHIR " + type);
+      const std::string_view s(v.GetString(), v.GetStringLength());
+      const std::optional<bool> fast = fastPrimitiveCheck(p.fast, s);
+      if (fast ? !*fast : (p.regex && !p.regex->matches(std::string(s)))) {
+        out.error(kCore01, "'" + std::string(s) + "' is not a valid FHIR " + p.name);
         return;
       }
-      if (p.calendar && !realCalendarDay(s)) {
-        out.error(kCore01, "'" + s + "' is not a real calendar date (FHIR " + type + ")");
+      if (p.calendar && !realCalendarDay(std::string(s))) {
+        out.error(kCore01, "'" + std::string(s) + "' is not a real calendar date (FHIR " + p.name + ")");
         return;
       }
-      if (auto b = defs_.bindings.find(bindingPath); b != defs_.bindings.end() && !b->second.count(s)) {
+      if (e.binding && !e.binding->count(std::string(s))) {
         std::string allowed;
-        for (const auto& c : b->second) allowed += (allowed.empty() ? "" : ", ") + c;
-        out.error(kCore01, "'" + s + "' is not a code of the required binding of " + bindingPath + " (" + allowed + ")");
+        for (const auto& c : *e.binding) allowed += (allowed.empty() ? "" : ", ") + c;
+        out.error(kCore01, "'" + std::string(s) + "' is not a code of the required binding of " + e.bindingPath + " (" +
+                               allowed + ")");
       }
       return;
     }
   }
-  if (!ok)
-    out.error(kCore01, "wrong JSON type for FHIR " + type + (p.json == "string" ? " (expected a string)" : ""));
+  if (!ok) out.error(kCore01, "wrong JSON type for FHIR " + p.name + (p.json == "string" ? " (expected a string)" : ""));
 }
 
 void CoreValidator::resourceInvariants(const Value& r, const std::string& type, const Where& out) const {
   if (const Value* contained = member(r, "contained"); contained && contained->IsArray()) {
     std::vector<std::string> strings;
     collectStrings(r, strings, true);
+    const Where containedAt = out.at(".contained");
     for (rapidjson::SizeType i = 0; i < contained->Size(); ++i) {
       const Value& c = (*contained)[i];
-      const Where at = out.at(".contained[" + std::to_string(i) + "]");
+      const Where at = containedAt.item(i);
       if (member(c, "contained")) at.error(kCore02, "dom-2: a contained resource must not contain resources");
       if (const Value* meta = member(c, "meta")) {
         if (member(*meta, "versionId") || member(*meta, "lastUpdated"))
@@ -320,9 +358,10 @@ void CoreValidator::bundleInvariants(const Value& b, const Where& out) const {
   const Value* entries = member(b, "entry");
   if (!entries || !entries->IsArray()) return;
   std::map<std::string, std::vector<std::string>> versionsByFullUrl;
+  const Where entryAt = out.at(".entry");
   for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
     const Value& e = (*entries)[i];
-    const Where at = out.at(".entry[" + std::to_string(i) + "]");
+    const Where at = entryAt.item(i);
     const Value* res = member(e, "resource");
     if (member(e, "search") && type != "searchset")
       at.error(kCore02, "bdl-2: entry.search only when the Bundle is a search set");

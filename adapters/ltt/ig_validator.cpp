@@ -91,31 +91,64 @@ bool matchesFilter(const Value& v, const PathStep& s) {
   return str(v, s.filterKey.c_str()) == s.filterValue;
 }
 
-std::vector<Node> step(const std::vector<Node>& in, const PathStep& s) {
-  std::vector<Node> out;
-  for (const Node& n : in) {
-    if (!n.v->IsObject()) continue;
-    for (const auto& m : n.v->GetObject()) {
-      const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-      const bool hit = s.prefix ? name.size() > s.name.size() && name.compare(0, s.name.size(), s.name) == 0
-                                : name == s.name;
-      if (!hit) continue;
-      if (m.value.IsArray()) {
-        for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i)
-          if (matchesFilter(m.value[i], s)) out.push_back({&m.value[i], {}});
-      } else if (matchesFilter(m.value, s)) {
-        out.push_back({&m.value, {}});
-      }
-    }
-  }
-  return out;
+bool stepMatches(std::string_view name, const PathStep& s) {
+  return s.prefix ? name.size() > s.name.size() && name.compare(0, s.name.size(), s.name) == 0 : name == s.name;
 }
 
-std::vector<Node> select(const Value& root, const std::vector<PathStep>& steps, size_t n) {
-  std::vector<Node> cur{{&root, {}}};
-  for (size_t i = 0; i < n && !cur.empty(); ++i) cur = step(cur, steps[i]);
-  return cur;
+// Appends the children of `v` that step `s` selects (array items one by one).
+void stepInto(const Value& v, const PathStep& s, std::vector<const Value*>& out) {
+  if (!v.IsObject()) return;
+  for (const auto& m : v.GetObject()) {
+    if (!stepMatches(std::string_view(m.name.GetString(), m.name.GetStringLength()), s)) continue;
+    if (m.value.IsArray()) {
+      for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i)
+        if (matchesFilter(m.value[i], s)) out.push_back(&m.value[i]);
+    } else if (matchesFilter(m.value, s)) {
+      out.push_back(&m.value);
+    }
+  }
 }
+
+int countStep(const Value& v, const PathStep& s) {
+  if (!v.IsObject()) return 0;
+  int n = 0;
+  for (const auto& m : v.GetObject()) {
+    if (!stepMatches(std::string_view(m.name.GetString(), m.name.GetStringLength()), s)) continue;
+    if (m.value.IsArray()) {
+      for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) n += matchesFilter(m.value[i], s);
+    } else {
+      n += matchesFilter(m.value, s);
+    }
+  }
+  return n;
+}
+
+// What each of a profile's path nodes selects in one resource, computed on
+// first use, so constraints with a common prefix walk it once.
+class Selection {
+ public:
+  Selection(const Value& root, const Profile& profile)
+      : root_(root), profile_(profile), selected_(profile.nodes.size()), done_(profile.nodes.size(), false) {}
+
+  const std::vector<const Value*>& at(int node) {
+    if (!done_[node]) {
+      done_[node] = true;
+      if (node == 0) {
+        selected_[0].push_back(&root_);
+      } else {
+        const PathNode& n = profile_.nodes[node];
+        for (const Value* v : at(n.parent)) stepInto(*v, n.step, selected_[node]);
+      }
+    }
+    return selected_[node];
+  }
+
+ private:
+  const Value& root_;
+  const Profile& profile_;
+  std::vector<std::vector<const Value*>> selected_;  // by node; sized once, so references stay valid
+  std::vector<bool> done_;
+};
 
 std::string card(int min, int max) {
   return std::to_string(min < 0 ? 0 : min) + ".." + (max == -1 ? "*" : max == -2 ? "*" : std::to_string(max));
@@ -139,15 +172,16 @@ KlBundleKind klBundleKind(const Value& doc) {
 }
 
 void IgValidator::checkConstraints(const Value& r, const Profile& profile, const diag::Reporter& out) const {
+  Selection sel(r, profile);
   for (const Constraint& c : profile.constraints) {
     const diag::Reporter& base = out;
+    if (c.path.empty()) continue;
     if (c.min >= 0 || c.max >= -1) {
-      for (const Node& parent : select(r, c.path, c.path.size() - 1)) {
-        const auto kids = step({parent}, c.path.back());
-        const int n = static_cast<int>(kids.size());
+      for (const Value* parent : sel.at(c.parentNode)) {
+        const int n = countStep(*parent, c.path.back());
         // The path is built only when a diagnostic needs it.
         auto whereText = [&] {
-          return pathOf(r, parent.v) + "." + c.path.back().name + (c.path.back().prefix ? "[x]" : "");
+          return pathOf(r, parent) + "." + c.path.back().name + (c.path.back().prefix ? "[x]" : "");
         };
         if (c.max == 0 && n > 0) {
           const std::string where = whereText();
@@ -167,7 +201,8 @@ void IgValidator::checkConstraints(const Value& r, const Profile& profile, const
       }
     }
     if (!c.patternString && c.patternObject.empty() && c.binding.empty() && !c.regex && c.maxLength == 0) continue;
-    for (const Node& n : select(r, c.path, c.path.size())) {
+    for (const Value* selected : sel.at(c.node)) {
+      const Node n{selected, {}};
       auto npath = [&] { return pathOf(r, n.v); };
       auto at = [&] { return base.at(npath()); };
       if (c.patternString) {

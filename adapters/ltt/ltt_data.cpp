@@ -3,10 +3,13 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #ifndef REGHUB_DATA_DIR_DEFAULT
 #define REGHUB_DATA_DIR_DEFAULT "."
@@ -155,6 +158,7 @@ void loadConstraints(const std::string& file, LttData& self, std::map<std::strin
       if (c.HasMember("maxLength")) k.maxLength = static_cast<size_t>(c["maxLength"].GetInt());
       prof.constraints.push_back(std::move(k));
     }
+    prof.indexPaths();
     out[prof.id] = std::move(prof);
   }
   for (const auto& e : need(d, "extensions", file).GetObject())
@@ -210,6 +214,7 @@ void loadCore(const std::string& file, CoreDefs& core) {
     if (!re.empty()) def.regex.emplace(re);
     if (p.value.HasMember("min")) def.min = p.value["min"].GetInt64();
     def.calendar = p.value.HasMember("calendar") && p.value["calendar"].GetBool();
+    def.name = p.name.GetString();
     core.primitives[p.name.GetString()] = std::move(def);
   }
   for (const auto& b : need(d, "bindings", file).GetObject())
@@ -221,6 +226,24 @@ void loadCore(const std::string& file, CoreDefs& core) {
         if (!core.types.count(t) && !core.primitives.count(t) && !core.aliases.count(t) && !core.opaque.count(t) &&
             t != "Resource")
           throw std::runtime_error("ltt: " + file + ": " + type + "." + e.name + " has unknown type " + t);
+  core.index();
+}
+
+PrimitiveDef::Fast fastKind(std::string_view type) {
+  using F = PrimitiveDef::Fast;
+  if (type == "string" || type == "markdown") return F::kString;
+  if (type == "uri" || type == "url" || type == "canonical") return F::kUri;
+  if (type == "code") return F::kCode;
+  if (type == "id") return F::kId;
+  return F::kNone;
+}
+
+CoreType::Kind kindOf(std::string_view type) {
+  using K = CoreType::Kind;
+  if (type == "Extension") return K::kExtension;
+  if (type == "Period") return K::kPeriod;
+  if (type == "CarePlan.activity") return K::kCarePlanActivity;
+  return K::kPlain;
 }
 
 }  // namespace
@@ -253,6 +276,100 @@ const ElementDef* CoreDefs::find(const std::string& type, std::string_view membe
     }
   }
   return nullptr;
+}
+
+void Profile::indexPaths() {
+  std::map<std::tuple<int, std::string, bool, std::string, std::string>, int> ids;
+  const auto intern = [&](int parent, const PathStep& st) {
+    const auto key = std::make_tuple(parent, st.name, st.prefix, st.filterKey, st.filterValue);
+    if (auto it = ids.find(key); it != ids.end()) return it->second;
+    nodes.push_back(PathNode{parent, st});
+    return ids[key] = static_cast<int>(nodes.size()) - 1;
+  };
+  for (Constraint& c : constraints) {
+    int at = 0;
+    for (size_t i = 0; i < c.path.size(); ++i) {
+      if (i + 1 == c.path.size()) c.parentNode = at;
+      at = intern(at, c.path[i]);
+    }
+    c.node = at;
+  }
+}
+
+const CoreElement* CoreType::find(std::string_view member, const CoreTarget** target) const {
+  for (const CoreElement& e : elements) {
+    if (!e.choice) {
+      if (e.name != member) continue;
+      *target = &e.targets.front();
+      return &e;
+    }
+    if (member.size() <= e.name.size() || member.compare(0, e.name.size(), e.name) != 0) continue;
+    const std::string_view suffix = member.substr(e.name.size());
+    for (const CoreTarget& t : e.targets)
+      if (t.suffix == suffix) {
+        *target = &t;
+        return &e;
+      }
+  }
+  return nullptr;
+}
+
+const CoreType* CoreDefs::resourceType(std::string_view name) const {
+  auto it = graph.find(name);
+  return it != graph.end() && it->second.isResource ? &it->second : nullptr;
+}
+
+void CoreDefs::index() {
+  for (const auto& p : primitives) primitives.at(p.first).fast = fastKind(p.first);
+  // Nodes first (pointers into the map are stable), then their elements.
+  for (const auto& [name, elems] : types) {
+    CoreType& t = graph[name];
+    t.name = name;
+    t.kind = kindOf(name);
+    t.isResource = resourceTypes.count(name) > 0;
+  }
+  for (const std::string& name : opaque) {
+    CoreType& t = graph[name];
+    t.name = name;
+    t.kind = CoreType::Kind::kOpaque;
+  }
+  auto complexType = [this](const std::string& type) -> const CoreType* {
+    auto a = aliases.find(type);
+    auto it = graph.find(a == aliases.end() ? type : a->second);
+    return it == graph.end() ? nullptr : &it->second;
+  };
+  for (const auto& [name, elems] : types) {
+    CoreType& t = graph.at(name);
+    for (const ElementDef& e : elems) {
+      CoreElement ce;
+      ce.name = e.name;
+      ce.choice = e.choice;
+      ce.many = e.many;
+      ce.min = e.min;
+      for (const std::string& ty : e.types) {
+        CoreTarget target;
+        if (e.choice && !ty.empty()) {
+          target.suffix = ty;
+          target.suffix[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(ty[0])));
+        }
+        if (auto p = primitives.find(ty); p != primitives.end()) {
+          target.primitive = &p->second;
+        } else if (ty == "Resource") {
+          target.anyResource = true;
+        } else {
+          target.complex = complexType(ty);  // null: a type outside the graph, not checked
+        }
+        ce.targets.push_back(std::move(target));
+      }
+      const bool anyPrimitive =
+          std::any_of(ce.targets.begin(), ce.targets.end(), [](const CoreTarget& x) { return x.primitive; });
+      if (anyPrimitive) {
+        ce.bindingPath = name + "." + e.name;
+        if (auto b = bindings.find(ce.bindingPath); b != bindings.end()) ce.binding = &b->second;
+      }
+      t.elements.push_back(std::move(ce));
+    }
+  }
 }
 
 std::string LttData::dataDir() {

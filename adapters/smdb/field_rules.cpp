@@ -63,12 +63,11 @@ bool retiredSoftened(Skema s, const SkemaForm& f, const FieldTable& t) {
 }
 
 void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val, const RuleContext& ctx,
-                const Out& out, bool& reportedOldCodes) {
+                const Lookup& lookup, const Out& out, bool& reportedOldCodes) {
   const FieldDef& d = *val.def;
   const RuleMap& rm = ctx.table.rules();
   const Out at{atForm(out.r, *f.form, val.answer), out.soften};
   const std::string field = d.diagField();
-  const Lookup lookup = [&](std::string_view var) { return v.lookup(&f, var); };
 
   if (rm.computed.count(d.variable)) {
     // Computed by the hub (GEN-12): a differing value from the sender is not used.
@@ -191,9 +190,8 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
   }
 }
 
-void checkRequired(const ForloebView& v, const SkemaForm& f, const RuleContext& ctx, const Out& out) {
+void checkRequired(const SkemaForm& f, const RuleContext& ctx, const Lookup& lookup, const Out& out) {
   const RuleMap& rm = ctx.table.rules();
-  const Lookup lookup = [&](std::string_view var) { return v.lookup(&f, var); };
   const diag::Reporter formOut = atForm(out.r, *f.form);
   const Out at{formOut, out.soften};
   std::set<std::string> substancesReported;
@@ -280,8 +278,9 @@ void checkFields(const ForloebView& v, const RuleContext& ctx, const diag::Repor
         Out{atForm(out, *f.form, p.answer), o.soften}.report(Severity::kError, typeRule(*p.def), p.def->diagField(),
                                                             p.def->display() + " " + p.message + ".");
       bool reportedOldCodes = false;
-      for (const auto& [var, val] : f.values) checkValue(v, f, val, ctx, o, reportedOldCodes);
-      checkRequired(v, f, ctx, o);
+      const Lookup lookup{v, &f};
+      for (const auto& [var, val] : f.values) checkValue(v, f, val, ctx, lookup, o, reportedOldCodes);
+      checkRequired(f, ctx, lookup, o);
 
       if (f.skema == Skema::kIvaer && ctx.settings.garantiReasonMissing) {
         const auto it = v.computed.find("IvaerksatBehandlingDageSidenAnmodningKvantitet");

@@ -76,8 +76,13 @@ Condition parseCondition(const Value& v, const std::string& where) {
     if (c.var.empty()) fail(where + ": condition without var");
   }
   c.op = str(v, "op");
-  static const std::set<std::string> kOps = {"eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "filled", "empty", "true"};
-  if (c.kind != Condition::Kind::kAnyFilled && !kOps.count(c.op)) fail(where + ": unknown operator '" + c.op + "'");
+  using Op = Condition::Op;
+  static const std::map<std::string, Op> kOps = {
+      {"eq", Op::kEq}, {"ne", Op::kNe}, {"in", Op::kIn}, {"not_in", Op::kNotIn}, {"gt", Op::kGt}, {"ge", Op::kGe},
+      {"lt", Op::kLt}, {"le", Op::kLe}, {"filled", Op::kFilled}, {"empty", Op::kEmpty}, {"true", Op::kTrue}};
+  const auto op = kOps.find(c.op);
+  if (op != kOps.end()) c.opCode = op->second;
+  if (c.kind != Condition::Kind::kAnyFilled && op == kOps.end()) fail(where + ": unknown operator '" + c.op + "'");
   c.ref = str(v, "ref");
   if (const Value* val = member(v, "value")) {
     if (val->IsString()) c.values.push_back(val->GetString());
@@ -265,6 +270,8 @@ std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const
     if (!found) fail(fieldsPath + ": a condition names unknown field '" + v + "'");
   }
 
+  table->resolveSlots();
+
   const std::string rulesPath = base + "rule_map.json";
   const rapidjson::Document rm = readJson(rulesPath);
   RuleMap& r = table->rules_;
@@ -285,6 +292,34 @@ std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const
       if (!std::regex_match(rule, kRule)) fail(rulesPath + ": '" + rule + "' is not a rule id");
     }
   return table;
+}
+
+int FieldTable::slot(std::string_view variable) const {
+  const auto it = slots_.find(variable);
+  return it == slots_.end() ? -1 : it->second;
+}
+
+int FieldTable::addSlot(const std::string& variable) {
+  return slots_.emplace(variable, static_cast<int>(slots_.size())).first->second;
+}
+
+void FieldTable::resolveSlots(Condition& c) {
+  if (!c.var.empty()) c.varSlot = addSlot(c.var);
+  if (!c.ref.empty()) c.refSlot = addSlot(c.ref);
+  c.varSlots.clear();
+  for (const std::string& v : c.vars) c.varSlots.push_back(addSlot(v));
+  for (Condition& ch : c.children) resolveSlots(ch);
+}
+
+void FieldTable::resolveSlots() {
+  for (auto& fields : bySkema_)
+    for (FieldDef& d : fields) addSlot(d.variable);
+  for (auto& fields : bySkema_)
+    for (FieldDef& d : fields) {
+      if (d.shownIf) resolveSlots(*d.shownIf);
+      if (d.requiredIf) resolveSlots(*d.requiredIf);
+      for (CodeCondition& cc : d.codeConditions) resolveSlots(cc.allowedIf);
+    }
 }
 
 std::string dataDir() {

@@ -38,11 +38,16 @@ struct Condition {
   Kind kind = Kind::kCompare;
   std::string var;                  // kCompare
   std::string op;                   // eq ne in not_in gt ge lt le filled empty true
+  enum class Op { kNone, kEq, kNe, kIn, kNotIn, kGt, kGe, kLt, kLe, kFilled, kEmpty, kTrue };
+  Op opCode = Op::kNone;            // `op`, parsed once
   std::vector<std::string> values;  // code(s) to compare with (strings)
   std::optional<double> number;     // numeric value to compare with
   std::string ref;                  // compare with another field instead
   std::vector<std::string> vars;    // kDaysBetween [from, to] / kAnyFilled
   std::vector<Condition> children;  // kAll / kAny / kNot
+  // FieldTable::slot() of var, ref and vars, resolved at load (-1: by name).
+  int varSlot = -1, refSlot = -1;
+  std::vector<int> varSlots;
 };
 
 struct CodeCondition {
@@ -110,8 +115,16 @@ class FieldTable {
   // Substance keys of the 18-IVÆR grid in table order.
   const std::vector<std::string>& substances() const { return substances_; }
   size_t size() const;
+  // Every Variabelnavn has a dense number, so a form's answers and the
+  // conditions over them meet by index instead of by name (-1: unknown).
+  int slot(std::string_view variable) const;
+  size_t slotCount() const { return slots_.size(); }
 
  private:
+  void resolveSlots();
+  void resolveSlots(Condition& c);
+  int addSlot(const std::string& variable);
+  std::map<std::string, int, std::less<>> slots_;
   std::vector<FieldDef> bySkema_[kSkemaCount];
   std::map<std::pair<int, std::string>, size_t, std::less<>> index_;
   std::vector<std::string> substances_;

@@ -88,6 +88,8 @@ SkemaForm makeForm(Skema skema, const model::FormResponse& form, const FieldTabl
     else
       sf.typeProblems.push_back({def, &a, std::move(problem)});
   }
+  sf.bySlot.assign(table.slotCount(), nullptr);
+  for (const auto& [variable, value] : sf.values) sf.bySlot[table.slot(variable)] = &value;
   return sf;
 }
 
@@ -130,6 +132,19 @@ const FieldValue* ForloebView::lookup(const SkemaForm* form, std::string_view va
   for (Skema s : {Skema::kAnm, Skema::kIvaer, Skema::kAfsl, Skema::kInds})
     if (const SkemaForm* f = first(s); f && f != form)
       if (const FieldValue* v = f->get(variable)) return v;
+  return nullptr;
+}
+
+const FieldValue* ForloebView::lookup(const SkemaForm* form, int slot) const {
+  const auto at = [slot](const std::vector<const FieldValue*>& bySlot) {
+    return static_cast<size_t>(slot) < bySlot.size() ? bySlot[slot] : nullptr;
+  };
+  if (form)
+    if (const FieldValue* v = at(form->bySlot)) return v;
+  if (const FieldValue* v = at(computedBySlot)) return v;
+  for (Skema s : {Skema::kAnm, Skema::kIvaer, Skema::kAfsl, Skema::kInds})
+    if (const SkemaForm* f = first(s); f && f != form)
+      if (const FieldValue* v = at(f->bySlot)) return v;
   return nullptr;
 }
 
@@ -181,6 +196,8 @@ ForloebView buildView(const model::Citizen& citizen, const model::Forloeb& forlo
     const long age = citizen.cpr->ageAt(*v.ivaerksat);
     addComputed(v, table, "PersonIvaerksatBehandlingAlderKvantitet", std::to_string(age), age);
   }
+  v.computedBySlot.assign(table.slotCount(), nullptr);
+  for (const auto& [variable, value] : v.computed) v.computedBySlot[table.slot(variable)] = &value;
   return v;
 }
 
@@ -197,14 +214,19 @@ std::optional<int> compare(const FieldValue& a, const FieldValue* ref, const Con
   return std::nullopt;
 }
 
-bool opHolds(const std::string& op, int cmp) {
-  if (op == "gt") return cmp > 0;
-  if (op == "ge") return cmp >= 0;
-  if (op == "lt") return cmp < 0;
-  if (op == "le") return cmp <= 0;
-  if (op == "eq") return cmp == 0;
-  if (op == "ne") return cmp != 0;
-  return false;
+int slotOf(const std::vector<int>& slots, size_t i) { return i < slots.size() ? slots[i] : -1; }
+
+bool opHolds(Condition::Op op, int cmp) {
+  using Op = Condition::Op;
+  switch (op) {
+    case Op::kGt: return cmp > 0;
+    case Op::kGe: return cmp >= 0;
+    case Op::kLt: return cmp < 0;
+    case Op::kLe: return cmp <= 0;
+    case Op::kEq: return cmp == 0;
+    case Op::kNe: return cmp != 0;
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -218,36 +240,39 @@ bool evaluate(const Condition& c, const Lookup& lookup) {
     case Condition::Kind::kNot:
       return !evaluate(c.children.front(), lookup);
     case Condition::Kind::kAnyFilled:
-      return std::any_of(c.vars.begin(), c.vars.end(), [&](const std::string& v) {
-        const FieldValue* fv = lookup(v);
-        return fv && fv->filled();
-      });
+      for (size_t i = 0; i < c.vars.size(); ++i) {
+        const FieldValue* fv = lookup(slotOf(c.varSlots, i), c.vars[i]);
+        if (fv && fv->filled()) return true;
+      }
+      return false;
     case Condition::Kind::kDaysBetween: {
-      const FieldValue* from = lookup(c.vars[0]);
-      const FieldValue* to = lookup(c.vars[1]);
+      const FieldValue* from = lookup(slotOf(c.varSlots, 0), c.vars[0]);
+      const FieldValue* to = lookup(slotOf(c.varSlots, 1), c.vars[1]);
       if (!from || !to || !from->date || !to->date || !c.number) return false;
       const long d = model::daysBetween(*from->date, *to->date);
-      return opHolds(c.op, d < *c.number ? -1 : (d > *c.number ? 1 : 0));
+      return opHolds(c.opCode, d < *c.number ? -1 : (d > *c.number ? 1 : 0));
     }
     case Condition::Kind::kCompare:
       break;
   }
-  const FieldValue* v = lookup(c.var);
+  using Op = Condition::Op;
+  const FieldValue* v = lookup(c.varSlot, c.var);
   const bool filled = v && v->filled();
-  if (c.op == "filled") return filled;
-  if (c.op == "empty") return !filled;
+  if (c.opCode == Op::kFilled) return filled;
+  if (c.opCode == Op::kEmpty) return !filled;
   if (!v) return false;
-  if (c.op == "true") return v->boolean.value_or(false);
-  if (c.op == "in" || c.op == "not_in") {
+  if (c.opCode == Op::kTrue) return v->boolean.value_or(false);
+  if (c.opCode == Op::kIn || c.opCode == Op::kNotIn) {
     const bool in = std::find(c.values.begin(), c.values.end(), v->text) != c.values.end();
-    return c.op == "in" ? in : !in;
+    return c.opCode == Op::kIn ? in : !in;
   }
-  if ((c.op == "eq" || c.op == "ne") && !c.values.empty() && c.ref.empty())
-    return (v->text == c.values.front()) == (c.op == "eq");
-  const FieldValue* ref = c.ref.empty() ? nullptr : lookup(c.ref);
+  if ((c.opCode == Op::kEq || c.opCode == Op::kNe) && !c.values.empty() && c.ref.empty())
+    return (v->text == c.values.front()) == (c.opCode == Op::kEq);
+  const FieldValue* ref = c.ref.empty() ? nullptr : lookup(c.refSlot, c.ref);
   if (!c.ref.empty() && !ref) return false;
   const auto cmp = compare(*v, ref, c);
-  return cmp && opHolds(c.op, *cmp);
+  return cmp && opHolds(c.opCode, *cmp);
 }
+
 
 }  // namespace reghub::smdb

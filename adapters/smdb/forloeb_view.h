@@ -41,6 +41,15 @@ struct SkemaForm {
   std::vector<const model::Answer*> unknown;               // linkIds not in the skema
   std::vector<const model::Answer*> duplicates;            // second answer to the same linkId
   std::vector<TypeProblem> typeProblems;
+  // values by FieldTable::slot (null: not answered). It points into
+  // `values`, so a form moves but is never copied.
+  std::vector<const FieldValue*> bySlot;
+
+  SkemaForm() = default;
+  SkemaForm(SkemaForm&&) = default;
+  SkemaForm& operator=(SkemaForm&&) = default;
+  SkemaForm(const SkemaForm&) = delete;
+  SkemaForm& operator=(const SkemaForm&) = delete;
 
   const FieldValue* get(std::string_view variable) const;
   std::optional<model::Date> date(std::string_view variable) const;
@@ -55,6 +64,7 @@ struct ForloebView {
   std::vector<SkemaForm> forms[kSkemaCount];                     // active (not withdrawn)
   std::vector<const model::FormResponse*> withdrawn[kSkemaCount];  // entered-in-error
   std::map<std::string, FieldValue, std::less<>> computed;
+  std::vector<const FieldValue*> computedBySlot;  // into `computed`, as SkemaForm::bySlot
   std::optional<model::Date> anmodning, ivaerksat, afsluttet;  // 2-ANM, 1-IVÆR, 1-AFSL of the first skema
   std::string kommune3;  // "330", empty if no myndighedskommune
   bool oldSkemaer = false;  // 2-ANM before 2019-07-01 (6.2)
@@ -64,13 +74,29 @@ struct ForloebView {
   // The value of a field for conditions evaluated on `form`: the form's
   // own answer, else a computed value, else the forløb's ANM, IVAER, AFSL.
   const FieldValue* lookup(const SkemaForm* form, std::string_view variable) const;
+  const FieldValue* lookup(const SkemaForm* form, int slot) const;  // the same by FieldTable::slot
+
+  ForloebView() = default;
+  ForloebView(ForloebView&&) = default;
+  ForloebView& operator=(ForloebView&&) = default;
+  ForloebView(const ForloebView&) = delete;
+  ForloebView& operator=(const ForloebView&) = delete;
 };
 
 ForloebView buildView(const model::Citizen& citizen, const model::Forloeb& forloeb, const FieldTable& table);
 
 // Evaluates a fields.json condition. An empty field makes every comparison
 // false (only `empty` is true), so "required if X = 02" needs X answered.
-using Lookup = std::function<const FieldValue*(std::string_view)>;
+// A condition reads the forløb as seen from one form (ForloebView::lookup),
+// by slot where the FieldTable resolved one (every condition it loaded).
+struct Lookup {
+  const ForloebView& view;
+  const SkemaForm* form;
+  const FieldValue* operator()(int slot, std::string_view variable) const {
+    return slot >= 0 ? view.lookup(form, slot) : view.lookup(form, variable);
+  }
+  const FieldValue* operator()(std::string_view variable) const { return view.lookup(form, variable); }
+};
 bool evaluate(const Condition& c, const Lookup& lookup);
 
 }  // namespace reghub::smdb

@@ -11,6 +11,8 @@
 #include "adapters/smdb/rules.h"
 #include "adapters/smdb/soap_render.h"
 #include "hub/net/dev_tls.h"
+#include "hub/security/soap.h"
+#include "hub/security/xml_doc.h"
 #include "hub/util/strings.h"
 
 namespace reghub::smdb {
@@ -91,14 +93,57 @@ struct SmdbSandbox::Stored {
 SmdbSandbox::SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_ptr<const Municipalities> kommuner,
                          const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings)
     : table_(std::move(table)), kommuner_(std::move(kommuner)), settings_(std::move(settings)),
-      asOf_(settings_->sandboxAsOf), requestedPort_(options.port), tlsDir_(settings_->sandboxTlsDir) {}
+      asOf_(settings_->sandboxAsOf), requestedPort_(options.port), tlsDir_(settings_->sandboxTlsDir),
+      version_(settings_->idws.soapVersion) {}
 
 SmdbSandbox::~SmdbSandbox() {
   stop();
-  if (!ownTlsDir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(ownTlsDir_, ec);
-  }
+  std::error_code ec;
+  if (!ownTlsDir_.empty()) std::filesystem::remove_all(ownTlsDir_, ec);
+  if (!pkiDir_.empty()) std::filesystem::remove_all(pkiDir_, ec);
+}
+
+// A fresh dev PKI per start: the test CA the STS trusts, the STS's signing
+// certificate, and one function certificate for clients (written as PEM).
+void SmdbSandbox::makePki(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  pki_ = std::make_unique<security::DevPki>("reghub SMDB sandbox test CA");
+  const security::IssuedCertificate sts = pki_->issueStsCertificate("SMDB sandbox NemLog-in STS stand-in");
+  const security::IssuedCertificate client =
+      pki_->issueFunctionCertificate("12345678", "reghub-smdb-sandbox", "Sandbox Kommune");
+  pki_->writeCaPem(dir + "/function-ca.pem");
+  sts.writeCertPem(dir + "/sts.pem");
+  client.writeCertPem(dir + "/function.pem");
+  client.writeKeyPem(dir + "/function-key.pem");
+  security::StsStandInOptions o;
+  o.version = security::SoapVersion::k11;  // as NemLog-in's STS
+  o.entityId = kStsEntityId;
+  o.signingKey = std::make_shared<security::Credentials>(sts.credentials());
+  o.clientCa = std::make_shared<security::TrustStore>(security::TrustStore::fromPem(pki_->caPem()));
+  o.tokenLifetime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(settings_->sandboxTokenLifetimeMs));
+  o.clockSkew = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(settings_->idws.clockSkewMs));
+  sts_ = std::make_unique<security::StsStandIn>(o);
+  tokens_.stsCertificate = security::shareX509(sts.cert.get());
+  tokens_.issuer = kStsEntityId;
+  tokens_.audience = kServiceEntityId;
+  security::WssPolicy policy;
+  policy.clockSkew = o.clockSkew;
+  policy.version = version_;
+  verifier_ = std::make_unique<security::WssVerifier>(policy);
+}
+
+std::map<std::string, std::string> SmdbSandbox::clientConfig() const {
+  return {{"smdb.environment", "custom"},
+          {"smdb.endpoint", baseUrl()},
+          {"smdb.caFile", caFile_},
+          {"smdb.soapVersion", std::string(security::toString(version_))},
+          {"smdb.stsUrl", baseUrl() + kStsPath},
+          {"smdb.stsCaFile", caFile_},
+          {"smdb.stsEntityId", kStsEntityId},
+          {"smdb.serviceEntityId", kServiceEntityId},
+          {"smdb.stsCertificate", pkiDir_ + "/sts.pem"},
+          {"smdb.functionCertificate", pkiDir_ + "/function.pem"},
+          {"smdb.functionKey", pkiDir_ + "/function-key.pem"}};
 }
 
 void SmdbSandbox::start() {
@@ -117,6 +162,13 @@ void SmdbSandbox::start() {
     o.certFile = tlsDir_ + "/server.pem";
     o.keyFile = tlsDir_ + "/server-key.pem";
     caFile_ = tlsDir_ + "/ca.pem";
+  }
+  {
+    static std::atomic<int> pkiCounter{0};
+    pkiDir_ = (std::filesystem::temp_directory_path() /
+               ("reghub-smdb-sandbox-pki-" + std::to_string(::getpid()) + "-" + std::to_string(pkiCounter++)))
+                  .string();
+    makePki(pkiDir_);
   }
   server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& r) { return handle(r); });
   server_->start();
@@ -162,11 +214,17 @@ Refusal readEnvelope(const net::HttpRequest& request, SoapCall& call) {
                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!call.doc) return fault("Client", "Forespørgslen er ikke velformet XML.");
   const xmlNode* env = xmlDocGetRootElement(call.doc.get());
-  if (!env || name(env) != "Envelope" || !inNs(env, kSoapNamespace))
-    return fault("Client", "Roden skal være en SOAP 1.1 Envelope (" + std::string(kSoapNamespace) + ").");
+  const char* soap = nullptr;
+  for (const char* ns : {security::ns::kSoap11, security::ns::kSoap12})
+    if (env && name(env) == "Envelope" && inNs(env, ns)) soap = ns;
+  if (!soap) return fault("Client", "Roden skal være en SOAP Envelope (" + std::string(kSoapNamespace) + ").");
   const xmlNode* body = nullptr;
-  for (const xmlNode* c : elements(env))
-    if (name(c) == "Body" && inNs(c, kSoapNamespace)) body = c;
+  std::string action;
+  for (const xmlNode* c : elements(env)) {
+    if (name(c) == "Body" && inNs(c, soap)) body = c;
+    if (name(c) == "Header" && inNs(c, soap))
+      if (const xmlNode* a = security::firstChild(c, security::ns::kWsa, "Action")) action = text(a);
+  }
   const auto ops = elements(body);
   if (ops.size() != 1) return fault("Client", "SOAP Body skal indeholde præcis én operation.");
   call.op = ops[0];
@@ -174,10 +232,12 @@ Refusal readEnvelope(const net::HttpRequest& request, SoapCall& call) {
   if (!inNs(call.op, kSmdbNamespace) ||
       std::none_of(std::begin(kOperations), std::end(kOperations), [&](const char* o) { return call.opName == o; }))
     return fault("Client", "Ukendt operation '" + call.opName + "' (namespace " + kSmdbNamespace + ").");
+  // The action: wsa:Action (OIO IDWS; the only one in SOAP 1.2), else the SOAPAction header.
   const std::string expected = std::string(kActionBase) + call.opName;
-  const auto sa = request.headers.find("soapaction");
-  if (sa == request.headers.end() || (sa->second != expected && sa->second != "\"" + expected + "\""))
-    return fault("Client", "SOAPAction skal være \"" + expected + "\".");
+  if (action.empty())
+    if (const auto sa = request.headers.find("soapaction"); sa != request.headers.end()) action = sa->second;
+  if (action != expected && action != "\"" + expected + "\"")
+    return fault("Client", "SOAPAction / wsa:Action skal være \"" + expected + "\".");
   return std::nullopt;
 }
 
@@ -299,14 +359,14 @@ void judgeForloeb(const model::Citizen& citizen, const model::Forloeb& f,
                   const std::vector<const model::Citizen*>& others, const RuleContext& rc, const FieldTable& table,
                   diag::Collector& found) {
   const diag::Reporter out(found, "smdb");
-  const ForloebView view = buildView(citizen, f, table);
+  ForloebView view = buildView(citizen, f, table);
   checkFields(view, rc, out);
   checkForloeb(view, rc, out);
   if (!citizen.cpr) return;
   // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
   std::vector<ForloebView> all;
   for (const model::Citizen* other : others) all.push_back(buildView(*other, other->forloeb.front(), table));
-  all.push_back(view);
+  all.push_back(std::move(view));  // a view is moved, never copied (it points into itself)
   diag::Collector cross;
   checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
   for (const diag::Diagnostic& d : cross.diagnostics())
@@ -324,8 +384,79 @@ net::HttpResponse rejection(const diag::Collector& found) {
 
 }  // namespace
 
+namespace {
+
+// The rule answers are built as SOAP 1.1; re-expressed in the sandbox's version.
+net::HttpResponse inVersion(net::HttpResponse r, security::SoapVersion v) {
+  if (v == security::SoapVersion::k11) return r;
+  r.contentType = "application/soap+xml; charset=utf-8";
+  if (const auto f = security::parseSoapFault(r.body)) {
+    r.body = security::soapFault(v, f->localCode, f->reason);
+    return r;
+  }
+  const std::string from = std::string("xmlns:s=\"") + kSoapNamespace + "\"";
+  if (const auto at = r.body.find(from); at != std::string::npos)
+    r.body.replace(at, from.size(), std::string("xmlns:s=\"") + security::ns::kSoap12 + "\"");
+  return r;
+}
+
+net::HttpResponse securityFault(security::SoapVersion v, const security::WssFault& f) {
+  net::HttpResponse r;
+  r.status = 500;
+  r.contentType = v == security::SoapVersion::k11 ? "text/xml; charset=utf-8" : "application/soap+xml; charset=utf-8";
+  r.body = security::soapFault(v, f.code, f.reason);
+  return r;
+}
+
+}  // namespace
+
 net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
-  if (request.method != "POST" || request.path != kIndsaetTarget) return notFound();
+  if (!verifier_) {  // start() makes the PKI the checks need
+    net::HttpResponse r;
+    r.status = 503;
+    r.body = "SMDB sandbox: not started\n";
+    return r;
+  }
+  if (request.method == "POST" && request.path == kStsPath) return sts_->handle(request);
+  if (request.method != "POST" || (request.path != kIndsaetTarget && request.path != kTokenTestTarget)) return notFound();
+  // OIO IDWS first: nothing of an unauthenticated call is read, let alone stored.
+  security::WssVerifier::Result verified =
+      verifier_->verifyIdwsRequest(request.body, tokens_, std::chrono::system_clock::now());
+  if (!verified.ok()) return securityFault(version_, verified.fault);
+  // A signed call meant for another service (or another path) is not ours to answer.
+  const std::string& to = verified.request->to;
+  if (to.size() < request.path.size() || to.compare(to.size() - request.path.size(), request.path.size(), request.path) != 0)
+    return securityFault(version_, {security::kInvalidSecurity, "wsa:To er ikke denne tjeneste / wsa:To is not this "
+                                                                "service (" + request.path + ")"});
+  if (request.path == kTokenTestTarget) return handleTokenTest(request, *verified.request);
+  return inVersion(handleIndsaet(request), version_);
+}
+
+net::HttpResponse SmdbSandbox::handleTokenTest(const net::HttpRequest&, const security::VerifiedRequest& v) {
+  const std::string base = kTokenTestActionBase;
+  const std::string op = v.action.rfind(base, 0) == 0 ? v.action.substr(base.size()) : std::string();
+  std::string result;
+  if (op == "WhoAmI") {
+    const auto& a = *v.assertion;
+    const auto cvr = a.attributes.find(security::kCvrAttribute);
+    result = a.nameId + (cvr != a.attributes.end() ? " (CVR " + cvr->second + ")" : std::string());
+  } else if (op == "Echo") {
+    const auto payload = security::childElements(v.body);
+    result = payload.empty() ? std::string() : security::textOf(payload.front());
+  } else if (op == "Throw") {
+    return inVersion(fault("Server", "TokenTest Throw: en fejl, som bedt om / an error, as asked"), version_);
+  } else {
+    return inVersion(fault("Client", "Ukendt TokenTest-operation / unknown TokenTest action: " + v.action), version_);
+  }
+  net::HttpResponse r;
+  r.contentType = version_ == security::SoapVersion::k11 ? "text/xml; charset=utf-8" : "application/soap+xml; charset=utf-8";
+  r.body = std::string("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<s:Envelope xmlns:s=\"") +
+           security::soapNamespace(version_) + "\"><s:Body><" + op + "Response xmlns=\"" + kSmdbNamespace + "\"><" + op +
+           "Result>" + security::xmlEscape(result) + "</" + op + "Result></" + op + "Response></s:Body></s:Envelope>";
+  return r;
+}
+
+net::HttpResponse SmdbSandbox::handleIndsaet(const net::HttpRequest& request) {
   SoapCall call;
   if (auto refused = readEnvelope(request, call)) return *refused;
   if (auto refused = readParts(call)) return *refused;

@@ -37,15 +37,49 @@ const std::vector<config::Key>& settingKeys() {
           "model 2: new = re-register active forløb from D+1; old = close every active forløb on D ('Systemskifte')")
           .withDefault("new"),
       urlKey("smdb.endpoint", {"https"},
-             "IndsaetData host (prod: https://smdbws.dst.dk); the .svc path is part of each message")
-          .withDefault(kDefaultEndpoint),
+             "SMDB host (empty: from smdb.environment; preprod https://smdbpreprodws.dst.dk, prod "
+             "https://smdbws.dst.dk); the .svc path is part of each message"),
       pathKey("smdb.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"),
       millisKey("smdb.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
+      enumKey("smdb.environment", {"preprod", "prod", "custom"},
+              "OIO IDWS presets for the endpoint, STS URL and entity ids (custom: give them all)")
+          .withDefault("preprod"),
+      enumKey("smdb.soapVersion", {"1.1", "1.2"},
+              "SOAP version on the wire (OIO IDWS SOAP profile: 1.2; DST's WSDL decides)")
+          .withDefault("1.2"),
+      urlKey("smdb.stsUrl", {"https"}, "NemLog-in STS endpoint (WS-Trust 1.3 Issue); empty: from smdb.environment"),
+      stringKey("smdb.stsEntityId", "the STS's entity id (wsa:To, the assertion's Issuer); empty: from smdb.environment"),
+      stringKey("smdb.serviceEntityId",
+                "SMDB's entity id (AppliesTo, the assertion's Audience); empty: from smdb.environment"),
+      pathKey("smdb.stsCertificate", "PEM certificate of the STS's signing key (the assertion must be signed by it)"),
+      pathKey("smdb.stsCaFile", "PEM CA bundle to trust for TLS to the STS (empty: the system's CAs)"),
+      pathKey("smdb.functionCertificate", "PEM function certificate (FOCES/OCES3 funktionscertifikat) of the kommune or vendor"),
+      pathKey("smdb.functionKey", "PEM private key of smdb.functionCertificate (may be encrypted)"),
+      pathKey("smdb.functionPkcs12", "PKCS#12 (.p12/.pfx) with the function certificate and key, instead of the PEM pair"),
+      stringKey("smdb.functionPassphraseEnv",
+                "name of the environment variable holding the key's / PKCS#12 passphrase (never the passphrase itself)")
+          .withDefault("REGHUB_SMDB_CERT_PASSPHRASE"),
+      millisKey("smdb.tokenLifetimeMs", "token lifetime to ask the STS for (its policy: at most 8 hours)")
+          .withDefault("28800000")
+          .range(60000),
+      millisKey("smdb.tokenRefreshMarginMs", "fetch a new token this long before the cached one expires")
+          .withDefault("300000")
+          .range(0),
+      millisKey("smdb.tokenMinReissueMs",
+                "a token SMDB refuses is replaced only when at least this old (bad credentials cause no STS storm)")
+          .withDefault("60000")
+          .range(0),
+      millisKey("smdb.clockSkewMs", "tolerated clock difference for token validity and timestamps")
+          .withDefault("300000")
+          .range(0),
       pathKey("smdb.sandboxTlsDir",
               "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"),
       dateKey("smdb.sandboxAsOf", "sandbox: the day that counts as today for the rules")
           .withDefault("today")
           .orWords({"today"}),
+      millisKey("smdb.sandboxTokenLifetimeMs", "sandbox: lifetime of the tokens its STS stand-in issues")
+          .withDefault("28800000")
+          .range(1000),
   };
   return kKeys;
 }
@@ -109,6 +143,62 @@ void readSystemskifte(const config::Config& c, Settings& s) {
     s.systemskifteRole = Settings::SystemskifteRole::kOld;
 }
 
+// What smdb.environment presets (I: the entity ids are inferred — to be
+// confirmed with DST and NemLog-in; a key set in the file wins).
+struct Preset {
+  const char* endpoint;
+  const char* stsUrl;
+  const char* stsEntityId;
+  const char* serviceEntityId;
+};
+const Preset* presetFor(const std::string& environment) {
+  static const Preset kPreprod{"https://smdbpreprodws.dst.dk",
+                               "https://SecureTokenService.test-nemlog-in.dk/SecurityTokenService.svc",
+                               "https://SecureTokenService.test-nemlog-in.dk", "https://smdbpreprodws.dst.dk"};
+  static const Preset kProd{"https://smdbws.dst.dk", "https://SecureTokenService.nemlog-in.dk/SecurityTokenService.svc",
+                            "https://SecureTokenService.nemlog-in.dk", "https://smdbws.dst.dk"};
+  if (environment == "preprod") return &kPreprod;
+  if (environment == "prod") return &kProd;
+  return nullptr;
+}
+
+std::string presetOr(const config::Config& c, std::string_view name, const Preset* preset, const char* Preset::*field) {
+  if (auto v = c.getOptional(key(name)); v && !v->empty()) return *v;
+  if (preset) return preset->*field;
+  return {};
+}
+
+void readIdws(const config::Config& c, Settings& s) {
+  Settings::Idws& a = s.idws;
+  a.environment = valueOrDefault(c, "smdb.environment");
+  const Preset* preset = presetFor(a.environment);
+  s.endpoint = presetOr(c, "smdb.endpoint", preset, &Preset::endpoint);
+  a.stsUrl = presetOr(c, "smdb.stsUrl", preset, &Preset::stsUrl);
+  a.stsEntityId = presetOr(c, "smdb.stsEntityId", preset, &Preset::stsEntityId);
+  a.serviceEntityId = presetOr(c, "smdb.serviceEntityId", preset, &Preset::serviceEntityId);
+  if (!preset)
+    for (const char* k : {"smdb.endpoint", "smdb.stsUrl", "smdb.stsEntityId", "smdb.serviceEntityId"})
+      if (c.getString(key(k)).empty())
+        throw c.error(key(k), std::string(k) + ": required with smdb.environment = custom (or choose preprod/prod)");
+  a.soapVersion = *security::parseSoapVersion(valueOrDefault(c, "smdb.soapVersion"));
+  a.stsCertificate = c.getString(key("smdb.stsCertificate"));
+  a.stsCaFile = c.getString(key("smdb.stsCaFile"));
+  a.function.certFile = c.getString(key("smdb.functionCertificate"));
+  a.function.keyFile = c.getString(key("smdb.functionKey"));
+  a.function.pkcs12File = c.getString(key("smdb.functionPkcs12"));
+  a.function.passphraseEnv = valueOrDefault(c, "smdb.functionPassphraseEnv");
+  a.function.setting = a.function.pkcs12File.empty() ? "smdb.functionCertificate" : "smdb.functionPkcs12";
+  if (!a.function.certFile.empty() && a.function.keyFile.empty() && a.function.pkcs12File.empty())
+    throw c.error(key("smdb.functionKey"), "smdb.functionKey: required with smdb.functionCertificate (the PEM key file)");
+  if (a.hasFunctionCertificate() && a.stsCertificate.empty())
+    throw c.error(key("smdb.stsCertificate"),
+                  "smdb.stsCertificate: required to check the STS's tokens (the NemLog-in STS signing certificate, PEM)");
+  a.tokenLifetimeMs = c.getInt(key("smdb.tokenLifetimeMs"));
+  a.tokenRefreshMarginMs = c.getInt(key("smdb.tokenRefreshMarginMs"));
+  a.tokenMinReissueMs = c.getInt(key("smdb.tokenMinReissueMs"));
+  a.clockSkewMs = c.getInt(key("smdb.clockSkewMs"));
+}
+
 }  // namespace
 
 Settings Settings::fromConfig(const config::Config& c) {
@@ -124,11 +214,12 @@ Settings Settings::fromConfig(const config::Config& c) {
   s.tilbudIds = loadTilbudList(c, s.tilbudList);
   s.goLive = date(c, "smdb.goLive");
   readSystemskifte(c, s);
-  s.endpoint = valueOrDefault(c, "smdb.endpoint");
+  readIdws(c, s);
   s.caFile = c.getString(key("smdb.caFile"));
   s.timeoutMs = c.getInt(key("smdb.timeoutMs"));
   s.sandboxTlsDir = c.getString(key("smdb.sandboxTlsDir"));
   if (const auto a = c.getOptional(key("smdb.sandboxAsOf")); a && *a != "today") s.sandboxAsOf = model::Date::parse(*a);
+  s.sandboxTokenLifetimeMs = c.getInt(key("smdb.sandboxTokenLifetimeMs"));
   return s;
 }
 

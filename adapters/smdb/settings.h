@@ -15,6 +15,8 @@
 #include "hub/config/config.h"
 #include "hub/diag/diagnostic.h"
 #include "hub/model/date.h"
+#include "hub/security/credentials.h"
+#include "hub/security/soap.h"
 
 namespace reghub::smdb {
 
@@ -56,9 +58,31 @@ struct Settings {
   std::string endpoint = kDefaultEndpoint;
   std::string caFile;
   int64_t timeoutMs = 30'000;
+  // OIO IDWS (README "Sikkerhed / security"): the NemLog-in STS token and the
+  // WS-Security signature on every call. smdb.environment presets the
+  // endpoints and entity ids (preprod | prod); a key set in the file wins.
+  struct Idws {
+    std::string environment = "preprod";
+    security::SoapVersion soapVersion = security::SoapVersion::k12;  // the profile's; DST's WSDL decides
+    std::string stsUrl;
+    std::string stsEntityId;
+    std::string serviceEntityId;
+    std::string stsCertificate;  // PEM: the STS's signing certificate
+    std::string stsCaFile;       // PEM CA bundle for TLS to the STS (empty: the system's)
+    security::CredentialSource function;  // our FOCES/OCES3 function certificate
+    int64_t tokenLifetimeMs = 8LL * 3600 * 1000;
+    int64_t tokenRefreshMarginMs = 5 * 60 * 1000;
+    int64_t tokenMinReissueMs = 60 * 1000;
+    int64_t clockSkewMs = 5 * 60 * 1000;
+    bool hasFunctionCertificate() const { return !function.pkcs12File.empty() || !function.certFile.empty(); }
+  };
+  Idws idws;
+
   // Sandbox (sandbox.h): TLS directory (empty: fresh dev certificates) and its "today".
   std::string sandboxTlsDir;
   std::optional<model::Date> sandboxAsOf;
+  // Sandbox: lifetime of the tokens its STS stand-in issues.
+  int64_t sandboxTokenLifetimeMs = 8LL * 3600 * 1000;
 
   // Reads the smdb.* keys (and the tilbudList file: I/O). Throws config::ConfigError.
   static Settings fromConfig(const config::Config& config);

@@ -152,8 +152,26 @@ std::unique_ptr<const engine::PreparedCitizen> SmdbAdapter::prepare(const model:
   return prepared;
 }
 
+std::shared_ptr<IdwsClient> SmdbAdapter::idwsClient() const {
+  std::lock_guard<std::mutex> lock(idwsMu_);
+  if (!idws_) idws_ = std::make_shared<IdwsClient>(*settings_);
+  return idws_;
+}
+
+std::vector<engine::CredentialInfo> SmdbAdapter::credentials() const {
+  if (!settings_->idws.hasFunctionCertificate()) return {};
+  try {
+    const security::Credentials& c = idwsClient()->credentials();
+    const auto notAfter = std::chrono::duration_cast<std::chrono::milliseconds>(c.notAfter().time_since_epoch());
+    return {{settings_->idws.function.setting, c.subject(), notAfter.count()}};
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer() const {
-  return std::make_unique<SoapDeliverer>(*settings_);
+  if (!settings_->idws.hasFunctionCertificate()) return nullptr;
+  return std::make_unique<SoapDeliverer>(*settings_, idwsClient());
 }
 
 std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions& options) const {
@@ -161,7 +179,9 @@ std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxO
 }
 
 std::map<std::string, std::string> SmdbAdapter::sandboxClientConfig(const engine::Sandbox& sandbox) const {
-  return {{"smdb.endpoint", sandbox.baseUrl()}, {"smdb.caFile", sandbox.caFile()}};
+  const auto* smdb = dynamic_cast<const SmdbSandbox*>(&sandbox);
+  if (!smdb) return {{"smdb.endpoint", sandbox.baseUrl()}, {"smdb.caFile", sandbox.caFile()}};
+  return smdb->clientConfig();
 }
 
 }  // namespace reghub::smdb

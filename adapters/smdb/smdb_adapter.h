@@ -6,10 +6,12 @@
 // method is const and thread-safe.
 #include <map>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "adapters/smdb/field_table.h"
 #include "adapters/smdb/forloeb_view.h"
+#include "adapters/smdb/idws_client.h"
 #include "adapters/smdb/municipalities.h"
 #include "adapters/smdb/settings.h"
 #include "adapters/smdb/systemskifte.h"
@@ -59,9 +61,19 @@ class SmdbAdapter final : public engine::Adapter {
   std::vector<engine::OutboundMessage> render(const engine::PreparedCitizen& prepared,
                                               const std::vector<const model::Forloeb*>& clean,
                                               const engine::PriorDeliveries& prior) const override;
-  // SMDB always has an endpoint (the declared default is DST's preprod).
+  // Delivery needs the OIO IDWS credentials: without a function
+  // certificate SMDB is validate-only (no deliverer, empty target). The
+  // first deliverer loads them (I/O; config::ConfigError naming the key);
+  // every deliverer shares that one IdwsClient and so its token cache.
   std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
-  std::string deliveryTarget() const override { return settings_->endpoint; }
+  std::string deliveryTarget() const override {
+    return settings_->idws.hasFunctionCertificate() ? settings_->endpoint : std::string();
+  }
+  // The function certificate, when one is configured and readable (a file
+  // that cannot be read is the deliverer's error to report, at start-up).
+  std::vector<engine::CredentialInfo> credentials() const override;
+  // The process's one IdwsClient (made on first use). Throws config::ConfigError.
+  std::shared_ptr<IdwsClient> idwsClient() const;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,
@@ -74,6 +86,8 @@ class SmdbAdapter final : public engine::Adapter {
   std::shared_ptr<const FieldTable> table_;
   std::shared_ptr<const Municipalities> kommuner_;
   std::shared_ptr<const Settings> settings_;
+  mutable std::mutex idwsMu_;
+  mutable std::shared_ptr<IdwsClient> idws_;
 };
 
 }  // namespace reghub::smdb

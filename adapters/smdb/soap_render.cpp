@@ -49,7 +49,7 @@ std::string wireValue(const FieldValue& v) {
 // "name=value\n" text the content hash is taken over.
 std::string addFields(xmlNode* parent, xmlNs* ns, const ForloebView& v, const SkemaForm& f, const FieldTable& table) {
   std::string canonical;
-  const auto lookup = [&](std::string_view var) { return v.lookup(&f, var); };
+  const Lookup lookup{v, &f};
   for (const FieldDef& d : table.fields(f.skema)) {
     std::string value;
     if (d.variable == "PersonIdentifikator") {

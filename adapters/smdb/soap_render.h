@@ -15,6 +15,10 @@ inline constexpr const char* kSmdbNamespace = "http://smdb.dst.dk/api/external/v
 inline constexpr const char* kSoapNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
 inline constexpr const char* kActionBase = "http://smdb.dst.dk/api/external/v1/ISecureIndsaetData/";
 inline constexpr const char* kIndsaetTarget = "/smdbwebservice/api/external/v1/secureindsaetdata.svc";
+// TokenTest (Kravspecifikation 1.2.3: Echo, Throw, WhoAmI). I: the action base and the
+// element names follow the IndsaetData pattern; DST's WSDL (…securetokentest.svc?singlewsdl) decides.
+inline constexpr const char* kTokenTestTarget = "/smdbwebservice/api/external/v1/securetokentest.svc";
+inline constexpr const char* kTokenTestActionBase = "http://smdb.dst.dk/api/external/v1/ISecureTokenTest/";
 
 // The messages of one forløb, in dependency order: IndsaetIvaerksaettelse
 // (carrying the anmodning), IndsaetTilbudstilknytning per tilknytning,

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "adapters/smdb/soap_render.h"
+#include "hub/security/soap.h"
+#include "hub/security/xml_doc.h"
 
 namespace reghub::smdb {
 
@@ -18,12 +20,6 @@ std::string text(const xmlNode* n) {
   std::string s = t ? reinterpret_cast<const char*>(t) : "";
   xmlFree(t);
   return s;
-}
-
-const xmlNode* child(const xmlNode* n, const char* name) {
-  for (const xmlNode* c = n ? n->children : nullptr; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(c->name), name) == 0) return c;
-  return nullptr;
 }
 
 const xmlNode* findDeep(const xmlNode* n, const char* name) {
@@ -38,29 +34,24 @@ const xmlNode* findDeep(const xmlNode* n, const char* name) {
 }  // namespace
 
 std::optional<SoapAnswer> parseSoapAnswer(const std::string& body) {
-  xmlDoc* doc = xmlReadMemory(body.data(), static_cast<int>(body.size()), "answer.xml", nullptr,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  std::string error;
+  security::XmlDocPtr doc = security::parseXml(body, error);
   if (!doc) return std::nullopt;
-  std::optional<SoapAnswer> out;
-  const xmlNode* env = xmlDocGetRootElement(doc);
-  if (env && env->ns && std::strcmp(reinterpret_cast<const char*>(env->ns->href), kSoapNamespace) == 0 &&
-      std::strcmp(reinterpret_cast<const char*>(env->name), "Envelope") == 0) {
-    SoapAnswer a;
-    if (const xmlNode* body = child(env, "Body")) {
-      if (const xmlNode* fault = child(body, "Fault")) {
-        a.fault = true;
-        std::string code = text(child(fault, "faultcode"));
-        if (const auto colon = code.find(':'); colon != std::string::npos) code = code.substr(colon + 1);
-        a.faultCode = code;
-        a.faultString = text(child(fault, "faultstring"));
-      } else if (const xmlNode* id = findDeep(body, "SmdbId")) {
-        a.smdbId = text(id);
-      }
-    }
-    out = a;
+  const xmlNode* env = xmlDocGetRootElement(doc.get());
+  const char* soap = security::isElement(env, security::ns::kSoap11, "Envelope")   ? security::ns::kSoap11
+                     : security::isElement(env, security::ns::kSoap12, "Envelope") ? security::ns::kSoap12
+                                                                                    : nullptr;
+  if (!soap) return std::nullopt;
+  SoapAnswer a;
+  if (const auto fault = security::parseSoapFault(body)) {
+    a.fault = true;
+    a.faultCode = fault->localCode;
+    a.faultString = fault->reason;
+    a.securityFault = fault->securityFault();
+  } else if (const xmlNode* id = findDeep(security::firstChild(env, soap, "Body"), "SmdbId")) {
+    a.smdbId = text(id);
   }
-  xmlFreeDoc(doc);
-  return out;
+  return a;
 }
 
 engine::DeliveryResult classify(const net::HttpResult& r) {
@@ -74,7 +65,7 @@ engine::DeliveryResult classify(const net::HttpResult& r) {
     return DeliveryResult::retry(r.status, "2xx uden kvittering (SmdbId) fra SMDB");
   }
   if (soap && soap->fault) {
-    if (soap->faultCode == "Client" || soap->faultCode == "Sender")
+    if (soap->faultCode == "Client" || soap->faultCode == "Sender" || soap->securityFault)
       return DeliveryResult::rejected(r.status, soap->faultString);
     return DeliveryResult::retry(r.status, "SOAP Fault " + soap->faultCode + ": " + soap->faultString);
   }
@@ -83,10 +74,37 @@ engine::DeliveryResult classify(const net::HttpResult& r) {
   return DeliveryResult::rejected(r.status, "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 500));
 }
 
-SoapDeliverer::SoapDeliverer(const std::string& baseUrl, net::HttpsClientOptions options)
-    : client_(std::make_unique<net::HttpsClient>(baseUrl, std::move(options))) {}
+engine::DeliveryResult classify(const IdwsAnswer& a) {
+  using engine::DeliveryResult;
+  if (a.tokenError)
+    return a.tokenErrorPermanent ? DeliveryResult::rejected(0, "OIO IDWS token: " + *a.tokenError)
+                                 : DeliveryResult::retry(0, "OIO IDWS token: " + *a.tokenError);
+  return classify(a.http);
+}
 
-SoapDeliverer::SoapDeliverer(const Settings& settings) {
+std::optional<std::string> bodyPayload(const std::string& envelope, std::string& error) {
+  security::XmlDocPtr doc = security::parseXml(envelope, error);
+  if (!doc) return std::nullopt;
+  const xmlNode* env = xmlDocGetRootElement(doc.get());
+  const xmlNode* body = nullptr;
+  for (const char* soap : {security::ns::kSoap11, security::ns::kSoap12})
+    if (security::isElement(env, soap, "Envelope")) body = security::firstChild(env, soap, "Body");
+  if (!body) {
+    error = "no SOAP Envelope/Body";
+    return std::nullopt;
+  }
+  std::string out;
+  xmlBufferPtr buf = xmlBufferCreate();
+  for (const xmlNode* c : security::childElements(body)) {
+    xmlBufferEmpty(buf);
+    xmlNodeDump(buf, doc.get(), const_cast<xmlNode*>(c), 0, 0);
+    out.append(reinterpret_cast<const char*>(xmlBufferContent(buf)), static_cast<size_t>(xmlBufferLength(buf)));
+  }
+  xmlBufferFree(buf);
+  return out;
+}
+
+SoapDeliverer::SoapDeliverer(const Settings& settings, std::shared_ptr<IdwsClient> idws) : idws_(std::move(idws)) {
   std::string endpoint = settings.endpoint;
   // The endpoint may be given with the .svc path; the message carries it.
   if (const auto at = endpoint.find(kIndsaetTarget); at != std::string::npos) endpoint = endpoint.substr(0, at);
@@ -96,8 +114,21 @@ SoapDeliverer::SoapDeliverer(const Settings& settings) {
   client_ = std::make_unique<net::HttpsClient>(endpoint, o);
 }
 
+IdwsAnswer SoapDeliverer::call(const std::string& target, const std::string& action, const std::string& payloadXml) {
+  return idws_->call(*client_, target, action, payloadXml);
+}
+
 engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m) {
-  return classify(client_->send(m.method, m.target, m.body, m.contentType, m.headers));
+  std::string error;
+  const auto payload = bodyPayload(m.body, error);
+  if (!payload) return engine::DeliveryResult::rejected(0, "the rendered SMDB message cannot be sent: " + error);
+  // The action the renderer chose (SOAP 1.1 SOAPAction form, quoted).
+  std::string action = std::string(kActionBase) + m.kind;
+  if (const auto sa = m.headers.find("SOAPAction"); sa != m.headers.end()) {
+    action = sa->second;
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') action = action.substr(1, action.size() - 2);
+  }
+  return classify(call(m.target, action, *payload));
 }
 
 }  // namespace reghub::smdb

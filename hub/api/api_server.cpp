@@ -6,6 +6,7 @@
 
 #include <atomic>
 
+#include "hub/api/credential_report.h"
 #include "hub/api/status_report.h"
 #include "hub/engine/outbox.h"
 #include "hub/net/https_server.h"
@@ -21,6 +22,7 @@ struct ApiServer::Shared {
   const engine::Outbox* outbox;
   std::atomic<uint64_t> intakeRequests{0};
   std::atomic<uint64_t> intake503{0};
+  std::vector<engine::CredentialInfo> credentials;  // set before start()
 };
 
 namespace {
@@ -85,18 +87,29 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
 }
 
 HttpResponse health(ApiServer::Shared& s) {
+  int64_t backlog = 0;
   try {
-    return json(200, R"({"status":"ok","backlog":)" + std::to_string(s.store.backlog()) + "}");
+    backlog = s.store.backlog();
   } catch (const std::exception&) {
     return json(503, R"({"status":"store unavailable"})");
   }
+  const int64_t now = store::nowMillis();
+  const auto worst = worstCredentialState(s.credentials, now);
+  const char* status = worst == engine::CredentialState::kExpired    ? "certificate expired"
+                       : worst == engine::CredentialState::kExpiring ? "warning"
+                                                                     : "ok";
+  std::string body = R"({"status":)";
+  util::appendJsonString(body, status);
+  body += R"(,"backlog":)" + std::to_string(backlog) + R"(,"certificates":)" + credentialsJson(s.credentials, now) + "}";
+  return json(worst == engine::CredentialState::kExpired ? 503 : 200, body);
 }
 
 HttpResponse metrics(ApiServer::Shared& s) {
   const auto stats = s.outbox ? s.outbox->stats() : engine::OutboxStats{};
   return reply(200, "text/plain; version=0.0.4",
                metricsText(s.store.counts(), s.store.backlog(), s.outbox ? &stats : nullptr, s.intakeRequests.load(),
-                           s.intake503.load()));
+                           s.intake503.load()) +
+                   credentialMetrics(s.credentials, store::nowMillis()));
 }
 
 HttpResponse intake(ApiServer::Shared& s, const HttpRequest& req) {
@@ -137,6 +150,14 @@ HttpResponse forloeb(ApiServer::Shared& s, const std::string& encodedKey) {
   return json(200, historyJson(s.store.historyForForloeb(key)));
 }
 
+// The method an existing endpoint answers (for 405), or null when there is none.
+const char* allowedMethod(const std::string& path) {
+  if (path == "/fhir" || path == "/ingest") return "POST";
+  if (path == "/health" || path == "/metrics" || path == "/status") return "GET";
+  if (path.rfind("/ingest/", 0) == 0 || path.rfind("/status/forloeb/", 0) == 0) return "GET";
+  return nullptr;
+}
+
 // After headCheck(): the caller is authorized (or the endpoint is open).
 HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
   const std::string& path = req.path;
@@ -147,6 +168,11 @@ HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
   if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, path.substr(8));
   if (get && path == "/status") return status(s, Poco::URI(req.uri));
   if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, path.substr(16));
+  if (const char* allowed = allowedMethod(path)) {
+    auto r = error(405, req.method + " is not allowed on " + path + "; use " + allowed);
+    r.headers["Allow"] = allowed;
+    return r;
+  }
   return error(404, "no such endpoint: " + req.method + " " + path);
 }
 
@@ -168,8 +194,12 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
   n.keyFile = o.privateKey;
   n.caFile = o.certificate.empty() ? std::string() : o.caLocation;
   n.maxThreads = o.threads;
-  n.maxQueued = 100;                           // Poco's default, as before
-  n.idleTimeout = std::chrono::seconds(60);    // Poco's default keep-alive wait
+  n.maxQueued = 100;  // Poco's default
+  n.idleTimeout = o.idleTimeout;
+  n.limits.idleTimeout = o.idleTimeout;
+  n.limits.headerTimeout = o.headerTimeout;
+  n.limits.bodyTimeout = o.bodyTimeout;
+  n.limits.maxPerClient = o.maxConnectionsPerClient;
   n.maxBodyBytes = o.maxBodyBytes;
   n.tooLarge = error(413, "body larger than http.maxBodyBytes (" + std::to_string(o.maxBodyBytes) + ")");
   n.headCheck = [&s](const HttpRequest& req) {
@@ -187,9 +217,13 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}}) {}
 
 ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::setCredentials(std::vector<engine::CredentialInfo> credentials) {
+  shared_->credentials = std::move(credentials);
+}
 
 void ApiServer::start() {
   if (server_) return;

@@ -1,5 +1,7 @@
 #include "hub/api/status_report.h"
 
+#include "hub/api/credential_report.h"
+
 #include <algorithm>
 
 #include <rapidjson/stringbuffer.h>
@@ -24,19 +26,6 @@ std::string pad(std::string s, size_t n) {
   return s;
 }
 
-std::string promLabel(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out.push_back('\\');
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string isoTime(int64_t millis) {
@@ -50,7 +39,8 @@ std::string isoTime(int64_t millis) {
 }
 
 std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
-                       const std::vector<store::ParkedResource>& parked) {
+                       const std::vector<store::ParkedResource>& parked,
+                       const std::vector<engine::CredentialInfo>& credentials) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -96,6 +86,11 @@ std::string statusJson(const std::vector<store::StateCount>& counts, const std::
   }
   w.EndArray();
   w.EndObject();
+  if (!credentials.empty()) {
+    key(w, "certificates");
+    const std::string certs = credentialsJson(credentials, store::nowMillis());
+    w.RawValue(certs.data(), certs.size(), rapidjson::kArrayType);
+  }
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }
@@ -204,6 +199,19 @@ std::string ingestJson(const store::IngestRecord& r) {
   key(w, "diagnostics"), str(w, "/ingest/" + r.id + "/diagnostics");
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
+}
+
+std::string promLabel(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
 }
 
 std::string metricsText(const std::vector<store::StateCount>& counts, int64_t backlog, const engine::OutboxStats* o,

@@ -39,6 +39,7 @@ void Hub::startWorkers() {
 void Hub::startHttp() {
   const HttpOptions& http = config_.hub.http;
   server_ = std::make_unique<api::ApiServer>(http, config_.hub.maxBacklog, *store_, *intake_, outbox_.get());
+  server_->setCredentials(adapterCredentials(config_.adapters));
   try {
     server_->start();
   } catch (const Poco::Exception& e) {

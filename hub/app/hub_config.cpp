@@ -61,7 +61,20 @@ const std::vector<config::Key>& hubConfigKeys() {
             .fromEnv("REGHUB_API_TOKENS")
             .asSecret(),
         intKey("http.maxBodyBytes", "largest accepted intake body").withDefault("67108864").range(1),
-        intKey("http.threads", "HTTP server threads").withDefault("8").range(1),
+        intKey("http.threads", "HTTP server threads (keep it above http.maxConnectionsPerClient)")
+            .withDefault("32")
+            .range(1, 1024),
+        intKey("http.maxConnectionsPerClient",
+               "open connections per client address; one more closes that client's oldest idle one")
+            .withDefault("16")
+            .range(1),
+        millisKey("http.headerTimeoutMs", "time from connect to a complete request head (TLS handshake included)")
+            .withDefault("10000")
+            .range(1),
+        millisKey("http.bodyTimeoutMs", "time to read a request body").withDefault("120000").range(1),
+        millisKey("http.idleTimeoutMs", "longest wait for one read, and between kept-alive requests")
+            .withDefault("10000")
+            .range(1),
         intKey("intake.maxBacklog", "intake answers 503 while more messages than this wait for delivery")
             .withDefault("100000")
             .range(0),
@@ -185,6 +198,10 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   h.tokens = c.getList(key("http.tokens"));
   h.maxBodyBytes = static_cast<size_t>(c.getInt(key("http.maxBodyBytes")));
   h.threads = static_cast<int>(c.getInt(key("http.threads")));
+  h.maxConnectionsPerClient = static_cast<int>(c.getInt(key("http.maxConnectionsPerClient")));
+  h.headerTimeout = std::chrono::milliseconds(c.getInt(key("http.headerTimeoutMs")));
+  h.bodyTimeout = std::chrono::milliseconds(c.getInt(key("http.bodyTimeoutMs")));
+  h.idleTimeout = std::chrono::milliseconds(c.getInt(key("http.idleTimeoutMs")));
   if (h.certificate.empty() != h.privateKey.empty())
     throw c.error(key("http.tls.certificate"), "http.tls.certificate and http.tls.privateKey go together");
   if (h.certificate.empty() && !isLoopback(h.host))

@@ -31,4 +31,11 @@ ServiceConfig loadConfigFromArgs(const std::string& configPath, const std::strin
   return loadServiceConfig(configPath, over);
 }
 
+std::vector<engine::CredentialInfo> adapterCredentials(const Adapters& adapters) {
+  std::vector<engine::CredentialInfo> out;
+  for (const auto& a : adapters)
+    for (auto& c : a->credentials()) out.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace reghub::app

@@ -19,6 +19,8 @@ using Adapters = std::vector<std::shared_ptr<const engine::Adapter>>;
 // every registered adapter's keys (each adapter built from its section),
 // and no section nobody owns.
 Adapters checkAndBuildAdapters(const config::Config& config);
+// Every certificate the adapters hold (engine::Adapter::credentials()).
+std::vector<engine::CredentialInfo> adapterCredentials(const Adapters& adapters);
 
 struct ServiceConfig {
   HubConfig hub;

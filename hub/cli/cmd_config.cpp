@@ -32,6 +32,8 @@ void printSummary(const std::string& file, const ServiceConfig& s) {
             << "\n";
   for (const auto& a : s.adapters) {
     const std::string target = a->deliveryTarget();
+    // As `reghub run` does: one deliverer, so credential and CA files are read (ConfigError → 78).
+    if (!target.empty()) a->makeDeliverer();
     std::cout << "  registry " << a->name() << ": "
               << (target.empty() ? "validated only (not configured for delivery)" : "delivers to " + target) << "\n";
   }

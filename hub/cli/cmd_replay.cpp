@@ -48,6 +48,7 @@ int cmdReplay(const std::vector<std::string>& argv) {
   }
   // The whole file is checked (adapters' keys too), though only the store is used.
   const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  requireExistingStore(config);
   auto store = store::DeliveryStore::open(config.storeOptions());
   const char* user = std::getenv("USER");
   const size_t n = store->replay(f, std::string("replay by ") + (user ? user : "operator"), store::nowMillis());

@@ -45,7 +45,11 @@ sigset_t blockStopSignals() {
 }
 
 // Registries validated only (no endpoint configured): their messages are kept and wait.
+// The others make one deliverer now, so that a credential or CA file problem
+// stops start-up (config::ConfigError, 78) instead of every delivery attempt.
 void warnUndeliverable(const app::Adapters& adapters) {
+  for (const auto& adapter : adapters)
+    if (!adapter->deliveryTarget().empty()) adapter->makeDeliverer();
   for (const auto& adapter : adapters)
     if (adapter->deliveryTarget().empty())
       std::cerr << "reghub run: registry " << adapter->name()

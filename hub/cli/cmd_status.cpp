@@ -1,6 +1,7 @@
 // `reghub status`: delivery status from the store (text table or JSON).
 #include <iostream>
 
+#include "hub/api/credential_report.h"
 #include "hub/api/status_report.h"
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
@@ -37,7 +38,9 @@ int cmdStatus(const std::vector<std::string>& argv) {
   const std::string format = a.get("format", "text");
   if (format != "text" && format != "json") throw UsageError("--format must be text or json");
   // The whole file is checked (adapters' keys too), though only the store is used.
-  const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  const app::ServiceConfig service = loadConfigFromArgs(a.get("config"), a.get("store"));
+  const app::HubConfig& config = service.hub;
+  requireExistingStore(config);
   auto store = store::DeliveryStore::open(config.storeOptions());
   if (a.has("forloeb")) {
     const auto h = store->historyForForloeb(a.get("forloeb"));
@@ -58,8 +61,11 @@ int cmdStatus(const std::vector<std::string>& argv) {
   const auto counts = store->counts(a.get("registry"), a.get("kommune"));
   const auto rejections = store->rejections(a.get("registry"));
   const auto parked = store::CitizenState::open(store->options())->parked(store::nowMillis(), config.parkedExpiryMillis);
-  std::cout << (format == "json" ? api::statusJson(counts, rejections, parked) + "\n"
-                                 : api::statusText(counts, rejections, parked));
+  const auto credentials = app::adapterCredentials(service.adapters);
+  if (format == "json")
+    std::cout << api::statusJson(counts, rejections, parked, credentials) << "\n";
+  else
+    std::cout << api::statusText(counts, rejections, parked) << api::credentialsText(credentials, store::nowMillis());
   return kExitOk;
 }
 

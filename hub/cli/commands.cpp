@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -268,13 +269,27 @@ namespace {
 const std::vector<OptionSpec> kSandboxOptions = {
     {"port", true, "TCP port on 127.0.0.1 (0 = any free port)", "0"},
     {"config", true, "properties file with the registry's keys (e.g. smdb.sandboxAsOf)", ""},
+    {"write-client-config", true, "also write the settings a hub needs to reach this sandbox to FILE", ""},
     {"help", false, "show this help", ""},
 };
+
+// The adapter's client settings for a running sandbox, as a properties file
+// (endpoints, CA, dev certificates); mode 0600: it names a private key file.
+void writeClientConfig(const std::string& file, const engine::Adapter& adapter, const engine::Sandbox& sandbox) {
+  const auto settings = adapter.sandboxClientConfig(sandbox);
+  std::ofstream out(file);
+  if (!out) throw std::runtime_error("cannot write " + file);
+  ::chmod(file.c_str(), 0600);
+  out << "# Written by `reghub sandbox " << adapter.name() << " --write-client-config`: how a hub reaches\n"
+      << "# the sandbox at " << sandbox.baseUrl() << " (dev certificates; valid while it runs).\n";
+  for (const auto& [key, value] : settings) out << key << " = " << value << "\n";
+  if (!out) throw std::runtime_error("cannot write " + file);
+}
 }  // namespace
 
 int cmdSandbox(const std::vector<std::string>& argv) {
   if (wantsHelp(argv)) {
-    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE]\n\n"
+    std::cout << "usage: reghub sandbox REGISTRY [--port N] [--config FILE] [--write-client-config FILE]\n\n"
                  "Runs a local stand-in for the registry's service on 127.0.0.1 that enforces the\n"
                  "registry's rules, until SIGINT/SIGTERM. Prints its base URL and the CA file\n"
                  "clients must trust.\n\n"
@@ -311,6 +326,10 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   const engine::Sandbox& sandbox = *part.sandbox();
   std::cout << "sandbox " << adapter->name() << " listening on " << sandbox.baseUrl() << "\n";
   if (!sandbox.caFile().empty()) std::cout << "CA file: " << sandbox.caFile() << "\n";
+  if (a.has("write-client-config")) {
+    writeClientConfig(a.get("write-client-config"), *adapter, sandbox);
+    std::cout << "client config: " << a.get("write-client-config") << "\n";
+  }
   std::cout.flush();
   int sig = 0;
   sigwait(&stopSignals, &sig);
@@ -331,6 +350,7 @@ const std::vector<Command>& allCommands() {
       {"replay", "send dead or rejected messages again", cmdReplay},
       {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
       {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
+      {"check", "prove a registry setup (token, test call) without sending data", cmdCheck},
       {"config", "check a configuration file (config check --config FILE)", cmdConfig},
   };
   return commands;

@@ -21,6 +21,7 @@ int cmdTranslate(const std::vector<std::string>& args);
 int cmdSynth(const std::vector<std::string>& args);
 int cmdAdapters(const std::vector<std::string>& args);
 int cmdSandbox(const std::vector<std::string>& args);
+int cmdCheck(const std::vector<std::string>& args);
 
 constexpr int kExitOk = 0;
 constexpr int kExitErrors = 1;

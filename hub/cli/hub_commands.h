@@ -29,4 +29,8 @@ using app::ServiceConfig;
 // hub's when `withHub`, then every adapter's.
 std::string configKeysHelp(bool withHub = true);
 
+// For the commands that read a store (status, replay): a SQLite store that
+// does not exist is a usage error naming it, not a new empty store.
+void requireExistingStore(const app::HubConfig& config);
+
 }  // namespace reghub::cli

@@ -14,7 +14,7 @@ void usage(std::ostream& out) {
     n.resize(14, ' ');
     out << n << c.summary << "\n";
   }
-  out << "\nEvery command takes --help.\n";
+  out << "\nEvery command takes --help; reghub --version prints the version.\n";
 }
 }  // namespace
 
@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     usage(std::cout);
+    return kExitOk;
+  }
+  if (name == "--version" || name == "version") {
+    std::cout << "reghub " << REGHUB_VERSION << "\n";
     return kExitOk;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);

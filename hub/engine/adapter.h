@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hub/diag/reporter.h"
+#include "hub/engine/credential_info.h"
 #include "hub/engine/outbound_message.h"
 #include "hub/ingest/source_document.h"
 #include "hub/model/citizen.h"
@@ -186,6 +187,9 @@ class Adapter {
   // Where makeDeliverer()'s deliverers send to (for start-up messages and
   // `reghub config check`); empty when not configured for delivery.
   virtual std::string deliveryTarget() const { return {}; }
+  // The certificates the adapter's deliverers authenticate with (loaded when
+  // the adapter was built), for the expiry warnings. Default: none.
+  virtual std::vector<CredentialInfo> credentials() const { return {}; }
 
   virtual std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) const = 0;
 

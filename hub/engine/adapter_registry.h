@@ -11,6 +11,7 @@
 // read-only and thread-safe. create()/createAll() throw config::ConfigError
 // on an unknown key under the adapter's prefix or a bad value.
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,14 @@ struct AdapterFactory {
   // Builds the adapter from its settings. Throws config::ConfigError on a
   // bad value; may do start-up I/O (mapping tables, a list file).
   std::function<std::unique_ptr<Adapter>(const config::Config&)> build;
+  // Optional: `reghub check <name> --config FILE`. Proves the built
+  // adapter's delivery setup end to end without sending data (a token, a
+  // test call) and writes each step to `out`: what it learned (who the
+  // registry thinks we are, expiry — never a token or key) or, when a step
+  // fails, what is wrong and how to fix it, in Danish and English. True when
+  // every step passed. May throw config::ConfigError (exit 78). Empty: the
+  // command says the registry has no check.
+  std::function<bool(const Adapter& adapter, std::ostream& out)> check = nullptr;
 };
 
 class AdapterRegistry {
@@ -45,7 +54,7 @@ class AdapterRegistry {
 };
 
 // In an adapter's register.cpp (the last lines, Envoy style):
-//   const reghub::engine::AdapterRegistrar kRegistrar({"smdb", &settingKeys, &build});
+//   const reghub::engine::AdapterRegistrar kRegistrar({"smdb", &settingKeys, &build, &check});
 struct AdapterRegistrar {
   explicit AdapterRegistrar(AdapterFactory factory) { AdapterRegistry::add(std::move(factory)); }
 };

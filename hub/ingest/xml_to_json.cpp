@@ -13,6 +13,22 @@ namespace reghub::ingest {
 
 namespace {
 
+// libxml2's text without its advice to programmers ("use XML_PARSE_HUGE
+// option" means the document exceeds a limit the hub keeps on purpose).
+std::string userMessage(std::string m) {
+  const auto trim = [&m] {
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ' || m.back() == ',')) m.pop_back();
+  };
+  trim();
+  if (const auto at = m.find("use XML_PARSE_HUGE option"); at != std::string::npos) {
+    m.erase(at);
+    trim();
+    m += " (beyond the hub's limit for FHIR XML; split the document)";
+  }
+  return m;
+}
+
+
 using rapidjson::Value;
 
 constexpr const char* kFhirNs = "http://hl7.org/fhir";
@@ -221,9 +237,7 @@ bool xmlToFhirJson(std::string_view bytes, rapidjson::Document& out, XmlError& e
       &xmlFreeDoc);
   if (!doc) {
     const xmlError* e = xmlCtxtGetLastError(ctxt.get());
-    error.message = e && e->message ? e->message : "malformed XML";
-    while (!error.message.empty() && (error.message.back() == '\n' || error.message.back() == ' '))
-      error.message.pop_back();
+    error.message = userMessage(e && e->message ? e->message : "malformed XML");
     error.line = e ? e->line : 0;
     error.column = e ? e->int2 : 0;
     return false;

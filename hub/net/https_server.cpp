@@ -3,7 +3,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -12,6 +12,9 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -38,6 +41,7 @@ struct HttpsServer::State {
   size_t maxBody = 0;
   HttpResponse tooLarge;
   bool tls = false;
+  std::unique_ptr<ConnectionGuard> guard;
   std::mutex mu;
   std::condition_variable idle;
   int active = 0;
@@ -86,7 +90,8 @@ bool readBody(HTTPServerRequest& req, size_t maxBody, HttpRequest& in) {
 }
 
 void send(HTTPServerResponse& resp, const HttpResponse& out) {
-  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+  // With its reason phrase ("Not Found"), not Poco's default "OK".
+  resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
   resp.setContentType(out.contentType);
   for (const auto& [k, v] : out.headers) resp.set(k, v);
   resp.sendBuffer(out.body.data(), out.body.size());
@@ -106,18 +111,30 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   explicit Handler(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
 
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    const Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket();
+    ConnectionGuard& guard = *state_->guard;
+    guard.headRead(socket);
+    serve(req, resp);
+    guard.answered(socket);
+  }
+
+ private:
+  void serve(HTTPServerRequest& req, HTTPServerResponse& resp) {
     HttpRequest in = requestHead(req, state_->tls);
     if (auto early = guarded([&] { return headCheck(in); })) {
       // The body is never read: the connection cannot carry another request.
       resp.setKeepAlive(false);
       return answer(req, resp, *early);
     }
-    if (!readBody(req, state_->maxBody, in)) {
+    const bool complete = readBody(req, state_->maxBody, in);
+    state_->guard->bodyRead(static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
+    if (!complete) {
       resp.setKeepAlive(false);
       return send(resp, state_->tooLarge);
     }
     answer(req, resp, *guarded([&] { return std::optional<HttpResponse>(state_->fn(in)); }));
   }
+
 
  private:
   std::optional<HttpResponse> headCheck(const HttpRequest& in) {
@@ -157,9 +174,61 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
+    // Poco answers "Expect: 100-continue" after this call unless the status
+    // is no longer 200: a body announced over the limit gets its 413 instead
+    // of an invitation to send it (and a broken pipe).
+    if (req.getExpectContinue() && req.hasContentLength() &&
+        static_cast<size_t>(req.getContentLength64()) > state_->maxBody)
+      req.response().setStatus(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE);
     return new Handler(state_);  // Poco's HTTPServerConnection owns and deletes it
   }
+  // What HTTPServer::stopAll() tells the connections (abort: shut their sockets).
+  void serverStopping(const void* server, const bool abort) { serverStopped.notify(server, abort); }
+
+ private:
+  std::shared_ptr<HttpsServer::State> state_;
+};
+
+// Poco's HTTP connection, telling the guard when it ends.
+class GuardedConnection final : public Poco::Net::HTTPServerConnection {
+ public:
+  GuardedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                    Poco::Net::HTTPRequestHandlerFactory::Ptr factory, std::shared_ptr<HttpsServer::State> state)
+      : HTTPServerConnection(socket, std::move(params), std::move(factory)), state_(std::move(state)) {}
+  void run() override {
+    struct Closed {
+      GuardedConnection& c;
+      ~Closed() { c.state_->guard->closed(c.socket()); }
+    } closed{*this};
+    HTTPServerConnection::run();
+  }
+
+ private:
+  std::shared_ptr<HttpsServer::State> state_;
+};
+
+// What Poco's HTTPServer does, with GuardedConnection.
+class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  ConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                    std::shared_ptr<HttpsServer::State> state)
+      : params_(std::move(params)), factory_(std::move(factory)), state_(std::move(state)) {}
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    return new GuardedConnection(socket, params_, factory_, state_);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+  std::shared_ptr<HttpsServer::State> state_;
+};
+
+// Admission at accept time, on the acceptor thread, before a thread is taken.
+class GuardFilter final : public Poco::Net::TCPServerConnectionFilter {
+ public:
+  explicit GuardFilter(std::shared_ptr<HttpsServer::State> state) : state_(std::move(state)) {}
+  bool accept(const Poco::Net::StreamSocket& socket) override { return state_->guard->admit(socket); }
 
  private:
   std::shared_ptr<HttpsServer::State> state_;
@@ -195,19 +264,30 @@ void HttpsServer::start() {
   if (server_) return;
   Poco::Net::ServerSocket socket = listen(options_);
   port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;  // AutoPtr in HTTPServer takes ownership
+  Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
   params->setMaxThreads(options_.maxThreads);
   params->setMaxQueued(options_.maxQueued);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.idleTimeout.count()) * 1000));
+  params->setKeepAliveTimeout(
+      Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.limits.idleTimeout.count()) * 1000));
+  ConnectionLimits limits = options_.limits;
+  // Beyond threads + queue Poco drops a connection unseen; the guard refuses it first.
+  limits.maxConnections = std::min(limits.maxConnections, options_.maxThreads + options_.maxQueued);
   state_ = std::make_shared<State>();
   state_->fn = handler_;
   state_->headCheck = options_.headCheck;
   state_->maxBody = options_.maxBodyBytes;
   state_->tooLarge = options_.tooLarge;
   state_->tls = tls();
-  server_ = std::make_unique<Poco::Net::HTTPServer>(Poco::Net::HTTPRequestHandlerFactory::Ptr(new Factory(state_)),
-                                                    socket, params);
+  state_->guard = std::make_unique<ConnectionGuard>(limits);
+  Poco::Net::HTTPRequestHandlerFactory::Ptr factory(new Factory(state_));
+  stopper_ = [factory, this](bool abort) mutable { static_cast<Factory&>(*factory).serverStopping(this, abort); };
+  // Its own pool: Poco's default pool holds at most 16 threads, shared by every server.
+  pool_ = std::make_unique<Poco::ThreadPool>(1, options_.maxThreads + 1);
+  server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(params, factory, state_), *pool_, socket,
+                                                   params);
+  server_->setConnectionFilter(new GuardFilter(state_));
   server_->start();
 }
 
@@ -217,13 +297,25 @@ void HttpsServer::stop() {
     std::lock_guard<std::mutex> lock(state_->mu);
     state_->stopping = true;
   }
-  server_->stopAll(options_.abortOnStop);
+  // As Poco's HTTPServer::stopAll: stop accepting, then tell the open
+  // connections (abort: their sockets are shut down; else: they finish the
+  // request they are answering).
+  server_->stop();
+  stopper_(options_.abortOnStop);
   {
     // Handlers in flight still use what the handler captured: wait for them.
     std::unique_lock<std::mutex> lock(state_->mu);
     state_->idle.wait(lock, [this] { return state_->active == 0; });
   }
   server_.reset();
+  pool_->joinAll();
+  pool_.reset();
+  stopper_ = nullptr;
+  state_->guard->clear();
+}
+
+ConnectionCounts HttpsServer::connectionCounts() const {
+  return state_ && state_->guard ? state_->guard->counts() : ConnectionCounts{};
 }
 
 std::string HttpsServer::baseUrl() const {

@@ -12,10 +12,14 @@
 #include <optional>
 #include <string>
 
+#include "hub/net/connection_guard.h"
 #include "hub/net/http_types.h"
 
+namespace Poco {
+class ThreadPool;
+}
 namespace Poco::Net {
-class HTTPServer;
+class TCPServer;
 }
 
 namespace reghub::net {
@@ -43,7 +47,12 @@ struct HttpsServerOptions {
   // 10 s each: 26 instead of 770 messages/s; docs/PERFORMANCE.md).
   int maxThreads = 32;
   int maxQueued = 64;  // connections waiting for a thread
+  // The longest wait for one read or write on a connection (and between
+  // kept-alive requests).
   std::chrono::milliseconds idleTimeout{10000};
+  // Deadlines and per-client limits (connection_guard.h). maxConnections
+  // is capped at maxThreads + maxQueued.
+  ConnectionLimits limits;
   size_t maxBodyBytes = 64u << 20;
   // The answer to a body over maxBodyBytes (the connection is closed after it).
   HttpResponse tooLarge{413, "text/plain", "request body too large", {}, false};
@@ -72,6 +81,8 @@ class HttpsServer {
   int port() const { return port_; }
   bool tls() const { return !options_.certFile.empty(); }
   std::string baseUrl() const;  // "https://127.0.0.1:<port>" ("http://" without TLS)
+  // Connections evicted, refused and timed out so far (zeros before start()).
+  ConnectionCounts connectionCounts() const;
 
   struct State;  // shared with the connection threads
 
@@ -79,7 +90,11 @@ class HttpsServer {
   HttpsServerOptions options_;
   HttpHandler handler_;
   std::shared_ptr<State> state_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  // Declared in the order they are needed: the server uses the pool and the
+  // guard, so it is destroyed first.
+  std::function<void(bool abort)> stopper_;  // tells the open connections the server stops
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   int port_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/ingest/ingest.h"
+#include "tests/adapters/smdb/render_util.h"
 #include "tests/adapters/smdb/smdb_test_util.h"
 
 namespace fs = std::filesystem;
@@ -21,27 +22,7 @@ using reghub::engine::OutboundMessage;
 namespace {
 
 using smdb_test::kCases;
-class Sink final : public reghub::engine::MessageSink {
- public:
-  void accept(OutboundMessage&& m) override { messages.push_back(std::move(m)); }
-  std::vector<OutboundMessage> messages;
-};
-
-std::vector<OutboundMessage> render(const fs::path& input) {
-  reghub::smdb::SmdbAdapter adapter;
-  reghub::engine::RunContext ctx;
-  ctx.asOf = *reghub::model::Date::parse("2026-06-01");
-  reghub::diag::Collector diags;
-  const reghub::diag::Reporter reporter(diags);
-  Sink out;
-  reghub::engine::NoPriorDeliveries prior;
-  reghub::engine::Pipeline pipeline({&adapter}, ctx, reporter, &out, prior);
-  reghub::ingest::Ingestor ingestor(pipeline, reporter);
-  ingestor.readPath(input.string());
-  ingestor.finish();
-  return std::move(out.messages);
-}
-
+using smdb_test::render;
 class SmdbTransport : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -55,10 +36,14 @@ class SmdbTransport : public ::testing::Test {
   static std::unique_ptr<reghub::engine::Adapter> built(const std::map<std::string, std::string>& settings) {
     return reghub::engine::AdapterRegistry::create("smdb", reghub::config::Config::fromMap(settings));
   }
-  std::unique_ptr<reghub::engine::Deliverer> deliverer() {
-    return built({{"smdb.endpoint", sandbox_->baseUrl()}, {"smdb.caFile", ca_}, {"smdb.timeoutMs", "5000"}})
-        ->makeDeliverer();
+  // The client settings the sandbox writes (endpoint, CA, its STS, a dev
+  // function certificate): every call goes through OIO IDWS.
+  std::map<std::string, std::string> clientSettings() {
+    auto settings = static_cast<reghub::smdb::SmdbSandbox&>(*sandbox_).clientConfig();
+    settings["smdb.timeoutMs"] = "5000";
+    return settings;
   }
+  std::unique_ptr<reghub::engine::Deliverer> deliverer() { return built(clientSettings())->makeDeliverer(); }
   std::unique_ptr<reghub::engine::Sandbox> sandbox_;
   std::string ca_;
 };
@@ -112,6 +97,8 @@ TEST_F(SmdbTransport, SandboxRejectsABrokenRuleAndAWrongSoapAction) {
   EXPECT_NE(r.detail.find("SOAPAction"), std::string::npos) << r.detail;
 }
 
+// The deliverer refuses to send it (parse without DTDs); the sandbox's own
+// refusal of a DOCTYPE is tested in idws_sandbox_test.cpp.
 TEST_F(SmdbTransport, SandboxRefusesADoctypeWithoutExpandingIt) {
   auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
   OutboundMessage m = msgs[0];
@@ -145,10 +132,10 @@ TEST_F(SmdbTransport, SandboxRejectsASecondActiveForloebInTheKommune) {
 TEST_F(SmdbTransport, ConnectionRefusedIsRetry) {
   const int port = sandbox_->port();
   sandbox_->stop();
-  auto d = built({{"smdb.endpoint", "https://127.0.0.1:" + std::to_string(port)},
-                  {"smdb.caFile", ca_},
-                  {"smdb.timeoutMs", "2000"}})
-               ->makeDeliverer();
+  auto settings = clientSettings();
+  settings["smdb.endpoint"] = "https://127.0.0.1:" + std::to_string(port);
+  settings["smdb.timeoutMs"] = "2000";
+  auto d = built(settings)->makeDeliverer();
   const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
   const DeliveryResult r = d->deliver(msgs[0]);
   EXPECT_EQ(r.outcome, DeliveryResult::Outcome::kRetry);

@@ -19,7 +19,7 @@ using testing::sampleMessage;
 
 class ApiServerTest : public ::testing::Test {
  protected:
-  void start(int64_t maxBacklog = 1000, size_t maxBody = 1 << 20) {
+  void start(int64_t maxBacklog = 1000, size_t maxBody = 1 << 20, std::vector<engine::CredentialInfo> credentials = {}) {
     tls_ = net::writeDevTls((dir_.path() / "tls").string());
     store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "store.db").string(), testing::testKeyring()});
     intake_ = std::make_unique<Intake>(*store_, std::vector<std::shared_ptr<const engine::Adapter>>{});
@@ -30,6 +30,7 @@ class ApiServerTest : public ::testing::Test {
     o.tokens = {"secret-token"};
     o.maxBodyBytes = maxBody;
     server_ = std::make_unique<ApiServer>(o, maxBacklog, *store_, *intake_, nullptr);
+    server_->setCredentials(std::move(credentials));
     server_->start();
     net::HttpsClientOptions co;
     co.caFile = tls_.caCertFile;
@@ -68,6 +69,58 @@ TEST_F(ApiServerTest, Health_OpenWithoutToken) {
   const auto r = get("/health", false);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"ok\""), std::string::npos);
+}
+
+engine::CredentialInfo certificateExpiringIn(int64_t days) {
+  return {"x.functionCertificate", "CN=Test kommune,serialNumber=CVR:12345678-FID:1",
+          store::nowMillis() + days * 86'400'000 + 3'600'000};
+}
+
+TEST_F(ApiServerTest, Health_ListsCertificatesAndWarnsThirtyDaysBeforeExpiry) {
+  start(1000, 1 << 20, {certificateExpiringIn(90)});
+  auto r = get("/health", false);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("status":"ok")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("daysLeft":90,"state":"ok")"), std::string::npos) << r.body;
+  server_->stop();
+
+  start(1000, 1 << 20, {certificateExpiringIn(29)});
+  r = get("/health", false);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("status":"warning")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("setting":"x.functionCertificate")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("state":"expiring")"), std::string::npos) << r.body;
+  const auto m = get("/metrics", false);
+  EXPECT_NE(m.body.find("reghub_certificate_days_left{setting=\"x.functionCertificate\"} 29"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("reghub_certificate_expiry_timestamp_seconds{setting=\"x.functionCertificate\"}"),
+            std::string::npos);
+}
+
+TEST_F(ApiServerTest, Health_ExpiredCertificateIs503) {
+  start(1000, 1 << 20, {certificateExpiringIn(-2)});
+  const auto r = get("/health", false);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find(R"("status":"certificate expired")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("state":"expired")"), std::string::npos) << r.body;
+}
+
+TEST_F(ApiServerTest, Health_WithoutCertificatesSaysOk) {
+  start();
+  const auto r = get("/health", false);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("certificates":[])"), std::string::npos) << r.body;
+  EXPECT_EQ(get("/metrics", false).body.find("reghub_certificate"), std::string::npos);
+}
+
+TEST_F(ApiServerTest, WrongMethodOnAnEndpointIs405WithAllow) {
+  start();
+  const auto r = client_->send("DELETE", "/status", "", "", {{"Authorization", "Bearer secret-token"}});
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.count("allow") ? r.headers.at("allow") : "", "GET");
+  const auto p = client_->send("GET", "/fhir", "", "", {{"Authorization", "Bearer secret-token"}});
+  EXPECT_EQ(p.status, 405);
+  EXPECT_EQ(get("/no/such/thing").status, 404);  // not an endpoint at all
 }
 
 TEST_F(ApiServerTest, Intake_Returns202WithIngestIdAndLocation) {

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <regex>
 
 #include "tests/support/store_test_support.h"
@@ -64,6 +65,26 @@ TEST(ServiceCommands, IngestThenStatusJsonThenReplay) {
 TEST(ServiceCommands, Replay_BadStateIsUsageError) {
   testing::TempDir dir("reghub-cli-store");
   EXPECT_EQ(run(kBin + " replay --store sqlite:" + (dir.path() / "s.db").string() + " --state accepted 2>&1").code, 2);
+}
+
+TEST(ServiceCommands, StatusOfAStoreThatDoesNotExistSaysSoAndCreatesNone) {
+  testing::TempDir dir("reghub-cli-store");
+  const auto missing = dir.path() / "absent.db";
+  const auto r = run("sh -c 'cd " + dir.path().string() + " && exec " + kBin + " status --store sqlite:" +
+                     missing.string() + "' 2>&1");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("there is no store at " + missing.string()), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  // Without --config or --store: the default ./reghub.db is not made either.
+  const auto d = run("sh -c 'cd " + dir.path().string() + " && exec " + kBin + " status' 2>&1");
+  EXPECT_EQ(d.code, 2) << d.out;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "reghub.db"));
+}
+
+TEST(ServiceCommands, VersionIsPrinted) {
+  const auto r = run(kBin + " --version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("^reghub [0-9]+\\.[0-9]+\\.[0-9]+\n$"))) << r.out;
 }
 
 TEST(ServiceCommands, MissingStoreKeyIsConfigError78) {

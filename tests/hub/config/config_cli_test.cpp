@@ -13,6 +13,8 @@
 #include <regex>
 #include <string>
 
+#include "hub/security/dev_pki.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -135,8 +137,26 @@ TEST_F(ConfigCli, ConfigCheck_GoodFileIsOkWithASummary) {
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("ok: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("registry ltt: delivers to https://gateway.example"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("registry smdb: delivers to https://smdbpreprodws.dst.dk"), std::string::npos) << r.out;
+  // No function certificate: SMDB cannot authenticate (OIO IDWS), so it is validate-only.
+  EXPECT_NE(r.out.find("registry smdb: validated only (not configured for delivery)"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir_ / "s.db")) << "config check must not open the store";
+}
+
+TEST_F(ConfigCli, ConfigCheck_SmdbDeliversWithItsCredentialsAndReadsThem) {
+  const reghub::security::DevPki pki;
+  const auto fc = pki.issueFunctionCertificate("12345678", "config-check");
+  fc.writeCertPem((dir_ / "fc.pem").string());
+  fc.writeKeyPem((dir_ / "fc-key.pem").string());
+  pki.issueStsCertificate("sts").writeCertPem((dir_ / "sts.pem").string());
+  const std::string keys = "smdb.functionCertificate = " + (dir_ / "fc.pem").string() +
+                           "\nsmdb.stsCertificate = " + (dir_ / "sts.pem").string() + "\nsmdb.functionKey = ";
+  const Result ok = run("config check --config " + file(keys + (dir_ / "fc-key.pem").string() + "\n", "ok.properties"));
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("registry smdb: delivers to https://smdbpreprodws.dst.dk"), std::string::npos) << ok.out;
+  // A key file that is not there: 78 at check time, naming the key — not at the first delivery.
+  const Result missing = run("config check --config " + file(keys + (dir_ / "nowhere.pem").string() + "\n", "bad.properties"));
+  EXPECT_EQ(missing.code, 78) << missing.out;
+  EXPECT_NE(missing.out.find("smdb.functionCertificate"), std::string::npos) << missing.out;
 }
 
 TEST_F(ConfigCli, ConfigCheck_BadFileIs78AndSecretsAreNotEchoed) {

@@ -45,3 +45,16 @@ TEST(XmlToJson, ExtensionUrlAndNestedResourceAreKept) {
   EXPECT_STREQ(enc["extension"][0]["url"].GetString(), "http://x/y");
   EXPECT_STREQ(enc["extension"][0]["valueReference"]["reference"].GetString(), "CarePlan/c");
 }
+
+TEST(XmlToJson, TooDeepSaysSoWithoutLibxmlAdviceToProgrammers) {
+  std::string xml = "<Bundle xmlns=\"http://hl7.org/fhir\">";
+  for (int i = 0; i < 300; ++i) xml += "<a>";
+  for (int i = 0; i < 300; ++i) xml += "</a>";
+  xml += "</Bundle>";
+  rapidjson::Document d;
+  XmlError e;
+  ASSERT_FALSE(xmlToFhirJson(xml, d, e));
+  EXPECT_NE(e.message.find("depth"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("split the document"), std::string::npos) << e.message;
+  EXPECT_EQ(e.message.find("XML_PARSE_HUGE"), std::string::npos) << e.message;
+}

@@ -3,6 +3,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
 #include <istream>
@@ -207,6 +208,70 @@ TEST_F(HttpsTest, PlainHttpWithoutCertificate) {
   const std::string answer((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(resp.getStatus(), 413);
   EXPECT_EQ(answer, R"({"error":"too big"})");
+}
+
+// Reads what the server sends until it closes or `limit` bytes.
+std::string readAll(Poco::Net::StreamSocket& s, size_t limit = 4096) {
+  std::string out;
+  char buf[512];
+  s.setReceiveTimeout(Poco::Timespan(5, 0));
+  while (out.size() < limit) {
+    int n = 0;
+    try {
+      n = s.receiveBytes(buf, sizeof buf);
+    } catch (const Poco::Exception&) {
+      break;
+    }
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+TEST_F(HttpsTest, ExpectContinueOverTheLimitGets413InsteadOf100) {
+  HttpsServerOptions o;
+  o.maxBodyBytes = 8;
+  HttpsServer server(o, [](const HttpRequest& r) { return HttpResponse{200, "text/plain", r.body, {}, false}; });
+  server.start();
+  Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
+  const std::string head =
+      "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\nContent-Type: text/plain\r\n\r\n";
+  s.sendBytes(head.data(), static_cast<int>(head.size()));
+  const std::string answer = readAll(s);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413 Request Entity Too Large\r\n", 0), 0u) << answer;
+  EXPECT_EQ(answer.find("100 Continue"), std::string::npos) << answer;
+}
+
+TEST_F(HttpsTest, ExpectContinueWithinTheLimitIsInvited) {
+  HttpsServerOptions o;
+  o.maxBodyBytes = 8;
+  HttpsServer server(o, [](const HttpRequest& r) { return HttpResponse{200, "text/plain", r.body, {}, false}; });
+  server.start();
+  Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
+  const std::string head =
+      "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n"
+      "Content-Type: text/plain\r\n\r\n";
+  s.sendBytes(head.data(), static_cast<int>(head.size()));
+  char buf[64];
+  s.setReceiveTimeout(Poco::Timespan(5, 0));
+  const int n = s.receiveBytes(buf, sizeof buf);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)).rfind("HTTP/1.1 100 Continue", 0), 0u);
+  s.sendBytes("hello", 5);
+  const std::string answer = readAll(s);
+  EXPECT_NE(answer.find("HTTP/1.1 200 OK\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("hello"), std::string::npos) << answer;
+}
+
+TEST_F(HttpsTest, StatusLineCarriesTheStatusReasonPhrase) {
+  HttpsServerOptions o;
+  HttpsServer server(o, [](const HttpRequest&) { return HttpResponse{404, "text/plain", "no", {}, false}; });
+  server.start();
+  Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
+  const std::string head = "GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  s.sendBytes(head.data(), static_cast<int>(head.size()));
+  const std::string answer = readAll(s);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << answer;
 }
 
 }  // namespace

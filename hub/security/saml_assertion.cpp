@@ -1,0 +1,111 @@
+#include "hub/security/saml_assertion.h"
+
+#include <algorithm>
+
+#include "hub/security/codec.h"
+#include "hub/security/credentials.h"
+#include "hub/security/xml_doc.h"
+#include "hub/security/xml_signature.h"
+
+namespace reghub::security {
+
+SharedX509 shareX509(X509* cert) {
+  if (!cert) return nullptr;
+  X509_up_ref(cert);
+  return SharedX509(cert, X509_free);
+}
+
+namespace {
+
+std::chrono::system_clock::time_point timeAttr(const xmlNode* n, const char* name) {
+  return parseUtc(attribute(n, nullptr, name)).value_or(std::chrono::system_clock::time_point{});
+}
+
+SharedX509 confirmationCertificate(const xmlNode* subject) {
+  for (const xmlNode* c : childElements(subject)) {
+    if (!isElement(c, ns::kSaml, "SubjectConfirmation") || attribute(c, nullptr, "Method") != kHolderOfKey) continue;
+    const xmlNode* data = firstChild(c, ns::kSaml, "SubjectConfirmationData");
+    const xmlNode* certNode = findDescendant(data, ns::kDs, "X509Certificate");
+    const auto der = base64Decode(textOf(certNode));
+    if (!der) continue;
+    X509Ptr cert = certificateFromDer(*der);
+    if (cert) return SharedX509(cert.release(), X509_free);
+  }
+  return nullptr;
+}
+
+std::string isoOf(std::chrono::system_clock::time_point t) { return formatUtc(t); }
+
+AssertionCheck fail(AssertionCheck c, AssertionCheck::Problem p, std::string message) {
+  c.problem = p;
+  c.message = std::move(message);
+  return c;
+}
+
+}  // namespace
+
+AssertionInfo readAssertion(const xmlNode* a) {
+  AssertionInfo info;
+  info.id = attribute(a, nullptr, "ID");
+  info.issuer = textOf(firstChild(a, ns::kSaml, "Issuer"));
+  const xmlNode* subject = firstChild(a, ns::kSaml, "Subject");
+  info.nameId = textOf(firstChild(subject, ns::kSaml, "NameID"));
+  info.holderOfKey = confirmationCertificate(subject);
+  const xmlNode* conditions = firstChild(a, ns::kSaml, "Conditions");
+  info.notBefore = timeAttr(conditions, "NotBefore");
+  info.notOnOrAfter = timeAttr(conditions, "NotOnOrAfter");
+  for (const xmlNode* r : childElements(conditions))
+    if (isElement(r, ns::kSaml, "AudienceRestriction"))
+      for (const xmlNode* au : childElements(r))
+        if (isElement(au, ns::kSaml, "Audience")) info.audiences.push_back(textOf(au));
+  for (const xmlNode* st : childElements(a))
+    if (isElement(st, ns::kSaml, "AttributeStatement"))
+      for (const xmlNode* at : childElements(st))
+        if (isElement(at, ns::kSaml, "Attribute"))
+          info.attributes.emplace(attribute(at, nullptr, "Name"), textOf(firstChild(at, ns::kSaml, "AttributeValue")));
+  return info;
+}
+
+AssertionCheck checkAssertion(xmlDoc* doc, xmlNode* assertion, const AssertionPolicy& policy,
+                              std::chrono::system_clock::time_point now) {
+  AssertionCheck c;
+  if (!isElement(assertion, ns::kSaml, "Assertion"))
+    return fail(c, AssertionCheck::Problem::kMalformed, "ingen saml:Assertion / no saml:Assertion");
+  c.info = readAssertion(assertion);
+  if (c.info.id.empty() || c.info.notOnOrAfter == std::chrono::system_clock::time_point{})
+    return fail(c, AssertionCheck::Problem::kMalformed,
+                "assertion uden ID eller Conditions/@NotOnOrAfter / assertion without ID or Conditions/@NotOnOrAfter");
+  // The signature first: nothing else in an unsigned assertion means anything.
+  xmlNode* sig = firstChild(assertion, ns::kDs, "Signature");
+  if (!sig)
+    return fail(c, AssertionCheck::Problem::kSignature, "assertion er ikke signeret / the assertion is not signed");
+  const SignatureCheck s = verify(doc, sig, policy.stsCertificate ? X509_get0_pubkey(policy.stsCertificate.get()) : nullptr);
+  if (!s || !s.covers(assertion))
+    return fail(c, AssertionCheck::Problem::kSignature,
+                "assertionens signatur er ikke STS'ens (" + std::string(s ? "signs another element" : s.problem) +
+                    ") / the assertion is not signed by the configured STS certificate");
+  if (c.info.issuer != policy.issuer)
+    return fail(c, AssertionCheck::Problem::kIssuer,
+                "forkert udsteder / wrong issuer: '" + c.info.issuer + "', expected '" + policy.issuer + "'");
+  if (std::find(c.info.audiences.begin(), c.info.audiences.end(), policy.audience) == c.info.audiences.end())
+    return fail(c, AssertionCheck::Problem::kAudience,
+                "assertion er til en anden tjeneste / the assertion is for another audience (expected '" +
+                    policy.audience + "')");
+  if (c.info.notBefore != std::chrono::system_clock::time_point{} && now + policy.clockSkew < c.info.notBefore)
+    return fail(c, AssertionCheck::Problem::kNotYetValid,
+                "assertion er endnu ikke gyldig (NotBefore " + isoOf(c.info.notBefore) +
+                    ") — kontroller urets tid / not yet valid: check the clock");
+  if (now - policy.clockSkew >= c.info.notOnOrAfter)
+    return fail(c, AssertionCheck::Problem::kExpired,
+                "assertion er udløbet (NotOnOrAfter " + isoOf(c.info.notOnOrAfter) + ") / the token has expired");
+  if (!c.info.holderOfKey)
+    return fail(c, AssertionCheck::Problem::kHolderOfKey,
+                "ingen holder-of-key certifikat i assertion / no holder-of-key certificate in the assertion");
+  if (policy.holderOfKey && !sameCertificate(policy.holderOfKey.get(), c.info.holderOfKey.get()))
+    return fail(c, AssertionCheck::Problem::kHolderOfKey,
+                "assertion er udstedt til et andet certifikat / the assertion is bound to another certificate");
+  c.problem = AssertionCheck::Problem::kNone;
+  return c;
+}
+
+}  // namespace reghub::security
