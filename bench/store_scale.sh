@@ -20,7 +20,9 @@ asof=2026-11-01
 # "wall cpu" seconds of one command (its output dropped).
 timed() {
   /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" >/dev/null 2>"$work/err" || true
-  awk '{printf "%.2f %.2f", $1, $2 + $3}' "$work/time"
+  # The last line: /usr/bin/time puts "Command exited with non-zero status"
+  # first when the command found errors in the data.
+  tail -1 "$work/time" | awk '{printf "%.2f %.2f", $1, $2 + $3}'
 }
 
 echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/{print $2}') GiB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
