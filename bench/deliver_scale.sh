@@ -26,11 +26,13 @@ asof=2026-11-01
 props="$work/hub.properties"
 : >"$props"
 for reg in smdb ltt; do
-  "$bin" sandbox "$reg" --port 0 >"$work/sandbox-$reg.log" 2>&1 &
+  # The sandbox writes what a hub needs to reach it (endpoint, CA, and for
+  # SMDB the OIO IDWS test credentials of its STS stand-in).
+  "$bin" sandbox "$reg" --port 0 --write-client-config "$work/client-$reg.properties" >"$work/sandbox-$reg.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do grep -qs '^CA file:' "$work/sandbox-$reg.log" && break; sleep 0.1; done
-  echo "$reg.endpoint = $(sed -n 's/.*listening on //p' "$work/sandbox-$reg.log")" >>"$props"
-  echo "$reg.caFile = $(sed -n 's/^CA file: //p' "$work/sandbox-$reg.log")" >>"$props"
+  for _ in $(seq 200); do [ -s "$work/client-$reg.properties" ] && grep -qs '^CA file:' "$work/sandbox-$reg.log" && break; sleep 0.1; done
+  cat "$work/client-$reg.properties" >>"$props"
+  echo >>"$props"
 done
 cat >>"$props" <<PROPS
 outbox.workers = ${REGHUB_BENCH_THREADS:-4}
