@@ -10,19 +10,22 @@ namespace reghub::api {
 
 namespace {
 
-// Queues into the store, honouring a registry's daily schedule.
+// Queues into the store, honouring a registry's daily schedule. Holds the
+// messages until flush(): a group of citizens is queued in one transaction.
 class ScheduledSink final : public engine::MessageSink {
  public:
   ScheduledSink(store::DeliveryStore& store, std::string ingestId,
                 const std::function<int64_t(const std::string&, int64_t)>& notBefore)
       : store_(store), ingestId_(std::move(ingestId)), notBefore_(notBefore) {}
   void accept(engine::OutboundMessage&& m) override {
-    const int64_t now = store::nowMillis();
-    const int64_t hold = notBefore_ ? notBefore_(m.registry, now) : 0;
-    if (store_.enqueue(m, ingestId_, now, hold).outcome == store::EnqueueOutcome::kUnchanged)
-      ++unchanged;
-    else
-      ++queued;
+    const int64_t hold = notBefore_ ? notBefore_(m.registry, store::nowMillis()) : 0;
+    held_.push_back({std::move(m), hold});
+  }
+  void flush() {
+    if (held_.empty()) return;
+    for (const auto& r : store_.enqueueBatch(held_, ingestId_, store::nowMillis()))
+      ++(r.outcome == store::EnqueueOutcome::kUnchanged ? unchanged : queued);
+    held_.clear();
   }
   size_t queued = 0, unchanged = 0;
 
@@ -30,6 +33,7 @@ class ScheduledSink final : public engine::MessageSink {
   store::DeliveryStore& store_;
   std::string ingestId_;
   const std::function<int64_t(const std::string&, int64_t)>& notBefore_;
+  std::vector<store::ToEnqueue> held_;
 };
 
 }  // namespace
@@ -83,20 +87,32 @@ class DeltaCollector final : public ingest::Observer {
 }  // namespace
 
 size_t Intake::renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline,
-                              const diag::Reporter& reporter) {
-  // Left dirty by an ingest that died after its merge: rendered now.
-  for (const std::string& c : state_->dirtyCitizens(1000)) citizens.insert(c);
+                              const diag::Reporter& reporter, const std::function<void()>& flushQueued) {
+  // Left dirty by an ingest that died after its merge: rendered now, all of
+  // them (a kill half-way through a big ingest leaves thousands; the rerun
+  // of the same file changes none, so nothing else would render them).
+  for (const std::string& c : state_->dirtyCitizens(kAllDirty)) citizens.insert(c);
   const std::string owner = "intake " + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
   size_t rendered = 0;
-  for (const std::string& citizen : citizens) {
-    // Rendered again while a concurrent merge changed it meanwhile.
-    for (int round = 0; round < 3; ++round) {
-      const auto held = state_->beginRender(citizen, owner, store::nowMillis(), kRenderLeaseMillis);
-      if (!held) break;  // another intake renders it; it sees the dirty mark
-      ingest::assembleRecords(held->records, held->fresh, reporter, pipeline);
-      ++rendered;
-      if (!state_->endRender(citizen, owner, held->version, held->readAt)) break;
+  std::vector<std::string> todo(citizens.begin(), citizens.end());
+  // Rendered again (up to 3 times) while a concurrent merge changed it meanwhile.
+  for (int round = 0; round < 3 && !todo.empty(); ++round) {
+    std::vector<std::string> again;
+    for (size_t from = 0; from < todo.size(); from += kRenderGroup) {
+      const std::vector<std::string> group(todo.begin() + static_cast<std::ptrdiff_t>(from),
+                                           todo.begin() + static_cast<std::ptrdiff_t>(std::min(todo.size(), from + kRenderGroup)));
+      std::vector<store::CitizenRecords> held;
+      // A citizen another intake holds is skipped: that one sees the dirty mark.
+      for (auto& h : state_->beginRenders(group, owner, store::nowMillis(), kRenderLeaseMillis))
+        if (h) held.push_back(std::move(*h));
+      for (const auto& h : held) ingest::assembleRecords(h.records, h.fresh, reporter, pipeline);
+      rendered += held.size();
+      // Queued before the dirty marks are cleared: a crash in between
+      // renders the group again, and unchanged messages are not queued twice.
+      flushQueued();
+      for (std::string& c : state_->endRenders(held, owner)) again.push_back(std::move(c));
     }
+    todo = std::move(again);
   }
   return rendered;
 }
@@ -126,7 +142,8 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   read(ingestor);
   ingestor.finish();
   delta.flush();
-  renderCitizens(delta.touched, pipeline, reporter);
+  renderCitizens(delta.touched, pipeline, reporter, [&sink] { sink.flush(); });
+  sink.flush();
   r.unreadable = ingestor.unreadable();
   r.stats = pipeline.stats();
   r.queued = sink.queued;

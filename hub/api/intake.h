@@ -66,10 +66,15 @@ class Intake {
   template <typename Read>
   IntakeResult run(const std::string& source, std::optional<model::Date> asOf, Read read);
   // Assembles each citizen from the state and runs the adapters; returns how many.
-  size_t renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline, const diag::Reporter& reporter);
+  // Renders in groups of kRenderGroup: one transaction to take the leases,
+  // one (flushQueued) to queue the group's messages, one to release.
+  size_t renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline, const diag::Reporter& reporter,
+                        const std::function<void()>& flushQueued);
 
   // Longer than any one citizen's render; a dead intake's lease runs out.
   static constexpr int64_t kRenderLeaseMillis = 60'000;
+  static constexpr size_t kRenderGroup = 100;
+  static constexpr size_t kAllDirty = 100'000'000;
 
   store::DeliveryStore& store_;
   std::unique_ptr<store::CitizenState> state_;

@@ -31,6 +31,11 @@ const std::vector<config::Key>& hubConfigKeys() {
         stringKey("store.retiredKeys", "older keys that still open rows written before a rotation: id:base64,id:base64")
             .fromEnv("REGHUB_STORE_RETIRED_KEYS")
             .asSecret(),
+        enumKey("store.sqlite.synchronous", {"normal", "full"},
+                "SQLite only: full fsyncs every commit (survives power loss); normal (WAL) survives a killed process, "
+                "a power loss may undo the last commits (docs/STORE.md)")
+            .withDefault("normal"),
+        intKey("store.sqlite.cacheMiB", "SQLite only: page cache per connection, MiB").withDefault("64").range(1, 65536),
         intKey("outbox.workers", "delivery worker threads in this process").withDefault("2").range(1),
         millisKey("outbox.leaseMillis", "how long a claimed message belongs to a worker; longer than any attempt")
             .withDefault("120000")
@@ -161,6 +166,8 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   HubConfig out;
   out.source = c;
   out.storeUrl = c.getString(key("store.url"));
+  out.sqlite.fullSync = c.getString(key("store.sqlite.synchronous")) == "full";
+  out.sqlite.cacheMiB = c.getInt(key("store.sqlite.cacheMiB"));
   const std::string storeKey = c.getString(key("store.key"));
   if (storeKey.empty())
     throw c.error(key("store.key"),

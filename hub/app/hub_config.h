@@ -46,6 +46,7 @@ struct HubConfig {
   config::Config source;  // everything loaded (the adapters are built from it)
   std::string storeUrl;
   std::shared_ptr<const store::Keyring> keyring;
+  store::SqliteSettings sqlite;  // store.sqlite.*
   engine::OutboxOptions outbox;
   HttpOptions http;
   int64_t maxBacklog = 100'000;
@@ -53,7 +54,7 @@ struct HubConfig {
   // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).
   std::map<std::string, int> dailyAtMinutes;
 
-  store::StoreOptions storeOptions() const { return {storeUrl, keyring}; }
+  store::StoreOptions storeOptions() const { return {storeUrl, keyring, sqlite}; }
   // When a message for `registry` queued at `now` may first be sent.
   int64_t notBefore(const std::string& registry, int64_t now) const;
 };

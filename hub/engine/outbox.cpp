@@ -73,7 +73,14 @@ void Outbox::workerLoop(size_t index) {
       int64_t last = lastMaintenance_.load();
       if (now - last >= options_.maintenanceMillis && lastMaintenance_.compare_exchange_strong(last, now)) {
         counters_.recovered += store_.recoverExpiredLeases(now);
-        counters_.dead += store_.failBlockedDependents(now);
+        // Blocked messages cost nothing while they wait: they are looked at
+        // when a message here ended rejected/dead, else (another process's
+        // failure, a replay) every kFailCheckRounds-th round.
+        if (failedSinceCheck_.exchange(false) || ++maintenanceRounds_ % kFailCheckRounds == 0)
+          if (const size_t failed = store_.failBlockedDependents(now)) {
+            counters_.dead += failed;
+            failedSinceCheck_ = true;  // their own dependents, next round
+          }
       }
       auto claimed = store_.claim(options_.claimBatch, worker, now, options_.leaseMillis);
       if (claimed.empty()) {
@@ -81,6 +88,7 @@ void Outbox::workerLoop(size_t index) {
         wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMillis), [this] { return stopping_.load(); });
         continue;
       }
+      std::vector<std::pair<store::ClaimedMessage, store::AttemptOutcome>> done;
       for (auto& c : claimed) {
         if (stopping_) break;  // the rest go back to pending below
         auto& d = deliverers[c.message.registry];
@@ -92,8 +100,12 @@ void Outbox::workerLoop(size_t index) {
             whyNot[c.message.registry] = "cannot make the deliverer for '" + c.message.registry + "': " + e.what();
           }
         }
-        attempt(c, d.get(), d ? std::string() : whyNot[c.message.registry], worker, rng);
+        store::AttemptOutcome o = attempt(c, d.get(), d ? std::string() : whyNot[c.message.registry], rng);
+        done.emplace_back(std::move(c), std::move(o));
       }
+      // One transaction for the claimed batch's outcomes (a crash before it:
+      // the leases expire and the messages go again with the same keys).
+      record(done, worker);
     } catch (const std::exception&) {
       // A store failure (database restarting, disk full): back off and try
       // again; nothing is lost, claims expire and are recovered.
@@ -108,8 +120,8 @@ void Outbox::workerLoop(size_t index) {
   }
 }
 
-void Outbox::attempt(store::ClaimedMessage& c, Deliverer* deliverer, const std::string& whyNoDeliverer,
-                     const std::string& worker, std::mt19937_64& rng) {
+store::AttemptOutcome Outbox::attempt(const store::ClaimedMessage& c, Deliverer* deliverer,
+                                     const std::string& whyNoDeliverer, std::mt19937_64& rng) {
   DeliveryResult r;
   if (!deliverer) {
     // A configuration problem: retried (it may be fixed and the service
@@ -147,19 +159,32 @@ void Outbox::attempt(store::ClaimedMessage& c, Deliverer* deliverer, const std::
       break;
     }
   }
-  if (!store_.complete(c, worker, o, now)) {
-    ++counters_.lostLeases;
-    return;
-  }
-  switch (o.next) {
-    case store::MessageState::kAccepted: ++counters_.accepted; break;
-    case store::MessageState::kRejected: ++counters_.rejected; break;
-    case store::MessageState::kRetryWait: ++counters_.retries; break;
-    case store::MessageState::kDead: ++counters_.dead; break;
-    default: break;
+  return o;
+}
+
+void Outbox::record(const std::vector<std::pair<store::ClaimedMessage, store::AttemptOutcome>>& done,
+                    const std::string& worker) {
+  if (done.empty()) return;
+  std::vector<bool> recorded;
+  store_.completeBatch(done, worker, options_.clock(), &recorded);
+  bool anyAccepted = false;
+  for (size_t i = 0; i < done.size(); ++i) {
+    const store::MessageState next = done[i].second.next;
+    if (!recorded[i]) {
+      ++counters_.lostLeases;
+      continue;
+    }
+    if (next == store::MessageState::kRejected || next == store::MessageState::kDead) failedSinceCheck_ = true;
+    switch (next) {
+      case store::MessageState::kAccepted: ++counters_.accepted; anyAccepted = true; break;
+      case store::MessageState::kRejected: ++counters_.rejected; break;
+      case store::MessageState::kRetryWait: ++counters_.retries; break;
+      case store::MessageState::kDead: ++counters_.dead; break;
+      default: break;
+    }
   }
   // An accepted message may unblock its dependents: let idle workers look.
-  if (o.next == store::MessageState::kAccepted) wake_.notify_all();
+  if (anyAccepted) wake_.notify_all();
 }
 
 }  // namespace reghub::engine

@@ -95,8 +95,12 @@ class Outbox {
 
  private:
   void workerLoop(size_t index);
-  void attempt(store::ClaimedMessage& claimed, Deliverer* deliverer, const std::string& whyNoDeliverer,
-               const std::string& worker, std::mt19937_64& rng);
+  // One attempt and what it leads to (not yet recorded).
+  store::AttemptOutcome attempt(const store::ClaimedMessage& claimed, Deliverer* deliverer,
+                                const std::string& whyNoDeliverer, std::mt19937_64& rng);
+  // The outcomes of one claimed batch, in one transaction; counts them.
+  void record(const std::vector<std::pair<store::ClaimedMessage, store::AttemptOutcome>>& done,
+              const std::string& worker);
 
   store::DeliveryStore& store_;
   DelivererFactory factory_;
@@ -106,6 +110,9 @@ class Outbox {
   std::mutex wakeMutex_;
   std::condition_variable wake_;
   std::atomic<int64_t> lastMaintenance_{0};
+  static constexpr uint64_t kFailCheckRounds = 30;
+  std::atomic<bool> failedSinceCheck_{false};
+  std::atomic<uint64_t> maintenanceRounds_{0};
   struct Counters {
     std::atomic<uint64_t> attempts{0}, accepted{0}, rejected{0}, retries{0}, dead{0}, lostLeases{0}, recovered{0};
   } counters_;

@@ -40,7 +40,12 @@ struct HttpsServerOptions {
   // PEM CA file: a client certificate presented in the handshake is
   // verified against it (HttpRequest::clientCertificate). Empty = none asked.
   std::string caFile;
-  int maxThreads = 4;
+  // A kept-alive connection holds its thread until it idles out
+  // (idleTimeout): this many clients are served at once, the rest queue.
+  // 32: three `reghub run` processes of 4 workers each, every worker keeping
+  // a connection per registry, plus room (4 left 8 of 12 workers waiting
+  // 10 s each: 26 instead of 770 messages/s; docs/PERFORMANCE.md).
+  int maxThreads = 32;
   int maxQueued = 64;  // connections waiting for a thread
   // The longest wait for one read or write on a connection (and between
   // kept-alive requests).

@@ -29,7 +29,7 @@ CitizenState::~CitizenState() = default;
 
 std::unique_ptr<CitizenState> CitizenState::open(const StoreOptions& options) {
   if (!options.keyring) throw KeyError("the citizen state needs a key (store.key or REGHUB_STORE_KEY)");
-  return std::unique_ptr<CitizenState>(new CitizenState(openDatabase(options.url), options.keyring));
+  return std::unique_ptr<CitizenState>(new CitizenState(openStoreDatabase(options), options.keyring));
 }
 
 std::string CitizenState::hash(const std::string& what) const { return keyring_->lookupHash(what); }
@@ -191,6 +191,33 @@ std::vector<std::string> CitizenState::dirtyCitizens(size_t max) {
 std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citizen, const std::string& owner,
                                                         int64_t now, int64_t leaseMillis) {
   Transaction tx(*db_);
+  auto out = beginRenderLocked(citizen, owner, now, leaseMillis);
+  tx.commit();
+  return out;
+}
+
+std::vector<std::optional<CitizenRecords>> CitizenState::beginRenders(const std::vector<std::string>& citizens,
+                                                                      const std::string& owner, int64_t now,
+                                                                      int64_t leaseMillis) {
+  std::vector<std::optional<CitizenRecords>> out;
+  out.reserve(citizens.size());
+  Transaction tx(*db_);
+  for (const std::string& c : citizens) out.push_back(beginRenderLocked(c, owner, now, leaseMillis));
+  tx.commit();
+  return out;
+}
+
+std::vector<std::string> CitizenState::endRenders(const std::vector<CitizenRecords>& held, const std::string& owner) {
+  std::vector<std::string> dirty;
+  Transaction tx(*db_);
+  for (const CitizenRecords& h : held)
+    if (endRenderLocked(h.citizen, owner, h.version, h.readAt)) dirty.push_back(h.citizen);
+  tx.commit();
+  return dirty;
+}
+
+std::optional<CitizenRecords> CitizenState::beginRenderLocked(const std::string& citizen, const std::string& owner,
+                                                              int64_t now, int64_t leaseMillis) {
   db_->query(
       "UPDATE citizens SET render_owner = $2, render_until = $3 WHERE citizen = $1 AND (render_owner IS NULL OR "
       "render_owner = $2 OR render_until < $4)",
@@ -216,19 +243,24 @@ std::optional<CitizenRecords> CitizenState::beginRender(const std::string& citiz
                                       {org, std::string(kOrganizations)}))
       out.records.push_back(
           parseStoredRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
-  tx.commit();
   return out;
 }
 
 bool CitizenState::endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt) {
   Transaction tx(*db_);
+  const bool dirty = endRenderLocked(citizen, owner, version, readAt);
+  tx.commit();
+  return dirty;
+}
+
+bool CitizenState::endRenderLocked(const std::string& citizen, const std::string& owner, int64_t version,
+                                   int64_t readAt) {
   // What changed after readAt is fresh for the next render.
   db_->query(
       "UPDATE citizens SET dirty = CASE WHEN version = $3 THEN 0 ELSE 1 END, render_owner = NULL, render_until = "
       "NULL, rendered_at = $4 WHERE citizen = $1 AND render_owner = $2",
       {citizen, owner, version, readAt + 1});
   const auto rows = db_->query("SELECT dirty FROM citizens WHERE citizen = $1", {citizen});
-  tx.commit();
   return !rows.empty() && toInt(rows[0][0]) == 1;
 }
 

@@ -76,6 +76,13 @@ class CitizenState {
   // `version` (the records' CitizenRecords::version, read at `readAt`).
   // Returns true when the citizen is still dirty.
   bool endRender(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt);
+  // The same for a group of citizens, one transaction each way (an ingest
+  // renders citizens in groups: a commit per group, not per citizen).
+  // beginRenders: one entry per citizen, in order. endRenders: the citizens
+  // (of `held`) that are still dirty.
+  std::vector<std::optional<CitizenRecords>> beginRenders(const std::vector<std::string>& citizens,
+                                                          const std::string& owner, int64_t now, int64_t leaseMillis);
+  std::vector<std::string> endRenders(const std::vector<CitizenRecords>& held, const std::string& owner);
 
   // Resources waiting for their Patient, oldest first; those waiting longer
   // than `expireAfterMillis` are expired.
@@ -90,6 +97,9 @@ class CitizenState {
   std::string citizenOfResource(const std::string& resHash);
   void storeResource(const state::ResourceRecord& r, const std::string& citizen, int64_t now,
                      const diag::Reporter& out, MergeResult& result);
+  std::optional<CitizenRecords> beginRenderLocked(const std::string& citizen, const std::string& owner, int64_t now,
+                                                  int64_t leaseMillis);
+  bool endRenderLocked(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt);
   void joinParked(const std::string& citizen, const std::string& patientHash, int64_t now, MergeResult& result);
 
   std::unique_ptr<SqlDb> db_;

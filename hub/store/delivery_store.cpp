@@ -10,11 +10,13 @@
 #include <chrono>
 #include <map>
 #include <regex>
+#include <set>
 #include <tuple>
 #include <cctype>
 
 #include "hub/model/cpr.h"
 #include "hub/store/schema.h"
+#include "hub/store/statement_log.h"
 
 namespace reghub::store {
 
@@ -100,6 +102,17 @@ diag::Diagnostic parseDiagnostic(const std::string& json) {
   return out;
 }
 
+// Marks message $1 blocked when one of its predecessors has no accepted message.
+constexpr const char* kBlockUnlessReady =
+    "UPDATE messages SET blocked = 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM message_deps d WHERE d.message_id = $1 "
+    "AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.registry = messages.registry AND a.idem_key = d.depends_on "
+    "AND a.state = 'accepted'))";
+
+// PostgreSQL: the lock enqueue takes for a key, and accepting a message for
+// it too — so a dependent queued while its predecessor is being accepted is
+// either seen blocked by the acceptance or sees the acceptance.
+std::string keyLock(const std::string& registry, const std::string& key) { return registry + "\n" + key; }
+
 constexpr const char* kLatestForKey =
     "SELECT id, content_hash, state FROM messages WHERE registry = $1 AND idem_key = $2 ORDER BY id DESC LIMIT 1";
 
@@ -117,9 +130,14 @@ DeliveryStore::DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Ke
 
 DeliveryStore::~DeliveryStore() = default;
 
+std::unique_ptr<SqlDb> openStoreDatabase(const StoreOptions& options) {
+  auto db = openDatabase(options.url, options.sqlite);
+  return options.statementLog ? recordStatements(std::move(db), options.statementLog) : std::move(db);
+}
+
 std::unique_ptr<DeliveryStore> DeliveryStore::open(const StoreOptions& options) {
   if (!options.keyring) throw KeyError("the delivery store needs a key (store.key or REGHUB_STORE_KEY)");
-  std::unique_ptr<DeliveryStore> store(new DeliveryStore(openDatabase(options.url), options.keyring));
+  std::unique_ptr<DeliveryStore> store(new DeliveryStore(openStoreDatabase(options), options.keyring));
   store->options_ = options;
   store->migrate();
   return store;
@@ -168,18 +186,39 @@ void DeliveryStore::insertTransition(int64_t id, std::optional<MessageState> fro
 
 EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string& ingestId, int64_t now,
                                      int64_t notBefore) {
-  if (m.registry.empty() || m.idempotencyKey.empty())
-    throw StoreError("bug: a rendered message needs a registry and an idempotency key");
+  return enqueueBatch({{m, notBefore}}, ingestId, now).at(0);
+}
+
+std::vector<EnqueueResult> DeliveryStore::enqueueBatch(const std::vector<ToEnqueue>& batch, const std::string& ingestId,
+                                                       int64_t now) {
+  for (const ToEnqueue& e : batch)
+    if (e.message.registry.empty() || e.message.idempotencyKey.empty())
+      throw StoreError("bug: a rendered message needs a registry and an idempotency key");
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
-  if (dialect_ == Dialect::kPostgres)
-    db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {m.registry + "\n" + m.idempotencyKey});
+  if (dialect_ == Dialect::kPostgres) {
+    // Every key's lock first, in one order: two batches never wait in a circle.
+    std::set<std::string> keys;
+    for (const ToEnqueue& e : batch) {
+      keys.insert(keyLock(e.message.registry, e.message.idempotencyKey));
+      for (const std::string& dep : e.message.dependsOn) keys.insert(keyLock(e.message.registry, dep));
+    }
+    for (const std::string& k : keys) db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {k});
+  }
+  std::vector<EnqueueResult> out;
+  out.reserve(batch.size());
+  for (const ToEnqueue& e : batch) out.push_back(enqueueLocked(e.message, ingestId, now, e.notBefore));
+  tx.commit();
+  return out;
+}
+
+EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::string& ingestId, int64_t now,
+                                           int64_t notBefore) {
   EnqueueResult result;
   const auto latest = db_->query(kLatestForKey, {m.registry, m.idempotencyKey});
   if (!latest.empty() && toStr(latest[0][1]) == m.contentHash) {
     result.outcome = EnqueueOutcome::kUnchanged;
     result.id = toInt(latest[0][0]);
-    tx.commit();
     return result;
   }
   // Older contents for this key still waiting are replaced by this one.
@@ -189,7 +228,7 @@ EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string
       {m.registry, m.idempotencyKey});
   for (const auto& row : waiting) {
     const int64_t id = toInt(row[0]);
-    db_->query("UPDATE messages SET state = 'superseded', updated_at = $2 WHERE id = $1", {id, now});
+    db_->query("UPDATE messages SET state = 'superseded', blocked = 0, updated_at = $2 WHERE id = $1", {id, now});
     insertTransition(id, toState(row[1]), MessageState::kSuperseded, static_cast<int>(toInt(row[2])), 0, {},
                      "replaced by newer content for the same key", "enqueue", now);
     result.outcome = EnqueueOutcome::kReplacedPending;
@@ -208,9 +247,9 @@ EnqueueResult DeliveryStore::enqueue(const OutboundMessage& m, const std::string
   for (const std::string& dep : m.dependsOn)
     db_->query("INSERT INTO message_deps (message_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                {result.id, dep});
+  if (!m.dependsOn.empty()) db_->query(kBlockUnlessReady, {result.id});
   insertTransition(result.id, std::nullopt, MessageState::kPending, 0, 0, {}, {},
                    ingestId.empty() ? "enqueue" : "ingest " + ingestId, now);
-  tx.commit();
   return result;
 }
 
@@ -220,11 +259,12 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
   Transaction tx(*db_);
   std::string sql =
       "SELECT m.id, m.state, m.attempts, m.registry, m.kind, m.idem_key, m.content_hash, m.citizen_masked, "
-      "m.forloeb_key, m.kommune, m.delivery_day, m.key_id, m.sealed FROM messages m "
-      "WHERE m.state IN ('pending', 'retry-wait') AND m.next_at <= $1 AND ($3 = '' OR m.registry = $3) "
-      "AND NOT EXISTS (SELECT 1 FROM message_deps d WHERE d.message_id = m.id AND NOT EXISTS ("
-      "  SELECT 1 FROM messages a WHERE a.registry = m.registry AND a.idem_key = d.depends_on "
-      "  AND a.state = 'accepted')) "
+      "m.forloeb_key, m.kommune, m.delivery_day, m.key_id, m.sealed FROM messages m " +
+      // Only the ready rows, in due order: without statistics SQLite would
+      // rather search messages_ready, which holds the blocked ones too.
+      std::string(dialect_ == Dialect::kSqlite ? "INDEXED BY messages_claimable " : "") +
+      "WHERE m.state IN ('pending', 'retry-wait') AND m.blocked = 0 AND m.next_at <= $1 "
+      "AND ($3 = '' OR m.registry = $3) "
       "AND NOT EXISTS (SELECT 1 FROM messages s WHERE s.registry = m.registry AND s.idem_key = m.idem_key "
       "  AND s.state = 'sending') "
       "ORDER BY m.next_at, m.id LIMIT $2";
@@ -275,21 +315,58 @@ bool DeliveryStore::completeLocked(const ClaimedMessage& claimed, const std::str
   return true;
 }
 
+void DeliveryStore::promoteDependents(std::vector<std::pair<std::string, std::string>> accepted) {
+  if (accepted.empty()) return;
+  std::sort(accepted.begin(), accepted.end());
+  std::set<int64_t> dependents;
+  for (const auto& [registry, key] : accepted) {
+    if (dialect_ == Dialect::kPostgres) db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {keyLock(registry, key)});
+    for (const auto& row : db_->query(
+             "SELECT m.id FROM message_deps d JOIN messages m ON m.id = d.message_id WHERE d.depends_on = $1 "
+             "AND m.registry = $2 AND m.blocked = 1",
+             {key, registry}))
+      dependents.insert(toInt(row[0]));
+  }
+  // PostgreSQL: two predecessors of one message accepted at once must not
+  // both see the other unaccepted. Each takes the dependent's lock (in id
+  // order) before it looks, so the later looks after the earlier committed.
+  if (dialect_ == Dialect::kPostgres)
+    for (const int64_t id : dependents) db_->query("SELECT pg_advisory_xact_lock(7302, $1)", {id % 2147483647});
+  for (const int64_t id : dependents)
+    db_->query(
+        "UPDATE messages SET blocked = 0 WHERE id = $1 AND blocked = 1 AND NOT EXISTS (SELECT 1 FROM message_deps d "
+        "WHERE d.message_id = $1 AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.registry = messages.registry "
+        "AND a.idem_key = d.depends_on AND a.state = 'accepted'))",
+        {id});
+}
+
 bool DeliveryStore::complete(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& o,
                              int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   const bool ok = completeLocked(claimed, worker, o, now);
+  if (ok && o.next == MessageState::kAccepted)
+    promoteDependents({{claimed.message.registry, claimed.message.idempotencyKey}});
   tx.commit();
   return ok;
 }
 
 size_t DeliveryStore::completeBatch(const std::vector<std::pair<ClaimedMessage, AttemptOutcome>>& items,
-                                    const std::string& worker, int64_t now) {
+                                    const std::string& worker, int64_t now, std::vector<bool>* recorded) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   size_t n = 0;
-  for (const auto& [claimed, outcome] : items) n += completeLocked(claimed, worker, outcome, now) ? 1 : 0;
+  std::vector<std::pair<std::string, std::string>> accepted;
+  if (recorded) recorded->assign(items.size(), false);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto& [claimed, outcome] = items[i];
+    if (!completeLocked(claimed, worker, outcome, now)) continue;
+    ++n;
+    if (recorded) (*recorded)[i] = true;
+    if (outcome.next == MessageState::kAccepted)
+      accepted.emplace_back(claimed.message.registry, claimed.message.idempotencyKey);
+  }
+  promoteDependents(std::move(accepted));
   tx.commit();
   return n;
 }
@@ -338,7 +415,7 @@ size_t DeliveryStore::failBlockedDependents(int64_t now) {
   Transaction tx(*db_);
   const auto rows = db_->query(
       "SELECT m.id, m.state, m.attempts, d.depends_on FROM messages m JOIN message_deps d ON d.message_id = m.id "
-      "WHERE m.state IN ('pending', 'retry-wait') "
+      "WHERE m.blocked = 1 AND m.state IN ('pending', 'retry-wait') "
       "AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.registry = m.registry AND a.idem_key = d.depends_on "
       "  AND a.state IN ('accepted', 'pending', 'sending', 'retry-wait')) "
       "AND EXISTS (SELECT 1 FROM messages b WHERE b.registry = m.registry AND b.idem_key = d.depends_on "
@@ -351,7 +428,7 @@ size_t DeliveryStore::failBlockedDependents(int64_t now) {
     last = id;
     const std::string why = "depends on " + toStr(row[3]) +
                             ", which ended rejected or dead; fix and replay that message, then replay this one";
-    db_->query("UPDATE messages SET state = 'dead', last_detail = $2, updated_at = $3 WHERE id = $1",
+    db_->query("UPDATE messages SET state = 'dead', blocked = 0, last_detail = $2, updated_at = $3 WHERE id = $1",
                {id, why, now});
     insertTransition(id, toState(row[1]), MessageState::kDead, static_cast<int>(toInt(row[2])), 0, {}, why,
                      "dependencies", now);
@@ -376,6 +453,7 @@ size_t DeliveryStore::replay(const ReplayFilter& f, const std::string& actor, in
     const int64_t id = toInt(row[0]);
     db_->query(
         "UPDATE messages SET state = 'pending', attempts = 0, next_at = $2, updated_at = $2 WHERE id = $1", {id, now});
+    db_->query(kBlockUnlessReady, {id});  // its predecessors may be waiting again (replayed too)
     insertTransition(id, f.state, MessageState::kPending, static_cast<int>(toInt(row[1])), 0, {}, "replayed", actor,
                      now);
   }
@@ -487,7 +565,8 @@ int64_t DeliveryStore::backlog() {
 
 std::optional<int64_t> DeliveryStore::nextDue() {
   std::lock_guard lock(mutex_);
-  const auto rows = db_->query("SELECT MIN(next_at) FROM messages WHERE state IN ('pending', 'retry-wait')");
+  const auto rows =
+      db_->query("SELECT MIN(next_at) FROM messages WHERE state IN ('pending', 'retry-wait') AND blocked = 0");
   if (rows.empty() || !rows[0][0]) return std::nullopt;
   return toInt(rows[0][0]);
 }

@@ -33,6 +33,12 @@ int64_t nowMillis();
 
 enum class EnqueueOutcome { kQueued, kUnchanged, kReplacedPending };
 
+// One message of a batch and when it may first be sent (0: at once).
+struct ToEnqueue {
+  delivery::OutboundMessage message;
+  int64_t notBefore = 0;
+};
+
 struct EnqueueResult {
   EnqueueOutcome outcome = EnqueueOutcome::kQueued;
   int64_t id = 0;  // the stored message (the existing one when unchanged)
@@ -99,10 +105,21 @@ struct IngestRecord {
   bool unreadable = false;
 };
 
+class StatementLog;
+
 struct StoreOptions {
+  StoreOptions() = default;
+  StoreOptions(std::string u, std::shared_ptr<const Keyring> k, SqliteSettings s = {})
+      : url(std::move(u)), keyring(std::move(k)), sqlite(s) {}
   std::string url;  // sqlite:/path, a plain path, or postgresql://…
   std::shared_ptr<const Keyring> keyring;
+  SqliteSettings sqlite;
+  // Tests: every statement the store's connections run (statement_log.h).
+  std::shared_ptr<StatementLog> statementLog;
 };
+
+// A connection as `options` say (DeliveryStore and CitizenState each own one).
+std::unique_ptr<SqlDb> openStoreDatabase(const StoreOptions& options);
 
 class DeliveryStore final {
  public:
@@ -121,6 +138,11 @@ class DeliveryStore final {
   // `notBefore` > now holds it back until then (scheduled daily delivery).
   EnqueueResult enqueue(const delivery::OutboundMessage& message, const std::string& ingestId, int64_t now,
                         int64_t notBefore = 0);
+  // enqueue() for many in one transaction (an ingest queues a group of
+  // citizens at once: one commit, not one per message). In order: a later
+  // content for the same key replaces an earlier one of the same batch.
+  std::vector<EnqueueResult> enqueueBatch(const std::vector<ToEnqueue>& batch, const std::string& ingestId,
+                                          int64_t now);
 
   // Up to `max` messages that are due, whose dependencies are accepted and
   // whose key is not in flight elsewhere; moves them to `sending`, leased
@@ -133,9 +155,9 @@ class DeliveryStore final {
   bool complete(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& outcome,
                 int64_t now);
   // complete() for many in one transaction (fewer commits); returns how
-  // many were recorded.
+  // many were recorded, and which in `recorded` when given.
   size_t completeBatch(const std::vector<std::pair<ClaimedMessage, AttemptOutcome>>& items,
-                       const std::string& worker, int64_t now);
+                       const std::string& worker, int64_t now, std::vector<bool>* recorded = nullptr);
 
   // `sending` whose lease ran out (the worker died) → `pending`; sent again
   // later with the same idempotency key. Returns how many.
@@ -173,11 +195,16 @@ class DeliveryStore final {
  private:
   DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
   void migrate();
+  EnqueueResult enqueueLocked(const delivery::OutboundMessage& m, const std::string& ingestId, int64_t now,
+                              int64_t notBefore);
   void insertTransition(int64_t id, std::optional<MessageState> from, MessageState to, int attempt, int status,
                         const std::string& registryId, const std::string& detail, const std::string& actor,
                         int64_t now);
   bool completeLocked(const ClaimedMessage& claimed, const std::string& worker, const AttemptOutcome& outcome,
                       int64_t now);
+  // After accepting (registry, key) pairs: their dependents whose
+  // predecessors are all accepted now become claim candidates.
+  void promoteDependents(std::vector<std::pair<std::string, std::string>> accepted);
   std::vector<Transition> history(const std::string& where, const std::vector<SqlParam>& params);
 
   std::unique_ptr<SqlDb> db_;

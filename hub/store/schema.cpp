@@ -117,6 +117,23 @@ CREATE INDEX citizen_resources_parked_parent ON citizen_resources (parent) WHERE
 CREATE INDEX citizen_resources_parked_since ON citizen_resources (received_at) WHERE citizen IS NULL;
 )SQL";
 
+// A message whose predecessors are not all accepted is `blocked` (still
+// state pending): claims read only the ready rows (messages_claimable), and
+// accepting a message promotes its dependents in the same transaction
+// (docs/STORE.md "Dependencies"). Waiting messages are marked once, here.
+// messages_status: the status totals read an index, not the table.
+constexpr const char* kV5 = R"SQL(
+ALTER TABLE messages ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET blocked = 1 WHERE state IN ('pending', 'retry-wait') AND EXISTS (
+  SELECT 1 FROM message_deps d WHERE d.message_id = messages.id AND NOT EXISTS (
+    SELECT 1 FROM messages a WHERE a.registry = messages.registry AND a.idem_key = d.depends_on
+    AND a.state = 'accepted'));
+DROP INDEX messages_due;
+CREATE INDEX messages_claimable ON messages (next_at, id) WHERE state IN ('pending', 'retry-wait') AND blocked = 0;
+CREATE INDEX messages_blocked ON messages (id) WHERE blocked = 1;
+CREATE INDEX messages_status ON messages (registry, kommune, state);
+)SQL";
+
 // The audit trail is never rewritten: the database itself refuses.
 constexpr const char* kSqliteAppendOnly = R"SQL(
 CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
@@ -153,6 +170,7 @@ std::vector<Migration> migrations(Dialect dialect) {
       // lastContentHash/registryId look a key up across registries (render
       // asks per message): without it every lookup scanned the messages.
       {4, "index of messages by idempotency key", "CREATE INDEX messages_idem ON messages (idem_key, id)"},
+      {5, "blocked: a message waiting for a predecessor is no claim candidate; status index", kV5},
   };
 }
 

@@ -49,12 +49,22 @@ class SqlDb {
   void rollback() noexcept;
 };
 
-// "sqlite:/path/to/file.db[?synchronous=full]" (or a plain path) → SQLite in
-// WAL mode, the file created with mode 0600. "postgresql://…" or "postgres://…" → PostgreSQL.
-std::unique_ptr<SqlDb> openDatabase(const std::string& url);
+// How an SQLite store is opened (store.sqlite.* keys; docs/STORE.md "SQLite
+// settings"). PostgreSQL ignores them.
+struct SqliteSettings {
+  // FULL: fsync every commit (survives power loss). NORMAL: in WAL mode a
+  // commit survives a killed process; a power loss may undo the last ones.
+  bool fullSync = false;
+  int64_t cacheMiB = 64;  // page cache per connection
+};
+
+// "sqlite:/path/to/file.db[?synchronous=full|normal]" (or a plain path) →
+// SQLite in WAL mode, the file created with mode 0600; the URL's option wins
+// over `sqlite`. "postgresql://…" or "postgres://…" → PostgreSQL.
+std::unique_ptr<SqlDb> openDatabase(const std::string& url, const SqliteSettings& sqlite = {});
 
 // Open helpers (used by openDatabase, exposed for tests).
-std::unique_ptr<SqlDb> openSqlite(const std::string& path);
+std::unique_ptr<SqlDb> openSqlite(const std::string& path, const SqliteSettings& settings = {});
 std::unique_ptr<SqlDb> openPostgres(const std::string& conninfo);
 
 // Commits on commit(), rolls back if destroyed before.

@@ -1,9 +1,9 @@
 // SQLite connection: WAL mode, file mode 0600, busy timeout so several
 // processes (workers, `reghub ingest` next to `reghub run`) share one file.
-// synchronous=NORMAL by default: in WAL mode a commit survives a killed
-// process (kill -9), while a power loss may undo the last commits; append
-// "?synchronous=full" to the path to fsync every commit (≈10× slower on the
-// reference machine; docs/PERFORMANCE.md).
+// synchronous=NORMAL by default (store.sqlite.synchronous): in WAL mode a
+// commit survives a killed process (kill -9), while a power loss may undo
+// the last commits; FULL (or "?synchronous=full" on the path) fsyncs every
+// commit. The page cache is store.sqlite.cacheMiB (docs/PERFORMANCE.md).
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -29,7 +29,7 @@ std::string toSqlite(std::string_view sql) {
 
 class SqliteDb final : public SqlDb {
  public:
-  SqliteDb(const std::string& path, bool fullSync) {
+  SqliteDb(const std::string& path, const SqliteSettings& settings) {
     // Create the file ourselves so it is 0600 from its first byte; SQLite
     // gives the -wal and -shm files the same mode as the database file.
     // Only when it does not exist yet: closing any descriptor of a database
@@ -48,9 +48,10 @@ class SqliteDb final : public SqlDb {
       sqlite3_close(db_);
       throw StoreError("cannot open store " + path + ": " + why);
     }
-    sqlite3_busy_timeout(db_, 30000);
-    script(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + (fullSync ? "FULL" : "NORMAL") +
-           "; PRAGMA foreign_keys=ON;");
+    sqlite3_busy_handler(db_, &SqliteDb::onBusy, nullptr);
+    // cache_size < 0 is in KiB.
+    script(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + (settings.fullSync ? "FULL" : "NORMAL") +
+           "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(settings.cacheMiB * 1024) + ";");
   }
   ~SqliteDb() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
@@ -58,6 +59,19 @@ class SqliteDb final : public SqlDb {
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
+
+  // Another process holds the write lock: wait for it for up to 30 s in
+  // short steps. SQLite's own busy timeout sleeps 25–100 ms a try once a
+  // few tries failed, which with three worker processes took delivery from
+  // 770 to 26 messages/s (docs/PERFORMANCE.md); a write transaction here is
+  // a millisecond or so.
+  static int onBusy(void*, int tries) {
+    constexpr int kStepMicros = 250;
+    constexpr int kMaxTries = 30'000'000 / kStepMicros;
+    if (tries >= kMaxTries) return 0;
+    ::usleep(kStepMicros);
+    return 1;
+  }
 
   std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params) override {
     sqlite3_stmt* st = prepare(sql);
@@ -127,13 +141,15 @@ class SqliteDb final : public SqlDb {
 
 }  // namespace
 
-std::unique_ptr<SqlDb> openSqlite(const std::string& pathAndOptions) {
+std::unique_ptr<SqlDb> openSqlite(const std::string& pathAndOptions, const SqliteSettings& settings) {
   const auto q = pathAndOptions.find('?');
   const std::string path = pathAndOptions.substr(0, q);
   const std::string options = q == std::string::npos ? std::string() : pathAndOptions.substr(q + 1);
   if (!options.empty() && options != "synchronous=full" && options != "synchronous=normal")
     throw StoreError("store.url: unknown SQLite option '" + options + "' (known: synchronous=full|normal)");
-  return std::make_unique<SqliteDb>(path, options == "synchronous=full");
+  SqliteSettings s = settings;
+  if (!options.empty()) s.fullSync = options == "synchronous=full";
+  return std::make_unique<SqliteDb>(path, s);
 }
 
 }  // namespace reghub::store

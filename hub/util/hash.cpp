@@ -1,11 +1,10 @@
 #include "hub/util/hash.h"
 
 #include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
 #include <Poco/SHA1Engine.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/UUID.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <stdexcept>
 
@@ -38,19 +37,16 @@ std::string uuidV5(std::string_view namespaceUuid, std::string_view name) {
          "-" + hex.substr(20, 12);
 }
 
-namespace {
-// Poco's HMACEngine wants a default-constructible engine type.
-class Sha256 : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-}  // namespace
-
 std::string hmacSha256Hex(std::string_view key, std::string_view message) {
-  Poco::HMACEngine<Sha256> hmac{std::string(key)};
-  hmac.update(message.data(), static_cast<unsigned>(message.size()));
-  return Poco::DigestEngine::digestToHex(hmac.digest());
+  // OpenSSL's HMAC (SHA extensions) rather than Poco's HMACEngine over its
+  // plain-C SHA-256: every store key is one (an ingest makes several per
+  // resource). The same bytes either way.
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+            message.size(), digest, &len))
+    throw std::runtime_error("OpenSSL HMAC-SHA-256 failed");
+  return Poco::DigestEngine::digestToHex(Poco::DigestEngine::Digest(digest, digest + len));
 }
 
 }  // namespace reghub::util

@@ -39,10 +39,10 @@ AttemptOutcome outcome(MessageState next, std::string detail = {}, std::string i
 }
 
 TEST_F(DeliveryStoreTest, Migrations_AppliedOnOpenAndIdempotent) {
-  EXPECT_EQ(store_->schemaVersion(), 4);
+  EXPECT_EQ(store_->schemaVersion(), 5);
   store_.reset();
   auto again = backend_->open();  // second open: nothing to apply, no error
-  EXPECT_EQ(again->schemaVersion(), 4);
+  EXPECT_EQ(again->schemaVersion(), 5);
 }
 
 TEST_F(DeliveryStoreTest, Enqueue_StoresPendingWithAuditEntry) {
@@ -191,6 +191,59 @@ TEST_F(DeliveryStoreTest, Dependencies_WaitUntilDependencyAccepted) {
   c = store_->claim(10, "w", 1200, 1000);
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].id, bid);
+}
+
+// Blocked messages are no claim candidates (the claim reads only ready
+// rows); accepting the predecessor promotes them in the same transaction.
+TEST_F(DeliveryStoreTest, Dependencies_WaitingMessageIsBlockedUntilItsPredecessorIsAccepted) {
+  auto raw = openDatabase(backend_->url());
+  const auto blocked = [&raw](int64_t id) {
+    return raw->query("SELECT blocked FROM messages WHERE id = $1", {id}).at(0).at(0).value_or("");
+  };
+  auto a = sampleMessage(1);
+  auto b = sampleMessage(2);
+  auto c = sampleMessage(3);
+  b.dependsOn = {a.idempotencyKey};
+  c.dependsOn = {a.idempotencyKey, b.idempotencyKey};
+  const auto bid = store_->enqueue(b, "", 1000).id;
+  EXPECT_EQ(blocked(bid), "1");  // its predecessor is not even stored yet
+  const auto aid = store_->enqueue(a, "", 1000).id;
+  const auto cid = store_->enqueue(c, "", 1000).id;
+  EXPECT_EQ(blocked(aid), "0");
+  EXPECT_EQ(blocked(cid), "1");
+  auto claimed = store_->claim(10, "w", 1000, 1000);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, aid);
+  EXPECT_EQ(blocked(bid), "1");  // a sending is not a accepted
+  ASSERT_TRUE(store_->complete(claimed[0], "w", outcome(MessageState::kAccepted), 1100));
+  EXPECT_EQ(blocked(bid), "0");
+  EXPECT_EQ(blocked(cid), "1");  // b is not accepted yet
+  claimed = store_->claim(10, "w", 1200, 1000);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, bid);
+  ASSERT_TRUE(store_->complete(claimed[0], "w", outcome(MessageState::kAccepted), 1300));
+  EXPECT_EQ(blocked(cid), "0");
+  // A message queued after its predecessor was accepted is ready at once.
+  auto d = sampleMessage(4);
+  d.dependsOn = {a.idempotencyKey};
+  EXPECT_EQ(blocked(store_->enqueue(d, "", 1400).id), "0");
+}
+
+TEST_F(DeliveryStoreTest, Dependencies_RejectedPredecessorKeepsDependentBlockedUntilItIsDead) {
+  auto raw = openDatabase(backend_->url());
+  auto a = sampleMessage(1);
+  auto b = sampleMessage(2);
+  b.dependsOn = {a.idempotencyKey};
+  store_->enqueue(a, "", 1000);
+  const auto bid = store_->enqueue(b, "", 1000).id;
+  auto claimed = store_->claim(10, "w", 1000, 1000);
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(store_->complete(claimed[0], "w", outcome(MessageState::kRejected, "rule X"), 1100));
+  EXPECT_TRUE(store_->claim(10, "w", 1200, 1000).empty());
+  EXPECT_EQ(raw->query("SELECT blocked FROM messages WHERE id = $1", {bid}).at(0).at(0), "1");
+  EXPECT_EQ(store_->failBlockedDependents(1200), 1u);
+  EXPECT_EQ(raw->query("SELECT blocked FROM messages WHERE id = $1", {bid}).at(0).at(0), "0");
+  EXPECT_EQ(store_->stateOf(bid), MessageState::kDead);
 }
 
 TEST_F(DeliveryStoreTest, Dependencies_FailedDependencyMakesDependentDeadWithReason) {
