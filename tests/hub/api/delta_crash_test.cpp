@@ -4,9 +4,7 @@
 // same ingest again ends exactly where an ingest that was never killed ends —
 // the same messages, nothing lost, nothing twice, no citizen left dirty.
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,45 +15,16 @@
 
 #include "hub/store/citizen_state.h"
 #include "tests/hub/store/store_backend.h"
-
-extern char** environ;
+#include "tests/support/hub_process.h"
 
 namespace reghub::api {
 namespace {
 
 const std::string kBin = REGHUB_BINARY;
-// The keys of testKeyring(), so the test can open what the binary stored.
-const std::vector<std::string> kKeyEnv = {"REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
-                                          "REGHUB_STORE_LOOKUP_KEY=ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=",
-                                          "REGHUB_STORE_KEY_ID=test-k1"};
+using testing::spawnHub;
+using testing::waitExit;
 
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<std::string> env = kKeyEnv;
-  env.push_back("PATH=/usr/bin:/bin");
-  std::vector<char*> argv, envp;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0].c_str(), &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
-}
-
-int waitExit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-int ingest(const std::string& url, const std::string& file) {
-  return waitExit(spawn({kBin, "ingest", "--store", url, "--as-of", "2026-11-01", file}));
-}
+int ingest(const std::string& url, const std::string& file) { return testing::ingestWith(kBin, url, file); }
 
 // registry + key + content hash of the newest message per key: what the
 // registries would get.
@@ -77,7 +46,7 @@ int64_t heldResources(const std::string& url) {
 TEST(DeltaCrash, Sigkill_DuringADeltaIngestLeavesAConsistentStateAndTheRerunEndsAsIfUnbroken) {
   testing::TempDir dir("reghub-delta-crash");
   const std::string all = (dir.path() / "all.ndjson").string();
-  ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "1600", "--seed", "11", "--as-of", "2026-11-01", "--out", all})), 0);
+  ASSERT_EQ(waitExit(spawnHub({kBin, "synth", "--citizens", "1600", "--seed", "11", "--as-of", "2026-11-01", "--out", all})), 0);
   // Day 1: the first 400 citizens. The delta: everything (400 unchanged, 1200 new).
   const std::string day1 = (dir.path() / "day1.ndjson").string();
   {
@@ -96,7 +65,7 @@ TEST(DeltaCrash, Sigkill_DuringADeltaIngestLeavesAConsistentStateAndTheRerunEnds
   ASSERT_GT(want.size(), 1000u);
 
   const int64_t before = heldResources(crashed.url());
-  const pid_t victim = spawn({kBin, "ingest", "--store", crashed.url(), "--as-of", "2026-11-01", all});
+  const pid_t victim = spawnHub({kBin, "ingest", "--store", crashed.url(), "--as-of", "2026-11-01", all});
   ASSERT_GT(victim, 0);
   // Killed once a batch of the delta is merged, long before the end.
   bool merged = false;
@@ -126,7 +95,7 @@ TEST(DeltaCrash, Sigkill_DuringADeltaIngestLeavesAConsistentStateAndTheRerunEnds
 TEST(DeltaConcurrency, TwoIngestsTouchingTheSameCitizenAtOnceLoseNoUpdate) {
   testing::TempDir dir("reghub-delta-concurrent");
   const std::string base = (dir.path() / "base.ndjson").string();
-  ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "200", "--seed", "12", "--as-of", "2026-11-01", "--out", base})), 0);
+  ASSERT_EQ(waitExit(spawnHub({kBin, "synth", "--citizens", "200", "--seed", "12", "--as-of", "2026-11-01", "--out", base})), 0);
   testing::StoreBackend backend("conc_" + testing::currentTestName());
   backend.open();
   ASSERT_LE(ingest(backend.url(), base), 1);
@@ -145,7 +114,7 @@ TEST(DeltaConcurrency, TwoIngestsTouchingTheSameCitizenAtOnceLoseNoUpdate) {
   std::vector<std::string> deltas;
   for (const char* side : {"a", "b"}) {
     const std::string others = (dir.path() / (std::string(side) + "-others.ndjson")).string();
-    ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "300", "--seed", side[0] == 'a' ? "13" : "14", "--as-of",
+    ASSERT_EQ(waitExit(spawnHub({kBin, "synth", "--citizens", "300", "--seed", side[0] == 'a' ? "13" : "14", "--as-of",
                               "2026-11-01", "--out", others})),
               0);
     const std::string delta = (dir.path() / (std::string(side) + ".ndjson")).string();
@@ -156,8 +125,8 @@ TEST(DeltaConcurrency, TwoIngestsTouchingTheSameCitizenAtOnceLoseNoUpdate) {
         << patientRef << R"("}})" << "\n";
     deltas.push_back(delta);
   }
-  const pid_t a = spawn({kBin, "ingest", "--store", backend.url(), "--as-of", "2026-11-01", deltas[0]});
-  const pid_t b = spawn({kBin, "ingest", "--store", backend.url(), "--as-of", "2026-11-01", deltas[1]});
+  const pid_t a = spawnHub({kBin, "ingest", "--store", backend.url(), "--as-of", "2026-11-01", deltas[0]});
+  const pid_t b = spawnHub({kBin, "ingest", "--store", backend.url(), "--as-of", "2026-11-01", deltas[1]});
   EXPECT_LE(waitExit(a), 1);
   EXPECT_LE(waitExit(b), 1);
 
@@ -182,14 +151,14 @@ TEST(DeltaConcurrency, TwoIngestsTouchingTheSameCitizenAtOnceLoseNoUpdate) {
 TEST(DeltaConcurrency, TheSameDeltaTwiceAtOnceEndsAsOnce) {
   testing::TempDir dir("reghub-delta-twice");
   const std::string delta = (dir.path() / "delta.ndjson").string();
-  ASSERT_EQ(waitExit(spawn({kBin, "synth", "--citizens", "300", "--seed", "15", "--as-of", "2026-11-01", "--out", delta})), 0);
+  ASSERT_EQ(waitExit(spawnHub({kBin, "synth", "--citizens", "300", "--seed", "15", "--as-of", "2026-11-01", "--out", delta})), 0);
   testing::StoreBackend reference("ref_" + testing::currentTestName());
   reference.open();
   ASSERT_LE(ingest(reference.url(), delta), 1);
   testing::StoreBackend twice("twice_" + testing::currentTestName());
   twice.open();
-  const pid_t a = spawn({kBin, "ingest", "--store", twice.url(), "--as-of", "2026-11-01", delta});
-  const pid_t b = spawn({kBin, "ingest", "--store", twice.url(), "--as-of", "2026-11-01", delta});
+  const pid_t a = spawnHub({kBin, "ingest", "--store", twice.url(), "--as-of", "2026-11-01", delta});
+  const pid_t b = spawnHub({kBin, "ingest", "--store", twice.url(), "--as-of", "2026-11-01", delta});
   EXPECT_LE(waitExit(a), 1) << "a merge of the same resources at once must not fail";
   EXPECT_LE(waitExit(b), 1);
   EXPECT_EQ(messages(twice.url()), messages(reference.url()));
