@@ -42,8 +42,8 @@ const std::vector<config::Key>& settingKeys() {
       pathKey("smdb.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"),
       millisKey("smdb.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
       enumKey("smdb.environment", {"preprod", "prod", "custom"},
-              "OIO IDWS presets for the endpoint, STS URL and entity ids (custom: give them all)")
-          .withDefault("preprod"),
+              "where SMDB data goes — DST's preprod or prod (presets the endpoint, STS URL and entity ids), or "
+              "custom (give them all); required for delivery: no default, so no data leaves by accident"),
       enumKey("smdb.soapVersion", {"1.1", "1.2"},
               "SOAP version on the wire (OIO IDWS SOAP profile: 1.2; DST's WSDL decides)")
           .withDefault("1.2"),
@@ -170,13 +170,13 @@ std::string presetOr(const config::Config& c, std::string_view name, const Prese
 
 void readIdws(const config::Config& c, Settings& s) {
   Settings::Idws& a = s.idws;
-  a.environment = valueOrDefault(c, "smdb.environment");
+  a.environment = c.getString(key("smdb.environment"));
   const Preset* preset = presetFor(a.environment);
   s.endpoint = presetOr(c, "smdb.endpoint", preset, &Preset::endpoint);
   a.stsUrl = presetOr(c, "smdb.stsUrl", preset, &Preset::stsUrl);
   a.stsEntityId = presetOr(c, "smdb.stsEntityId", preset, &Preset::stsEntityId);
   a.serviceEntityId = presetOr(c, "smdb.serviceEntityId", preset, &Preset::serviceEntityId);
-  if (!preset)
+  if (a.environment == "custom")
     for (const char* k : {"smdb.endpoint", "smdb.stsUrl", "smdb.stsEntityId", "smdb.serviceEntityId"})
       if (c.getString(key(k)).empty())
         throw c.error(key(k), std::string(k) + ": required with smdb.environment = custom (or choose preprod/prod)");
@@ -190,6 +190,12 @@ void readIdws(const config::Config& c, Settings& s) {
   a.function.setting = a.function.pkcs12File.empty() ? "smdb.functionCertificate" : "smdb.functionPkcs12";
   if (!a.function.certFile.empty() && a.function.keyFile.empty() && a.function.pkcs12File.empty())
     throw c.error(key("smdb.functionKey"), "smdb.functionKey: required with smdb.functionCertificate (the PEM key file)");
+  // A certificate says "deliver"; where to must be said as plainly (the
+  // data are full CPR numbers and names).
+  if (a.hasFunctionCertificate() && a.environment.empty())
+    throw c.error(key("smdb.environment"),
+                  "smdb.environment: required with a function certificate — preprod (DST's test service), prod "
+                  "(DST's production) or custom (with smdb.endpoint and the STS keys)");
   if (a.hasFunctionCertificate() && a.stsCertificate.empty())
     throw c.error(key("smdb.stsCertificate"),
                   "smdb.stsCertificate: required to check the STS's tokens (the NemLog-in STS signing certificate, PEM)");

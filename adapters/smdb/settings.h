@@ -20,7 +20,6 @@
 
 namespace reghub::smdb {
 
-inline constexpr const char* kDefaultEndpoint = "https://smdbpreprodws.dst.dk";
 
 const std::vector<config::Key>& settingKeys();
 
@@ -55,7 +54,7 @@ struct Settings {
   std::shared_ptr<const std::set<std::string>> tilbudIds;
 
   // Delivery (soap_transport.h): IndsaetData host, CA bundle, timeout.
-  std::string endpoint = kDefaultEndpoint;
+  std::string endpoint;  // empty: not configured for delivery (no default points at a real service)
   std::string caFile;
   int64_t timeoutMs = 30'000;
   // OIO IDWS (README "Sikkerhed / security"): the NemLog-in STS token and the

@@ -47,13 +47,17 @@ sigset_t blockStopSignals() {
 // Registries validated only (no endpoint configured): their messages are kept and wait.
 // The others make one deliverer now, so that a credential or CA file problem
 // stops start-up (config::ConfigError, 78) instead of every delivery attempt.
-void warnUndeliverable(const app::Adapters& adapters) {
+// Either way start-up says where each registry's data will go.
+void reportDestinations(const app::Adapters& adapters) {
   for (const auto& adapter : adapters)
     if (!adapter->deliveryTarget().empty()) adapter->makeDeliverer();
-  for (const auto& adapter : adapters)
+  for (const auto& adapter : adapters) {
     if (adapter->deliveryTarget().empty())
       std::cerr << "reghub run: registry " << adapter->name()
                 << " is not configured for delivery (no endpoint): validated only, its messages are kept and wait\n";
+    else
+      std::cerr << "reghub run: registry " << adapter->name() << " delivers to " << adapter->deliveryTarget() << "\n";
+  }
 }
 
 void reportListening(const app::Hub& hub) {
@@ -95,7 +99,7 @@ int cmdRun(const std::vector<std::string>& argv) {
   options.http = !a.has("no-http");
   options.workers = !a.has("no-workers");
   app::Hub hub(std::move(service), options);
-  warnUndeliverable(hub.adapters());
+  reportDestinations(hub.adapters());
   try {
     hub.start();
   } catch (const app::ListenError& e) {

@@ -37,7 +37,8 @@ TEST(SmdbCredentials, TheFunctionCertificateWithItsEnd) {
   cert.writeCertPem((dir.path / "fc.pem").string());
   cert.writeKeyPem((dir.path / "fc-key.pem").string());
   pki.issueStsCertificate("test STS").writeCertPem((dir.path / "sts.pem").string());
-  const auto a = adapter({{"smdb.functionCertificate", (dir.path / "fc.pem").string()},
+  const auto a = adapter({{"smdb.environment", "preprod"},
+                          {"smdb.functionCertificate", (dir.path / "fc.pem").string()},
                           {"smdb.functionKey", (dir.path / "fc-key.pem").string()},
                           {"smdb.stsCertificate", (dir.path / "sts.pem").string()}});
   const auto creds = a->credentials();

@@ -101,6 +101,7 @@ TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
     ::close(out[0]);
     ::setenv("REGHUB_STORE_KEY", kKey.c_str(), 1);
     ::setenv("REGHUB_API_TOKENS", "t0ken", 1);
@@ -110,12 +111,18 @@ TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
   ::close(out[1]);
   FILE* f = ::fdopen(out[0], "r");
   char line[512];
-  std::string listening;
-  while (std::fgets(line, sizeof line, f))
+  std::string listening, startup;
+  while (std::fgets(line, sizeof line, f)) {
     if (std::string(line).rfind("listening on ", 0) == 0) {
       listening = line;
       break;
     }
+    startup += line;
+  }
+  // No registry is configured for delivery here: nothing leaves, and start-up says so.
+  EXPECT_NE(startup.find("registry smdb is not configured for delivery"), std::string::npos) << startup;
+  EXPECT_NE(startup.find("registry ltt is not configured for delivery"), std::string::npos) << startup;
+  EXPECT_EQ(startup.find(" delivers to "), std::string::npos) << startup;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(listening, m, std::regex(":([0-9]+)"))) << listening;
   Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(std::stoi(m[1])));

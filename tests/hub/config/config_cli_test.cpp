@@ -148,7 +148,7 @@ TEST_F(ConfigCli, ConfigCheck_SmdbDeliversWithItsCredentialsAndReadsThem) {
   fc.writeCertPem((dir_ / "fc.pem").string());
   fc.writeKeyPem((dir_ / "fc-key.pem").string());
   pki.issueStsCertificate("sts").writeCertPem((dir_ / "sts.pem").string());
-  const std::string keys = "smdb.functionCertificate = " + (dir_ / "fc.pem").string() +
+  const std::string keys = "smdb.environment = preprod\nsmdb.functionCertificate = " + (dir_ / "fc.pem").string() +
                            "\nsmdb.stsCertificate = " + (dir_ / "sts.pem").string() + "\nsmdb.functionKey = ";
   const Result ok = run("config check --config " + file(keys + (dir_ / "fc-key.pem").string() + "\n", "ok.properties"));
   EXPECT_EQ(ok.code, 0) << ok.out;
@@ -157,6 +157,20 @@ TEST_F(ConfigCli, ConfigCheck_SmdbDeliversWithItsCredentialsAndReadsThem) {
   const Result missing = run("config check --config " + file(keys + (dir_ / "nowhere.pem").string() + "\n", "bad.properties"));
   EXPECT_EQ(missing.code, 78) << missing.out;
   EXPECT_NE(missing.out.find("smdb.functionCertificate"), std::string::npos) << missing.out;
+}
+
+TEST_F(ConfigCli, ConfigCheck_SmdbCertificateWithoutEnvironmentIs78NoDefaultDestination) {
+  const reghub::security::DevPki pki;
+  const auto fc = pki.issueFunctionCertificate("12345678", "config-check");
+  fc.writeCertPem((dir_ / "fc.pem").string());
+  fc.writeKeyPem((dir_ / "fc-key.pem").string());
+  pki.issueStsCertificate("sts").writeCertPem((dir_ / "sts.pem").string());
+  const std::string keys = "smdb.functionCertificate = " + (dir_ / "fc.pem").string() + "\nsmdb.stsCertificate = " +
+                           (dir_ / "sts.pem").string() + "\nsmdb.functionKey = " + (dir_ / "fc-key.pem").string() + "\n";
+  const Result r = run("config check --config " + file(keys, "noenv.properties"));
+  EXPECT_EQ(r.code, 78) << r.out;
+  EXPECT_NE(r.out.find("smdb.environment: required with a function certificate"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("smdbpreprodws"), std::string::npos) << r.out;
 }
 
 TEST_F(ConfigCli, ConfigCheck_BadFileIs78AndSecretsAreNotEchoed) {
