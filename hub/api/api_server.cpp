@@ -89,7 +89,10 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
 HttpResponse health(ApiServer::Shared& s) {
   int64_t backlog = 0;
   try {
+    s.store.checkKeys();
     backlog = s.store.backlog();
+  } catch (const store::KeyError&) {
+    return json(503, R"({"status":"store key cannot open the store's data"})");
   } catch (const std::exception&) {
     return json(503, R"({"status":"store unavailable"})");
   }

@@ -5,6 +5,7 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/config/config_error.h"
+#include "hub/store/keyring.h"
 
 namespace {
 void usage(std::ostream& out) {
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
       std::cerr << "reghub " << name << ": " << e.what() << "\n";
       return kExitUsage;
+    } catch (const reghub::store::KeyError& e) {
+      // The store's keys are configuration too: a wrong key is found at start-up.
+      std::cerr << "reghub " << name << ": configuration error: " << e.what() << "\n";
+      return kExitConfig;
     } catch (const reghub::config::ConfigError& e) {
       // Every configuration problem, from any command: the message names the key and the file.
       std::cerr << "reghub " << name << ": configuration error: " << e.what() << "\n";

@@ -140,7 +140,40 @@ std::unique_ptr<DeliveryStore> DeliveryStore::open(const StoreOptions& options) 
   std::unique_ptr<DeliveryStore> store(new DeliveryStore(openStoreDatabase(options), options.keyring));
   store->options_ = options;
   store->migrate();
+  store->checkKeys();
   return store;
+}
+
+namespace {
+constexpr const char* kCanaryText = "reghub store canary";
+constexpr const char* kCanaryContext = "store_canary";
+}  // namespace
+
+void DeliveryStore::checkKeys() {
+  std::lock_guard lock(mutex_);
+  const std::string lookup = keyring_->lookupHash(kCanaryText);
+  auto rows = db_->query("SELECT key_id, sealed, lookup FROM store_canary WHERE id = 1");
+  if (rows.empty()) {
+    // Two processes opening a new store at once: one row wins, both check it.
+    db_->query("INSERT INTO store_canary (id, key_id, sealed, lookup) VALUES (1, $1, $2, $3) ON CONFLICT DO NOTHING",
+               {keyring_->currentKeyId(), keyring_->seal(kCanaryText, kCanaryContext), lookup});
+    rows = db_->query("SELECT key_id, sealed, lookup FROM store_canary WHERE id = 1");
+  }
+  const std::string keyId = toStr(rows.at(0).at(0));
+  std::string plain;
+  try {
+    plain = keyring_->open(keyId, toStr(rows.at(0).at(1)), kCanaryContext);
+  } catch (const KeyError&) {
+    throw KeyError("the store key cannot open this store's data (written with key id '" + keyId +
+                   "'): give that key as store.key / REGHUB_STORE_KEY, or list it in store.retiredKeys");
+  }
+  if (plain != kCanaryText) throw KeyError("the store's key canary is damaged: its data cannot be trusted");
+  if (toStr(rows.at(0).at(2)) != lookup)
+    throw KeyError("the store lookup key is not the one this store was written with: set store.lookupKey / "
+                   "REGHUB_STORE_LOOKUP_KEY to that key (CPR lookups would find nothing)");
+  if (keyId != keyring_->currentKeyId())  // opened with a retired key: the current one will do from now on
+    db_->query("UPDATE store_canary SET key_id = $1, sealed = $2 WHERE id = 1",
+               {keyring_->currentKeyId(), keyring_->seal(kCanaryText, kCanaryContext)});
 }
 
 void DeliveryStore::migrate() {

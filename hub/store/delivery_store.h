@@ -131,6 +131,11 @@ class DeliveryStore final {
   // What it was opened with (CitizenState opens a connection of its own).
   const StoreOptions& options() const { return options_; }
   int schemaVersion();
+  // Opens the store's key canary (written on the first open): throws
+  // KeyError when the configured keys are not the ones its data were
+  // written with (store.key / store.retiredKeys, store.lookupKey). open()
+  // checks it; /health asks again.
+  void checkKeys();
 
   // Stores a rendered message as `pending` unless the latest message with
   // the same registry + idempotency key has the same content hash. A newer

@@ -171,6 +171,11 @@ std::vector<Migration> migrations(Dialect dialect) {
       // asks per message): without it every lookup scanned the messages.
       {4, "index of messages by idempotency key", "CREATE INDEX messages_idem ON messages (idem_key, id)"},
       {5, "blocked: a message waiting for a predecessor is no claim candidate; status index", kV5},
+      // A known value sealed with the store's key and hashed with its lookup
+      // key: a wrong key is found at start-up, not as silence later.
+      {6, "key canary",
+       "CREATE TABLE store_canary (id INTEGER PRIMARY KEY, key_id TEXT NOT NULL, sealed TEXT NOT NULL, "
+       "lookup TEXT NOT NULL)"},
   };
 }
 

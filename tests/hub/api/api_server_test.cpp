@@ -10,6 +10,7 @@
 #include <filesystem>
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
+#include "hub/store/sql_db.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::api {
@@ -103,6 +104,16 @@ TEST_F(ApiServerTest, Health_ExpiredCertificateIs503) {
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find(R"("status":"certificate expired")"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("state":"expired")"), std::string::npos) << r.body;
+}
+
+TEST_F(ApiServerTest, Health_StoreKeyThatNoLongerOpensTheDataIs503) {
+  start();
+  EXPECT_EQ(get("/health", false).status, 200);
+  auto raw = store::openDatabase("sqlite:" + (dir_.path() / "store.db").string());
+  raw->query("UPDATE store_canary SET sealed = $1 WHERE id = 1", {std::string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")});
+  const auto r = get("/health", false);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("store key cannot open"), std::string::npos) << r.body;
 }
 
 TEST_F(ApiServerTest, Health_WithoutCertificatesSaysOk) {

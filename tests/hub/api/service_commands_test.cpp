@@ -87,6 +87,20 @@ TEST(ServiceCommands, VersionIsPrinted) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex("^reghub [0-9]+\\.[0-9]+\\.[0-9]+\n$"))) << r.out;
 }
 
+TEST(ServiceCommands, AStoreOpenedWithAnotherKeyIsConfigError78) {
+  testing::TempDir dir("reghub-cli-store");
+  const std::string store = "sqlite:" + (dir.path() / "s.db").string();
+  // Make the store with the test key, then open it with another one.
+  const auto made = run(kBin + " ingest --store " + store + " /dev/null 2>&1");
+  ASSERT_TRUE(std::filesystem::exists(dir.path() / "s.db")) << made.out;
+  ASSERT_EQ(run(kBin + " status --store " + store + " 2>&1").code, 0);  // the control: the right key opens it
+  const auto r = run("REGHUB_STORE_KEY=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY= " + kBin + " status --store " + store +
+                     " 2>&1");
+  EXPECT_EQ(r.code, 78) << r.out;
+  EXPECT_NE(r.out.find("the store key cannot open this store's data"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("QUJDREVG"), std::string::npos) << "the key must not be echoed";
+}
+
 TEST(ServiceCommands, MissingStoreKeyIsConfigError78) {
   const auto r = run("REGHUB_STORE_KEY= " + kBin + " status --store sqlite:/tmp/nowhere.db 2>&1");
   EXPECT_EQ(r.code, 78);
