@@ -15,6 +15,7 @@
 #include "adapters/smdb/sandbox.h"
 #include "adapters/smdb/soap_transport.h"
 #include "hub/security/wss_envelope.h"
+#include "hub/security/xml_signature.h"
 #include "hub/engine/adapter_registry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -55,6 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         smdb.handle(req);
       } catch (const std::invalid_argument&) {
         // the Body's content is not well-formed on its own: nothing to secure
+      } catch (const reghub::security::SignatureError&) {
+        // xmlsec refuses to sign it (e.g. exclusive c14n of a relative namespace
+        // URI, which the hub's own rendering never produces): nothing to secure
       }
     }
   } else {
