@@ -19,14 +19,13 @@
 #include "adapters/smdb/smdb_adapter.h"
 #include "adapters/smdb/soap_render.h"
 #include "adapters/smdb/soap_transport.h"
-#include "hub/engine/pipeline.h"
-#include "hub/ingest/ingest.h"
 #include "hub/security/codec.h"
 #include "hub/security/dev_pki.h"
 #include "hub/security/sts_stand_in.h"
 #include "hub/security/wss_envelope.h"
 #include "hub/security/wss_verifier.h"
 #include "hub/security/xml_doc.h"
+#include "tests/adapters/smdb/render_util.h"
 
 namespace {
 
@@ -35,26 +34,7 @@ using reghub::engine::OutboundMessage;
 
 const char* const kInput = REGHUB_SOURCE_DIR "/tests/adapters/smdb/cases/BASE__keep_complete_forloeb/input.json";
 
-class Sink final : public reghub::engine::MessageSink {
- public:
-  void accept(OutboundMessage&& m) override { messages.push_back(std::move(m)); }
-  std::vector<OutboundMessage> messages;
-};
-
-std::vector<OutboundMessage> renderBase() {
-  static const reghub::smdb::SmdbAdapter adapter;
-  reghub::engine::RunContext ctx;
-  ctx.asOf = *reghub::model::Date::parse("2026-06-01");
-  reghub::diag::Collector diags;
-  const reghub::diag::Reporter reporter(diags);
-  Sink out;
-  reghub::engine::NoPriorDeliveries prior;
-  reghub::engine::Pipeline pipeline({&adapter}, ctx, reporter, &out, prior);
-  reghub::ingest::Ingestor ingestor(pipeline, reporter);
-  ingestor.readPath(kInput);
-  ingestor.finish();
-  return std::move(out.messages);
-}
+std::vector<OutboundMessage> renderBase() { return smdb_test::render(kInput); }
 
 struct World {
   security::DevPki pki;

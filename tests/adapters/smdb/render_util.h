@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the SMDB transport tests: a case folder's input rendered to the
-// messages the hub would send (ingest + pipeline, as of 2026-06-01).
+// Shared by the SMDB transport tests and bench/idws_bench.cpp: a case
+// folder's input rendered to the messages the hub would send (ingest +
+// pipeline, as of 2026-06-01).
 #include <filesystem>
 #include <vector>
 
@@ -17,7 +18,7 @@ class Sink final : public reghub::engine::MessageSink {
 };
 
 inline std::vector<reghub::engine::OutboundMessage> render(const std::filesystem::path& input) {
-  reghub::smdb::SmdbAdapter adapter;
+  static const reghub::smdb::SmdbAdapter adapter;  // immutable once built; built once
   reghub::engine::RunContext ctx;
   ctx.asOf = *reghub::model::Date::parse("2026-06-01");
   reghub::diag::Collector diags;
