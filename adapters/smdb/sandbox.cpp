@@ -1,6 +1,9 @@
 #include "adapters/smdb/sandbox.h"
 
 #include <libxml/parser.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <libxml/tree.h>
 #include <unistd.h>
 
@@ -8,7 +11,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "adapters/smdb/hent_data.h"
 #include "adapters/smdb/rules.h"
+#include "adapters/smdb/sandbox_sag.h"
 #include "adapters/smdb/soap_render.h"
 #include "hub/net/dev_tls.h"
 #include "hub/security/soap.h"
@@ -83,13 +88,6 @@ struct DocDeleter {
 
 }  // namespace
 
-// What the sandbox holds for one kontaktforløb: a citizen with one forløb
-// whose forms are the accepted skemaer, and the ids it handed out.
-struct SmdbSandbox::Stored {
-  model::Citizen citizen;
-  std::map<std::string, std::string> smdbIds;  // KildeId → SmdbId
-};
-
 SmdbSandbox::SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_ptr<const Municipalities> kommuner,
                          const engine::SandboxOptions& options, std::shared_ptr<const Settings> settings)
     : table_(std::move(table)), kommuner_(std::move(kommuner)), settings_(std::move(settings)),
@@ -98,6 +96,7 @@ SmdbSandbox::SmdbSandbox(std::shared_ptr<const FieldTable> table, std::shared_pt
 
 SmdbSandbox::~SmdbSandbox() {
   stop();
+  records_.reset();  // closed before its temp file goes
   std::error_code ec;
   if (!ownTlsDir_.empty()) std::filesystem::remove_all(ownTlsDir_, ec);
   if (!pkiDir_.empty()) std::filesystem::remove_all(pkiDir_, ec);
@@ -170,6 +169,10 @@ void SmdbSandbox::start() {
                   .string();
     makePki(pkiDir_);
   }
+  stateFile_ = settings_->sandboxStateFile;
+  ownStateFile_ = stateFile_.empty();
+  if (ownStateFile_) stateFile_ = pkiDir_ + "/records.db";
+  records_ = std::make_unique<SandboxRecords>(stateFile_);
   server_ = std::make_unique<net::HttpsServer>(o, [this](const net::HttpRequest& r) { return handle(r); });
   server_->start();
 }
@@ -184,14 +187,16 @@ std::string SmdbSandbox::baseUrl() const { return server_ ? server_->baseUrl() :
 namespace {
 
 // A SOAP request as far as the sandbox reads it before it looks at its store.
+struct Ref {
+  std::string kildeId, smdbId;
+};
 struct SoapCall {
   std::unique_ptr<xmlDoc, DocDeleter> doc;  // owns the nodes below
   const xmlNode* op = nullptr;
   std::string opName;
-  std::string kildeId;
-  std::vector<std::pair<Skema, const xmlNode*>> parts;
-  std::vector<std::string> segs;  // of KildeId: smdb/<kommune>/<forløb>/…
-  std::string forloebKey;
+  Ref self;
+  std::vector<Ref> parents;  // Reference/Foraelder
+  std::vector<IncomingSkema> parts;
 };
 
 using Refusal = std::optional<net::HttpResponse>;
@@ -199,7 +204,7 @@ using Refusal = std::optional<net::HttpResponse>;
 net::HttpResponse notFound() {
   net::HttpResponse r;
   r.status = 404;
-  r.body = "SMDB sandbox: POST SOAP envelopes to " + std::string(kIndsaetTarget) + "\n";
+  r.body = "SMDB sandbox: POST SOAP envelopes to " + std::string(kIndsaetTarget) + " or " + kHentTarget + "\n";
   return r;
 }
 
@@ -241,149 +246,153 @@ Refusal readEnvelope(const net::HttpRequest& request, SoapCall& call) {
   return std::nullopt;
 }
 
-// The operation's Reference/KildeId and its skema parts.
+Ref readRef(const xmlNode* n) {
+  Ref r;
+  for (const xmlNode* c : elements(n)) {
+    if (name(c) == "KildeId") r.kildeId = text(c);
+    if (name(c) == "SmdbId") r.smdbId = text(c);
+  }
+  return r;
+}
+
+// The operation's Reference (KildeId, SmdbId, Foraelder) and its skema parts.
 Refusal readParts(SoapCall& call) {
   for (const xmlNode* c : elements(call.op)) {
     if (!inNs(c, kSmdbNamespace)) return fault("Client", "Elementet '" + name(c) + "' er ikke i SMDB's namespace.");
     if (name(c) == "Reference") {
-      for (const xmlNode* r : elements(c))
-        if (name(r) == "KildeId") call.kildeId = text(r);
+      call.self = readRef(c);
+      for (const xmlNode* p : elements(c))
+        if (name(p) == "Foraelder") call.parents.push_back(readRef(p));
       continue;
     }
     const auto p = kParts.find(name(c));
     if (p == kParts.end()) return fault("Client", "Ukendt element '" + name(c) + "' i " + call.opName + ".");
-    call.parts.emplace_back(p->second, c);
+    IncomingSkema in{p->second, {}};
+    for (const xmlNode* e : elements(c)) in.fields.emplace_back(name(e), text(e));
+    call.parts.push_back(std::move(in));
   }
-  call.segs = util::split(call.kildeId, '/');
-  if (call.segs.size() < 4 || call.segs[0] != "smdb")
-    return fault("Client", "Reference/KildeId mangler eller har forkert form.");
-  call.forloebKey = call.segs[0] + "/" + call.segs[1] + "/" + call.segs[2];
+  if (call.parts.empty()) return fault("Client", call.opName + " indeholder intet skema.");
+  if (call.self.kildeId.empty()) return fault("Client", "Reference/KildeId mangler.");
   return std::nullopt;
 }
 
-// The stored citizen's one forløb, made on its first skema.
-model::Forloeb& forloebOf(model::Citizen& citizen, const SoapCall& call) {
-  if (citizen.forloeb.empty()) {
-    model::Forloeb f;
-    f.key = call.segs[2];
-    f.resourceId = call.segs[2];
-    f.source.reference = "SMDB/" + call.forloebKey;
-    f.source.file = "sandbox";
-    citizen.forloeb.push_back(f);
-    citizen.source.file = "sandbox";
+std::string fieldOr(const IncomingSkema& in, const char* variable) {
+  for (const auto& [k, v] : in.fields)
+    if (k == variable) return v;
+  return {};
+}
+
+// The rule a call breaks when the record it hangs on is not in SMDB.
+std::string missingParentRule(Skema main) {
+  switch (main) {
+    case Skema::kTilb: return "SMDB-TILB-01";
+    case Skema::kKvalhep: return "SMDB-KVAL-01";
+    default: return "SMDB-AFSL-01";
   }
-  return citizen.forloeb.front();
-}
-
-// An element's text as the answer type its field declares; a value that is
-// not of that XML Schema type is refused as the web service refuses it.
-Refusal typeAnswer(const FieldDef* d, model::Answer& a) {
-  a.type = model::Answer::Type::kString;
-  if (d && d->codes.empty() && d->codeSourcePattern.empty()) {
-    if (d->type == DataType::kDatetime) {
-      a.type = model::Answer::Type::kDateTime;
-      a.date = model::DateTime::parse(a.text);
-      if (!a.date) return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:dateTime.");
-    } else if (d->type == DataType::kInteger && d->pattern.empty()) {
-      if (!util::isAllDigits(a.text) || a.text.empty() || a.text.size() > 9)
-        return fault("Client", a.linkId + ": '" + a.text + "' er ikke et heltal.");
-      a.type = model::Answer::Type::kInteger;
-      a.integer = std::stol(a.text);
-    } else if (d->type == DataType::kBoolean) {
-      if (a.text != "true" && a.text != "false")
-        return fault("Client", a.linkId + ": '" + a.text + "' er ikke en xs:boolean.");
-      a.type = model::Answer::Type::kBoolean;
-      a.boolean = a.text == "true";
-    }
-  } else if (d) {
-    a.type = model::Answer::Type::kCode;
-  }
-  return std::nullopt;
-}
-
-// The anmodning carries the citizen and the myndighedskommune.
-Refusal takeAnmodningFact(const model::Answer& a, model::Citizen& citizen, model::Forloeb& f) {
-  if (a.linkId == "PersonIdentifikator") {
-    citizen.cpr = model::Cpr::parse(a.text);
-    citizen.hasCprIdentifier = true;
-    if (!citizen.cpr) return fault("Client", "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.");
-  } else if (a.linkId == "PersonKoenKode") {
-    citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
-  } else if (a.linkId == "PersonNavn") {
-    citizen.name = a.text;
-  } else if (a.linkId == "KommuneKode") {
-    f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
-  }
-  return std::nullopt;
-}
-
-// One skema part as the form the hub would have read.
-Refusal readForm(const SoapCall& call, Skema skema, const xmlNode* node, const FieldTable& table,
-                 model::Citizen& citizen, model::Forloeb& f, model::FormResponse& form) {
-  form.questionnaire = "urn:reghub:smdb:" + std::string(skemaName(skema));
-  form.status = "completed";
-  form.identifier = skema == Skema::kAnm ? call.forloebKey + "/ANM" : call.kildeId;
-  form.resourceId = form.identifier;
-  form.source.file = "sandbox";
-  form.source.reference = call.opName + "/" + std::string(skemaName(skema));
-  int i = 0;
-  for (const xmlNode* e : elements(node)) {
-    model::Answer a;
-    a.linkId = name(e);
-    a.itemIndex = i;
-    a.path = name(e);
-    a.text = text(e);
-    if (auto refused = typeAnswer(table.find(skema, a.linkId), a)) return refused;
-    if (skema == Skema::kAnm)
-      if (auto refused = takeAnmodningFact(a, citizen, f)) return refused;
-    form.answers.push_back(std::move(a));
-    ++i;
-  }
-  return std::nullopt;
-}
-
-// A skema sent again replaces the one with its identifier.
-void putForm(model::Forloeb& f, model::FormResponse&& form) {
-  const auto same = std::find_if(f.forms.begin(), f.forms.end(),
-                                 [&](const model::FormResponse& x) { return x.identifier == form.identifier; });
-  if (same != f.forms.end())
-    *same = std::move(form);
-  else
-    f.forms.push_back(std::move(form));
-}
-
-// The same rules as the hub, over the forløb as it would stand, and one
-// active kontaktforløb per citizen and kommune (ANM-01) against `others`:
-// the same citizen's stored forløb.
-void judgeForloeb(const model::Citizen& citizen, const model::Forloeb& f,
-                  const std::vector<const model::Citizen*>& others, const RuleContext& rc, const FieldTable& table,
-                  diag::Collector& found) {
-  const diag::Reporter out(found, "smdb");
-  ForloebView view = buildView(citizen, f, table);
-  checkFields(view, rc, out);
-  checkForloeb(view, rc, out);
-  if (!citizen.cpr) return;
-  // Stored forløb first: on the same anmodningsdato the one arriving now is the later one.
-  std::vector<ForloebView> all;
-  for (const model::Citizen* other : others) all.push_back(buildView(*other, other->forloeb.front(), table));
-  all.push_back(std::move(view));  // a view is moved, never copied (it points into itself)
-  diag::Collector cross;
-  checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
-  for (const diag::Diagnostic& d : cross.diagnostics())
-    if (d.forloeb == f.display()) found.report(d);
 }
 
 // Every error, as SMDB answers them: one fault naming each rule.
-net::HttpResponse rejection(const diag::Collector& found) {
+net::HttpResponse rejection(const std::vector<diag::Diagnostic>& errors) {
   std::string why;
-  for (const diag::Diagnostic& d : found.diagnostics())
-    if (d.severity == diag::Severity::kError)
-      why += d.rule + (d.field.empty() ? "" : " [" + d.field + "]") + ": " + d.message + "\n";
+  for (const diag::Diagnostic& d : errors)
+    why += d.rule + (d.field.empty() ? "" : " [" + d.field + "]") + ": " + d.message + "\n";
   return fault("Client", why);
 }
 
-}  // namespace
+const SandboxRecord* firstOf(const std::vector<SandboxRecord>& sag, Skema s) {
+  for (const SandboxRecord& r : sag)
+    if (r.skema == s) return &r;
+  return nullptr;
+}
 
+// What one IndsaetData call writes: the sag it concerns and a change per
+// part, in order (new records have no SmdbId yet).
+struct Plan {
+  std::string sagId;  // empty: the call opens a new sag
+  std::vector<SandboxRecord> changes;
+  std::string kommune, cpr;
+};
+
+// Finds the sag and the records a call writes. An update names its record
+// by SmdbId; a new record hangs on a parent named by SmdbId (or, leniently,
+// by a KildeId the sandbox holds); a record sent again without its SmdbId
+// is refused — SMDB would hold it twice.
+Refusal planCall(SandboxRecords& records, const SoapCall& call, Plan& plan) {
+  const Skema main = call.parts.back().skema;
+  std::optional<SandboxRecord> self;
+  if (!call.self.smdbId.empty()) {
+    self = records.get(call.self.smdbId);
+    if (!self || self->skema != main)
+      return fault("Client", "Reference/SmdbId " + call.self.smdbId + " er ikke en " + recordElement(main) +
+                                 " i SMDB (hent id'erne med HentData).");
+    plan.sagId = self->sagId;
+  } else if (const auto held = records.byKildeId(call.self.kildeId)) {
+    return fault("Client", "Posten med KildeId '" + call.self.kildeId + "' findes allerede i SMDB som SmdbId " +
+                               held->smdbId +
+                               ": send ændringen som en opdatering med SmdbId (hent id'erne med HentData først, "
+                               "Kravspecifikation 1.2).");
+  } else if (call.parts.front().skema != Skema::kAnm) {
+    for (const Ref& p : call.parents) {
+      std::optional<SandboxRecord> parent =
+          !p.smdbId.empty() ? records.get(p.smdbId) : records.byKildeId(p.kildeId);
+      if (!p.smdbId.empty() && !parent)
+        return fault("Client", "Foraelder/SmdbId " + p.smdbId + " findes ikke i SMDB.");
+      if (parent) {
+        plan.sagId = parent->sagId;
+        break;
+      }
+    }
+    if (plan.sagId.empty())
+      return fault("Client", missingParentRule(main) + ": " + recordElement(main) +
+                                 " hænger ikke på en iværksættelse/anmodning, som SMDB har.");
+  }
+  const std::vector<SandboxRecord> sag = plan.sagId.empty() ? std::vector<SandboxRecord>{} : records.ofSag(plan.sagId);
+  const SandboxRecord* anm = firstOf(sag, Skema::kAnm);
+  const SandboxRecord* ivaer = firstOf(sag, Skema::kIvaer);
+  plan.kommune = anm ? anm->kommune : std::string();
+  plan.cpr = anm ? anm->cpr : std::string();
+  for (size_t i = 0; i < call.parts.size(); ++i) {
+    const IncomingSkema& in = call.parts[i];
+    SandboxRecord c;
+    c.skema = in.skema;
+    c.fields = in.fields;
+    c.origin = "system";
+    c.operation = call.opName;
+    if (in.skema == Skema::kAnm) {
+      plan.kommune = fieldOr(in, "KommuneKode");
+      plan.cpr = fieldOr(in, "PersonIdentifikator");
+      c.kildeId = call.self.kildeId.substr(0, call.self.kildeId.rfind('/') + 1) + "ANM";
+      if (anm) c.smdbId = anm->smdbId, c.sagId = anm->sagId, c.kildeId = anm->kildeId;
+    } else {
+      c.kildeId = call.self.kildeId;
+      if (self && self->skema == in.skema) c.smdbId = self->smdbId, c.kildeId = self->kildeId;
+      c.sagId = plan.sagId.empty() ? "#0" : plan.sagId;
+      const bool onIvaer = in.skema == Skema::kTilb || in.skema == Skema::kKvalhep;
+      c.parentId = onIvaer ? (ivaer ? ivaer->smdbId : std::string()) : (anm ? anm->smdbId : std::string("#0"));
+      if (c.smdbId.empty() && c.parentId.empty())
+        return fault("Client", missingParentRule(in.skema) + ": " + recordElement(in.skema) +
+                                   " kræver en iværksættelse i SMDB.");
+      if (self && c.smdbId == self->smdbId) c.parentId = self->parentId;
+    }
+    plan.changes.push_back(std::move(c));
+  }
+  for (SandboxRecord& c : plan.changes) c.kommune = plan.kommune, c.cpr = plan.cpr;
+  return std::nullopt;
+}
+
+// Judges the plan by the rules and, accepted, writes it; the answer.
+net::HttpResponse commit(SandboxRecords& records, const RuleContext& rc, Plan& plan, const std::string& op,
+                         const std::string& kildeId) {
+  std::string why;
+  const auto held = plan.cpr.empty() ? std::vector<SandboxRecord>{} : records.ofCitizen(plan.cpr);
+  const auto errors = judgeSag(plan.changes, plan.sagId, held, rc, why);
+  if (!why.empty()) return fault("Client", why);
+  if (!errors.empty()) return rejection(errors);
+  const std::vector<std::string> ids = records.write(plan.changes);
+  return receipt(op, kildeId, ids.back());
+}
+
+}  // namespace
 namespace {
 
 // The rule answers are built as SOAP 1.1; re-expressed in the sandbox's version.
@@ -410,6 +419,11 @@ net::HttpResponse securityFault(security::SoapVersion v, const security::WssFaul
 
 }  // namespace
 
+RuleContext SmdbSandbox::ruleContext() const {
+  return RuleContext{*table_, *kommuner_, *settings_, asOf_.value_or(model::copenhagenToday()),
+                     settings_->tilbudIds.get()};
+}
+
 net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
   if (!verifier_) {  // start() makes the PKI the checks need
     net::HttpResponse r;
@@ -418,7 +432,18 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
     return r;
   }
   if (request.method == "POST" && request.path == kStsPath) return sts_->handle(request);
-  if (request.method != "POST" || (request.path != kIndsaetTarget && request.path != kTokenTestTarget)) return notFound();
+  if (request.path.rfind("/sandbox/", 0) == 0) return handleControl(request);
+  const bool service = request.path == kIndsaetTarget || request.path == kTokenTestTarget || request.path == kHentTarget;
+  if (request.method != "POST" || !service) return notFound();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failEvery_ > 0 && ++serviceCalls_ % failEvery_ == 0)
+      return inVersion(fault("Server", "Sandbox: fejl som bestilt (failEvery) / injected fault"), version_);
+  }
+  return handleService(request);
+}
+
+net::HttpResponse SmdbSandbox::handleService(const net::HttpRequest& request) {
   // OIO IDWS first: nothing of an unauthenticated call is read, let alone stored.
   security::WssVerifier::Result verified =
       verifier_->verifyIdwsRequest(request.body, tokens_, std::chrono::system_clock::now());
@@ -429,7 +454,50 @@ net::HttpResponse SmdbSandbox::handle(const net::HttpRequest& request) {
     return securityFault(version_, {security::kInvalidSecurity, "wsa:To er ikke denne tjeneste / wsa:To is not this "
                                                                 "service (" + request.path + ")"});
   if (request.path == kTokenTestTarget) return handleTokenTest(request, *verified.request);
-  return inVersion(handleIndsaet(request), version_);
+  if (request.path == kHentTarget) return inVersion(handleHent(*verified.request), version_);
+  net::HttpResponse r = inVersion(handleIndsaet(request), version_);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (r.status == 200 && dropAfterStore_ > 0) {
+    --dropAfterStore_;  // stored, but the answer is lost on the way
+    r.dropConnection = true;
+  }
+  return r;
+}
+
+net::HttpResponse SmdbSandbox::handleHent(const security::VerifiedRequest& v) {
+  const std::string base = kHentActionBase;
+  const std::string action = v.action.rfind(base, 0) == 0 ? v.action.substr(base.size()) : std::string();
+  const auto payload = security::childElements(v.body);
+  if (payload.size() != 1) return fault("Client", "SOAP Body skal indeholde præcis én operation.");
+  xmlBufferPtr buf = xmlBufferCreate();
+  xmlNodeDump(buf, payload.front()->doc, payload.front(), 0, 0);
+  const std::string bodyXml(reinterpret_cast<const char*>(xmlBufferContent(buf)), xmlBufferLength(buf));
+  xmlBufferFree(buf);
+  std::string error;
+  const auto q = parseHentRequest(bodyXml, error);
+  if (!q) return fault("Client", "HentData: " + error);
+  if (q->action != action) return fault("Client", "wsa:Action skal være \"" + base + q->action + "\".");
+  if (action == kHentAlleTilbud) {
+    std::vector<ListEntry> entries;
+    if (settings_->tilbudIds)
+      for (const std::string& id : *settings_->tilbudIds) entries.push_back({id, "Tilbud " + id});
+    return net::HttpResponse{200, "text/xml; charset=utf-8", hentListResponse(action, entries), {}, false};
+  }
+  if (action == kHentLandeliste) {
+    // The sandbox knows only the field table's own codes of 10-IVÆR; DST's
+    // list adds the 4-digit country codes.
+    std::vector<ListEntry> entries;
+    if (const FieldDef* d = table_->find(Skema::kIvaer, "PersonStatsborgerskabKode"))
+      for (const std::string& code : d->codes)
+        entries.push_back({code, d->codeLabels.count(code) ? d->codeLabels.at(code) : std::string()});
+    return net::HttpResponse{200, "text/xml; charset=utf-8", hentListResponse(action, entries), {}, false};
+  }
+  const HentAction* a = recordAction(action);
+  if (!a) return fault("Client", "Ukendt HentData-operation '" + action + "'.");
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<SmdbRecord> out;
+  for (SandboxRecord& r : records_->query(q->kommune, a->skemaer, q->cpr)) out.push_back(std::move(r));
+  return net::HttpResponse{200, "text/xml; charset=utf-8", hentRecordsResponse(action, out), {}, false};
 }
 
 net::HttpResponse SmdbSandbox::handleTokenTest(const net::HttpRequest&, const security::VerifiedRequest& v) {
@@ -460,33 +528,180 @@ net::HttpResponse SmdbSandbox::handleIndsaet(const net::HttpRequest& request) {
   SoapCall call;
   if (auto refused = readEnvelope(request, call)) return *refused;
   if (auto refused = readParts(call)) return *refused;
-
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = forloeb_[call.forloebKey];
-  Stored next = slot ? *slot : Stored{};
-  model::Forloeb& f = forloebOf(next.citizen, call);
-  for (const auto& [skema, node] : call.parts) {
-    model::FormResponse form;
-    if (auto refused = readForm(call, skema, node, *table_, next.citizen, f, form)) return *refused;
-    putForm(f, std::move(form));
+  Plan plan;
+  if (auto refused = planCall(*records_, call, plan)) return *refused;
+  return commit(*records_, ruleContext(), plan, call.opName, call.self.kildeId);
+}
+
+namespace {
+
+net::HttpResponse json(int status, const std::string& body) {
+  return net::HttpResponse{status, "application/json", body, {}, false};
+}
+net::HttpResponse jsonError(int status, const std::string& why) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  w.StartObject();
+  w.Key("error");
+  w.String(why.c_str());
+  w.EndObject();
+  return json(status, b.GetString());
+}
+
+// A web-form sag: {"kommune":"330","cpr":"…","sag":"<SmdbId>"?,
+// "skemaer":[{"skema":"ANM","fields":{"AnmodningDato":"2026-01-05T00:00:00",…}},…]}.
+bool readWebSag(const std::string& body, std::string& kommune, std::string& cpr, std::string& sag,
+                std::vector<IncomingSkema>& skemaer, std::string& why) {
+  rapidjson::Document d;
+  if (d.Parse(body.c_str(), body.size()).HasParseError() || !d.IsObject())
+    return why = "expected a JSON object", false;
+  const auto str = [&](const char* k) {
+    return d.HasMember(k) && d[k].IsString() ? std::string(d[k].GetString(), d[k].GetStringLength()) : std::string();
+  };
+  kommune = str("kommune");
+  cpr = str("cpr");
+  sag = str("sag");
+  if (!d.HasMember("skemaer") || !d["skemaer"].IsArray()) return why = "expected \"skemaer\": [...]", false;
+  for (const auto& e : d["skemaer"].GetArray()) {
+    if (!e.IsObject() || !e.HasMember("skema") || !e["skema"].IsString()) return why = "each skema needs \"skema\"", false;
+    const auto skema = skemaFromName(e["skema"].GetString());
+    if (!skema) return why = std::string("unknown skema '") + e["skema"].GetString() + "'", false;
+    IncomingSkema in{*skema, {}};
+    if (e.HasMember("fields") && e["fields"].IsObject())
+      for (const auto& f : e["fields"].GetObject())
+        if (f.value.IsString()) in.fields.emplace_back(f.name.GetString(), f.value.GetString());
+    skemaer.push_back(std::move(in));
   }
+  if (skemaer.empty()) return why = "no skemaer", false;
+  return true;
+}
 
-  std::vector<const model::Citizen*> others;  // the same citizen's other stored forløb
-  if (next.citizen.cpr)
-    for (const auto& [key, other] : forloeb_)
-      if (key != call.forloebKey && other && other->citizen.cpr && *other->citizen.cpr == *next.citizen.cpr)
-        others.push_back(&other->citizen);
-  const model::Date today = asOf_.value_or(model::copenhagenToday());
-  const RuleContext rc{*table_, *kommuner_, *settings_, today, nullptr};
-  diag::Collector found;
-  judgeForloeb(next.citizen, f, others, rc, *table_, found);
-  if (found.hasErrors()) return rejection(found);
+}  // namespace
 
-  std::string& id = next.smdbIds[call.kildeId];
-  if (id.empty()) id = std::to_string(nextId_++);
-  const std::string smdbId = id;
-  slot = std::make_unique<Stored>(std::move(next));
-  return receipt(call.opName, call.kildeId, smdbId);
+net::HttpResponse SmdbSandbox::handleControl(const net::HttpRequest& request) {
+  if (request.path == "/sandbox/records" && request.method == "GET") return listRecords();
+  if (request.path == "/sandbox/records" && request.method == "POST") return putWebRecords(request);
+  if (request.path.rfind("/sandbox/records/", 0) == 0 && request.method == "DELETE")
+    return deleteRecord(request.path.substr(std::strlen("/sandbox/records/")));
+  if (request.path == "/sandbox/faults" && request.method == "POST") {
+    rapidjson::Document d;
+    if (d.Parse(request.body.c_str(), request.body.size()).HasParseError() || !d.IsObject())
+      return jsonError(400, "expected {\"failEvery\": n, \"dropAfterStore\": n}");
+    std::lock_guard<std::mutex> lock(mu_);
+    if (d.HasMember("failEvery") && d["failEvery"].IsInt()) failEvery_ = d["failEvery"].GetInt(), serviceCalls_ = 0;
+    if (d.HasMember("dropAfterStore") && d["dropAfterStore"].IsInt()) dropAfterStore_ = d["dropAfterStore"].GetInt();
+    return json(200, "{}");
+  }
+  return notFound();
+}
+
+net::HttpResponse SmdbSandbox::listRecords() {
+  std::lock_guard<std::mutex> lock(mu_);
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  w.StartArray();
+  for (const SandboxRecord& r : records_->all()) {
+    w.StartObject();
+    const auto kv = [&](const char* k, const std::string& v) {
+      w.Key(k);
+      w.String(v.c_str());
+    };
+    kv("smdbId", r.smdbId);
+    kv("sag", r.sagId);
+    kv("parent", r.parentId);
+    kv("skema", std::string(skemaName(r.skema)));
+    kv("kildeId", r.kildeId);
+    w.Key("version");
+    w.Int(r.version);
+    kv("kommune", r.kommune);
+    kv("operation", r.operation);
+    kv("origin", r.origin);
+    const auto cpr = model::Cpr::parse(r.cpr);
+    kv("citizen", cpr ? cpr->masked() : std::string());
+    w.Key("fields");
+    w.StartObject();
+    for (const auto& [k, v] : r.fields)
+      if (k != "PersonIdentifikator" && k != "PersonNavn") kv(k.c_str(), v);  // no personal data on the control plane
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  return json(200, b.GetString());
+}
+
+net::HttpResponse SmdbSandbox::putWebRecords(const net::HttpRequest& request) {
+  std::string kommune, cpr, sag, why;
+  std::vector<IncomingSkema> skemaer;
+  if (!readWebSag(request.body, kommune, cpr, sag, skemaer, why)) return jsonError(400, why);
+  std::lock_guard<std::mutex> lock(mu_);
+  Plan plan;
+  plan.sagId = sag;
+  std::vector<SandboxRecord> held;
+  if (!sag.empty()) {
+    held = records_->ofSag(sag);
+    if (held.empty()) return jsonError(404, "no sag " + sag);
+    kommune = held.front().kommune;
+    cpr = held.front().cpr;
+  }
+  if (kommune.size() != 3 || !model::Cpr::parse(cpr)) return jsonError(400, "a new sag needs \"kommune\" (3 digits) and \"cpr\"");
+  plan.kommune = kommune;
+  plan.cpr = cpr;
+  const SandboxRecord* anm = firstOf(held, Skema::kAnm);
+  const SandboxRecord* ivaer = firstOf(held, Skema::kIvaer);
+  std::optional<size_t> newAnm, newIvaer;
+  for (IncomingSkema& in : skemaer) {
+    SandboxRecord c;
+    c.skema = in.skema;
+    c.origin = "web";
+    c.operation = "SMDB-web";
+    c.kommune = kommune;
+    c.cpr = cpr;
+    if (in.skema == Skema::kAnm) {
+      if (anm || newAnm) return jsonError(400, "a sag has one anmodning");
+      in.fields.emplace_back("KommuneKode", kommune);
+      in.fields.emplace_back("PersonIdentifikator", cpr);
+      newAnm = plan.changes.size();
+    } else {
+      const std::string anmRef = anm ? anm->smdbId : newAnm ? "#" + std::to_string(*newAnm) : std::string();
+      const std::string ivaerRef = ivaer ? ivaer->smdbId : newIvaer ? "#" + std::to_string(*newIvaer) : std::string();
+      const bool onIvaer = in.skema == Skema::kTilb || in.skema == Skema::kKvalhep;
+      c.parentId = onIvaer ? ivaerRef : anmRef;
+      c.sagId = anm ? anm->sagId : anmRef;
+      if (c.parentId.empty()) return jsonError(400, std::string(skemaName(in.skema)) + " needs its parent in the sag");
+      if (in.skema == Skema::kIvaer) newIvaer = plan.changes.size();
+    }
+    c.fields = std::move(in.fields);
+    plan.changes.push_back(std::move(c));
+  }
+  const auto errors = judgeSag(plan.changes, plan.sagId, records_->ofCitizen(cpr), ruleContext(), why);
+  if (!why.empty()) return jsonError(400, why);
+  if (!errors.empty()) {
+    std::string all;
+    for (const diag::Diagnostic& d : errors) all += d.rule + ": " + d.message + "\n";
+    return jsonError(422, all);
+  }
+  const auto ids = records_->write(plan.changes);
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  w.StartObject();
+  w.Key("records");
+  w.StartArray();
+  for (const std::string& id : ids) w.String(id.c_str());
+  w.EndArray();
+  w.EndObject();
+  return json(201, b.GetString());
+}
+
+net::HttpResponse SmdbSandbox::deleteRecord(const std::string& smdbId) {
+  std::lock_guard<std::mutex> lock(mu_);
+  switch (records_->remove(smdbId)) {
+    case SandboxRecords::Removed::kRemoved: return json(200, "{}");
+    case SandboxRecords::Removed::kNotFound: return jsonError(404, "no record " + smdbId);
+    case SandboxRecords::Removed::kHasChildren:
+      return jsonError(409, "records hang on " + smdbId + ": delete from the back (Vejledning om systemskifte 3.2)");
+  }
+  return jsonError(500, "unreachable");
 }
 
 }  // namespace reghub::smdb

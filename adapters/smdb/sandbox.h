@@ -1,20 +1,29 @@
 #pragma once
-// A local stand-in for SMDB's IndsaetData and TokenTest services and
-// NemLog-in's STS (`reghub sandbox smdb`): HTTPS on loopback, one SOAP
-// envelope (smdb.soapVersion) per POST. Every service call must be secured
-// per OIO IDWS (hub/security/wss_verifier.h): a token issued by the
-// sandbox's own STS stand-in (at kStsPath, trusting the sandbox's dev CA)
-// for the sandbox's service entity id, valid, the holder-of-key signature
-// over Body, wsa headers, Timestamp and token, a MessageID never seen —
-// anything else is a SOAP Fault with the WS-Security code and nothing is
-// stored. start() makes a dev PKI (CA, STS certificate, a function
-// certificate for clients) next to its TLS files; clientConfig() names
-// them. It then checks the action and the envelope, turns the elements back into skemaer, keeps
-// what it accepted per kontaktforløb (in memory) and runs the same rules
-// as the hub over the forløb as it would stand after the insert/update. An
-// error is answered with a SOAP Fault (faultcode s:Client, HTTP 500, the
-// rule ids and messages as faultstring); otherwise with a receipt holding
-// the record's SmdbId (the same id again for an update).
+// A local stand-in for SMDB's web services (`reghub sandbox smdb`): HTTPS on
+// loopback, IndsaetData, HentData and TokenTest, and NemLog-in's STS. Every
+// service call must be secured per OIO IDWS (hub/security/wss_verifier.h):
+// a token issued by the sandbox's own STS stand-in (at kStsPath, trusting
+// the sandbox's dev CA) for the sandbox's service entity id, valid, the
+// holder-of-key signature over Body, wsa headers, Timestamp and token, a
+// MessageID never seen — anything else is a SOAP Fault with the WS-Security
+// code and nothing is stored. start() makes a dev PKI (CA, STS certificate,
+// a function certificate for clients) next to its TLS files; clientConfig()
+// names them.
+//
+// It holds records as SMDB does (sandbox_records.h: SmdbIds, versions, the
+// sag each belongs to): an IndsaetData call is an insert, or an update of
+// the record its SmdbId names; the same rules as the hub run over the sag as
+// it would stand, one active kontaktforløb per citizen and kommune across
+// every sag held — also those a test put in "by the web form". An error is a
+// SOAP Fault (s:Client, HTTP 500, the rule ids and messages); otherwise a
+// receipt with the record's SmdbId. HentData answers from the records
+// (hent_data.h). A test control plane without authentication (loopback):
+//   GET    /sandbox/records         every record: SmdbId, sag, parent, skema, KildeId, version, kommune,
+//                                   operation, origin, masked citizen (JSON)
+//   POST   /sandbox/records         a sag (or skemaer for a held sag) as if typed into SMDB-web
+//   DELETE /sandbox/records/<id>    SMDB-web's delete (409 while records hang on it)
+//   POST   /sandbox/faults          {"failEvery": n, "dropAfterStore": n}: every n-th service call is a
+//                                   Server fault; the next n stored calls lose their answer (connection dropped)
 // Thread-safe (requests are served concurrently; state is locked).
 #include <map>
 #include <memory>
@@ -22,7 +31,9 @@
 #include <string>
 
 #include "adapters/smdb/field_table.h"
+#include "adapters/smdb/rules.h"
 #include "adapters/smdb/municipalities.h"
+#include "adapters/smdb/sandbox_records.h"
 #include "adapters/smdb/settings.h"
 #include "hub/engine/adapter.h"
 #include "hub/net/http_types.h"
@@ -61,10 +72,16 @@ class SmdbSandbox final : public engine::Sandbox {
   net::HttpResponse handle(const net::HttpRequest& request);
 
  private:
-  struct Stored;
   void makePki(const std::string& dir);
+  RuleContext ruleContext() const;
+  net::HttpResponse handleService(const net::HttpRequest& request);
   net::HttpResponse handleIndsaet(const net::HttpRequest& request);
+  net::HttpResponse handleHent(const security::VerifiedRequest& verified);
   net::HttpResponse handleTokenTest(const net::HttpRequest& request, const security::VerifiedRequest& verified);
+  net::HttpResponse handleControl(const net::HttpRequest& request);
+  net::HttpResponse listRecords();
+  net::HttpResponse putWebRecords(const net::HttpRequest& request);
+  net::HttpResponse deleteRecord(const std::string& smdbId);
   std::shared_ptr<const FieldTable> table_;
   std::shared_ptr<const Municipalities> kommuner_;
   std::shared_ptr<const Settings> settings_;
@@ -80,9 +97,13 @@ class SmdbSandbox final : public engine::Sandbox {
   std::unique_ptr<security::WssVerifier> verifier_;
   security::AssertionPolicy tokens_;
   std::string pkiDir_;  // ours; removed on destruction
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Stored>> forloeb_;
-  long nextId_ = 1;
+  std::string stateFile_;
+  bool ownStateFile_ = false;
+  std::mutex mu_;  // guards records_ and the fault counters
+  std::unique_ptr<SandboxRecords> records_;
+  int failEvery_ = 0;
+  int dropAfterStore_ = 0;
+  long serviceCalls_ = 0;
 };
 
 }  // namespace reghub::smdb

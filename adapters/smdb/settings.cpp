@@ -74,6 +74,8 @@ const std::vector<config::Key>& settingKeys() {
           .range(0),
       pathKey("smdb.sandboxTlsDir",
               "sandbox: directory with server.pem/server-key.pem/ca.pem (empty: fresh dev certificates in a temp dir)"),
+      pathKey("smdb.sandboxStateFile",
+              "sandbox: SQLite file with the records it holds (kept across restarts; empty: a temp file, removed on stop)"),
       dateKey("smdb.sandboxAsOf", "sandbox: the day that counts as today for the rules")
           .withDefault("today")
           .orWords({"today"}),
@@ -224,6 +226,7 @@ Settings Settings::fromConfig(const config::Config& c) {
   s.caFile = c.getString(key("smdb.caFile"));
   s.timeoutMs = c.getInt(key("smdb.timeoutMs"));
   s.sandboxTlsDir = c.getString(key("smdb.sandboxTlsDir"));
+  s.sandboxStateFile = c.getString(key("smdb.sandboxStateFile"));
   if (const auto a = c.getOptional(key("smdb.sandboxAsOf")); a && *a != "today") s.sandboxAsOf = model::Date::parse(*a);
   s.sandboxTokenLifetimeMs = c.getInt(key("smdb.sandboxTokenLifetimeMs"));
   return s;

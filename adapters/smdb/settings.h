@@ -79,6 +79,7 @@ struct Settings {
 
   // Sandbox (sandbox.h): TLS directory (empty: fresh dev certificates) and its "today".
   std::string sandboxTlsDir;
+  std::string sandboxStateFile;  // its records (sandbox_records.h); empty: a temp file
   std::optional<model::Date> sandboxAsOf;
   // Sandbox: lifetime of the tokens its STS stand-in issues.
   int64_t sandboxTokenLifetimeMs = 8LL * 3600 * 1000;

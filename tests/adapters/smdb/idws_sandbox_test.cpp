@@ -97,11 +97,11 @@ class SmdbIdws : public ::testing::Test {
     const auto f = security::parseSoapFault(r.body);
     return f ? f->code + ": " + f->reason : std::string();
   }
-  // Nothing was stored before: the next accepted record gets SmdbId 1.
+  // Nothing was stored before: the iværksættelse gets SmdbId 2 (its anmodning 1).
   void expectNothingStored(const OutboundMessage& m) {
     const DeliveryResult r = built(client())->makeDeliverer()->deliver(m);
     ASSERT_EQ(r.outcome, DeliveryResult::Outcome::kAccepted) << r.detail;
-    EXPECT_EQ(r.registryId, "1");
+    EXPECT_EQ(r.registryId, "2");
   }
   std::vector<OutboundMessage> msgs_ = render(kCases / "BASE__keep_complete_forloeb/input.json");
   std::unique_ptr<reghub::engine::Adapter> sandboxAdapter_;
@@ -123,7 +123,7 @@ TEST_F(SmdbIdws, AForloebOverTwoWorkersCostsOneStsCall) {
 TEST_F(SmdbIdws, SecuredCallIsAccepted) {
   const auto r = send(secured(msgs_[0]));
   EXPECT_EQ(r.status, 200) << r.body;
-  EXPECT_NE(r.body.find("<SmdbId>1</SmdbId>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<SmdbId>2</SmdbId>"), std::string::npos) << r.body;
 }
 
 TEST_F(SmdbIdws, UnsignedCallIsRefusedAndNothingStored) {
@@ -268,7 +268,7 @@ TEST_F(SmdbIdws, ExpiredTokenIsReplacedOnceAndTheCallRetried) {
   std::this_thread::sleep_for(2s);
   std::string error;
   const smdb::IdwsAnswer a =
-      d.call(smdb::kIndsaetTarget, std::string(smdb::kActionBase) + msgs_[0].kind, *smdb::bodyPayload(msgs_[0].body, error));
+      d.call(smdb::kIndsaetTarget, std::string(smdb::kActionBase) + msgs_[1].kind, *smdb::bodyPayload(msgs_[1].body, error));
   EXPECT_EQ(a.attempts, 2);
   EXPECT_EQ(smdb::classify(a).outcome, DeliveryResult::Outcome::kAccepted) << smdb::classify(a).detail;
   EXPECT_EQ(sandbox().sts().issued(), 2u);

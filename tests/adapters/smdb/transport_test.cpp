@@ -61,10 +61,27 @@ TEST_F(SmdbTransport, AWholeForloebIsAcceptedInOrderWithReceipts) {
     ids.insert(r.registryId);
   }
   EXPECT_EQ(ids.size(), 5u);
-  // Resending the same record is an update: same SmdbId.
-  const DeliveryResult again = d->deliver(msgs.back());
-  EXPECT_EQ(again.outcome, DeliveryResult::Outcome::kAccepted);
-  EXPECT_TRUE(ids.count(again.registryId));
+}
+
+// SMDB holds a record once: sent again without its SmdbId it is refused
+// (naming the id to update); with the SmdbId it is an update of that record.
+TEST_F(SmdbTransport, ARecordSentAgainIsRefusedWithoutItsSmdbIdAndUpdatedWithIt) {
+  const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  auto d = deliverer();
+  std::string lastId;
+  for (const OutboundMessage& m : msgs) lastId = d->deliver(m).registryId;
+  const DeliveryResult dup = d->deliver(msgs.back());
+  EXPECT_EQ(dup.outcome, DeliveryResult::Outcome::kRejected);
+  EXPECT_NE(dup.detail.find("SmdbId " + lastId), std::string::npos) << dup.detail;
+
+  OutboundMessage update = msgs.back();
+  const std::string kilde = "<KildeId>" + update.idempotencyKey + "</KildeId>";
+  const auto at = update.body.find(kilde);
+  ASSERT_NE(at, std::string::npos);
+  update.body.insert(at + kilde.size(), "<SmdbId>" + lastId + "</SmdbId>");
+  const DeliveryResult again = d->deliver(update);
+  EXPECT_EQ(again.outcome, DeliveryResult::Outcome::kAccepted) << again.detail;
+  EXPECT_EQ(again.registryId, lastId);
 }
 
 TEST_F(SmdbTransport, SandboxRejectsATilknytningWithoutIvaerksaettelse) {

@@ -1,0 +1,155 @@
+#include "adapters/smdb/sandbox_sag.h"
+
+#include <map>
+#include <memory>
+
+#include "hub/util/strings.h"
+
+namespace reghub::smdb {
+
+namespace {
+
+// An element's text as the answer type its field declares.
+bool typeAnswer(const FieldDef* d, model::Answer& a, std::string& why) {
+  a.type = model::Answer::Type::kString;
+  if (d && d->codes.empty() && d->codeSourcePattern.empty()) {
+    if (d->type == DataType::kDatetime) {
+      a.type = model::Answer::Type::kDateTime;
+      a.date = model::DateTime::parse(a.text);
+      if (!a.date) return why = a.linkId + ": '" + a.text + "' er ikke en xs:dateTime.", false;
+    } else if (d->type == DataType::kInteger && d->pattern.empty()) {
+      if (!util::isAllDigits(a.text) || a.text.empty() || a.text.size() > 9)
+        return why = a.linkId + ": '" + a.text + "' er ikke et heltal.", false;
+      a.type = model::Answer::Type::kInteger;
+      a.integer = std::stol(a.text);
+    } else if (d->type == DataType::kBoolean) {
+      if (a.text != "true" && a.text != "false") return why = a.linkId + ": '" + a.text + "' er ikke en xs:boolean.", false;
+      a.type = model::Answer::Type::kBoolean;
+      a.boolean = a.text == "true";
+    }
+  } else if (d) {
+    a.type = model::Answer::Type::kCode;
+  }
+  return true;
+}
+
+// The anmodning carries the citizen and the myndighedskommune.
+bool takeAnmodningFacts(const model::FormResponse& form, model::Citizen& citizen, model::Forloeb& f, std::string& why) {
+  for (const model::Answer& a : form.answers) {
+    if (a.linkId == "PersonIdentifikator") {
+      citizen.cpr = model::Cpr::parse(a.text);
+      citizen.hasCprIdentifier = true;
+      if (!citizen.cpr) return why = "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.", false;
+    } else if (a.linkId == "PersonKoenKode") {
+      citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
+    } else if (a.linkId == "PersonNavn") {
+      citizen.name = a.text;
+    } else if (a.linkId == "KommuneKode") {
+      f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
+    }
+  }
+  return true;
+}
+
+// One sag as the citizen with one forløb the rules read.
+struct SagModel {
+  model::Citizen citizen;
+  std::string sagId;
+};
+
+bool buildSag(const std::vector<const SandboxRecord*>& records, const std::string& sagId, const FieldTable& table,
+              SagModel& out, std::string& why) {
+  out.sagId = sagId;
+  model::Forloeb f;
+  f.key = f.resourceId = "sag-" + (sagId.empty() ? std::string("ny") : sagId);
+  f.source.reference = "SMDB/" + f.key;
+  f.source.file = "sandbox";
+  int n = 0;
+  for (const SandboxRecord* r : records) {
+    const std::string id = r->smdbId.empty() ? "ny-" + std::to_string(n) : "rec-" + r->smdbId;
+    ++n;
+    auto form = typedForm(IncomingSkema{r->skema, r->fields}, id, table, why);
+    if (!form) return false;
+    if (r->skema == Skema::kAnm && !takeAnmodningFacts(*form, out.citizen, f, why)) return false;
+    if (!f.municipality && !r->kommune.empty()) f.municipality = model::Organization{"0" + r->kommune, "", ""};
+    f.forms.push_back(std::move(*form));
+  }
+  out.citizen.source.file = "sandbox";
+  out.citizen.forloeb.push_back(std::move(f));
+  return true;
+}
+
+void judge(const SagModel& sag, const std::vector<const SagModel*>& others, const RuleContext& rc,
+           diag::Collector& found) {
+  const model::Citizen& citizen = sag.citizen;
+  const model::Forloeb& f = citizen.forloeb.front();
+  const diag::Reporter out(found, "smdb");
+  ForloebView view = buildView(citizen, f, rc.table);
+  checkFields(view, rc, out);
+  checkForloeb(view, rc, out);
+  if (!citizen.cpr) return;
+  // Held sager first: on the same anmodningsdato the one arriving now is the later one.
+  std::vector<ForloebView> all;
+  for (const SagModel* o : others) all.push_back(buildView(o->citizen, o->citizen.forloeb.front(), rc.table));
+  all.push_back(std::move(view));  // a view is moved, never copied (it points into itself)
+  diag::Collector cross;
+  checkCitizen(all, rc, diag::Reporter(cross, "smdb"));
+  for (const diag::Diagnostic& d : cross.diagnostics())
+    if (d.forloeb == f.display()) found.report(d);
+}
+
+}  // namespace
+
+std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std::string& identifier,
+                                             const FieldTable& table, std::string& why) {
+  model::FormResponse form;
+  form.questionnaire = "urn:reghub:smdb:" + std::string(skemaName(in.skema));
+  form.status = "completed";
+  form.identifier = form.resourceId = identifier;
+  form.source.file = "sandbox";
+  form.source.reference = std::string(skemaName(in.skema)) + "/" + identifier;
+  int i = 0;
+  for (const auto& [name, text] : in.fields) {
+    model::Answer a;
+    a.linkId = a.path = name;
+    a.itemIndex = i++;
+    a.text = text;
+    if (!typeAnswer(table.find(in.skema, a.linkId), a, why)) return std::nullopt;
+    form.answers.push_back(std::move(a));
+  }
+  return form;
+}
+
+std::vector<diag::Diagnostic> judgeSag(const std::vector<SandboxRecord>& changes, const std::string& sagId,
+                                       const std::vector<SandboxRecord>& held, const RuleContext& rc,
+                                       std::string& why) {
+  std::map<std::string, std::vector<const SandboxRecord*>> sager;  // held, by sag
+  for (const SandboxRecord& r : held) sager[r.sagId].push_back(&r);
+  std::vector<const SandboxRecord*> mine;
+  if (!sagId.empty())
+    for (const SandboxRecord* r : sager[sagId])
+      if (std::none_of(changes.begin(), changes.end(), [&](const SandboxRecord& c) { return c.smdbId == r->smdbId; }))
+        mine.push_back(r);
+  for (const SandboxRecord& c : changes) mine.push_back(&c);
+
+  SagModel sag;
+  if (!buildSag(mine, sagId, rc.table, sag, why)) return {};
+  std::vector<std::unique_ptr<SagModel>> otherModels;
+  std::vector<const SagModel*> others;
+  for (const auto& [id, records] : sager) {
+    if (id == sagId) continue;
+    auto m = std::make_unique<SagModel>();
+    std::string ignored;  // what the sandbox holds was accepted once; it reads
+    if (!buildSag(records, id, rc.table, *m, ignored)) continue;
+    others.push_back(m.get());
+    otherModels.push_back(std::move(m));
+  }
+  diag::Collector found;
+  judge(sag, others, rc, found);
+  std::vector<diag::Diagnostic> errors;
+  for (const diag::Diagnostic& d : found.diagnostics())
+    if (d.severity == diag::Severity::kError) errors.push_back(d);
+  return errors;
+}
+
+}  // namespace reghub::smdb

@@ -1,0 +1,39 @@
+#pragma once
+// The SMDB sandbox's judgement of one call: the records a call writes, put
+// together with what the sandbox holds into the sag as it would stand, and
+// the same rules as the hub run over it (one active kontaktforløb per citizen
+// in a kommune across every sag, those made "in SMDB-web" too). Used by
+// sandbox.cpp for IndsaetData and for records a test puts in by the web form.
+// Not thread-safe (the sandbox holds its lock); no network.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/smdb/field_table.h"
+#include "adapters/smdb/municipalities.h"
+#include "adapters/smdb/rules.h"
+#include "adapters/smdb/sandbox_records.h"
+
+namespace reghub::smdb {
+
+// One skema as it arrived (IndsaetData part or web form), before typing.
+struct IncomingSkema {
+  Skema skema = Skema::kAnm;
+  std::vector<std::pair<std::string, std::string>> fields;  // element name → text
+};
+
+// Turns the incoming fields into a form, typed as their field declares
+// (nullopt and `why` when a value is not of its XML Schema type: the web
+// service refuses it before any rule).
+std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std::string& identifier,
+                                             const FieldTable& table, std::string& why);
+
+// The errors of the rules over the sag `changes` make (records with an
+// empty smdbId are new; `sagId` empty: a new sag), judged against
+// `held` (every record the sandbox holds of that citizen). Empty: accepted.
+// `why` is set instead when a change cannot be read at all.
+std::vector<diag::Diagnostic> judgeSag(const std::vector<SandboxRecord>& changes, const std::string& sagId,
+                                       const std::vector<SandboxRecord>& held, const RuleContext& rc,
+                                       std::string& why);
+
+}  // namespace reghub::smdb
