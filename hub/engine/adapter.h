@@ -25,6 +25,8 @@ namespace reghub::engine {
 // are reproducible (CONTRACT §3 --as-of / --since).
 // Configuration is not part of it: an adapter is built from its settings
 // once, at start-up (adapter_registry.h), and holds them.
+class PriorDeliveries;
+
 struct RunContext {
   model::Date asOf;                  // "today" (Europe/Copenhagen)
   std::optional<model::Date> since;  // translate --since
@@ -33,6 +35,10 @@ struct RunContext {
   // rendered is marked SourceRef::fresh (registries that report only news,
   // like LTT, send just that). False: a stateless run replays history.
   bool delta = false;
+  // What the registries hold, as the hub last read them (a sync), for rules
+  // that depend on the registry's state (SMDB: one active sag per citizen).
+  // Null: nothing is known (validate, translate).
+  const PriorDeliveries* registry = nullptr;
 };
 
 using ingest::SourceDocument;
@@ -44,8 +50,22 @@ class PriorDeliveries {
   virtual ~PriorDeliveries() = default;
   // Content hash last accepted (or queued) for this idempotency key.
   virtual std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const = 0;
-  // The registry's id for an earlier accepted message (SMDB ids), if known.
+  // The registry's id for an earlier accepted message (SMDB ids), if known:
+  // from its receipt, else from what a sync read back from the registry.
   virtual std::optional<std::string> registryId(std::string_view idempotencyKey) const = 0;
+  // The records the registry holds for a citizen (every kommune), as the last
+  // sync read them; also those the hub never sent. Default: none known.
+  virtual std::vector<RegistryRecord> registryRecords(std::string_view /*registry*/, const std::string& /*cpr*/) const {
+    return {};
+  }
+};
+
+// What the outbox knows when it hands a message over: which attempt this is,
+// and what the registry is known to hold (ids learned since the message was
+// rendered: a dependency accepted meanwhile, a sync).
+struct DeliveryContext {
+  int attempt = 1;
+  const PriorDeliveries* registry = nullptr;  // null: nothing known
 };
 
 // Makes one delivery attempt per call and classifies the answer. Made by
@@ -55,6 +75,35 @@ class Deliverer {
  public:
   virtual ~Deliverer() = default;
   virtual DeliveryResult deliver(const OutboundMessage& message) = 0;
+  // The outbox calls this one; a registry that refers to its own ids binds
+  // them here, at the last moment. Default: deliver(message).
+  virtual DeliveryResult deliver(const OutboundMessage& message, const DeliveryContext& /*ctx*/) {
+    return deliver(message);
+  }
+};
+
+// Where a sync writes what it read: the hub's picture of the registry
+// (hub/store/registry_mirror.h, through hub/app). Does I/O; throws on store failure.
+class RegistryStateSink {
+ public:
+  virtual ~RegistryStateSink() = default;
+  // One kommune's complete answer (4-digit code): replaces what was held.
+  virtual SyncCounts replace(const std::string& kommune, const std::vector<RegistryRecord>& records) = 0;
+};
+
+// Reads what the registry holds (SMDB's HentData) — before a delivery run,
+// and on demand. Made by the adapter from its built settings; one per run.
+class RegistrySync {
+ public:
+  struct KommuneResult {
+    std::string kommune;
+    SyncCounts counts;
+    std::string error;  // empty: read and replaced; else why not (nothing replaced)
+  };
+  virtual ~RegistrySync() = default;
+  // Each kommune (4-digit) read and handed to `sink` whole; a kommune that
+  // cannot be read is reported and leaves what was held untouched.
+  virtual std::vector<KommuneResult> sync(const std::vector<std::string>& kommuner, RegistryStateSink& sink) = 0;
 };
 
 // A local stand-in for the registry's service (tests, demo, vendors).
@@ -190,6 +239,21 @@ class Adapter {
   // The certificates the adapter's deliverers authenticate with (loaded when
   // the adapter was built), for the expiry warnings. Default: none.
   virtual std::vector<CredentialInfo> credentials() const { return {}; }
+
+  // Reading the registry back (ids, records made elsewhere), when the
+  // registry has a read service and delivery is configured. Default: none.
+  virtual std::unique_ptr<RegistrySync> makeSync() const { return nullptr; }
+  // Kommuner to sync besides those the store has messages for (settings).
+  virtual std::vector<std::string> syncKommuner() const { return {}; }
+
+  // Work a person must do in the registry for this citizen because the
+  // registry's API cannot (SMDB: deleting what was withdrawn at the source),
+  // given what the registry holds (`prior`). Sees every forløb, selected or
+  // not. Pure. Default: none.
+  virtual std::vector<ManualTask> tasks(const model::Citizen& /*citizen*/, const RunContext& /*ctx*/,
+                                        const PriorDeliveries& /*prior*/) const {
+    return {};
+  }
 
   virtual std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) const = 0;
 

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <map>
 
+#include "hub/engine/store_prior_deliveries.h"
+
 namespace reghub::engine {
 
 void OutboxSink::accept(OutboundMessage&& message) {
@@ -129,7 +131,8 @@ store::AttemptOutcome Outbox::attempt(const store::ClaimedMessage& c, Deliverer*
     r = DeliveryResult::retry(0, whyNoDeliverer);
   } else {
     try {
-      r = deliverer->deliver(c.message);
+      const StorePriorDeliveries prior(store_, options_.mirror);
+      r = deliverer->deliver(c.message, DeliveryContext{c.attempt, &prior});
     } catch (const std::exception& e) {
       r = DeliveryResult::retry(0, std::string("deliverer failed: ") + e.what());
     }

@@ -33,6 +33,7 @@
 #include "hub/engine/pipeline.h"
 #include "hub/engine/retry_policy.h"
 #include "hub/store/delivery_store.h"
+#include "hub/store/registry_mirror.h"
 
 namespace reghub::engine {
 
@@ -68,6 +69,9 @@ struct OutboxOptions {
   RetryPolicies retry;
   std::function<int64_t()> clock = store::nowMillis;
   uint64_t seed = 0;                 // jitter seed (0 = random)
+  // What syncs read back from the registries: ids for a message whose
+  // receipt was lost. Not owned; may be null.
+  store::RegistryMirror* mirror = nullptr;
 };
 
 struct OutboxStats {

@@ -29,7 +29,9 @@ class ErrorTrackingSink final : public diag::Sink {
 
 Pipeline::Pipeline(std::vector<const Adapter*> adapters, RunContext ctx, diag::Reporter reporter, MessageSink* sink,
                    const PriorDeliveries& prior)
-    : adapters_(std::move(adapters)), ctx_(ctx), reporter_(std::move(reporter)), sink_(sink), prior_(prior) {}
+    : adapters_(std::move(adapters)), ctx_(ctx), reporter_(std::move(reporter)), sink_(sink), prior_(prior) {
+  ctx_.registry = &prior_;
+}
 
 void Pipeline::onSource(const ingest::SourceDocument& doc) {
   for (const Adapter* a : adapters_)
@@ -51,6 +53,8 @@ void Pipeline::onCitizen(model::Citizen&& citizen) {
                            "' is not one any registry reads; check the canonical (e.g. urn:reghub:smdb:IVAER)");
   }
   for (const Adapter* a : adapters_) {
+    if (sink_)
+      for (ManualTask& t : a->tasks(citizen, ctx_, prior_)) sink_->acceptTask(std::move(t));
     ErrorTrackingSink tracking(reporter_.sink());
     const diag::Reporter out = diag::Reporter(tracking)
                                    .withRegistry(std::string(a->name()))

@@ -17,6 +17,9 @@ class MessageSink {
  public:
   virtual ~MessageSink() = default;
   virtual void accept(OutboundMessage&& message) = 0;
+  // A manual task an adapter found (Adapter::tasks). Default: dropped
+  // (translate and validate keep nothing).
+  virtual void acceptTask(ManualTask&& /*task*/) {}
 };
 
 class NoPriorDeliveries final : public PriorDeliveries {

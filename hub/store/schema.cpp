@@ -149,6 +149,58 @@ CREATE TRIGGER transitions_no_change BEFORE UPDATE OR DELETE ON transitions
 FOR EACH ROW EXECUTE FUNCTION reghub_append_only();
 )SQL";
 
+// What a registry holds, as its read service (SMDB HentData) returned it:
+// the hub's picture of the registry. The fields and the CPR are sealed; the
+// citizen is found by its keyed hash. A record no longer returned is kept
+// with gone_at (tasks close on it).
+constexpr const char* kV7 = R"SQL(
+CREATE TABLE registry_records (
+  registry TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  parent_id TEXT,
+  group_id TEXT,
+  source_key TEXT,
+  version INTEGER NOT NULL,
+  cpr_hash TEXT,
+  citizen_masked TEXT,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  first_seen BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL,
+  gone_at BIGINT,
+  PRIMARY KEY (registry, record_id)
+);
+CREATE INDEX registry_records_citizen ON registry_records (registry, cpr_hash);
+CREATE INDEX registry_records_source ON registry_records (source_key);
+CREATE INDEX registry_records_kommune ON registry_records (registry, kommune, gone_at);
+CREATE TABLE registry_syncs (
+  registry TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  seen BIGINT NOT NULL,
+  added BIGINT NOT NULL,
+  changed BIGINT NOT NULL,
+  gone BIGINT NOT NULL,
+  foreign_records BIGINT NOT NULL,
+  PRIMARY KEY (registry, kommune)
+);
+CREATE TABLE registry_tasks (
+  task_key TEXT PRIMARY KEY,
+  registry TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  forloeb_key TEXT,
+  citizen_masked TEXT,
+  reason TEXT NOT NULL,
+  steps TEXT NOT NULL,
+  opened_at BIGINT NOT NULL,
+  closed_at BIGINT
+);
+CREATE INDEX registry_tasks_open ON registry_tasks (registry, closed_at);
+)SQL";
+
 std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
   for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
     s.replace(pos, from.size(), to);
@@ -176,6 +228,7 @@ std::vector<Migration> migrations(Dialect dialect) {
       {6, "key canary",
        "CREATE TABLE store_canary (id INTEGER PRIMARY KEY, key_id TEXT NOT NULL, sealed TEXT NOT NULL, "
        "lookup TEXT NOT NULL)"},
+      {7, "registry mirror: the records a registry holds (read back from it), syncs, manual tasks", kV7},
   };
 }
 

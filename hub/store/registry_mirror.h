@@ -1,0 +1,72 @@
+#pragma once
+// The registry mirror (issue #12; docs/STORE.md "Registry mirror"): what each
+// registry holds, as the hub last read it from the registry (a sync), and the
+// manual tasks the registry's API cannot do. Generic: the records are the
+// registry's (SMDB's HentData answers), the hub keeps them without knowing
+// what they mean.
+//
+// - replace() takes one sync's complete answer for a registry × kommune:
+//   new and changed records are written, records no longer returned are
+//   marked gone (kept, so a task can close on them).
+// - Each record's fields and CPR are sealed (AES-GCM, context = registry +
+//   record id); the citizen is found by the keyed hash of the CPR.
+// - Tasks are opened once per key and closed when every record they name is
+//   gone (closeDoneTasks, after a sync).
+//
+// Thread-safe (one connection, calls serialised). Every call does I/O and
+// throws StoreError on database failure, KeyError when a sealed value
+// cannot be opened.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/delivery/registry_record.h"
+#include "hub/store/delivery_store.h"
+
+namespace reghub::store {
+
+struct SyncSummary {
+  std::string registry, kommune;
+  int64_t at = 0;  // last sync
+  delivery::SyncCounts counts;
+  int64_t held = 0, foreign = 0;  // present now
+};
+
+class RegistryMirror {
+ public:
+  // Its own connection to the store (migrated by DeliveryStore::open first).
+  static std::unique_ptr<RegistryMirror> open(const StoreOptions& options);
+  ~RegistryMirror();
+
+  // One sync's complete answer for `registry` × `kommune`, in one transaction.
+  delivery::SyncCounts replace(const std::string& registry, const std::string& kommune,
+                               const std::vector<delivery::RegistryRecord>& records, int64_t now);
+  // The present records of a citizen (every kommune), oldest first.
+  std::vector<delivery::RegistryRecord> forCitizen(const std::string& registry, const std::string& cpr);
+  // The registry's id of the present record the hub sent under this key.
+  std::optional<std::string> idForSource(const std::string& sourceKey);
+  // Present records of a registry (optionally one kommune; optionally only
+  // those the hub did not send).
+  std::vector<delivery::RegistryRecord> records(const std::string& registry, const std::string& kommune = {},
+                                                bool foreignOnly = false);
+  std::vector<SyncSummary> syncs(const std::string& registry = {});
+
+  // Opens a task unless one with its key exists (open or closed: a task
+  // done once is not opened again). True when opened.
+  bool openTask(const delivery::ManualTask& task, int64_t now);
+  // Closes the open tasks of `registry` whose records are all gone; how many.
+  size_t closeDoneTasks(const std::string& registry, int64_t now);
+  std::vector<delivery::ManualTask> tasks(const std::string& registry = {}, bool includeClosed = false);
+
+ private:
+  RegistryMirror(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
+  delivery::RegistryRecord fromRow(const SqlRow& row) const;
+  std::unique_ptr<SqlDb> db_;
+  std::shared_ptr<const Keyring> keyring_;
+  std::mutex mu_;
+};
+
+}  // namespace reghub::store
