@@ -11,22 +11,11 @@
 
 #include "adapters/smdb/field_table.h"
 #include "adapters/smdb/municipalities.h"
+#include "adapters/smdb/record_form.h"
 #include "adapters/smdb/rules.h"
 #include "adapters/smdb/sandbox_records.h"
 
 namespace reghub::smdb {
-
-// One skema as it arrived (IndsaetData part or web form), before typing.
-struct IncomingSkema {
-  Skema skema = Skema::kAnm;
-  std::vector<std::pair<std::string, std::string>> fields;  // element name → text
-};
-
-// Turns the incoming fields into a form, typed as their field declares
-// (nullopt and `why` when a value is not of its XML Schema type: the web
-// service refuses it before any rule).
-std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std::string& identifier,
-                                             const FieldTable& table, std::string& why);
 
 // The errors of the rules over the sag `changes` make (records with an
 // empty smdbId are new; `sagId` empty: a new sag), judged against

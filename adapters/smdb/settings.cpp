@@ -39,6 +39,8 @@ const std::vector<config::Key>& settingKeys() {
       urlKey("smdb.endpoint", {"https"},
              "SMDB host (empty: from smdb.environment; preprod https://smdbpreprodws.dst.dk, prod "
              "https://smdbws.dst.dk); the .svc path is part of each message"),
+      listKey("smdb.syncKommuner",
+              "HentData sync: kommuner (4-digit codes) to read besides those the store has SMDB messages for"),
       pathKey("smdb.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)"),
       millisKey("smdb.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
       enumKey("smdb.environment", {"preprod", "prod", "custom"},
@@ -225,6 +227,11 @@ Settings Settings::fromConfig(const config::Config& c) {
   readIdws(c, s);
   s.caFile = c.getString(key("smdb.caFile"));
   s.timeoutMs = c.getInt(key("smdb.timeoutMs"));
+  for (const std::string& k : c.getList(key("smdb.syncKommuner"))) {
+    if (k.size() != 4 || k.find_first_not_of("0123456789") != std::string::npos)
+      throw c.error(key("smdb.syncKommuner"), "smdb.syncKommuner: '" + k + "' is not a 4-digit kommune code (e.g. 0330)");
+    s.syncKommuner.push_back(k);
+  }
   s.sandboxTlsDir = c.getString(key("smdb.sandboxTlsDir"));
   s.sandboxStateFile = c.getString(key("smdb.sandboxStateFile"));
   if (const auto a = c.getOptional(key("smdb.sandboxAsOf")); a && *a != "today") s.sandboxAsOf = model::Date::parse(*a);

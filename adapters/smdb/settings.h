@@ -54,6 +54,8 @@ struct Settings {
   std::shared_ptr<const std::set<std::string>> tilbudIds;
 
   // Delivery (soap_transport.h): IndsaetData host, CA bundle, timeout.
+  // The kommuner (4 digits) the sync reads besides those with messages in the store.
+  std::vector<std::string> syncKommuner;
   std::string endpoint;  // empty: not configured for delivery (no default points at a real service)
   std::string caFile;
   int64_t timeoutMs = 30'000;

@@ -4,6 +4,7 @@
 
 #include "adapters/smdb/rules.h"
 #include "adapters/smdb/sandbox.h"
+#include "adapters/smdb/sync.h"
 #include "adapters/smdb/soap_transport.h"
 #include "adapters/smdb/systemskifte.h"
 #include "hub/util/strings.h"
@@ -172,6 +173,11 @@ std::vector<engine::CredentialInfo> SmdbAdapter::credentials() const {
 std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer() const {
   if (!settings_->idws.hasFunctionCertificate()) return nullptr;
   return std::make_unique<SoapDeliverer>(*settings_, idwsClient());
+}
+
+std::unique_ptr<engine::RegistrySync> SmdbAdapter::makeSync() const {
+  if (!settings_->idws.hasFunctionCertificate()) return nullptr;
+  return std::make_unique<SmdbSync>(*settings_, idwsClient());
 }
 
 std::unique_ptr<engine::Sandbox> SmdbAdapter::makeSandbox(const engine::SandboxOptions& options) const {

@@ -74,6 +74,9 @@ class SmdbAdapter final : public engine::Adapter {
   std::vector<engine::CredentialInfo> credentials() const override;
   // The process's one IdwsClient (made on first use). Throws config::ConfigError.
   std::shared_ptr<IdwsClient> idwsClient() const;
+  // HentData, when delivery is configured (sync.h).
+  std::unique_ptr<engine::RegistrySync> makeSync() const override;
+  std::vector<std::string> syncKommuner() const override { return settings_->syncKommuner; }
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,

@@ -119,8 +119,102 @@ IdwsAnswer SoapDeliverer::call(const std::string& target, const std::string& act
 }
 
 engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m) {
+  return deliver(m, engine::DeliveryContext{});
+}
+
+namespace {
+
+xmlNode* child(xmlNode* parent, const char* name) {
+  for (xmlNode* c = parent ? parent->children : nullptr; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(c->name), name) == 0) return c;
+  return nullptr;
+}
+
+// Adds <SmdbId> after <KildeId> in a Reference or Foraelder that lacks one.
+bool bindOne(xmlNode* ref, const std::function<std::optional<std::string>(const std::string&)>& idOf) {
+  xmlNode* kilde = child(ref, "KildeId");
+  if (!kilde || child(ref, "SmdbId")) return false;
+  const auto id = idOf(text(kilde));
+  if (!id) return false;
+  xmlNode* n = xmlNewDocNode(ref->doc, kilde->ns, reinterpret_cast<const xmlChar*>("SmdbId"), nullptr);
+  xmlNodeAddContent(n, reinterpret_cast<const xmlChar*>(id->c_str()));
+  xmlAddNextSibling(kilde, n);
+  return true;
+}
+
+// The record's own Reference/SmdbId (an update), not a Foraelder's.
+bool namesItsOwnId(const std::string& payload) {
   std::string error;
-  const auto payload = bodyPayload(m.body, error);
+  security::XmlDocPtr doc = security::parseXml(payload, error);
+  return doc && child(child(xmlDocGetRootElement(doc.get()), "Reference"), "SmdbId");
+}
+
+std::string kommune3(const std::string& kommune) {
+  return kommune.size() == 4 && kommune[0] == '0' ? kommune.substr(1) : kommune;
+}
+
+}  // namespace
+
+std::optional<std::string> bindRegistryIds(
+    const std::string& payload, const std::function<std::optional<std::string>(const std::string&)>& idOf,
+    std::string& error) {
+  security::XmlDocPtr doc = security::parseXml(payload, error);
+  if (!doc) return std::nullopt;
+  xmlNode* op = xmlDocGetRootElement(doc.get());
+  xmlNode* ref = child(op, "Reference");
+  if (!ref) return payload;
+  bool bound = bindOne(ref, idOf);
+  for (xmlNode* c = ref->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(c->name), "Foraelder") == 0)
+      bound = bindOne(c, idOf) || bound;
+  if (!bound) return payload;
+  xmlBufferPtr buf = xmlBufferCreate();
+  xmlNodeDump(buf, doc.get(), op, 0, 0);
+  std::string out(reinterpret_cast<const char*>(xmlBufferContent(buf)), static_cast<size_t>(xmlBufferLength(buf)));
+  xmlBufferFree(buf);
+  return out;
+}
+
+const char* readBackAction(const std::string& operation) {
+  if (operation == "IndsaetIvaerksaettelse") return "HentIvaerksaettelser";
+  if (operation == "IndsaetTilbudstilknytning") return "HentTilbudstilknytninger";
+  if (operation == "IndsaetKvalHep") return "HentKvalHep";
+  if (operation == "AfslutBehandling") return "HentAnmodninger";
+  return nullptr;
+}
+
+std::optional<std::vector<SmdbRecord>> SoapDeliverer::read(const std::string& action, const std::string& kommune,
+                                                           const std::string& cpr, engine::DeliveryResult& failure) {
+  const IdwsAnswer a = call(kHentTarget, std::string(kHentActionBase) + action, hentRequest(action, kommune, cpr));
+  if (a.tokenError || !a.http.answered() || a.http.status < 200 || a.http.status >= 300) {
+    failure = classify(a);
+    if (failure.outcome == engine::DeliveryResult::Outcome::kAccepted)
+      failure = engine::DeliveryResult::retry(a.http.status, action + ": no answer");
+    return std::nullopt;
+  }
+  std::string error;
+  auto records = parseHentRecords(action, a.http.body, error);
+  if (!records) failure = engine::DeliveryResult::retry(a.http.status, action + ": " + error);
+  return records;
+}
+
+engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m, const engine::DeliveryContext& ctx) {
+  std::string error;
+  auto payload = bodyPayload(m.body, error);
+  if (!payload) return engine::DeliveryResult::rejected(0, "the rendered SMDB message cannot be sent: " + error);
+  const auto idOf = [&](const std::string& key) -> std::optional<std::string> {
+    return ctx.registry ? ctx.registry->registryId(key) : std::nullopt;
+  };
+  if (ctx.registry && ctx.attempt > 1 && !idOf(m.idempotencyKey) && !namesItsOwnId(*payload))
+    if (const char* action = readBackAction(m.kind)) {
+      engine::DeliveryResult failure;
+      const auto held = read(action, kommune3(m.kommune), m.citizenCpr, failure);
+      if (!held) return failure;
+      for (const SmdbRecord& r : *held)
+        if (r.kildeId == m.idempotencyKey)
+          return engine::DeliveryResult::accepted(200, r.smdbId);  // the earlier attempt arrived; its answer was lost
+    }
+  if (ctx.registry) payload = bindRegistryIds(*payload, idOf, error);
   if (!payload) return engine::DeliveryResult::rejected(0, "the rendered SMDB message cannot be sent: " + error);
   // The action the renderer chose (SOAP 1.1 SOAPAction form, quoted).
   std::string action = std::string(kActionBase) + m.kind;

@@ -8,10 +8,12 @@
 // 5xx, 408/429, timeouts and connection failures → retry. No token: a
 // refusal by the STS (certificate, audience) → rejected; STS unreachable →
 // retry. Not thread-safe: one deliverer per worker (the IdwsClient is shared).
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "adapters/smdb/hent_data.h"
 #include "adapters/smdb/idws_client.h"
 #include "adapters/smdb/settings.h"
 #include "hub/engine/adapter.h"
@@ -39,12 +41,32 @@ engine::DeliveryResult classify(const IdwsAnswer& a);
 // nullopt with `error` when the rendered message is not a SOAP envelope.
 std::optional<std::string> bodyPayload(const std::string& envelope, std::string& error);
 
+// The payload (the operation element) with the registry's ids bound: the
+// record's own Reference/SmdbId and each Foraelder's, where the message was
+// rendered without them and `idOf` knows them now. Unchanged when nothing
+// is to bind; nullopt with `error` when it is not XML.
+std::optional<std::string> bindRegistryIds(
+    const std::string& payload, const std::function<std::optional<std::string>(const std::string&)>& idOf,
+    std::string& error);
+
+// The HentData action that reads back the record an IndsaetData operation writes.
+const char* readBackAction(const std::string& operation);
+
 class SoapDeliverer final : public engine::Deliverer {
  public:
   // From the built settings: smdb.endpoint (https base URL, checked when
   // the settings were built), smdb.caFile, smdb.timeoutMs; `idws` shared.
   SoapDeliverer(const Settings& settings, std::shared_ptr<IdwsClient> idws);
   engine::DeliveryResult deliver(const engine::OutboundMessage& message) override;
+  // Binds the ids known now (a dependency accepted since rendering, a
+  // sync); on a resend (attempt > 1) of a record with no id known, first asks
+  // SMDB (HentData by kommune and CPR) whether the earlier attempt arrived —
+  // a lost answer then counts as accepted, never as a second record.
+  engine::DeliveryResult deliver(const engine::OutboundMessage& message, const engine::DeliveryContext& ctx) override;
+  // The records SMDB holds for one HentData action and kommune (3 digits),
+  // optionally one citizen. nullopt: the result says why (retry or rejected).
+  std::optional<std::vector<SmdbRecord>> read(const std::string& action, const std::string& kommune3,
+                                              const std::string& cpr, engine::DeliveryResult& failure);
   // One secured call of any SMDB operation (TokenTest, HentData): `payloadXml` is the Body's content.
   IdwsAnswer call(const std::string& target, const std::string& action, const std::string& payloadXml);
 

@@ -14,9 +14,13 @@ namespace {
 // messages until flush(): a group of citizens is queued in one transaction.
 class ScheduledSink final : public engine::MessageSink {
  public:
-  ScheduledSink(store::DeliveryStore& store, std::string ingestId,
+  ScheduledSink(store::DeliveryStore& store, store::RegistryMirror& mirror, std::string ingestId,
                 const std::function<int64_t(const std::string&, int64_t)>& notBefore)
-      : store_(store), ingestId_(std::move(ingestId)), notBefore_(notBefore) {}
+      : store_(store), mirror_(mirror), ingestId_(std::move(ingestId)), notBefore_(notBefore) {}
+  // A task is opened once (the key); shown until a sync finds it done.
+  void acceptTask(engine::ManualTask&& t) override {
+    if (mirror_.openTask(t, store::nowMillis())) ++tasksOpened;
+  }
   void accept(engine::OutboundMessage&& m) override {
     const int64_t hold = notBefore_ ? notBefore_(m.registry, store::nowMillis()) : 0;
     held_.push_back({std::move(m), hold});
@@ -27,10 +31,11 @@ class ScheduledSink final : public engine::MessageSink {
       ++(r.outcome == store::EnqueueOutcome::kUnchanged ? unchanged : queued);
     held_.clear();
   }
-  size_t queued = 0, unchanged = 0;
+  size_t queued = 0, unchanged = 0, tasksOpened = 0;
 
  private:
   store::DeliveryStore& store_;
+  store::RegistryMirror& mirror_;
   std::string ingestId_;
   const std::function<int64_t(const std::string&, int64_t)>& notBefore_;
   std::vector<store::ToEnqueue> held_;
@@ -42,6 +47,7 @@ Intake::Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const en
                std::function<int64_t(const std::string&, int64_t)> notBefore, IntakeOptions options)
     : store_(store),
       state_(store::CitizenState::open(store.options())),
+      mirror_(store::RegistryMirror::open(store.options())),
       notBefore_(std::move(notBefore)),
       options_(options),
       adapters_(std::move(adapters)) {}
@@ -129,8 +135,8 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   ctx.delta = true;
   std::vector<const engine::Adapter*> raw;
   for (const auto& a : adapters_) raw.push_back(a.get());
-  ScheduledSink sink(store_, r.ingestId, notBefore_);
-  const engine::StorePriorDeliveries prior(store_);
+  ScheduledSink sink(store_, *mirror_, r.ingestId, notBefore_);
+  const engine::StorePriorDeliveries prior(store_, mirror_.get());
   engine::Pipeline pipeline(raw, ctx, reporter, &sink, prior);
   pipeline.setQuestionnaireCheck([raw](std::string_view q) {
     for (const engine::Adapter* a : raw)
@@ -161,6 +167,15 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
 IntakeResult Intake::ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
                                   std::optional<model::Date> asOf) {
   return run(name, asOf, [&](ingest::Ingestor& in) { in.readBuffer(name, bytes, contentType); });
+}
+
+size_t Intake::markDirty(const std::set<std::string>& citizens) {
+  std::lock_guard lock(mutex_);
+  return state_->markDirty(citizens, store::nowMillis());
+}
+
+IntakeResult Intake::renderDirty(const std::string& source, std::optional<model::Date> asOf) {
+  return run(source, asOf, [](ingest::Ingestor&) {});
 }
 
 IntakeResult Intake::ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf) {

@@ -26,6 +26,7 @@
 #include "hub/store/delivery_store.h"
 
 #include "hub/store/citizen_state.h"
+#include "hub/store/registry_mirror.h"
 
 namespace reghub::api {
 
@@ -55,6 +56,13 @@ class Intake {
   IntakeResult ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
                             std::optional<model::Date> asOf = std::nullopt);
   IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt);
+  // Renders the citizens marked dirty without new input (after a sync changed
+  // what a registry holds for them); recorded as an ingest of `source`.
+  IntakeResult renderDirty(const std::string& source, std::optional<model::Date> asOf = std::nullopt);
+  // Marks citizens (CitizenState ids) for the next render; how many were known.
+  size_t markDirty(const std::set<std::string>& citizens);
+  // What the registries hold (syncs) and the manual tasks: the intake's own connection.
+  store::RegistryMirror& mirror() { return *mirror_; }
 
   const std::vector<std::shared_ptr<const engine::Adapter>>& adapters() const { return adapters_; }
 
@@ -78,6 +86,7 @@ class Intake {
 
   store::DeliveryStore& store_;
   std::unique_ptr<store::CitizenState> state_;
+  std::unique_ptr<store::RegistryMirror> mirror_;
   std::function<int64_t(const std::string&, int64_t)> notBefore_;
   IntakeOptions options_;
   std::vector<std::shared_ptr<const engine::Adapter>> adapters_;

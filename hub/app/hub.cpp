@@ -30,9 +30,12 @@ void Hub::buildIntake() {
 }
 
 void Hub::startWorkers() {
-  if (!outbox_)
-    outbox_ = std::make_unique<engine::Outbox>(
-        *store_, options_.deliverers ? options_.deliverers : adapterDeliverers(), config_.hub.outbox);
+  if (!outbox_) {
+    engine::OutboxOptions o = config_.hub.outbox;
+    o.mirror = &intake_->mirror();  // ids a sync learned, for messages whose receipt was lost
+    outbox_ = std::make_unique<engine::Outbox>(*store_, options_.deliverers ? options_.deliverers : adapterDeliverers(),
+                                               o);
+  }
   if (options_.workers) outbox_->start();
 }
 

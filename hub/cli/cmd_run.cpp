@@ -5,9 +5,12 @@
 #include <signal.h>
 
 #include <iostream>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "hub/app/hub.h"
+#include "hub/app/registry_sync.h"
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
@@ -21,6 +24,11 @@ const std::vector<OptionSpec> kOptions = {
     {"port", true, "overrides http.port", ""},
     {"no-http", false, "delivery workers only (more workers on a shared PostgreSQL store)", ""},
     {"no-workers", false, "API only, no delivery", ""},
+    {"until-idle", false,
+     "sync the registries that can be read, deliver everything due, then exit: 0, or 1 if anything ended rejected "
+     "or dead (for cron)",
+     ""},
+    {"idle-wait", true, "with --until-idle: wait for retries due within this many seconds (default 60)", ""},
     {"help", false, "show this help", ""},
 };
 
@@ -28,7 +36,8 @@ int usage() {
   std::cout << "usage: reghub run [OPTIONS]\n\n"
                "Runs the hub: HTTP(S) intake (POST /fhir), status API (/status, /ingest/{id},\n"
                "/status/forloeb/{key}), /health, /metrics, and the delivery workers. Stops\n"
-               "gracefully on SIGTERM or SIGINT.\n\n"
+               "gracefully on SIGTERM or SIGINT. With --until-idle: no API; the registries\n"
+               "are read back first (HentData), everything due is delivered, then it exits.\n\n"
             << formatOptions(kOptions) << "\n" << configKeysHelp();
   return kExitOk;
 }
@@ -81,6 +90,38 @@ void reportStopped(app::Hub& hub) {
             << " rejected, " << s.dead << " dead" << std::endl;
 }
 
+int64_t parseSeconds(const std::string& s) {
+  if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError("--idle-wait wants whole seconds, e.g. --idle-wait 60");
+  return std::stoll(s) * 1000;
+}
+
+// Nothing in flight and nothing due within `waitMillis`: a later cron run
+// sends the rest (a scheduled daily delivery, a long retry backoff).
+bool idle(store::DeliveryStore& store, int64_t waitMillis) {
+  for (const store::StateCount& c : store.counts())
+    if (c.state == store::MessageState::kSending && c.count > 0) return false;
+  const auto due = store.nextDue();
+  return !due || *due > store::nowMillis() + waitMillis;
+}
+
+int runUntilIdle(app::Hub& hub, int64_t waitMillis) {
+  const app::SyncRun sync = app::syncRegistries(hub.adapters(), hub.store(), hub.intake());
+  std::cout << app::describe(sync);
+  if (sync.citizensMarked) {
+    const api::IntakeResult r = hub.intake().renderDirty("sync");
+    std::cout << "rendered " << r.stats.citizens << " citizen(s) again after the sync: " << r.queued << " queued\n";
+  }
+  hub.outbox().start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  while (!idle(hub.store(), waitMillis)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  hub.stop();
+  const auto s = hub.outbox().stats();
+  std::cout << "reghub run --until-idle: " << s.attempts << " attempts, " << s.accepted << " accepted, " << s.rejected
+            << " rejected, " << s.dead << " dead" << (sync.ok() ? "" : "; a sync failed (see above)") << std::endl;
+  return s.rejected || s.dead ? kExitErrors : kExitOk;
+}
+
 }  // namespace
 
 int cmdRun(const std::vector<std::string>& argv) {
@@ -96,10 +137,16 @@ int cmdRun(const std::vector<std::string>& argv) {
   const sigset_t stopSignals = blockStopSignals();
 
   app::HubOptions options;
-  options.http = !a.has("no-http");
-  options.workers = !a.has("no-workers");
+  const bool untilIdle = a.has("until-idle");
+  options.http = !a.has("no-http") && !untilIdle;
+  options.workers = !a.has("no-workers") && !untilIdle;  // --until-idle starts them after the sync
   app::Hub hub(std::move(service), options);
   reportDestinations(hub.adapters());
+  if (untilIdle) {
+    hub.start();
+    const int64_t wait = a.has("idle-wait") ? parseSeconds(a.get("idle-wait")) : 60'000;
+    return runUntilIdle(hub, wait);
+  }
   try {
     hub.start();
   } catch (const app::ListenError& e) {

@@ -16,6 +16,10 @@ struct Command {
 
 const std::vector<Command>& allCommands();
 
+// `reghub REGISTRY COMMAND …` (cmd_registry.cpp).
+bool isRegistryCommand(const std::string& name);
+int cmdRegistry(const std::string& registry, const std::vector<std::string>& args);
+
 int cmdValidate(const std::vector<std::string>& args);
 int cmdTranslate(const std::vector<std::string>& args);
 int cmdSynth(const std::vector<std::string>& args);

@@ -15,7 +15,8 @@ void usage(std::ostream& out) {
     n.resize(14, ' ');
     out << n << c.summary << "\n";
   }
-  out << "\nEvery command takes --help; reghub --version prints the version.\n";
+  out << "\nRegistry commands: reghub REGISTRY sync|tasks|… (e.g. reghub smdb sync --config FILE).\n"
+         "Every command takes --help; reghub --version prints the version.\n";
 }
 }  // namespace
 
@@ -35,7 +36,10 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
-  for (const auto& c : allCommands()) {
+  std::vector<Command> commands = allCommands();
+  if (isRegistryCommand(name))  // `reghub smdb sync`: the registry's commands
+    commands.push_back({name, "", [name](const std::vector<std::string>& a) { return cmdRegistry(name, a); }});
+  for (const auto& c : commands) {
     if (c.name != name) continue;
     try {
       return c.run(args);
@@ -50,6 +54,9 @@ int main(int argc, char** argv) {
       // Every configuration problem, from any command: the message names the key and the file.
       std::cerr << "reghub " << name << ": configuration error: " << e.what() << "\n";
       return kExitConfig;
+    } catch (const std::invalid_argument& e) {  // an adapter command's usage error
+      std::cerr << "reghub " << name << ": " << e.what() << "\n";
+      return kExitUsage;
     } catch (const std::exception& e) {
       std::cerr << "reghub " << name << ": " << e.what() << "\n";
       return kExitSoftware;

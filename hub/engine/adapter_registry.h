@@ -22,6 +22,16 @@
 
 namespace reghub::engine {
 
+// A registry's own command (`reghub <name> <command> …`), e.g. SMDB's
+// systemskifte. Gets the arguments after the command name; returns the exit
+// code (0 ok, 1 errors, 2 usage — throw UsageError-like std::invalid_argument
+// for usage —, 78 config via config::ConfigError).
+struct AdapterCommand {
+  std::string name;
+  std::string summary;
+  std::function<int(const std::vector<std::string>& args, std::ostream& out)> run;
+};
+
 struct AdapterFactory {
   std::string name;  // registry name and configuration prefix ("smdb" → "smdb.*")
   // Every key the adapter reads, declared once (help, example, checks).
@@ -37,6 +47,8 @@ struct AdapterFactory {
   // every step passed. May throw config::ConfigError (exit 78). Empty: the
   // command says the registry has no check.
   std::function<bool(const Adapter& adapter, std::ostream& out)> check = nullptr;
+  // Optional: the registry's own commands besides the hub's `sync` and `tasks`.
+  std::function<std::vector<AdapterCommand>()> commands = nullptr;
 };
 
 class AdapterRegistry {

@@ -180,6 +180,17 @@ void CitizenState::joinParked(const std::string& citizen, const std::string& pat
   result.joined += static_cast<size_t>(db_->changes());
 }
 
+size_t CitizenState::markDirty(const std::set<std::string>& citizens, int64_t now) {
+  size_t marked = 0;
+  Transaction tx(*db_);
+  for (const std::string& c : citizens) {
+    db_->query("UPDATE citizens SET dirty = 1, updated_at = $2 WHERE citizen = $1", {c, now});
+    marked += static_cast<size_t>(db_->changes());
+  }
+  tx.commit();
+  return marked;
+}
+
 std::vector<std::string> CitizenState::dirtyCitizens(size_t max) {
   std::vector<std::string> out;
   for (const auto& row :

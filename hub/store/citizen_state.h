@@ -66,6 +66,9 @@ class CitizenState {
   // Diagnostics (HUB-INGEST-13 versions, HUB-STATE-01 parked) go to `out`.
   MergeResult merge(const std::vector<state::ResourceRecord>& batch, int64_t now, const diag::Reporter& out);
 
+  // Marks citizens (by id) for rendering again: what a registry holds for
+  // them changed (a sync). Unknown ids are ignored. Returns how many.
+  size_t markDirty(const std::set<std::string>& citizens, int64_t now);
   // Citizens marked dirty (changed since they were last rendered).
   std::vector<std::string> dirtyCitizens(size_t max);
   // Takes the render lease on a citizen and reads its records; nullopt when

@@ -111,16 +111,23 @@ delivery::RegistryRecord RegistryMirror::fromRow(const SqlRow& row) const {
 }
 
 delivery::SyncCounts RegistryMirror::replace(const std::string& registry, const std::string& kommune,
-                                             const std::vector<delivery::RegistryRecord>& records, int64_t now) {
+                                             const std::vector<delivery::RegistryRecord>& records, int64_t now,
+                                             std::set<std::string>* touched) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(*db_);
   delivery::SyncCounts c;
-  std::map<std::string, std::pair<int, std::string>> held;  // id → version, sealed text (opened)
-  for (const SqlRow& row : db_->query("SELECT record_id, version, key_id, sealed, gone_at FROM registry_records "
-                                      "WHERE registry = $1 AND kommune = $2",
-                                      {registry, kommune}))
+  std::map<std::string, std::pair<int, std::string>> held;  // id → version (-1: gone), sealed text (opened)
+  std::map<std::string, std::string> citizenOf;               // id → cpr hash
+  for (const SqlRow& row : db_->query("SELECT record_id, version, key_id, sealed, gone_at, cpr_hash FROM "
+                                      "registry_records WHERE registry = $1 AND kommune = $2",
+                                      {registry, kommune})) {
     held[toStr(row[0])] = {row[4] ? -1 : static_cast<int>(toInt(row[1])),
                            keyring_->open(toStr(row[2]), toStr(row[3]), context(registry, toStr(row[0])))};
+    citizenOf[toStr(row[0])] = toStr(row[5]);
+  }
+  const auto touch = [&](const std::string& hash) {
+    if (touched && !hash.empty()) touched->insert(hash);
+  };
   std::set<std::string> seen;
   for (const delivery::RegistryRecord& r : records) {
     if (!seen.insert(r.recordId).second) continue;  // the registry named it twice: once is enough
@@ -134,6 +141,7 @@ delivery::SyncCounts RegistryMirror::replace(const std::string& registry, const 
       continue;
     }
     h == held.end() ? ++c.added : ++c.changed;
+    if (!r.citizenCpr.empty()) touch(keyring_->lookupHash(r.citizenCpr));
     const std::string sealed = keyring_->seal(text, context(registry, r.recordId));
     const std::vector<SqlParam> p{registry,        r.recordId,        kommune,
                                   r.kind,          nullable(r.parentId), nullable(r.groupId),
@@ -154,6 +162,7 @@ delivery::SyncCounts RegistryMirror::replace(const std::string& registry, const 
   for (const auto& [id, v] : held)
     if (!seen.count(id) && v.first != -1) {
       ++c.gone;
+      touch(citizenOf[id]);
       db_->query("UPDATE registry_records SET gone_at = $1 WHERE registry = $2 AND record_id = $3", {now, registry, id});
     }
   db_->query("DELETE FROM registry_syncs WHERE registry = $1 AND kommune = $2", {registry, kommune});

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,11 @@ class RegistryMirror {
   ~RegistryMirror();
 
   // One sync's complete answer for `registry` × `kommune`, in one transaction.
+  // `touched` (optional): the citizens (keyed CPR hashes, as CitizenState
+  // names them) whose records were added, changed or gone.
   delivery::SyncCounts replace(const std::string& registry, const std::string& kommune,
-                               const std::vector<delivery::RegistryRecord>& records, int64_t now);
+                               const std::vector<delivery::RegistryRecord>& records, int64_t now,
+                               std::set<std::string>* touched = nullptr);
   // The present records of a citizen (every kommune), oldest first.
   std::vector<delivery::RegistryRecord> forCitizen(const std::string& registry, const std::string& cpr);
   // The registry's id of the present record the hub sent under this key.

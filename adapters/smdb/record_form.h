@@ -1,0 +1,25 @@
+#pragma once
+// An SMDB record's fields (an IndsaetData part, a HentData record, a skema
+// typed into SMDB-web) as the form the rules read: each value typed as its
+// field declares. Pure; thread-safe.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/smdb/field_table.h"
+#include "hub/model/citizen.h"
+
+namespace reghub::smdb {
+
+struct IncomingSkema {
+  Skema skema = Skema::kAnm;
+  std::vector<std::pair<std::string, std::string>> fields;  // Variabelnavn → wire text
+};
+
+// nullopt and `why` when a value is not of its field's XML Schema type (the
+// web service refuses it before any rule).
+std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std::string& identifier,
+                                             const FieldTable& table, std::string& why);
+
+}  // namespace reghub::smdb
