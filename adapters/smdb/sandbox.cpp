@@ -331,7 +331,17 @@ Refusal planCall(SandboxRecords& records, const SoapCall& call, Plan& plan) {
                                held->smdbId +
                                ": send ændringen som en opdatering med SmdbId (hent id'erne med HentData først, "
                                "Kravspecifikation 1.2).");
-  } else if (call.parts.front().skema != Skema::kAnm) {
+  } else if (call.parts.front().skema == Skema::kAnm) {
+    // The anmodning named as a parent: a sag SMDB holds gets its iværksættelse
+    // (or afslutning) now; otherwise the call opens a new sag.
+    for (const Ref& p : call.parents) {
+      std::optional<SandboxRecord> parent =
+          !p.smdbId.empty() ? records.get(p.smdbId) : records.byKildeId(p.kildeId);
+      if (!p.smdbId.empty() && (!parent || parent->skema != Skema::kAnm))
+        return fault("Client", "Foraelder/SmdbId " + p.smdbId + " er ikke en anmodning i SMDB.");
+      if (parent && parent->skema == Skema::kAnm) plan.sagId = parent->sagId;
+    }
+  } else {
     for (const Ref& p : call.parents) {
       std::optional<SandboxRecord> parent =
           !p.smdbId.empty() ? records.get(p.smdbId) : records.byKildeId(p.kildeId);

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "adapters/smdb/rules.h"
+#include "adapters/smdb/deletion_tasks.h"
+#include "adapters/smdb/held_sager.h"
 #include "adapters/smdb/sandbox.h"
 #include "adapters/smdb/sync.h"
 #include "adapters/smdb/soap_transport.h"
@@ -150,6 +152,11 @@ std::unique_ptr<const engine::PreparedCitizen> SmdbAdapter::prepare(const model:
     checkForloeb(views.back(), rc, fout);
   }
   checkCitizen(views, rc, out);
+  // What SMDB holds (the last sync): a sag made elsewhere blocks or is adopted.
+  if (ctx.registry && citizen.cpr) {
+    const auto records = ctx.registry->registryRecords(name(), citizen.cpr->digits());
+    if (!records.empty()) prepared->adopted = checkAgainstRegistry(views, heldSager(records), out);
+  }
   return prepared;
 }
 
@@ -173,6 +180,14 @@ std::vector<engine::CredentialInfo> SmdbAdapter::credentials() const {
 std::unique_ptr<engine::Deliverer> SmdbAdapter::makeDeliverer() const {
   if (!settings_->idws.hasFunctionCertificate()) return nullptr;
   return std::make_unique<SoapDeliverer>(*settings_, idwsClient());
+}
+
+std::vector<engine::ManualTask> SmdbAdapter::tasks(const model::Citizen& citizen, const engine::RunContext&,
+                                                   const engine::PriorDeliveries& prior) const {
+  if (!citizen.cpr) return {};
+  const auto records = prior.registryRecords(name(), citizen.cpr->digits());
+  if (records.empty()) return {};
+  return deletionTasks(citizen, heldSager(records), *table_);
 }
 
 std::unique_ptr<engine::RegistrySync> SmdbAdapter::makeSync() const {

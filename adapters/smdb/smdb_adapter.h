@@ -32,6 +32,8 @@ struct PreparedSmdb final : engine::PreparedCitizen {
   using engine::PreparedCitizen::PreparedCitizen;
   std::vector<model::Forloeb> copies;
   std::vector<ForloebView> views;
+  // Sager made outside the hub that are these forløb (held_sager.h): message key → SmdbId.
+  std::map<std::string, std::string> adopted;
 };
 
 class SmdbAdapter final : public engine::Adapter {
@@ -74,6 +76,9 @@ class SmdbAdapter final : public engine::Adapter {
   std::vector<engine::CredentialInfo> credentials() const override;
   // The process's one IdwsClient (made on first use). Throws config::ConfigError.
   std::shared_ptr<IdwsClient> idwsClient() const;
+  // Deletions SMDB-web must make for what was withdrawn (deletion_tasks.h).
+  std::vector<engine::ManualTask> tasks(const model::Citizen& citizen, const engine::RunContext& ctx,
+                                        const engine::PriorDeliveries& prior) const override;
   // HentData, when delivery is configured (sync.h).
   std::unique_ptr<engine::RegistrySync> makeSync() const override;
   std::vector<std::string> syncKommuner() const override { return settings_->syncKommuner; }

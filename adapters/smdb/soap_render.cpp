@@ -81,7 +81,7 @@ std::string dayOf(const SkemaForm& f, const char* anchor) {
 engine::OutboundMessage build(const ForloebView& v, const FieldTable& table, const Operation& op,
                               const std::vector<const SkemaForm*>& forms, std::string key,
                               std::vector<std::string> dependsOn, const engine::PriorDeliveries& prior,
-                              const char* dayAnchor) {
+                              const char* dayAnchor, const std::vector<std::string>& alsoRefers = {}) {
   std::unique_ptr<xmlDoc, DocDeleter> doc(xmlNewDoc(x("1.0")));
   xmlNode* env = xmlNewNode(nullptr, x("Envelope"));
   xmlNs* soap = xmlNewNs(env, x(kSoapNamespace), x("s"));
@@ -97,7 +97,9 @@ engine::OutboundMessage build(const ForloebView& v, const FieldTable& table, con
   xmlNode* ref = xmlNewChild(opNode, ns, x("Reference"), nullptr);
   xmlNewTextChild(ref, ns, x("KildeId"), x(key.c_str()));
   if (const auto id = prior.registryId(key)) xmlNewTextChild(ref, ns, x("SmdbId"), x(id->c_str()));
-  for (const std::string& parent : dependsOn) {
+  std::vector<std::string> parents = alsoRefers;
+  parents.insert(parents.end(), dependsOn.begin(), dependsOn.end());
+  for (const std::string& parent : parents) {
     xmlNode* p = xmlNewChild(ref, ns, x("Foraelder"), nullptr);
     xmlNewTextChild(p, ns, x("KildeId"), x(parent.c_str()));
     if (const auto id = prior.registryId(parent)) xmlNewTextChild(p, ns, x("SmdbId"), x(id->c_str()));
@@ -162,7 +164,10 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
   std::string ivaerKey;
   if (ivaer) {
     ivaerKey = messageKey(v, Skema::kIvaer);
-    emit(build(v, table, kIvaerksaettelse, {anm, ivaer}, ivaerKey, {}, prior, "IvaerksatBehandlingDato"));
+    // The anmodning has no message of its own: it is named as a parent so
+    // that a sag SMDB already holds (ours, or one adopted) is updated.
+    emit(build(v, table, kIvaerksaettelse, {anm, ivaer}, ivaerKey, {}, prior, "IvaerksatBehandlingDato",
+               {messageKey(v, Skema::kAnm)}));
     all.push_back(ivaerKey);
     std::vector<std::string> tilbKeys;
     std::set<std::string> used;
@@ -195,7 +200,7 @@ std::vector<engine::OutboundMessage> renderForloeb(const ForloebView& v, const F
       emit(build(v, table, kAfslutning, {afsl}, messageKey(v, Skema::kAfsl), all, prior, "BehandlingAfsluttetDato"));
     else
       emit(build(v, table, kAfslutningUdenIvaerksaettelse, {anm, afsl}, messageKey(v, Skema::kAfsl), {}, prior,
-                 "BehandlingAfsluttetDato"));
+                 "BehandlingAfsluttetDato", {messageKey(v, Skema::kAnm)}));
   }
   return out;
 }
@@ -222,6 +227,27 @@ std::vector<engine::OutboundMessage> SmdbAdapter::render(const model::Citizen& c
   return out;
 }
 
+namespace {
+// The registry ids of adopted sager first (held_sager.h), then what the store knows.
+class WithAdopted final : public engine::PriorDeliveries {
+ public:
+  WithAdopted(const engine::PriorDeliveries& prior, const std::map<std::string, std::string>& ids)
+      : prior_(prior), ids_(ids) {}
+  std::optional<std::string> lastContentHash(std::string_view key) const override { return prior_.lastContentHash(key); }
+  std::optional<std::string> registryId(std::string_view key) const override {
+    if (const auto it = ids_.find(std::string(key)); it != ids_.end()) return it->second;
+    return prior_.registryId(key);
+  }
+  std::vector<engine::RegistryRecord> registryRecords(std::string_view registry, const std::string& cpr) const override {
+    return prior_.registryRecords(registry, cpr);
+  }
+
+ private:
+  const engine::PriorDeliveries& prior_;
+  const std::map<std::string, std::string>& ids_;
+};
+}  // namespace
+
 std::vector<engine::OutboundMessage> SmdbAdapter::render(const engine::PreparedCitizen& prepared,
                                                          const std::vector<const model::Forloeb*>& clean,
                                                          const engine::PriorDeliveries& prior) const {
@@ -234,7 +260,7 @@ std::vector<engine::OutboundMessage> SmdbAdapter::render(const engine::PreparedC
   for (size_t i = 0; i < p->views.size() && next < clean.size(); ++i) {
     if (p->selected()[i] != clean[next]) continue;
     ++next;
-    appendSince(renderForloeb(p->views[i], *table_, prior), p->ctx(), out);
+    appendSince(renderForloeb(p->views[i], *table_, WithAdopted(prior, p->adopted)), p->ctx(), out);
   }
   if (next != clean.size()) return Adapter::render(prepared, clean, prior);  // not a subsequence
   return out;

@@ -4,6 +4,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -142,11 +143,23 @@ bool bindOne(xmlNode* ref, const std::function<std::optional<std::string>(const 
   return true;
 }
 
-// The record's own Reference/SmdbId (an update), not a Foraelder's.
-bool namesItsOwnId(const std::string& payload) {
+// The fields of the operation's last part (the record it writes), as sent.
+std::vector<std::pair<std::string, std::string>> mainPartFields(const std::string& payload) {
   std::string error;
   security::XmlDocPtr doc = security::parseXml(payload, error);
-  return doc && child(child(xmlDocGetRootElement(doc.get()), "Reference"), "SmdbId");
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!doc) return out;
+  const auto parts = security::childElements(xmlDocGetRootElement(doc.get()));
+  if (parts.empty() || std::strcmp(reinterpret_cast<const char*>(parts.back()->name), "Reference") == 0) return out;
+  for (const xmlNode* f : security::childElements(parts.back()))
+    out.emplace_back(reinterpret_cast<const char*>(f->name), text(f));
+  return out;
+}
+
+bool sameFields(std::vector<std::pair<std::string, std::string>> a, std::vector<std::pair<std::string, std::string>> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return !a.empty() && a == b;
 }
 
 std::string kommune3(const std::string& kommune) {
@@ -205,16 +218,27 @@ engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m, 
   const auto idOf = [&](const std::string& key) -> std::optional<std::string> {
     return ctx.registry ? ctx.registry->registryId(key) : std::nullopt;
   };
-  if (ctx.registry && ctx.attempt > 1 && !idOf(m.idempotencyKey) && !namesItsOwnId(*payload))
+  // A resend may follow an attempt that arrived but whose answer was lost
+  // (a dropped connection, a killed worker): SMDB is asked first. Holding
+  // exactly what we send, it counts as accepted; holding an older content,
+  // the record is updated by its id — never inserted twice.
+  std::optional<std::string> heldId;
+  if (ctx.registry && ctx.attempt > 1)
     if (const char* action = readBackAction(m.kind)) {
       engine::DeliveryResult failure;
       const auto held = read(action, kommune3(m.kommune), m.citizenCpr, failure);
       if (!held) return failure;
-      for (const SmdbRecord& r : *held)
-        if (r.kildeId == m.idempotencyKey)
-          return engine::DeliveryResult::accepted(200, r.smdbId);  // the earlier attempt arrived; its answer was lost
+      for (const SmdbRecord& r : *held) {
+        if (r.kildeId != m.idempotencyKey) continue;
+        if (sameFields(mainPartFields(*payload), r.fields)) return engine::DeliveryResult::accepted(200, r.smdbId);
+        heldId = r.smdbId;
+      }
     }
-  if (ctx.registry) payload = bindRegistryIds(*payload, idOf, error);
+  const auto known = [&](const std::string& key) -> std::optional<std::string> {
+    if (heldId && key == m.idempotencyKey) return heldId;
+    return idOf(key);
+  };
+  if (ctx.registry) payload = bindRegistryIds(*payload, known, error);
   if (!payload) return engine::DeliveryResult::rejected(0, "the rendered SMDB message cannot be sent: " + error);
   // The action the renderer chose (SOAP 1.1 SOAPAction form, quoted).
   std::string action = std::string(kActionBase) + m.kind;

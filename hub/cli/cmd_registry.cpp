@@ -37,12 +37,15 @@ bool wantsHelp(const std::vector<std::string>& argv) {
   return std::any_of(argv.begin(), argv.end(), [](const std::string& x) { return x == "--help" || x == "-h"; });
 }
 
-// A hub without API or workers, on the configured store (which must exist).
-std::unique_ptr<app::Hub> openHub(const Args& a) {
+// A hub without API or workers, on the configured store. `create`: a sync
+// may be the first thing a new hub does (read SMDB before sending);
+// otherwise the store must exist (a mistyped path is no new empty store).
+std::unique_ptr<app::Hub> openHub(const Args& a, bool create = false) {
   std::map<std::string, std::string> over;
   if (a.has("store")) over["store.url"] = a.get("store");
+  if (create && !a.has("config")) throw UsageError("--config FILE is required (the registry's delivery settings)");
   app::ServiceConfig service = loadServiceConfig(a.get("config"), over);
-  requireExistingStore(service.hub);
+  if (!create) requireExistingStore(service.hub);
   app::HubOptions options;
   options.http = false;
   options.workers = false;
@@ -61,7 +64,7 @@ int cmdSync(const std::string& registry, const std::vector<std::string>& argv) {
     return kExitOk;
   }
   const Args a(argv, kSyncOptions);
-  auto hub = openHub(a);
+  auto hub = openHub(a, true);
   std::vector<std::string> kommuner;
   if (a.has("kommune"))
     for (std::string k : util::split(a.get("kommune"), ','))

@@ -1,0 +1,387 @@
+// SMDB in production (issue #12), end to end with the real binary over
+// HTTPS against the sandbox, which holds records as SMDB does: generated
+// data → ingest → `run --until-idle` (sync, deliver) → the sandbox's records
+// are exactly the messages sent; a changed skema is one update of the same
+// SmdbId; an unchanged one sends nothing; a sag made "in SMDB-web" is found
+// by the sync and blocks an overlapping forløb, or is adopted when it is the
+// same forløb; a fault every third call, lost answers and a SIGKILL
+// mid-delivery leave no record twice and none missing; a withdrawn forløb
+// becomes a manual task in SMDB-web's order that closes when the records go.
+#include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "adapters/smdb/sandbox.h"
+#include "hub/engine/adapter_registry.h"
+#include "tests/adapters/smdb/day_files.h"
+#include "tests/adapters/smdb/render_util.h"
+#include "tests/adapters/smdb/smdb_test_util.h"
+#include "tests/support/hub_process.h"
+
+namespace fs = std::filesystem;
+using namespace smdb_test;
+
+namespace {
+
+const std::vector<std::string> kKeyEnv = {"REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
+                                          "REGHUB_STORE_LOOKUP_KEY=ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=",
+                                          "REGHUB_STORE_KEY_ID=test-k1"};  // tests only
+const std::string kAsOf = "2026-11-01";
+
+struct Record {
+  std::string smdbId, sag, parent, skema, kildeId, origin;
+  int version = 0;
+};
+
+class SmdbSyncE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    adapter_ = reghub::engine::AdapterRegistry::create(
+        "smdb", reghub::config::Config::fromMap({{"smdb.sandboxAsOf", kAsOf}}));
+    sandbox_ = adapter_->makeSandbox(reghub::engine::SandboxOptions{});
+    sandbox_->start();
+    writeConfig({});
+  }
+  void TearDown() override { sandbox_->stop(); }
+
+  reghub::smdb::SmdbSandbox& sandbox() { return static_cast<reghub::smdb::SmdbSandbox&>(*sandbox_); }
+
+  void writeConfig(const std::map<std::string, std::string>& extra) {
+    std::map<std::string, std::string> c = sandbox().clientConfig();
+    c["store.url"] = "sqlite:" + (dir_.path() / "store.db").string();
+    c["smdb.timeoutMs"] = "5000";
+    c["smdb.syncKommuner"] = "0330";
+    c["outbox.retry.baseDelayMillis"] = "20";
+    c["outbox.retry.maxDelayMillis"] = "100";
+    c["outbox.retry.maxAttempts"] = "30";
+    for (const auto& [k, v] : extra) c[k] = v;
+    std::ofstream out(config());
+    for (const auto& [k, v] : c) out << k << " = " << v << "\n";
+  }
+  std::string config() const { return (dir_.path() / "hub.properties").string(); }
+
+  CliResult reghub(std::vector<std::string> args) { return runReghub(args, dir_.path(), kKeyEnv); }
+  CliResult ingest(const fs::path& file) { return reghub({"ingest", "--config", config(), "--as-of", kAsOf, file}); }
+  CliResult untilIdle() { return reghub({"run", "--config", config(), "--until-idle", "--idle-wait", "5"}); }
+  CliResult sync() { return reghub({"smdb", "sync", "--config", config()}); }
+
+  reghub::net::HttpResponse control(const std::string& method, const std::string& path, const std::string& body = {}) {
+    reghub::net::HttpRequest r;
+    r.method = method;
+    r.path = r.uri = path;
+    r.body = body;
+    return sandbox().handle(r);
+  }
+  std::vector<Record> records() {
+    const auto r = control("GET", "/sandbox/records");
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    std::vector<Record> out;
+    for (const auto& e : d.GetArray())
+      out.push_back({e["smdbId"].GetString(), e["sag"].GetString(), e["parent"].GetString(), e["skema"].GetString(),
+                     e["kildeId"].GetString(), e["origin"].GetString(), e["version"].GetInt()});
+    return out;
+  }
+
+  // Generated citizens (SMDB forløb only), as one NDJSON file.
+  fs::path synth(int citizens, int seed) {
+    const fs::path file = dir_.path() / ("synth-" + std::to_string(seed) + ".ndjson");
+    const auto r = reghub({"synth", "--citizens", std::to_string(citizens), "--seed", std::to_string(seed),
+                           "--registry", "smdb", "--as-of", kAsOf, "--out", file.string()});
+    EXPECT_EQ(r.exit, 0) << r.err;
+    return file;
+  }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_.path() / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  ScratchDir dir_{"reghub-smdb-sync-e2e"};
+  std::unique_ptr<reghub::engine::Adapter> adapter_;
+  std::unique_ptr<reghub::engine::Sandbox> sandbox_;
+};
+
+int queuedOf(const CliResult& r) {
+  std::smatch m;
+  if (!std::regex_search(r.err, m, std::regex("([0-9]+) meddelelser i kø"))) return -1;
+  return std::stoi(m[1]);
+}
+
+// The records the hub sent (its KildeIds, the anmodninger aside): each once.
+std::map<std::string, Record> byKilde(const std::vector<Record>& records) {
+  std::map<std::string, Record> out;
+  for (const Record& r : records) {
+    if (r.kildeId.empty() || r.skema == "ANM") continue;
+    EXPECT_TRUE(out.emplace(r.kildeId, r).second) << "SMDB holds " << r.kildeId << " twice";
+  }
+  return out;
+}
+
+// The NDJSON lines of a file, each a Bundle of one citizen.
+std::vector<std::string> lines(const fs::path& file) {
+  std::vector<std::string> out;
+  std::ifstream in(file);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) out.push_back(l);
+  return out;
+}
+
+std::string json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  v.Accept(w);
+  return b.GetString();
+}
+
+// A resource of the generated data, changed by `edit`, as a one-line delta
+// (a bare resource, as a case system sends what changed).
+std::string delta(const fs::path& file, const std::string& questionnaireOrType,
+                  const std::function<void(rapidjson::Value&, rapidjson::Document::AllocatorType&)>& edit) {
+  for (const std::string& line : lines(file)) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    for (auto& e : d["entry"].GetArray()) {
+      rapidjson::Value& r = e["resource"];
+      const std::string type = r["resourceType"].GetString();
+      const bool match = type == questionnaireOrType ||
+                         (r.HasMember("questionnaire") && std::string(r["questionnaire"].GetString()) == questionnaireOrType);
+      if (!match) continue;
+      edit(r, d.GetAllocator());
+      return json(r) + "\n";
+    }
+  }
+  ADD_FAILURE() << "no " << questionnaireOrType << " in " << file;
+  return {};
+}
+
+TEST_F(SmdbSyncE2e, DeliveredRecordsEqualTheInputAChangeIsOneUpdateAndNoChangeSendsNothing) {
+  const fs::path in = synth(12, 5);
+  const CliResult first = ingest(in);
+  ASSERT_EQ(first.exit, 0) << first.err;
+  const int queued = queuedOf(first);
+  ASSERT_GT(queued, 10);
+  const CliResult run = untilIdle();
+  ASSERT_EQ(run.exit, 0) << run.out << run.err;
+  const auto held = byKilde(records());
+  EXPECT_EQ(static_cast<int>(held.size()), queued);
+  for (const auto& [k, r] : held) EXPECT_EQ(r.version, 1) << k;
+
+  // The sync learns every id and finds nothing made elsewhere.
+  const CliResult s = sync();
+  ASSERT_EQ(s.exit, 0) << s.out << s.err;
+  EXPECT_NE(s.out.find("0 not sent by the hub"), std::string::npos) << s.out;
+  EXPECT_EQ(s.out.find("not read"), std::string::npos) << s.out;
+
+  // A tilknytning changed at the source: one update of the same SmdbId, version 2.
+  std::string changedKilde;
+  const std::string d = delta(in, "urn:reghub:smdb:TILB", [&](rapidjson::Value& qr, auto&) {
+    for (auto& item : qr["item"].GetArray())
+      if (std::string(item["linkId"].GetString()) == "TilbudId") item["answer"][0]["valueInteger"].SetInt(54321);
+    changedKilde = qr["identifier"]["value"].GetString();
+  });
+  const CliResult changed = ingest(write("delta-tilb.ndjson", d));
+  ASSERT_EQ(changed.exit, 0) << changed.err;
+  EXPECT_EQ(queuedOf(changed), 1) << changed.err;
+  ASSERT_EQ(untilIdle().exit, 0);
+  const auto after = byKilde(records());
+  EXPECT_EQ(after.size(), held.size());
+  int updated = 0;
+  for (const auto& [k, r] : after) {
+    ASSERT_TRUE(held.count(k)) << k;
+    EXPECT_EQ(r.smdbId, held.at(k).smdbId) << k;
+    if (k.find(changedKilde) != std::string::npos) {
+      EXPECT_EQ(r.version, 2) << k;
+      ++updated;
+    } else {
+      EXPECT_EQ(r.version, 1) << k;
+    }
+  }
+  EXPECT_EQ(updated, 1);
+
+  // The same delta again: nothing queued, nothing sent.
+  const CliResult again = ingest(write("delta-tilb-again.ndjson", d));
+  EXPECT_EQ(queuedOf(again), 0) << again.err;
+  const CliResult idle = untilIdle();
+  EXPECT_EQ(idle.exit, 0);
+  EXPECT_NE(idle.out.find("0 attempts"), std::string::npos) << idle.out;
+  for (const auto& [k, r] : byKilde(records())) EXPECT_EQ(r.version, after.at(k).version) << k;
+}
+
+// The Anmodning fields of the BASE case's first message, as SMDB-web would hold them.
+std::map<std::string, std::string> baseAnmodning() {
+  const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
+  std::map<std::string, std::string> fields;
+  xmlDoc* doc = xmlReadMemory(msgs.at(0).body.data(), static_cast<int>(msgs.at(0).body.size()), "m.xml", nullptr,
+                              XML_PARSE_NONET);
+  std::function<void(xmlNode*)> walk = [&](xmlNode* n) {
+    for (xmlNode* c = n->children; c; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE) continue;
+      if (std::string(reinterpret_cast<const char*>(c->name)) == "Anmodning") {
+        for (xmlNode* f = c->children; f; f = f->next)
+          if (f->type == XML_ELEMENT_NODE) {
+            xmlChar* t = xmlNodeGetContent(f);
+            fields[reinterpret_cast<const char*>(f->name)] = reinterpret_cast<const char*>(t);
+            xmlFree(t);
+          }
+        return;
+      }
+      walk(c);
+    }
+  };
+  walk(xmlDocGetRootElement(doc));
+  xmlFreeDoc(doc);
+  return fields;
+}
+
+std::string webSag(std::map<std::string, std::string> anm, const std::string& anmodningsdato) {
+  const std::string cpr = anm["PersonIdentifikator"];
+  anm.erase("PersonIdentifikator");
+  anm.erase("KommuneKode");
+  anm["BehandlingAnmodningDato"] = anmodningsdato + "T00:00:00";
+  std::string fields;
+  for (const auto& [k, v] : anm) fields += std::string(fields.empty() ? "" : ",") + "\"" + k + "\":\"" + v + "\"";
+  return "{\"kommune\":\"330\",\"cpr\":\"" + cpr + "\",\"skemaer\":[{\"skema\":\"ANM\",\"fields\":{" + fields + "}}]}";
+}
+
+TEST_F(SmdbSyncE2e, ASagMadeInSmdbWebIsFoundByTheSyncAndBlocksAnOverlappingForloeb) {
+  const auto anm = baseAnmodning();
+  ASSERT_FALSE(anm.empty());
+  const std::string hubDate = anm.at("BehandlingAnmodningDato").substr(0, 10);
+  // Earlier than the hub's forløb and never closed: it overlaps.
+  const auto put = control("POST", "/sandbox/records", webSag(anm, "2024-01-10"));
+  ASSERT_EQ(put.status, 201) << put.body;
+  const CliResult s = sync();
+  ASSERT_EQ(s.exit, 0) << s.out << s.err;
+  EXPECT_NE(s.out.find("1 not sent by the hub"), std::string::npos) << s.out;
+  const CliResult in = reghub({"ingest", "--config", config(), "--as-of", kAsOf, "--format", "json",
+                               (kCases / "BASE__keep_complete_forloeb/input.json").string()});
+  EXPECT_EQ(in.exit, 1) << in.err;
+  EXPECT_EQ(countRule(in.out, "SMDB-ANM-01"), 1) << in.out;
+  EXPECT_NE(in.out.find("SmdbId"), std::string::npos);
+  EXPECT_EQ(queuedOf(in), 0) << in.err;
+  EXPECT_EQ(untilIdle().exit, 0);
+  EXPECT_EQ(records().size(), 1u);  // SMDB still holds only the web form's sag
+  (void)hubDate;
+}
+
+TEST_F(SmdbSyncE2e, ASagMadeInSmdbWebWithTheSameAnmodningsdatoIsAdoptedAndUpdated) {
+  const auto anm = baseAnmodning();
+  const std::string hubDate = anm.at("BehandlingAnmodningDato").substr(0, 10);
+  const auto put = control("POST", "/sandbox/records", webSag(anm, hubDate));
+  ASSERT_EQ(put.status, 201) << put.body;
+  const std::string webId = records().at(0).smdbId;
+  ASSERT_EQ(sync().exit, 0);
+  const CliResult in = reghub({"ingest", "--config", config(), "--as-of", kAsOf, "--format", "json",
+                               (kCases / "BASE__keep_complete_forloeb/input.json").string()});
+  EXPECT_EQ(in.exit, 0) << in.err << in.out;
+  EXPECT_EQ(countRule(in.out, "SMDB-GEN-15"), 1) << in.out;
+  const CliResult run = untilIdle();
+  ASSERT_EQ(run.exit, 0) << run.out << run.err;
+  const auto held = records();
+  int anmodninger = 0;
+  for (const Record& r : held) {
+    EXPECT_EQ(r.sag, webId) << r.skema << " " << r.kildeId << ": a second sag";
+    if (r.skema == "ANM") {
+      ++anmodninger;
+      EXPECT_EQ(r.version, 2);  // the hub's anmodning as an update of the web form's
+      EXPECT_EQ(r.origin, "web");
+    }
+  }
+  EXPECT_EQ(anmodninger, 1);
+  EXPECT_GE(held.size(), 5u);
+}
+
+TEST_F(SmdbSyncE2e, AFaultEveryThirdCallAndLostAnswersLeaveNoRecordTwiceAndNoneMissing) {
+  const fs::path in = synth(10, 9);
+  const CliResult first = ingest(in);
+  const int queued = queuedOf(first);
+  ASSERT_GT(queued, 5) << first.err;
+  ASSERT_EQ(control("POST", "/sandbox/faults", "{\"failEvery\": 3, \"dropAfterStore\": 4}").status, 200);
+  const CliResult run = untilIdle();
+  EXPECT_EQ(run.exit, 0) << run.out << run.err;
+  const auto held = byKilde(records());
+  EXPECT_EQ(static_cast<int>(held.size()), queued);
+  for (const auto& [k, r] : held) EXPECT_EQ(r.version, 1) << k << ": sent again although SMDB had it";
+}
+
+TEST_F(SmdbSyncE2e, KilledMidDeliveryTheNextRunSendsTheRestWithoutARecordTwice) {
+  writeConfig({{"outbox.leaseMillis", "1500"}, {"outbox.workers", "1"}, {"outbox.claimBatch", "1"}});
+  const fs::path in = synth(40, 11);
+  const int queued = queuedOf(ingest(in));
+  ASSERT_GT(queued, 30);
+  // Lost answers make some records exist in SMDB before the hub knows their ids.
+  ASSERT_EQ(control("POST", "/sandbox/faults", "{\"dropAfterStore\": 3}").status, 200);
+  const pid_t pid = reghub::testing::spawnHub({REGHUB_BINARY, "run", "--config", config(), "--until-idle"});
+  ASSERT_GT(pid, 0);
+  for (int i = 0; i < 3000 && records().size() < 12; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(pid, SIGKILL);
+  EXPECT_EQ(reghub::testing::waitExit(pid), 128 + SIGKILL);
+  const size_t before = byKilde(records()).size();
+  EXPECT_LT(static_cast<int>(before), queued) << "the run ended before the kill; the test proves nothing";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // the dead worker's lease runs out
+  const CliResult rest = untilIdle();
+  EXPECT_EQ(rest.exit, 0) << rest.out << rest.err;
+  const auto held = byKilde(records());
+  EXPECT_EQ(static_cast<int>(held.size()), queued);
+  for (const auto& [k, r] : held) EXPECT_EQ(r.version, 1) << k;
+}
+
+TEST_F(SmdbSyncE2e, AWithdrawnForloebBecomesATaskInSmdbWebsOrderThatClosesWhenTheRecordsAreGone) {
+  const fs::path base = kCases / "BASE__keep_complete_forloeb/input.json";
+  ASSERT_EQ(ingest(base).exit, 0);
+  ASSERT_EQ(untilIdle().exit, 0);
+  ASSERT_EQ(sync().exit, 0);
+  // The case system withdraws the forløb.
+  rapidjson::Document doc;
+  doc.Parse(slurp(base).c_str());
+  std::string withdrawn;
+  for (auto& e : doc["entry"].GetArray())
+    if (std::string(e["resource"]["resourceType"].GetString()) == "EpisodeOfCare") {
+      e["resource"]["status"].SetString("entered-in-error");
+      withdrawn = json(e["resource"]) + "\n";
+    }
+  ASSERT_FALSE(withdrawn.empty());
+  const CliResult w = ingest(write("withdrawn.ndjson", withdrawn));
+  EXPECT_EQ(w.exit, 0) << w.err;
+  const CliResult tasks = reghub({"smdb", "tasks", "--config", config()});
+  ASSERT_EQ(tasks.exit, 0) << tasks.err;
+  EXPECT_NE(tasks.out.find("[open] slet"), std::string::npos) << tasks.out;
+  // The steps, in order: what SMDB-web must delete first comes first.
+  std::vector<std::string> order;
+  std::regex step(R"(\(([A-Z]+) ([0-9]+)\)\n)");
+  for (std::sregex_iterator it(tasks.out.begin(), tasks.out.end(), step), end; it != end; ++it)
+    order.push_back((*it)[1].str() + " " + (*it)[2].str());
+  ASSERT_EQ(order.size(), records().size()) << tasks.out;
+  EXPECT_EQ(order.front().rfind("AFSL", 0), 0u) << tasks.out;
+  EXPECT_EQ(order.back().rfind("KVALHEP", 0), 0u) << tasks.out;
+  // Out of order SMDB-web refuses: the anmodning still has records hanging on it.
+  const std::string anmId = [&] {
+    for (const auto& o : order)
+      if (o.rfind("ANM ", 0) == 0) return o.substr(4);
+    return std::string();
+  }();
+  EXPECT_EQ(control("DELETE", "/sandbox/records/" + anmId).status, 409);
+  for (const auto& o : order) EXPECT_EQ(control("DELETE", "/sandbox/records/" + o.substr(o.find(' ') + 1)).status, 200) << o;
+  const CliResult s = sync();
+  EXPECT_NE(s.out.find("1 manual task(s) found done and closed"), std::string::npos) << s.out;
+  const CliResult none = reghub({"smdb", "tasks", "--config", config()});
+  EXPECT_NE(none.out.find("no open tasks"), std::string::npos) << none.out;
+  const CliResult all = reghub({"smdb", "tasks", "--config", config(), "--all", "--format", "csv"});
+  EXPECT_EQ(all.out.rfind("\xEF\xBB\xBF", 0), 0u);
+  EXPECT_EQ(all.out.find("0101901235"), std::string::npos);  // masked only
+}
+
+}  // namespace
