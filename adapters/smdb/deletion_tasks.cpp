@@ -27,7 +27,9 @@ std::string startOf(const delivery::RegistryRecord& r) {
   return {};
 }
 
-std::vector<delivery::TaskStep> steps(std::vector<const delivery::RegistryRecord*> records) {
+}  // namespace
+
+std::vector<delivery::TaskStep> deletionSteps(std::vector<const delivery::RegistryRecord*> records) {
   std::sort(records.begin(), records.end(), [](const auto* a, const auto* b) {
     const int ra = deletionRank(a->kind), rb = deletionRank(b->kind);
     if (ra != rb) return ra < rb;
@@ -43,6 +45,8 @@ std::vector<delivery::TaskStep> steps(std::vector<const delivery::RegistryRecord
   return out;
 }
 
+namespace {
+
 delivery::ManualTask task(const model::Citizen& citizen, const model::Forloeb& f, const HeldSag& sag,
                           std::string key, std::string reason, std::vector<const delivery::RegistryRecord*> records) {
   delivery::ManualTask t;
@@ -53,7 +57,7 @@ delivery::ManualTask task(const model::Citizen& citizen, const model::Forloeb& f
   t.forloebKey = f.key;
   t.citizenMasked = citizen.maskedCpr();
   t.reason = std::move(reason);
-  t.steps = steps(std::move(records));
+  t.steps = deletionSteps(std::move(records));
   return t;
 }
 

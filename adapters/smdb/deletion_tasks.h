@@ -18,6 +18,9 @@ namespace reghub::smdb {
 std::vector<delivery::ManualTask> deletionTasks(const model::Citizen& citizen, const std::vector<HeldSag>& held,
                                                 const FieldTable& table);
 
+// The steps that delete these records in SMDB-web, in order.
+std::vector<delivery::TaskStep> deletionSteps(std::vector<const delivery::RegistryRecord*> records);
+
 // The order records are deleted in SMDB-web (lower first).
 int deletionRank(const std::string& kind);
 

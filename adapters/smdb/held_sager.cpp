@@ -1,5 +1,7 @@
 #include "adapters/smdb/held_sager.h"
 
+#include <set>
+
 #include "adapters/smdb/soap_render.h"
 #include "hub/util/strings.h"
 
@@ -73,6 +75,11 @@ std::vector<HeldSag> heldSager(const std::vector<delivery::RegistryRecord>& reco
 std::map<std::string, std::string> checkAgainstRegistry(const std::vector<ForloebView>& views,
                                                          const std::vector<HeldSag>& held, const diag::Reporter& out) {
   std::map<std::string, std::string> ids;
+  // A sag is made elsewhere unless it was sent for one of these forløb (a
+  // systemskifte's re-registered sag, an earlier key, SMDB-web, another system).
+  std::set<std::string> ours;
+  for (const ForloebView& v : views) ours.insert(v.forloeb->key);
+  const auto foreign = [&](const HeldSag& s) { return !ours.count(s.forloebKey); };
   for (const ForloebView& v : views) {
     const SkemaForm* anm = v.first(Skema::kAnm);
     const auto start = anm ? anm->date("BehandlingAnmodningDato") : std::nullopt;
@@ -84,7 +91,7 @@ std::map<std::string, std::string> checkAgainstRegistry(const std::vector<Forloe
     if (std::any_of(held.begin(), held.end(), [&](const HeldSag& s) { return s.forloebKey == v.forloeb->key; }))
       continue;  // SMDB holds it as ours
     for (const HeldSag& s : held) {
-      if (!s.foreign() || s.kommune != kommune || !s.anmodningsdato) continue;
+      if (!foreign(s) || s.kommune != kommune || !s.anmodningsdato) continue;
       if (*s.anmodningsdato == *start) {
         adopt(v, s, ids);
         fout.info("SMDB-GEN-15", "2-ANM",

@@ -3,7 +3,8 @@
 // registry mirror), sorted into sager, and what that means for the hub's
 // own forløb (Kravspecifikation 1.2 and 6.1.2; SMDB-GEN-15, SMDB-ANM-01):
 // - a sag the hub sent (its KildeId names the forløb) is the forløb's own;
-// - a sag made elsewhere (SMDB-web, an earlier system) with the same kommune
+// - a sag made elsewhere (SMDB-web, an earlier system, a systemskifte's
+//   re-registration: not sent for one of the citizen's forløb) with the same kommune
 //   and anmodningsdato is the same forløb: the hub adopts it and sends its
 //   skemaer as updates of the sag's records;
 // - any other sag made elsewhere whose period overlaps the forløb's blocks
@@ -28,7 +29,6 @@ struct HeldSag {
   std::optional<model::Date> anmodningsdato, afsluttet;
 
   const delivery::RegistryRecord* first(Skema s) const;
-  bool foreign() const { return forloebKey.empty(); }
 };
 
 // "smdb/330/<forløb>/IVAER" → "<forløb>"; empty when it is not one of the hub's keys.

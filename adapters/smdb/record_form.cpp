@@ -30,6 +30,24 @@ bool typeAnswer(const FieldDef* d, model::Answer& a, std::string& why) {
   return true;
 }
 
+// The anmodning carries the citizen and the myndighedskommune.
+bool takeAnmodningFacts(const model::FormResponse& form, model::Citizen& citizen, model::Forloeb& f, std::string& why) {
+  for (const model::Answer& a : form.answers) {
+    if (a.linkId == "PersonIdentifikator") {
+      citizen.cpr = model::Cpr::parse(a.text);
+      citizen.hasCprIdentifier = true;
+      if (!citizen.cpr) return why = "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.", false;
+    } else if (a.linkId == "PersonKoenKode") {
+      citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
+    } else if (a.linkId == "PersonNavn") {
+      citizen.name = a.text;
+    } else if (a.linkId == "KommuneKode") {
+      f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std::string& identifier,
@@ -50,6 +68,27 @@ std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std:
     form.answers.push_back(std::move(a));
   }
   return form;
+}
+
+bool sagAsCitizen(const std::vector<const SmdbRecord*>& records, const std::string& forloebKey,
+                  const FieldTable& table, model::Citizen& out, std::string& why) {
+  model::Forloeb f;
+  f.key = f.resourceId = forloebKey;
+  f.source.reference = "SMDB/" + f.key;
+  f.source.file = "SMDB";
+  int n = 0;
+  for (const SmdbRecord* r : records) {
+    const std::string id = r->smdbId.empty() ? "ny-" + std::to_string(n) : "rec-" + r->smdbId;
+    ++n;
+    auto form = typedForm(IncomingSkema{r->skema, r->fields}, id, table, why);
+    if (!form) return false;
+    if (r->skema == Skema::kAnm && !takeAnmodningFacts(*form, out, f, why)) return false;
+    if (!f.municipality && !r->kommune.empty()) f.municipality = model::Organization{"0" + r->kommune, "", ""};
+    f.forms.push_back(std::move(*form));
+  }
+  out.source.file = "SMDB";
+  out.forloeb.push_back(std::move(f));
+  return true;
 }
 
 }  // namespace reghub::smdb

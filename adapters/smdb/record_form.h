@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/smdb/field_table.h"
+#include "adapters/smdb/hent_data.h"
 #include "hub/model/citizen.h"
 
 namespace reghub::smdb {
@@ -21,5 +22,12 @@ struct IncomingSkema {
 // web service refuses it before any rule).
 std::optional<model::FormResponse> typedForm(const IncomingSkema& in, const std::string& identifier,
                                              const FieldTable& table, std::string& why);
+
+// The records of one sag as a citizen (CPR, name, gender from the
+// anmodning) with one forløb keyed `forloebKey`, each form identified
+// "rec-<SmdbId>" ("ny-<i>" for a record not yet stored). False and `why`
+// when a value cannot be read.
+bool sagAsCitizen(const std::vector<const SmdbRecord*>& records, const std::string& forloebKey,
+                  const FieldTable& table, model::Citizen& out, std::string& why);
 
 }  // namespace reghub::smdb

@@ -2,6 +2,7 @@
 // from them, once, at start-up. The last lines of the adapter (Envoy style).
 #include "adapters/smdb/setup_check.h"
 #include "adapters/smdb/smdb_adapter.h"
+#include "adapters/smdb/systemskifte_tool.h"
 #include "hub/engine/adapter_registry.h"
 
 namespace {
@@ -14,6 +15,11 @@ const reghub::engine::AdapterRegistrar kRegistrar({
     },
     [](const reghub::engine::Adapter& adapter, std::ostream& out) {
       return reghub::smdb::checkSetup(static_cast<const reghub::smdb::SmdbAdapter&>(adapter), out);
+    },
+    [] {
+      return std::vector<reghub::engine::AdapterCommand>{
+          {"systemskifte", "systemskifte model 1, 2 or mellemløsning over SMDB's active sager",
+           &reghub::smdb::runSystemskifteCommand}};
     },
 });
 }  // namespace

@@ -9,24 +9,6 @@ namespace reghub::smdb {
 
 namespace {
 
-// The anmodning carries the citizen and the myndighedskommune.
-bool takeAnmodningFacts(const model::FormResponse& form, model::Citizen& citizen, model::Forloeb& f, std::string& why) {
-  for (const model::Answer& a : form.answers) {
-    if (a.linkId == "PersonIdentifikator") {
-      citizen.cpr = model::Cpr::parse(a.text);
-      citizen.hasCprIdentifier = true;
-      if (!citizen.cpr) return why = "[6-ANM] PersonIdentifikator er ikke et gyldigt CPR-nummer.", false;
-    } else if (a.linkId == "PersonKoenKode") {
-      citizen.gender = a.text == "00" ? model::Gender::kFemale : model::Gender::kMale;
-    } else if (a.linkId == "PersonNavn") {
-      citizen.name = a.text;
-    } else if (a.linkId == "KommuneKode") {
-      f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
-    }
-  }
-  return true;
-}
-
 // One sag as the citizen with one forløb the rules read.
 struct SagModel {
   model::Citizen citizen;
@@ -36,23 +18,8 @@ struct SagModel {
 bool buildSag(const std::vector<const SandboxRecord*>& records, const std::string& sagId, const FieldTable& table,
               SagModel& out, std::string& why) {
   out.sagId = sagId;
-  model::Forloeb f;
-  f.key = f.resourceId = "sag-" + (sagId.empty() ? std::string("ny") : sagId);
-  f.source.reference = "SMDB/" + f.key;
-  f.source.file = "sandbox";
-  int n = 0;
-  for (const SandboxRecord* r : records) {
-    const std::string id = r->smdbId.empty() ? "ny-" + std::to_string(n) : "rec-" + r->smdbId;
-    ++n;
-    auto form = typedForm(IncomingSkema{r->skema, r->fields}, id, table, why);
-    if (!form) return false;
-    if (r->skema == Skema::kAnm && !takeAnmodningFacts(*form, out.citizen, f, why)) return false;
-    if (!f.municipality && !r->kommune.empty()) f.municipality = model::Organization{"0" + r->kommune, "", ""};
-    f.forms.push_back(std::move(*form));
-  }
-  out.citizen.source.file = "sandbox";
-  out.citizen.forloeb.push_back(std::move(f));
-  return true;
+  std::vector<const SmdbRecord*> plain(records.begin(), records.end());
+  return sagAsCitizen(plain, "sag-" + (sagId.empty() ? std::string("ny") : sagId), table, out.citizen, why);
 }
 
 void judge(const SagModel& sag, const std::vector<const SagModel*>& others, const RuleContext& rc,

@@ -143,7 +143,12 @@ bool bindOne(xmlNode* ref, const std::function<std::optional<std::string>(const 
   return true;
 }
 
-// The fields of the operation's last part (the record it writes), as sent.
+std::string kommune3(const std::string& kommune) {
+  return kommune.size() == 4 && kommune[0] == '0' ? kommune.substr(1) : kommune;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> mainPartFields(const std::string& payload) {
   std::string error;
   security::XmlDocPtr doc = security::parseXml(payload, error);
@@ -161,12 +166,6 @@ bool sameFields(std::vector<std::pair<std::string, std::string>> a, std::vector<
   std::sort(b.begin(), b.end());
   return !a.empty() && a == b;
 }
-
-std::string kommune3(const std::string& kommune) {
-  return kommune.size() == 4 && kommune[0] == '0' ? kommune.substr(1) : kommune;
-}
-
-}  // namespace
 
 std::optional<std::string> bindRegistryIds(
     const std::string& payload, const std::function<std::optional<std::string>(const std::string&)>& idOf,

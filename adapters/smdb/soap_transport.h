@@ -49,6 +49,11 @@ std::optional<std::string> bindRegistryIds(
     const std::string& payload, const std::function<std::optional<std::string>(const std::string&)>& idOf,
     std::string& error);
 
+// The fields of the payload's last part (the record the operation writes),
+// and whether two field lists hold the same values (order aside).
+std::vector<std::pair<std::string, std::string>> mainPartFields(const std::string& payload);
+bool sameFields(std::vector<std::pair<std::string, std::string>> a, std::vector<std::pair<std::string, std::string>> b);
+
 // The HentData action that reads back the record an IndsaetData operation writes.
 const char* readBackAction(const std::string& operation);
 

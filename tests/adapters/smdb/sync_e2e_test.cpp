@@ -42,6 +42,7 @@ const std::string kAsOf = "2026-11-01";
 struct Record {
   std::string smdbId, sag, parent, skema, kildeId, origin;
   int version = 0;
+  std::map<std::string, std::string> fields;  // without CPR and name (the control plane leaves them out)
 };
 
 class SmdbSyncE2e : public ::testing::Test {
@@ -88,9 +89,12 @@ class SmdbSyncE2e : public ::testing::Test {
     rapidjson::Document d;
     d.Parse(r.body.c_str());
     std::vector<Record> out;
-    for (const auto& e : d.GetArray())
-      out.push_back({e["smdbId"].GetString(), e["sag"].GetString(), e["parent"].GetString(), e["skema"].GetString(),
-                     e["kildeId"].GetString(), e["origin"].GetString(), e["version"].GetInt()});
+    for (const auto& e : d.GetArray()) {
+      Record r{e["smdbId"].GetString(), e["sag"].GetString(),   e["parent"].GetString(), e["skema"].GetString(),
+               e["kildeId"].GetString(), e["origin"].GetString(), e["version"].GetInt(), {}};
+      for (const auto& f : e["fields"].GetObject()) r.fields[f.name.GetString()] = f.value.GetString();
+      out.push_back(std::move(r));
+    }
     return out;
   }
 
@@ -220,16 +224,17 @@ TEST_F(SmdbSyncE2e, DeliveredRecordsEqualTheInputAChangeIsOneUpdateAndNoChangeSe
   for (const auto& [k, r] : byKilde(records())) EXPECT_EQ(r.version, after.at(k).version) << k;
 }
 
-// The Anmodning fields of the BASE case's first message, as SMDB-web would hold them.
-std::map<std::string, std::string> baseAnmodning() {
+// The fields of one part (Anmodning, Ivaerksaettelse, Tilbudstilknytning …)
+// of a rendered message of the BASE case, as SMDB-web would hold them.
+std::map<std::string, std::string> basePart(size_t message, const std::string& part) {
   const auto msgs = render(kCases / "BASE__keep_complete_forloeb/input.json");
   std::map<std::string, std::string> fields;
-  xmlDoc* doc = xmlReadMemory(msgs.at(0).body.data(), static_cast<int>(msgs.at(0).body.size()), "m.xml", nullptr,
-                              XML_PARSE_NONET);
+  xmlDoc* doc = xmlReadMemory(msgs.at(message).body.data(), static_cast<int>(msgs.at(message).body.size()), "m.xml",
+                              nullptr, XML_PARSE_NONET);
   std::function<void(xmlNode*)> walk = [&](xmlNode* n) {
     for (xmlNode* c = n->children; c; c = c->next) {
       if (c->type != XML_ELEMENT_NODE) continue;
-      if (std::string(reinterpret_cast<const char*>(c->name)) == "Anmodning") {
+      if (std::string(reinterpret_cast<const char*>(c->name)) == part) {
         for (xmlNode* f = c->children; f; f = f->next)
           if (f->type == XML_ELEMENT_NODE) {
             xmlChar* t = xmlNodeGetContent(f);
@@ -245,15 +250,36 @@ std::map<std::string, std::string> baseAnmodning() {
   xmlFreeDoc(doc);
   return fields;
 }
+std::map<std::string, std::string> baseAnmodning() { return basePart(0, "Anmodning"); }
+
+std::string fieldsJson(const std::map<std::string, std::string>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) out += std::string(out.empty() ? "" : ",") + "\"" + k + "\":\"" + v + "\"";
+  return "{" + out + "}";
+}
 
 std::string webSag(std::map<std::string, std::string> anm, const std::string& anmodningsdato) {
   const std::string cpr = anm["PersonIdentifikator"];
   anm.erase("PersonIdentifikator");
   anm.erase("KommuneKode");
   anm["BehandlingAnmodningDato"] = anmodningsdato + "T00:00:00";
-  std::string fields;
-  for (const auto& [k, v] : anm) fields += std::string(fields.empty() ? "" : ",") + "\"" + k + "\":\"" + v + "\"";
-  return "{\"kommune\":\"330\",\"cpr\":\"" + cpr + "\",\"skemaer\":[{\"skema\":\"ANM\",\"fields\":{" + fields + "}}]}";
+  return "{\"kommune\":\"330\",\"cpr\":\"" + cpr + "\",\"skemaer\":[{\"skema\":\"ANM\",\"fields\":" + fieldsJson(anm) +
+         "}]}";
+}
+
+// An active sag as typed into SMDB-web: the BASE case's anmodning,
+// iværksættelse and first tilknytning (left open), for another citizen.
+std::string activeWebSag(const std::string& cpr, const std::string& anmodningsdato = {}) {
+  auto anm = basePart(0, "Anmodning");
+  anm.erase("PersonIdentifikator");
+  anm.erase("KommuneKode");
+  if (!anmodningsdato.empty()) anm["BehandlingAnmodningDato"] = anmodningsdato + "T00:00:00";
+  const auto ivaer = basePart(0, "Ivaerksaettelse");
+  auto tilb = basePart(1, "Tilbudstilknytning");
+  tilb.erase("TilbudTilknyttetBehandlingSlutDato");
+  return "{\"kommune\":\"330\",\"cpr\":\"" + cpr + "\",\"skemaer\":[{\"skema\":\"ANM\",\"fields\":" + fieldsJson(anm) +
+         "},{\"skema\":\"IVAER\",\"fields\":" + fieldsJson(ivaer) + "},{\"skema\":\"TILB\",\"fields\":" +
+         fieldsJson(tilb) + "}]}";
 }
 
 TEST_F(SmdbSyncE2e, ASagMadeInSmdbWebIsFoundByTheSyncAndBlocksAnOverlappingForloeb) {
@@ -382,6 +408,97 @@ TEST_F(SmdbSyncE2e, AWithdrawnForloebBecomesATaskInSmdbWebsOrderThatClosesWhenTh
   const CliResult all = reghub({"smdb", "tasks", "--config", config(), "--all", "--format", "csv"});
   EXPECT_EQ(all.out.rfind("\xEF\xBB\xBF", 0), 0u);
   EXPECT_EQ(all.out.find("0101901235"), std::string::npos);  // masked only
+}
+
+std::string cprNo(int i) { return "010190" + std::to_string(1000 + i); }  // synthetic
+
+TEST_F(SmdbSyncE2e, SystemskifteModel2ClosesEveryActiveSagOnDAndRegistersItAgainFromTheNextDay) {
+  for (int i = 0; i < 100; ++i) {
+    const auto put = control("POST", "/sandbox/records", activeWebSag(cprNo(i)));
+    ASSERT_EQ(put.status, 201) << put.body;
+  }
+  const CliResult r = reghub({"smdb", "systemskifte", "--config", config(), "--model", "2", "--date", "2026-10-01",
+                              "--kommune", "0330", "--yes", "--vendor", "Leverandør A/S", "--system", "reghub"});
+  ASSERT_EQ(r.exit, 0) << r.out.substr(0, 3000) << r.err;
+  EXPECT_NE(r.out.find("100 aktive sager"), std::string::npos);
+  EXPECT_NE(r.out.find("Leverandør A/S"), std::string::npos);  // the notice to DST
+  std::map<std::string, std::vector<Record>> sager;
+  for (Record& x : records()) sager[x.sag].push_back(std::move(x));
+  int closed = 0, reRegistered = 0;
+  for (const auto& [sag, recs] : sager) {
+    const auto of = [&](const std::string& skema) {
+      std::vector<const Record*> v;
+      for (const Record& x : recs)
+        if (x.skema == skema) v.push_back(&x);
+      return v;
+    };
+    ASSERT_EQ(of("ANM").size(), 1u) << sag;
+    const std::string start = of("ANM")[0]->fields.at("BehandlingAnmodningDato");
+    if (of("ANM")[0]->origin == "web") {
+      ASSERT_EQ(of("AFSL").size(), 1u) << "old sag " << sag << " not closed";
+      EXPECT_EQ(of("AFSL")[0]->fields.at("BehandlingAfsluttetDato"), "2026-10-01T00:00:00");
+      EXPECT_EQ(of("AFSL")[0]->fields.at("BehandlingAfsluttetAarsagKode"), "10");
+      EXPECT_EQ(of("AFSL")[0]->fields.at("BehandlingAfsluttetAarsagTekst"), "Systemskifte");
+      for (const Record* t : of("TILB")) EXPECT_EQ(t->fields.at("TilbudTilknyttetBehandlingSlutDato"), "2026-10-01T00:00:00");
+      ++closed;
+    } else {
+      EXPECT_EQ(start, "2026-10-02T00:00:00") << sag;
+      EXPECT_EQ(of("IVAER").size(), 1u);
+      for (const Record* t : of("TILB")) EXPECT_EQ(t->fields.at("TilbudTilknyttetBehandlingStartDato"), "2026-10-02T00:00:00");
+      EXPECT_TRUE(of("AFSL").empty());
+      ++reRegistered;
+    }
+  }
+  EXPECT_EQ(closed, 100);
+  EXPECT_EQ(reRegistered, 100);
+  // Carried out again: SMDB has no sag active on D left to close.
+  const CliResult again = reghub({"smdb", "systemskifte", "--config", config(), "--model", "2", "--date",
+                                  "2026-10-01", "--kommune", "0330", "--dry-run"});
+  EXPECT_NE(again.out.find("0 aktive sager"), std::string::npos) << again.out.substr(0, 2000);
+}
+
+// The plans of the three models over one fixed SMDB state, as golden files
+// (tests/adapters/smdb/systemskifte/<model>/): an active sag from before D,
+// one closed before D (not listed), an anmodning of D (model 1 and 2 only), one after D (not listed).
+TEST_F(SmdbSyncE2e, SystemskifteDryRunsProduceTheListsTheGuideDescribes) {
+  ASSERT_EQ(control("POST", "/sandbox/records", activeWebSag(cprNo(1))).status, 201);
+  auto anm = baseAnmodning();
+  anm["PersonIdentifikator"] = cprNo(2);
+  ASSERT_EQ(control("POST", "/sandbox/records", webSag(anm, "2026-10-01")).status, 201);
+  anm["PersonIdentifikator"] = cprNo(3);
+  ASSERT_EQ(control("POST", "/sandbox/records", webSag(anm, "2026-10-20")).status, 201);
+  anm["PersonIdentifikator"] = cprNo(4);
+  const auto put = control("POST", "/sandbox/records", webSag(anm, "2025-01-10"));
+  ASSERT_EQ(put.status, 201);
+  rapidjson::Document ids;
+  ids.Parse(put.body.c_str());
+  const std::string closedSag = ids["records"][0].GetString();
+  const std::string afsl = R"({"sag":")" + closedSag +
+                           R"(","skemaer":[{"skema":"AFSL","fields":{"BehandlingAfsluttetDato":"2026-09-01T00:00:00","BehandlingAfsluttetAarsagKode":"01"}}]})";
+  const auto closing = control("POST", "/sandbox/records", afsl);
+  ASSERT_EQ(closing.status, 201) << closing.body;
+  const fs::path golden = fs::path(REGHUB_SOURCE_DIR) / "tests/adapters/smdb/systemskifte";
+  for (const std::string model : {"1", "2", "mellem"}) {
+    const fs::path out = dir_.path() / ("plan-" + model);
+    const CliResult r = reghub({"smdb", "systemskifte", "--config", config(), "--model", model, "--date",
+                                "2026-10-01", "--kommune", "0330", "--dry-run", "--out", out.string()});
+    ASSERT_EQ(r.exit, 0) << r.out << r.err;
+    for (const std::string file : {"plan.txt", "plan.csv", "dst-notice.txt"}) {
+      const std::string got = slurp(out / file);
+      EXPECT_EQ(got.find("0101901"), std::string::npos) << file << ": a CPR in the plan";
+      if (std::getenv("REGHUB_UPDATE_GOLDEN")) {
+        fs::create_directories(golden / model);
+        std::ofstream(golden / model / file, std::ios::binary) << got;
+      }
+      EXPECT_EQ(got, slurp(golden / model / file)) << model << "/" << file;
+    }
+  }
+  // Without --dry-run or --yes and no terminal to ask: refused, nothing sent.
+  const size_t before = records().size();
+  const CliResult ask = reghub({"smdb", "systemskifte", "--config", config(), "--model", "2", "--date", "2026-10-01",
+                                "--kommune", "0330"});
+  EXPECT_EQ(ask.exit, 2) << ask.out << ask.err;
+  EXPECT_EQ(records().size(), before);
 }
 
 }  // namespace
