@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "hub/api/credential_report.h"
+#include "hub/api/registry_state_report.h"
 #include "hub/api/status_report.h"
 #include "hub/engine/outbox.h"
 #include "hub/net/https_server.h"
@@ -153,10 +154,14 @@ HttpResponse forloeb(ApiServer::Shared& s, const std::string& encodedKey) {
   return json(200, historyJson(s.store.historyForForloeb(key)));
 }
 
+HttpResponse registries(ApiServer::Shared& s) {
+  return json(200, registryStateJson(readRegistryState(s.intake.mirror())));
+}
+
 // The method an existing endpoint answers (for 405), or null when there is none.
 const char* allowedMethod(const std::string& path) {
   if (path == "/fhir" || path == "/ingest") return "POST";
-  if (path == "/health" || path == "/metrics" || path == "/status") return "GET";
+  if (path == "/health" || path == "/metrics" || path == "/status" || path == "/status/registries") return "GET";
   if (path.rfind("/ingest/", 0) == 0 || path.rfind("/status/forloeb/", 0) == 0) return "GET";
   return nullptr;
 }
@@ -171,6 +176,7 @@ HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
   if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, path.substr(8));
   if (get && path == "/status") return status(s, Poco::URI(req.uri));
   if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, path.substr(16));
+  if (get && path == "/status/registries") return registries(s);
   if (const char* allowed = allowedMethod(path)) {
     auto r = error(405, req.method + " is not allowed on " + path + "; use " + allowed);
     r.headers["Allow"] = allowed;

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "hub/api/credential_report.h"
+#include "hub/api/registry_state_report.h"
 #include "hub/api/status_report.h"
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
@@ -62,10 +63,16 @@ int cmdStatus(const std::vector<std::string>& argv) {
   const auto rejections = store->rejections(a.get("registry"));
   const auto parked = store::CitizenState::open(store->options())->parked(store::nowMillis(), config.parkedExpiryMillis);
   const auto credentials = app::adapterCredentials(service.adapters);
-  if (format == "json")
-    std::cout << api::statusJson(counts, rejections, parked, credentials) << "\n";
-  else
-    std::cout << api::statusText(counts, rejections, parked) << api::credentialsText(credentials, store::nowMillis());
+  const auto registries = api::readRegistryState(*store::RegistryMirror::open(store->options()));
+  if (format == "json") {
+    // The status object with what the registries hold added as "registries".
+    std::string status = api::statusJson(counts, rejections, parked, credentials);
+    status.insert(status.rfind('}'), ",\"registries\":" + api::registryStateJson(registries));
+    std::cout << status << "\n";
+  } else {
+    std::cout << api::statusText(counts, rejections, parked) << api::credentialsText(credentials, store::nowMillis())
+              << api::registryStateText(registries);
+  }
   return kExitOk;
 }
 

@@ -292,6 +292,17 @@ TEST_F(SmdbSyncE2e, ASagMadeInSmdbWebIsFoundByTheSyncAndBlocksAnOverlappingForlo
   const CliResult s = sync();
   ASSERT_EQ(s.exit, 0) << s.out << s.err;
   EXPECT_NE(s.out.find("1 not sent by the hub"), std::string::npos) << s.out;
+  // Status lists it, masked, for the analyst to act on.
+  const CliResult st = reghub({"status", "--config", config()});
+  EXPECT_NE(st.out.find("made outside the hub"), std::string::npos) << st.out;
+  EXPECT_EQ(st.out.find(anm.at("PersonIdentifikator")), std::string::npos);
+  const CliResult sj = reghub({"status", "--config", config(), "--format", "json"});
+  rapidjson::Document status;
+  ASSERT_FALSE(status.Parse(sj.out.c_str()).HasParseError()) << sj.out;
+  ASSERT_TRUE(status.HasMember("registries"));
+  ASSERT_EQ(status["registries"]["notSentByTheHub"].Size(), 1u);
+  EXPECT_EQ(std::string(status["registries"]["notSentByTheHub"][0]["citizen"].GetString()),
+            anm.at("PersonIdentifikator").substr(0, 4) + "**-****");
   const CliResult in = reghub({"ingest", "--config", config(), "--as-of", kAsOf, "--format", "json",
                                (kCases / "BASE__keep_complete_forloeb/input.json").string()});
   EXPECT_EQ(in.exit, 1) << in.err;
