@@ -215,8 +215,9 @@ std::vector<SyncSummary> RegistryMirror::syncs(const std::string& registry) {
            "r.gone_at IS NULL), "
            "(SELECT COUNT(*) FROM registry_records r WHERE r.registry = s.registry AND r.kommune = s.kommune AND "
            "r.gone_at IS NULL AND r.source_key IS NULL) "
-           "FROM registry_syncs s WHERE ($1 = '' OR s.registry = $1) ORDER BY s.registry, s.kommune",
-           {registry})) {
+           "FROM registry_syncs s" + std::string(registry.empty() ? "" : " WHERE s.registry = $1") +
+               " ORDER BY s.registry, s.kommune",
+           registry.empty() ? std::vector<SqlParam>{} : std::vector<SqlParam>{registry})) {
     SyncSummary s;
     s.registry = toStr(row[0]);
     s.kommune = toStr(row[1]);
@@ -261,11 +262,14 @@ size_t RegistryMirror::closeDoneTasks(const std::string& registry, int64_t now) 
 std::vector<delivery::ManualTask> RegistryMirror::tasks(const std::string& registry, bool includeClosed) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<delivery::ManualTask> out;
-  for (const SqlRow& row : db_->query(
-           std::string("SELECT task_key, registry, kommune, kind, forloeb_key, citizen_masked, reason, steps, opened_at, "
-                       "closed_at FROM registry_tasks WHERE ($1 = '' OR registry = $1)") +
-               (includeClosed ? "" : " AND closed_at IS NULL") + " ORDER BY opened_at, task_key",
-           {registry})) {
+  // Open tasks come from the partial index; the history (includeClosed) reads them all.
+  std::string sql =
+      "SELECT task_key, registry, kommune, kind, forloeb_key, citizen_masked, reason, steps, opened_at, closed_at "
+      "FROM registry_tasks WHERE ";
+  std::vector<SqlParam> p;
+  sql += includeClosed ? "1 = 1" : "closed_at IS NULL";
+  if (!registry.empty()) sql += " AND registry = $1", p.push_back(registry);
+  for (const SqlRow& row : db_->query(sql + " ORDER BY opened_at, task_key", p)) {
     delivery::ManualTask t;
     t.key = toStr(row[0]);
     t.registry = toStr(row[1]);

@@ -198,7 +198,7 @@ CREATE TABLE registry_tasks (
   opened_at BIGINT NOT NULL,
   closed_at BIGINT
 );
-CREATE INDEX registry_tasks_open ON registry_tasks (registry, closed_at);
+CREATE INDEX registry_tasks_open ON registry_tasks (registry, opened_at) WHERE closed_at IS NULL;
 )SQL";
 
 std::string replaceAll(std::string s, const std::string& from, const std::string& to) {

@@ -96,6 +96,11 @@ bool scansOnPurpose(const std::string& sql) {
       "SELECT registry, kommune, state, COUNT(*) FROM messages",
       // Validation problems by rule, over every ingest's diagnostics.
       "SELECT registry, rule, severity, COUNT(*) FROM ingest_diagnostics",
+      // The last sync per registry × kommune: one row each (98 kommuner at most per registry).
+      "SELECT s.registry, s.kommune, s.at",
+      // The whole task history (`tasks --all`), an operator's listing.
+      "SELECT task_key, registry, kommune, kind, forloeb_key, citizen_masked, reason, steps, opened_at, closed_at "
+      "FROM registry_tasks WHERE 1 = 1",
   };
   for (const auto& a : allowed)
     if (sql.rfind(a, 0) == 0) return true;
@@ -174,6 +179,39 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.lastContentHash(claimed[0].message.idempotencyKey);
   store.registryId(claimed[0].message.idempotencyKey);
   intake.parked(now);
+  // What a sync writes and what status and rendering read back.
+  store::RegistryMirror& mirror = intake.mirror();
+  delivery::RegistryRecord rec;
+  rec.registry = "smdb";
+  rec.kommune = "0101";
+  rec.recordId = "1";
+  rec.kind = "ANM";
+  rec.groupId = "1";
+  rec.sourceKey = claimed[0].message.idempotencyKey;
+  rec.citizenCpr = claimed[0].message.citizenCpr;
+  std::set<std::string> touched;
+  mirror.replace("smdb", "0101", {rec}, now, &touched);
+  mirror.replace("smdb", "0101", {}, now + 1, &touched);
+  mirror.replace("smdb", "0101", {rec}, now + 2, &touched);
+  intake.markDirty(touched);
+  mirror.forCitizen("smdb", rec.citizenCpr);
+  mirror.idForSource(rec.sourceKey);
+  mirror.records("smdb");
+  mirror.records("smdb", "0101", true);
+  mirror.syncs();
+  mirror.syncs("smdb");
+  delivery::ManualTask t;
+  t.key = "smdb/slet/sag/1";
+  t.registry = "smdb";
+  t.kommune = "0101";
+  t.kind = "slet";
+  t.reason = "test";
+  t.steps = {{"1", "ANM", "Slet anmodningen"}};
+  mirror.openTask(t, now);
+  mirror.tasks();
+  mirror.tasks("smdb");
+  mirror.tasks("smdb", true);
+  mirror.closeDoneTasks("smdb", now);
 }
 
 TEST_F(StoreQueryPlanTest, IngestClaimAndStatusQueriesUseAnIndex) {
