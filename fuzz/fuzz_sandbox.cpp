@@ -39,6 +39,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     auto& smdb = static_cast<reghub::smdb::SmdbSandbox&>(*sandbox);
     smdb.handle(req);
+    // The control plane's web-form sag (JSON) and record paths.
+    reghub::net::HttpRequest web;
+    web.method = "POST";
+    web.path = web.uri = "/sandbox/records";
+    web.body = req.body;
+    smdb.handle(web);
+    web.method = "DELETE";
+    web.path = web.uri = "/sandbox/records/" + req.body.substr(0, 24);
+    smdb.handle(web);
     static auto idws = std::make_shared<reghub::smdb::IdwsClient>(reghub::smdb::Settings::fromConfig(
         reghub::config::Config::fromMap(smdb.clientConfig())));
     static const auto token = idws->token();
