@@ -2,11 +2,15 @@
 
 #include <Poco/Exception.h>
 
+#include <iostream>
+
 namespace reghub::app {
 
 Hub::Hub(ServiceConfig config, HubOptions options) : config_(std::move(config)), options_(std::move(options)) {
   life_.add(makePart("store", [this] { openStore(); }));
   life_.add(makePart("intake", [this] { buildIntake(); }));
+  if (options_.workers && config_.hub.syncIntervalMillis > 0)
+    life_.add(makePart("sync", [this] { startSync(); }, [this] { sync_->stop(); }));
   life_.add(makePart("workers", [this] { startWorkers(); }, [this] { outbox_->stop(); }));
   if (options_.http) life_.add(makePart("http", [this] { startHttp(); }, [this] { server_->stop(); }));
 }
@@ -37,6 +41,12 @@ void Hub::startWorkers() {
                                                o);
   }
   if (options_.workers) outbox_->start();
+}
+
+void Hub::startSync() {
+  sync_ = std::make_unique<SyncLoop>(config_.adapters, *store_, *intake_, config_.hub.syncIntervalMillis,
+                                     [](const std::string& line) { std::cerr << "reghub run: " << line << std::flush; });
+  sync_->start();
 }
 
 void Hub::startHttp() {

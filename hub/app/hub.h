@@ -4,6 +4,7 @@
 // builds, as parts of one Lifecycle and in this order:
 //   store    the delivery store (opened, migrated)
 //   intake   validation and queueing into the store (hub/api/intake.h)
+//   sync     reading the registries back, at start and every sync.intervalMinutes (with workers)
 //   workers  the outbox's delivery workers (HubOptions::workers)
 //   http     the HTTPS intake/status API (HubOptions::http)
 // start() starts them in that order and rolls back on a failure; stop()
@@ -22,6 +23,7 @@
 #include "hub/api/intake.h"
 #include "hub/app/lifecycle.h"
 #include "hub/app/service_config.h"
+#include "hub/app/sync_loop.h"
 #include "hub/engine/outbox.h"
 #include "hub/store/delivery_store.h"
 
@@ -65,6 +67,7 @@ class Hub {
   void openStore();
   void buildIntake();
   void startWorkers();
+  void startSync();
   void startHttp();
   engine::DelivererFactory adapterDeliverers() const;
 
@@ -73,6 +76,7 @@ class Hub {
   // Declared in build order: destroyed in reverse, after life_ stopped them.
   std::unique_ptr<store::DeliveryStore> store_;
   std::unique_ptr<api::Intake> intake_;
+  std::unique_ptr<SyncLoop> sync_;
   std::unique_ptr<engine::Outbox> outbox_;
   std::unique_ptr<api::ApiServer> server_;
   Lifecycle life_;

@@ -82,6 +82,11 @@ const std::vector<config::Key>& hubConfigKeys() {
                "days a resource may wait for its Patient (parked) before it is a HUB-REF-01 error in status")
             .withDefault("7")
             .range(1, 3650),
+        intKey("sync.intervalMinutes",
+               "read the registries back (SMDB HentData) at start and then this often, in processes that deliver; 0 = "
+               "never (reghub <registry> sync, run --until-idle)")
+            .withDefault("60")
+            .range(0, 10080),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
@@ -213,6 +218,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
                   "http.tls.requireClientCertificate needs http.tls.caLocation");
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
+  out.syncIntervalMillis = c.getInt(key("sync.intervalMinutes")) * 60'000;
 
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
   for (const std::string& name : c.keysUnder("delivery")) {

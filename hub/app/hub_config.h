@@ -51,6 +51,7 @@ struct HubConfig {
   HttpOptions http;
   int64_t maxBacklog = 100'000;
   int64_t parkedExpiryMillis = 7 * 86'400'000LL;  // state.parkedDays
+  int64_t syncIntervalMillis = 60 * 60'000LL;     // sync.intervalMinutes (0: no sync loop)
   // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).
   std::map<std::string, int> dailyAtMinutes;
 

@@ -512,4 +512,25 @@ TEST_F(SmdbSyncE2e, SystemskifteDryRunsProduceTheListsTheGuideDescribes) {
   EXPECT_EQ(records().size(), before);
 }
 
+// The service reads SMDB at start (sync.intervalMinutes): a sag made in
+// SMDB-web shows in status while `reghub run` runs, without a manual sync.
+TEST_F(SmdbSyncE2e, TheServiceSyncsAtStart) {
+  ASSERT_EQ(control("POST", "/sandbox/records", activeWebSag(cprNo(7))).status, 201);
+  ASSERT_EQ(sync().exit, 0);  // creates the store; then the web form's sag is deleted and another made
+  ASSERT_EQ(control("POST", "/sandbox/records", activeWebSag(cprNo(8))).status, 201);
+  const pid_t pid = reghub::testing::spawnHub({REGHUB_BINARY, "run", "--config", config(), "--no-http"});
+  ASSERT_GT(pid, 0);
+  int foreign = 0;
+  for (int i = 0; i < 200 && foreign < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const CliResult st = reghub({"status", "--config", config(), "--format", "json"});
+    rapidjson::Document d;
+    if (d.Parse(st.out.c_str()).HasParseError() || !d.HasMember("registries")) continue;
+    foreign = static_cast<int>(d["registries"]["notSentByTheHub"].Size());
+  }
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(reghub::testing::waitExit(pid), 0);
+  EXPECT_EQ(foreign, 2 * 3);  // two sager of three records each, both made elsewhere
+}
+
 }  // namespace
