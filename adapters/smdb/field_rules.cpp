@@ -104,7 +104,9 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
       return;
     }
     const bool listed = std::find(d.codes.begin(), d.codes.end(), val.text) != d.codes.end();
-    const bool fromSource = !listed && !d.codeSourcePattern.empty() && d.codeSourceRe && std::regex_match(val.text, *d.codeSourceRe);
+    const bool fromSource = !listed && !d.codeSourcePattern.empty() && d.codeSourceRe &&
+                            std::regex_match(val.text, *d.codeSourceRe) &&
+                            (!ctx.landeKoder || ctx.landeKoder->count(val.text));  // HentLandeliste, when read
     if (!listed && !fromSource) {
       std::string rule = ruleOr(rm.code, d.variable, "SMDB-GEN-06");
       if (d.gridItem == "TypiskIndtagelsesmaadeKode" &&

@@ -20,7 +20,8 @@ struct RuleContext {
   const Municipalities& kommuner;
   const Settings& settings;
   model::Date asOf;
-  const std::set<std::string>* tilbudIds = nullptr;  // TILB-13 list, if configured
+  const std::set<std::string>* tilbudIds = nullptr;  // TILB-13 list: HentAlleTilbud, else smdb.tilbudList
+  const std::set<std::string>* landeKoder = nullptr;  // GEN-10: HentLandeliste, if read
 };
 
 // Per field and across the fields of one skema: type, code list, range,

@@ -493,15 +493,8 @@ net::HttpResponse SmdbSandbox::handleHent(const security::VerifiedRequest& v) {
       for (const std::string& id : *settings_->tilbudIds) entries.push_back({id, "Tilbud " + id});
     return net::HttpResponse{200, "text/xml; charset=utf-8", hentListResponse(action, entries), {}, false};
   }
-  if (action == kHentLandeliste) {
-    // The sandbox knows only the field table's own codes of 10-IVÆR; DST's
-    // list adds the 4-digit country codes.
-    std::vector<ListEntry> entries;
-    if (const FieldDef* d = table_->find(Skema::kIvaer, "PersonStatsborgerskabKode"))
-      for (const std::string& code : d->codes)
-        entries.push_back({code, d->codeLabels.count(code) ? d->codeLabels.at(code) : std::string()});
-    return net::HttpResponse{200, "text/xml; charset=utf-8", hentListResponse(action, entries), {}, false};
-  }
+  if (action == kHentLandeliste)  // the sandbox knows no country list: an empty answer (the hub keeps none)
+    return net::HttpResponse{200, "text/xml; charset=utf-8", hentListResponse(action, {}), {}, false};
   const HentAction* a = recordAction(action);
   if (!a) return fault("Client", "Ukendt HentData-operation '" + action + "'.");
   std::lock_guard<std::mutex> lock(mu_);

@@ -128,7 +128,11 @@ std::unique_ptr<const engine::PreparedCitizen> SmdbAdapter::prepare(const model:
                                                                     const diag::Reporter& out) const {
   auto prepared = std::make_unique<PreparedSmdb>(citizen, selected, ctx);
   const auto& settings = settings_;
-  const RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, settings->tilbudIds.get()};
+  // SMDB's own reference lists (the last sync) win over the file.
+  const auto tilbud = ctx.registry ? ctx.registry->registryList(name(), kTilbudList) : nullptr;
+  const auto lande = ctx.registry ? ctx.registry->registryList(name(), kLandeList) : nullptr;
+  RuleContext rc{*table_, *kommuner_, *settings, ctx.asOf, tilbud ? tilbud.get() : settings->tilbudIds.get()};
+  rc.landeKoder = lande.get();
   std::map<const model::Forloeb*, SkifteOutcome> skifte;
   const auto forloeb = effectiveForloeb(*settings, selected, prepared->copies, &skifte);
   std::vector<ForloebView>& views = prepared->views;

@@ -210,6 +210,21 @@ std::optional<std::vector<SmdbRecord>> SoapDeliverer::read(const std::string& ac
   return records;
 }
 
+std::optional<std::vector<ListEntry>> SoapDeliverer::readList(const std::string& action, const std::string& kommune,
+                                                              engine::DeliveryResult& failure) {
+  const IdwsAnswer a = call(kHentTarget, std::string(kHentActionBase) + action, hentRequest(action, kommune));
+  if (a.tokenError || !a.http.answered() || a.http.status < 200 || a.http.status >= 300) {
+    failure = classify(a);
+    if (failure.outcome == engine::DeliveryResult::Outcome::kAccepted)
+      failure = engine::DeliveryResult::retry(a.http.status, action + ": no answer");
+    return std::nullopt;
+  }
+  std::string error;
+  auto entries = parseHentList(action, a.http.body, error);
+  if (!entries) failure = engine::DeliveryResult::retry(a.http.status, action + ": " + error);
+  return entries;
+}
+
 engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m, const engine::DeliveryContext& ctx) {
   std::string error;
   auto payload = bodyPayload(m.body, error);

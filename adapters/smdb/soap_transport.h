@@ -72,6 +72,9 @@ class SoapDeliverer final : public engine::Deliverer {
   // optionally one citizen. nullopt: the result says why (retry or rejected).
   std::optional<std::vector<SmdbRecord>> read(const std::string& action, const std::string& kommune3,
                                               const std::string& cpr, engine::DeliveryResult& failure);
+  // A reference list (HentAlleTilbud, HentLandeliste).
+  std::optional<std::vector<ListEntry>> readList(const std::string& action, const std::string& kommune3,
+                                                 engine::DeliveryResult& failure);
   // One secured call of any SMDB operation (TokenTest, HentData): `payloadXml` is the Body's content.
   IdwsAnswer call(const std::string& target, const std::string& action, const std::string& payloadXml);
 

@@ -1,5 +1,7 @@
 #include "adapters/smdb/sync.h"
 
+#include <chrono>
+
 #include "hub/model/cpr.h"
 
 namespace reghub::smdb {
@@ -53,7 +55,38 @@ std::vector<engine::RegistrySync::KommuneResult> SmdbSync::sync(const std::vecto
     }
     out.push_back(std::move(r));
   }
+  if (!kommuner.empty()) refreshLists(kommuner.front(), sink, out);
   return out;
+}
+
+// HentAlleTilbud (SMDB-TILB-13) and HentLandeliste (SMDB-GEN-10), read when
+// the held copy is a day old. An empty or failed answer keeps what was held
+// (and, without one, smdb.tilbudList or the form check); an empty answer
+// is no list at all, not a list that allows nothing.
+void SmdbSync::refreshLists(const std::string& kommune, engine::RegistryStateSink& sink,
+                            std::vector<KommuneResult>& out) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (const auto& [name, action] : {std::pair<const char*, const char*>{kTilbudList, kHentAlleTilbud},
+                                     std::pair<const char*, const char*>{kLandeList, kHentLandeliste}}) {
+    if (now - sink.listFetchedAt(name) < kListMaxAgeMillis) continue;
+    KommuneResult r;
+    r.kommune = action;
+    r.referenceList = true;
+    engine::DeliveryResult failure;
+    const std::string k3 = kommune.size() == 4 && kommune[0] == '0' ? kommune.substr(1) : kommune;
+    const auto entries = client_.readList(action, k3, failure);
+    if (!entries) {
+      r.error = failure.detail;
+    } else if (!entries->empty()) {
+      std::vector<std::pair<std::string, std::string>> list;
+      for (const ListEntry& e : *entries) list.emplace_back(e.code, e.name);
+      sink.replaceList(name, list);
+      r.counts.seen = list.size();
+    }
+    out.push_back(std::move(r));
+  }
 }
 
 }  // namespace reghub::smdb

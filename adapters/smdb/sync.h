@@ -20,6 +20,11 @@ namespace reghub::smdb {
 // KildeId kept as the source key only when it is one of the hub's keys).
 delivery::RegistryRecord toRegistryRecord(const SmdbRecord& r);
 
+// The reference lists a sync keeps (PriorDeliveries::registryList names).
+inline constexpr const char* kTilbudList = "tilbud";
+inline constexpr const char* kLandeList = "lande";
+inline constexpr int64_t kListMaxAgeMillis = 24LL * 3600 * 1000;  // refreshed daily
+
 class SmdbSync final : public engine::RegistrySync {
  public:
   SmdbSync(const Settings& settings, std::shared_ptr<IdwsClient> idws);
@@ -28,6 +33,7 @@ class SmdbSync final : public engine::RegistrySync {
   std::optional<std::vector<SmdbRecord>> readKommune(const std::string& kommune3, std::string& why);
 
  private:
+  void refreshLists(const std::string& kommune, engine::RegistryStateSink& sink, std::vector<KommuneResult>& out);
   SoapDeliverer client_;
 };
 

@@ -14,6 +14,13 @@ class MirrorSink final : public engine::RegistryStateSink {
   engine::SyncCounts replace(const std::string& kommune, const std::vector<engine::RegistryRecord>& records) override {
     return mirror_.replace(registry_, kommune, records, store::nowMillis(), &touched);
   }
+  void replaceList(const std::string& name, const std::vector<std::pair<std::string, std::string>>& entries) override {
+    mirror_.replaceList(registry_, name, entries, store::nowMillis());
+  }
+  int64_t listFetchedAt(const std::string& name) override {
+    const auto l = mirror_.list(registry_, name);
+    return l ? l->fetchedAt : 0;
+  }
   std::set<std::string> touched;
 
  private:
@@ -62,6 +69,14 @@ std::string describe(const SyncRun& run) {
   std::ostringstream out;
   for (const SyncRun::Kommune& k : run.kommuner) {
     out << k.registry << " " << k.result.kommune << ": ";
+    if (k.result.referenceList) {
+      out << (k.result.error.empty()
+                  ? (k.result.counts.seen ? std::to_string(k.result.counts.seen) + " entries (kept a day)"
+                                          : std::string("an empty list (none kept)"))
+                  : "not read — " + k.result.error + " (the list held is kept)")
+          << "\n";
+      continue;
+    }
     if (!k.result.error.empty()) {
       out << "not read — " << k.result.error << " (what was held is kept)\n";
       continue;

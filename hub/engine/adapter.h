@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,12 @@ class PriorDeliveries {
   virtual std::vector<RegistryRecord> registryRecords(std::string_view /*registry*/, const std::string& /*cpr*/) const {
     return {};
   }
+  // The codes of a reference list the registry serves, as the last sync read
+  // it (SMDB: "tilbud", "lande"). Null: never read.
+  virtual std::shared_ptr<const std::set<std::string>> registryList(std::string_view /*registry*/,
+                                                                    std::string_view /*name*/) const {
+    return nullptr;
+  }
 };
 
 // What the outbox knows when it hands a message over: which attempt this is,
@@ -89,6 +96,10 @@ class RegistryStateSink {
   virtual ~RegistryStateSink() = default;
   // One kommune's complete answer (4-digit code): replaces what was held.
   virtual SyncCounts replace(const std::string& kommune, const std::vector<RegistryRecord>& records) = 0;
+  // A reference list the registry serves (code → label), and when it was last read (0: never).
+  virtual void replaceList(const std::string& /*name*/,
+                           const std::vector<std::pair<std::string, std::string>>& /*entries*/) {}
+  virtual int64_t listFetchedAt(const std::string& /*name*/) { return 0; }
 };
 
 // Reads what the registry holds (SMDB's HentData) — before a delivery run,
@@ -96,9 +107,10 @@ class RegistryStateSink {
 class RegistrySync {
  public:
   struct KommuneResult {
-    std::string kommune;
-    SyncCounts counts;
-    std::string error;  // empty: read and replaced; else why not (nothing replaced)
+    std::string kommune;  // 4 digits; or the action that read a reference list (referenceList)
+    SyncCounts counts;    // for a list: seen = its entries
+    std::string error;    // empty: read and replaced; else why not (nothing replaced)
+    bool referenceList = false;
   };
   virtual ~RegistrySync() = default;
   // Each kommune (4-digit) read and handed to `sink` whole; a kommune that

@@ -5,6 +5,9 @@
 // sharing only hub/delivery's value types); this adapter is the one place
 // the two meet. Does I/O through the store (StoreError); thread-safe as the
 // store is.
+#include <map>
+#include <mutex>
+
 #include "hub/engine/adapter.h"
 #include "hub/store/delivery_store.h"
 #include "hub/store/registry_mirror.h"
@@ -31,10 +34,27 @@ class StorePriorDeliveries final : public PriorDeliveries {
     if (!mirror_) return {};
     return mirror_->forCitizen(std::string(registry), cpr);
   }
+  // Read once per instance (an intake run, a delivery attempt): a list is large and rarely changes.
+  std::shared_ptr<const std::set<std::string>> registryList(std::string_view registry,
+                                                            std::string_view name) const override {
+    if (!mirror_) return nullptr;
+    const std::string key = std::string(registry) + "\n" + std::string(name);
+    std::lock_guard lock(listsMu_);
+    if (const auto it = lists_.find(key); it != lists_.end()) return it->second;
+    std::shared_ptr<const std::set<std::string>> codes;
+    if (const auto l = mirror_->list(std::string(registry), std::string(name))) {
+      auto set = std::make_shared<std::set<std::string>>();
+      for (const auto& e : l->entries) set->insert(e.first);
+      codes = std::move(set);
+    }
+    return lists_[key] = codes;
+  }
 
  private:
   const store::DeliveryStore& store_;
   store::RegistryMirror* mirror_;
+  mutable std::mutex listsMu_;
+  mutable std::map<std::string, std::shared_ptr<const std::set<std::string>>> lists_;
 };
 
 }  // namespace reghub::engine

@@ -231,6 +231,38 @@ std::vector<SyncSummary> RegistryMirror::syncs(const std::string& registry) {
   return out;
 }
 
+void RegistryMirror::replaceList(const std::string& registry, const std::string& name,
+                                 const std::vector<std::pair<std::string, std::string>>& entries, int64_t now) {
+  std::string text;
+  for (const auto& [code, label] : entries) text += escape(code) + "\t" + escape(label) + "\n";
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(*db_);
+  db_->query("DELETE FROM registry_lists WHERE registry = $1 AND list_name = $2", {registry, name});
+  db_->query("INSERT INTO registry_lists (registry, list_name, fetched_at, entries) VALUES ($1, $2, $3, $4)",
+             {registry, name, now, text});
+  tx.commit();
+}
+
+std::optional<RegistryMirror::List> RegistryMirror::list(const std::string& registry, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto rows = db_->query("SELECT fetched_at, entries FROM registry_lists WHERE registry = $1 AND list_name = $2",
+                               {registry, name});
+  if (rows.empty()) return std::nullopt;
+  List l;
+  l.fetchedAt = toInt(rows[0][0]);
+  const std::string text = toStr(rows[0][1]);
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    at = end + 1;
+    const size_t tab = line.find('\t');
+    if (tab != std::string::npos) l.entries.emplace_back(unescape(line.substr(0, tab)), unescape(line.substr(tab + 1)));
+  }
+  return l;
+}
+
 bool RegistryMirror::openTask(const delivery::ManualTask& t, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!db_->query("SELECT 1 FROM registry_tasks WHERE task_key = $1", {t.key}).empty()) return false;

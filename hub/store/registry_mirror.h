@@ -58,6 +58,16 @@ class RegistryMirror {
                                                 bool foreignOnly = false);
   std::vector<SyncSummary> syncs(const std::string& registry = {});
 
+  // A reference list the registry serves (SMDB: HentAlleTilbud, HentLandeliste),
+  // as last read: code → label. Not personal data; stored as it is.
+  void replaceList(const std::string& registry, const std::string& name,
+                   const std::vector<std::pair<std::string, std::string>>& entries, int64_t now);
+  struct List {
+    int64_t fetchedAt = 0;
+    std::vector<std::pair<std::string, std::string>> entries;
+  };
+  std::optional<List> list(const std::string& registry, const std::string& name);
+
   // Opens a task unless one with its key exists (open or closed: a task
   // done once is not opened again). True when opened.
   bool openTask(const delivery::ManualTask& task, int64_t now);

@@ -199,6 +199,13 @@ CREATE TABLE registry_tasks (
   closed_at BIGINT
 );
 CREATE INDEX registry_tasks_open ON registry_tasks (registry, opened_at) WHERE closed_at IS NULL;
+CREATE TABLE registry_lists (
+  registry TEXT NOT NULL,
+  list_name TEXT NOT NULL,
+  fetched_at BIGINT NOT NULL,
+  entries TEXT NOT NULL,
+  PRIMARY KEY (registry, list_name)
+);
 )SQL";
 
 std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
@@ -228,7 +235,8 @@ std::vector<Migration> migrations(Dialect dialect) {
       {6, "key canary",
        "CREATE TABLE store_canary (id INTEGER PRIMARY KEY, key_id TEXT NOT NULL, sealed TEXT NOT NULL, "
        "lookup TEXT NOT NULL)"},
-      {7, "registry mirror: the records a registry holds (read back from it), syncs, manual tasks", kV7},
+      {7, "registry mirror: the records a registry holds (read back from it), syncs, manual tasks, reference lists",
+       kV7},
   };
 }
 

@@ -47,9 +47,12 @@ struct Record {
 
 class SmdbSyncE2e : public ::testing::Test {
  protected:
-  void SetUp() override {
-    adapter_ = reghub::engine::AdapterRegistry::create(
-        "smdb", reghub::config::Config::fromMap({{"smdb.sandboxAsOf", kAsOf}}));
+  void SetUp() override { startSandbox({}); }
+  // A sandbox built from these settings (as `reghub sandbox smdb --config` would), and the hub's config for it.
+  void startSandbox(std::map<std::string, std::string> settings) {
+    if (sandbox_) sandbox_->stop();
+    settings["smdb.sandboxAsOf"] = kAsOf;
+    adapter_ = reghub::engine::AdapterRegistry::create("smdb", reghub::config::Config::fromMap(settings));
     sandbox_ = adapter_->makeSandbox(reghub::engine::SandboxOptions{});
     sandbox_->start();
     writeConfig({});
@@ -531,6 +534,29 @@ TEST_F(SmdbSyncE2e, TheServiceSyncsAtStart) {
   ::kill(pid, SIGTERM);
   EXPECT_EQ(reghub::testing::waitExit(pid), 0);
   EXPECT_EQ(foreign, 2 * 3);  // two sager of three records each, both made elsewhere
+}
+
+// SMDB-TILB-13 against SMDB's own list (HentAlleTilbud, read by the sync and
+// kept a day): the BASE case's tilknytninger name tilbud 12345 and 12346.
+TEST_F(SmdbSyncE2e, SMDB_TILB_13_keeps_a_TilbudId_on_SMDBs_list) {
+  startSandbox({{"smdb.tilbudList", write("tilbud.csv", "12345,Tilbud A\n12346,Tilbud B\n").string()}});
+  const CliResult s = sync();
+  ASSERT_EQ(s.exit, 0) << s.out;
+  EXPECT_NE(s.out.find("HentAlleTilbud: 2 entries"), std::string::npos) << s.out;
+  const CliResult in = reghub({"ingest", "--config", config(), "--as-of", kAsOf, "--format", "json",
+                               (kCases / "BASE__keep_complete_forloeb/input.json").string()});
+  EXPECT_EQ(in.exit, 0) << in.out;
+  EXPECT_EQ(countRule(in.out, "SMDB-TILB-13"), 0);
+}
+
+TEST_F(SmdbSyncE2e, SMDB_TILB_13_breaks_a_TilbudId_missing_from_SMDBs_list) {
+  startSandbox({{"smdb.tilbudList", write("tilbud.csv", "12345,Tilbud A\n").string()}});
+  ASSERT_EQ(sync().exit, 0);
+  const CliResult in = reghub({"ingest", "--config", config(), "--as-of", kAsOf, "--format", "json",
+                               (kCases / "BASE__keep_complete_forloeb/input.json").string()});
+  EXPECT_EQ(in.exit, 1);
+  EXPECT_EQ(countRule(in.out, "SMDB-TILB-13"), 1) << in.out;
+  EXPECT_NE(in.out.find("12346"), std::string::npos);
 }
 
 }  // namespace
