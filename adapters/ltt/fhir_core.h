@@ -2,8 +2,9 @@
 // Core FHIR R4 validity of one resource as JSON (LTT-CORE-01: known
 // elements, cardinality, types, primitive formats, required core bindings;
 // LTT-CORE-02: the R4 invariants ele-1, ext-1, per-1, dom-2..5, cpl-3,
-// bdl-1..5/7..12). Definitions come from profiles/ltt/fhir-r4-core.json and
-// cover exactly the types that may appear in LTT reports; other resource
+// bdl-1..5/7..12). Definitions come from profiles/fhir-r4/core.json (generated from the
+// official R4 definitions, tools/gen_fhir_r4_core.py) and
+// cover the types that may appear in KL Gateway reports; other resource
 // types are not checked here (the report rules reject them). Pure, no I/O,
 // thread-safe.
 #include <rapidjson/fwd.h>

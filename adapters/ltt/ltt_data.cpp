@@ -382,7 +382,7 @@ LttData LttData::load(const std::string& dir) {
   loadTerminology(dir + "/mapping/ltt/terminology.json", d.valueSets_, d.codeDisplays_, d.ui_);
   loadConstraints(dir + "/profiles/ltt/ltt-constraints.json", d, d.profiles_, d.extensions_, d.statusAdvice_,
                   d.reportingStart_, d.minAge_, d.maxAge_);
-  loadCore(dir + "/profiles/ltt/fhir-r4-core.json", d.core_);
+  loadCore(dir + "/profiles/fhir-r4/core.json", d.core_);
   // Consistency: every bound value set exists, every UI mapping target is in its value set.
   for (const auto& [id, p] : d.profiles_)
     for (const Constraint& c : p.constraints)

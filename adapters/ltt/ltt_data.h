@@ -2,7 +2,7 @@
 // The LTT adapter's data files, loaded once and checked at start-up:
 //   mapping/ltt/terminology.json     code systems, value-set expansions, UI-code mapping
 //   profiles/ltt/ltt-constraints.json the IG profiles' constraints as data
-//   profiles/ltt/fhir-r4-core.json    R4 core element definitions (LTT-CORE-01/02)
+//   profiles/fhir-r4/core.json        R4 core element definitions (LTT-CORE-01/02), generated
 // Found under $REGHUB_DATA_DIR, else the build's REGHUB_DATA_DIR_DEFAULT.
 // LttData::get() throws std::runtime_error (once, on first use) when a file
 // is missing or inconsistent; afterwards the data is immutable and the
@@ -104,7 +104,7 @@ struct Profile {
   void indexPaths();
 };
 
-// R4 core definitions (fhir-r4-core.json).
+// R4 core definitions (profiles/fhir-r4/core.json).
 struct ElementDef {
   std::string name;                // "value" for value[x]
   std::vector<std::string> types;  // >1: choice element

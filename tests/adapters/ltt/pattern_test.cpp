@@ -12,7 +12,7 @@
 namespace reghub::ltt {
 namespace {
 
-// FHIR R4 date regex, as in profiles/ltt/fhir-r4-core.json.
+// FHIR R4 date regex, as in profiles/fhir-r4/core.json.
 const char* kDate = R"(([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?)";
 
 TEST(Pattern, SameAnswersAsRegexMatchTwice) {
