@@ -1,0 +1,337 @@
+#include "adapters/kl_gateway/profile_set.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include "adapters/kl_gateway/json_file.h"
+#include "hub/fhirpath/evaluator.h"
+#include "hub/util/json_access.h"
+
+namespace reghub::kl_gateway {
+
+namespace {
+
+namespace fs = std::filesystem;
+using rapidjson::Value;
+
+std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
+
+std::string capitalised(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// The R4 core element names and types (profiles/fhir-r4/core.json), only
+// to check that a profile's element paths exist.
+struct CoreIndex {
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> types;  // type -> member -> types
+  std::map<std::string, std::string> aliases;
+
+  static CoreIndex load(const std::string& file) {
+    const auto d = readJsonFile(file);
+    CoreIndex c;
+    const Value* types = util::jsonMember(d, "types");
+    if (!types || !types->IsObject()) throw std::runtime_error(file + ": no \"types\"");
+    for (const auto& t : types->GetObject())
+      for (const auto& m : t.value.GetObject()) {
+        std::string spec = m.value.GetString();
+        while (!spec.empty() && (spec.back() == '*' || spec.back() == '+' || spec.back() == '!')) spec.pop_back();
+        auto& out = c.types[t.name.GetString()][m.name.GetString()];
+        for (size_t i = 0, j; i <= spec.size(); i = j + 1) {
+          j = spec.find('|', i);
+          if (j == std::string::npos) j = spec.size();
+          out.push_back(spec.substr(i, j - i));
+        }
+      }
+    if (const Value* a = util::jsonMember(d, "aliases"))
+      for (const auto& m : a->GetObject()) c.aliases[m.name.GetString()] = m.value.GetString();
+    return c;
+  }
+  const std::map<std::string, std::vector<std::string>>* elementsOf(const std::string& type) const {
+    const auto a = aliases.find(type);
+    const auto it = types.find(a == aliases.end() ? type : a->second);
+    return it == types.end() ? nullptr : &it->second;
+  }
+};
+
+std::optional<int> cardinality(const Value& e, const char* name) {
+  const Value* v = util::jsonMember(e, name);
+  if (!v) return std::nullopt;
+  if (v->IsInt()) return v->GetInt();
+  if (v->IsString()) return std::string_view(v->GetString()) == "*" ? -1 : std::stoi(v->GetString());
+  return std::nullopt;
+}
+
+std::vector<TypeRule> typesOf(const Value& e) {
+  std::vector<TypeRule> out;
+  const Value* types = util::jsonMember(e, "type");
+  if (!types || !types->IsArray()) return out;
+  for (const auto& t : types->GetArray()) {
+    TypeRule r;
+    r.code = str(t, "code");
+    for (const char* key : {"profile", "targetProfile"})
+      if (const Value* ps = util::jsonMember(t, key); ps && ps->IsArray())
+        for (const auto& p : ps->GetArray())
+          (std::string_view(key) == "profile" ? r.profiles : r.targetProfiles).emplace_back(p.GetString());
+    if (const Value* ag = util::jsonMember(t, "aggregation"); ag && ag->IsArray())
+      for (const auto& a : ag->GetArray()) r.bundled = r.bundled || std::string_view(a.GetString()) == "bundled";
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// fixed[x] / pattern[x] of an element, copied into its own document.
+void fixedValue(const Value& e, ElementRule& rule) {
+  for (const auto& m : e.GetObject()) {
+    const std::string_view name(m.name.GetString());
+    const bool fixed = name.rfind("fixed", 0) == 0, pattern = name.rfind("pattern", 0) == 0;
+    if (!fixed && !pattern) continue;
+    auto doc = std::make_shared<rapidjson::Document>();
+    doc->CopyFrom(m.value, doc->GetAllocator());
+    rule.fixed = std::move(doc);
+    rule.pattern = pattern;
+  }
+}
+
+// The id of the element through step `k` of `steps` (root first).
+std::string idThrough(const std::string& root, const std::vector<Step>& steps, size_t k, bool withSlice) {
+  std::string id = root;
+  for (size_t i = 0; i <= k; ++i) {
+    id += '.' + steps[i].name + (steps[i].choice ? "[x]" : "");
+    if (!steps[i].slice.empty() && (i < k || withSlice)) id += ':' + steps[i].slice;
+  }
+  return id;
+}
+
+struct Loader {
+  const CoreIndex& core;
+  std::map<std::string, Profile, std::less<>>& profiles;
+  std::map<std::string, std::string> baseOf;                               // url -> baseDefinition
+  std::map<std::string, std::map<std::string, const Value*>> slicingOf;    // url -> element id -> slicing
+  std::vector<rapidjson::Document> docs;                                   // keeps slicingOf valid
+
+  void readProfile(const fs::path& file) {
+    docs.push_back(readJsonFile(file.string()));
+    const Value& sd = docs.back();
+    Profile p;
+    p.url = str(sd, "url");
+    p.id = str(sd, "id");
+    p.type = str(sd, "type");
+    const Value* diff = util::jsonMember(sd, "differential");
+    if (p.url.empty() || p.type.empty() || !diff)
+      throw std::runtime_error(file.string() + ": a StructureDefinition without url, type or differential");
+    baseOf[p.url] = str(sd, "baseDefinition");
+    for (const auto& e : (*diff)["element"].GetArray()) readElement(e, p, file.string());
+    profiles[p.url] = std::move(p);
+  }
+
+  void readElement(const Value& e, Profile& p, const std::string& file) {
+    ElementRule rule;
+    rule.id = str(e, "id");
+    rule.steps = parseElementId(rule.id);
+    if (rule.id.rfind(p.type, 0) != 0) throw std::runtime_error(file + ": element " + rule.id + " outside " + p.type);
+    rule.min = cardinality(e, "min");
+    rule.max = cardinality(e, "max");
+    fixedValue(e, rule);
+    if (const Value* b = util::jsonMember(e, "binding"); b && str(*b, "strength") == "required")
+      rule.binding = std::string(canonicalWithoutVersion(str(*b, "valueSet")));
+    rule.types = typesOf(e);
+    if (const Value* s = util::jsonMember(e, "slicing")) {
+      slicingOf[p.url][rule.id] = s;
+      rule.closedSlicing = str(*s, "rules") == "closed";
+    }
+    if (rule.id == "Extension.url" && rule.fixed && (*rule.fixed).IsString()) p.extensionUrl = rule.fixed->GetString();
+    if (const Value* cs = util::jsonMember(e, "constraint"); cs && cs->IsArray())
+      for (const auto& c : cs->GetArray()) p.invariants.push_back(readInvariant(c, rule, p, file));
+    p.elements.push_back(std::move(rule));
+  }
+
+  static Invariant readInvariant(const Value& c, const ElementRule& rule, const Profile& p, const std::string& file) {
+    const std::string key = str(c, "key");
+    try {
+      Invariant inv{key, str(c, "severity"), str(c, "human"), rule.id, rule.steps,
+                    fhirpath::Expression::parse(str(c, "expression"))};
+      const auto missing = fhirpath::unsupportedFunctions(inv.expression);
+      if (!missing.empty())
+        throw std::runtime_error("calls " + missing.front() + "(), which the FHIRPath engine does not implement");
+      return inv;
+    } catch (const std::exception& ex) {
+      throw std::runtime_error(file + ": invariant " + key + " of " + p.id + " (" + rule.id + "): " + ex.what());
+    }
+  }
+
+  // R4 knows every element path of the profile.
+  void checkPaths(const Profile& p) const {
+    std::map<std::string, const ElementRule*> byId;
+    for (const ElementRule& r : p.elements) byId[r.id] = &r;
+    for (const ElementRule& r : p.elements) {
+      std::set<std::string> cur{p.type};
+      for (size_t i = 0; i < r.steps.size(); ++i) {
+        const Step& s = r.steps[i];
+        std::set<std::string> next;
+        for (const std::string& t : cur) {
+          if (t == "Resource") next.insert("Resource");
+          const auto* elems = core.elementsOf(t);
+          if (!elems) continue;
+          const auto it = elems->find(s.name + (s.choice ? "[x]" : ""));
+          if (it == elems->end()) continue;
+          for (const std::string& ty : it->second) next.insert(ty);
+        }
+        if (next.empty())
+          throw std::runtime_error("profile " + p.id + ": element " + r.id + " is not an R4 element of " + p.type);
+        if (s.choice && next.size() > 1) narrowChoice(byId, idThrough(p.type, r.steps, i, true), s, next);
+        cur = std::move(next);
+      }
+    }
+  }
+
+  // A choice narrowed by its slice (deceased[x]:deceasedBoolean) or by the
+  // types the profile allows on it.
+  static void narrowChoice(const std::map<std::string, const ElementRule*>& byId, const std::string& id,
+                           const Step& s, std::set<std::string>& types) {
+    std::set<std::string> keep;
+    for (const std::string& t : types)
+      if (!s.slice.empty() && s.name + capitalised(t) == s.slice) keep.insert(t);
+    if (const auto it = byId.find(id); keep.empty() && it != byId.end())
+      for (const TypeRule& t : it->second->types) keep.insert(t.code);
+    if (!keep.empty()) types = std::move(keep);
+  }
+
+  // Resolves every slice step to how its instances are matched.
+  void resolveSlices(Profile& p) {
+    std::map<std::string, const ElementRule*> byId;
+    for (const ElementRule& r : p.elements) byId[r.id] = &r;
+    for (ElementRule& r : p.elements)
+      for (size_t k = 0; k < r.steps.size(); ++k) {
+        if (r.steps[k].slice.empty()) continue;
+        const std::string sliced = idThrough(p.type, r.steps, k, false), slice = idThrough(p.type, r.steps, k, true);
+        const auto sl = slicingOf[p.url].find(sliced);
+        if (sl == slicingOf[p.url].end()) {
+          if (baseOf[p.url].rfind("http://hl7.org/fhir/StructureDefinition/", 0) == 0)
+            throw std::runtime_error("profile " + p.id + ": slice " + slice + " without slicing on " + sliced);
+          r.steps[k].unchecked = true;  // the parent profile slices it (DK-core: not loaded)
+          if (std::find(p.uncheckedSlices.begin(), p.uncheckedSlices.end(), r.id) == p.uncheckedSlices.end())
+            p.uncheckedSlices.push_back(r.id);
+          continue;
+        }
+        if (!p.sliceMatches.count(slice)) p.sliceMatches[slice] = sliceMatch(p, byId, *sl->second, slice, r.steps[k]);
+        if (k + 1 == r.steps.size())
+          if (auto* parent = const_cast<ElementRule*>(byId.count(sliced) ? byId.at(sliced) : nullptr))
+            parent->slices.push_back(r.steps[k].slice);
+      }
+    for (ElementRule& r : p.elements)
+      for (size_t k = 0; k < r.steps.size(); ++k)
+        if (!r.steps[k].slice.empty() && !r.steps[k].unchecked)
+          r.steps[k].match = &p.sliceMatches.at(idThrough(p.type, r.steps, k, true));
+  }
+
+  SliceMatch sliceMatch(const Profile& p, const std::map<std::string, const ElementRule*>& byId, const Value& slicing,
+                        const std::string& slice, const Step& step) const {
+    const Value* ds = util::jsonMember(slicing, "discriminator");
+    if (!ds || !ds->IsArray() || ds->Size() != 1)
+      throw std::runtime_error("profile " + p.id + ": slicing of " + slice + " needs exactly one discriminator");
+    const std::string type = str((*ds)[0], "type"), path = str((*ds)[0], "path");
+    const auto rule = [&byId](const std::string& id) { return byId.count(id) ? byId.at(id) : nullptr; };
+    SliceMatch m;
+    m.path = path;
+    if ((type == "value" || type == "pattern") && path != "$this") {
+      m.kind = SliceMatch::Kind::kValue;
+      if (const ElementRule* child = rule(slice + "." + path); child && child->fixed && child->fixed->IsString()) {
+        m.value = child->fixed->GetString();
+      } else if (const ElementRule* self = rule(slice); path == "url" && self) {
+        for (const TypeRule& t : self->types)
+          for (const std::string& url : t.profiles)
+            if (const auto it = profiles.find(url); it != profiles.end()) m.value = it->second.extensionUrl;
+            else m.value = url;  // an extension defined elsewhere: its url is its canonical
+      }
+      if (m.value.empty()) throw std::runtime_error("profile " + p.id + ": slice " + slice + " has no value for " + path);
+      return m;
+    }
+    if (type == "type" && path == "$this") {
+      m.kind = SliceMatch::Kind::kChoiceType;
+      const ElementRule* self = rule(slice);
+      if (!self || self->types.size() != 1) throw std::runtime_error("profile " + p.id + ": type slice " + slice + " needs one type");
+      m.member = step.name + capitalised(self->types.front().code);
+      return m;
+    }
+    if (type == "profile") {
+      m.kind = SliceMatch::Kind::kProfile;
+      if (const ElementRule* child = rule(slice + "." + path))
+        for (const TypeRule& t : child->types) m.profiles.insert(m.profiles.end(), t.profiles.begin(), t.profiles.end());
+      if (m.profiles.empty()) throw std::runtime_error("profile " + p.id + ": profile slice " + slice + " names no profile");
+      return m;
+    }
+    throw std::runtime_error("profile " + p.id + ": slice " + slice + ": discriminator " + type + " on " + path +
+                             " is not implemented");
+  }
+};
+
+}  // namespace
+
+std::vector<Step> parseElementId(std::string_view id) {
+  std::vector<Step> out;
+  size_t i = id.find('.');
+  while (i != std::string_view::npos) {
+    const size_t j = id.find('.', i + 1);
+    std::string_view part = id.substr(i + 1, j == std::string_view::npos ? std::string_view::npos : j - i - 1);
+    Step s;
+    if (const size_t colon = part.find(':'); colon != std::string_view::npos) {
+      s.slice = std::string(part.substr(colon + 1));
+      part = part.substr(0, colon);
+    }
+    if (part.size() > 3 && part.substr(part.size() - 3) == "[x]") {
+      s.choice = true;
+      part.remove_suffix(3);
+    }
+    s.name = std::string(part);
+    out.push_back(std::move(s));
+    i = j;
+  }
+  return out;
+}
+
+std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, const std::string& coreFile) {
+  auto set = std::make_shared<ProfileSet>();
+  set->terminology_ = Terminology::load(igDir + "/terminology.json");
+  const CoreIndex core = CoreIndex::load(coreFile);
+  Loader loader{core, set->profiles_, {}, {}, {}};
+  std::vector<fs::path> files;
+  for (const auto& f : fs::directory_iterator(igDir + "/ig")) files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    const std::string name = f.filename().string();
+    if (name.rfind("StructureDefinition-", 0) == 0) {
+      loader.readProfile(f);
+    } else if (name.rfind("ValueSet-", 0) == 0) {
+      const auto vs = readJsonFile(f.string());
+      if (!set->terminology_.has(str(vs, "url")))
+        throw std::runtime_error(f.string() + ": value set " + str(vs, "url") + " has no expansion in terminology.json");
+    }
+  }
+  if (set->profiles_.empty()) throw std::runtime_error(igDir + "/ig: no StructureDefinition");
+  for (auto& [url, p] : set->profiles_) {
+    loader.checkPaths(p);
+    loader.resolveSlices(p);
+    for (const ElementRule& r : p.elements)
+      if (!r.binding.empty() && !set->terminology_.has(r.binding))
+        throw std::runtime_error("profile " + p.id + ": " + r.id + " binds " + r.binding + ", which has no expansion");
+  }
+  return set;
+}
+
+const Profile* ProfileSet::find(std::string_view url) const {
+  const auto it = profiles_.find(canonicalWithoutVersion(url));
+  return it == profiles_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ProfileSet::uncheckedSlices() const {
+  std::vector<std::string> out;
+  for (const auto& [url, p] : profiles_)
+    for (const std::string& id : p.uncheckedSlices) out.push_back(p.id + ": " + id);
+  return out;
+}
+
+}  // namespace reghub::kl_gateway

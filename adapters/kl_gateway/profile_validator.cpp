@@ -1,0 +1,334 @@
+#include "adapters/kl_gateway/profile_validator.h"
+
+#include <rapidjson/document.h>
+
+#include <cctype>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hub/fhirpath/evaluator.h"
+#include "hub/util/json_access.h"
+
+namespace reghub::kl_gateway {
+
+namespace {
+
+using rapidjson::Value;
+
+struct Node {
+  const Value* v;
+  std::string path;  // relative to the resource being checked (".entry[1].resource")
+};
+
+std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
+
+bool isChoiceMember(std::string_view member, std::string_view name) {
+  return member.size() > name.size() && member.compare(0, name.size(), name) == 0 &&
+         std::isupper(static_cast<unsigned char>(member[name.size()]));
+}
+
+// The resources of one Bundle by fullUrl and by "Type/id" (for resolve()).
+struct BundleIndex {
+  std::map<std::string, const Value*, std::less<>> byUrl, byTypeId;
+  explicit BundleIndex(const Value& bundle) {
+    const Value* entries = util::jsonMember(bundle, "entry");
+    if (!entries || !entries->IsArray()) return;
+    for (const auto& e : entries->GetArray()) {
+      const Value* r = util::jsonMember(e, "resource");
+      if (!r || !r->IsObject()) continue;
+      if (const std::string url = str(e, "fullUrl"); !url.empty()) byUrl[url] = r;
+      if (const std::string id = str(*r, "id"); !id.empty()) byTypeId[str(*r, "resourceType") + "/" + id] = r;
+    }
+  }
+  const Value* resolve(std::string_view ref) const {
+    if (const auto it = byUrl.find(ref); it != byUrl.end()) return it->second;
+    // "Patient/x" or "https://base/Patient/x": the last two segments.
+    const size_t slash = ref.rfind('/');
+    if (slash == std::string_view::npos || slash == 0) return nullptr;
+    const size_t typeStart = ref.rfind('/', slash - 1);
+    const std::string_view typeId = ref.substr(typeStart == std::string_view::npos ? 0 : typeStart + 1);
+    const auto it = byTypeId.find(typeId);
+    return it == byTypeId.end() ? nullptr : it->second;
+  }
+};
+
+// Pattern matching (FHIR: every member of the pattern is in the instance;
+// arrays: each pattern item matches some instance item); fixed is equality.
+bool matchesPattern(const Value& pattern, const Value& v) {
+  if (pattern.IsObject()) {
+    if (!v.IsObject()) return false;
+    for (const auto& m : pattern.GetObject()) {
+      const auto it = v.FindMember(m.name);
+      if (it == v.MemberEnd() || !matchesPattern(m.value, it->value)) return false;
+    }
+    return true;
+  }
+  if (pattern.IsArray()) {
+    if (!v.IsArray()) return false;
+    for (const auto& p : pattern.GetArray()) {
+      bool found = false;
+      for (const auto& x : v.GetArray()) found = found || matchesPattern(p, x);
+      if (!found) return false;
+    }
+    return true;
+  }
+  return pattern == v;
+}
+
+std::string codingText(const Value& v) {
+  if (v.IsString()) return v.GetString();
+  if (const Value* codings = util::jsonMember(v, "coding"); codings && codings->IsArray()) {
+    std::string out;
+    for (const auto& c : codings->GetArray()) out += (out.empty() ? "" : ", ") + codingText(c);
+    return out.empty() ? "no coding" : out;
+  }
+  return str(v, "system") + "|" + str(v, "code");
+}
+
+std::string plural(int n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
+
+// One validation: the bundles it is inside, conformsTo() answers, and the
+// (resource, profile) pairs already reported.
+class Run {
+ public:
+  explicit Run(const ProfileSet& set) : set_(set) {}
+
+  void validateClaimed(const Value& r, const diag::Reporter& out) {
+    if (const Value* meta = util::jsonMember(r, "meta"))
+      if (const Value* ps = util::jsonMember(*meta, "profile"); ps && ps->IsArray())
+        for (const auto& p : ps->GetArray())
+          if (p.IsString())
+            if (const Profile* prof = set_.find(p.GetString())) check(r, *prof, out);
+    if (str(r, "resourceType") != "Bundle") return;
+    const Value* entries = util::jsonMember(r, "entry");
+    if (!entries || !entries->IsArray()) return;
+    bundles_.emplace_back(r);
+    for (rapidjson::SizeType i = 0; i < entries->Size(); ++i)
+      if (const Value* res = util::jsonMember((*entries)[i], "resource"); res && res->IsObject())
+        validateClaimed(*res, out.at(".entry[" + std::to_string(i) + "].resource"));
+    bundles_.pop_back();
+  }
+
+  // Reports each (resource, profile) once.
+  void check(const Value& r, const Profile& p, const diag::Reporter& out) {
+    if (!done_.insert({&r, &p}).second) return;
+    const bool bundle = str(r, "resourceType") == "Bundle";
+    if (bundle) bundles_.emplace_back(r);
+    checkProfile(r, p, out);
+    if (bundle) bundles_.pop_back();
+  }
+
+  bool conformsTo(const Value& r, std::string_view url) {
+    const Profile* p = set_.find(url);
+    if (!p) return false;
+    const auto key = std::make_pair(&r, p);
+    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
+    memo_[key] = true;  // a cycle of references conforms (it is checked where it starts)
+    diag::Collector sink;
+    Run silent(set_);
+    silent.bundles_ = bundles_;
+    silent.memo_ = memo_;
+    silent.check(r, *p, diag::Reporter(sink));
+    return memo_[key] = !sink.hasErrors();
+  }
+
+ private:
+  void checkProfile(const Value& r, const Profile& p, const diag::Reporter& out) {
+    const bool extension = p.type == "Extension";
+    if (!extension && str(r, "resourceType") != p.type) {
+      out.error(kRuleProfile, p.type, "a " + str(r, "resourceType") + " cannot conform to " + p.id + " (a " + p.type + ")");
+      return;
+    }
+    for (const ElementRule& rule : p.elements) checkRule(r, p, rule, out);
+    for (const Invariant& inv : p.invariants) checkInvariant(r, p, inv, out);
+  }
+
+  // The instances at steps[0..n) below `root`.
+  std::vector<Node> nodesAt(const Value& root, const std::vector<Step>& steps, size_t n) {
+    std::vector<Node> cur{{&root, ""}};
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<Node> next;
+      for (const Node& x : cur) children(x, steps[i], next);
+      cur = std::move(next);
+    }
+    return cur;
+  }
+
+  void children(const Node& parent, const Step& s, std::vector<Node>& out) {
+    if (!parent.v->IsObject()) return;
+    for (const auto& m : parent.v->GetObject()) {
+      const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      if (s.choice ? !isChoiceMember(name, s.name) : name != s.name) continue;
+      if (s.match && s.match->kind == SliceMatch::Kind::kChoiceType && name != s.match->member) continue;
+      const std::string path = parent.path + "." + std::string(name);
+      if (m.value.IsArray()) {
+        for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i)
+          if (!m.value[i].IsNull() && inSlice(m.value[i], s.match))
+            out.push_back({&m.value[i], path + "[" + std::to_string(i) + "]"});
+      } else if (!m.value.IsNull() && inSlice(m.value, s.match)) {
+        out.push_back({&m.value, path});
+      }
+    }
+  }
+
+  bool inSlice(const Value& v, const SliceMatch* m) {
+    if (!m || m->kind == SliceMatch::Kind::kChoiceType) return true;
+    const Value* at = util::jsonMember(v, m->path.c_str());
+    if (!at) return false;
+    if (m->kind == SliceMatch::Kind::kValue) return at->IsString() && m->value == at->GetString();
+    for (const std::string& url : m->profiles)
+      if (conformsTo(*at, url)) return true;
+    return false;
+  }
+
+  void checkRule(const Value& r, const Profile& p, const ElementRule& rule, const diag::Reporter& out) {
+    if (rule.steps.empty()) return;
+    for (const Step& s : rule.steps)
+      if (s.unchecked) return;  // a parent profile's slice (ProfileSet::uncheckedSlices)
+    const size_t n = rule.steps.size();
+    for (const Node& parent : nodesAt(r, rule.steps, n - 1)) {
+      std::vector<Node> kids;
+      children(parent, rule.steps.back(), kids);
+      const int count = static_cast<int>(kids.size());
+      const diag::Reporter at = out.at(parent.path);
+      if (rule.min && count < *rule.min)
+        at.error(kRuleCardinality, rule.id,
+                 p.id + ": " + rule.id + " needs at least " + std::to_string(*rule.min) + ", has " + std::to_string(count));
+      if (rule.max && *rule.max >= 0 && count > *rule.max)
+        at.error(kRuleCardinality, rule.id,
+                 p.id + ": " + rule.id + (*rule.max == 0 ? " must not be present" : " allows at most " + std::to_string(*rule.max)) +
+                     ", has " + plural(count, "item"));
+      for (const Node& kid : kids) checkInstance(p, rule, kid, out);
+    }
+  }
+
+  void checkInstance(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& out) {
+    const diag::Reporter at = out.at(kid.path);
+    if (rule.fixed && !(rule.pattern ? matchesPattern(*rule.fixed, *kid.v) : *rule.fixed == *kid.v))
+      at.error(kRuleFixed, rule.id, p.id + ": " + rule.id + " must be " + (rule.pattern ? "like " : "") + jsonText(*rule.fixed));
+    if (!rule.binding.empty() && !set_.terminology().memberOf(*kid.v, rule.binding))
+      at.error(kRuleBinding, rule.id, p.id + ": " + codingText(*kid.v) + " is not in " + rule.binding);
+    if (rule.closedSlicing && !inAnySlice(p, rule, *kid.v))
+      at.error(kRuleSlice, rule.id, p.id + ": " + rule.id + " is closed; this item is in none of its slices");
+    if (!rule.types.empty()) checkTypes(p, rule, kid, at);
+  }
+
+  bool inAnySlice(const Profile& p, const ElementRule& rule, const Value& v) {
+    for (const std::string& s : rule.slices)
+      if (const auto it = p.sliceMatches.find(rule.id + ":" + s); it != p.sliceMatches.end() && inSlice(v, &it->second))
+        return true;
+    return false;
+  }
+
+  void checkTypes(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& at) {
+    const Value& v = *kid.v;
+    if (const std::string type = str(v, "resourceType"); !type.empty()) {
+      const TypeRule* allowed = nullptr;
+      for (const TypeRule& t : rule.types)
+        if (t.code == type) allowed = &t;
+      if (!allowed) {
+        at.error(kRuleType, rule.id, p.id + ": a " + type + " is not allowed in " + rule.id);
+        return;
+      }
+      conformToOne(p, rule, v, allowed->profiles, at);
+      return;
+    }
+    for (const TypeRule& t : rule.types) {
+      if (t.code == "Extension") conformToOne(p, rule, v, t.profiles, at);
+      if (t.code == "Reference" && (t.bundled || !t.targetProfiles.empty())) checkReference(p, rule, t, v, at);
+    }
+  }
+
+  // One profile: its diagnostics are reported here; several: one must hold.
+  void conformToOne(const Profile& p, const ElementRule& rule, const Value& v, const std::vector<std::string>& urls,
+                    const diag::Reporter& at) {
+    std::vector<const Profile*> loaded;
+    for (const std::string& u : urls)
+      if (const Profile* q = set_.find(u)) loaded.push_back(q);
+    if (loaded.size() == 1) return check(v, *loaded.front(), at);
+    if (loaded.empty()) return;  // a profile of another IG (DK-core's identifiers): not checked here
+    for (const Profile* q : loaded)
+      if (conformsTo(v, q->url)) return;
+    at.error(kRuleProfile, rule.id, p.id + ": " + rule.id + " conforms to none of its profiles");
+  }
+
+  void checkReference(const Profile& p, const ElementRule& rule, const TypeRule& t, const Value& v,
+                      const diag::Reporter& at) {
+    if (bundles_.empty()) return;  // outside a report, nothing to resolve against
+    const std::string ref = str(v, "reference");
+    const Value* target = ref.empty() ? nullptr : bundles_.back().resolve(ref);
+    if (!target) {
+      if (t.bundled)
+        at.error(kRuleReference, rule.id,
+                 p.id + ": " + rule.id + " must resolve inside the report (aggregation bundled): " +
+                     (ref.empty() ? "no reference" : ref + " is not in it"));
+      return;
+    }
+    if (t.targetProfiles.empty()) return;
+    for (const std::string& u : t.targetProfiles)
+      if (conformsTo(*target, u)) return;
+    std::string names;
+    for (const std::string& u : t.targetProfiles) names += (names.empty() ? "" : " or ") + u.substr(u.rfind('/') + 1);
+    at.error(kRuleReference, rule.id, p.id + ": " + rule.id + " points to " + ref + ", which is no " + names);
+  }
+
+  void checkInvariant(const Value& r, const Profile& p, const Invariant& inv, const diag::Reporter& out) {
+    fhirpath::Context ctx;
+    ctx.resolve = [this](const std::string& ref) -> const Value* {
+      return bundles_.empty() ? nullptr : bundles_.back().resolve(ref);
+    };
+    ctx.memberOf = [this](const Value& node, const std::string& vs) { return set_.terminology().memberOf(node, vs); };
+    ctx.conformsTo = [this](const Value& node, const std::string& url) { return conformsTo(node, url); };
+    for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
+      std::string error;
+      const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx, &error);
+      if (holds && *holds) continue;
+      const diag::Reporter here = out.at(at.path);
+      if (!holds)
+        here.error(kRuleInvariantEval, inv.key, p.id + ": invariant " + inv.key + " cannot be evaluated: " + error);
+      else if (inv.severity == "error")
+        here.error(inv.key, inv.elementId, p.id + ": " + inv.human);
+      else
+        here.warning(inv.key, inv.elementId, p.id + ": " + inv.human);
+    }
+  }
+
+  static std::string jsonText(const Value& v) {
+    if (v.IsString()) return "'" + std::string(v.GetString()) + "'";
+    if (v.IsBool()) return v.GetBool() ? "true" : "false";
+    return "the profile's pattern";
+  }
+
+  const ProfileSet& set_;
+  std::vector<BundleIndex> bundles_;
+  std::map<std::pair<const Value*, const Profile*>, bool> memo_;
+  std::set<std::pair<const Value*, const Profile*>> done_;
+};
+
+}  // namespace
+
+// Paths start at the resource ("Bundle/<id>"): ids are no CPR numbers.
+static diag::Reporter rooted(const Value& r, const diag::Reporter& out) {
+  return out.at(str(r, "resourceType") + "/" + str(r, "id"));
+}
+
+void ProfileValidator::validate(const Value& resource, const diag::Reporter& out) const {
+  Run(*set_).validateClaimed(resource, rooted(resource, out));
+}
+
+void ProfileValidator::validateAgainst(const Value& resource, std::string_view url, const diag::Reporter& out) const {
+  const Profile* p = set_->find(url);
+  if (!p) {
+    out.error(kRuleProfile, "meta.profile", "unknown profile " + std::string(url));
+    return;
+  }
+  Run(*set_).check(resource, *p, rooted(resource, out));
+}
+
+bool ProfileValidator::conformsTo(const Value& resource, std::string_view url) const {
+  return Run(*set_).conformsTo(resource, url);
+}
+
+}  // namespace reghub::kl_gateway

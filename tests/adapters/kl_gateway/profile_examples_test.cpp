@@ -1,0 +1,101 @@
+// The § 140 IG's profiles (profiles/rehab) load and pass their own examples:
+// all 20 example instances of the IG validate with no error and no warning
+// against the profiles they claim (bundle entries too, each in its report).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "adapters/kl_gateway/profile_validator.h"
+#include "tests/adapters/kl_gateway/profile_test_util.h"
+
+namespace reghub::kl_gateway {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(RehabProfiles, LoadEveryProfileAndExtensionOfTheIg) {
+  const auto set = test::rehabProfiles();
+  EXPECT_EQ(set->profiles().size(), 14u);
+  size_t invariants = 0;
+  for (const auto& [url, p] : set->profiles()) invariants += p.invariants.size();
+  EXPECT_EQ(invariants, 6u);  // the IG's six: care-plan-1, intervention-1, report-1/2, service-request-1/2
+  EXPECT_EQ(set->terminology().size(), 9u);
+}
+
+// The slices DK-core 3.2.0 defines (not in the extract): their rules are not
+// checked, and this list says exactly which (README: open points).
+TEST(RehabProfiles, SlicesOfTheDkCoreParentsAreListedAsUnchecked) {
+  const std::vector<std::string> expected = {
+      "klgateway-140-focus-condition: Condition.extension:dueTo",
+      "klgateway-140-focus-condition: Condition.extension:conditionLastAssertedDate",
+      "klgateway-140-focus-condition: Condition.extension:notFollowedAnymore",
+      "klgateway-140-focus-condition: Condition.code.coding:FSIIIConditionCode",
+      "klgateway-140-focus-condition: Condition.code.coding:SCTConditionCode",
+      "klgateway-140-focus-condition: Condition.code.coding:FFBConditionCode",
+      "klgateway-140-focus-condition: Condition.code.coding:SKS-D",
+      "klgateway-140-focus-condition: Condition.code.coding:SKS-D.version",
+      "klgateway-140-focus-condition: Condition.code.coding:SKS-D.userSelected",
+      "klgateway-140-focus-condition: Condition.code.coding:ICPC2code",
+      "klgateway-140-citizen: Patient.identifier:cpr",
+      "klgateway-140-citizen: Patient.identifier:x-ecpr",
+      "klgateway-140-citizen: Patient.identifier:d-ecpr",
+      "klgateway-140-citizen: Patient.name:official",
+      "klgateway-140-citizen: Patient.generalPractitioner:referencedSORUnit",
+      "klgateway-140-organization: Organization.identifier:EAN-ID",
+      "klgateway-140-organization: Organization.identifier:SOR-ID",
+      "klgateway-140-organization: Organization.identifier:KOMBIT-ORG-ID",
+      "klgateway-140-organization: Organization.identifier:Ydernummer",
+      "klgateway-140-organization: Organization.identifier:CVR-ID",
+      "klgateway-140-organization: Organization.identifier:Kommunekode",
+      "klgateway-140-organization: Organization.identifier:Regionskode",
+  };
+  std::vector<std::string> got = test::rehabProfiles()->uncheckedSlices();
+  std::vector<std::string> want = expected;
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+}
+
+TEST(RehabExamples, EveryIgExampleValidatesWithoutErrorOrWarning) {
+  const ProfileValidator v(test::rehabProfiles());
+  size_t examples = 0;
+  for (const auto& f : fs::directory_iterator(test::rehabReference() / "examples")) {
+    if (f.path().extension() != ".json") continue;
+    ++examples;
+    const auto doc = test::readJson(f.path());
+    // Each claims a profile of the IG (so the check below is not vacuous).
+    ASSERT_TRUE(doc.HasMember("meta")) << f.path();
+    ASSERT_NE(v.profiles().find(doc["meta"]["profile"][0].GetString()), nullptr) << f.path();
+    diag::Collector sink;
+    v.validate(doc, diag::Reporter(sink, "kl_gateway").withFile(f.path().filename().string()));
+    EXPECT_EQ(sink.count(diag::Severity::kError) + sink.count(diag::Severity::kWarning), 0)
+        << f.path().filename() << "\n" << test::show(sink.diagnostics());
+  }
+  EXPECT_EQ(examples, 20u);
+}
+
+}  // namespace
+}  // namespace reghub::kl_gateway
+
+namespace reghub::kl_gateway {
+namespace {
+
+// memberOf() over the bundled terminology: a Coding, a CodeableConcept (one
+// of its codings) and a bare code are members or not.
+TEST(RehabTerminology, MemberOfCodingCodeableConceptAndCode) {
+  const Terminology& t = test::rehabProfiles()->terminology();
+  const std::string vs = "http://fhir.kl.dk/rehab/ValueSet/CarePlanCategories140";
+  rapidjson::Document in, out;
+  in.Parse(R"({"coding":[{"system":"urn:x","code":"1"},{"system":"http://fhir.kl.dk/term/CodeSystem/CareSocialCodes","code":"4863001e-14c7-4be8-a2da-e4f21a4b6ac4"}]})");
+  out.Parse(R"({"coding":[{"system":"urn:oid:1.2.208.176.2.21","code":"4863001e-14c7-4be8-a2da-e4f21a4b6ac4"}]})");
+  EXPECT_TRUE(t.memberOf(in, vs));
+  EXPECT_FALSE(t.memberOf(out, vs));  // the right code in the wrong system
+  EXPECT_TRUE(t.memberOf(in["coding"][1], vs));
+  EXPECT_FALSE(t.memberOf(in["coding"][0], vs));
+  EXPECT_TRUE(t.memberOf(in["coding"][1]["code"], vs));
+  EXPECT_FALSE(t.memberOf(in["coding"][0]["code"], vs));
+  EXPECT_FALSE(t.memberOf(in, "http://fhir.kl.dk/rehab/ValueSet/NoSuchSet"));
+}
+
+}  // namespace
+}  // namespace reghub::kl_gateway
