@@ -293,13 +293,15 @@ std::vector<Step> parseElementId(std::string_view id) {
   return out;
 }
 
-std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, const std::string& coreFile) {
+std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, const std::string& terminologyFile,
+                                                   const std::string& coreFile) {
   auto set = std::make_shared<ProfileSet>();
-  set->terminology_ = Terminology::load(igDir + "/terminology.json");
+  set->terminology_ = Terminology::load(terminologyFile);
   const CoreIndex core = CoreIndex::load(coreFile);
   Loader loader{core, set->profiles_, {}, {}, {}};
   std::vector<fs::path> files;
-  for (const auto& f : fs::directory_iterator(igDir + "/ig")) files.push_back(f.path());
+  if (!fs::is_directory(igDir)) throw std::runtime_error(igDir + ": no such folder of profiles");
+  for (const auto& f : fs::directory_iterator(igDir)) files.push_back(f.path());
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
     const std::string name = f.filename().string();
@@ -311,7 +313,7 @@ std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, con
         throw std::runtime_error(f.string() + ": value set " + str(vs, "url") + " has no expansion in terminology.json");
     }
   }
-  if (set->profiles_.empty()) throw std::runtime_error(igDir + "/ig: no StructureDefinition");
+  if (set->profiles_.empty()) throw std::runtime_error(igDir + ": no StructureDefinition");
   for (auto& [url, p] : set->profiles_) {
     loader.checkPaths(p);
     loader.resolveSlices(p);

@@ -1,7 +1,7 @@
 #pragma once
 // A KL Gateway IG's profiles as data: the StructureDefinitions (their
 // differentials) and value sets under profiles/<ig>/ig/, the expansions in
-// profiles/<ig>/terminology.json, checked against the R4 core definitions
+// the IG's terminology.json (profiles/rehab/, mapping/ltt/), checked against the R4 core definitions
 // (profiles/fhir-r4/core.json). Loaded and checked once at start-up:
 // throws std::runtime_error on an element path R4 does not know, a binding
 // to a value set without expansion, a slice whose discriminator this
@@ -84,8 +84,11 @@ struct Profile {
 
 class ProfileSet {
  public:
-  // `igDir` holds ig/ (StructureDefinition-*.json, ValueSet-*.json) and terminology.json.
-  static std::shared_ptr<const ProfileSet> load(const std::string& igDir, const std::string& coreFile);
+  // `profilesDir` holds the IG's StructureDefinition-*.json and ValueSet-*.json
+  // (profiles/<ig>/ig), `terminologyFile` their expansions, `coreFile` the
+  // R4 core (profiles/fhir-r4/core.json).
+  static std::shared_ptr<const ProfileSet> load(const std::string& profilesDir, const std::string& terminologyFile,
+                                                const std::string& coreFile);
   const Profile* find(std::string_view url) const;
   const Terminology& terminology() const { return terminology_; }
   const std::map<std::string, Profile, std::less<>>& profiles() const { return profiles_; }

@@ -99,3 +99,32 @@ TEST(RehabTerminology, MemberOfCodingCodeableConceptAndCode) {
 
 }  // namespace
 }  // namespace reghub::kl_gateway
+
+namespace reghub::kl_gateway {
+namespace {
+
+// The same machinery reads a second IG unchanged: LTT's compiled profiles
+// (profiles/ltt/ig) and terminology (mapping/ltt/terminology.json) load, and
+// all 13 LTT IG examples validate clean against them.
+TEST(LttProfilesOnTheProfileValidator, EveryLttIgExampleValidatesClean) {
+  const auto set = ProfileSet::load((test::sourceDir() / "profiles/ltt/ig").string(),
+                                    (test::sourceDir() / "mapping/ltt/terminology.json").string(),
+                                    (test::sourceDir() / "profiles/fhir-r4/core.json").string());
+  EXPECT_EQ(set->profiles().size(), 8u);
+  const ProfileValidator v(set);
+  size_t examples = 0;
+  for (const auto& f : fs::directory_iterator(fs::path(REGHUB_SHARED_DIR) / "reference/ltt/examples")) {
+    if (f.path().extension() != ".json") continue;
+    ++examples;
+    const auto doc = test::readJson(f.path());
+    ASSERT_NE(v.profiles().find(doc["meta"]["profile"][0].GetString()), nullptr) << f.path();
+    diag::Collector sink;
+    v.validate(doc, diag::Reporter(sink, "kl_gateway").withFile(f.path().filename().string()));
+    EXPECT_EQ(sink.count(diag::Severity::kError) + sink.count(diag::Severity::kWarning), 0)
+        << f.path().filename() << "\n" << test::show(sink.diagnostics());
+  }
+  EXPECT_EQ(examples, 13u);
+}
+
+}  // namespace
+}  // namespace reghub::kl_gateway

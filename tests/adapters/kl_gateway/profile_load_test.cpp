@@ -33,7 +33,8 @@ class BrokenProfile : public ::testing::Test {
   // The start-up error's text ("" when the set loads).
   std::string loadError() {
     try {
-      ProfileSet::load(dir_.str(), (test::sourceDir() / "profiles/fhir-r4/core.json").string());
+      ProfileSet::load(dir_.str() + "/ig", dir_.str() + "/terminology.json",
+                       (test::sourceDir() / "profiles/fhir-r4/core.json").string());
     } catch (const std::runtime_error& e) {
       return e.what();
     }
