@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -89,11 +90,24 @@ std::string codingText(const Value& v) {
 
 std::string plural(int n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
-// One validation: the bundles it is inside, conformsTo() answers, and the
-// (resource, profile) pairs already reported.
+// What the runs of one validation share: conformsTo() answers and each
+// Bundle's index, built once (a silent run for conformsTo() must not copy
+// them: that made a report of n entries cost n²).
+struct Shared {
+  std::map<std::pair<const Value*, const Profile*>, bool> memo;
+  std::map<const Value*, std::unique_ptr<BundleIndex>> indexes;
+  const BundleIndex* index(const Value& bundle) {
+    auto& slot = indexes[&bundle];
+    if (!slot) slot = std::make_unique<BundleIndex>(bundle);
+    return slot.get();
+  }
+};
+
+// One validation: the bundles it is inside and the (resource, profile)
+// pairs already reported.
 class Run {
  public:
-  explicit Run(const ProfileSet& set) : set_(set) {}
+  Run(const ProfileSet& set, Shared& shared) : set_(set), shared_(shared) {}
 
   void validateClaimed(const Value& r, const diag::Reporter& out) {
     if (const Value* meta = util::jsonMember(r, "meta"))
@@ -104,7 +118,7 @@ class Run {
     if (str(r, "resourceType") != "Bundle") return;
     const Value* entries = util::jsonMember(r, "entry");
     if (!entries || !entries->IsArray()) return;
-    bundles_.emplace_back(r);
+    bundles_.push_back(shared_.index(r));
     for (rapidjson::SizeType i = 0; i < entries->Size(); ++i)
       if (const Value* res = util::jsonMember((*entries)[i], "resource"); res && res->IsObject())
         validateClaimed(*res, out.at(".entry[" + std::to_string(i) + "].resource"));
@@ -115,7 +129,7 @@ class Run {
   void check(const Value& r, const Profile& p, const diag::Reporter& out) {
     if (!done_.insert({&r, &p}).second) return;
     const bool bundle = str(r, "resourceType") == "Bundle";
-    if (bundle) bundles_.emplace_back(r);
+    if (bundle) bundles_.push_back(shared_.index(r));
     checkProfile(r, p, out);
     if (bundle) bundles_.pop_back();
   }
@@ -124,14 +138,13 @@ class Run {
     const Profile* p = set_.find(url);
     if (!p) return false;
     const auto key = std::make_pair(&r, p);
-    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
-    memo_[key] = true;  // a cycle of references conforms (it is checked where it starts)
+    if (const auto it = shared_.memo.find(key); it != shared_.memo.end()) return it->second;
+    shared_.memo[key] = true;  // a cycle of references conforms (it is checked where it starts)
     diag::Collector sink;
-    Run silent(set_);
+    Run silent(set_, shared_);
     silent.bundles_ = bundles_;
-    silent.memo_ = memo_;
     silent.check(r, *p, diag::Reporter(sink));
-    return memo_[key] = !sink.hasErrors();
+    return shared_.memo[key] = !sink.hasErrors();
   }
 
  private:
@@ -258,7 +271,7 @@ class Run {
                       const diag::Reporter& at) {
     if (bundles_.empty()) return;  // outside a report, nothing to resolve against
     const std::string ref = str(v, "reference");
-    const Value* target = ref.empty() ? nullptr : bundles_.back().resolve(ref);
+    const Value* target = ref.empty() ? nullptr : bundles_.back()->resolve(ref);
     if (!target) {
       if (t.bundled)
         at.error(kRuleReference, rule.id,
@@ -277,7 +290,7 @@ class Run {
   void checkInvariant(const Value& r, const Profile& p, const Invariant& inv, const diag::Reporter& out) {
     fhirpath::Context ctx;
     ctx.resolve = [this](const std::string& ref) -> const Value* {
-      return bundles_.empty() ? nullptr : bundles_.back().resolve(ref);
+      return bundles_.empty() ? nullptr : bundles_.back()->resolve(ref);
     };
     ctx.memberOf = [this](const Value& node, const std::string& vs) { return set_.terminology().memberOf(node, vs); };
     ctx.conformsTo = [this](const Value& node, const std::string& url) { return conformsTo(node, url); };
@@ -302,8 +315,8 @@ class Run {
   }
 
   const ProfileSet& set_;
-  std::vector<BundleIndex> bundles_;
-  std::map<std::pair<const Value*, const Profile*>, bool> memo_;
+  Shared& shared_;
+  std::vector<const BundleIndex*> bundles_;  // innermost last
   std::set<std::pair<const Value*, const Profile*>> done_;
 };
 
@@ -315,7 +328,8 @@ static diag::Reporter rooted(const Value& r, const diag::Reporter& out) {
 }
 
 void ProfileValidator::validate(const Value& resource, const diag::Reporter& out) const {
-  Run(*set_).validateClaimed(resource, rooted(resource, out));
+  Shared shared;
+  Run(*set_, shared).validateClaimed(resource, rooted(resource, out));
 }
 
 void ProfileValidator::validateAgainst(const Value& resource, std::string_view url, const diag::Reporter& out) const {
@@ -324,11 +338,13 @@ void ProfileValidator::validateAgainst(const Value& resource, std::string_view u
     out.error(kRuleProfile, "meta.profile", "unknown profile " + std::string(url));
     return;
   }
-  Run(*set_).check(resource, *p, rooted(resource, out));
+  Shared shared;
+  Run(*set_, shared).check(resource, *p, rooted(resource, out));
 }
 
 bool ProfileValidator::conformsTo(const Value& resource, std::string_view url) const {
-  return Run(*set_).conformsTo(resource, url);
+  Shared shared;
+  return Run(*set_, shared).conformsTo(resource, url);
 }
 
 }  // namespace reghub::kl_gateway
