@@ -1,4 +1,4 @@
-// adapters/ltt/pattern.h: the memoised pattern answers exactly as
+// adapters/kl_gateway/pattern.h: the memoised pattern answers exactly as
 // std::regex_match, also on the second (memoised) ask, per pattern.
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/ltt/pattern.h"
+#include "adapters/kl_gateway/pattern.h"
 
-namespace reghub::ltt {
+namespace reghub::kl_gateway {
 namespace {
 
 // FHIR R4 date regex, as in profiles/fhir-r4/core.json.
@@ -66,4 +66,4 @@ TEST(Pattern, ThreadsGetTheSameAnswers) {
 TEST(Pattern, BadPatternThrows) { EXPECT_THROW(Pattern("([0-9]"), std::regex_error); }
 
 }  // namespace
-}  // namespace reghub::ltt
+}  // namespace reghub::kl_gateway

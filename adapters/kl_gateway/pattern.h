@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace reghub::ltt {
+namespace reghub::kl_gateway {
 
 class Pattern {
  public:
@@ -23,4 +23,4 @@ class Pattern {
   uint64_t id_;  // unique per constructed pattern (copies share it): the memo key
 };
 
-}  // namespace reghub::ltt
+}  // namespace reghub::kl_gateway

@@ -1,4 +1,4 @@
-#include "adapters/ltt/fhir_core.h"
+#include "adapters/kl_gateway/core_validator.h"
 
 #include <rapidjson/document.h>
 
@@ -10,13 +10,11 @@
 #include "hub/model/date.h"
 #include "hub/util/json_access.h"
 
-namespace reghub::ltt {
+namespace reghub::kl_gateway {
 
 namespace {
 
 using rapidjson::Value;
-constexpr const char* kCore01 = "LTT-CORE-01";
-constexpr const char* kCore02 = "LTT-CORE-02";
 
 std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
 const Value* member(const Value& v, const char* name) { return util::jsonMember(v, name); }
@@ -110,12 +108,12 @@ void CoreValidator::validateResource(const Value& r, const diag::Reporter& out) 
 
 void CoreValidator::validateResourceAt(const Value& r, const Where& out) const {
   if (!r.IsObject()) {
-    out.error(kCore01, "a resource must be a JSON object");
+    out.error(rules_.structure, "a resource must be a JSON object");
     return;
   }
   const std::string type = str(r, "resourceType");
   if (type.empty()) {
-    out.error(kCore01, "resource without resourceType");
+    out.error(rules_.structure, "resource without resourceType");
     return;
   }
   const CoreType* t = defs_.resourceType(type);
@@ -149,15 +147,15 @@ class Occurrences {
 
 void CoreValidator::validateComplex(const Value& v, const CoreType& type, const Where& out) const {
   if (type.kind == CoreType::Kind::kOpaque) {
-    if (!v.IsObject()) out.error(kCore01, "a " + type.name + " must be a JSON object");
+    if (!v.IsObject()) out.error(rules_.structure, "a " + type.name + " must be a JSON object");
     return;
   }
   if (!v.IsObject()) {
-    out.error(kCore01, "a " + type.name + " must be a JSON object");
+    out.error(rules_.structure, "a " + type.name + " must be a JSON object");
     return;
   }
   if (v.MemberCount() == 0 || (v.MemberCount() == 1 && v.HasMember("resourceType"))) {
-    out.error(kCore02, "ele-1: element has neither a value nor children; remove it");
+    out.error(rules_.invariants, "ele-1: element has neither a value nor children; remove it");
     return;
   }
   Occurrences present;
@@ -172,13 +170,13 @@ void CoreValidator::validateComplex(const Value& v, const CoreType& type, const 
     const Where at = out.member(name);
     if (!e) {
       if (type.isResource && base == "resourceType") continue;
-      at.error(kCore01, "unknown element '" + std::string(name) + "' in " + type.name +
+      at.error(rules_.structure, "unknown element '" + std::string(name) + "' in " + type.name +
                             " (FHIR R4); remove it or check the spelling");
       continue;
     }
     if (underscore) {
       if (!target->primitive) {
-        at.error(kCore01, "'" + std::string(name) + "' is only allowed for primitive elements");
+        at.error(rules_.structure, "'" + std::string(name) + "' is only allowed for primitive elements");
         continue;
       }
       if (m.value.IsArray()) {
@@ -191,39 +189,39 @@ void CoreValidator::validateComplex(const Value& v, const CoreType& type, const 
       continue;
     }
     if (e->choice && present.has(e) && present.count(e) > 0)
-      at.error(kCore01, "more than one type given for choice element " + e->name + "[x]");
+      at.error(rules_.structure, "more than one type given for choice element " + e->name + "[x]");
     if (e->many) {
       if (!m.value.IsArray()) {
-        at.error(kCore01, "'" + std::string(name) + "' repeats (0..*) and must be a JSON array");
+        at.error(rules_.structure, "'" + std::string(name) + "' repeats (0..*) and must be a JSON array");
         continue;
       }
       if (m.value.Empty()) {
-        at.error(kCore02, "ele-1: empty array; leave '" + std::string(name) + "' out instead");
+        at.error(rules_.invariants, "ele-1: empty array; leave '" + std::string(name) + "' out instead");
         continue;
       }
       present.count(e) = static_cast<int>(m.value.Size());
       for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) {
         const Where ai = at.item(i);
         if (m.value[i].IsNull())
-          ai.error(kCore01, "null is not a value; leave the item out");
+          ai.error(rules_.structure, "null is not a value; leave the item out");
         else
           validateTarget(m.value[i], *e, *target, ai);
       }
     } else {
       if (m.value.IsArray()) {
-        at.error(kCore01, "'" + std::string(name) + "' has cardinality 0..1 and must not be an array");
+        at.error(rules_.structure, "'" + std::string(name) + "' has cardinality 0..1 and must not be an array");
         continue;
       }
       present.count(e) = 1;
       if (m.value.IsNull())
-        at.error(kCore01, "null is not a value; leave '" + std::string(name) + "' out");
+        at.error(rules_.structure, "null is not a value; leave '" + std::string(name) + "' out");
       else
         validateTarget(m.value, *e, *target, at);
     }
   }
   for (const CoreElement& e : type.elements)
     if (e.min > 0 && !present.has(&e))
-      out.error(kCore01, "required element '" + e.name + (e.choice ? "[x]" : "") + "' is missing in " + type.name +
+      out.error(rules_.structure, "required element '" + e.name + (e.choice ? "[x]" : "") + "' is missing in " + type.name +
                              " (FHIR R4 " + std::to_string(e.min) + ".." + (e.many ? "*" : "1") + ")");
   typeInvariants(v, type, out);
 }
@@ -241,7 +239,7 @@ void CoreValidator::validateTarget(const Value& v, const CoreElement& e, const C
 void CoreValidator::validatePrimitiveHolder(const Value& x, std::string_view name, const Where& out) const {
   if (x.IsNull()) return;
   if (!x.IsObject()) {
-    out.error(kCore01, "'" + std::string(name) + "' must hold an object with id/extension");
+    out.error(rules_.structure, "'" + std::string(name) + "' must hold an object with id/extension");
     return;
   }
   const auto ext = defs_.graph.find("Extension");
@@ -255,7 +253,7 @@ void CoreValidator::validatePrimitiveHolder(const Value& x, std::string_view nam
         if (extension) validateComplex(hm.value[i], *extension, items.item(i));
       continue;
     }
-    out.member(hn).error(kCore01, "unknown element '" + std::string(hn) + "' in a primitive's extension holder");
+    out.member(hn).error(rules_.structure, "unknown element '" + std::string(hn) + "' in a primitive's extension holder");
   }
 }
 
@@ -267,18 +265,18 @@ void CoreValidator::typeInvariants(const Value& v, const CoreType& type, const W
         if (std::string_view(m.name.GetString()).rfind("value", 0) == 0) hasValue = true;
       const bool hasExt = v.HasMember("extension");
       if (hasValue == hasExt)
-        out.error(kCore02, "ext-1: an extension must have either a value[x] or nested extensions, not both or neither");
+        out.error(rules_.invariants, "ext-1: an extension must have either a value[x] or nested extensions, not both or neither");
       break;
     }
     case CoreType::Kind::kPeriod: {
       const std::string s = str(v, "start"), e = str(v, "end");
       const auto ds = model::DateTime::parse(s), de = model::DateTime::parse(e);
-      if (ds && de && *de < *ds) out.error(kCore02, "per-1: period.end (" + e + ") is before period.start (" + s + ")");
+      if (ds && de && *de < *ds) out.error(rules_.invariants, "per-1: period.end (" + e + ") is before period.start (" + s + ")");
       break;
     }
     case CoreType::Kind::kCarePlanActivity:
       if (v.HasMember("detail") && v.HasMember("reference"))
-        out.error(kCore02, "cpl-3: a care plan activity has either detail or reference, not both");
+        out.error(rules_.invariants, "cpl-3: a care plan activity has either detail or reference, not both");
       break;
     case CoreType::Kind::kPlain:
     case CoreType::Kind::kOpaque:
@@ -301,23 +299,23 @@ void CoreValidator::validatePrimitive(const Value& v, const PrimitiveDef& p, con
       const std::string_view s(v.GetString(), v.GetStringLength());
       const std::optional<bool> fast = fastPrimitiveCheck(p.fast, s);
       if (fast ? !*fast : (p.regex && !p.regex->matches(std::string(s)))) {
-        out.error(kCore01, "'" + std::string(s) + "' is not a valid FHIR " + p.name);
+        out.error(rules_.structure, "'" + std::string(s) + "' is not a valid FHIR " + p.name);
         return;
       }
       if (p.calendar && !realCalendarDay(std::string(s))) {
-        out.error(kCore01, "'" + std::string(s) + "' is not a real calendar date (FHIR " + p.name + ")");
+        out.error(rules_.structure, "'" + std::string(s) + "' is not a real calendar date (FHIR " + p.name + ")");
         return;
       }
       if (e.binding && !e.binding->count(std::string(s))) {
         std::string allowed;
         for (const auto& c : *e.binding) allowed += (allowed.empty() ? "" : ", ") + c;
-        out.error(kCore01, "'" + std::string(s) + "' is not a code of the required binding of " + e.bindingPath + " (" +
+        out.error(rules_.structure, "'" + std::string(s) + "' is not a code of the required binding of " + e.bindingPath + " (" +
                                allowed + ")");
       }
       return;
     }
   }
-  if (!ok) out.error(kCore01, "wrong JSON type for FHIR " + p.name + (p.json == "string" ? " (expected a string)" : ""));
+  if (!ok) out.error(rules_.structure, "wrong JSON type for FHIR " + p.name + (p.json == "string" ? " (expected a string)" : ""));
 }
 
 void CoreValidator::resourceInvariants(const Value& r, const std::string& type, const Where& out) const {
@@ -328,18 +326,18 @@ void CoreValidator::resourceInvariants(const Value& r, const std::string& type, 
     for (rapidjson::SizeType i = 0; i < contained->Size(); ++i) {
       const Value& c = (*contained)[i];
       const Where at = containedAt.item(i);
-      if (member(c, "contained")) at.error(kCore02, "dom-2: a contained resource must not contain resources");
+      if (member(c, "contained")) at.error(rules_.invariants, "dom-2: a contained resource must not contain resources");
       if (const Value* meta = member(c, "meta")) {
         if (member(*meta, "versionId") || member(*meta, "lastUpdated"))
-          at.error(kCore02, "dom-4: a contained resource must not have meta.versionId or meta.lastUpdated");
-        if (member(*meta, "security")) at.error(kCore02, "dom-5: a contained resource must not have a security label");
+          at.error(rules_.invariants, "dom-4: a contained resource must not have meta.versionId or meta.lastUpdated");
+        if (member(*meta, "security")) at.error(rules_.invariants, "dom-5: a contained resource must not have a security label");
       }
-      if (member(c, "text")) at.error(kCore02, "dom-3/dom-5: a contained resource must not have narrative");
+      if (member(c, "text")) at.error(rules_.invariants, "dom-3/dom-5: a contained resource must not have narrative");
       const std::string ref = "#" + str(c, "id");
       bool referenced = false;
       for (const auto& s : strings)
         if (s == ref) referenced = true;
-      if (!referenced) at.error(kCore02, "dom-3: contained resource '" + ref + "' is not referenced from its container");
+      if (!referenced) at.error(rules_.invariants, "dom-3: contained resource '" + ref + "' is not referenced from its container");
     }
   }
   if (type == "Bundle") bundleInvariants(r, out);
@@ -348,12 +346,12 @@ void CoreValidator::resourceInvariants(const Value& r, const std::string& type, 
 void CoreValidator::bundleInvariants(const Value& b, const Where& out) const {
   const std::string type = str(b, "type");
   if (member(b, "total") && type != "searchset" && type != "history")
-    out.at(".total").error(kCore02, "bdl-1: total only when the Bundle is a search set or history");
+    out.at(".total").error(rules_.invariants, "bdl-1: total only when the Bundle is a search set or history");
   if (type == "document") {
     const Value* id = member(b, "identifier");
     if (!id || str(*id, "system").empty() || str(*id, "value").empty())
-      out.error(kCore02, "bdl-9: a document must have an identifier with system and value");
-    if (!member(b, "timestamp")) out.error(kCore02, "bdl-10: a document must have a timestamp");
+      out.error(rules_.invariants, "bdl-9: a document must have an identifier with system and value");
+    if (!member(b, "timestamp")) out.error(rules_.invariants, "bdl-10: a document must have a timestamp");
   }
   const Value* entries = member(b, "entry");
   if (!entries || !entries->IsArray()) return;
@@ -364,39 +362,39 @@ void CoreValidator::bundleInvariants(const Value& b, const Where& out) const {
     const Where at = entryAt.item(i);
     const Value* res = member(e, "resource");
     if (member(e, "search") && type != "searchset")
-      at.error(kCore02, "bdl-2: entry.search only when the Bundle is a search set");
+      at.error(rules_.invariants, "bdl-2: entry.search only when the Bundle is a search set");
     const bool needRequest = type == "batch" || type == "transaction" || type == "history";
     if (needRequest != (member(e, "request") != nullptr))
-      at.error(kCore02, needRequest ? "bdl-3: entry.request is mandatory for batch/transaction/history"
+      at.error(rules_.invariants, needRequest ? "bdl-3: entry.request is mandatory for batch/transaction/history"
                            : "bdl-3: entry.request is only allowed for batch/transaction/history");
     const bool needResponse = type == "batch-response" || type == "transaction-response" || type == "history";
     if (needResponse != (member(e, "response") != nullptr))
-      at.error(kCore02, needResponse ? "bdl-4: entry.response is mandatory for batch-response/transaction-response/history"
+      at.error(rules_.invariants, needResponse ? "bdl-4: entry.response is mandatory for batch-response/transaction-response/history"
                             : "bdl-4: entry.response is only allowed for batch-response/transaction-response/history");
     if (!res && !member(e, "request") && !member(e, "response"))
-      at.error(kCore02, "bdl-5: an entry must have a resource, a request or a response");
+      at.error(rules_.invariants, "bdl-5: an entry must have a resource, a request or a response");
     const std::string fullUrl = str(e, "fullUrl");
     if (!fullUrl.empty()) {
       if (fullUrl.find("/_history/") != std::string::npos)
-        at.at(".fullUrl").error(kCore02, "bdl-8: fullUrl must not be version specific (/_history/)");
+        at.at(".fullUrl").error(rules_.invariants, "bdl-8: fullUrl must not be version specific (/_history/)");
       std::string version;
       if (res)
         if (const Value* meta = member(*res, "meta")) version = str(*meta, "versionId");
       auto& seen = versionsByFullUrl[fullUrl];
       for (const auto& v : seen)
         if (v == version) {
-          at.at(".fullUrl").error(kCore02, "bdl-7: fullUrl '" + fullUrl + "' is used by more than one entry");
+          at.at(".fullUrl").error(rules_.invariants, "bdl-7: fullUrl '" + fullUrl + "' is used by more than one entry");
           break;
         }
       seen.push_back(version);
     }
     if (i == 0 && res) {
       if (type == "document" && str(*res, "resourceType") != "Composition")
-        at.error(kCore02, "bdl-11: a document's first resource must be a Composition");
+        at.error(rules_.invariants, "bdl-11: a document's first resource must be a Composition");
       if (type == "message" && str(*res, "resourceType") != "MessageHeader")
-        at.error(kCore02, "bdl-12: a message's first resource must be a MessageHeader");
+        at.error(rules_.invariants, "bdl-12: a message's first resource must be a MessageHeader");
     }
   }
 }
 
-}  // namespace reghub::ltt
+}  // namespace reghub::kl_gateway

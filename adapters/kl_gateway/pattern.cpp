@@ -1,10 +1,10 @@
-#include "adapters/ltt/pattern.h"
+#include "adapters/kl_gateway/pattern.h"
 
 #include <atomic>
 #include <cstring>
 #include <unordered_map>
 
-namespace reghub::ltt {
+namespace reghub::kl_gateway {
 
 namespace {
 std::atomic<uint64_t> nextId{1};
@@ -28,4 +28,4 @@ bool Pattern::matches(std::string_view text) const {
   return ok;
 }
 
-}  // namespace reghub::ltt
+}  // namespace reghub::kl_gateway

@@ -1,18 +1,20 @@
 #pragma once
-// Core FHIR R4 validity of one resource as JSON (LTT-CORE-01: known
-// elements, cardinality, types, primitive formats, required core bindings;
-// LTT-CORE-02: the R4 invariants ele-1, ext-1, per-1, dom-2..5, cpl-3,
-// bdl-1..5/7..12). Definitions come from profiles/fhir-r4/core.json (generated from the
+// Core FHIR R4 validity of one resource as JSON (rules.structure, LTT's
+// LTT-CORE-01: known elements, cardinality, types, primitive formats,
+// required core bindings; rules.invariants, LTT-CORE-02: the R4 invariants
+// ele-1, ext-1, per-1, dom-2..5, cpl-3, bdl-1..5/7..12 — in C++ still: the
+// R4 snapshots' FHIRPath for them is not yet evaluated by hub/fhirpath).
+// Each KL Gateway adapter names the two rule ids its RULES.md gives them. Definitions come from profiles/fhir-r4/core.json (generated from the
 // official R4 definitions, tools/gen_fhir_r4_core.py) and
 // cover the types that may appear in KL Gateway reports; other resource
 // types are not checked here (the report rules reject them). Pure, no I/O,
 // thread-safe.
 #include <rapidjson/fwd.h>
 
-#include "adapters/ltt/ltt_data.h"
+#include "adapters/kl_gateway/core_defs.h"
 #include "hub/diag/reporter.h"
 
-namespace reghub::ltt {
+namespace reghub::kl_gateway {
 
 // A reporter plus a path suffix, turned into a diag::Reporter only when a
 // problem is reported (most elements have none). A child Where keeps only a
@@ -50,9 +52,15 @@ class Where {
   long index_ = -1;
 };
 
+// The rule ids a core problem is reported under.
+struct CoreRules {
+  const char* structure;   // "LTT-CORE-01"
+  const char* invariants;  // "LTT-CORE-02"
+};
+
 class CoreValidator {
  public:
-  explicit CoreValidator(const CoreDefs& defs) : defs_(defs) {}
+  CoreValidator(const CoreDefs& defs, CoreRules rules) : defs_(defs), rules_(rules) {}
   // `out` carries the path of the resource (e.g. "Bundle/x.entry[1].resource").
   void validateResource(const rapidjson::Value& resource, const diag::Reporter& out) const;
 
@@ -67,6 +75,7 @@ class CoreValidator {
   void resourceInvariants(const rapidjson::Value& r, const std::string& type, const Where& out) const;
   void bundleInvariants(const rapidjson::Value& b, const Where& out) const;
   const CoreDefs& defs_;
+  CoreRules rules_;
 };
 
-}  // namespace reghub::ltt
+}  // namespace reghub::kl_gateway
