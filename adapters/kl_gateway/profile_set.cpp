@@ -24,35 +24,19 @@ std::string capitalised(std::string s) {
   return s;
 }
 
-// The R4 core element names and types (profiles/fhir-r4/core.json), only
-// to check that a profile's element paths exist.
+// The R4 core element names and types, only to check that a profile's
+// element paths exist: type -> "name" / "name[x]" -> its types.
 struct CoreIndex {
-  std::map<std::string, std::map<std::string, std::vector<std::string>>> types;  // type -> member -> types
-  std::map<std::string, std::string> aliases;
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> types;
+  const std::map<std::string, std::string>* aliases = nullptr;
 
-  static CoreIndex load(const std::string& file) {
-    const auto d = readJsonFile(file);
-    CoreIndex c;
-    const Value* types = util::jsonMember(d, "types");
-    if (!types || !types->IsObject()) throw std::runtime_error(file + ": no \"types\"");
-    for (const auto& t : types->GetObject())
-      for (const auto& m : t.value.GetObject()) {
-        std::string spec = m.value.GetString();
-        while (!spec.empty() && (spec.back() == '*' || spec.back() == '+' || spec.back() == '!')) spec.pop_back();
-        auto& out = c.types[t.name.GetString()][m.name.GetString()];
-        for (size_t i = 0, j; i <= spec.size(); i = j + 1) {
-          j = spec.find('|', i);
-          if (j == std::string::npos) j = spec.size();
-          out.push_back(spec.substr(i, j - i));
-        }
-      }
-    if (const Value* a = util::jsonMember(d, "aliases"))
-      for (const auto& m : a->GetObject()) c.aliases[m.name.GetString()] = m.value.GetString();
-    return c;
+  explicit CoreIndex(const CoreDefs& core) : aliases(&core.aliases) {
+    for (const auto& [type, elems] : core.types)
+      for (const ElementDef& e : elems) types[type][e.name + (e.choice ? "[x]" : "")] = e.types;
   }
   const std::map<std::string, std::vector<std::string>>* elementsOf(const std::string& type) const {
-    const auto a = aliases.find(type);
-    const auto it = types.find(a == aliases.end() ? type : a->second);
+    const auto a = aliases->find(type);
+    const auto it = types.find(a == aliases->end() ? type : a->second);
     return it == types.end() ? nullptr : &it->second;
   }
 };
@@ -297,7 +281,8 @@ std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, con
                                                    const std::string& coreFile) {
   auto set = std::make_shared<ProfileSet>();
   set->terminology_ = Terminology::load(terminologyFile);
-  const CoreIndex core = CoreIndex::load(coreFile);
+  set->core_ = CoreDefs::load(coreFile);
+  const CoreIndex core(set->core_);
   Loader loader{core, set->profiles_, {}, {}, {}};
   std::vector<fs::path> files;
   if (!fs::is_directory(igDir)) throw std::runtime_error(igDir + ": no such folder of profiles");

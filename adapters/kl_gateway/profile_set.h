@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/kl_gateway/core_defs.h"
 #include "adapters/kl_gateway/terminology.h"
 #include "hub/fhirpath/expression.h"
 
@@ -91,6 +92,7 @@ class ProfileSet {
                                                 const std::string& coreFile);
   const Profile* find(std::string_view url) const;
   const Terminology& terminology() const { return terminology_; }
+  const CoreDefs& core() const { return core_; }
   const std::map<std::string, Profile, std::less<>>& profiles() const { return profiles_; }
   // Every "profile id: element id" whose slice a parent profile defines.
   std::vector<std::string> uncheckedSlices() const;
@@ -98,6 +100,7 @@ class ProfileSet {
  private:
   std::map<std::string, Profile, std::less<>> profiles_;  // by url
   Terminology terminology_;
+  CoreDefs core_;
 };
 
 // "Bundle.entry:citizen.resource" below root "Bundle" -> steps. Pure.

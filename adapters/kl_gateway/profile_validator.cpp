@@ -328,8 +328,10 @@ static diag::Reporter rooted(const Value& r, const diag::Reporter& out) {
 }
 
 void ProfileValidator::validate(const Value& resource, const diag::Reporter& out) const {
+  const diag::Reporter at = rooted(resource, out);
+  core_.validateResource(resource, at);
   Shared shared;
-  Run(*set_, shared).validateClaimed(resource, rooted(resource, out));
+  Run(*set_, shared).validateClaimed(resource, at);
 }
 
 void ProfileValidator::validateAgainst(const Value& resource, std::string_view url, const diag::Reporter& out) const {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string_view>
 
+#include "adapters/kl_gateway/core_validator.h"
 #include "adapters/kl_gateway/profile_set.h"
 #include "hub/diag/reporter.h"
 
@@ -31,12 +32,16 @@ inline constexpr const char* kRuleType = "KLGW-TYPE";
 inline constexpr const char* kRuleReference = "KLGW-REF";
 inline constexpr const char* kRuleProfile = "KLGW-PROFILE";
 inline constexpr const char* kRuleInvariantEval = "KLGW-INV-EVAL";
+// R4 core validity (the set's CoreDefs), unless an adapter names its own ids.
+inline constexpr CoreRules kCoreRules{"KLGW-CORE-01", "KLGW-CORE-02"};
 
 class ProfileValidator {
  public:
-  explicit ProfileValidator(std::shared_ptr<const ProfileSet> profiles) : set_(std::move(profiles)) {}
+  explicit ProfileValidator(std::shared_ptr<const ProfileSet> profiles, CoreRules core = kCoreRules)
+      : set_(std::move(profiles)), core_(set_->core(), core) {}
 
-  // Against every loaded profile the resource claims in meta.profile; a
+  // R4 core validity of the resource (nested resources included), then the
+  // profiles: every loaded profile the resource claims in meta.profile; a
   // Bundle's entries too (each in the context of its innermost Bundle).
   void validate(const rapidjson::Value& resource, const diag::Reporter& out) const;
   // Against one profile (an unknown url is a KLGW-PROFILE error).
@@ -49,6 +54,7 @@ class ProfileValidator {
 
  private:
   std::shared_ptr<const ProfileSet> set_;
+  CoreValidator core_;
 };
 
 }  // namespace reghub::kl_gateway

@@ -2,7 +2,8 @@
 // (profile_cases/<RULE>__<break|keep>_<what>/: input.json,
 // expected_diagnostics.jsonl, description.txt — the folder format and the
 // comparison of tests/support/rule_cases.h): each kind of check
-// (KLGW-CARD, -FIXED, -BINDING, -SLICE, -TYPE, -REF, -PROFILE) and each
+// (KLGW-CARD, -FIXED, -BINDING, -SLICE, -TYPE, -REF, -PROFILE, the R4 core
+// layer KLGW-CORE-01/02) and each
 // invariant of the § 140 profiles is broken by one case and kept by another
 // (the coverage test). The input is validated against the profiles it
 // claims, bundle entries too. REGHUB_SHOW_DIAGNOSTICS=1 prints what a case
@@ -74,8 +75,9 @@ std::optional<reghub::test::CaseName> caseName(const std::string& name) {
 // Every kind of check and every invariant the profiles hold has a break and
 // a keep case; every break case expects its rule.
 TEST(KlGatewayProfileCaseCoverage, EveryCheckAndInvariantHasBreakAndKeepCases) {
-  std::set<std::string> rules = {kRuleCardinality, kRuleFixed, kRuleBinding, kRuleSlice,
-                                 kRuleType,        kRuleReference, kRuleProfile};
+  std::set<std::string> rules = {kRuleCardinality, kRuleFixed,     kRuleBinding,          kRuleSlice,
+                                 kRuleType,        kRuleReference, kRuleProfile,          kCoreRules.structure,
+                                 kCoreRules.invariants};
   for (const auto& [url, p] : test::rehabProfiles()->profiles())
     for (const Invariant& inv : p.invariants) rules.insert(inv.key);
   std::map<std::string, std::set<std::string>> outcomes;
