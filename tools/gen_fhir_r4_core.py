@@ -21,6 +21,8 @@ are stated here as generator rules, each with its source:
   * a resource's logical id is of type id (R4 resource.html, Resource.id: id;
     the 4.0.1 snapshots encode every element id as System.String with
     fhir-type 'string', which would lose the id format);
+  * invariants are a type's own constraints (the snapshot repeats Element's
+    ele-1 on every element; it is listed once, on Element's own context);
   * integer is 32-bit (R4 datatypes.html, integer: -2,147,483,648..
     2,147,483,647); the lower bounds of positiveInt/unsignedInt follow from
     their regexes.
@@ -127,6 +129,24 @@ def elements_of(sd, is_resource, dropped):
     return types
 
 
+def invariants_of(sd):
+    """The constraints a type or resource defines itself (not inherited:
+    ele-1 on every element is Element's), with their context path."""
+    out = []
+    for el in sd["snapshot"]["element"]:
+        if not official(el):
+            continue
+        for c in el.get("constraint", []):
+            source = c.get("source", "")
+            if source and source.rsplit("/", 1)[-1] != sd["id"]:
+                continue
+            if "expression" not in c:
+                continue
+            out.append({"context": el["path"], "key": c["key"], "severity": c["severity"],
+                        "human": c["human"], "expression": c["expression"]})
+    return out
+
+
 def code_systems(*bundles):
     out = {}
     for b in bundles:
@@ -207,9 +227,10 @@ def main():
             sys.exit(f"unknown resource type {name}")
         sds.append((res_sds[name], True))
 
-    bindings, unenumerable = {}, []
+    bindings, unenumerable, invariants = {}, [], []
     for sd, is_resource in sds:
         types.update(elements_of(sd, is_resource, dropped))
+        invariants.extend(invariants_of(sd))
         for el in sd["snapshot"]["element"]:
             b = el.get("binding", {}) if official(el) else {}
             if b.get("strength") != "required" or "valueSet" not in b:
@@ -235,6 +256,7 @@ def main():
                   "'Type*' 0..*, 'Type!' 1..1, 'Type+' 1..*; choice elements 'name[x]': 'T1|T2'. bindings: the "
                   "required core bindings that can be enumerated (path -> codes); _unenumerableBindings: the "
                   "required bindings to external code systems (BCP-13, BCP-47, ISO 4217, …) that are not checked; "
+                  "invariants: the constraints each type defines (context path, key, severity, FHIRPath); "
                   "_droppedMedplumElements: elements Medplum adds to R4 that are left out.",
         "fhirVersion": "4.0.1",
         "resourceTypes": a.resources,
@@ -243,6 +265,7 @@ def main():
         "opaqueTypes": [],
         "primitives": primitives,
         "bindings": bindings,
+        "invariants": invariants,
         "_unenumerableBindings": sorted(set(unenumerable)),
         "_droppedMedplumElements": dropped,
     }

@@ -88,6 +88,10 @@ CoreDefs CoreDefs::load(const std::string& file) {
     def.name = p.name.GetString();
     core.primitives[p.name.GetString()] = std::move(def);
   }
+  if (const auto it = d.FindMember("invariants"); it != d.MemberEnd() && it->value.IsArray())
+    for (const auto& c : it->value.GetArray())
+      core.invariants.push_back(
+          {str(c, "context"), str(c, "key"), str(c, "severity"), str(c, "human"), str(c, "expression")});
   for (const auto& b : need(d, "bindings", file).GetObject())
     for (const auto& c : b.value.GetArray()) core.bindings[b.name.GetString()].insert(c.GetString());
   // Start-up check: every element type is known.

@@ -62,6 +62,11 @@ struct CoreType {
   const CoreElement* find(std::string_view member, const CoreTarget** target) const;
 };
 
+// A constraint an R4 type defines (FHIRPath text as in the R4 snapshot).
+struct CoreInvariant {
+  std::string context, key, severity, human, expression;
+};
+
 struct CoreDefs {
   std::map<std::string, std::vector<ElementDef>> types;  // type / backbone path -> elements
   std::map<std::string, std::string> aliases;
@@ -69,6 +74,7 @@ struct CoreDefs {
   std::set<std::string> resourceTypes;
   std::map<std::string, PrimitiveDef> primitives;
   std::map<std::string, std::set<std::string>> bindings;  // "CarePlan.status" -> codes
+  std::vector<CoreInvariant> invariants;
   const ElementDef* find(const std::string& type, std::string_view member, std::string* choiceType) const;
 
   // The resolved graph (built by index() after loading; node-stable, so the

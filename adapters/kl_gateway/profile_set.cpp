@@ -306,7 +306,34 @@ std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, con
       if (!r.binding.empty() && !set->terminology_.has(r.binding))
         throw std::runtime_error("profile " + p.id + ": " + r.id + " binds " + r.binding + ", which has no expansion");
   }
+  set->indexCoreInvariants();
   return set;
+}
+
+void ProfileSet::indexCoreInvariants() {
+  // What adapters/kl_gateway/core_validator.cpp checks in C++ (its header).
+  static const std::set<std::string> kInCpp = {"ele-1", "ext-1", "per-1", "dom-2",  "dom-3",  "dom-4",  "dom-5",
+                                               "cpl-3", "bdl-1", "bdl-2", "bdl-3",  "bdl-4",  "bdl-5",  "bdl-7",
+                                               "bdl-8", "bdl-9", "bdl-10", "bdl-11", "bdl-12"};
+  for (const CoreInvariant& c : core_.invariants) {
+    const std::string type = c.context.substr(0, c.context.find('.'));
+    if (kInCpp.count(c.key)) {
+      unevaluated_.push_back(c.key + ": in C++ (core_validator.cpp)");
+    } else if (!core_.resourceTypes.count(type)) {
+      unevaluated_.push_back(c.key + ": a data type's (" + c.context + "), not walked");
+    } else {
+      try {
+        Invariant inv{c.key, c.severity, c.human, c.context, parseElementId(c.context),
+                      fhirpath::Expression::parse(c.expression)};
+        if (const auto missing = fhirpath::unsupportedFunctions(inv.expression); !missing.empty())
+          unevaluated_.push_back(c.key + ": calls " + missing.front() + "()");
+        else
+          coreInvariants_[type].push_back(std::move(inv));
+      } catch (const fhirpath::ParseError& e) {
+        unevaluated_.push_back(c.key + ": " + e.what());
+      }
+    }
+  }
 }
 
 const Profile* ProfileSet::find(std::string_view url) const {

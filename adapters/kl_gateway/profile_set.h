@@ -94,6 +94,12 @@ class ProfileSet {
   const Terminology& terminology() const { return terminology_; }
   const CoreDefs& core() const { return core_; }
   const std::map<std::string, Profile, std::less<>>& profiles() const { return profiles_; }
+  // The R4 invariants of the core's resource types evaluated by FHIRPath,
+  // by resource type (context steps below it).
+  const std::map<std::string, std::vector<Invariant>, std::less<>>& coreInvariants() const { return coreInvariants_; }
+  // The R4 invariants not evaluated by FHIRPath, "key: why" (core_validator.cpp
+  // implements some in C++; the others are named here, never passed silently).
+  const std::vector<std::string>& unevaluatedCoreInvariants() const { return unevaluated_; }
   // Every "profile id: element id" whose slice a parent profile defines.
   std::vector<std::string> uncheckedSlices() const;
 
@@ -101,6 +107,9 @@ class ProfileSet {
   std::map<std::string, Profile, std::less<>> profiles_;  // by url
   Terminology terminology_;
   CoreDefs core_;
+  std::map<std::string, std::vector<Invariant>, std::less<>> coreInvariants_;
+  std::vector<std::string> unevaluated_;
+  void indexCoreInvariants();
 };
 
 // "Bundle.entry:citizen.resource" below root "Bundle" -> steps. Pure.

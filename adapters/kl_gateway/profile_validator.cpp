@@ -107,9 +107,10 @@ struct Shared {
 // pairs already reported.
 class Run {
  public:
-  Run(const ProfileSet& set, Shared& shared) : set_(set), shared_(shared) {}
+  Run(const ProfileSet& set, Shared& shared, CoreRules core) : set_(set), shared_(shared), coreRules_(core) {}
 
   void validateClaimed(const Value& r, const diag::Reporter& out) {
+    checkCoreInvariants(r, out);
     if (const Value* meta = util::jsonMember(r, "meta"))
       if (const Value* ps = util::jsonMember(*meta, "profile"); ps && ps->IsArray())
         for (const auto& p : ps->GetArray())
@@ -141,7 +142,7 @@ class Run {
     if (const auto it = shared_.memo.find(key); it != shared_.memo.end()) return it->second;
     shared_.memo[key] = true;  // a cycle of references conforms (it is checked where it starts)
     diag::Collector sink;
-    Run silent(set_, shared_);
+    Run silent(set_, shared_, coreRules_);
     silent.bundles_ = bundles_;
     silent.check(r, *p, diag::Reporter(sink));
     return shared_.memo[key] = !sink.hasErrors();
@@ -287,13 +288,36 @@ class Run {
     at.error(kRuleReference, rule.id, p.id + ": " + rule.id + " points to " + ref + ", which is no " + names);
   }
 
-  void checkInvariant(const Value& r, const Profile& p, const Invariant& inv, const diag::Reporter& out) {
+  // The R4 invariants of the resource's type that FHIRPath evaluates
+  // (ProfileSet::coreInvariants), reported under the core invariant rule.
+  void checkCoreInvariants(const Value& r, const diag::Reporter& out) {
+    const auto it = set_.coreInvariants().find(str(r, "resourceType"));
+    if (it == set_.coreInvariants().end()) return;
+    for (const Invariant& inv : it->second)
+      for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
+        std::string error;
+        const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, context(), &error);
+        if (holds && *holds) continue;
+        const std::string text = inv.key + ": " + (holds ? inv.human : "cannot be evaluated: " + error);
+        if (inv.severity == "error" || !holds)
+          out.at(at.path).error(coreRules_.invariants, "", text);
+        else
+          out.at(at.path).warning(coreRules_.invariants, "", text);
+      }
+  }
+
+  fhirpath::Context context() {
     fhirpath::Context ctx;
     ctx.resolve = [this](const std::string& ref) -> const Value* {
       return bundles_.empty() ? nullptr : bundles_.back()->resolve(ref);
     };
     ctx.memberOf = [this](const Value& node, const std::string& vs) { return set_.terminology().memberOf(node, vs); };
     ctx.conformsTo = [this](const Value& node, const std::string& url) { return conformsTo(node, url); };
+    return ctx;
+  }
+
+  void checkInvariant(const Value& r, const Profile& p, const Invariant& inv, const diag::Reporter& out) {
+    const fhirpath::Context ctx = context();
     for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
       std::string error;
       const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx, &error);
@@ -316,6 +340,7 @@ class Run {
 
   const ProfileSet& set_;
   Shared& shared_;
+  CoreRules coreRules_;
   std::vector<const BundleIndex*> bundles_;  // innermost last
   std::set<std::pair<const Value*, const Profile*>> done_;
 };
@@ -331,7 +356,7 @@ void ProfileValidator::validate(const Value& resource, const diag::Reporter& out
   const diag::Reporter at = rooted(resource, out);
   core_.validateResource(resource, at);
   Shared shared;
-  Run(*set_, shared).validateClaimed(resource, at);
+  Run(*set_, shared, coreRules_).validateClaimed(resource, at);
 }
 
 void ProfileValidator::validateAgainst(const Value& resource, std::string_view url, const diag::Reporter& out) const {
@@ -341,12 +366,12 @@ void ProfileValidator::validateAgainst(const Value& resource, std::string_view u
     return;
   }
   Shared shared;
-  Run(*set_, shared).check(resource, *p, rooted(resource, out));
+  Run(*set_, shared, coreRules_).check(resource, *p, rooted(resource, out));
 }
 
 bool ProfileValidator::conformsTo(const Value& resource, std::string_view url) const {
   Shared shared;
-  return Run(*set_, shared).conformsTo(resource, url);
+  return Run(*set_, shared, coreRules_).conformsTo(resource, url);
 }
 
 }  // namespace reghub::kl_gateway

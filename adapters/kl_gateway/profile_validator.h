@@ -38,7 +38,7 @@ inline constexpr CoreRules kCoreRules{"KLGW-CORE-01", "KLGW-CORE-02"};
 class ProfileValidator {
  public:
   explicit ProfileValidator(std::shared_ptr<const ProfileSet> profiles, CoreRules core = kCoreRules)
-      : set_(std::move(profiles)), core_(set_->core(), core) {}
+      : set_(std::move(profiles)), core_(set_->core(), core), coreRules_(core) {}
 
   // R4 core validity of the resource (nested resources included), then the
   // profiles: every loaded profile the resource claims in meta.profile; a
@@ -55,6 +55,7 @@ class ProfileValidator {
  private:
   std::shared_ptr<const ProfileSet> set_;
   CoreValidator core_;
+  CoreRules coreRules_;
 };
 
 }  // namespace reghub::kl_gateway
