@@ -23,7 +23,8 @@ namespace {
 using reghub::kl_gateway::ProfileSet;
 
 std::shared_ptr<const ProfileSet> profiles() {
-  static const auto set = ProfileSet::load(REGHUB_SOURCE_DIR "/profiles/rehab/ig",
+  static const auto set = ProfileSet::load(std::vector<std::string>{REGHUB_SOURCE_DIR "/profiles/rehab/ig",
+                                                                    REGHUB_SOURCE_DIR "/profiles/rehab/parents"},
                                            REGHUB_SOURCE_DIR "/profiles/rehab/terminology.json",
                                            REGHUB_SOURCE_DIR "/profiles/fhir-r4/core.json");
   return set;

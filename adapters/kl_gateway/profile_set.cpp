@@ -94,6 +94,7 @@ struct Loader {
   const CoreIndex& core;
   std::map<std::string, Profile, std::less<>>& profiles;
   std::map<std::string, std::string> baseOf;                               // url -> baseDefinition
+  std::set<std::string> partial;                                           // urls of partial parents
   std::map<std::string, std::map<std::string, const Value*>> slicingOf;    // url -> element id -> slicing
   std::vector<rapidjson::Document> docs;                                   // keeps slicingOf valid
 
@@ -108,7 +109,11 @@ struct Loader {
     if (p.url.empty() || p.type.empty() || !diff)
       throw std::runtime_error(file.string() + ": a StructureDefinition without url, type or differential");
     baseOf[p.url] = str(sd, "baseDefinition");
+    // A parent reconstructed in part (profiles/rehab/parents: only what
+    // RULES.md states) may lack slicings its children's slices need.
+    if (sd.HasMember("_reconstructed")) partial.insert(p.url);
     for (const auto& e : (*diff)["element"].GetArray()) readElement(e, p, file.string());
+    if (profiles.count(p.url)) throw std::runtime_error(file.string() + ": a second profile " + p.url);
     profiles[p.url] = std::move(p);
   }
 
@@ -184,32 +189,74 @@ struct Loader {
     if (!keep.empty()) types = std::move(keep);
   }
 
-  // Resolves every slice step to how its instances are matched.
+  // The loaded profiles p derives from, nearest first.
+  std::vector<const Profile*> ancestors(const Profile& p) const {
+    std::vector<const Profile*> out;
+    for (auto it = profiles.find(baseOf.at(p.url)); it != profiles.end(); it = profiles.find(baseOf.at(it->second.url))) {
+      if (std::find(out.begin(), out.end(), &it->second) != out.end()) break;  // a cycle: stop
+      out.push_back(&it->second);
+    }
+    return out;
+  }
+
+  // Does the chain end at an R4 core definition (every parent loaded in full)?
+  bool endsAtR4(const Profile& p) const {
+    const auto up = ancestors(p);
+    for (const Profile* q : up)
+      if (partial.count(q->url)) return false;
+    const std::string& top = baseOf.at(up.empty() ? p.url : up.back()->url);
+    return top.rfind("http://hl7.org/fhir/StructureDefinition/", 0) == 0;
+  }
+
+  // Resolves every slice step to how its instances are matched: the slicing
+  // may be the profile's own or an ancestor's, the slice's definition too
+  // (the nearest profile's element wins).
   void resolveSlices(Profile& p) {
+    const auto up = ancestors(p);
     std::map<std::string, const ElementRule*> byId;
-    for (const ElementRule& r : p.elements) byId[r.id] = &r;
+    for (auto q = up.rbegin(); q != up.rend(); ++q)
+      for (const ElementRule& r : (*q)->elements) byId[r.id] = &r;
+    std::map<std::string, const ElementRule*> own;
+    for (const ElementRule& r : p.elements) byId[r.id] = own[r.id] = &r;
     for (ElementRule& r : p.elements)
       for (size_t k = 0; k < r.steps.size(); ++k) {
         if (r.steps[k].slice.empty()) continue;
         const std::string sliced = idThrough(p.type, r.steps, k, false), slice = idThrough(p.type, r.steps, k, true);
-        const auto sl = slicingOf[p.url].find(sliced);
-        if (sl == slicingOf[p.url].end()) {
-          if (baseOf[p.url].rfind("http://hl7.org/fhir/StructureDefinition/", 0) == 0)
-            throw std::runtime_error("profile " + p.id + ": slice " + slice + " without slicing on " + sliced);
-          r.steps[k].unchecked = true;  // the parent profile slices it (DK-core: not loaded)
+        const Value* slicing = slicingIn(p, up, sliced);
+        if (!slicing && endsAtR4(p))
+          throw std::runtime_error("profile " + p.id + ": slice " + slice + " without slicing on " + sliced);
+        if (!slicing || !definedInChain(byId, slice, *slicing)) {
+          r.steps[k].unchecked = true;  // a parent profile's slice that is not loaded (DK-core)
           if (std::find(p.uncheckedSlices.begin(), p.uncheckedSlices.end(), r.id) == p.uncheckedSlices.end())
             p.uncheckedSlices.push_back(r.id);
           continue;
         }
-        if (!p.sliceMatches.count(slice)) p.sliceMatches[slice] = sliceMatch(p, byId, *sl->second, slice, r.steps[k]);
+        if (!p.sliceMatches.count(slice)) p.sliceMatches[slice] = sliceMatch(p, byId, *slicing, slice, r.steps[k]);
         if (k + 1 == r.steps.size())
-          if (auto* parent = const_cast<ElementRule*>(byId.count(sliced) ? byId.at(sliced) : nullptr))
+          if (auto* parent = const_cast<ElementRule*>(own.count(sliced) ? own.at(sliced) : nullptr))
             parent->slices.push_back(r.steps[k].slice);
       }
     for (ElementRule& r : p.elements)
       for (size_t k = 0; k < r.steps.size(); ++k)
         if (!r.steps[k].slice.empty() && !r.steps[k].unchecked)
           r.steps[k].match = &p.sliceMatches.at(idThrough(p.type, r.steps, k, true));
+  }
+
+  const Value* slicingIn(const Profile& p, const std::vector<const Profile*>& up, const std::string& sliced) {
+    if (const auto it = slicingOf[p.url].find(sliced); it != slicingOf[p.url].end()) return it->second;
+    for (const Profile* q : up)
+      if (const auto it = slicingOf[q->url].find(sliced); it != slicingOf[q->url].end()) return it->second;
+    return nullptr;
+  }
+
+  // Does a loaded profile define what tells the slice's instances apart?
+  static bool definedInChain(const std::map<std::string, const ElementRule*>& byId, const std::string& slice,
+                             const Value& slicing) {
+    const Value* ds = util::jsonMember(slicing, "discriminator");
+    if (!ds || !ds->IsArray() || ds->Size() != 1) return true;  // sliceMatch() says what is wrong
+    const std::string path = str((*ds)[0], "path");
+    const auto self = byId.find(slice);
+    return byId.count(slice + "." + path) || (self != byId.end() && !self->second->types.empty());
   }
 
   SliceMatch sliceMatch(const Profile& p, const std::map<std::string, const ElementRule*>& byId, const Value& slicing,
@@ -279,14 +326,21 @@ std::vector<Step> parseElementId(std::string_view id) {
 
 std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, const std::string& terminologyFile,
                                                    const std::string& coreFile) {
+  return load(std::vector<std::string>{igDir}, terminologyFile, coreFile);
+}
+
+std::shared_ptr<const ProfileSet> ProfileSet::load(const std::vector<std::string>& dirs,
+                                                   const std::string& terminologyFile, const std::string& coreFile) {
   auto set = std::make_shared<ProfileSet>();
   set->terminology_ = Terminology::load(terminologyFile);
   set->core_ = CoreDefs::load(coreFile);
   const CoreIndex core(set->core_);
-  Loader loader{core, set->profiles_, {}, {}, {}};
+  Loader loader{core, set->profiles_, {}, {}, {}, {}};
   std::vector<fs::path> files;
-  if (!fs::is_directory(igDir)) throw std::runtime_error(igDir + ": no such folder of profiles");
-  for (const auto& f : fs::directory_iterator(igDir)) files.push_back(f.path());
+  for (const std::string& igDir : dirs) {
+    if (!fs::is_directory(igDir)) throw std::runtime_error(igDir + ": no such folder of profiles");
+    for (const auto& f : fs::directory_iterator(igDir)) files.push_back(f.path());
+  }
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
     const std::string name = f.filename().string();
@@ -298,10 +352,11 @@ std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, con
         throw std::runtime_error(f.string() + ": value set " + str(vs, "url") + " has no expansion in terminology.json");
     }
   }
-  if (set->profiles_.empty()) throw std::runtime_error(igDir + ": no StructureDefinition");
+  if (set->profiles_.empty()) throw std::runtime_error(dirs.front() + ": no StructureDefinition");
   for (auto& [url, p] : set->profiles_) {
     loader.checkPaths(p);
     loader.resolveSlices(p);
+    p.base = loader.ancestors(p).empty() ? nullptr : loader.ancestors(p).front();
     for (const ElementRule& r : p.elements)
       if (!r.binding.empty() && !set->terminology_.has(r.binding))
         throw std::runtime_error("profile " + p.id + ": " + r.id + " binds " + r.binding + ", which has no expansion");

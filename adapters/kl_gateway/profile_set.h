@@ -74,6 +74,7 @@ struct Invariant {
 
 struct Profile {
   std::string url, id, type;
+  const Profile* base = nullptr;  // the profile it derives from, when loaded (DK-core's)
   std::string extensionUrl;  // extension definitions: the fixed Extension.url
   std::vector<ElementRule> elements;
   std::vector<Invariant> invariants;
@@ -90,6 +91,9 @@ class ProfileSet {
   // R4 core (profiles/fhir-r4/core.json).
   static std::shared_ptr<const ProfileSet> load(const std::string& profilesDir, const std::string& terminologyFile,
                                                 const std::string& coreFile);
+  // Several folders: the IG's and its parents' (profiles/rehab/parents).
+  static std::shared_ptr<const ProfileSet> load(const std::vector<std::string>& profilesDirs,
+                                                const std::string& terminologyFile, const std::string& coreFile);
   const Profile* find(std::string_view url) const;
   const Terminology& terminology() const { return terminology_; }
   const CoreDefs& core() const { return core_; }

@@ -131,7 +131,8 @@ class Run {
     if (!done_.insert({&r, &p}).second) return;
     const bool bundle = str(r, "resourceType") == "Bundle";
     if (bundle) bundles_.push_back(shared_.index(r));
-    checkProfile(r, p, out);
+    // Conforming to a profile includes its parent's rules.
+    if (checkProfile(r, p, out) && p.base) check(r, *p.base, out);
     if (bundle) bundles_.pop_back();
   }
 
@@ -149,14 +150,16 @@ class Run {
   }
 
  private:
-  void checkProfile(const Value& r, const Profile& p, const diag::Reporter& out) {
-    const bool extension = p.type == "Extension";
-    if (!extension && str(r, "resourceType") != p.type) {
+  // False when the resource is of another type than the profile's.
+  bool checkProfile(const Value& r, const Profile& p, const diag::Reporter& out) {
+    const bool resource = set_.core().resourceTypes.count(p.type) > 0;  // not an extension or data type profile
+    if (resource && str(r, "resourceType") != p.type) {
       out.error(kRuleProfile, p.type, "a " + str(r, "resourceType") + " cannot conform to " + p.id + " (a " + p.type + ")");
-      return;
+      return false;
     }
     for (const ElementRule& rule : p.elements) checkRule(r, p, rule, out);
     for (const Invariant& inv : p.invariants) checkInvariant(r, p, inv, out);
+    return true;
   }
 
   // The instances at steps[0..n) below `root`.
@@ -250,7 +253,7 @@ class Run {
       return;
     }
     for (const TypeRule& t : rule.types) {
-      if (t.code == "Extension") conformToOne(p, rule, v, t.profiles, at);
+      if (t.code != "Reference" && !t.profiles.empty()) conformToOne(p, rule, v, t.profiles, at);  // Extension, Identifier
       if (t.code == "Reference" && (t.bundled || !t.targetProfiles.empty())) checkReference(p, rule, t, v, at);
     }
   }

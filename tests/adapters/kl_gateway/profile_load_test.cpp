@@ -33,7 +33,7 @@ class BrokenProfile : public ::testing::Test {
   // The start-up error's text ("" when the set loads).
   std::string loadError() {
     try {
-      ProfileSet::load(dir_.str() + "/ig", dir_.str() + "/terminology.json",
+      ProfileSet::load(std::vector<std::string>{dir_.str() + "/ig", dir_.str() + "/parents"}, dir_.str() + "/terminology.json",
                        (test::sourceDir() / "profiles/fhir-r4/core.json").string());
     } catch (const std::runtime_error& e) {
       return e.what();

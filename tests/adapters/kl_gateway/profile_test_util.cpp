@@ -8,7 +8,8 @@ std::filesystem::path sourceDir() { return REGHUB_SOURCE_DIR; }
 std::filesystem::path rehabReference() { return std::filesystem::path(REGHUB_SHARED_DIR) / "reference" / "rehab"; }
 
 std::shared_ptr<const ProfileSet> rehabProfiles() {
-  static const auto set = ProfileSet::load((sourceDir() / "profiles/rehab/ig").string(),
+  static const auto set = ProfileSet::load(std::vector<std::string>{(sourceDir() / "profiles/rehab/ig").string(),
+                                                                    (sourceDir() / "profiles/rehab/parents").string()},
                                            (sourceDir() / "profiles/rehab/terminology.json").string(),
                                            (sourceDir() / "profiles/fhir-r4/core.json").string());
   return set;
