@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <cctype>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -18,9 +19,16 @@ namespace {
 
 using rapidjson::Value;
 
+// An instance and where it is: a segment of the run's path arena (the path
+// text, ".entry[1].resource", is put together only for a diagnostic).
 struct Node {
   const Value* v;
-  std::string path;  // relative to the resource being checked (".entry[1].resource")
+  int seg;  // -1: the resource itself
+};
+struct Seg {
+  int parent;
+  std::string_view name;  // a JSON member name (the document outlives the run); empty for an index
+  int index;              // -1 for a member
 };
 
 std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
@@ -164,7 +172,7 @@ class Run {
 
   // The instances at steps[0..n) below `root`.
   std::vector<Node> nodesAt(const Value& root, const std::vector<Step>& steps, size_t n) {
-    std::vector<Node> cur{{&root, ""}};
+    std::vector<Node> cur{{&root, -1}};
     for (size_t i = 0; i < n; ++i) {
       std::vector<Node> next;
       for (const Node& x : cur) children(x, steps[i], next);
@@ -179,13 +187,13 @@ class Run {
       const std::string_view name(m.name.GetString(), m.name.GetStringLength());
       if (s.choice ? !isChoiceMember(name, s.name) : name != s.name) continue;
       if (s.match && s.match->kind == SliceMatch::Kind::kChoiceType && name != s.match->member) continue;
-      const std::string path = parent.path + "." + std::string(name);
+      const int member = seg(parent.seg, name, -1);
       if (m.value.IsArray()) {
         for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i)
           if (!m.value[i].IsNull() && inSlice(m.value[i], s.match))
-            out.push_back({&m.value[i], path + "[" + std::to_string(i) + "]"});
+            out.push_back({&m.value[i], seg(member, {}, static_cast<int>(i))});
       } else if (!m.value.IsNull() && inSlice(m.value, s.match)) {
-        out.push_back({&m.value, path});
+        out.push_back({&m.value, member});
       }
     }
   }
@@ -204,17 +212,17 @@ class Run {
     if (rule.steps.empty()) return;
     for (const Step& s : rule.steps)
       if (s.unchecked) return;  // a parent profile's slice (ProfileSet::uncheckedSlices)
+    const SegScope scope(segs_);
     const size_t n = rule.steps.size();
     for (const Node& parent : nodesAt(r, rule.steps, n - 1)) {
       std::vector<Node> kids;
       children(parent, rule.steps.back(), kids);
       const int count = static_cast<int>(kids.size());
-      const diag::Reporter at = out.at(parent.path);
       if (rule.min && count < *rule.min)
-        at.error(kRuleCardinality, rule.id,
+        at(out, parent).error(kRuleCardinality, rule.id,
                  p.id + ": " + rule.id + " needs at least " + std::to_string(*rule.min) + ", has " + std::to_string(count));
       if (rule.max && *rule.max >= 0 && count > *rule.max)
-        at.error(kRuleCardinality, rule.id,
+        at(out, parent).error(kRuleCardinality, rule.id,
                  p.id + ": " + rule.id + (*rule.max == 0 ? " must not be present" : " allows at most " + std::to_string(*rule.max)) +
                      ", has " + plural(count, "item"));
       for (const Node& kid : kids) checkInstance(p, rule, kid, out);
@@ -222,15 +230,55 @@ class Run {
   }
 
   void checkInstance(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& out) {
-    const diag::Reporter at = out.at(kid.path);
     if (rule.fixed && !(rule.pattern ? matchesPattern(*rule.fixed, *kid.v) : *rule.fixed == *kid.v))
-      at.error(kRuleFixed, rule.id, p.id + ": " + rule.id + " must be " + (rule.pattern ? "like " : "") + jsonText(*rule.fixed));
+      at(out, kid).error(kRuleFixed, rule.id,
+                         p.id + ": " + rule.id + " must be " + (rule.pattern ? "like " : "") + jsonText(*rule.fixed));
     if (!rule.binding.empty() && !set_.terminology().memberOf(*kid.v, rule.binding))
-      at.error(kRuleBinding, rule.id, p.id + ": " + codingText(*kid.v) + " is not in " + rule.binding);
+      at(out, kid).error(kRuleBinding, rule.id, p.id + ": " + codingText(*kid.v) + " is not in " + rule.binding);
     if (rule.closedSlicing && !inAnySlice(p, rule, *kid.v))
-      at.error(kRuleSlice, rule.id, p.id + ": " + rule.id + " is closed; this item is in none of its slices");
-    if (!rule.types.empty()) checkTypes(p, rule, kid, at);
+      at(out, kid).error(kRuleSlice, rule.id, p.id + ": " + rule.id + " is closed; this item is in none of its slices");
+    if (!rule.types.empty() && needsTypeCheck(rule, *kid.v)) checkTypes(p, rule, kid, at(out, kid));
   }
+
+  // Only resources, profiled types and checked references cost a reporter.
+  static bool needsTypeCheck(const ElementRule& rule, const Value& v) {
+    if (v.IsObject() && v.HasMember("resourceType")) return true;
+    for (const TypeRule& t : rule.types)
+      if (!t.profiles.empty() || (t.code == "Reference" && (t.bundled || !t.targetProfiles.empty()))) return true;
+    return false;
+  }
+
+  // The reporter at a node (its path put together now: something is reported).
+  diag::Reporter at(const diag::Reporter& out, const Node& n) const { return out.at(pathOf(n.seg)); }
+
+  std::string pathOf(int s) const {
+    if (s < 0) return {};
+    std::string out = pathOf(segs_[static_cast<size_t>(s)].parent);
+    const Seg& g = segs_[static_cast<size_t>(s)];
+    if (g.index >= 0) {
+      out += '[' + std::to_string(g.index) + ']';
+    } else {
+      out += '.';
+      out += g.name;
+    }
+    return out;
+  }
+
+  int seg(int parent, std::string_view name, int index) {
+    segs_.push_back({parent, name, index});
+    return static_cast<int>(segs_.size()) - 1;
+  }
+
+  // Segments made while a rule is checked are dropped after it (nested
+  // checks end first, so the arena is a stack).
+  struct SegScope {
+    explicit SegScope(std::deque<Seg>& s) : segs(s), size(s.size()) {}
+    ~SegScope() { segs.resize(size); }
+    SegScope(const SegScope&) = delete;
+    SegScope& operator=(const SegScope&) = delete;
+    std::deque<Seg>& segs;
+    size_t size;
+  };
 
   bool inAnySlice(const Profile& p, const ElementRule& rule, const Value& v) {
     for (const std::string& s : rule.slices)
@@ -296,6 +344,7 @@ class Run {
   void checkCoreInvariants(const Value& r, const diag::Reporter& out) {
     const auto it = set_.coreInvariants().find(str(r, "resourceType"));
     if (it == set_.coreInvariants().end()) return;
+    const SegScope scope(segs_);
     for (const Invariant& inv : it->second)
       for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
         std::string error;
@@ -303,9 +352,9 @@ class Run {
         if (holds && *holds) continue;
         const std::string text = inv.key + ": " + (holds ? inv.human : "cannot be evaluated: " + error);
         if (inv.severity == "error" || !holds)
-          out.at(at.path).error(coreRules_.invariants, "", text);
+          this->at(out, at).error(coreRules_.invariants, "", text);
         else
-          out.at(at.path).warning(coreRules_.invariants, "", text);
+          this->at(out, at).warning(coreRules_.invariants, "", text);
       }
   }
 
@@ -321,11 +370,12 @@ class Run {
 
   void checkInvariant(const Value& r, const Profile& p, const Invariant& inv, const diag::Reporter& out) {
     const fhirpath::Context ctx = context();
+    const SegScope scope(segs_);
     for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
       std::string error;
       const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx, &error);
       if (holds && *holds) continue;
-      const diag::Reporter here = out.at(at.path);
+      const diag::Reporter here = this->at(out, at);
       if (!holds)
         here.error(kRuleInvariantEval, inv.key, p.id + ": invariant " + inv.key + " cannot be evaluated: " + error);
       else if (inv.severity == "error")
@@ -345,6 +395,7 @@ class Run {
   Shared& shared_;
   CoreRules coreRules_;
   std::vector<const BundleIndex*> bundles_;  // innermost last
+  std::deque<Seg> segs_;                     // the path arena of the nodes in hand
   std::set<std::pair<const Value*, const Profile*>> done_;
 };
 
