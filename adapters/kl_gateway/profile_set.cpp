@@ -117,9 +117,26 @@ struct Loader {
     profiles[p.url] = std::move(p);
   }
 
+  // Every key of a differential element is either checked here or only
+  // documentation; anything else (maxLength, minValue[x], condition, …)
+  // would be a constraint passed silently, so it stops the start.
+  static void checkKeys(const Value& e, const std::string& id, const Profile& p) {
+    static const std::set<std::string, std::less<>> kKnown = {
+        "id",   "path",    "short",     "definition", "comment", "requirements", "alias",      "mustSupport",
+        "min",  "max",     "type",      "sliceName",  "binding", "slicing",      "constraint", "isSummary",
+        "base", "mapping", "extension", "label",      "example"};
+    for (const auto& m : e.GetObject()) {
+      const std::string_view k(m.name.GetString(), m.name.GetStringLength());
+      if (kKnown.count(k) || k.rfind("fixed", 0) == 0 || k.rfind("pattern", 0) == 0) continue;
+      throw std::runtime_error("profile " + p.id + ": element " + id + " uses " + std::string(k) +
+                               ", which this validator does not check");
+    }
+  }
+
   void readElement(const Value& e, Profile& p, const std::string& file) {
     ElementRule rule;
     rule.id = str(e, "id");
+    checkKeys(e, rule.id, p);
     rule.steps = parseElementId(rule.id);
     if (rule.id.rfind(p.type, 0) != 0) throw std::runtime_error(file + ": element " + rule.id + " outside " + p.type);
     rule.min = cardinality(e, "min");

@@ -75,6 +75,14 @@ TEST_F(BrokenProfile, DiscriminatorTheValidatorDoesNotImplementFailsStartUp) {
   EXPECT_NE(loadError().find("discriminator exists on url is not implemented"), std::string::npos);
 }
 
+// A constraint kind the validator does not implement is never passed silently.
+TEST_F(BrokenProfile, ConstraintKeyTheValidatorDoesNotCheckFailsStartUp) {
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.note\",",
+          "\"id\": \"CarePlan.note\", \"maxLength\": 10,");
+  EXPECT_NE(loadError().find("CarePlan.note uses maxLength, which this validator does not check"), std::string::npos)
+      << loadError();
+}
+
 TEST_F(BrokenProfile, MissingTerminologyFailsStartUp) {
   fs::remove(dir_.path() / "terminology.json");
   EXPECT_NE(loadError().find("terminology.json: cannot be read"), std::string::npos);
