@@ -1,7 +1,7 @@
 #pragma once
 // The KL LTT IG validator: checks a KLGatewayLTTDeliveryReport or
 // KLGatewayLTTIncrementalDelivery Bundle as it stands, the way FK Gateway
-// would on receipt — core R4 validity (fhir_core.h), the profiles'
+// would on receipt — core R4 validity (adapters/kl_gateway/core_validator.h), the profiles'
 // constraints (profiles/ltt/ltt-constraints.json), the invariants, the
 // report rules (one citizen, references resolve inside the report), SDS's
 // CPR receipt check and the reporting period. Every rule id of RULES.md.
@@ -12,7 +12,7 @@
 #include <functional>
 #include <string>
 
-#include "adapters/ltt/fhir_core.h"
+#include "adapters/kl_gateway/core_validator.h"
 #include "adapters/ltt/ltt_data.h"
 #include "hub/diag/reporter.h"
 #include "hub/model/date.h"
@@ -35,9 +35,12 @@ struct IgOptions {
 // Narrows the reporter for one entry (outbound: adds the forløb it belongs to).
 using EntryReporter = std::function<diag::Reporter(size_t entryIndex, const diag::Reporter& entryOut)>;
 
+// LTT's ids for core R4 problems (RULES.md LTT-CORE-01/02).
+inline constexpr kl_gateway::CoreRules kCoreRules{"LTT-CORE-01", "LTT-CORE-02"};
+
 class IgValidator {
  public:
-  explicit IgValidator(const LttData& data) : data_(data), core_(data.core()) {}
+  explicit IgValidator(const LttData& data) : data_(data), core_(data.core(), kCoreRules) {}
 
   // Dispatches on klBundleKind; a document of neither kind is reported as
   // LTT-DR-05 (not a KL LTT bundle).
@@ -53,7 +56,7 @@ class IgValidator {
   void checkResource(const rapidjson::Value& r, const std::string& profileId, const IgOptions& opt,
                      const std::string& reportDay, const diag::Reporter& out) const;
   const LttData& data_;
-  CoreValidator core_;
+  kl_gateway::CoreValidator core_;
 };
 
 }  // namespace reghub::ltt

@@ -2,7 +2,7 @@
 // The LTT adapter's data files, loaded once and checked at start-up:
 //   mapping/ltt/terminology.json     code systems, value-set expansions, UI-code mapping
 //   profiles/ltt/ltt-constraints.json the IG profiles' constraints as data
-//   profiles/ltt/fhir-r4-core.json    R4 core element definitions (LTT-CORE-01/02)
+//   profiles/fhir-r4/core.json        R4 core element definitions (LTT-CORE-01/02), generated
 // Found under $REGHUB_DATA_DIR, else the build's REGHUB_DATA_DIR_DEFAULT.
 // LttData::get() throws std::runtime_error (once, on first use) when a file
 // is missing or inconsistent; afterwards the data is immutable and the
@@ -13,11 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "adapters/ltt/pattern.h"
+#include "adapters/kl_gateway/core_defs.h"
+#include "adapters/kl_gateway/pattern.h"
 #include "hub/model/citizen.h"
 #include "hub/model/date.h"
 
 namespace reghub::ltt {
+
+using kl_gateway::Pattern;
 
 inline constexpr const char* kCprSystem = "urn:oid:1.2.208.176.1.2";
 inline constexpr const char* kSorSystem = "urn:oid:1.2.208.176.1.1";
@@ -104,68 +107,8 @@ struct Profile {
   void indexPaths();
 };
 
-// R4 core definitions (fhir-r4-core.json).
-struct ElementDef {
-  std::string name;                // "value" for value[x]
-  std::vector<std::string> types;  // >1: choice element
-  bool choice = false;
-  bool many = false;
-  int min = 0;
-};
-struct PrimitiveDef {
-  std::string name;  // "dateTime"
-  std::string json;  // boolean | integer | number | string
-  std::optional<Pattern> regex;
-  std::optional<long long> min;
-  bool calendar = false;
-  // The simplest R4 regexes, checked without std::regex (every string of
-  // every report is checked): set from the name when the index is built.
-  enum class Fast { kNone, kString, kUri, kCode, kId };
-  Fast fast = Fast::kNone;
-};
-
-// The definitions resolved once, at load, into a graph the validator walks
-// without a string lookup per element: each element points at its type.
-struct CoreType;
-struct CoreTarget {
-  std::string suffix;                  // choice elements: "DateTime" of valueDateTime; else empty
-  const CoreType* complex = nullptr;   // complex target (aliases resolved)
-  const PrimitiveDef* primitive = nullptr;
-  bool anyResource = false;            // "Resource": dispatch on resourceType
-};
-struct CoreElement {
-  std::string name;  // "value" for value[x]
-  bool choice = false, many = false;
-  int min = 0;
-  std::vector<CoreTarget> targets;             // one unless choice
-  std::string bindingPath;                     // "CarePlan.status" for primitive elements
-  const std::set<std::string>* binding = nullptr;  // its required codes, if any
-};
-struct CoreType {
-  enum class Kind { kPlain, kOpaque, kExtension, kPeriod, kCarePlanActivity };
-  std::string name;
-  Kind kind = Kind::kPlain;
-  bool isResource = false;
-  std::vector<CoreElement> elements;
-  // The element a JSON member name denotes (choice: by type suffix), or null.
-  const CoreElement* find(std::string_view member, const CoreTarget** target) const;
-};
-
-struct CoreDefs {
-  std::map<std::string, std::vector<ElementDef>> types;  // type / backbone path -> elements
-  std::map<std::string, std::string> aliases;
-  std::set<std::string> opaque;
-  std::set<std::string> resourceTypes;
-  std::map<std::string, PrimitiveDef> primitives;
-  std::map<std::string, std::set<std::string>> bindings;  // "CarePlan.status" -> codes
-  const ElementDef* find(const std::string& type, std::string_view member, std::string* choiceType) const;
-
-  // The resolved graph (built by index() after loading; node-stable, so the
-  // pointers survive moving the CoreDefs).
-  std::map<std::string, CoreType, std::less<>> graph;
-  const CoreType* resourceType(std::string_view name) const;
-  void index();
-};
+// R4 core definitions: adapters/kl_gateway/core_defs.h.
+using kl_gateway::CoreDefs;
 
 class LttData {
  public:

@@ -680,4 +680,32 @@ std::optional<bool> invariantHolds(const Expression& e, const Value& resource, c
   return std::nullopt;
 }
 
+namespace {
+
+// Every function call() and stringFunction() answer (the header's list).
+constexpr const char* kSupported[] = {
+    "empty", "exists", "all", "allTrue", "anyTrue", "allFalse", "anyFalse", "count", "first", "last", "tail",
+    "skip", "take", "single", "distinct", "where", "select", "repeat", "ofType", "as", "is", "not", "iif",
+    "hasValue", "children", "descendants", "union", "combine", "startsWith", "endsWith", "contains", "matches",
+    "length", "lower", "upper", "substring", "toString", "toInteger", "trace", "today", "now", "extension",
+    "resolve", "memberOf", "conformsTo"};
+
+void collectUnsupported(const Node& n, std::vector<std::string>& out) {
+  if (n.kind == Node::Kind::kCall &&
+      std::find_if(std::begin(kSupported), std::end(kSupported), [&n](const char* s) { return n.text == s; }) ==
+          std::end(kSupported) &&
+      std::find(out.begin(), out.end(), n.text) == out.end())
+    out.push_back(n.text);
+  for (const auto& c : n.children)
+    if (c) collectUnsupported(*c, out);
+}
+
+}  // namespace
+
+std::vector<std::string> unsupportedFunctions(const Expression& e) {
+  std::vector<std::string> out;
+  collectUnsupported(e.root(), out);
+  return out;
+}
+
 }  // namespace reghub::fhirpath

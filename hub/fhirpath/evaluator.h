@@ -85,4 +85,10 @@ Result evaluate(const Expression& e, const rapidjson::Value& resource, const Con
 std::optional<bool> invariantHolds(const Expression& e, const rapidjson::Value& resource, const Context& ctx,
                                    std::string* error = nullptr);
 
+// The functions `e` calls that this engine does not implement, in order of
+// appearance, each once (empty: every call is supported). A profile loader
+// calls it once per invariant at start-up, so an invariant that could never
+// be evaluated stops the start instead of passing silently.
+std::vector<std::string> unsupportedFunctions(const Expression& e);
+
 }  // namespace reghub::fhirpath

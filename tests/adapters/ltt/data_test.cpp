@@ -16,10 +16,11 @@ namespace fs = std::filesystem;
 void copyData(const fs::path& to) {
   fs::create_directories(to / "mapping/ltt");
   fs::create_directories(to / "profiles/ltt");
+  fs::create_directories(to / "profiles/fhir-r4");
   const fs::path from = test::sourceDir();
   fs::copy_file(from / "mapping/ltt/terminology.json", to / "mapping/ltt/terminology.json");
   fs::copy_file(from / "profiles/ltt/ltt-constraints.json", to / "profiles/ltt/ltt-constraints.json");
-  fs::copy_file(from / "profiles/ltt/fhir-r4-core.json", to / "profiles/ltt/fhir-r4-core.json");
+  fs::copy_file(from / "profiles/fhir-r4/core.json", to / "profiles/fhir-r4/core.json");
 }
 
 void replaceIn(const fs::path& f, const std::string& from, const std::string& to, const std::string& after = "") {
@@ -65,7 +66,7 @@ TEST(LttData, UiMappingOutsideTheValueSetsFailsStartUp) {
 TEST(LttData, UnknownCoreTypeFailsStartUp) {
   reghub::test::TempDir dir;
   copyData(dir.path());
-  replaceIn(dir.path() / "profiles/ltt/fhir-r4-core.json", "\"Coding*\"", "\"Codeing*\"");
+  replaceIn(dir.path() / "profiles/fhir-r4/core.json", "\"Coding*\"", "\"Codeing*\"");
   EXPECT_THROW(LttData::load(dir.str()), std::runtime_error);
 }
 

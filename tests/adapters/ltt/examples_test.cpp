@@ -25,7 +25,7 @@ TEST(LttExamples, EveryIgExampleValidatesWithoutError) {
       v.validateDocument(doc, opt, out);
     } else {
       // A standalone resource: core validity and its own profile.
-      CoreValidator(LttData::get().core()).validateResource(doc, out.withPath(doc["resourceType"].GetString()));
+      kl_gateway::CoreValidator(LttData::get().core(), kCoreRules).validateResource(doc, out.withPath(doc["resourceType"].GetString()));
       const std::string p = doc["meta"]["profile"][0].GetString();
       v.checkConstraints(doc, *LttData::get().profile(p.substr(p.rfind('/') + 1)), out);
     }

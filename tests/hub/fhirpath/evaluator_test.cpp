@@ -185,3 +185,20 @@ TEST(FhirPathEval, InvariantVerdicts) {
 
 }  // namespace
 }  // namespace reghub::fhirpath
+
+namespace reghub::fhirpath {
+namespace {
+
+// What a profile loader refuses at start-up: calls the engine does not
+// implement, each named once; supported calls (the context's three too) pass.
+TEST(FhirPathSupport, UnsupportedFunctionsAreNamedSupportedOnesAreNot) {
+  EXPECT_TRUE(unsupportedFunctions(Expression::parse(
+                  "entry.select(resource as Condition).all($this.conformsTo('http://x') or code.memberOf('http://v'))"
+                  " and subject.resolve().exists()"))
+                  .empty());
+  EXPECT_EQ(unsupportedFunctions(Expression::parse("a.aggregate($this).exists() and b.htmlChecks() and c.aggregate(1)")),
+            (std::vector<std::string>{"aggregate", "htmlChecks"}));
+}
+
+}  // namespace
+}  // namespace reghub::fhirpath

@@ -1,0 +1,61 @@
+#pragma once
+// Validates FHIR JSON against a KL Gateway IG's profiles (a ProfileSet):
+// cardinalities (0..0 included), fixed/pattern values, slices (the
+// discriminators the KL IGs use: value/pattern on url or system, type on
+// $this, profile on resource; closed slicing), required bindings over the
+// IG's terminology, types and type profiles (a bundle entry's resource, an
+// extension), references with aggregation "bundled" (they resolve inside
+// the report, to a resource conforming to a target profile), and every
+// invariant, evaluated verbatim by hub/fhirpath with conformsTo(),
+// memberOf() and resolve() answered here.
+//
+// Problems are diagnostics (rule: the invariant's key, or one of the kRule…
+// ids below; field: the profile's element id), never exceptions. Instance
+// values are not quoted (a CPR number could be one), codes are. No I/O;
+// const and thread-safe (each call keeps its own state).
+#include <rapidjson/fwd.h>
+
+#include <memory>
+#include <string_view>
+
+#include "adapters/kl_gateway/core_validator.h"
+#include "adapters/kl_gateway/profile_set.h"
+#include "hub/diag/reporter.h"
+
+namespace reghub::kl_gateway {
+
+inline constexpr const char* kRuleCardinality = "KLGW-CARD";
+inline constexpr const char* kRuleFixed = "KLGW-FIXED";
+inline constexpr const char* kRuleBinding = "KLGW-BINDING";
+inline constexpr const char* kRuleSlice = "KLGW-SLICE";
+inline constexpr const char* kRuleType = "KLGW-TYPE";
+inline constexpr const char* kRuleReference = "KLGW-REF";
+inline constexpr const char* kRuleProfile = "KLGW-PROFILE";
+inline constexpr const char* kRuleInvariantEval = "KLGW-INV-EVAL";
+// R4 core validity (the set's CoreDefs), unless an adapter names its own ids.
+inline constexpr CoreRules kCoreRules{"KLGW-CORE-01", "KLGW-CORE-02"};
+
+class ProfileValidator {
+ public:
+  explicit ProfileValidator(std::shared_ptr<const ProfileSet> profiles, CoreRules core = kCoreRules)
+      : set_(std::move(profiles)), core_(set_->core(), core), coreRules_(core) {}
+
+  // R4 core validity of the resource (nested resources included), then the
+  // profiles: every loaded profile the resource claims in meta.profile; a
+  // Bundle's entries too (each in the context of its innermost Bundle).
+  void validate(const rapidjson::Value& resource, const diag::Reporter& out) const;
+  // Against one profile (an unknown url is a KLGW-PROFILE error).
+  void validateAgainst(const rapidjson::Value& resource, std::string_view profileUrl,
+                       const diag::Reporter& out) const;
+  // FHIRPath conformsTo() outside a bundle: no error against the profile.
+  bool conformsTo(const rapidjson::Value& resource, std::string_view profileUrl) const;
+
+  const ProfileSet& profiles() const { return *set_; }
+
+ private:
+  std::shared_ptr<const ProfileSet> set_;
+  CoreValidator core_;
+  CoreRules coreRules_;
+};
+
+}  // namespace reghub::kl_gateway

@@ -1,0 +1,92 @@
+// A bad profile stops the start: ProfileSet::load throws std::runtime_error
+// naming what is wrong (the invariant's key for FHIRPath the engine cannot
+// evaluate) — never a silent pass.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/kl_gateway/profile_set.h"
+#include "tests/adapters/kl_gateway/profile_test_util.h"
+#include "tests/hub/net/test_dir.h"
+
+namespace reghub::kl_gateway {
+namespace {
+
+namespace fs = std::filesystem;
+
+// profiles/rehab copied to a temporary folder, one file changed.
+class BrokenProfile : public ::testing::Test {
+ protected:
+  void SetUp() override { fs::copy(test::sourceDir() / "profiles/rehab", dir_.path(), fs::copy_options::recursive); }
+  void replace(const std::string& file, const std::string& from, const std::string& to) {
+    const fs::path f = dir_.path() / file;
+    std::stringstream ss;
+    ss << std::ifstream(f).rdbuf();
+    std::string s = ss.str();
+    const size_t at = s.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    s.replace(at, from.size(), to);
+    std::ofstream(f) << s;
+  }
+  // The start-up error's text ("" when the set loads).
+  std::string loadError() {
+    try {
+      ProfileSet::load(std::vector<std::string>{dir_.str() + "/ig", dir_.str() + "/parents"}, dir_.str() + "/terminology.json",
+                       (test::sourceDir() / "profiles/fhir-r4/core.json").string());
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  }
+  reghub::test::TempDir dir_;
+};
+
+TEST_F(BrokenProfile, TheShippedCopyLoads) { EXPECT_EQ(loadError(), ""); }
+
+TEST_F(BrokenProfile, InvariantCallingAFunctionTheEngineLacksNamesTheInvariant) {
+  replace("ig/StructureDefinition-klgateway-140-servicerequest.json", ".anyTrue()", ".aggregate($this)");
+  const std::string e = loadError();
+  EXPECT_NE(e.find("gateway-140-service-request-1"), std::string::npos) << e;
+  EXPECT_NE(e.find("aggregate()"), std::string::npos) << e;
+}
+
+TEST_F(BrokenProfile, InvariantThatDoesNotParseNamesTheInvariant) {
+  replace("ig/StructureDefinition-klgateway-140-planned-intervention.json", "implies basedOn.empty()",
+          "implies basedOn.empty(");
+  EXPECT_NE(loadError().find("klgateway-140-intervention-2"), std::string::npos);
+}
+
+TEST_F(BrokenProfile, ElementPathR4DoesNotKnowFailsStartUp) {
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.note\"", "\"id\": \"CarePlan.notes\"");
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"path\": \"CarePlan.note\"", "\"path\": \"CarePlan.notes\"");
+  EXPECT_NE(loadError().find("CarePlan.notes is not an R4 element"), std::string::npos);
+}
+
+TEST_F(BrokenProfile, BindingToAValueSetWithoutExpansionFailsStartUp) {
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "ValueSet/CarePlanCategories140",
+          "ValueSet/NoSuchValueSet");
+  EXPECT_NE(loadError().find("NoSuchValueSet, which has no expansion"), std::string::npos);
+}
+
+TEST_F(BrokenProfile, DiscriminatorTheValidatorDoesNotImplementFailsStartUp) {
+  replace("ig/StructureDefinition-klgateway-140-encounter.json", "\"type\": \"value\"", "\"type\": \"exists\"");
+  EXPECT_NE(loadError().find("discriminator exists on url is not implemented"), std::string::npos);
+}
+
+// A constraint kind the validator does not implement is never passed silently.
+TEST_F(BrokenProfile, ConstraintKeyTheValidatorDoesNotCheckFailsStartUp) {
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.note\",",
+          "\"id\": \"CarePlan.note\", \"maxLength\": 10,");
+  EXPECT_NE(loadError().find("CarePlan.note uses maxLength, which this validator does not check"), std::string::npos)
+      << loadError();
+}
+
+TEST_F(BrokenProfile, MissingTerminologyFailsStartUp) {
+  fs::remove(dir_.path() / "terminology.json");
+  EXPECT_NE(loadError().find("terminology.json: cannot be read"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace reghub::kl_gateway
