@@ -2,9 +2,9 @@
 
 #include <Poco/URI.h>
 
-#include <openssl/crypto.h>
-
+#include <algorithm>
 #include <atomic>
+#include <set>
 
 #include "hub/api/credential_report.h"
 #include "hub/api/status_report.h"
@@ -45,38 +45,63 @@ HttpResponse error(int status, const std::string& message) {
   return json(status, body);
 }
 
-bool constantTimeEquals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::string header(const HttpRequest& req, const std::string& lowerName) {
   const auto it = req.headers.find(lowerName);
   return it == req.headers.end() ? std::string() : it->second;
 }
 
-bool authorized(const ApiServer::Shared& s, const HttpRequest& req) {
-  if (req.clientCertificate) return true;
-  if (s.options.requireClientCertificate && !s.options.certificate.empty()) return false;
+// The named client the request comes from (certificate or token), or null.
+// A verified certificate that is no client's does not fall back to a token:
+// the certificate says who it is.
+const ApiClient* authenticate(const ApiServer::Shared& s, const HttpRequest& req) {
+  if (req.clientCertificate) return s.options.clients.byCertificate(req.clientCertificateSubject, req.clientCertificateSha256);
+  if (s.options.requireClientCertificate && !s.options.certificate.empty()) return nullptr;
   const std::string auth = header(req, "authorization");
   const std::string prefix = "Bearer ";
-  if (auth.rfind(prefix, 0) != 0) return false;
-  const std::string token = auth.substr(prefix.size());
-  bool ok = false;
-  for (const auto& t : s.options.tokens) ok |= constantTimeEquals(t, token);
-  return ok;
+  if (auth.rfind(prefix, 0) != 0) return nullptr;
+  return s.options.clients.byToken(std::string_view(auth).substr(prefix.size()));
 }
 
-bool isOpen(const HttpRequest& req) { return req.method == "GET" && (req.path == "/health" || req.path == "/metrics"); }
+bool isOpen(const HttpRequest& req) { return req.method == "GET" && req.path == "/health"; }
 bool isIntake(const HttpRequest& req) { return req.method == "POST" && (req.path == "/fhir" || req.path == "/ingest"); }
+bool isReplay(const HttpRequest& req) { return req.method == "POST" && req.path == "/replay"; }
 
-// Before the body is read: who asks, and whether there is room for more work.
+HttpResponse forbidden(const ApiClient& c, const std::string& what) {
+  return error(403, "client " + c.name + " " + what);
+}
+
+std::string kommuneList(const ApiClient& c) {
+  std::string out;
+  for (const auto& k : c.kommuner) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// The role an endpoint needs; an endpoint not listed needs only a client.
+std::optional<HttpResponse> roleCheck(const ApiClient& c, const HttpRequest& req) {
+  const bool get = req.method == "GET";
+  if (isIntake(req) && !c.may(Role::kIntake)) return forbidden(c, "may not send data: it needs the role intake");
+  if (isReplay(req) && !c.may(Role::kOperator)) return forbidden(c, "may not replay: it needs the role operator");
+  const bool reads = get && (req.path == "/status" || req.path.rfind("/status/", 0) == 0 || req.path == "/metrics");
+  if (reads && !c.may(Role::kAnalyst)) return forbidden(c, "may not read status or metrics: it needs the role analyst");
+  if (get && req.path.rfind("/ingest/", 0) == 0 && !c.may(Role::kIntake) && !c.may(Role::kAnalyst))
+    return forbidden(c, "may not read ingests: it needs the role intake or analyst");
+  // The totals cover every kommune.
+  if (get && req.path == "/metrics" && c.scoped())
+    return forbidden(c, "may not read /metrics: they cover every kommune, and it may see only " + kommuneList(c));
+  return std::nullopt;
+}
+
+// Before the body is read: who asks, may they, and is there room for more work.
 std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& req) {
   if (isOpen(req)) return std::nullopt;
-  if (!authorized(s, req)) {
-    auto r = error(401, "authenticate with 'Authorization: Bearer <token>' or a client certificate");
+  const ApiClient* client = authenticate(s, req);
+  if (!client) {
+    auto r = error(401, "authenticate as one of the API's clients (http.clients): 'Authorization: Bearer <token>' or "
+                        "a client certificate");
     r.headers["WWW-Authenticate"] = "Bearer";
     return r;
   }
+  if (auto r = roleCheck(*client, req)) return r;
   if (!isIntake(req)) return std::nullopt;
   ++s.intakeRequests;
   if (s.store.backlog() <= s.maxBacklog) return std::nullopt;
@@ -115,20 +140,26 @@ HttpResponse metrics(ApiServer::Shared& s) {
                    credentialMetrics(s.credentials, store::nowMillis()));
 }
 
-HttpResponse intake(ApiServer::Shared& s, const HttpRequest& req) {
+HttpResponse intake(ApiServer::Shared& s, const ApiClient& c, const HttpRequest& req) {
   std::string contentType = header(req, "content-type");
   if (const auto semi = contentType.find(';'); semi != std::string::npos) contentType.resize(semi);
-  const auto r = s.intake.ingestBuffer("http", req.body, contentType);
+  const auto r = s.intake.ingestBuffer("http", req.body, contentType, std::nullopt, Sender{c.name, c.kommuner});
+  if (!r.refused.empty())
+    return error(403, "client " + c.name + " may send only data of kommune " + kommuneList(c) + ": " + r.refused +
+                          "; nothing was stored");
   const auto rec = s.store.ingest(r.ingestId);
   auto out = json(r.unreadable ? 400 : 202, ingestJson(*rec));
   out.headers["Location"] = "/ingest/" + r.ingestId;
   return out;
 }
 
-HttpResponse ingest(ApiServer::Shared& s, const std::string& rest) {
+HttpResponse ingest(ApiServer::Shared& s, const ApiClient& c, const std::string& rest) {
   const auto slash = rest.find('/');
   const std::string id = rest.substr(0, slash);
-  const auto rec = s.store.ingest(id);
+  auto rec = s.store.ingest(id);
+  // A scoped or intake-only client sees its own ingests only (and is not told others exist).
+  const bool seesAll = !c.scoped() && c.may(Role::kAnalyst);
+  if (rec && !seesAll && rec->actor != c.name) rec.reset();
   if (!rec) return error(404, "no ingest with id " + id);
   if (slash == std::string::npos) return json(200, ingestJson(*rec));
   if (rest.substr(slash) != "/diagnostics") return error(404, "no such endpoint");
@@ -137,40 +168,95 @@ HttpResponse ingest(ApiServer::Shared& s, const std::string& rest) {
   return reply(200, "application/x-ndjson", out);
 }
 
-HttpResponse status(ApiServer::Shared& s, const Poco::URI& uri) {
+// The groups of several kommuner as one list, largest first.
+std::vector<store::RejectionGroup> merged(std::vector<store::RejectionGroup> groups) {
+  std::vector<store::RejectionGroup> out;
+  for (auto& g : groups) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const auto& o) {
+      return o.registry == g.registry && o.source == g.source && o.rule == g.rule && o.severity == g.severity;
+    });
+    if (same == out.end())
+      out.push_back(std::move(g));
+    else
+      same->count += g.count;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+  return out;
+}
+
+HttpResponse status(ApiServer::Shared& s, const ApiClient& c, const Poco::URI& uri) {
   std::string registry, kommune;
   for (const auto& [k, v] : uri.getQueryParameters()) {
     if (k == "registry") registry = v;
     if (k == "kommune") kommune = v;
   }
-  return json(200, statusJson(s.store.counts(registry, kommune), s.store.rejections(registry),
-                              s.intake.parked(store::nowMillis())));
+  if (!kommune.empty() && !c.covers(kommune))
+    return forbidden(c, "may not see kommune " + kommune + " (its kommuner: " + kommuneList(c) + ")");
+  if (kommune.empty() && !c.scoped())
+    return json(200, statusJson(s.store.counts(registry), s.store.rejections(registry),
+                                s.intake.parked(store::nowMillis())));
+  // One kommune, or a scoped client's kommuner: what can be told to be theirs.
+  const std::set<std::string> kommuner = kommune.empty() ? c.kommuner : std::set<std::string>{kommune};
+  std::vector<store::StateCount> counts;
+  std::vector<store::RejectionGroup> groups;
+  for (const auto& k : kommuner) {
+    for (auto& n : s.store.counts(registry, k)) counts.push_back(std::move(n));
+    for (auto& g : s.store.rejectionsIn(registry, k)) groups.push_back(std::move(g));
+  }
+  groups = merged(std::move(groups));
+  if (c.scoped())
+    for (auto& g : s.store.validationProblemsOf(registry, c.name)) groups.push_back(std::move(g));
+  // Parked resources wait for a Patient: no kommune can be told yet.
+  return json(200, statusJson(counts, groups, {}));
 }
 
-HttpResponse forloeb(ApiServer::Shared& s, const std::string& encodedKey) {
+HttpResponse forloeb(ApiServer::Shared& s, const ApiClient& c, const std::string& encodedKey) {
   std::string key;
   Poco::URI::decode(encodedKey, key);
-  return json(200, historyJson(s.store.historyForForloeb(key)));
+  auto history = s.store.historyForForloeb(key);
+  history.erase(std::remove_if(history.begin(), history.end(), [&](const auto& t) { return !c.covers(t.kommune); }),
+                history.end());
+  return json(200, historyJson(history));
+}
+
+HttpResponse replay(ApiServer::Shared& s, const ApiClient& c, const Poco::URI& uri) {
+  store::ReplayFilter f;
+  std::string state;
+  for (const auto& [k, v] : uri.getQueryParameters()) {
+    if (k == "state") state = v;
+    if (k == "registry") f.registry = v;
+  }
+  if (state == "dead")
+    f.state = store::MessageState::kDead;
+  else if (state == "rejected")
+    f.state = store::MessageState::kRejected;
+  else
+    return error(400, "give ?state=dead or ?state=rejected (and optionally &registry=R)");
+  f.kommuner.assign(c.kommuner.begin(), c.kommuner.end());
+  const size_t n = s.store.replay(f, c.name, store::nowMillis());
+  return json(200, R"({"replayed":)" + std::to_string(n) + "}");
 }
 
 // The method an existing endpoint answers (for 405), or null when there is none.
 const char* allowedMethod(const std::string& path) {
-  if (path == "/fhir" || path == "/ingest") return "POST";
+  if (path == "/fhir" || path == "/ingest" || path == "/replay") return "POST";
   if (path == "/health" || path == "/metrics" || path == "/status") return "GET";
   if (path.rfind("/ingest/", 0) == 0 || path.rfind("/status/forloeb/", 0) == 0) return "GET";
   return nullptr;
 }
 
-// After headCheck(): the caller is authorized (or the endpoint is open).
-HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
+// After headCheck(): the caller is an authorized client (null only for the open endpoint).
+HttpResponse route(ApiServer::Shared& s, const ApiClient* c, const HttpRequest& req) {
   const std::string& path = req.path;
   const bool get = req.method == "GET";
   if (get && path == "/health") return health(s);
+  if (!c) return error(401, "authenticate as one of the API's clients");
   if (get && path == "/metrics") return metrics(s);
-  if (isIntake(req)) return intake(s, req);
-  if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, path.substr(8));
-  if (get && path == "/status") return status(s, Poco::URI(req.uri));
-  if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, path.substr(16));
+  if (isIntake(req)) return intake(s, *c, req);
+  if (isReplay(req)) return replay(s, *c, Poco::URI(req.uri));
+  if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, *c, path.substr(8));
+  if (get && path == "/status") return status(s, *c, Poco::URI(req.uri));
+  if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, *c, path.substr(16));
   if (const char* allowed = allowedMethod(path)) {
     auto r = error(405, req.method + " is not allowed on " + path + "; use " + allowed);
     r.headers["Allow"] = allowed;
@@ -181,7 +267,7 @@ HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
 
 HttpResponse handle(ApiServer::Shared& s, const HttpRequest& req) {
   try {
-    return route(s, req);
+    return route(s, isOpen(req) ? nullptr : authenticate(s, req), req);
   } catch (const std::exception& e) {
     // Store failures and bugs: 500 with a message that names no person.
     return error(500, store::maskDigitRuns(e.what()));

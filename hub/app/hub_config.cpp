@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hub/app/api_clients_config.h"
 #include "hub/model/date.h"
 
 namespace reghub::app {
@@ -57,9 +58,28 @@ const std::vector<config::Key>& hubConfigKeys() {
         boolKey("http.tls.requireClientCertificate",
                 "require a client certificate signed by http.tls.caLocation (a token alone is then refused)")
             .withDefault("false"),
-        listKey("http.tokens", "comma-separated bearer tokens accepted by the API")
+        listKey("http.tokens",
+                "removed: anonymous tokens with every right; name the clients in http.clients (a value set here or "
+                "in REGHUB_API_TOKENS stops the start with exit 78 saying what to write)")
             .fromEnv("REGHUB_API_TOKENS")
             .asSecret(),
+        listKey("http.clients",
+                "the API's named clients, comma-separated (letters, digits, '-', '_'); each is set up with "
+                "http.client.<client>.* keys"),
+        pathKey("http.client.<client>.tokenFile",
+                "file holding the client's bearer token (at least 16 characters; mode 0600 or stricter)"),
+        stringKey("http.client.<client>.tokenEnv",
+                  "name of the environment variable holding the client's bearer token (instead of tokenFile)"),
+        stringKey("http.client.<client>.certificateSubject",
+                  "client certificate subject, RFC 2253 (openssl x509 -noout -subject -nameopt RFC2253), e.g. "
+                  "CN=kommune-0101,O=Kommune; needs http.tls.caLocation"),
+        stringKey("http.client.<client>.certificateFingerprint",
+                  "SHA-256 fingerprint of the client certificate (openssl x509 -noout -fingerprint -sha256)"),
+        listKey("http.client.<client>.roles",
+                "what the client may do: intake (POST data), analyst (status, rejections, metrics), operator "
+                "(replay; reads as analyst), admin (all)"),
+        listKey("http.client.<client>.kommuner",
+                "4-digit kommune codes the client may act for (post, see); empty = every kommune"),
         intKey("http.maxBodyBytes", "largest accepted intake body").withDefault("67108864").range(1),
         intKey("http.threads", "HTTP server threads (keep it above http.maxConnectionsPerClient)")
             .withDefault("32")
@@ -124,12 +144,13 @@ std::string joined(const std::vector<std::string>& v) {
 void checkHubKeys(const config::Config& c, const std::vector<std::string>& registries) {
   const std::string seeAlso = "deploy/reghub.properties.example and `reghub run --help` list every key";
   for (const auto& section : hubSections()) c.checkSection(section, hubConfigKeys(), seeAlso);
+  checkClientNames(c);
   if (registries.empty()) return;
   // "outbox.retry.<registry>.…" and "delivery.<registry>.…" must name a registry.
   for (const auto& section : hubSections())
     for (const std::string& name : c.keysUnder(section)) {
       const config::Key* k = config::findKey(hubConfigKeys(), name);
-      if (!k || !k->isPattern()) continue;
+      if (!k || k->name.find("<registry>") == std::string::npos) continue;
       const std::string r = k->placeholderValue(name);
       if (std::find(registries.begin(), registries.end(), r) == registries.end())
         throw ConfigError(name, c.origin(),
@@ -195,7 +216,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   h.privateKey = c.getString(key("http.tls.privateKey"));
   h.caLocation = c.getString(key("http.tls.caLocation"));
   h.requireClientCertificate = c.getBool(key("http.tls.requireClientCertificate"));
-  h.tokens = c.getList(key("http.tokens"));
+  h.clients = readApiClients(c);
   h.maxBodyBytes = static_cast<size_t>(c.getInt(key("http.maxBodyBytes")));
   h.threads = static_cast<int>(c.getInt(key("http.threads")));
   h.maxConnectionsPerClient = static_cast<int>(c.getInt(key("http.maxConnectionsPerClient")));
@@ -211,6 +232,11 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   if (h.requireClientCertificate && h.caLocation.empty())
     throw c.error(key("http.tls.requireClientCertificate"),
                   "http.tls.requireClientCertificate needs http.tls.caLocation");
+  for (const auto& client : h.clients.all())
+    if ((!client.certificateSubject.empty() || !client.certificateFingerprint.empty()) && h.caLocation.empty())
+      throw c.error(key("http.tls.caLocation"), "client " + client.name +
+                                                    " is known by its certificate: set http.tls.caLocation (the CA "
+                                                    "that issues the clients' certificates) and http.tls.certificate");
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
 

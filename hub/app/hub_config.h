@@ -8,8 +8,9 @@
 // "<adapter>." belong to the adapters (engine::AdapterRegistry).
 //
 // Secrets come from the environment, never from files in the repo:
-// REGHUB_STORE_KEY, REGHUB_STORE_LOOKUP_KEY, REGHUB_STORE_RETIRED_KEYS,
-// REGHUB_API_TOKENS (or ${system.env.NAME} in the file).
+// REGHUB_STORE_KEY, REGHUB_STORE_LOOKUP_KEY, REGHUB_STORE_RETIRED_KEYS (or
+// ${system.env.NAME} in the file); the API clients' tokens from a 0600 file
+// or an environment variable (api_clients_config.h).
 //
 // loadHubConfig() does file I/O and throws ConfigError with a message
 // naming the key. The result is immutable; share it as const.

@@ -64,8 +64,16 @@ void reportListening(const app::Hub& hub) {
   const app::HttpOptions& http = hub.config().http;
   if (http.certificate.empty())
     std::cerr << "reghub run: plain HTTP on loopback (no http.tls.certificate): for local use only\n";
-  if (http.tokens.empty() && !http.requireClientCertificate)
-    std::cerr << "reghub run: no http.tokens and no client certificates: the API refuses every request\n";
+  if (http.clients.empty())
+    std::cerr << "reghub run: no http.clients: the API refuses every request but /health\n";
+  for (const auto& c : http.clients.all()) {
+    std::string roles;
+    for (const api::Role r : c.roles) roles += (roles.empty() ? "" : ",") + std::string(api::toString(r));
+    std::string kommuner;
+    for (const auto& k : c.kommuner) kommuner += (kommuner.empty() ? "" : ",") + k;
+    std::cerr << "reghub run: API client " << c.name << ": " << roles
+              << (kommuner.empty() ? " (every kommune)" : " (kommuner " + kommuner + ")") << "\n";
+  }
   std::cout << "listening on " << hub.server()->baseUrl() << std::endl;
 }
 

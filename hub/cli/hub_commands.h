@@ -33,4 +33,7 @@ std::string configKeysHelp(bool withHub = true);
 // does not exist is a usage error naming it, not a new empty store.
 void requireExistingStore(const app::HubConfig& config);
 
+// Who a command run on the host acts as, for the audit trail: "cli:<user>".
+std::string cliActor();
+
 }  // namespace reghub::cli

@@ -17,6 +17,10 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <istream>
@@ -53,15 +57,39 @@ namespace {
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
+// RFC 2253 subject and SHA-256 fingerprint of a certificate.
+void describeCertificate(const X509* cert, HttpRequest& in) {
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+      char* data = nullptr;
+      const long n = BIO_get_mem_data(bio, &data);
+      if (n > 0) in.clientCertificateSubject.assign(data, static_cast<size_t>(n));
+    }
+    BIO_free(bio);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+    static const char* kHex = "0123456789abcdef";
+    for (unsigned int i = 0; i < len; ++i) {
+      in.clientCertificateSha256.push_back(kHex[md[i] >> 4]);
+      in.clientCertificateSha256.push_back(kHex[md[i] & 15]);
+    }
+  }
+}
+
 // A client certificate the handshake verified (OpenSSL refuses the
-// handshake when a presented one does not verify).
-bool hasClientCertificate(HTTPServerRequest& req) {
+// handshake when a presented one does not verify), with who it names.
+void readClientCertificate(HTTPServerRequest& req, HttpRequest& in) {
   try {
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(req);
     Poco::Net::SecureStreamSocket secure(impl.socket());
-    return secure.havePeerCertificate();
+    if (!secure.havePeerCertificate()) return;
+    in.clientCertificate = true;
+    const Poco::Net::X509Certificate cert = secure.peerCertificate();
+    describeCertificate(cert.certificate(), in);
   } catch (const Poco::Exception&) {
-    return false;  // not a secure socket
+    // not a secure socket
   }
 }
 
@@ -73,7 +101,7 @@ HttpRequest requestHead(HTTPServerRequest& req, bool tls) {
   in.path = uri.getPath();
   in.query = uri.getRawQuery();
   for (const auto& [k, v] : req) in.headers[lower(k)] = v;
-  in.clientCertificate = tls && hasClientCertificate(req);
+  if (tls) readClientCertificate(req, in);
   return in;
 }
 

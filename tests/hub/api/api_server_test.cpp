@@ -28,7 +28,11 @@ class ApiServerTest : public ::testing::Test {
     o.port = 0;
     o.certificate = tls_.serverCertFile;
     o.privateKey = tls_.serverKeyFile;
-    o.tokens = {"secret-token"};
+    ApiClient admin;
+    admin.name = "ops";
+    admin.token = "secret-token";
+    admin.roles = {Role::kAdmin};
+    o.clients = ApiClients({admin});
     o.maxBodyBytes = maxBody;
     server_ = std::make_unique<ApiServer>(o, maxBacklog, *store_, *intake_, nullptr);
     server_->setCredentials(std::move(credentials));
@@ -91,7 +95,7 @@ TEST_F(ApiServerTest, Health_ListsCertificatesAndWarnsThirtyDaysBeforeExpiry) {
   EXPECT_NE(r.body.find(R"("status":"warning")"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("setting":"x.functionCertificate")"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("state":"expiring")"), std::string::npos) << r.body;
-  const auto m = get("/metrics", false);
+  const auto m = get("/metrics");
   EXPECT_NE(m.body.find("reghub_certificate_days_left{setting=\"x.functionCertificate\"} 29"), std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("reghub_certificate_expiry_timestamp_seconds{setting=\"x.functionCertificate\"}"),
@@ -121,7 +125,7 @@ TEST_F(ApiServerTest, Health_WithoutCertificatesSaysOk) {
   const auto r = get("/health", false);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(R"("certificates":[])"), std::string::npos) << r.body;
-  EXPECT_EQ(get("/metrics", false).body.find("reghub_certificate"), std::string::npos);
+  EXPECT_EQ(get("/metrics").body.find("reghub_certificate"), std::string::npos);
 }
 
 TEST_F(ApiServerTest, WrongMethodOnAnEndpointIs405WithAllow) {
@@ -167,7 +171,7 @@ TEST_F(ApiServerTest, Backpressure_503WhenBacklogOverLimit) {
   const auto r = post(kBundle);
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.headers.count("retry-after"), 1u);
-  const auto m = get("/metrics", false);
+  const auto m = get("/metrics");
   EXPECT_NE(m.body.find("reghub_intake_backpressure_total 1"), std::string::npos) << m.body;
 }
 
@@ -202,7 +206,7 @@ TEST_F(ApiServerTest, Metrics_PrometheusCountsWithoutPersonalData) {
   start();
   const auto m = sampleMessage(1, "reg-a", "0101");
   store_->enqueue(m, "", 1000);
-  const auto r = get("/metrics", false);
+  const auto r = get("/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(R"(reghub_messages{registry="reg-a",kommune="0101",state="pending"} 1)"), std::string::npos)
       << r.body;
@@ -248,7 +252,14 @@ class ApiClientCertTest : public ::testing::Test {
     o.privateKey = tls_.serverKeyFile;
     o.caLocation = (dir_.path() / "client-ca.pem").string();
     o.requireClientCertificate = require;
-    o.tokens = {"tok"};
+    ApiClient byCert, byToken;
+    byCert.name = "kommune-0101";
+    byCert.certificateSubject = "CN=kommune-0101";
+    byCert.roles = {Role::kAnalyst};
+    byToken.name = "analyst";
+    byToken.token = "tok";
+    byToken.roles = {Role::kAnalyst};
+    o.clients = ApiClients({byCert, byToken});
     server_ = std::make_unique<ApiServer>(o, 1000, *store_, *intake_, nullptr);
     server_->start();
   }

@@ -140,7 +140,7 @@ TEST_F(OutboxDeliveryTest, Dead_AfterLastAttemptWithReason_ThenReplayDelivers) {
   // reghub replay --state dead, with the registry back.
   LoopbackRegistry registry;
   registry.start();
-  EXPECT_EQ(store_->replay({store::MessageState::kDead, "", std::nullopt}, "operator", store::nowMillis()), 5u);
+  EXPECT_EQ(store_->replay({store::MessageState::kDead, "", std::nullopt, {}}, "operator", store::nowMillis()), 5u);
   Outbox outbox(*store_, to(registry), fastOptions());
   outbox.start();
   ASSERT_TRUE(outbox.drain(30'000));

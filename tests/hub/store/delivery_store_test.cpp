@@ -39,10 +39,10 @@ AttemptOutcome outcome(MessageState next, std::string detail = {}, std::string i
 }
 
 TEST_F(DeliveryStoreTest, Migrations_AppliedOnOpenAndIdempotent) {
-  EXPECT_EQ(store_->schemaVersion(), 6);
+  EXPECT_EQ(store_->schemaVersion(), 8);
   store_.reset();
   auto again = backend_->open();  // second open: nothing to apply, no error
-  EXPECT_EQ(again->schemaVersion(), 6);
+  EXPECT_EQ(again->schemaVersion(), 8);
 }
 
 TEST_F(DeliveryStoreTest, Enqueue_StoresPendingWithAuditEntry) {
@@ -283,15 +283,15 @@ TEST_F(DeliveryStoreTest, Replay_DeadAndRejectedBackToPendingByFilter) {
   store_->complete(c[0], "w", outcome(MessageState::kDead, "gave up"), 1100);
   store_->complete(c[1], "w", outcome(MessageState::kDead, "gave up"), 1100);
   store_->complete(c[2], "w", outcome(MessageState::kRejected, "bad"), 5000);
-  EXPECT_EQ(store_->replay({MessageState::kDead, "reg-a", std::nullopt}, "op", 6000), 1u);
+  EXPECT_EQ(store_->replay({MessageState::kDead, "reg-a", std::nullopt, {}}, "op", 6000), 1u);
   EXPECT_EQ(store_->stateOf(c[0].id), MessageState::kPending);
   EXPECT_EQ(store_->stateOf(c[1].id), MessageState::kDead);
-  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5001}}, "op", 6000), 0u);  // ended before since
-  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5000}}, "op", 6000), 1u);
+  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5001}, {}}, "op", 6000), 0u);  // ended before since
+  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5000}, {}}, "op", 6000), 1u);
   const auto again = store_->claim(10, "w", 6000, 1000);
   ASSERT_EQ(again.size(), 2u);
   EXPECT_EQ(again[0].attempt, 1);  // attempts start again
-  EXPECT_THROW(store_->replay({MessageState::kAccepted, "", std::nullopt}, "op", 6000), StoreError);
+  EXPECT_THROW(store_->replay({MessageState::kAccepted, "", std::nullopt, {}}, "op", 6000), StoreError);
 }
 
 TEST_F(DeliveryStoreTest, AuditTrail_DatabaseRefusesUpdateAndDelete) {
@@ -335,7 +335,7 @@ TEST_F(DeliveryStoreTest, Status_RejectionsGroupedByReasonAndRule) {
   d.registry = "testreg";
   d.rule = "TEST-VAL-07";
   d.citizen = "0101**-****";
-  store_->recordIngest({"ing-1", 1000, "http", 1, 0, 2, 0, false}, {d, d});
+  store_->recordIngest({"ing-1", 1000, "http", 1, 0, 2, 0, false, "http"}, {d, d});
   const auto g = store_->rejections();
   ASSERT_EQ(g.size(), 3u);
   EXPECT_EQ(g[0].source, "registry");
@@ -382,7 +382,7 @@ TEST_F(DeliveryStoreTest, Privacy_NoCprOrNameInAnyStoredValue) {
   d.rule = "X";
   d.message = "a message";
   d.citizen = "0101**-****";
-  store_->recordIngest({"ing-1", 1000, "in", 20, 20, 1, 0, false}, {d});
+  store_->recordIngest({"ing-1", 1000, "in", 20, 20, 1, 0, false, "cli:test"}, {d});
   auto raw = openDatabase(backend_->url());
   std::string all;
   for (const char* table : {"messages", "message_deps", "transitions", "ingests", "ingest_diagnostics"})
@@ -418,7 +418,7 @@ TEST_F(DeliveryStoreTest, Ingest_DiagnosticsRoundTripSealed) {
   d.line = 3;
   d.citizen = "0101**-****";
   d.message = "hello";
-  store_->recordIngest({"ing-9", 1000, "in.ndjson", 4, 5, 0, 1, false}, {d});
+  store_->recordIngest({"ing-9", 1000, "in.ndjson", 4, 5, 0, 1, false, "cli:test"}, {d});
   const auto r = store_->ingest("ing-9");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->citizens, 4);
