@@ -105,6 +105,21 @@ HttpRequest requestHead(HTTPServerRequest& req, bool tls) {
   return in;
 }
 
+// Reads and drops a body declared no larger than 64 KiB (within the
+// connection's body deadline, like any read).
+void discardSmallBody(HTTPServerRequest& req) {
+  constexpr std::streamsize kSmall = 64 * 1024;
+  if (!req.hasContentLength() || req.getContentLength64() > kSmall) return;
+  try {
+    std::istream& is = req.stream();
+    char buf[8192];
+    std::streamsize left = static_cast<std::streamsize>(req.getContentLength64());
+    while (left > 0 && is.read(buf, std::min<std::streamsize>(left, sizeof buf))) left -= is.gcount();
+  } catch (const Poco::Exception&) {
+    // a timeout or a reset: the answer is sent (or fails) all the same
+  }
+}
+
 // Reads the body into `in`; false when it is over `maxBody` (then partly read).
 bool readBody(HTTPServerRequest& req, size_t maxBody, HttpRequest& in) {
   if (req.hasContentLength() && static_cast<size_t>(req.getContentLength64()) > maxBody) return false;
@@ -150,7 +165,12 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   void serve(HTTPServerRequest& req, HTTPServerResponse& resp) {
     HttpRequest in = requestHead(req, state_->tls);
     if (auto early = guarded([&] { return headCheck(in); })) {
-      // The body is never read: the connection cannot carry another request.
+      // The body is not used: the connection cannot carry another request.
+      // A small one is read and dropped first, so that closing with unread
+      // bytes (a TCP reset) does not destroy the answer on its way (a client
+      // sending 6 KiB with a token that may not post sees its 403, not a
+      // broken pipe); a large one is not read at all.
+      discardSmallBody(req);
       resp.setKeepAlive(false);
       return answer(req, resp, *early);
     }
