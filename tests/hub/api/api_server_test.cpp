@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
 #include "hub/store/sql_db.h"
@@ -241,8 +242,20 @@ bool makeClientCert(const std::filesystem::path& dir) {
 
 class ApiClientCertTest : public ::testing::Test {
  protected:
-  void start(bool require) {
+  // The fingerprint as `openssl x509 -fingerprint -sha256` prints it.
+  std::string fingerprint() {
+    const std::string out = (dir_.path() / "fp.txt").string();
+    const std::string cmd = "openssl x509 -noout -fingerprint -sha256 -in " + (dir_.path() / "client.pem").string() +
+                            " | cut -d= -f2 > " + out;
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    std::ifstream in(out);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  }
+  void start(bool require, std::string subject = "CN=kommune-0101", std::string fp = {}) {
     ASSERT_TRUE(makeClientCert(dir_.path())) << "openssl CLI failed";
+    if (fp == "*") fp = normalizeFingerprint(fingerprint());
     tls_ = net::writeDevTls((dir_.path() / "tls").string());
     store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "s.db").string(), testing::testKeyring()});
     intake_ = std::make_unique<Intake>(*store_, std::vector<std::shared_ptr<const engine::Adapter>>{});
@@ -254,7 +267,8 @@ class ApiClientCertTest : public ::testing::Test {
     o.requireClientCertificate = require;
     ApiClient byCert, byToken;
     byCert.name = "kommune-0101";
-    byCert.certificateSubject = "CN=kommune-0101";
+    byCert.certificateSubject = subject;
+    byCert.certificateFingerprint = fp;
     byCert.roles = {Role::kAnalyst};
     byToken.name = "analyst";
     byToken.token = "tok";
@@ -287,6 +301,23 @@ TEST_F(ApiClientCertTest, Auth_VerifiedClientCertificateInsteadOfToken) {
   EXPECT_EQ(getStatus(true).status, 200);
   EXPECT_EQ(getStatus(false).status, 401);
   EXPECT_EQ(getStatus(false, "tok").status, 200);  // or a token
+}
+
+TEST_F(ApiClientCertTest, Auth_ACertificateFromTheCaThatIsNoClientsIsRefused) {
+  start(false, "CN=kommune-0330");  // the CA signed it, but no client has this subject
+  const auto r = getStatus(true);
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(getStatus(true, "tok").status, 401);  // the certificate says who it is; no token fallback
+}
+
+TEST_F(ApiClientCertTest, Auth_ACertificateMatchedByItsFingerprint) {
+  start(false, "", "*");
+  EXPECT_EQ(getStatus(true).status, 200);
+}
+
+TEST_F(ApiClientCertTest, Auth_AnotherFingerprintIsRefused) {
+  start(false, "", std::string(64, 'a'));
+  EXPECT_EQ(getStatus(true).status, 401);
 }
 
 TEST_F(ApiClientCertTest, Auth_RequiredClientCertificateTokenAloneIsNotEnough) {

@@ -302,6 +302,44 @@ TEST_F(DeliveryStoreTest, AuditTrail_DatabaseRefusesUpdateAndDelete) {
   EXPECT_EQ(store_->historyForMessage(1).size(), 1u);
 }
 
+TEST_F(DeliveryStoreTest, Audit_WhoDidWhatIsAppendedAndTheDatabaseRefusesUpdateAndDelete) {
+  store_->recordAudit("ops", "systemskifte", "smdb systemskifte for kommune 0101 (CPR 0101804321)", 1000);
+  store_->recordIngest({"ing-7", 2000, "http", 1, 1, 0, 0, false, "intake0101"}, {});
+  const auto trail = store_->audit();
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[0].actor, "ops");
+  EXPECT_EQ(trail[0].action, "systemskifte");
+  EXPECT_EQ(trail[0].detail.find("0101804321"), std::string::npos) << "digit runs are masked: " << trail[0].detail;
+  EXPECT_EQ(trail[1].actor, "intake0101");
+  EXPECT_EQ(trail[1].action, "ingest");
+  EXPECT_EQ(store_->ingest("ing-7")->actor, "intake0101");
+  EXPECT_EQ(store_->audit(1500).size(), 1u);
+  auto raw = openDatabase(backend_->url());
+  EXPECT_THROW(raw->query("UPDATE audit SET actor = 'someone else'"), StoreError);
+  EXPECT_THROW(raw->query("DELETE FROM audit"), StoreError);
+  EXPECT_EQ(store_->audit().size(), 2u);
+  EXPECT_THROW(store_->recordAudit("", "x", "", 3000), StoreError);  // nobody did it: a bug
+}
+
+TEST_F(DeliveryStoreTest, Replay_OnlyTheGivenKommunerAndAnAuditEntry) {
+  auto a = sampleMessage(1);
+  a.kommune = "0101";
+  auto b = sampleMessage(2);
+  b.kommune = "0330";
+  store_->enqueue(a, "", 1000);
+  store_->enqueue(b, "", 1000);
+  auto claimed = store_->claim(2, "w", 2000, 60000);
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& c : claimed) store_->complete(c, "w", outcome(MessageState::kDead, "gave up"), 3000);
+  EXPECT_EQ(store_->replay({MessageState::kDead, "", std::nullopt, {"0101"}}, "op0101", 4000), 1u);
+  EXPECT_EQ(store_->rejectionsIn("", "0330").at(0).count, 1);
+  EXPECT_TRUE(store_->rejectionsIn("", "0101").empty());
+  const auto trail = store_->audit();
+  ASSERT_EQ(trail.size(), 1u);
+  EXPECT_EQ(trail[0].actor, "op0101");
+  EXPECT_NE(trail[0].detail.find("kommuner=0101: 1 messages"), std::string::npos) << trail[0].detail;
+}
+
 TEST_F(DeliveryStoreTest, Status_CountsPerRegistryKommuneState) {
   store_->enqueue(sampleMessage(1, "reg-a", "0101"), "", 1000);
   store_->enqueue(sampleMessage(2, "reg-a", "0101"), "", 1000);
