@@ -9,6 +9,7 @@
 #include "hub/api/credential_report.h"
 #include "hub/api/status_report.h"
 #include "hub/engine/outbox.h"
+#include "hub/log/log.h"
 #include "hub/net/https_server.h"
 #include "hub/util/json_writer.h"
 
@@ -23,6 +24,7 @@ struct ApiServer::Shared {
   std::atomic<uint64_t> intakeRequests{0};
   std::atomic<uint64_t> intake503{0};
   std::vector<engine::CredentialInfo> credentials;  // set before start()
+  std::atomic<int> healthStatus{200};                // last /health answer, to log changes only
 };
 
 namespace {
@@ -111,7 +113,23 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
   return r;
 }
 
-HttpResponse health(ApiServer::Shared& s) {
+// /health is asked every few seconds: its problems are logged when they
+// begin and end, not on every poll.
+HttpResponse loggedHealth(ApiServer::Shared& s, HttpResponse r) {
+  const int before = s.healthStatus.exchange(r.status);
+  if (before == r.status) return r;
+  if (r.status >= 500)
+    log::error("health failing", {{"status", r.status}, {"answer", r.body}});
+  else
+    log::info("health ok again", {{"status", r.status}});
+  return r;
+}
+
+HttpResponse healthAnswer(ApiServer::Shared& s);
+
+HttpResponse health(ApiServer::Shared& s) { return loggedHealth(s, healthAnswer(s)); }
+
+HttpResponse healthAnswer(ApiServer::Shared& s) {
   int64_t backlog = 0;
   try {
     s.store.checkKeys();
@@ -274,6 +292,24 @@ HttpResponse handle(ApiServer::Shared& s, const HttpRequest& req) {
   }
 }
 
+// One line per request: who, what, how it ended — never its body, query,
+// token or certificate (and the logger masks CPR-shaped digits in the path).
+void logRequest(const ApiServer::Shared& s, const HttpRequest& req, int status, const std::string& id,
+                std::chrono::microseconds took) {
+  const log::Level level = status >= 500 || status == 0       ? log::Level::kError
+                           : status == 401 || status == 403 ? log::Level::kWarning
+                                                            : log::Level::kInfo;
+  if (!log::enabled(level)) return;
+  const ApiClient* c = isOpen(req) ? nullptr : authenticate(s, req);
+  log::write(level, "request",
+             {{"requestId", id},
+              {"method", req.method},
+              {"path", req.path},
+              {"status", status},
+              {"durationMs", static_cast<int64_t>(took.count() / 1000)},
+              {"client", c ? c->name : std::string(isOpen(req) ? "-" : "(unauthenticated)")}});
+}
+
 net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
   const HttpOptions& o = s.options;
   net::HttpsServerOptions n;
@@ -298,6 +334,9 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
       return std::optional<HttpResponse>(error(500, store::maskDigitRuns(e.what())));
     }
   };
+  n.answered = [&s](const HttpRequest& req, int status, const std::string& id, std::chrono::microseconds took) {
+    logRequest(s, req, status, id, took);
+  };
   n.abortOnStop = false;  // requests being answered finish (graceful SIGTERM)
   return n;
 }
@@ -306,7 +345,7 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {200}}) {}
 
 ApiServer::~ApiServer() { stop(); }
 

@@ -102,6 +102,16 @@ const std::vector<config::Key>& hubConfigKeys() {
                "days a resource may wait for its Patient (parked) before it is a HUB-REF-01 error in status")
             .withDefault("7")
             .range(1, 3650),
+        enumKey("log.format", {"json", "text"},
+                "`reghub run`'s log on stderr: json (one JSON object per line, for journald and log shippers) or "
+                "text (for a person)")
+            .withDefault("json")
+            .fromEnv("REGHUB_LOG_FORMAT"),
+        enumKey("log.level", {"debug", "info", "warning", "error"},
+                "the least severe log lines written (info: every request, start-up facts; warning: rejected "
+                "messages, retries, refused clients; error: dead messages, failing health, key problems)")
+            .withDefault("info")
+            .fromEnv("REGHUB_LOG_LEVEL"),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
@@ -237,6 +247,8 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
       throw c.error(key("http.tls.caLocation"), "client " + client.name +
                                                     " is known by its certificate: set http.tls.caLocation (the CA "
                                                     "that issues the clients' certificates) and http.tls.certificate");
+  out.logFormat = c.getString(key("log.format")) == "text" ? log::Format::kText : log::Format::kJson;
+  out.logLevel = log::parseLevel(c.getString(key("log.level"))).value_or(log::Level::kInfo);
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
 

@@ -23,6 +23,7 @@
 #include "hub/api/api_server.h"
 #include "hub/config/config.h"
 #include "hub/engine/outbox.h"
+#include "hub/log/log.h"
 #include "hub/store/delivery_store.h"
 
 namespace reghub::app {
@@ -50,6 +51,8 @@ struct HubConfig {
   store::SqliteSettings sqlite;  // store.sqlite.*
   engine::OutboxOptions outbox;
   HttpOptions http;
+  log::Format logFormat = log::Format::kJson;  // log.format (`reghub run`)
+  log::Level logLevel = log::Level::kInfo;     // log.level
   int64_t maxBacklog = 100'000;
   int64_t parkedExpiryMillis = 7 * 86'400'000LL;  // state.parkedDays
   // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).

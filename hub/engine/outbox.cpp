@@ -79,6 +79,7 @@ void Outbox::workerLoop(size_t index) {
         if (failedSinceCheck_.exchange(false) || ++maintenanceRounds_ % kFailCheckRounds == 0)
           if (const size_t failed = store_.failBlockedDependents(now)) {
             counters_.dead += failed;
+            log_.deadDependents(failed);
             failedSinceCheck_ = true;  // their own dependents, next round
           }
       }
@@ -175,6 +176,7 @@ void Outbox::record(const std::vector<std::pair<store::ClaimedMessage, store::At
       continue;
     }
     if (next == store::MessageState::kRejected || next == store::MessageState::kDead) failedSinceCheck_ = true;
+    log_.outcome(done[i].first, done[i].second, options_.clock());
     switch (next) {
       case store::MessageState::kAccepted: ++counters_.accepted; anyAccepted = true; break;
       case store::MessageState::kRejected: ++counters_.rejected; break;

@@ -31,6 +31,7 @@
 
 #include "hub/engine/adapter.h"
 #include "hub/engine/pipeline.h"
+#include "hub/engine/delivery_log.h"
 #include "hub/engine/retry_policy.h"
 #include "hub/store/delivery_store.h"
 
@@ -113,6 +114,7 @@ class Outbox {
   static constexpr uint64_t kFailCheckRounds = 30;
   std::atomic<bool> failedSinceCheck_{false};
   std::atomic<uint64_t> maintenanceRounds_{0};
+  DeliveryLog log_;
   struct Counters {
     std::atomic<uint64_t> attempts{0}, accepted{0}, rejected{0}, retries{0}, dead{0}, lostLeases{0}, recovered{0};
   } counters_;

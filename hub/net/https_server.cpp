@@ -22,7 +22,9 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <random>
 #include <istream>
 #include <mutex>
 
@@ -42,6 +44,9 @@ std::string lower(std::string s) {
 struct HttpsServer::State {
   HttpHandler fn;
   HttpHeadCheck headCheck;
+  HttpAnswered answered;
+  std::string idPrefix;  // random letters: ids of two processes differ
+  std::atomic<uint64_t> requests{0};
   size_t maxBody = 0;
   HttpResponse tooLarge;
   bool tls = false;
@@ -56,6 +61,14 @@ namespace {
 
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
+
+// Letters only: a request id never looks like a number (or a CPR).
+std::string randomLetters(size_t n) {
+  std::random_device rd;
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.push_back(static_cast<char>('a' + rd() % 26));
+  return out;
+}
 
 // RFC 2253 subject and SHA-256 fingerprint of a certificate.
 void describeCertificate(const X509* cert, HttpRequest& in) {
@@ -163,7 +176,18 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void serve(HTTPServerRequest& req, HTTPServerResponse& resp) {
+    const auto started = std::chrono::steady_clock::now();
     HttpRequest in = requestHead(req, state_->tls);
+    const std::string id = state_->idPrefix + "-" + std::to_string(++state_->requests);
+    resp.set("X-Request-Id", id);
+    const int status = respond(req, resp, in);
+    if (state_->answered)
+      state_->answered(in, status, id,
+                       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
+  }
+
+  // Answers; returns the status sent (0: the connection was dropped).
+  int respond(HTTPServerRequest& req, HTTPServerResponse& resp, HttpRequest& in) {
     if (auto early = guarded([&] { return headCheck(in); })) {
       // The body is not used: the connection cannot carry another request.
       // A small one is read and dropped first, so that closing with unread
@@ -178,11 +202,11 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     state_->guard->bodyRead(static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
     if (!complete) {
       resp.setKeepAlive(false);
-      return send(resp, state_->tooLarge);
+      send(resp, state_->tooLarge);
+      return state_->tooLarge.status;
     }
-    answer(req, resp, *guarded([&] { return std::optional<HttpResponse>(state_->fn(in)); }));
+    return answer(req, resp, *guarded([&] { return std::optional<HttpResponse>(state_->fn(in)); }));
   }
-
 
  private:
   std::optional<HttpResponse> headCheck(const HttpRequest& in) {
@@ -211,9 +235,13 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     return out;
   }
 
-  static void answer(HTTPServerRequest& req, HTTPServerResponse& resp, const HttpResponse& out) {
-    if (out.dropConnection) return dropConnection(req, resp);
+  static int answer(HTTPServerRequest& req, HTTPServerResponse& resp, const HttpResponse& out) {
+    if (out.dropConnection) {
+      dropConnection(req, resp);
+      return 0;
+    }
     send(resp, out);
+    return out.status;
   }
 
   std::shared_ptr<HttpsServer::State> state_;
@@ -325,6 +353,8 @@ void HttpsServer::start() {
   state_ = std::make_shared<State>();
   state_->fn = handler_;
   state_->headCheck = options_.headCheck;
+  state_->answered = options_.answered;
+  state_->idPrefix = randomLetters(6);
   state_->maxBody = options_.maxBodyBytes;
   state_->tooLarge = options_.tooLarge;
   state_->tls = tls();
