@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "hub/api/credential_report.h"
+#include "hub/api/health_check.h"
 #include "hub/api/status_report.h"
 #include "hub/engine/outbox.h"
 #include "hub/log/log.h"
@@ -25,6 +28,9 @@ struct ApiServer::Shared {
   std::atomic<uint64_t> intake503{0};
   std::vector<engine::CredentialInfo> credentials;  // set before start()
   std::atomic<int> healthStatus{200};                // last /health answer, to log changes only
+  HealthThresholds thresholds;                       // set before start()
+  std::mutex responsesMutex;
+  std::map<int, uint64_t> responses;  // answers by status (/metrics)
 };
 
 namespace {
@@ -129,33 +135,55 @@ HttpResponse healthAnswer(ApiServer::Shared& s);
 
 HttpResponse health(ApiServer::Shared& s) { return loggedHealth(s, healthAnswer(s)); }
 
+std::vector<std::string> registryNames(const ApiServer::Shared& s) {
+  std::vector<std::string> out;
+  for (const auto& a : s.intake.adapters()) out.emplace_back(a->name());
+  return out;
+}
+
+HealthCheck readHealth(ApiServer::Shared& s) {
+  return checkHealth(s.store, registryNames(s), s.outbox, s.credentials, s.thresholds, store::nowMillis());
+}
+
 HttpResponse healthAnswer(ApiServer::Shared& s) {
-  int64_t backlog = 0;
-  try {
-    s.store.checkKeys();
-    backlog = s.store.backlog();
-  } catch (const store::KeyError&) {
-    return json(503, R"({"status":"store key cannot open the store's data"})");
-  } catch (const std::exception&) {
-    return json(503, R"({"status":"store unavailable"})");
+  const HealthCheck h = readHealth(s);
+  return json(httpStatus(h.report), healthJson(h.report, h.store, s.credentials, store::nowMillis()));
+}
+
+// Messages held back by validation errors, per registry (from the
+// validation groups of the rejections).
+std::string validationMetrics(const std::vector<store::RejectionGroup>& groups) {
+  std::map<std::string, int64_t> errors;
+  for (const auto& g : groups)
+    if (g.source == "validation" && g.severity == "error") errors[g.registry] += g.count;
+  std::string out =
+      "# HELP reghub_validation_errors Error diagnostics that held messages back (not sent), per registry.\n"
+      "# TYPE reghub_validation_errors gauge\n";
+  for (const auto& [r, n] : errors)
+    out += "reghub_validation_errors{registry=\"" + promLabel(r) + "\"} " + std::to_string(n) + "\n";
+  return out;
+}
+
+std::string httpMetrics(ApiServer::Shared& s) {
+  std::string out =
+      "# HELP reghub_http_responses_total API answers by HTTP status.\n# TYPE reghub_http_responses_total counter\n";
+  {
+    std::lock_guard lock(s.responsesMutex);
+    for (const auto& [status, n] : s.responses)
+      out += "reghub_http_responses_total{status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
   }
-  const int64_t now = store::nowMillis();
-  const auto worst = worstCredentialState(s.credentials, now);
-  const char* status = worst == engine::CredentialState::kExpired    ? "certificate expired"
-                       : worst == engine::CredentialState::kExpiring ? "warning"
-                                                                     : "ok";
-  std::string body = R"({"status":)";
-  util::appendJsonString(body, status);
-  body += R"(,"backlog":)" + std::to_string(backlog) + R"(,"certificates":)" + credentialsJson(s.credentials, now) + "}";
-  return json(worst == engine::CredentialState::kExpired ? 503 : 200, body);
+  return out + "# HELP reghub_build_info The running reghub.\n# TYPE reghub_build_info gauge\nreghub_build_info{version=\"" +
+         promLabel(REGHUB_VERSION) + "\"} 1\n";
 }
 
 HttpResponse metrics(ApiServer::Shared& s) {
   const auto stats = s.outbox ? s.outbox->stats() : engine::OutboxStats{};
+  const int64_t now = store::nowMillis();
   return reply(200, "text/plain; version=0.0.4",
                metricsText(s.store.counts(), s.store.backlog(), s.outbox ? &stats : nullptr, s.intakeRequests.load(),
                            s.intake503.load()) +
-                   credentialMetrics(s.credentials, store::nowMillis()));
+                   credentialMetrics(s.credentials, now) + healthMetrics(readHealth(s).report, now) +
+                   validationMetrics(s.store.rejections()) + httpMetrics(s));
 }
 
 HttpResponse intake(ApiServer::Shared& s, const ApiClient& c, const HttpRequest& req) {
@@ -294,8 +322,12 @@ HttpResponse handle(ApiServer::Shared& s, const HttpRequest& req) {
 
 // One line per request: who, what, how it ended — never its body, query,
 // token or certificate (and the logger masks CPR-shaped digits in the path).
-void logRequest(const ApiServer::Shared& s, const HttpRequest& req, int status, const std::string& id,
+void logRequest(ApiServer::Shared& s, const HttpRequest& req, int status, const std::string& id,
                 std::chrono::microseconds took) {
+  {
+    std::lock_guard lock(s.responsesMutex);
+    ++s.responses[status];
+  }
   const log::Level level = status >= 500 || status == 0       ? log::Level::kError
                            : status == 401 || status == 403 ? log::Level::kWarning
                                                             : log::Level::kInfo;
@@ -345,9 +377,11 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {200}}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {200}, {}, {}, {}}) {}
 
 ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::setHealthThresholds(const HealthThresholds& thresholds) { shared_->thresholds = thresholds; }
 
 void ApiServer::setCredentials(std::vector<engine::CredentialInfo> credentials) {
   shared_->credentials = std::move(credentials);

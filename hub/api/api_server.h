@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "hub/api/api_client.h"
+#include "hub/api/health_report.h"
 #include "hub/api/intake.h"
 #include "hub/engine/credential_info.h"
 
@@ -64,6 +65,8 @@ class ApiServer {
   ~ApiServer();
   // The certificates /health and /metrics report on (before start()).
   void setCredentials(std::vector<engine::CredentialInfo> credentials);
+  // When a registry is degraded or failing (health.*; before start()).
+  void setHealthThresholds(const HealthThresholds& thresholds);
   void start();
   void stop();  // idempotent
   int port() const;

@@ -40,6 +40,7 @@ void Hub::startHttp() {
   const HttpOptions& http = config_.hub.http;
   server_ = std::make_unique<api::ApiServer>(http, config_.hub.maxBacklog, *store_, *intake_, outbox_.get());
   server_->setCredentials(adapterCredentials(config_.adapters));
+  server_->setHealthThresholds(config_.hub.health);
   try {
     server_->start();
   } catch (const Poco::Exception& e) {

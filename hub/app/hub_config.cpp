@@ -102,6 +102,17 @@ const std::vector<config::Key>& hubConfigKeys() {
                "days a resource may wait for its Patient (parked) before it is a HUB-REF-01 error in status")
             .withDefault("7")
             .range(1, 3650),
+        intKey("health.failuresDegraded",
+               "a registry is degraded after this many delivery attempts in a row that did not reach it")
+            .withDefault("3")
+            .range(1),
+        intKey("health.failuresFailing", "… and failing (/health 503) after this many").withDefault("20").range(1),
+        intKey("health.waitingDegradedMinutes",
+               "a registry is degraded while its oldest waiting message waits longer (keep it above a daily "
+               "delivery's day)")
+            .withDefault("1500")
+            .range(1),
+        intKey("health.waitingFailingMinutes", "… and failing (/health 503) past this").withDefault("4320").range(1),
         enumKey("log.format", {"json", "text"},
                 "`reghub run`'s log on stderr: json (one JSON object per line, for journald and log shippers) or "
                 "text (for a person)")
@@ -247,6 +258,15 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
       throw c.error(key("http.tls.caLocation"), "client " + client.name +
                                                     " is known by its certificate: set http.tls.caLocation (the CA "
                                                     "that issues the clients' certificates) and http.tls.certificate");
+  out.health.failuresDegraded = static_cast<uint64_t>(c.getInt(key("health.failuresDegraded")));
+  out.health.failuresFailing = static_cast<uint64_t>(c.getInt(key("health.failuresFailing")));
+  out.health.waitingDegradedMillis = c.getInt(key("health.waitingDegradedMinutes")) * 60'000;
+  out.health.waitingFailingMillis = c.getInt(key("health.waitingFailingMinutes")) * 60'000;
+  if (out.health.failuresFailing < out.health.failuresDegraded)
+    throw c.error(key("health.failuresFailing"), "health.failuresFailing must not be below health.failuresDegraded");
+  if (out.health.waitingFailingMillis < out.health.waitingDegradedMillis)
+    throw c.error(key("health.waitingFailingMinutes"),
+                  "health.waitingFailingMinutes must not be below health.waitingDegradedMinutes");
   out.logFormat = c.getString(key("log.format")) == "text" ? log::Format::kText : log::Format::kJson;
   out.logLevel = log::parseLevel(c.getString(key("log.level"))).value_or(log::Level::kInfo);
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));

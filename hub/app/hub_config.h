@@ -51,6 +51,7 @@ struct HubConfig {
   store::SqliteSettings sqlite;  // store.sqlite.*
   engine::OutboxOptions outbox;
   HttpOptions http;
+  api::HealthThresholds health;                // health.*
   log::Format logFormat = log::Format::kJson;  // log.format (`reghub run`)
   log::Level logLevel = log::Level::kInfo;     // log.level
   int64_t maxBacklog = 100'000;

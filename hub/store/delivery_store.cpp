@@ -660,6 +660,23 @@ int64_t DeliveryStore::backlog() {
       db_->query("SELECT COUNT(*) FROM messages WHERE state IN ('pending', 'sending', 'retry-wait')").at(0).at(0));
 }
 
+std::optional<int64_t> DeliveryStore::lastAccepted(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  const auto rows =
+      db_->query("SELECT MAX(updated_at) FROM messages WHERE state = 'accepted' AND registry = $1", {registry});
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return toInt(rows[0][0]);
+}
+
+std::optional<int64_t> DeliveryStore::oldestWaiting(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query(
+      "SELECT MIN(created_at) FROM messages WHERE state IN ('pending', 'sending', 'retry-wait') AND registry = $1",
+      {registry});
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return toInt(rows[0][0]);
+}
+
 std::optional<int64_t> DeliveryStore::nextDue() {
   std::lock_guard lock(mutex_);
   const auto rows =

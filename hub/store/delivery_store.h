@@ -198,6 +198,11 @@ class DeliveryStore final {
   std::vector<Transition> historyForForloeb(const std::string& forloebKey);
   std::vector<Transition> historyForCpr(const std::string& cpr);
   std::vector<Transition> historyForMessage(int64_t id);
+  // Per-registry health: when the registry last accepted a message, and
+  // since when its oldest waiting message (pending, sending, retry-wait)
+  // waits; nullopt when there is none.
+  std::optional<int64_t> lastAccepted(const std::string& registry);
+  std::optional<int64_t> oldestWaiting(const std::string& registry);
   // Messages not yet final (pending, sending, retry-wait): intake backpressure.
   int64_t backlog();
   // Earliest next_at among waiting messages (for sleeping), if any.

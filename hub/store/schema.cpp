@@ -212,6 +212,12 @@ std::vector<Migration> migrations(Dialect dialect) {
        "CREATE TABLE store_canary (id INTEGER PRIMARY KEY, key_id TEXT NOT NULL, sealed TEXT NOT NULL, "
        "lookup TEXT NOT NULL)"},
       {8, "audit trail of who did what (append-only); the client of each ingest", v8},
+      // Per-registry health (/health, /metrics): the last accepted message
+      // and the oldest waiting one, each read from the end of an index.
+      {9, "indexes for per-registry health: last accepted, oldest waiting",
+       "CREATE INDEX messages_accepted_at ON messages (registry, updated_at) WHERE state = 'accepted';\n"
+       "CREATE INDEX messages_waiting_since ON messages (registry, created_at) WHERE state IN ('pending', "
+       "'sending', 'retry-wait')"},
   };
 }
 

@@ -93,7 +93,8 @@ TEST_F(ApiServerTest, Health_ListsCertificatesAndWarnsThirtyDaysBeforeExpiry) {
   start(1000, 1 << 20, {certificateExpiringIn(29)});
   r = get("/health", false);
   EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find(R"("status":"warning")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"degraded")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("certificate x.functionCertificate ends within 30 days"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("setting":"x.functionCertificate")"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("state":"expiring")"), std::string::npos) << r.body;
   const auto m = get("/metrics");
@@ -107,7 +108,8 @@ TEST_F(ApiServerTest, Health_ExpiredCertificateIs503) {
   start(1000, 1 << 20, {certificateExpiringIn(-2)});
   const auto r = get("/health", false);
   EXPECT_EQ(r.status, 503);
-  EXPECT_NE(r.body.find(R"("status":"certificate expired")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"failing")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("certificate x.functionCertificate expired"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("state":"expired")"), std::string::npos) << r.body;
 }
 

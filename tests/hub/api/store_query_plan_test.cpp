@@ -169,6 +169,8 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.validationProblemsOf("ltt", "intake1");
   store.recordAudit("admin1", "systemskifte", "test", now + 520);
   store.audit(now);
+  store.lastAccepted("smdb");
+  store.oldestWaiting("ltt");
   store.counts();
   store.counts("smdb", "0101");
   store.rejections();
