@@ -296,5 +296,35 @@ TEST_F(AccessTest, Audit_AScopedOperatorReplaysOnlyItsKommuner) {
   EXPECT_NE(count("kommune = '0330'"), "0");
 }
 
+// Per-registry health over the real store and API (the judgement itself:
+// health_report_test).
+TEST_F(AccessTest, Health_ARegistryWhoseOldestMessageWaitsTooLongIsDegradedThenFailing) {
+  auto ok = http_->send("GET", "/health", "", "", {});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(ok.body.find(R"({"status":"ok")"), std::string::npos) << ok.body;
+  EXPECT_NE(ok.body.find(R"("registry":"smdb","status":"ok")"), std::string::npos) << ok.body;
+  const int64_t now = store::nowMillis();
+  store_->enqueue(testing::sampleMessage(1, "smdb"), "", now - 26 * 3'600'000LL);
+  const auto degraded = http_->send("GET", "/health", "", "", {});
+  EXPECT_EQ(degraded.status, 200);
+  EXPECT_NE(degraded.body.find(R"({"status":"degraded")"), std::string::npos) << degraded.body;
+  EXPECT_NE(degraded.body.find("smdb: the oldest waiting message waits for 26 h"), std::string::npos) << degraded.body;
+  const auto m = as("analyst", "GET", "/metrics");
+  EXPECT_NE(m.body.find("reghub_oldest_pending_age_seconds{registry=\"smdb\"} 936"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("reghub_registry_health{registry=\"smdb\"} 1"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("reghub_http_responses_total{status=\"200\"}"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("reghub_build_info{version=\""), std::string::npos) << m.body;
+  store_->enqueue(testing::sampleMessage(2, "smdb"), "", now - 73 * 3'600'000LL);
+  const auto failing = http_->send("GET", "/health", "", "", {});
+  EXPECT_EQ(failing.status, 503);
+  EXPECT_NE(failing.body.find(R"({"status":"failing")"), std::string::npos) << failing.body;
+}
+
+TEST_F(AccessTest, Metrics_CountValidationErrorsPerRegistry) {
+  ASSERT_EQ(as("admin", "POST", "/fhir", invalidCitizen("p2", kCpr0330, "0330")).status, 202);
+  const auto m = as("analyst", "GET", "/metrics");
+  EXPECT_NE(m.body.find("reghub_validation_errors{registry=\"smdb\"} 1"), std::string::npos) << m.body;
+}
+
 }  // namespace
 }  // namespace reghub::api
