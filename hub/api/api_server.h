@@ -14,9 +14,8 @@
 //   GET  /status/forloeb/{key}  analyst  the forløb's delivery history (masked CPR; scoped: its kommuner)
 //   POST /replay?state=dead|rejected[&registry=R]  operator  back to pending (scoped: its kommuner)
 //   GET  /metrics               analyst, not kommune-scoped  Prometheus text (no personal data)
-//   GET  /health                open     200 when the store answers; the adapters' certificates
-//                                        with days left: "warning" from 30 days before expiry,
-//                                        503 once one has expired
+//   GET  /health                open     ok / degraded (200) / failing (503) per part: the store,
+//                                        each registry (health_report.h)
 // HTTPS when http.tls.certificate is set. Authentication, roles and
 // backpressure are decided before the body is read.
 //

@@ -123,6 +123,10 @@ const std::vector<config::Key>& hubConfigKeys() {
                 "messages, retries, refused clients; error: dead messages, failing health, key problems)")
             .withDefault("info")
             .fromEnv("REGHUB_LOG_LEVEL"),
+        intKey("retention.<registry>.days",
+               "`reghub prune` removes the personal data (sealed body, CPR, CPR hash) of that registry's messages "
+               "accepted more than this many days ago; unset: kept")
+            .range(1, 36500),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
@@ -272,6 +276,12 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
 
+  const config::Key& retention = key("retention.<registry>.days");
+  for (const std::string& name : c.keysUnder("retention")) {
+    if (!retention.matches(name)) continue;
+    const std::string registry = retention.placeholderValue(name);
+    out.retentionDays[registry] = c.getInt(retention.instantiate(registry));
+  }
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
   for (const std::string& name : c.keysUnder("delivery")) {
     if (!dailyAt.matches(name)) continue;

@@ -58,6 +58,8 @@ struct HubConfig {
   int64_t parkedExpiryMillis = 7 * 86'400'000LL;  // state.parkedDays
   // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).
   std::map<std::string, int> dailyAtMinutes;
+  // Days after acceptance a registry's messages keep their personal data (retention.<registry>.days).
+  std::map<std::string, int64_t> retentionDays;
 
   store::StoreOptions storeOptions() const { return {storeUrl, keyring, sqlite}; }
   // When a message for `registry` queued at `now` may first be sent.

@@ -507,6 +507,35 @@ size_t DeliveryStore::replay(const ReplayFilter& f, const std::string& actor, in
   return rows.size();
 }
 
+size_t DeliveryStore::prunePersonalData(const std::string& registry, int64_t acceptedBefore, const std::string& actor,
+                                        int64_t now) {
+  std::lock_guard lock(mutex_);
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  // Overwritten bytes are zeroed in the pages, not left in their free space.
+  if (sqlite) db_->script("PRAGMA secure_delete = ON");
+  size_t n = 0;
+  {
+    Transaction tx(*db_);
+    db_->query(
+        "UPDATE messages SET sealed = '', cpr_hash = 'pruned', citizen_masked = '(pruned)' WHERE state = 'accepted' "
+        "AND registry = $1 AND updated_at < $2 AND sealed <> ''",
+        {registry, acceptedBefore});
+    n = static_cast<size_t>(db_->changes());
+    recordAuditLocked(actor, "prune",
+                      "registry=" + registry + " accepted before " + std::to_string(acceptedBefore / 1000) +
+                          " (epoch s): personal data of " + std::to_string(n) + " messages removed",
+                      now);
+    tx.commit();
+  }
+  if (n == 0) return 0;
+  // What the old versions of those rows left behind goes too.
+  if (sqlite)
+    db_->script("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE)");
+  else
+    db_->script("VACUUM messages");
+  return n;
+}
+
 void DeliveryStore::recordAudit(const std::string& actor, const std::string& action, const std::string& detail,
                                 int64_t now) {
   std::lock_guard lock(mutex_);

@@ -209,6 +209,17 @@ class DeliveryStore final {
   std::optional<int64_t> nextDue();
   std::optional<MessageState> stateOf(int64_t id);
 
+  // Retention (`reghub prune`): the personal data of `registry`'s messages
+  // accepted before `acceptedBefore` — the sealed body and CPR, the CPR's
+  // lookup hash, the masked CPR — is removed; the rows stay (counts, states,
+  // content hashes and registry ids for later updates, the transitions). An
+  // audit entry records it. SQLite: deleted bytes are zeroed
+  // (secure_delete), the WAL truncated and the file vacuumed, so the data is
+  // not left in free pages; PostgreSQL: the table is vacuumed. Returns how
+  // many messages were pruned.
+  size_t prunePersonalData(const std::string& registry, int64_t acceptedBefore, const std::string& actor,
+                           int64_t now);
+
   // The audit trail (who ingested, replayed, ran a systemskifte): appended,
   // never changed (the database refuses UPDATE and DELETE). `detail` names
   // no person (digit runs are masked all the same).

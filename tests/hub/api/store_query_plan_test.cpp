@@ -171,6 +171,7 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.audit(now);
   store.lastAccepted("smdb");
   store.oldestWaiting("ltt");
+  store.prunePersonalData("smdb", now - 86'400'000, "test", now + 530);
   store.counts();
   store.counts("smdb", "0101");
   store.rejections();

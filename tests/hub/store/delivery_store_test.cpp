@@ -340,6 +340,29 @@ TEST_F(DeliveryStoreTest, Replay_OnlyTheGivenKommunerAndAnAuditEntry) {
   EXPECT_NE(trail[0].detail.find("kommuner=0101: 1 messages"), std::string::npos) << trail[0].detail;
 }
 
+TEST_F(DeliveryStoreTest, Prune_RemovesPersonalDataOfOldAcceptedMessagesOnly) {
+  store_->enqueue(sampleMessage(1), "", 1000);
+  store_->enqueue(sampleMessage(2), "", 1000);
+  store_->enqueue(sampleMessage(3), "", 1000);
+  auto claimed = store_->claim(3, "w", 2000, 60000);
+  ASSERT_EQ(claimed.size(), 3u);
+  store_->complete(claimed[0], "w", outcome(MessageState::kAccepted, "", "R-1"), 3000);   // old, accepted
+  store_->complete(claimed[1], "w", outcome(MessageState::kAccepted, "", "R-2"), 9000);   // young
+  store_->complete(claimed[2], "w", outcome(MessageState::kRejected, "no"), 3000);         // old, not accepted
+  EXPECT_EQ(store_->prunePersonalData("testreg", 5000, "ops", 10000), 1u);
+  EXPECT_EQ(store_->prunePersonalData("testreg", 5000, "ops", 10000), 0u);  // already pruned
+  EXPECT_EQ(store_->prunePersonalData("other", 50000, "ops", 10000), 0u);
+  EXPECT_TRUE(store_->historyForCpr(sampleMessage(1).citizenCpr).empty());
+  EXPECT_FALSE(store_->historyForCpr(sampleMessage(2).citizenCpr).empty());
+  EXPECT_FALSE(store_->historyForCpr(sampleMessage(3).citizenCpr).empty());
+  EXPECT_EQ(store_->registryId(sampleMessage(1).idempotencyKey).value_or(""), "R-1");
+  EXPECT_EQ(store_->lastContentHash(sampleMessage(1).idempotencyKey).value_or(""), sampleMessage(1).contentHash);
+  const auto h = store_->historyForMessage(claimed[0].id);
+  ASSERT_FALSE(h.empty());
+  EXPECT_EQ(h.back().citizenMasked, "(pruned)");
+  EXPECT_EQ(store_->audit().back().action, "prune");
+}
+
 TEST_F(DeliveryStoreTest, Status_CountsPerRegistryKommuneState) {
   store_->enqueue(sampleMessage(1, "reg-a", "0101"), "", 1000);
   store_->enqueue(sampleMessage(2, "reg-a", "0101"), "", 1000);
