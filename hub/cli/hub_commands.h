@@ -16,6 +16,7 @@ int cmdIngest(const std::vector<std::string>& args);
 int cmdStatus(const std::vector<std::string>& args);
 int cmdReplay(const std::vector<std::string>& args);
 int cmdPrune(const std::vector<std::string>& args);
+int cmdRekey(const std::vector<std::string>& args);
 int cmdRun(const std::vector<std::string>& args);
 int cmdDemo(const std::vector<std::string>& args);
 int cmdConfig(const std::vector<std::string>& args);

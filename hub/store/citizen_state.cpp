@@ -180,6 +180,28 @@ void CitizenState::joinParked(const std::string& citizen, const std::string& pat
   result.joined += static_cast<size_t>(db_->changes());
 }
 
+size_t CitizenState::rekey(std::string& cursor, bool& done, size_t max) {
+  const std::string current = keyring_->currentKeyId();
+  size_t resealed = 0, seen = 0;
+  Transaction tx(*db_);
+  for (const auto& row : db_->query(
+           "SELECT res, key_id, sealed FROM citizen_resources WHERE res > $1 ORDER BY res LIMIT $2",
+           {cursor, static_cast<int64_t>(max)})) {
+    ++seen;
+    cursor = toStr(row[0]);
+    if (toStr(row[1]) == current) continue;
+    const std::string context = std::string(kSealContext) + "\n" + cursor;
+    const std::string plain = keyring_->open(toStr(row[1]), toStr(row[2]), context);
+    // A merge that replaced it meanwhile sealed it with the current key already.
+    db_->query("UPDATE citizen_resources SET key_id = $2, sealed = $3 WHERE res = $1 AND sealed = $4",
+               {cursor, current, keyring_->seal(plain, context), toStr(row[2])});
+    ++resealed;
+  }
+  tx.commit();
+  done = seen < max;
+  return resealed;
+}
+
 std::vector<std::string> CitizenState::dirtyCitizens(size_t max) {
   std::vector<std::string> out;
   for (const auto& row :

@@ -80,6 +80,13 @@ class CitizenState {
   // Read-only: what `batch` would join if merged now (see HeldContext).
   HeldContext heldContext(const std::vector<state::ResourceRecord>& batch);
 
+  // Key rotation: the next `max` held resources after `cursor` (by key;
+  // "" = from the start) — those sealed under another key than the current
+  // one are sealed again with it, in one transaction. Returns how many were
+  // re-sealed; `cursor` moves on, `done` is set at the end (resumable as
+  // DeliveryStore::rekey).
+  size_t rekey(std::string& cursor, bool& done, size_t max);
+
   // Citizens marked dirty (changed since they were last rendered).
   std::vector<std::string> dirtyCitizens(size_t max);
   // Takes the render lease on a citizen and reads its records; nullopt when

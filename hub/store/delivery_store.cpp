@@ -536,6 +536,45 @@ size_t DeliveryStore::prunePersonalData(const std::string& registry, int64_t acc
   return n;
 }
 
+size_t DeliveryStore::rekey(RekeyCursor& cursor, size_t max) {
+  std::lock_guard lock(mutex_);
+  const std::string current = keyring_->currentKeyId();
+  size_t resealed = 0, seen = 0;
+  Transaction tx(*db_);
+  // A message changed meanwhile (its sealed value no longer the one read:
+  // pruned) is left as its writer left it.
+  for (const auto& r : db_->query(
+           "SELECT id, key_id, sealed, registry, idem_key, content_hash FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
+           {cursor.message, static_cast<int64_t>(max)})) {
+    ++seen;
+    cursor.message = toInt(r[0]);
+    if (toStr(r[1]) == current || toStr(r[2]).empty()) continue;
+    const std::string context = messageContext(toStr(r[3]), toStr(r[4]), toStr(r[5]));
+    const std::string plain = keyring_->open(toStr(r[1]), toStr(r[2]), context);
+    db_->query("UPDATE messages SET key_id = $2, sealed = $3 WHERE id = $1 AND sealed = $4",
+               {cursor.message, current, keyring_->seal(plain, context), toStr(r[2])});
+    ++resealed;
+  }
+  if (seen < max) {
+    size_t diagnostics = 0;
+    for (const auto& r : db_->query(
+             "SELECT id, key_id, sealed, ingest_id FROM ingest_diagnostics WHERE id > $1 ORDER BY id LIMIT $2",
+             {cursor.diagnostic, static_cast<int64_t>(max - seen)})) {
+      ++diagnostics;
+      cursor.diagnostic = toInt(r[0]);
+      if (toStr(r[1]) == current) continue;
+      const std::string context = "diag\n" + toStr(r[3]);
+      const std::string plain = keyring_->open(toStr(r[1]), toStr(r[2]), context);
+      db_->query("UPDATE ingest_diagnostics SET key_id = $2, sealed = $3 WHERE id = $1",
+                 {cursor.diagnostic, current, keyring_->seal(plain, context)});
+      ++resealed;
+    }
+    cursor.done = seen + diagnostics < max;
+  }
+  tx.commit();
+  return resealed;
+}
+
 void DeliveryStore::recordAudit(const std::string& actor, const std::string& action, const std::string& detail,
                                 int64_t now) {
   std::lock_guard lock(mutex_);

@@ -220,6 +220,20 @@ class DeliveryStore final {
   size_t prunePersonalData(const std::string& registry, int64_t acceptedBefore, const std::string& actor,
                            int64_t now);
 
+  // Key rotation (`reghub rekey`): the next `max` messages and ingest
+  // diagnostics after `cursor` (walked by primary key) are looked at; those
+  // sealed under another key than the current one are opened
+  // (store.retiredKeys) and sealed again with the current key, in one
+  // transaction. Returns how many were re-sealed; `cursor` moves on and
+  // `cursor.done` is set at the end. A killed rekey started again walks the
+  // rows once more, re-sealing only what is left (resumable). The citizen
+  // state has its own (CitizenState::rekey); the key canary moves on open.
+  struct RekeyCursor {
+    int64_t message = 0, diagnostic = 0;
+    bool done = false;
+  };
+  size_t rekey(RekeyCursor& cursor, size_t max);
+
   // The audit trail (who ingested, replayed, ran a systemskifte): appended,
   // never changed (the database refuses UPDATE and DELETE). `detail` names
   // no person (digit runs are masked all the same).
