@@ -118,6 +118,12 @@ class RunLog : public ::testing::Test {
   }
   // Starts `reghub run` on the sandbox's settings plus `extra`; its base URL.
   std::string startHub(const std::string& extra) {
+    hub_ = spawn({kBin, "run", "--config", writeConfig(extra)}, log());
+    const std::string line = readLine(hub_.out);
+    EXPECT_EQ(line.rfind("listening on ", 0), 0u) << line << "\n" << readFile(log());
+    return line.size() > 13 ? line.substr(13) : std::string();
+  }
+  std::string writeConfig(const std::string& extra) {
     const std::string cfg = (dir_ / "hub.properties").string();
     tls_ = reghub::net::writeDevTls((dir_ / "hub-tls").string());
     std::ofstream(cfg) << "http.tls.certificate = " << tls_.serverCertFile << "\nhttp.tls.privateKey = "
@@ -129,10 +135,7 @@ class RunLog : public ::testing::Test {
                        << "outbox.retry.ltt.maxAttempts = 2\noutbox.retry.ltt.baseDelayMillis = 50\n"
                        << "outbox.retry.ltt.maxDelayMillis = 100\noutbox.pollMillis = 50\n"
                        << extra;
-    hub_ = spawn({kBin, "run", "--config", cfg}, log());
-    const std::string line = readLine(hub_.out);
-    EXPECT_EQ(line.rfind("listening on ", 0), 0u) << line << "\n" << readFile(log());
-    return line.size() > 13 ? line.substr(13) : std::string();
+    return cfg;
   }
   std::string log() const { return (dir_ / "stderr.log").string(); }
   // Posts the input as intake1; waits until no LTT message waits any more
@@ -215,6 +218,29 @@ TEST_F(RunLog, ADeliveryToASandboxWithTheWrongCaIsLoggedAtError) {
       << "the reason names the TLS failure: " << dead;
   EXPECT_NE(text.find(R"("msg":"deliveries are being retried")"), std::string::npos) << text;
   EXPECT_TRUE(cprShaped(text).empty()) << *cprShaped(text).begin();
+}
+
+TEST_F(RunLog, AWrongStoreKeyStopsTheStartWithAnErrorLineNamingTheSetting) {
+  // A store written with another key than the one the service is given.
+  const std::string url = "sqlite:" + (dir_ / "s.db").string();
+  const std::string other = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpbXF1eX2A=";
+  ASSERT_EQ(std::system(("REGHUB_STORE_KEY=" + other + " " + kBin + " ingest --store " + url + " " + input_ +
+                         " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  Child hub = spawn({kBin, "run", "--config", writeConfig("")}, log());
+  int status = 0;
+  ::waitpid(hub.pid, &status, 0);
+  std::fclose(hub.out);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 78);
+  const std::string text = readFile(log());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"re(\{[^\n]*"level":"error","msg":"configuration error: [^\n]*)re")))
+      << text;
+  EXPECT_NE(m.str().find(R"("key":"store.key")"), std::string::npos) << m.str();
+  EXPECT_EQ(text.find(kStoreKey), std::string::npos);
+  EXPECT_EQ(text.find(other), std::string::npos);
 }
 
 }  // namespace
