@@ -27,7 +27,7 @@ struct ApiServer::Shared {
   std::atomic<uint64_t> intakeRequests{0};
   std::atomic<uint64_t> intake503{0};
   std::vector<engine::CredentialInfo> credentials;  // set before start()
-  std::atomic<int> healthStatus{200};                // last /health answer, to log changes only
+  std::atomic<int> healthState{0};                   // last /health state (HealthState), to log changes only
   HealthThresholds thresholds;                       // set before start()
   std::mutex responsesMutex;
   std::map<int, uint64_t> responses;  // answers by status (/metrics)
@@ -119,21 +119,27 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
   return r;
 }
 
-// /health is asked every few seconds: its problems are logged when they
-// begin and end, not on every poll.
-HttpResponse loggedHealth(ApiServer::Shared& s, HttpResponse r) {
-  const int before = s.healthStatus.exchange(r.status);
-  if (before == r.status) return r;
-  if (r.status >= 500)
-    log::error("health failing", {{"status", r.status}, {"answer", r.body}});
-  else
-    log::info("health ok again", {{"status", r.status}});
-  return r;
+HealthCheck readHealth(ApiServer::Shared& s);
+
+// /health is asked every few seconds: a change of state is logged when it
+// happens, not on every poll.
+void logHealthChange(ApiServer::Shared& s, const HealthReport& r) {
+  const int before = s.healthState.exchange(static_cast<int>(r.state));
+  if (before == static_cast<int>(r.state)) return;
+  std::string reasons;
+  for (const auto& why : r.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
+  const log::Level level = r.state == HealthState::kFailing    ? log::Level::kError
+                           : r.state == HealthState::kDegraded ? log::Level::kWarning
+                                                               : log::Level::kInfo;
+  log::write(level, std::string("health ") + toString(r.state),
+             {{"was", toString(static_cast<HealthState>(before))}, {"reasons", reasons}});
 }
 
-HttpResponse healthAnswer(ApiServer::Shared& s);
-
-HttpResponse health(ApiServer::Shared& s) { return loggedHealth(s, healthAnswer(s)); }
+HttpResponse health(ApiServer::Shared& s) {
+  const HealthCheck h = readHealth(s);
+  logHealthChange(s, h.report);
+  return json(httpStatus(h.report), healthJson(h.report, h.store, s.credentials, store::nowMillis()));
+}
 
 std::vector<std::string> registryNames(const ApiServer::Shared& s) {
   std::vector<std::string> out;
@@ -143,11 +149,6 @@ std::vector<std::string> registryNames(const ApiServer::Shared& s) {
 
 HealthCheck readHealth(ApiServer::Shared& s) {
   return checkHealth(s.store, registryNames(s), s.outbox, s.credentials, s.thresholds, store::nowMillis());
-}
-
-HttpResponse healthAnswer(ApiServer::Shared& s) {
-  const HealthCheck h = readHealth(s);
-  return json(httpStatus(h.report), healthJson(h.report, h.store, s.credentials, store::nowMillis()));
 }
 
 // Messages held back by validation errors, per registry (from the
@@ -377,7 +378,7 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {200}, {}, {}, {}}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {0}, {}, {}, {}}) {}
 
 ApiServer::~ApiServer() { stop(); }
 

@@ -9,6 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "hub/log/log.h"
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
 #include "hub/store/sql_db.h"
@@ -121,6 +124,27 @@ TEST_F(ApiServerTest, Health_StoreKeyThatNoLongerOpensTheDataIs503) {
   const auto r = get("/health", false);
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("store key cannot open"), std::string::npos) << r.body;
+}
+
+TEST_F(ApiServerTest, Log_AHealthChangeIsLoggedOnceAndEveryRequestWithItsClient) {
+  std::ostringstream out;
+  log::configure(log::Format::kJson, log::Level::kInfo, out);
+  start();
+  EXPECT_EQ(get("/health", false).status, 200);
+  auto raw = store::openDatabase("sqlite:" + (dir_.path() / "store.db").string());
+  raw->query("UPDATE store_canary SET sealed = $1 WHERE id = 1", {std::string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")});
+  EXPECT_EQ(get("/health", false).status, 503);
+  EXPECT_EQ(get("/health", false).status, 503);
+  EXPECT_EQ(get("/status").status, 200);
+  server_->stop();
+  log::off();
+  const std::string text = out.str();
+  const size_t first = text.find(R"("level":"error","msg":"health failing","was":"ok")");
+  EXPECT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find("health failing", text.find("health failing") + 1), std::string::npos) << "logged once: " << text;
+  EXPECT_NE(text.find(R"("method":"GET","path":"/status","status":200)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("client":"ops")"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secret-token"), std::string::npos) << text;
 }
 
 TEST_F(ApiServerTest, Health_WithoutCertificatesSaysOk) {
