@@ -40,7 +40,11 @@ struct Api {
     intake = std::make_unique<reghub::api::Intake>(*store, adapters);
     reghub::api::HttpOptions o;
     o.port = 0;  // plain HTTP on loopback: the parser is the same
-    o.tokens = {"fuzz-token"};
+    reghub::api::ApiClient client;  // every role, so each endpoint's code is reached
+    client.name = "fuzz";
+    client.token = "fuzz-token";
+    client.roles = {reghub::api::Role::kAdmin};
+    o.clients = reghub::api::ApiClients({client});
     o.maxBodyBytes = 64 * 1024;
     o.threads = 4;
     o.headerTimeout = std::chrono::milliseconds(300);

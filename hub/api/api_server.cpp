@@ -2,14 +2,18 @@
 
 #include <Poco/URI.h>
 
-#include <openssl/crypto.h>
-
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
 
 #include "hub/api/credential_report.h"
+#include "hub/api/health_check.h"
 #include "hub/api/registry_state_report.h"
 #include "hub/api/status_report.h"
 #include "hub/engine/outbox.h"
+#include "hub/log/log.h"
 #include "hub/net/https_server.h"
 #include "hub/util/json_writer.h"
 
@@ -24,6 +28,10 @@ struct ApiServer::Shared {
   std::atomic<uint64_t> intakeRequests{0};
   std::atomic<uint64_t> intake503{0};
   std::vector<engine::CredentialInfo> credentials;  // set before start()
+  std::atomic<int> healthState{0};                   // last /health state (HealthState), to log changes only
+  HealthThresholds thresholds;                       // set before start()
+  std::mutex responsesMutex;
+  std::map<int, uint64_t> responses;  // answers by status (/metrics)
 };
 
 namespace {
@@ -46,38 +54,63 @@ HttpResponse error(int status, const std::string& message) {
   return json(status, body);
 }
 
-bool constantTimeEquals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::string header(const HttpRequest& req, const std::string& lowerName) {
   const auto it = req.headers.find(lowerName);
   return it == req.headers.end() ? std::string() : it->second;
 }
 
-bool authorized(const ApiServer::Shared& s, const HttpRequest& req) {
-  if (req.clientCertificate) return true;
-  if (s.options.requireClientCertificate && !s.options.certificate.empty()) return false;
+// The named client the request comes from (certificate or token), or null.
+// A verified certificate that is no client's does not fall back to a token:
+// the certificate says who it is.
+const ApiClient* authenticate(const ApiServer::Shared& s, const HttpRequest& req) {
+  if (req.clientCertificate) return s.options.clients.byCertificate(req.clientCertificateSubject, req.clientCertificateSha256);
+  if (s.options.requireClientCertificate && !s.options.certificate.empty()) return nullptr;
   const std::string auth = header(req, "authorization");
   const std::string prefix = "Bearer ";
-  if (auth.rfind(prefix, 0) != 0) return false;
-  const std::string token = auth.substr(prefix.size());
-  bool ok = false;
-  for (const auto& t : s.options.tokens) ok |= constantTimeEquals(t, token);
-  return ok;
+  if (auth.rfind(prefix, 0) != 0) return nullptr;
+  return s.options.clients.byToken(std::string_view(auth).substr(prefix.size()));
 }
 
-bool isOpen(const HttpRequest& req) { return req.method == "GET" && (req.path == "/health" || req.path == "/metrics"); }
+bool isOpen(const HttpRequest& req) { return req.method == "GET" && req.path == "/health"; }
 bool isIntake(const HttpRequest& req) { return req.method == "POST" && (req.path == "/fhir" || req.path == "/ingest"); }
+bool isReplay(const HttpRequest& req) { return req.method == "POST" && req.path == "/replay"; }
 
-// Before the body is read: who asks, and whether there is room for more work.
+HttpResponse forbidden(const ApiClient& c, const std::string& what) {
+  return error(403, "client " + c.name + " " + what);
+}
+
+std::string kommuneList(const ApiClient& c) {
+  std::string out;
+  for (const auto& k : c.kommuner) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// The role an endpoint needs; an endpoint not listed needs only a client.
+std::optional<HttpResponse> roleCheck(const ApiClient& c, const HttpRequest& req) {
+  const bool get = req.method == "GET";
+  if (isIntake(req) && !c.may(Role::kIntake)) return forbidden(c, "may not send data: it needs the role intake");
+  if (isReplay(req) && !c.may(Role::kOperator)) return forbidden(c, "may not replay: it needs the role operator");
+  const bool reads = get && (req.path == "/status" || req.path.rfind("/status/", 0) == 0 || req.path == "/metrics");
+  if (reads && !c.may(Role::kAnalyst)) return forbidden(c, "may not read status or metrics: it needs the role analyst");
+  if (get && req.path.rfind("/ingest/", 0) == 0 && !c.may(Role::kIntake) && !c.may(Role::kAnalyst))
+    return forbidden(c, "may not read ingests: it needs the role intake or analyst");
+  // The totals cover every kommune.
+  if (get && req.path == "/metrics" && c.scoped())
+    return forbidden(c, "may not read /metrics: they cover every kommune, and it may see only " + kommuneList(c));
+  return std::nullopt;
+}
+
+// Before the body is read: who asks, may they, and is there room for more work.
 std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& req) {
   if (isOpen(req)) return std::nullopt;
-  if (!authorized(s, req)) {
-    auto r = error(401, "authenticate with 'Authorization: Bearer <token>' or a client certificate");
+  const ApiClient* client = authenticate(s, req);
+  if (!client) {
+    auto r = error(401, "authenticate as one of the API's clients (http.clients): 'Authorization: Bearer <token>' or "
+                        "a client certificate");
     r.headers["WWW-Authenticate"] = "Bearer";
     return r;
   }
+  if (auto r = roleCheck(*client, req)) return r;
   if (!isIntake(req)) return std::nullopt;
   ++s.intakeRequests;
   if (s.store.backlog() <= s.maxBacklog) return std::nullopt;
@@ -87,49 +120,94 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
   return r;
 }
 
+HealthCheck readHealth(ApiServer::Shared& s);
+
+// /health is asked every few seconds: a change of state is logged when it
+// happens, not on every poll.
+void logHealthChange(ApiServer::Shared& s, const HealthReport& r) {
+  const int before = s.healthState.exchange(static_cast<int>(r.state));
+  if (before == static_cast<int>(r.state)) return;
+  std::string reasons;
+  for (const auto& why : r.reasons) reasons += (reasons.empty() ? "" : "; ") + why;
+  const log::Level level = r.state == HealthState::kFailing    ? log::Level::kError
+                           : r.state == HealthState::kDegraded ? log::Level::kWarning
+                                                               : log::Level::kInfo;
+  log::write(level, std::string("health ") + toString(r.state),
+             {{"was", toString(static_cast<HealthState>(before))}, {"reasons", reasons}});
+}
+
 HttpResponse health(ApiServer::Shared& s) {
-  int64_t backlog = 0;
-  try {
-    s.store.checkKeys();
-    backlog = s.store.backlog();
-  } catch (const store::KeyError&) {
-    return json(503, R"({"status":"store key cannot open the store's data"})");
-  } catch (const std::exception&) {
-    return json(503, R"({"status":"store unavailable"})");
+  const HealthCheck h = readHealth(s);
+  logHealthChange(s, h.report);
+  return json(httpStatus(h.report), healthJson(h.report, h.store, s.credentials, store::nowMillis()));
+}
+
+std::vector<std::string> registryNames(const ApiServer::Shared& s) {
+  std::vector<std::string> out;
+  for (const auto& a : s.intake.adapters()) out.emplace_back(a->name());
+  return out;
+}
+
+HealthCheck readHealth(ApiServer::Shared& s) {
+  return checkHealth(s.store, registryNames(s), s.outbox, s.credentials, s.thresholds, store::nowMillis());
+}
+
+// Messages held back by validation errors, per registry (from the
+// validation groups of the rejections).
+std::string validationMetrics(const std::vector<store::RejectionGroup>& groups) {
+  std::map<std::string, int64_t> errors;
+  for (const auto& g : groups)
+    if (g.source == "validation" && g.severity == "error") errors[g.registry] += g.count;
+  std::string out =
+      "# HELP reghub_validation_errors Error diagnostics that held messages back (not sent), per registry.\n"
+      "# TYPE reghub_validation_errors gauge\n";
+  for (const auto& [r, n] : errors)
+    out += "reghub_validation_errors{registry=\"" + promLabel(r) + "\"} " + std::to_string(n) + "\n";
+  return out;
+}
+
+std::string httpMetrics(ApiServer::Shared& s) {
+  std::string out =
+      "# HELP reghub_http_responses_total API answers by HTTP status.\n# TYPE reghub_http_responses_total counter\n";
+  {
+    std::lock_guard lock(s.responsesMutex);
+    for (const auto& [status, n] : s.responses)
+      out += "reghub_http_responses_total{status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
   }
-  const int64_t now = store::nowMillis();
-  const auto worst = worstCredentialState(s.credentials, now);
-  const char* status = worst == engine::CredentialState::kExpired    ? "certificate expired"
-                       : worst == engine::CredentialState::kExpiring ? "warning"
-                                                                     : "ok";
-  std::string body = R"({"status":)";
-  util::appendJsonString(body, status);
-  body += R"(,"backlog":)" + std::to_string(backlog) + R"(,"certificates":)" + credentialsJson(s.credentials, now) + "}";
-  return json(worst == engine::CredentialState::kExpired ? 503 : 200, body);
+  return out + "# HELP reghub_build_info The running reghub.\n# TYPE reghub_build_info gauge\nreghub_build_info{version=\"" +
+         promLabel(REGHUB_VERSION) + "\"} 1\n";
 }
 
 HttpResponse metrics(ApiServer::Shared& s) {
   const auto stats = s.outbox ? s.outbox->stats() : engine::OutboxStats{};
+  const int64_t now = store::nowMillis();
   return reply(200, "text/plain; version=0.0.4",
                metricsText(s.store.counts(), s.store.backlog(), s.outbox ? &stats : nullptr, s.intakeRequests.load(),
                            s.intake503.load()) +
-                   credentialMetrics(s.credentials, store::nowMillis()));
+                   credentialMetrics(s.credentials, now) + healthMetrics(readHealth(s).report, now) +
+                   validationMetrics(s.store.rejections()) + httpMetrics(s));
 }
 
-HttpResponse intake(ApiServer::Shared& s, const HttpRequest& req) {
+HttpResponse intake(ApiServer::Shared& s, const ApiClient& c, const HttpRequest& req) {
   std::string contentType = header(req, "content-type");
   if (const auto semi = contentType.find(';'); semi != std::string::npos) contentType.resize(semi);
-  const auto r = s.intake.ingestBuffer("http", req.body, contentType);
+  const auto r = s.intake.ingestBuffer("http", req.body, contentType, std::nullopt, Sender{c.name, c.kommuner});
+  if (!r.refused.empty())
+    return error(403, "client " + c.name + " may send only data of kommune " + kommuneList(c) + ": " + r.refused +
+                          "; nothing was stored");
   const auto rec = s.store.ingest(r.ingestId);
   auto out = json(r.unreadable ? 400 : 202, ingestJson(*rec));
   out.headers["Location"] = "/ingest/" + r.ingestId;
   return out;
 }
 
-HttpResponse ingest(ApiServer::Shared& s, const std::string& rest) {
+HttpResponse ingest(ApiServer::Shared& s, const ApiClient& c, const std::string& rest) {
   const auto slash = rest.find('/');
   const std::string id = rest.substr(0, slash);
-  const auto rec = s.store.ingest(id);
+  auto rec = s.store.ingest(id);
+  // A scoped or intake-only client sees its own ingests only (and is not told others exist).
+  const bool seesAll = !c.scoped() && c.may(Role::kAnalyst);
+  if (rec && !seesAll && rec->actor != c.name) rec.reset();
   if (!rec) return error(404, "no ingest with id " + id);
   if (slash == std::string::npos) return json(200, ingestJson(*rec));
   if (rest.substr(slash) != "/diagnostics") return error(404, "no such endpoint");
@@ -138,45 +216,112 @@ HttpResponse ingest(ApiServer::Shared& s, const std::string& rest) {
   return reply(200, "application/x-ndjson", out);
 }
 
-HttpResponse status(ApiServer::Shared& s, const Poco::URI& uri) {
+// The groups of several kommuner as one list, largest first.
+std::vector<store::RejectionGroup> merged(std::vector<store::RejectionGroup> groups) {
+  std::vector<store::RejectionGroup> out;
+  for (auto& g : groups) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const auto& o) {
+      return o.registry == g.registry && o.source == g.source && o.rule == g.rule && o.severity == g.severity;
+    });
+    if (same == out.end())
+      out.push_back(std::move(g));
+    else
+      same->count += g.count;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+  return out;
+}
+
+HttpResponse status(ApiServer::Shared& s, const ApiClient& c, const Poco::URI& uri) {
   std::string registry, kommune;
   for (const auto& [k, v] : uri.getQueryParameters()) {
     if (k == "registry") registry = v;
     if (k == "kommune") kommune = v;
   }
-  return json(200, statusJson(s.store.counts(registry, kommune), s.store.rejections(registry),
-                              s.intake.parked(store::nowMillis())));
+  if (!kommune.empty() && !c.covers(kommune))
+    return forbidden(c, "may not see kommune " + kommune + " (its kommuner: " + kommuneList(c) + ")");
+  if (kommune.empty() && !c.scoped())
+    return json(200, statusJson(s.store.counts(registry), s.store.rejections(registry),
+                                s.intake.parked(store::nowMillis())));
+  // One kommune, or a scoped client's kommuner: what can be told to be theirs.
+  const std::set<std::string> kommuner = kommune.empty() ? c.kommuner : std::set<std::string>{kommune};
+  std::vector<store::StateCount> counts;
+  std::vector<store::RejectionGroup> groups;
+  for (const auto& k : kommuner) {
+    for (auto& n : s.store.counts(registry, k)) counts.push_back(std::move(n));
+    for (auto& g : s.store.rejectionsIn(registry, k)) groups.push_back(std::move(g));
+  }
+  groups = merged(std::move(groups));
+  if (c.scoped())
+    for (auto& g : s.store.validationProblemsOf(registry, c.name)) groups.push_back(std::move(g));
+  // Parked resources wait for a Patient: no kommune can be told yet.
+  return json(200, statusJson(counts, groups, {}));
 }
 
-HttpResponse forloeb(ApiServer::Shared& s, const std::string& encodedKey) {
+HttpResponse forloeb(ApiServer::Shared& s, const ApiClient& c, const std::string& encodedKey) {
   std::string key;
   Poco::URI::decode(encodedKey, key);
-  return json(200, historyJson(s.store.historyForForloeb(key)));
+  auto history = s.store.historyForForloeb(key);
+  history.erase(std::remove_if(history.begin(), history.end(), [&](const auto& t) { return !c.covers(t.kommune); }),
+                history.end());
+  return json(200, historyJson(history));
 }
 
-HttpResponse registries(ApiServer::Shared& s) {
-  return json(200, registryStateJson(readRegistryState(s.intake.mirror())));
+HttpResponse replay(ApiServer::Shared& s, const ApiClient& c, const Poco::URI& uri) {
+  store::ReplayFilter f;
+  std::string state;
+  for (const auto& [k, v] : uri.getQueryParameters()) {
+    if (k == "state") state = v;
+    if (k == "registry") f.registry = v;
+  }
+  if (state == "dead")
+    f.state = store::MessageState::kDead;
+  else if (state == "rejected")
+    f.state = store::MessageState::kRejected;
+  else
+    return error(400, "give ?state=dead or ?state=rejected (and optionally &registry=R)");
+  f.kommuner.assign(c.kommuner.begin(), c.kommuner.end());
+  const size_t n = s.store.replay(f, c.name, store::nowMillis());
+  return json(200, R"({"replayed":)" + std::to_string(n) + "}");
+}
+
+// What the registries hold: a kommune-scoped client sees its kommuner only.
+HttpResponse registries(ApiServer::Shared& s, const ApiClient& c) {
+  RegistryState state = readRegistryState(s.intake.mirror());
+  if (c.scoped()) {
+    const auto outside = [&](const std::string& k) { return !c.covers(k); };
+    state.syncs.erase(std::remove_if(state.syncs.begin(), state.syncs.end(), [&](const auto& x) { return outside(x.kommune); }),
+                      state.syncs.end());
+    state.foreign.erase(
+        std::remove_if(state.foreign.begin(), state.foreign.end(), [&](const auto& x) { return outside(x.kommune); }),
+        state.foreign.end());
+    state.tasks.erase(std::remove_if(state.tasks.begin(), state.tasks.end(), [&](const auto& x) { return outside(x.kommune); }),
+                      state.tasks.end());
+  }
+  return json(200, registryStateJson(state));
 }
 
 // The method an existing endpoint answers (for 405), or null when there is none.
 const char* allowedMethod(const std::string& path) {
-  if (path == "/fhir" || path == "/ingest") return "POST";
+  if (path == "/fhir" || path == "/ingest" || path == "/replay") return "POST";
   if (path == "/health" || path == "/metrics" || path == "/status" || path == "/status/registries") return "GET";
   if (path.rfind("/ingest/", 0) == 0 || path.rfind("/status/forloeb/", 0) == 0) return "GET";
   return nullptr;
 }
 
-// After headCheck(): the caller is authorized (or the endpoint is open).
-HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
+// After headCheck(): the caller is an authorized client (null only for the open endpoint).
+HttpResponse route(ApiServer::Shared& s, const ApiClient* c, const HttpRequest& req) {
   const std::string& path = req.path;
   const bool get = req.method == "GET";
   if (get && path == "/health") return health(s);
+  if (!c) return error(401, "authenticate as one of the API's clients");
   if (get && path == "/metrics") return metrics(s);
-  if (isIntake(req)) return intake(s, req);
-  if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, path.substr(8));
-  if (get && path == "/status") return status(s, Poco::URI(req.uri));
-  if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, path.substr(16));
-  if (get && path == "/status/registries") return registries(s);
+  if (isIntake(req)) return intake(s, *c, req);
+  if (isReplay(req)) return replay(s, *c, Poco::URI(req.uri));
+  if (get && path.rfind("/ingest/", 0) == 0) return ingest(s, *c, path.substr(8));
+  if (get && path == "/status") return status(s, *c, Poco::URI(req.uri));
+  if (get && path.rfind("/status/forloeb/", 0) == 0) return forloeb(s, *c, path.substr(16));
+  if (get && path == "/status/registries") return registries(s, *c);
   if (const char* allowed = allowedMethod(path)) {
     auto r = error(405, req.method + " is not allowed on " + path + "; use " + allowed);
     r.headers["Allow"] = allowed;
@@ -187,11 +332,33 @@ HttpResponse route(ApiServer::Shared& s, const HttpRequest& req) {
 
 HttpResponse handle(ApiServer::Shared& s, const HttpRequest& req) {
   try {
-    return route(s, req);
+    return route(s, isOpen(req) ? nullptr : authenticate(s, req), req);
   } catch (const std::exception& e) {
     // Store failures and bugs: 500 with a message that names no person.
     return error(500, store::maskDigitRuns(e.what()));
   }
+}
+
+// One line per request: who, what, how it ended — never its body, query,
+// token or certificate (and the logger masks CPR-shaped digits in the path).
+void logRequest(ApiServer::Shared& s, const HttpRequest& req, int status, const std::string& id,
+                std::chrono::microseconds took) {
+  {
+    std::lock_guard lock(s.responsesMutex);
+    ++s.responses[status];
+  }
+  const log::Level level = status >= 500 || status == 0       ? log::Level::kError
+                           : status == 401 || status == 403 ? log::Level::kWarning
+                                                            : log::Level::kInfo;
+  if (!log::enabled(level)) return;
+  const ApiClient* c = isOpen(req) ? nullptr : authenticate(s, req);
+  log::write(level, "request",
+             {{"requestId", id},
+              {"method", req.method},
+              {"path", req.path},
+              {"status", status},
+              {"durationMs", static_cast<int64_t>(took.count() / 1000)},
+              {"client", c ? c->name : std::string(isOpen(req) ? "-" : "(unauthenticated)")}});
 }
 
 net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
@@ -218,6 +385,9 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
       return std::optional<HttpResponse>(error(500, store::maskDigitRuns(e.what())));
     }
   };
+  n.answered = [&s](const HttpRequest& req, int status, const std::string& id, std::chrono::microseconds took) {
+    logRequest(s, req, status, id, took);
+  };
   n.abortOnStop = false;  // requests being answered finish (graceful SIGTERM)
   return n;
 }
@@ -226,9 +396,11 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {0}, {}, {}, {}}) {}
 
 ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::setHealthThresholds(const HealthThresholds& thresholds) { shared_->thresholds = thresholds; }
 
 void ApiServer::setCredentials(std::vector<engine::CredentialInfo> credentials) {
   shared_->credentials = std::move(credentials);

@@ -1,19 +1,23 @@
 #pragma once
-// The hub's HTTP(S) API, served by hub/net's HttpsServer:
-//   POST /fhir (alias /ingest)          FHIR JSON/XML/NDJSON → 202 {ingestId…}; 503 when the backlog
-//                                       is over intake.maxBacklog (Retry-After); 413 over http.maxBodyBytes
-//   GET  /ingest/{id}                   the ingest's counts
-//   GET  /ingest/{id}/diagnostics       its diagnostics, one JSON object per line (CONTRACT §4)
-//   GET  /status[?registry=R&kommune=K] counts per registry × kommune × state, rejections by rule
-//   GET  /status/forloeb/{key}          the forløb's delivery history (masked CPR)
-//   GET  /health                        200 when the store answers (no auth); the adapters'
-//                                       certificates with days left: "warning" from 30 days
-//                                       before expiry, 503 once one has expired
-//   GET  /metrics                       Prometheus text (no personal data; no auth)
-// Everything else needs `Authorization: Bearer <token>` (http.tokens) or a
-// client certificate the TLS layer verified against http.tls.caLocation.
-// HTTPS when http.tls.certificate is set. Authentication and backpressure
-// are decided before the body is read.
+// The hub's HTTP(S) API, served by hub/net's HttpsServer. Every endpoint but
+// /health needs one of the named clients (api_client.h; http.clients), by
+// `Authorization: Bearer <token>` or a client certificate whose subject or
+// fingerprint is that client's, and the role the endpoint needs (else 403):
+//   POST /fhir (alias /ingest)  intake   FHIR JSON/XML/NDJSON → 202 {ingestId…}; 503 when the
+//                                        backlog is over intake.maxBacklog (Retry-After); 413 over
+//                                        http.maxBodyBytes; 403 (nothing stored) when a
+//                                        kommune-scoped client sends another kommune's citizen
+//   GET  /ingest/{id}[/diagnostics]  intake|analyst  the ingest's counts, its diagnostics as NDJSON
+//                                        (a scoped or intake-only client: only its own ingests)
+//   GET  /status[?registry=R&kommune=K]  analyst  counts per registry × kommune × state, rejections
+//                                        by rule (a scoped client: only its kommuner; another → 403)
+//   GET  /status/forloeb/{key}  analyst  the forløb's delivery history (masked CPR; scoped: its kommuner)
+//   POST /replay?state=dead|rejected[&registry=R]  operator  back to pending (scoped: its kommuner)
+//   GET  /metrics               analyst, not kommune-scoped  Prometheus text (no personal data)
+//   GET  /health                open     ok / degraded (200) / failing (503) per part: the store,
+//                                        each registry (health_report.h)
+// HTTPS when http.tls.certificate is set. Authentication, roles and
+// backpressure are decided before the body is read.
 //
 // start() binds (throws Poco::Exception on I/O failure); handlers run on
 // the server's threads; the store and intake are thread-safe. stop() lets
@@ -24,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/api/api_client.h"
+#include "hub/api/health_report.h"
 #include "hub/api/intake.h"
 #include "hub/engine/credential_info.h"
 
@@ -42,7 +48,7 @@ struct HttpOptions {
   int port = 8443;
   std::string certificate, privateKey, caLocation;  // TLS when certificate is set
   bool requireClientCertificate = false;
-  std::vector<std::string> tokens;  // accepted bearer tokens
+  ApiClients clients;  // who may do what (http.clients)
   size_t maxBodyBytes = 64u << 20;
   int threads = 32;
   // Slow and idle clients (hub/net/connection_guard.h).
@@ -58,6 +64,8 @@ class ApiServer {
   ~ApiServer();
   // The certificates /health and /metrics report on (before start()).
   void setCredentials(std::vector<engine::CredentialInfo> credentials);
+  // When a registry is degraded or failing (health.*; before start()).
+  void setHealthThresholds(const HealthThresholds& thresholds);
   void start();
   void stop();  // idempotent
   int port() const;

@@ -2,6 +2,7 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include "hub/api/kommune_scope.h"
 #include "hub/engine/store_prior_deliveries.h"
 #include "hub/ingest/ingest.h"
 #include "hub/store/citizen_state.h"
@@ -124,9 +125,15 @@ size_t Intake::renderCitizens(std::set<std::string> citizens, engine::Pipeline& 
 }
 
 template <typename Read>
-IntakeResult Intake::run(const std::string& source, std::optional<model::Date> asOf, Read read) {
+IntakeResult Intake::run(const std::string& source, std::optional<model::Date> asOf, const Sender& sender, Read read,
+                         const std::function<std::optional<std::string>()>& precheck) {
   std::lock_guard lock(mutex_);
   IntakeResult r;
+  if (precheck)
+    if (auto refused = precheck()) {
+      r.refused = std::move(*refused);
+      return r;
+    }
   r.ingestId = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
   diag::Collector diagnostics;
   diag::Reporter reporter(diagnostics);
@@ -159,14 +166,18 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   r.infos = diagnostics.count(diag::Severity::kInfo);
   r.diagnostics = diagnostics.take();
   store::IngestRecord rec{r.ingestId, store::nowMillis(), source, static_cast<int64_t>(r.stats.citizens),
-                          static_cast<int64_t>(r.queued), r.errors, r.warnings, r.unreadable};
+                          static_cast<int64_t>(r.queued), r.errors, r.warnings, r.unreadable, sender.name};
   store_.recordIngest(rec, r.diagnostics);
   return r;
 }
 
 IntakeResult Intake::ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
-                                  std::optional<model::Date> asOf) {
-  return run(name, asOf, [&](ingest::Ingestor& in) { in.readBuffer(name, bytes, contentType); });
+                                  std::optional<model::Date> asOf, const Sender& sender) {
+  std::function<std::optional<std::string>()> precheck;
+  if (!sender.kommuner.empty())
+    precheck = [&] { return scopeRefusal(bytes, contentType, sender.kommuner, *state_); };
+  return run(
+      name, asOf, sender, [&](ingest::Ingestor& in) { in.readBuffer(name, bytes, contentType); }, precheck);
 }
 
 size_t Intake::markDirty(const std::set<std::string>& citizens) {
@@ -175,13 +186,15 @@ size_t Intake::markDirty(const std::set<std::string>& citizens) {
 }
 
 IntakeResult Intake::renderDirty(const std::string& source, std::optional<model::Date> asOf) {
-  return run(source, asOf, [](ingest::Ingestor&) {});
+  return run(source, asOf, Sender{"sync", {}}, [](ingest::Ingestor&) {});
 }
 
-IntakeResult Intake::ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf) {
+IntakeResult Intake::ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf,
+                                 const Sender& sender) {
+  if (!sender.kommuner.empty()) throw std::logic_error("bug: a kommune-scoped sender ingests a buffer, not files");
   std::string source;
   for (const auto& p : paths) source += (source.empty() ? "" : " ") + p;
-  return run(source, asOf, [&](ingest::Ingestor& in) {
+  return run(source, asOf, sender, [&](ingest::Ingestor& in) {
     for (const auto& p : paths) in.readPath(p);
   });
 }

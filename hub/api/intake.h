@@ -30,7 +30,17 @@
 
 namespace reghub::api {
 
+// Who sends an ingest: recorded with it (and in the audit trail). A sender
+// with kommuner may send only data of those kommuner (kommune_scope.h).
+struct Sender {
+  std::string name = "local";
+  std::set<std::string> kommuner;  // empty = every kommune
+};
+
 struct IntakeResult {
+  // Not empty: the sender may not send this (outside its kommuner); nothing
+  // was stored, not even the ingest.
+  std::string refused;
   std::string ingestId;
   engine::PipelineStats stats;
   size_t queued = 0, unchanged = 0;
@@ -54,8 +64,10 @@ class Intake {
   ~Intake();
 
   IntakeResult ingestBuffer(const std::string& name, std::string_view bytes, std::string_view contentType,
-                            std::optional<model::Date> asOf = std::nullopt);
-  IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt);
+                            std::optional<model::Date> asOf = std::nullopt, const Sender& sender = {});
+  // Files are sent by the host's own user: no kommune scope.
+  IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt,
+                           const Sender& sender = {});
   // Renders the citizens marked dirty without new input (after a sync changed
   // what a registry holds for them); recorded as an ingest of `source`.
   IntakeResult renderDirty(const std::string& source, std::optional<model::Date> asOf = std::nullopt);
@@ -71,8 +83,11 @@ class Intake {
   std::vector<store::ParkedResource> parked(int64_t now);
 
  private:
+  // `precheck` runs first, under the ingest lock: a refusal it returns stops
+  // the ingest before anything is stored.
   template <typename Read>
-  IntakeResult run(const std::string& source, std::optional<model::Date> asOf, Read read);
+  IntakeResult run(const std::string& source, std::optional<model::Date> asOf, const Sender& sender, Read read,
+                   const std::function<std::optional<std::string>()>& precheck = {});
   // Assembles each citizen from the state and runs the adapters; returns how many.
   // Renders in groups of kRenderGroup: one transaction to take the leases,
   // one (flushQueued) to queue the group's messages, one to release.

@@ -44,8 +44,7 @@ void Hub::startWorkers() {
 }
 
 void Hub::startSync() {
-  sync_ = std::make_unique<SyncLoop>(config_.adapters, *store_, *intake_, config_.hub.syncIntervalMillis,
-                                     [](const std::string& line) { std::cerr << "reghub run: " << line << std::flush; });
+  sync_ = std::make_unique<SyncLoop>(config_.adapters, *store_, *intake_, config_.hub.syncIntervalMillis);
   sync_->start();
 }
 
@@ -53,6 +52,7 @@ void Hub::startHttp() {
   const HttpOptions& http = config_.hub.http;
   server_ = std::make_unique<api::ApiServer>(http, config_.hub.maxBacklog, *store_, *intake_, outbox_.get());
   server_->setCredentials(adapterCredentials(config_.adapters));
+  server_->setHealthThresholds(config_.hub.health);
   try {
     server_->start();
   } catch (const Poco::Exception& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hub/app/api_clients_config.h"
 #include "hub/model/date.h"
 
 namespace reghub::app {
@@ -57,9 +58,28 @@ const std::vector<config::Key>& hubConfigKeys() {
         boolKey("http.tls.requireClientCertificate",
                 "require a client certificate signed by http.tls.caLocation (a token alone is then refused)")
             .withDefault("false"),
-        listKey("http.tokens", "comma-separated bearer tokens accepted by the API")
+        listKey("http.tokens",
+                "removed: anonymous tokens with every right; name the clients in http.clients (a value set here or "
+                "in REGHUB_API_TOKENS stops the start with exit 78 saying what to write)")
             .fromEnv("REGHUB_API_TOKENS")
             .asSecret(),
+        listKey("http.clients",
+                "the API's named clients, comma-separated (letters, digits, '-', '_'); each is set up with "
+                "http.client.<client>.* keys"),
+        pathKey("http.client.<client>.tokenFile",
+                "file holding the client's bearer token (at least 16 characters; mode 0600 or stricter)"),
+        stringKey("http.client.<client>.tokenEnv",
+                  "name of the environment variable holding the client's bearer token (instead of tokenFile)"),
+        stringKey("http.client.<client>.certificateSubject",
+                  "client certificate subject, RFC 2253 (openssl x509 -noout -subject -nameopt RFC2253), e.g. "
+                  "CN=kommune-0101,O=Kommune; needs http.tls.caLocation"),
+        stringKey("http.client.<client>.certificateFingerprint",
+                  "SHA-256 fingerprint of the client certificate (openssl x509 -noout -fingerprint -sha256)"),
+        listKey("http.client.<client>.roles",
+                "what the client may do: intake (POST data), analyst (status, rejections, metrics), operator "
+                "(replay; reads as analyst), admin (all)"),
+        listKey("http.client.<client>.kommuner",
+                "4-digit kommune codes the client may act for (post, see); empty = every kommune"),
         intKey("http.maxBodyBytes", "largest accepted intake body").withDefault("67108864").range(1),
         intKey("http.threads", "HTTP server threads (keep it above http.maxConnectionsPerClient)")
             .withDefault("32")
@@ -87,6 +107,31 @@ const std::vector<config::Key>& hubConfigKeys() {
                "never (reghub <registry> sync, run --until-idle)")
             .withDefault("60")
             .range(0, 10080),
+        intKey("health.failuresDegraded",
+               "a registry is degraded after this many delivery attempts in a row that did not reach it")
+            .withDefault("3")
+            .range(1),
+        intKey("health.failuresFailing", "… and failing (/health 503) after this many").withDefault("20").range(1),
+        intKey("health.waitingDegradedMinutes",
+               "a registry is degraded while its oldest waiting message waits longer (keep it above a daily "
+               "delivery's day)")
+            .withDefault("1500")
+            .range(1),
+        intKey("health.waitingFailingMinutes", "… and failing (/health 503) past this").withDefault("4320").range(1),
+        enumKey("log.format", {"json", "text"},
+                "`reghub run`'s log on stderr: json (one JSON object per line, for journald and log shippers) or "
+                "text (for a person)")
+            .withDefault("json")
+            .fromEnv("REGHUB_LOG_FORMAT"),
+        enumKey("log.level", {"debug", "info", "warning", "error"},
+                "the least severe log lines written (info: every request, start-up facts; warning: rejected "
+                "messages, retries, refused clients; error: dead messages, failing health, key problems)")
+            .withDefault("info")
+            .fromEnv("REGHUB_LOG_LEVEL"),
+        intKey("retention.<registry>.days",
+               "`reghub prune` removes the personal data (sealed body, CPR, CPR hash) of that registry's messages "
+               "accepted more than this many days ago; unset: kept")
+            .range(1, 36500),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
@@ -129,12 +174,13 @@ std::string joined(const std::vector<std::string>& v) {
 void checkHubKeys(const config::Config& c, const std::vector<std::string>& registries) {
   const std::string seeAlso = "deploy/reghub.properties.example and `reghub run --help` list every key";
   for (const auto& section : hubSections()) c.checkSection(section, hubConfigKeys(), seeAlso);
+  checkClientNames(c);
   if (registries.empty()) return;
   // "outbox.retry.<registry>.…" and "delivery.<registry>.…" must name a registry.
   for (const auto& section : hubSections())
     for (const std::string& name : c.keysUnder(section)) {
       const config::Key* k = config::findKey(hubConfigKeys(), name);
-      if (!k || !k->isPattern()) continue;
+      if (!k || k->name.find("<registry>") == std::string::npos) continue;
       const std::string r = k->placeholderValue(name);
       if (std::find(registries.begin(), registries.end(), r) == registries.end())
         throw ConfigError(name, c.origin(),
@@ -200,7 +246,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   h.privateKey = c.getString(key("http.tls.privateKey"));
   h.caLocation = c.getString(key("http.tls.caLocation"));
   h.requireClientCertificate = c.getBool(key("http.tls.requireClientCertificate"));
-  h.tokens = c.getList(key("http.tokens"));
+  h.clients = readApiClients(c);
   h.maxBodyBytes = static_cast<size_t>(c.getInt(key("http.maxBodyBytes")));
   h.threads = static_cast<int>(c.getInt(key("http.threads")));
   h.maxConnectionsPerClient = static_cast<int>(c.getInt(key("http.maxConnectionsPerClient")));
@@ -216,10 +262,32 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   if (h.requireClientCertificate && h.caLocation.empty())
     throw c.error(key("http.tls.requireClientCertificate"),
                   "http.tls.requireClientCertificate needs http.tls.caLocation");
+  for (const auto& client : h.clients.all())
+    if ((!client.certificateSubject.empty() || !client.certificateFingerprint.empty()) && h.caLocation.empty())
+      throw c.error(key("http.tls.caLocation"), "client " + client.name +
+                                                    " is known by its certificate: set http.tls.caLocation (the CA "
+                                                    "that issues the clients' certificates) and http.tls.certificate");
+  out.health.failuresDegraded = static_cast<uint64_t>(c.getInt(key("health.failuresDegraded")));
+  out.health.failuresFailing = static_cast<uint64_t>(c.getInt(key("health.failuresFailing")));
+  out.health.waitingDegradedMillis = c.getInt(key("health.waitingDegradedMinutes")) * 60'000;
+  out.health.waitingFailingMillis = c.getInt(key("health.waitingFailingMinutes")) * 60'000;
+  if (out.health.failuresFailing < out.health.failuresDegraded)
+    throw c.error(key("health.failuresFailing"), "health.failuresFailing must not be below health.failuresDegraded");
+  if (out.health.waitingFailingMillis < out.health.waitingDegradedMillis)
+    throw c.error(key("health.waitingFailingMinutes"),
+                  "health.waitingFailingMinutes must not be below health.waitingDegradedMinutes");
+  out.logFormat = c.getString(key("log.format")) == "text" ? log::Format::kText : log::Format::kJson;
+  out.logLevel = log::parseLevel(c.getString(key("log.level"))).value_or(log::Level::kInfo);
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
   out.syncIntervalMillis = c.getInt(key("sync.intervalMinutes")) * 60'000;
 
+  const config::Key& retention = key("retention.<registry>.days");
+  for (const std::string& name : c.keysUnder("retention")) {
+    if (!retention.matches(name)) continue;
+    const std::string registry = retention.placeholderValue(name);
+    out.retentionDays[registry] = c.getInt(retention.instantiate(registry));
+  }
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
   for (const std::string& name : c.keysUnder("delivery")) {
     if (!dailyAt.matches(name)) continue;

@@ -8,8 +8,9 @@
 // "<adapter>." belong to the adapters (engine::AdapterRegistry).
 //
 // Secrets come from the environment, never from files in the repo:
-// REGHUB_STORE_KEY, REGHUB_STORE_LOOKUP_KEY, REGHUB_STORE_RETIRED_KEYS,
-// REGHUB_API_TOKENS (or ${system.env.NAME} in the file).
+// REGHUB_STORE_KEY, REGHUB_STORE_LOOKUP_KEY, REGHUB_STORE_RETIRED_KEYS (or
+// ${system.env.NAME} in the file); the API clients' tokens from a 0600 file
+// or an environment variable (api_clients_config.h).
 //
 // loadHubConfig() does file I/O and throws ConfigError with a message
 // naming the key. The result is immutable; share it as const.
@@ -22,6 +23,7 @@
 #include "hub/api/api_server.h"
 #include "hub/config/config.h"
 #include "hub/engine/outbox.h"
+#include "hub/log/log.h"
 #include "hub/store/delivery_store.h"
 
 namespace reghub::app {
@@ -49,11 +51,16 @@ struct HubConfig {
   store::SqliteSettings sqlite;  // store.sqlite.*
   engine::OutboxOptions outbox;
   HttpOptions http;
+  api::HealthThresholds health;                // health.*
+  log::Format logFormat = log::Format::kJson;  // log.format (`reghub run`)
+  log::Level logLevel = log::Level::kInfo;     // log.level
   int64_t maxBacklog = 100'000;
   int64_t parkedExpiryMillis = 7 * 86'400'000LL;  // state.parkedDays
   int64_t syncIntervalMillis = 60 * 60'000LL;     // sync.intervalMinutes (0: no sync loop)
   // Registries delivered once a day at HH:MM Europe/Copenhagen (delivery.<registry>.dailyAt).
   std::map<std::string, int> dailyAtMinutes;
+  // Days after acceptance a registry's messages keep their personal data (retention.<registry>.days).
+  std::map<std::string, int64_t> retentionDays;
 
   store::StoreOptions storeOptions() const { return {storeUrl, keyring, sqlite}; }
   // When a message for `registry` queued at `now` may first be sent.

@@ -3,12 +3,33 @@
 #include <chrono>
 
 #include "hub/app/registry_sync.h"
+#include "hub/log/log.h"
 
 namespace reghub::app {
 
-SyncLoop::SyncLoop(const Adapters& adapters, store::DeliveryStore& store, api::Intake& intake, int64_t intervalMillis,
-                   std::function<void(const std::string&)> log)
-    : adapters_(adapters), store_(store), intake_(intake), intervalMillis_(intervalMillis), log_(std::move(log)) {}
+SyncLoop::SyncLoop(const Adapters& adapters, store::DeliveryStore& store, api::Intake& intake, int64_t intervalMillis)
+    : adapters_(adapters), store_(store), intake_(intake), intervalMillis_(intervalMillis) {}
+
+namespace {
+void logRun(const SyncRun& r) {
+  for (const SyncRun::Kommune& k : r.kommuner) {
+    const auto& c = k.result.counts;
+    if (!k.result.error.empty())
+      log::warning("registry sync failed; what was held is kept",
+                   {{"registry", k.registry}, {"kommune", k.result.kommune}, {"reason", k.result.error}});
+    else
+      log::info("registry sync", {{"registry", k.registry},
+                                  {"kommune", k.result.kommune},
+                                  {"records", c.seen},
+                                  {"added", c.added},
+                                  {"changed", c.changed},
+                                  {"gone", c.gone},
+                                  {"notSentByTheHub", c.foreign}});
+  }
+  if (r.tasksClosed || r.citizensMarked)
+    log::info("registry sync done", {{"tasksClosed", r.tasksClosed}, {"citizensToRender", r.citizensMarked}});
+}
+}  // namespace
 
 SyncLoop::~SyncLoop() { stop(); }
 
@@ -35,10 +56,10 @@ void SyncLoop::run() {
   for (;;) {
     try {
       const SyncRun r = syncRegistries(adapters_, store_, intake_);
-      if (!r.kommuner.empty()) log_("sync: " + describe(r));
+      logRun(r);
       if (r.citizensMarked) intake_.renderDirty("sync");
     } catch (const std::exception& e) {
-      log_(std::string("sync failed (tried again in sync.intervalMinutes): ") + store::maskDigitRuns(e.what()));
+      log::error("registry sync failed; tried again after sync.intervalMinutes", {{"reason", e.what()}});
     }
     std::unique_lock lock(mu_);
     ++rounds_;

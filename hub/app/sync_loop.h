@@ -20,9 +20,8 @@ namespace reghub::app {
 
 class SyncLoop {
  public:
-  // `log` gets one line per sync (what registry_sync.h's describe() says).
-  SyncLoop(const Adapters& adapters, store::DeliveryStore& store, api::Intake& intake, int64_t intervalMillis,
-           std::function<void(const std::string&)> log);
+  // Each kommune's sync is a log line (hub/log): info when read, warning when not.
+  SyncLoop(const Adapters& adapters, store::DeliveryStore& store, api::Intake& intake, int64_t intervalMillis);
   ~SyncLoop();  // stop()
   void start();
   void stop() noexcept;
@@ -35,7 +34,6 @@ class SyncLoop {
   store::DeliveryStore& store_;
   api::Intake& intake_;
   int64_t intervalMillis_;
-  std::function<void(const std::string&)> log_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

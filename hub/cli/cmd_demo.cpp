@@ -143,7 +143,7 @@ int generateInput(const Args& a, const model::Date& asOf, const DemoFiles& files
 
 // Step 3. Ingest into the store.
 api::IntakeResult ingestInput(app::Hub& hub, const DemoFiles& files, const model::Date& asOf) {
-  const auto r = hub.intake().ingestPaths({files.input}, asOf);
+  const auto r = hub.intake().ingestPaths({files.input}, asOf, {"demo", {}});
   std::cout << "ingested " << r.stats.citizens << " citizens, " << r.stats.forloebSelected << " forløb; "
             << r.queued << " messages queued; " << r.errors << " errors, " << r.warnings << " warnings (ingest "
             << r.ingestId << ")\n";

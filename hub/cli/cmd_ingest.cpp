@@ -41,7 +41,7 @@ int cmdIngest(const std::vector<std::string>& argv) {
   app::Hub hub(loadConfigFromArgs(a.get("config"), a.get("store")),
                {.http = false, .workers = false, .deliverers = {}});
   hub.start();
-  const auto r = hub.intake().ingestPaths(a.positionals(), asOf);
+  const auto r = hub.intake().ingestPaths(a.positionals(), asOf, {cliActor(), {}});
   for (const auto& d : r.diagnostics) std::cout << (format == "json" ? diag::toJsonLine(d) : diag::toTextLine(d)) << "\n";
   std::cerr << "ingest " << r.ingestId << ": " << r.stats.citizens << " borgere, " << r.stats.forloebSelected
             << " forløb; " << r.queued << " meddelelser i kø, " << r.unchanged << " uændrede; " << r.errors

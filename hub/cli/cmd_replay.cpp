@@ -50,8 +50,7 @@ int cmdReplay(const std::vector<std::string>& argv) {
   const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
   requireExistingStore(config);
   auto store = store::DeliveryStore::open(config.storeOptions());
-  const char* user = std::getenv("USER");
-  const size_t n = store->replay(f, std::string("replay by ") + (user ? user : "operator"), store::nowMillis());
+  const size_t n = store->replay(f, cliActor(), store::nowMillis());
   std::cout << n << " messages back to pending\n";
   return kExitOk;
 }

@@ -4,6 +4,7 @@
 // is built and started by the composition root (hub/app/hub.h).
 #include <signal.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <chrono>
 #include <map>
@@ -14,6 +15,8 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
+#include "hub/config/config_error.h"
+#include "hub/log/log.h"
 
 namespace reghub::cli {
 
@@ -62,23 +65,54 @@ void reportDestinations(const app::Adapters& adapters) {
     if (!adapter->deliveryTarget().empty()) adapter->makeDeliverer();
   for (const auto& adapter : adapters) {
     if (adapter->deliveryTarget().empty())
-      std::cerr << "reghub run: registry " << adapter->name()
-                << " is not configured for delivery (no endpoint): validated only, its messages are kept and wait\n";
+      log::warning("registry " + std::string(adapter->name()) +
+                       " is not configured for delivery (no endpoint): validated only, its messages are kept and wait",
+                   {{"registry", std::string(adapter->name())}});
     else
-      std::cerr << "reghub run: registry " << adapter->name() << " delivers to " << adapter->deliveryTarget() << "\n";
+      log::info("registry " + std::string(adapter->name()) + " delivers to " + adapter->deliveryTarget(),
+                {{"registry", std::string(adapter->name())}, {"destination", adapter->deliveryTarget()}});
   }
+}
+
+// The store URL without a password (postgresql://user:secret@host → user:***@host).
+std::string storeShown(const std::string& url) {
+  const size_t scheme = url.find("://"), at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+void reportStarting(const app::HubConfig& hub) {
+  log::info("reghub run starting", {{"version", REGHUB_VERSION},
+                                    {"config", hub.source.file().empty() ? "(none)" : hub.source.file()},
+                                    {"store", storeShown(hub.storeUrl)}});
 }
 
 void reportListening(const app::Hub& hub) {
   const app::HttpOptions& http = hub.config().http;
   if (http.certificate.empty())
-    std::cerr << "reghub run: plain HTTP on loopback (no http.tls.certificate): for local use only\n";
-  if (http.tokens.empty() && !http.requireClientCertificate)
-    std::cerr << "reghub run: no http.tokens and no client certificates: the API refuses every request\n";
+    log::warning("plain HTTP on loopback (no http.tls.certificate): for local use only");
+  if (http.clients.empty()) log::warning("no http.clients: the API refuses every request but /health");
+  for (const auto& c : http.clients.all()) {
+    std::string roles;
+    for (const api::Role r : c.roles) roles += (roles.empty() ? "" : ",") + std::string(api::toString(r));
+    std::string kommuner;
+    for (const auto& k : c.kommuner) kommuner += (kommuner.empty() ? "" : ",") + k;
+    log::info("API client", {{"client", c.name},
+                             {"roles", roles},
+                             {"kommuner", kommuner.empty() ? "all" : kommuner},
+                             {"by", c.token.empty() ? "certificate" : "token"}});
+  }
+  log::info("listening", {{"url", hub.server()->baseUrl()}});
   std::cout << "listening on " << hub.server()->baseUrl() << std::endl;
 }
 
 void reportStarted(app::Hub& hub, bool workers) {
+  log::info("reghub run started",
+            {{"workers", static_cast<int64_t>(workers ? hub.config().outbox.workers : 0)},
+             {"workerId", hub.outbox().workerId()},
+             {"storeKind", hub.store().dialect() == store::Dialect::kPostgres ? "PostgreSQL" : "SQLite"}});
   std::cout << "reghub run: " << (workers ? std::to_string(hub.config().outbox.workers) : "no")
             << " delivery workers (" << hub.outbox().workerId() << "); store "
             << (hub.store().dialect() == store::Dialect::kPostgres ? "PostgreSQL" : "SQLite") << std::endl;
@@ -86,6 +120,10 @@ void reportStarted(app::Hub& hub, bool workers) {
 
 void reportStopped(app::Hub& hub) {
   const auto s = hub.outbox().stats();
+  log::info("reghub run stopped", {{"attempts", static_cast<int64_t>(s.attempts)},
+                                   {"accepted", static_cast<int64_t>(s.accepted)},
+                                   {"rejected", static_cast<int64_t>(s.rejected)},
+                                   {"dead", static_cast<int64_t>(s.dead)}});
   std::cout << "reghub run: stopped; " << s.attempts << " attempts, " << s.accepted << " accepted, " << s.rejected
             << " rejected, " << s.dead << " dead" << std::endl;
 }
@@ -124,6 +162,9 @@ int runUntilIdle(app::Hub& hub, int64_t waitMillis) {
 
 }  // namespace
 
+// Loads, starts and runs the hub until SIGTERM/SIGINT; config errors escape.
+int serveUntilStopped(const Args& a, const std::map<std::string, std::string>& over);
+
 int cmdRun(const std::vector<std::string>& argv) {
   for (const auto& x : argv)
     if (x == "--help" || x == "-h") return usage();
@@ -131,9 +172,28 @@ int cmdRun(const std::vector<std::string>& argv) {
   std::map<std::string, std::string> over;
   if (a.has("store")) over["store.url"] = a.get("store");
   if (a.has("port")) over["http.port"] = a.get("port");
+  // Logs go to stderr from here on: as the environment says until the file is read.
+  log::configure(std::getenv("REGHUB_LOG_FORMAT") && std::string(std::getenv("REGHUB_LOG_FORMAT")) == "text"
+                     ? log::Format::kText
+                     : log::Format::kJson,
+                 log::Level::kInfo, std::cerr);
+  try {
+    return serveUntilStopped(a, over);
+  } catch (const config::ConfigError& e) {
+    log::error("configuration error: " + std::string(e.what()), {{"key", e.key()}});
+    return kExitConfig;
+  } catch (const store::KeyError& e) {
+    log::error("configuration error: " + std::string(e.what()), {{"key", "store.key"}});
+    return kExitConfig;
+  }
+}
+
+int serveUntilStopped(const Args& a, const std::map<std::string, std::string>& over) {
   // Every key checked and every adapter built before anything starts: a
   // misconfigured registry stops start-up (ConfigError → exit 78).
   app::ServiceConfig service = loadServiceConfig(a.get("config"), over);
+  log::configure(service.hub.logFormat, service.hub.logLevel, std::cerr);
+  reportStarting(service.hub);
   const sigset_t stopSignals = blockStopSignals();
 
   app::HubOptions options;
@@ -150,13 +210,14 @@ int cmdRun(const std::vector<std::string>& argv) {
   try {
     hub.start();
   } catch (const app::ListenError& e) {
-    std::cerr << "reghub run: " << e.what() << "\n";
+    log::error(e.what());
     return kExitIo;
   }
   if (options.http) reportListening(hub);
   reportStarted(hub, options.workers);
   int sig = 0;
   sigwait(&stopSignals, &sig);
+  log::info(std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
   std::cout << "reghub run: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping" << std::endl;
   hub.stop();
   reportStopped(hub);

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "hub/api/credential_report.h"
+#include "hub/api/health_check.h"
 #include "hub/api/registry_state_report.h"
 #include "hub/api/status_report.h"
 #include "hub/cli/args.h"
@@ -19,6 +20,7 @@ const std::vector<OptionSpec> kOptions = {
     {"kommune", true, "only this kommune (4 digits)", ""},
     {"forloeb", true, "the delivery history of one forløb (its source id)", ""},
     {"ingest", true, "the diagnostics of one ingest id", ""},
+    {"health", false, "the store's and each registry's health (ok, degraded, failing); exit 1 when failing", ""},
     {"format", true, "text or json", "text"},
     {"help", false, "show this help", ""},
 };
@@ -31,7 +33,9 @@ int cmdStatus(const std::vector<std::string>& argv) {
                    "Counts of stored messages per registry × kommune × state, rejections and\n"
                    "validation problems grouped by rule; --forloeb shows one forløb's history\n"
                    "(CPR masked), --ingest one ingest's diagnostics. Resources waiting for their\n"
-                   "Patient (parked) are listed; past state.parkedDays they are HUB-REF-01 errors.\n\n"
+                   "Patient (parked) are listed; past state.parkedDays they are HUB-REF-01 errors.\n"
+                   "--health judges the store and each registry as /health does (failures in a\n"
+                   "row are known only to `reghub run`, which holds the workers).\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
     }
@@ -43,6 +47,16 @@ int cmdStatus(const std::vector<std::string>& argv) {
   const app::HubConfig& config = service.hub;
   requireExistingStore(config);
   auto store = store::DeliveryStore::open(config.storeOptions());
+  if (a.has("health")) {
+    std::vector<std::string> registries;
+    for (const auto& adapter : service.adapters) registries.emplace_back(adapter->name());
+    const auto credentials = app::adapterCredentials(service.adapters);
+    const int64_t now = store::nowMillis();
+    const auto h = api::checkHealth(*store, registries, nullptr, credentials, config.health, now);
+    std::cout << (format == "json" ? api::healthJson(h.report, h.store, credentials, now) + "\n"
+                                   : api::healthText(h.report, now));
+    return h.report.state == api::HealthState::kFailing ? kExitErrors : kExitOk;
+  }
   if (a.has("forloeb")) {
     const auto h = store->historyForForloeb(a.get("forloeb"));
     std::cout << (format == "json" ? api::historyJson(h) + "\n" : api::historyText(h));
@@ -60,7 +74,9 @@ int cmdStatus(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   const auto counts = store->counts(a.get("registry"), a.get("kommune"));
-  const auto rejections = store->rejections(a.get("registry"));
+  // A kommune's rejections are its messages'; validation problems carry no kommune.
+  const auto rejections =
+      a.has("kommune") ? store->rejectionsIn(a.get("registry"), a.get("kommune")) : store->rejections(a.get("registry"));
   const auto parked = store::CitizenState::open(store->options())->parked(store::nowMillis(), config.parkedExpiryMillis);
   const auto credentials = app::adapterCredentials(service.adapters);
   const auto registries = api::readRegistryState(*store::RegistryMirror::open(store->options()));

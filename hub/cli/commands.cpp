@@ -348,6 +348,8 @@ const std::vector<Command>& allCommands() {
       {"run", "the service: HTTP(S) intake, status API, delivery workers", cmdRun},
       {"status", "delivery status (counts, rejections by rule, forløb history)", cmdStatus},
       {"replay", "send dead or rejected messages again", cmdReplay},
+      {"rekey", "seal what is stored under older keys again with store.key (resumable)", cmdRekey},
+      {"prune", "remove the personal data of messages accepted longer ago than retention.<registry>.days", cmdPrune},
       {"demo", "the whole flow end to end on a temp store against the sandboxes", cmdDemo},
       {"sandbox", "run a registry's local stand-in service (HTTPS on 127.0.0.1)", cmdSandbox},
       {"check", "prove a registry setup (token, test call) without sending data", cmdCheck},

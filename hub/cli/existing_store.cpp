@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <filesystem>
 
 #include "hub/cli/args.h"
@@ -12,6 +13,11 @@ void requireExistingStore(const app::HubConfig& config) {
   if (path.empty() || path == ":memory:" || std::filesystem::exists(path)) return;
   throw UsageError("there is no store at " + path + " (store.url " + url +
                    "); give --config FILE or --store URL of the hub's store");
+}
+
+std::string cliActor() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user && *user ? user : "unknown");
 }
 
 }  // namespace reghub::cli

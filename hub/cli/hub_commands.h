@@ -15,6 +15,8 @@ namespace reghub::cli {
 int cmdIngest(const std::vector<std::string>& args);
 int cmdStatus(const std::vector<std::string>& args);
 int cmdReplay(const std::vector<std::string>& args);
+int cmdPrune(const std::vector<std::string>& args);
+int cmdRekey(const std::vector<std::string>& args);
 int cmdRun(const std::vector<std::string>& args);
 int cmdDemo(const std::vector<std::string>& args);
 int cmdConfig(const std::vector<std::string>& args);
@@ -32,5 +34,8 @@ std::string configKeysHelp(bool withHub = true);
 // For the commands that read a store (status, replay): a SQLite store that
 // does not exist is a usage error naming it, not a new empty store.
 void requireExistingStore(const app::HubConfig& config);
+
+// Who a command run on the host acts as, for the audit trail: "cli:<user>".
+std::string cliActor();
 
 }  // namespace reghub::cli

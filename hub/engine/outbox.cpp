@@ -63,6 +63,12 @@ OutboxStats Outbox::stats() const {
           counters_.dead.load(),     counters_.lostLeases.load(), counters_.recovered.load()};
 }
 
+uint64_t Outbox::consecutiveFailures(const std::string& registry) const {
+  std::lock_guard lock(failuresMutex_);
+  const auto it = failuresInARow_.find(registry);
+  return it == failuresInARow_.end() ? 0 : it->second;
+}
+
 void Outbox::workerLoop(size_t index) {
   const std::string worker = options_.workerId + "/w" + std::to_string(index);
   std::mt19937_64 rng(options_.seed ? options_.seed + index : std::random_device{}());
@@ -81,6 +87,7 @@ void Outbox::workerLoop(size_t index) {
         if (failedSinceCheck_.exchange(false) || ++maintenanceRounds_ % kFailCheckRounds == 0)
           if (const size_t failed = store_.failBlockedDependents(now)) {
             counters_.dead += failed;
+            log_.deadDependents(failed);
             failedSinceCheck_ = true;  // their own dependents, next round
           }
       }
@@ -178,6 +185,13 @@ void Outbox::record(const std::vector<std::pair<store::ClaimedMessage, store::At
       continue;
     }
     if (next == store::MessageState::kRejected || next == store::MessageState::kDead) failedSinceCheck_ = true;
+    log_.outcome(done[i].first, done[i].second, options_.clock());
+    {
+      std::lock_guard lock(failuresMutex_);
+      uint64_t& inARow = failuresInARow_[done[i].first.message.registry];
+      const bool reached = next == store::MessageState::kAccepted || next == store::MessageState::kRejected;
+      inARow = reached ? 0 : inARow + 1;
+    }
     switch (next) {
       case store::MessageState::kAccepted: ++counters_.accepted; anyAccepted = true; break;
       case store::MessageState::kRejected: ++counters_.rejected; break;

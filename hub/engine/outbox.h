@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -31,6 +32,7 @@
 
 #include "hub/engine/adapter.h"
 #include "hub/engine/pipeline.h"
+#include "hub/engine/delivery_log.h"
 #include "hub/engine/retry_policy.h"
 #include "hub/store/delivery_store.h"
 #include "hub/store/registry_mirror.h"
@@ -95,6 +97,10 @@ class Outbox {
   // `maxMillis` passed. True if drained.
   bool drain(int64_t maxMillis);
   OutboxStats stats() const;
+  // Attempts for `registry` in a row, by this process's workers, that did not
+  // reach the registry (retried or given up) since the last one that did
+  // (accepted or rejected): per-registry health.
+  uint64_t consecutiveFailures(const std::string& registry) const;
   const std::string& workerId() const { return options_.workerId; }
 
  private:
@@ -117,6 +123,9 @@ class Outbox {
   static constexpr uint64_t kFailCheckRounds = 30;
   std::atomic<bool> failedSinceCheck_{false};
   std::atomic<uint64_t> maintenanceRounds_{0};
+  DeliveryLog log_;
+  mutable std::mutex failuresMutex_;
+  std::map<std::string, uint64_t> failuresInARow_;  // per registry
   struct Counters {
     std::atomic<uint64_t> attempts{0}, accepted{0}, rejected{0}, retries{0}, dead{0}, lostLeases{0}, recovered{0};
   } counters_;

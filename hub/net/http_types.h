@@ -16,6 +16,9 @@ struct HttpRequest {
   // The client presented a certificate and the TLS handshake verified it
   // against HttpsServerOptions::caFile (OpenSSL refuses the handshake otherwise).
   bool clientCertificate = false;
+  // That certificate's subject (RFC 2253: "CN=kommune-0101,O=…") and the
+  // SHA-256 of its DER form (lower-case hex); empty without one.
+  std::string clientCertificateSubject, clientCertificateSha256;
 };
 
 struct HttpResponse {

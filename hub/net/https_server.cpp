@@ -17,8 +17,14 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <random>
 #include <istream>
 #include <mutex>
 
@@ -38,6 +44,9 @@ std::string lower(std::string s) {
 struct HttpsServer::State {
   HttpHandler fn;
   HttpHeadCheck headCheck;
+  HttpAnswered answered;
+  std::string idPrefix;  // random letters: ids of two processes differ
+  std::atomic<uint64_t> requests{0};
   size_t maxBody = 0;
   HttpResponse tooLarge;
   bool tls = false;
@@ -53,15 +62,47 @@ namespace {
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
+// Letters only: a request id never looks like a number (or a CPR).
+std::string randomLetters(size_t n) {
+  std::random_device rd;
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out.push_back(static_cast<char>('a' + rd() % 26));
+  return out;
+}
+
+// RFC 2253 subject and SHA-256 fingerprint of a certificate.
+void describeCertificate(const X509* cert, HttpRequest& in) {
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+      char* data = nullptr;
+      const long n = BIO_get_mem_data(bio, &data);
+      if (n > 0) in.clientCertificateSubject.assign(data, static_cast<size_t>(n));
+    }
+    BIO_free(bio);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+    static const char* kHex = "0123456789abcdef";
+    for (unsigned int i = 0; i < len; ++i) {
+      in.clientCertificateSha256.push_back(kHex[md[i] >> 4]);
+      in.clientCertificateSha256.push_back(kHex[md[i] & 15]);
+    }
+  }
+}
+
 // A client certificate the handshake verified (OpenSSL refuses the
-// handshake when a presented one does not verify).
-bool hasClientCertificate(HTTPServerRequest& req) {
+// handshake when a presented one does not verify), with who it names.
+void readClientCertificate(HTTPServerRequest& req, HttpRequest& in) {
   try {
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(req);
     Poco::Net::SecureStreamSocket secure(impl.socket());
-    return secure.havePeerCertificate();
+    if (!secure.havePeerCertificate()) return;
+    in.clientCertificate = true;
+    const Poco::Net::X509Certificate cert = secure.peerCertificate();
+    describeCertificate(cert.certificate(), in);
   } catch (const Poco::Exception&) {
-    return false;  // not a secure socket
+    // not a secure socket
   }
 }
 
@@ -73,8 +114,23 @@ HttpRequest requestHead(HTTPServerRequest& req, bool tls) {
   in.path = uri.getPath();
   in.query = uri.getRawQuery();
   for (const auto& [k, v] : req) in.headers[lower(k)] = v;
-  in.clientCertificate = tls && hasClientCertificate(req);
+  if (tls) readClientCertificate(req, in);
   return in;
+}
+
+// Reads and drops a body declared no larger than 64 KiB (within the
+// connection's body deadline, like any read).
+void discardSmallBody(HTTPServerRequest& req) {
+  constexpr std::streamsize kSmall = 64 * 1024;
+  if (!req.hasContentLength() || req.getContentLength64() > kSmall) return;
+  try {
+    std::istream& is = req.stream();
+    char buf[8192];
+    std::streamsize left = static_cast<std::streamsize>(req.getContentLength64());
+    while (left > 0 && is.read(buf, std::min<std::streamsize>(left, sizeof buf))) left -= is.gcount();
+  } catch (const Poco::Exception&) {
+    // a timeout or a reset: the answer is sent (or fails) all the same
+  }
 }
 
 // Reads the body into `in`; false when it is over `maxBody` (then partly read).
@@ -120,9 +176,25 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void serve(HTTPServerRequest& req, HTTPServerResponse& resp) {
+    const auto started = std::chrono::steady_clock::now();
     HttpRequest in = requestHead(req, state_->tls);
+    const std::string id = state_->idPrefix + "-" + std::to_string(++state_->requests);
+    resp.set("X-Request-Id", id);
+    const int status = respond(req, resp, in);
+    if (state_->answered)
+      state_->answered(in, status, id,
+                       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
+  }
+
+  // Answers; returns the status sent (0: the connection was dropped).
+  int respond(HTTPServerRequest& req, HTTPServerResponse& resp, HttpRequest& in) {
     if (auto early = guarded([&] { return headCheck(in); })) {
-      // The body is never read: the connection cannot carry another request.
+      // The body is not used: the connection cannot carry another request.
+      // A small one is read and dropped first, so that closing with unread
+      // bytes (a TCP reset) does not destroy the answer on its way (a client
+      // sending 6 KiB with a token that may not post sees its 403, not a
+      // broken pipe); a large one is not read at all.
+      discardSmallBody(req);
       resp.setKeepAlive(false);
       return answer(req, resp, *early);
     }
@@ -130,11 +202,11 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     state_->guard->bodyRead(static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
     if (!complete) {
       resp.setKeepAlive(false);
-      return send(resp, state_->tooLarge);
+      send(resp, state_->tooLarge);
+      return state_->tooLarge.status;
     }
-    answer(req, resp, *guarded([&] { return std::optional<HttpResponse>(state_->fn(in)); }));
+    return answer(req, resp, *guarded([&] { return std::optional<HttpResponse>(state_->fn(in)); }));
   }
-
 
  private:
   std::optional<HttpResponse> headCheck(const HttpRequest& in) {
@@ -163,9 +235,13 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     return out;
   }
 
-  static void answer(HTTPServerRequest& req, HTTPServerResponse& resp, const HttpResponse& out) {
-    if (out.dropConnection) return dropConnection(req, resp);
+  static int answer(HTTPServerRequest& req, HTTPServerResponse& resp, const HttpResponse& out) {
+    if (out.dropConnection) {
+      dropConnection(req, resp);
+      return 0;
+    }
     send(resp, out);
+    return out.status;
   }
 
   std::shared_ptr<HttpsServer::State> state_;
@@ -277,6 +353,8 @@ void HttpsServer::start() {
   state_ = std::make_shared<State>();
   state_->fn = handler_;
   state_->headCheck = options_.headCheck;
+  state_->answered = options_.answered;
+  state_->idPrefix = randomLetters(6);
   state_->maxBody = options_.maxBodyBytes;
   state_->tooLarge = options_.tooLarge;
   state_->tls = tls();

@@ -31,6 +31,12 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 // answer here is sent at once and the connection closed (its body is never
 // read); std::nullopt lets the request go on to the handler.
 using HttpHeadCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+// Called once a request is answered (by the head check, the body limit or
+// the handler), on the worker thread: the request (its body when read), the
+// status sent, the request id (also sent as X-Request-Id) and how long it
+// took from the complete head. Must be thread-safe and must not throw.
+using HttpAnswered = std::function<void(const HttpRequest&, int status, const std::string& requestId,
+                                        std::chrono::microseconds elapsed)>;
 
 struct HttpsServerOptions {
   std::string host = "127.0.0.1";  // loopback only by default
@@ -57,6 +63,7 @@ struct HttpsServerOptions {
   // The answer to a body over maxBodyBytes (the connection is closed after it).
   HttpResponse tooLarge{413, "text/plain", "request body too large", {}, false};
   HttpHeadCheck headCheck;  // optional
+  HttpAnswered answered;    // optional (the service's request log)
   // stop(): true aborts open connections at once (sandboxes, tests); false
   // lets each connection finish the request it is answering (the service).
   bool abortOnStop = true;

@@ -191,6 +191,28 @@ size_t CitizenState::markDirty(const std::set<std::string>& citizens, int64_t no
   return marked;
 }
 
+size_t CitizenState::rekey(std::string& cursor, bool& done, size_t max) {
+  const std::string current = keyring_->currentKeyId();
+  size_t resealed = 0, seen = 0;
+  Transaction tx(*db_);
+  for (const auto& row : db_->query(
+           "SELECT res, key_id, sealed FROM citizen_resources WHERE res > $1 ORDER BY res LIMIT $2",
+           {cursor, static_cast<int64_t>(max)})) {
+    ++seen;
+    cursor = toStr(row[0]);
+    if (toStr(row[1]) == current) continue;
+    const std::string context = std::string(kSealContext) + "\n" + cursor;
+    const std::string plain = keyring_->open(toStr(row[1]), toStr(row[2]), context);
+    // A merge that replaced it meanwhile sealed it with the current key already.
+    db_->query("UPDATE citizen_resources SET key_id = $2, sealed = $3 WHERE res = $1 AND sealed = $4",
+               {cursor, current, keyring_->seal(plain, context), toStr(row[2])});
+    ++resealed;
+  }
+  tx.commit();
+  done = seen < max;
+  return resealed;
+}
+
 std::vector<std::string> CitizenState::dirtyCitizens(size_t max) {
   std::vector<std::string> out;
   for (const auto& row :
@@ -239,21 +261,63 @@ std::optional<CitizenRecords> CitizenState::beginRenderLocked(const std::string&
   out.readAt = now;
   const auto head = db_->query("SELECT version, rendered_at FROM citizens WHERE citizen = $1", {citizen}).at(0);
   out.version = toInt(head.at(0));
-  const int64_t renderedAt = toInt(head.at(1));
+  readCitizen(citizen, toInt(head.at(1)), out.records, &out.fresh);
+  return out;
+}
+
+ResourceRecord CitizenState::openRow(const SqlRow& row) {
+  return parseStoredRecord(
+      keyring_->open(toStr(row.at(1)), toStr(row.at(2)), std::string(kSealContext) + "\n" + toStr(row.at(0))));
+}
+
+void CitizenState::readCitizen(const std::string& citizen, int64_t freshSince, std::vector<ResourceRecord>& out,
+                               std::set<std::string>* fresh) {
   std::set<std::string> orgs;
   for (const auto& row :
        db_->query("SELECT res, key_id, sealed, updated_at FROM citizen_resources WHERE citizen = $1", {citizen})) {
-    out.records.push_back(
-        parseStoredRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
-    const auto& r = out.records.back();
-    if (toInt(row[3]) >= renderedAt) out.fresh.insert(r.key);
+    out.push_back(openRow(row));
+    const auto& r = out.back();
+    if (fresh && toInt(row[3]) >= freshSince) fresh->insert(r.key);
     if (!r.orgKey.empty()) orgs.insert(hash(r.orgKey));
   }
   for (const std::string& org : orgs)
     for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE res = $1 AND citizen = $2",
                                       {org, std::string(kOrganizations)}))
-      out.records.push_back(
-          parseStoredRecord(keyring_->open(toStr(row[1]), toStr(row[2]), std::string(kSealContext) + "\n" + toStr(row[0]))));
+      out.push_back(openRow(row));
+}
+
+HeldContext CitizenState::heldContext(const std::vector<ResourceRecord>& batch) {
+  HeldContext out;
+  std::set<std::string> inBatch, citizens;
+  for (const ResourceRecord& r : batch) inBatch.insert(r.key);
+  for (const ResourceRecord& r : batch) {
+    if (r.type == "Organization") {
+      for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE res = $1 AND citizen = $2",
+                                        {hash(r.key), std::string(kOrganizations)}))
+        out.records.push_back(openRow(row));
+      continue;
+    }
+    if (r.type == "Patient") {
+      citizens.insert(hash(r.cpr.empty() ? "patient\n" + r.key : r.cpr));
+      if (std::string c = citizenOfPatient(hash(r.key)); !c.empty()) citizens.insert(std::move(c));
+      // Parked resources that this Patient would let join.
+      for (const auto& row : db_->query(
+               "SELECT res, key_id, sealed FROM citizen_resources WHERE citizen IS NULL AND patient = $1", {hash(r.key)}))
+        out.records.push_back(openRow(row));
+      continue;
+    }
+    const std::string c = !r.patientKey.empty()    ? citizenOfPatient(hash(r.patientKey))
+                          : !r.parentKeys.empty() ? citizenOfResource(hash(r.firstParent()))
+                                                  : std::string();
+    if (!c.empty()) {
+      citizens.insert(c);
+    } else if (!r.patientKey.empty() ? !inBatch.count(r.patientKey)
+                                     : !r.parentKeys.empty() && !inBatch.count(r.firstParent())) {
+      out.unresolved.push_back(r.key);
+    }
+  }
+  // (A citizen that does not exist yet reads no rows.)
+  for (const std::string& c : citizens) readCitizen(c, 0, out.records, nullptr);
   return out;
 }
 

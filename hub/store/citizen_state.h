@@ -48,6 +48,17 @@ struct CitizenRecords {
   int64_t readAt = 0;
 };
 
+// What a batch of records would join, read before it is merged (an intake's
+// kommune check: nothing is stored when it fails).
+struct HeldContext {
+  // Every record of each citizen the batch touches, the held versions of its
+  // Organizations, and parked records that would join its Patients.
+  std::vector<state::ResourceRecord> records;
+  // Keys of batch records that would be parked: neither their Patient nor
+  // their forløb is in the batch or held.
+  std::vector<std::string> unresolved;
+};
+
 struct ParkedResource {
   std::string type;        // resourceType
   std::string waitingFor;  // the Patient reference it names, masked
@@ -69,6 +80,16 @@ class CitizenState {
   // Marks citizens (by id) for rendering again: what a registry holds for
   // them changed (a sync). Unknown ids are ignored. Returns how many.
   size_t markDirty(const std::set<std::string>& citizens, int64_t now);
+  // Read-only: what `batch` would join if merged now (see HeldContext).
+  HeldContext heldContext(const std::vector<state::ResourceRecord>& batch);
+
+  // Key rotation: the next `max` held resources after `cursor` (by key;
+  // "" = from the start) — those sealed under another key than the current
+  // one are sealed again with it, in one transaction. Returns how many were
+  // re-sealed; `cursor` moves on, `done` is set at the end (resumable as
+  // DeliveryStore::rekey).
+  size_t rekey(std::string& cursor, bool& done, size_t max);
+
   // Citizens marked dirty (changed since they were last rendered).
   std::vector<std::string> dirtyCitizens(size_t max);
   // Takes the render lease on a citizen and reads its records; nullopt when
@@ -103,6 +124,11 @@ class CitizenState {
   std::optional<CitizenRecords> beginRenderLocked(const std::string& citizen, const std::string& owner, int64_t now,
                                                   int64_t leaseMillis);
   bool endRenderLocked(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt);
+  // The citizen's records (and the Organizations they name) into `out`;
+  // those updated at or after `freshSince` into `fresh` when given.
+  void readCitizen(const std::string& citizen, int64_t freshSince, std::vector<state::ResourceRecord>& out,
+                   std::set<std::string>* fresh);
+  state::ResourceRecord openRow(const SqlRow& row);  // res, key_id, sealed
   void joinParked(const std::string& citizen, const std::string& patientHash, int64_t now, MergeResult& result);
 
   std::unique_ptr<SqlDb> db_;

@@ -477,11 +477,20 @@ size_t DeliveryStore::replay(const ReplayFilter& f, const std::string& actor, in
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   // Only the latest content per key: an older one was replaced anyway.
-  const auto rows = db_->query(
+  std::string sql =
       "SELECT m.id, m.attempts FROM messages m WHERE m.state = $1 AND ($2 = '' OR m.registry = $2) "
       "AND m.updated_at >= $3 AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.registry = m.registry "
-      "AND n.idem_key = m.idem_key AND n.id > m.id) ORDER BY m.id",
-      {stateParam(f.state), f.registry, f.since.value_or(0)});
+      "AND n.idem_key = m.idem_key AND n.id > m.id)";
+  std::vector<SqlParam> params = {stateParam(f.state), f.registry, f.since.value_or(0)};
+  if (!f.kommuner.empty()) {
+    std::string in;
+    for (const std::string& k : f.kommuner) {
+      params.emplace_back(k);
+      in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+    }
+    sql += " AND m.kommune IN (" + in + ")";
+  }
+  const auto rows = db_->query(sql + " ORDER BY m.id", params);
   for (const auto& row : rows) {
     const int64_t id = toInt(row[0]);
     db_->query(
@@ -490,8 +499,102 @@ size_t DeliveryStore::replay(const ReplayFilter& f, const std::string& actor, in
     insertTransition(id, f.state, MessageState::kPending, static_cast<int>(toInt(row[1])), 0, {}, "replayed", actor,
                      now);
   }
+  std::string what = std::string("state=") + std::string(toString(f.state)) +
+                     (f.registry.empty() ? "" : " registry=" + f.registry);
+  for (size_t i = 0; i < f.kommuner.size(); ++i) what += (i ? "," : " kommuner=") + f.kommuner[i];
+  recordAuditLocked(actor, "replay", what + ": " + std::to_string(rows.size()) + " messages back to pending", now);
   tx.commit();
   return rows.size();
+}
+
+size_t DeliveryStore::prunePersonalData(const std::string& registry, int64_t acceptedBefore, const std::string& actor,
+                                        int64_t now) {
+  std::lock_guard lock(mutex_);
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  // Overwritten bytes are zeroed in the pages, not left in their free space.
+  if (sqlite) db_->script("PRAGMA secure_delete = ON");
+  size_t n = 0;
+  {
+    Transaction tx(*db_);
+    db_->query(
+        "UPDATE messages SET sealed = '', cpr_hash = 'pruned', citizen_masked = '(pruned)' WHERE state = 'accepted' "
+        "AND registry = $1 AND updated_at < $2 AND sealed <> ''",
+        {registry, acceptedBefore});
+    n = static_cast<size_t>(db_->changes());
+    recordAuditLocked(actor, "prune",
+                      "registry=" + registry + " accepted before " + std::to_string(acceptedBefore / 1000) +
+                          " (epoch s): personal data of " + std::to_string(n) + " messages removed",
+                      now);
+    tx.commit();
+  }
+  if (n == 0) return 0;
+  // What the old versions of those rows left behind goes too.
+  if (sqlite)
+    db_->script("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE)");
+  else
+    db_->script("VACUUM messages");
+  return n;
+}
+
+size_t DeliveryStore::rekey(RekeyCursor& cursor, size_t max) {
+  std::lock_guard lock(mutex_);
+  const std::string current = keyring_->currentKeyId();
+  size_t resealed = 0, seen = 0;
+  Transaction tx(*db_);
+  // A message changed meanwhile (its sealed value no longer the one read:
+  // pruned) is left as its writer left it.
+  for (const auto& r : db_->query(
+           "SELECT id, key_id, sealed, registry, idem_key, content_hash FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
+           {cursor.message, static_cast<int64_t>(max)})) {
+    ++seen;
+    cursor.message = toInt(r[0]);
+    if (toStr(r[1]) == current || toStr(r[2]).empty()) continue;
+    const std::string context = messageContext(toStr(r[3]), toStr(r[4]), toStr(r[5]));
+    const std::string plain = keyring_->open(toStr(r[1]), toStr(r[2]), context);
+    db_->query("UPDATE messages SET key_id = $2, sealed = $3 WHERE id = $1 AND sealed = $4",
+               {cursor.message, current, keyring_->seal(plain, context), toStr(r[2])});
+    ++resealed;
+  }
+  if (seen < max) {
+    size_t diagnostics = 0;
+    for (const auto& r : db_->query(
+             "SELECT id, key_id, sealed, ingest_id FROM ingest_diagnostics WHERE id > $1 ORDER BY id LIMIT $2",
+             {cursor.diagnostic, static_cast<int64_t>(max - seen)})) {
+      ++diagnostics;
+      cursor.diagnostic = toInt(r[0]);
+      if (toStr(r[1]) == current) continue;
+      const std::string context = "diag\n" + toStr(r[3]);
+      const std::string plain = keyring_->open(toStr(r[1]), toStr(r[2]), context);
+      db_->query("UPDATE ingest_diagnostics SET key_id = $2, sealed = $3 WHERE id = $1",
+                 {cursor.diagnostic, current, keyring_->seal(plain, context)});
+      ++resealed;
+    }
+    cursor.done = seen + diagnostics < max;
+  }
+  tx.commit();
+  return resealed;
+}
+
+void DeliveryStore::recordAudit(const std::string& actor, const std::string& action, const std::string& detail,
+                                int64_t now) {
+  std::lock_guard lock(mutex_);
+  recordAuditLocked(actor, action, detail, now);
+}
+
+void DeliveryStore::recordAuditLocked(const std::string& actor, const std::string& action, const std::string& detail,
+                                      int64_t now) {
+  if (actor.empty() || action.empty()) throw StoreError("bug: an audit entry needs an actor and an action");
+  db_->query("INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)",
+             {now, actor, action, maskDigitRuns(detail)});
+}
+
+std::vector<AuditEntry> DeliveryStore::audit(int64_t since, size_t max) {
+  std::lock_guard lock(mutex_);
+  std::vector<AuditEntry> out;
+  for (const auto& r : db_->query("SELECT at, actor, action, detail FROM audit WHERE at >= $1 ORDER BY at, id LIMIT $2",
+                                  {since, static_cast<int64_t>(max)}))
+    out.push_back({toInt(r[0]), toStr(r[1]), toStr(r[2]), toStr(r[3])});
+  return out;
 }
 
 std::vector<StateCount> DeliveryStore::counts(const std::string& registry, const std::string& kommune) {
@@ -528,14 +631,9 @@ std::string deadReason(const std::string& detail) {
 
 }  // namespace
 
-std::vector<RejectionGroup> DeliveryStore::rejections(const std::string& registry) {
-  std::lock_guard lock(mutex_);
-  std::vector<RejectionGroup> out;
+void DeliveryStore::addMessageGroups(const std::vector<SqlRow>& rows, std::vector<RejectionGroup>& out) {
   std::map<std::tuple<std::string, std::string, std::string>, int64_t> grouped;  // source, registry, rule
-  for (const auto& r : db_->query(
-           "SELECT registry, state, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state IN ('rejected', "
-           "'dead') AND ($1 = '' OR registry = $1) GROUP BY registry, state, last_detail",
-           {registry})) {
+  for (const auto& r : rows) {
     const bool rejected = toStr(r[1]) == "rejected";
     const std::string detail = toStr(r[2]);
     grouped[{rejected ? "registry" : "dead", toStr(r[0]), rejected ? ruleOf(detail) : deadReason(detail)}] +=
@@ -543,6 +641,16 @@ std::vector<RejectionGroup> DeliveryStore::rejections(const std::string& registr
   }
   for (const auto& [k, n] : grouped) out.push_back({std::get<1>(k), std::get<0>(k), std::get<2>(k), "error", n});
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+}
+
+std::vector<RejectionGroup> DeliveryStore::rejections(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  std::vector<RejectionGroup> out;
+  addMessageGroups(db_->query("SELECT registry, state, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state "
+                              "IN ('rejected', 'dead') AND ($1 = '' OR registry = $1) GROUP BY registry, state, "
+                              "last_detail",
+                              {registry}),
+                   out);
   for (const auto& r : db_->query(
            "SELECT registry, rule, severity, COUNT(*) FROM ingest_diagnostics WHERE severity IN ('error', 'warning') "
            "AND ($1 = '' OR registry = $1) GROUP BY registry, rule, severity ORDER BY COUNT(*) DESC, registry, rule",
@@ -551,11 +659,34 @@ std::vector<RejectionGroup> DeliveryStore::rejections(const std::string& registr
   return out;
 }
 
+std::vector<RejectionGroup> DeliveryStore::rejectionsIn(const std::string& registry, const std::string& kommune) {
+  std::lock_guard lock(mutex_);
+  std::vector<RejectionGroup> out;
+  addMessageGroups(db_->query("SELECT registry, state, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state "
+                              "IN ('rejected', 'dead') AND kommune = $2 AND ($1 = '' OR registry = $1) GROUP BY "
+                              "registry, state, last_detail",
+                              {registry, kommune}),
+                   out);
+  return out;
+}
+
+std::vector<RejectionGroup> DeliveryStore::validationProblemsOf(const std::string& registry, const std::string& actor) {
+  std::lock_guard lock(mutex_);
+  std::vector<RejectionGroup> out;
+  for (const auto& r : db_->query(
+           "SELECT d.registry, d.rule, d.severity, COUNT(*) FROM ingests i JOIN ingest_diagnostics d ON d.ingest_id = "
+           "i.id WHERE i.actor = $2 AND d.severity IN ('error', 'warning') AND ($1 = '' OR d.registry = $1) GROUP BY "
+           "d.registry, d.rule, d.severity ORDER BY COUNT(*) DESC, d.registry, d.rule",
+           {registry, actor}))
+    out.push_back({toStr(r[0]), "validation", toStr(r[1]), toStr(r[2]), toInt(r[3])});
+  return out;
+}
+
 std::vector<Transition> DeliveryStore::history(const std::string& where, const std::vector<SqlParam>& params) {
   std::lock_guard lock(mutex_);
   const auto rows = db_->query(
       "SELECT t.message_id, t.at, m.registry, m.kind, m.idem_key, m.forloeb_key, m.citizen_masked, t.from_state, "
-      "t.to_state, t.attempt, t.http_status, t.registry_id, t.detail, t.actor FROM transitions t "
+      "t.to_state, t.attempt, t.http_status, t.registry_id, t.detail, t.actor, m.kommune FROM transitions t "
       "JOIN messages m ON m.id = t.message_id WHERE " + where + " ORDER BY t.id",
       params);
   std::vector<Transition> out;
@@ -575,6 +706,7 @@ std::vector<Transition> DeliveryStore::history(const std::string& where, const s
     t.registryId = toStr(r[11]);
     t.detail = toStr(r[12]);
     t.actor = toStr(r[13]);
+    t.kommune = toStr(r[14]);
     out.push_back(std::move(t));
   }
   return out;
@@ -596,6 +728,23 @@ int64_t DeliveryStore::backlog() {
       db_->query("SELECT COUNT(*) FROM messages WHERE state IN ('pending', 'sending', 'retry-wait')").at(0).at(0));
 }
 
+std::optional<int64_t> DeliveryStore::lastAccepted(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  const auto rows =
+      db_->query("SELECT MAX(updated_at) FROM messages WHERE state = 'accepted' AND registry = $1", {registry});
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return toInt(rows[0][0]);
+}
+
+std::optional<int64_t> DeliveryStore::oldestWaiting(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  const auto rows = db_->query(
+      "SELECT MIN(created_at) FROM messages WHERE state IN ('pending', 'sending', 'retry-wait') AND registry = $1",
+      {registry});
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return toInt(rows[0][0]);
+}
+
 std::optional<int64_t> DeliveryStore::nextDue() {
   std::lock_guard lock(mutex_);
   const auto rows =
@@ -615,9 +764,14 @@ void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   db_->query(
-      "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      {r.id, r.createdAt, r.source, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0}});
+      "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable, actor) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      {r.id, r.createdAt, r.source, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0},
+       nullable(r.actor)});
+  recordAuditLocked(r.actor.empty() ? "unknown" : r.actor, "ingest",
+                    "ingest " + r.id + ": " + std::to_string(r.citizens) + " citizens, " + std::to_string(r.messages) +
+                        " messages queued, " + std::to_string(r.errors) + " errors",
+                    r.createdAt);
   for (const auto& d : diagnostics)
     db_->query(
         "INSERT INTO ingest_diagnostics (ingest_id, registry, severity, rule, key_id, sealed) "
@@ -630,12 +784,13 @@ void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::
 std::optional<IngestRecord> DeliveryStore::ingest(const std::string& id) {
   std::lock_guard lock(mutex_);
   const auto rows = db_->query(
-      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable FROM ingests WHERE id = $1",
+      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable, actor FROM ingests WHERE id = "
+      "$1",
       {id});
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
   return IngestRecord{toStr(r[0]), toInt(r[1]), toStr(r[2]), toInt(r[3]), toInt(r[4]),
-                      toInt(r[5]), toInt(r[6]), toInt(r[7]) != 0};
+                      toInt(r[5]), toInt(r[6]), toInt(r[7]) != 0, toStr(r[8])};
 }
 
 std::vector<diag::Diagnostic> DeliveryStore::ingestDiagnostics(const std::string& id) {

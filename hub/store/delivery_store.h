@@ -71,6 +71,7 @@ struct Transition {
   int attempt = 0;
   int httpStatus = 0;
   std::string registryId, detail, actor;
+  std::string kommune;  // the message's (a kommune-scoped reader sees only its own)
 };
 
 struct StateCount {
@@ -95,6 +96,7 @@ struct ReplayFilter {
   MessageState state = MessageState::kDead;  // dead or rejected
   std::string registry;                      // empty = all
   std::optional<int64_t> since;              // only messages that ended at/after this time
+  std::vector<std::string> kommuner;         // only these kommuner (a kommune-scoped client); empty = all
 };
 
 struct IngestRecord {
@@ -103,6 +105,13 @@ struct IngestRecord {
   std::string source;  // file name or "http"
   int64_t citizens = 0, messages = 0, errors = 0, warnings = 0;
   bool unreadable = false;
+  std::string actor;  // who sent it: the API client's name, or "cli:<user>"
+};
+
+// One row of the audit trail: who did what, when (append-only).
+struct AuditEntry {
+  int64_t at = 0;
+  std::string actor, action, detail;
 };
 
 class StatementLog;
@@ -172,22 +181,68 @@ class DeliveryStore final {
   // Waiting messages whose dependency ended rejected/dead (and has no newer
   // version on the way) → `dead` with the reason.
   size_t failBlockedDependents(int64_t now);
-  // rejected/dead → pending (attempts start again). Returns how many.
+  // rejected/dead → pending (attempts start again), recorded in the audit
+  // trail as `actor`'s replay. Returns how many.
   size_t replay(const ReplayFilter& filter, const std::string& actor, int64_t now);
 
   // Status.
   std::vector<StateCount> counts(const std::string& registry = {}, const std::string& kommune = {});
   std::vector<RejectionGroup> rejections(const std::string& registry = {});
+  // Registry rejections and dead messages of one kommune only (status for a
+  // kommune, or a kommune-scoped client).
+  std::vector<RejectionGroup> rejectionsIn(const std::string& registry, const std::string& kommune);
+  // Validation problems of the ingests `actor` sent. Diagnostics carry no
+  // kommune; a kommune-scoped client sees those of its own ingests (it can
+  // send only its kommuner' data).
+  std::vector<RejectionGroup> validationProblemsOf(const std::string& registry, const std::string& actor);
   std::vector<Transition> historyForForloeb(const std::string& forloebKey);
   std::vector<Transition> historyForCpr(const std::string& cpr);
   std::vector<Transition> historyForMessage(int64_t id);
+  // Per-registry health: when the registry last accepted a message, and
+  // since when its oldest waiting message (pending, sending, retry-wait)
+  // waits; nullopt when there is none.
+  std::optional<int64_t> lastAccepted(const std::string& registry);
+  std::optional<int64_t> oldestWaiting(const std::string& registry);
   // Messages not yet final (pending, sending, retry-wait): intake backpressure.
   int64_t backlog();
   // Earliest next_at among waiting messages (for sleeping), if any.
   std::optional<int64_t> nextDue();
   std::optional<MessageState> stateOf(int64_t id);
 
-  // Ingests (HTTP intake, reghub ingest) and their diagnostics (sealed).
+  // Retention (`reghub prune`): the personal data of `registry`'s messages
+  // accepted before `acceptedBefore` — the sealed body and CPR, the CPR's
+  // lookup hash, the masked CPR — is removed; the rows stay (counts, states,
+  // content hashes and registry ids for later updates, the transitions). An
+  // audit entry records it. SQLite: deleted bytes are zeroed
+  // (secure_delete), the WAL truncated and the file vacuumed, so the data is
+  // not left in free pages; PostgreSQL: the table is vacuumed. Returns how
+  // many messages were pruned.
+  size_t prunePersonalData(const std::string& registry, int64_t acceptedBefore, const std::string& actor,
+                           int64_t now);
+
+  // Key rotation (`reghub rekey`): the next `max` messages and ingest
+  // diagnostics after `cursor` (walked by primary key) are looked at; those
+  // sealed under another key than the current one are opened
+  // (store.retiredKeys) and sealed again with the current key, in one
+  // transaction. Returns how many were re-sealed; `cursor` moves on and
+  // `cursor.done` is set at the end. A killed rekey started again walks the
+  // rows once more, re-sealing only what is left (resumable). The citizen
+  // state has its own (CitizenState::rekey); the key canary moves on open.
+  struct RekeyCursor {
+    int64_t message = 0, diagnostic = 0;
+    bool done = false;
+  };
+  size_t rekey(RekeyCursor& cursor, size_t max);
+
+  // The audit trail (who ingested, replayed, ran a systemskifte): appended,
+  // never changed (the database refuses UPDATE and DELETE). `detail` names
+  // no person (digit runs are masked all the same).
+  void recordAudit(const std::string& actor, const std::string& action, const std::string& detail, int64_t now);
+  // Entries at or after `since`, oldest first, at most `max`.
+  std::vector<AuditEntry> audit(int64_t since = 0, size_t max = 1000);
+
+  // Ingests (HTTP intake, reghub ingest) and their diagnostics (sealed); the
+  // ingest is also an audit entry (action "ingest"), in the same transaction.
   void recordIngest(const IngestRecord& record, const std::vector<diag::Diagnostic>& diagnostics);
   std::optional<IngestRecord> ingest(const std::string& id);
   std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);
@@ -211,6 +266,8 @@ class DeliveryStore final {
   // predecessors are all accepted now become claim candidates.
   void promoteDependents(std::vector<std::pair<std::string, std::string>> accepted);
   std::vector<Transition> history(const std::string& where, const std::vector<SqlParam>& params);
+  void recordAuditLocked(const std::string& actor, const std::string& action, const std::string& detail, int64_t now);
+  void addMessageGroups(const std::vector<SqlRow>& rows, std::vector<RejectionGroup>& out);
 
   std::unique_ptr<SqlDb> db_;
   std::shared_ptr<const Keyring> keyring_;

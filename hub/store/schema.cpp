@@ -208,6 +208,38 @@ CREATE TABLE registry_lists (
 );
 )SQL";
 
+// Who did what (issue 13 "Who may do what"): every ingest, replay and
+// systemskifte names its client. Append-only like transitions, with a
+// function of its own (migration 1's names transitions in its message).
+constexpr const char* kV8 = R"SQL(
+CREATE TABLE audit (
+  id {ID},
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit (at, id);
+CREATE INDEX audit_actor ON audit (actor, at);
+ALTER TABLE ingests ADD COLUMN actor TEXT;
+CREATE INDEX ingests_actor ON ingests (actor, id);
+{AUDIT_APPEND_ONLY}
+)SQL";
+
+constexpr const char* kSqliteAuditAppendOnly = R"SQL(
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is an append-only audit trail'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is an append-only audit trail'); END;
+)SQL";
+
+constexpr const char* kPostgresAuditAppendOnly = R"SQL(
+CREATE FUNCTION reghub_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit is an append-only audit trail'; END $$;
+CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+FOR EACH ROW EXECUTE FUNCTION reghub_audit_append_only();
+)SQL";
+
 std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
   for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
     s.replace(pos, from.size(), to);
@@ -220,6 +252,8 @@ std::vector<Migration> migrations(Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
   std::string v1 = replaceAll(kV1, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
   v1 = replaceAll(v1, "{APPEND_ONLY}", pg ? kPostgresAppendOnly : kSqliteAppendOnly);
+  std::string v8 = replaceAll(kV8, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+  v8 = replaceAll(v8, "{AUDIT_APPEND_ONLY}", pg ? kPostgresAuditAppendOnly : kSqliteAuditAppendOnly);
   return {
       {1, "messages, dependencies, append-only transitions, ingests", v1},
       // Claims walk the due messages in order without sorting the backlog.
@@ -237,6 +271,13 @@ std::vector<Migration> migrations(Dialect dialect) {
        "lookup TEXT NOT NULL)"},
       {7, "registry mirror: the records a registry holds (read back from it), syncs, manual tasks, reference lists",
        kV7},
+      {8, "audit trail of who did what (append-only); the client of each ingest", v8},
+      // Per-registry health (/health, /metrics): the last accepted message
+      // and the oldest waiting one, each read from the end of an index.
+      {9, "indexes for per-registry health: last accepted, oldest waiting",
+       "CREATE INDEX messages_accepted_at ON messages (registry, updated_at) WHERE state = 'accepted';\n"
+       "CREATE INDEX messages_waiting_since ON messages (registry, created_at) WHERE state IN ('pending', "
+       "'sending', 'retry-wait')"},
   };
 }
 

@@ -8,6 +8,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hub/log/log.h"
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
 #include "hub/store/sql_db.h"
@@ -28,7 +32,11 @@ class ApiServerTest : public ::testing::Test {
     o.port = 0;
     o.certificate = tls_.serverCertFile;
     o.privateKey = tls_.serverKeyFile;
-    o.tokens = {"secret-token"};
+    ApiClient admin;
+    admin.name = "ops";
+    admin.token = "secret-token";
+    admin.roles = {Role::kAdmin};
+    o.clients = ApiClients({admin});
     o.maxBodyBytes = maxBody;
     server_ = std::make_unique<ApiServer>(o, maxBacklog, *store_, *intake_, nullptr);
     server_->setCredentials(std::move(credentials));
@@ -88,10 +96,11 @@ TEST_F(ApiServerTest, Health_ListsCertificatesAndWarnsThirtyDaysBeforeExpiry) {
   start(1000, 1 << 20, {certificateExpiringIn(29)});
   r = get("/health", false);
   EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find(R"("status":"warning")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"degraded")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("certificate x.functionCertificate ends within 30 days"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("setting":"x.functionCertificate")"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("state":"expiring")"), std::string::npos) << r.body;
-  const auto m = get("/metrics", false);
+  const auto m = get("/metrics");
   EXPECT_NE(m.body.find("reghub_certificate_days_left{setting=\"x.functionCertificate\"} 29"), std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("reghub_certificate_expiry_timestamp_seconds{setting=\"x.functionCertificate\"}"),
@@ -102,7 +111,8 @@ TEST_F(ApiServerTest, Health_ExpiredCertificateIs503) {
   start(1000, 1 << 20, {certificateExpiringIn(-2)});
   const auto r = get("/health", false);
   EXPECT_EQ(r.status, 503);
-  EXPECT_NE(r.body.find(R"("status":"certificate expired")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"("status":"failing")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("certificate x.functionCertificate expired"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("state":"expired")"), std::string::npos) << r.body;
 }
 
@@ -116,12 +126,33 @@ TEST_F(ApiServerTest, Health_StoreKeyThatNoLongerOpensTheDataIs503) {
   EXPECT_NE(r.body.find("store key cannot open"), std::string::npos) << r.body;
 }
 
+TEST_F(ApiServerTest, Log_AHealthChangeIsLoggedOnceAndEveryRequestWithItsClient) {
+  std::ostringstream out;
+  log::configure(log::Format::kJson, log::Level::kInfo, out);
+  start();
+  EXPECT_EQ(get("/health", false).status, 200);
+  auto raw = store::openDatabase("sqlite:" + (dir_.path() / "store.db").string());
+  raw->query("UPDATE store_canary SET sealed = $1 WHERE id = 1", {std::string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")});
+  EXPECT_EQ(get("/health", false).status, 503);
+  EXPECT_EQ(get("/health", false).status, 503);
+  EXPECT_EQ(get("/status").status, 200);
+  server_->stop();
+  log::off();
+  const std::string text = out.str();
+  const size_t first = text.find(R"("level":"error","msg":"health failing","was":"ok")");
+  EXPECT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find("health failing", text.find("health failing") + 1), std::string::npos) << "logged once: " << text;
+  EXPECT_NE(text.find(R"("method":"GET","path":"/status","status":200)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("client":"ops")"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secret-token"), std::string::npos) << text;
+}
+
 TEST_F(ApiServerTest, Health_WithoutCertificatesSaysOk) {
   start();
   const auto r = get("/health", false);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(R"("certificates":[])"), std::string::npos) << r.body;
-  EXPECT_EQ(get("/metrics", false).body.find("reghub_certificate"), std::string::npos);
+  EXPECT_EQ(get("/metrics").body.find("reghub_certificate"), std::string::npos);
 }
 
 TEST_F(ApiServerTest, WrongMethodOnAnEndpointIs405WithAllow) {
@@ -167,7 +198,7 @@ TEST_F(ApiServerTest, Backpressure_503WhenBacklogOverLimit) {
   const auto r = post(kBundle);
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.headers.count("retry-after"), 1u);
-  const auto m = get("/metrics", false);
+  const auto m = get("/metrics");
   EXPECT_NE(m.body.find("reghub_intake_backpressure_total 1"), std::string::npos) << m.body;
 }
 
@@ -202,7 +233,7 @@ TEST_F(ApiServerTest, Metrics_PrometheusCountsWithoutPersonalData) {
   start();
   const auto m = sampleMessage(1, "reg-a", "0101");
   store_->enqueue(m, "", 1000);
-  const auto r = get("/metrics", false);
+  const auto r = get("/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(R"(reghub_messages{registry="reg-a",kommune="0101",state="pending"} 1)"), std::string::npos)
       << r.body;
@@ -237,8 +268,20 @@ bool makeClientCert(const std::filesystem::path& dir) {
 
 class ApiClientCertTest : public ::testing::Test {
  protected:
-  void start(bool require) {
+  // The fingerprint as `openssl x509 -fingerprint -sha256` prints it.
+  std::string fingerprint() {
+    const std::string out = (dir_.path() / "fp.txt").string();
+    const std::string cmd = "openssl x509 -noout -fingerprint -sha256 -in " + (dir_.path() / "client.pem").string() +
+                            " | cut -d= -f2 > " + out;
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    std::ifstream in(out);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  }
+  void start(bool require, std::string subject = "CN=kommune-0101", std::string fp = {}) {
     ASSERT_TRUE(makeClientCert(dir_.path())) << "openssl CLI failed";
+    if (fp == "*") fp = normalizeFingerprint(fingerprint());
     tls_ = net::writeDevTls((dir_.path() / "tls").string());
     store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "s.db").string(), testing::testKeyring()});
     intake_ = std::make_unique<Intake>(*store_, std::vector<std::shared_ptr<const engine::Adapter>>{});
@@ -248,7 +291,15 @@ class ApiClientCertTest : public ::testing::Test {
     o.privateKey = tls_.serverKeyFile;
     o.caLocation = (dir_.path() / "client-ca.pem").string();
     o.requireClientCertificate = require;
-    o.tokens = {"tok"};
+    ApiClient byCert, byToken;
+    byCert.name = "kommune-0101";
+    byCert.certificateSubject = subject;
+    byCert.certificateFingerprint = fp;
+    byCert.roles = {Role::kAnalyst};
+    byToken.name = "analyst";
+    byToken.token = "tok";
+    byToken.roles = {Role::kAnalyst};
+    o.clients = ApiClients({byCert, byToken});
     server_ = std::make_unique<ApiServer>(o, 1000, *store_, *intake_, nullptr);
     server_->start();
   }
@@ -276,6 +327,23 @@ TEST_F(ApiClientCertTest, Auth_VerifiedClientCertificateInsteadOfToken) {
   EXPECT_EQ(getStatus(true).status, 200);
   EXPECT_EQ(getStatus(false).status, 401);
   EXPECT_EQ(getStatus(false, "tok").status, 200);  // or a token
+}
+
+TEST_F(ApiClientCertTest, Auth_ACertificateFromTheCaThatIsNoClientsIsRefused) {
+  start(false, "CN=kommune-0330");  // the CA signed it, but no client has this subject
+  const auto r = getStatus(true);
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(getStatus(true, "tok").status, 401);  // the certificate says who it is; no token fallback
+}
+
+TEST_F(ApiClientCertTest, Auth_ACertificateMatchedByItsFingerprint) {
+  start(false, "", "*");
+  EXPECT_EQ(getStatus(true).status, 200);
+}
+
+TEST_F(ApiClientCertTest, Auth_AnotherFingerprintIsRefused) {
+  start(false, "", std::string(64, 'a'));
+  EXPECT_EQ(getStatus(true).status, 401);
 }
 
 TEST_F(ApiClientCertTest, Auth_RequiredClientCertificateTokenAloneIsNotEnough) {

@@ -118,7 +118,6 @@ TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
     ::dup2(out[1], 2);
     ::close(out[0]);
     ::setenv("REGHUB_STORE_KEY", kKey.c_str(), 1);
-    ::setenv("REGHUB_API_TOKENS", "t0ken", 1);
     ::execl(kBin.c_str(), kBin.c_str(), "run", "--store", store.c_str(), "--port", "0", static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include "hub/api/intake.h"
@@ -164,7 +165,18 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.claim(2, "w3", now + 200, 60'000);
   store.releaseClaims("w3", now + 300);
   store.failBlockedDependents(now + 400);
-  store.replay({store::MessageState::kDead, "", std::nullopt}, "test", now + 500);
+  store.replay({store::MessageState::kDead, "", std::nullopt, {}}, "test", now + 500);
+  // A kommune-scoped operator's replay, status and problems; the audit trail.
+  store.replay({store::MessageState::kRejected, "smdb", std::nullopt, {"0101", "0330"}}, "op1", now + 510);
+  store.rejectionsIn("", "0101");
+  store.rejectionsIn("smdb", "0330");
+  store.validationProblemsOf("", "cli:test");
+  store.validationProblemsOf("ltt", "intake1");
+  store.recordAudit("admin1", "systemskifte", "test", now + 520);
+  store.audit(now);
+  store.lastAccepted("smdb");
+  store.oldestWaiting("ltt");
+  store.prunePersonalData("smdb", now - 86'400'000, "test", now + 530);
   store.counts();
   store.counts("smdb", "0101");
   store.rejections();
@@ -212,6 +224,16 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   mirror.tasks("smdb");
   mirror.tasks("smdb", true);
   mirror.closeDoneTasks("smdb", now);
+  // A kommune-scoped intake's check reads what the store holds of the
+  // citizens a body touches (the same input again: every citizen is held).
+  std::ifstream in(input);
+  const std::string firstLines = [&] {
+    std::string out, line;
+    for (int i = 0; i < 40 && std::getline(in, line); ++i) out += line + "\n";
+    return out;
+  }();
+  intake.ingestBuffer("http", firstLines, "application/fhir+ndjson", model::Date::parse("2026-11-01"),
+                      {"scoped", {"0101"}});
 }
 
 TEST_F(StoreQueryPlanTest, IngestClaimAndStatusQueriesUseAnIndex) {

@@ -193,6 +193,29 @@ TEST_F(ConfigCli, ConfigCheck_SummaryHidesAStorePassword) {
   EXPECT_EQ(r.out.find("pa55word"), std::string::npos) << r.out;
 }
 
+TEST_F(ConfigCli, ConfigCheck_ATokenFileOthersMayReadIs78) {
+  const std::string token = (dir_ / "token").string();
+  std::ofstream(token) << "tok-0123456789abcdef\n";
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  const std::string cfg =
+      file("http.clients = intake1\nhttp.client.intake1.tokenFile = " + token + "\nhttp.client.intake1.roles = intake\n");
+  Result r = run("config check --config " + cfg);
+  EXPECT_EQ(r.code, 78) << r.out;
+  EXPECT_NE(r.out.find("http.client.intake1.tokenFile"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("wider than 0600"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("tok-0123456789abcdef"), std::string::npos) << r.out;
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write);
+  r = run("config check --config " + cfg);
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
+TEST_F(ConfigCli, Run_TheRemovedApiTokensAre78SayingWhatToWrite) {
+  const Result r = run("run --config " + file(""), "REGHUB_API_TOKENS=abcdefabcdefabcdef");
+  EXPECT_EQ(r.code, 78) << r.out;
+  EXPECT_NE(r.out.find("http.clients"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("abcdefabcdefabcdef"), std::string::npos) << r.out;
+}
+
 TEST_F(ConfigCli, ConfigCheck_TheExampleConfigPasses) {
   const Result r =
       run("config check --config " + kSource + "/deploy/reghub.properties.example", "REGHUB_STORE_KEY=" + kKey);

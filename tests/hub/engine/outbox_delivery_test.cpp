@@ -130,6 +130,9 @@ TEST_F(OutboxDeliveryTest, Dead_AfterLastAttemptWithReason_ThenReplayDelivers) {
     outbox.start();
     ASSERT_TRUE(outbox.drain(30'000));
     outbox.stop();
+    // Per-registry health: 5 messages × 3 attempts, none reached the registry.
+    EXPECT_EQ(outbox.consecutiveFailures(sampleMessage(0).registry), 15u);
+    EXPECT_EQ(outbox.consecutiveFailures("another"), 0u);
   }
   EXPECT_EQ(countIn(store::MessageState::kDead), 5);
   const auto h = store_->historyForForloeb(sampleMessage(0).forloebKey);
@@ -140,13 +143,16 @@ TEST_F(OutboxDeliveryTest, Dead_AfterLastAttemptWithReason_ThenReplayDelivers) {
   // reghub replay --state dead, with the registry back.
   LoopbackRegistry registry;
   registry.start();
-  EXPECT_EQ(store_->replay({store::MessageState::kDead, "", std::nullopt}, "operator", store::nowMillis()), 5u);
+  EXPECT_EQ(store_->replay({store::MessageState::kDead, "", std::nullopt, {}}, "operator", store::nowMillis()), 5u);
   Outbox outbox(*store_, to(registry), fastOptions());
   outbox.start();
   ASSERT_TRUE(outbox.drain(30'000));
   outbox.stop();
   EXPECT_EQ(countIn(store::MessageState::kAccepted), 5);
   EXPECT_EQ(registry.distinctAccepted(), 5u);
+  EXPECT_EQ(outbox.consecutiveFailures(sampleMessage(0).registry), 0u);  // an accepted attempt ends the run
+  EXPECT_TRUE(store_->lastAccepted(sampleMessage(0).registry).has_value());
+  EXPECT_FALSE(store_->oldestWaiting(sampleMessage(0).registry).has_value());
 }
 
 TEST_F(OutboxDeliveryTest, Dead_NoDelivererForRegistryEndsDeadWithTheReason) {

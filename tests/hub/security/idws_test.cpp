@@ -113,7 +113,7 @@ TEST_F(StsOverHttps, Soap12AndCvrClaimAsKombitAsks) {
   spec.lifetime = 1h;
   const SecuredRequest rst = buildIssueRequest(spec, *world().client, system_clock::now());
   EXPECT_NE(rst.contentType.find("application/soap+xml"), std::string::npos);
-  net::HttpRequest r{"POST", "/sts", "/sts", "", {}, rst.envelope, false};
+  net::HttpRequest r{"POST", "/sts", "/sts", "", {}, rst.envelope, false, {}, {}};
   const net::HttpResponse answer = kombit.handle(r);
   ASSERT_EQ(answer.status, 200) << answer.body;
   const TokenOutcome t = readIssueResponse(answer.status, answer.body, clientPolicy(), system_clock::now());
@@ -122,17 +122,17 @@ TEST_F(StsOverHttps, Soap12AndCvrClaimAsKombitAsks) {
   EXPECT_LT(t.token->info.notOnOrAfter, system_clock::now() + 61min);
   // A SOAP 1.1 request to the 1.2 STS is refused.
   const SecuredRequest soap11 = buildIssueRequest(issueSpec(), *world().client, system_clock::now());
-  EXPECT_EQ(kombit.handle({"POST", "/sts", "/sts", "", {}, soap11.envelope, false}).status, 500);
+  EXPECT_EQ(kombit.handle({"POST", "/sts", "/sts", "", {}, soap11.envelope, false, {}, {}}).status, 500);
 }
 
 TEST_F(StsOverHttps, LifetimeInThePastOrAStaleTimestampIsRefused) {
   IssueRequestSpec spec = issueSpec();
   spec.lifetime = std::chrono::seconds(-60);
-  const auto past = sts_.handle({"POST", "/sts", "/sts", "", {}, buildIssueRequest(spec, *world().client, system_clock::now()).envelope, false});
+  const auto past = sts_.handle({"POST", "/sts", "/sts", "", {}, buildIssueRequest(spec, *world().client, system_clock::now()).envelope, false, {}, {}});
   EXPECT_EQ(past.status, 500);
   EXPECT_NE(past.body.find("in the past"), std::string::npos) << past.body;
   const auto stale = sts_.handle(
-      {"POST", "/sts", "/sts", "", {}, buildIssueRequest(issueSpec(), *world().client, system_clock::now() - 2h).envelope, false});
+      {"POST", "/sts", "/sts", "", {}, buildIssueRequest(issueSpec(), *world().client, system_clock::now() - 2h).envelope, false, {}, {}});
   EXPECT_EQ(stale.status, 500);
   EXPECT_NE(stale.body.find("MessageExpired"), std::string::npos) << stale.body;
   EXPECT_EQ(sts_.issued(), 0u);

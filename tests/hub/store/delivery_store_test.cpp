@@ -39,10 +39,10 @@ AttemptOutcome outcome(MessageState next, std::string detail = {}, std::string i
 }
 
 TEST_F(DeliveryStoreTest, Migrations_AppliedOnOpenAndIdempotent) {
-  EXPECT_EQ(store_->schemaVersion(), 7);
+  EXPECT_EQ(store_->schemaVersion(), 9);
   store_.reset();
   auto again = backend_->open();  // second open: nothing to apply, no error
-  EXPECT_EQ(again->schemaVersion(), 7);
+  EXPECT_EQ(again->schemaVersion(), 9);
 }
 
 TEST_F(DeliveryStoreTest, Enqueue_StoresPendingWithAuditEntry) {
@@ -283,15 +283,15 @@ TEST_F(DeliveryStoreTest, Replay_DeadAndRejectedBackToPendingByFilter) {
   store_->complete(c[0], "w", outcome(MessageState::kDead, "gave up"), 1100);
   store_->complete(c[1], "w", outcome(MessageState::kDead, "gave up"), 1100);
   store_->complete(c[2], "w", outcome(MessageState::kRejected, "bad"), 5000);
-  EXPECT_EQ(store_->replay({MessageState::kDead, "reg-a", std::nullopt}, "op", 6000), 1u);
+  EXPECT_EQ(store_->replay({MessageState::kDead, "reg-a", std::nullopt, {}}, "op", 6000), 1u);
   EXPECT_EQ(store_->stateOf(c[0].id), MessageState::kPending);
   EXPECT_EQ(store_->stateOf(c[1].id), MessageState::kDead);
-  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5001}}, "op", 6000), 0u);  // ended before since
-  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5000}}, "op", 6000), 1u);
+  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5001}, {}}, "op", 6000), 0u);  // ended before since
+  EXPECT_EQ(store_->replay({MessageState::kRejected, "", int64_t{5000}, {}}, "op", 6000), 1u);
   const auto again = store_->claim(10, "w", 6000, 1000);
   ASSERT_EQ(again.size(), 2u);
   EXPECT_EQ(again[0].attempt, 1);  // attempts start again
-  EXPECT_THROW(store_->replay({MessageState::kAccepted, "", std::nullopt}, "op", 6000), StoreError);
+  EXPECT_THROW(store_->replay({MessageState::kAccepted, "", std::nullopt, {}}, "op", 6000), StoreError);
 }
 
 TEST_F(DeliveryStoreTest, AuditTrail_DatabaseRefusesUpdateAndDelete) {
@@ -300,6 +300,67 @@ TEST_F(DeliveryStoreTest, AuditTrail_DatabaseRefusesUpdateAndDelete) {
   EXPECT_THROW(raw->query("UPDATE transitions SET detail = 'rewritten'"), StoreError);
   EXPECT_THROW(raw->query("DELETE FROM transitions"), StoreError);
   EXPECT_EQ(store_->historyForMessage(1).size(), 1u);
+}
+
+TEST_F(DeliveryStoreTest, Audit_WhoDidWhatIsAppendedAndTheDatabaseRefusesUpdateAndDelete) {
+  store_->recordAudit("ops", "systemskifte", "smdb systemskifte for kommune 0101 (CPR 0101804321)", 1000);
+  store_->recordIngest({"ing-7", 2000, "http", 1, 1, 0, 0, false, "intake0101"}, {});
+  const auto trail = store_->audit();
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[0].actor, "ops");
+  EXPECT_EQ(trail[0].action, "systemskifte");
+  EXPECT_EQ(trail[0].detail.find("0101804321"), std::string::npos) << "digit runs are masked: " << trail[0].detail;
+  EXPECT_EQ(trail[1].actor, "intake0101");
+  EXPECT_EQ(trail[1].action, "ingest");
+  EXPECT_EQ(store_->ingest("ing-7")->actor, "intake0101");
+  EXPECT_EQ(store_->audit(1500).size(), 1u);
+  auto raw = openDatabase(backend_->url());
+  EXPECT_THROW(raw->query("UPDATE audit SET actor = 'someone else'"), StoreError);
+  EXPECT_THROW(raw->query("DELETE FROM audit"), StoreError);
+  EXPECT_EQ(store_->audit().size(), 2u);
+  EXPECT_THROW(store_->recordAudit("", "x", "", 3000), StoreError);  // nobody did it: a bug
+}
+
+TEST_F(DeliveryStoreTest, Replay_OnlyTheGivenKommunerAndAnAuditEntry) {
+  auto a = sampleMessage(1);
+  a.kommune = "0101";
+  auto b = sampleMessage(2);
+  b.kommune = "0330";
+  store_->enqueue(a, "", 1000);
+  store_->enqueue(b, "", 1000);
+  auto claimed = store_->claim(2, "w", 2000, 60000);
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& c : claimed) store_->complete(c, "w", outcome(MessageState::kDead, "gave up"), 3000);
+  EXPECT_EQ(store_->replay({MessageState::kDead, "", std::nullopt, {"0101"}}, "op0101", 4000), 1u);
+  EXPECT_EQ(store_->rejectionsIn("", "0330").at(0).count, 1);
+  EXPECT_TRUE(store_->rejectionsIn("", "0101").empty());
+  const auto trail = store_->audit();
+  ASSERT_EQ(trail.size(), 1u);
+  EXPECT_EQ(trail[0].actor, "op0101");
+  EXPECT_NE(trail[0].detail.find("kommuner=0101: 1 messages"), std::string::npos) << trail[0].detail;
+}
+
+TEST_F(DeliveryStoreTest, Prune_RemovesPersonalDataOfOldAcceptedMessagesOnly) {
+  store_->enqueue(sampleMessage(1), "", 1000);
+  store_->enqueue(sampleMessage(2), "", 1000);
+  store_->enqueue(sampleMessage(3), "", 1000);
+  auto claimed = store_->claim(3, "w", 2000, 60000);
+  ASSERT_EQ(claimed.size(), 3u);
+  store_->complete(claimed[0], "w", outcome(MessageState::kAccepted, "", "R-1"), 3000);   // old, accepted
+  store_->complete(claimed[1], "w", outcome(MessageState::kAccepted, "", "R-2"), 9000);   // young
+  store_->complete(claimed[2], "w", outcome(MessageState::kRejected, "no"), 3000);         // old, not accepted
+  EXPECT_EQ(store_->prunePersonalData("testreg", 5000, "ops", 10000), 1u);
+  EXPECT_EQ(store_->prunePersonalData("testreg", 5000, "ops", 10000), 0u);  // already pruned
+  EXPECT_EQ(store_->prunePersonalData("other", 50000, "ops", 10000), 0u);
+  EXPECT_TRUE(store_->historyForCpr(sampleMessage(1).citizenCpr).empty());
+  EXPECT_FALSE(store_->historyForCpr(sampleMessage(2).citizenCpr).empty());
+  EXPECT_FALSE(store_->historyForCpr(sampleMessage(3).citizenCpr).empty());
+  EXPECT_EQ(store_->registryId(sampleMessage(1).idempotencyKey).value_or(""), "R-1");
+  EXPECT_EQ(store_->lastContentHash(sampleMessage(1).idempotencyKey).value_or(""), sampleMessage(1).contentHash);
+  const auto h = store_->historyForMessage(claimed[0].id);
+  ASSERT_FALSE(h.empty());
+  EXPECT_EQ(h.back().citizenMasked, "(pruned)");
+  EXPECT_EQ(store_->audit().back().action, "prune");
 }
 
 TEST_F(DeliveryStoreTest, Status_CountsPerRegistryKommuneState) {
@@ -335,7 +396,7 @@ TEST_F(DeliveryStoreTest, Status_RejectionsGroupedByReasonAndRule) {
   d.registry = "testreg";
   d.rule = "TEST-VAL-07";
   d.citizen = "0101**-****";
-  store_->recordIngest({"ing-1", 1000, "http", 1, 0, 2, 0, false}, {d, d});
+  store_->recordIngest({"ing-1", 1000, "http", 1, 0, 2, 0, false, "http"}, {d, d});
   const auto g = store_->rejections();
   ASSERT_EQ(g.size(), 3u);
   EXPECT_EQ(g[0].source, "registry");
@@ -382,7 +443,7 @@ TEST_F(DeliveryStoreTest, Privacy_NoCprOrNameInAnyStoredValue) {
   d.rule = "X";
   d.message = "a message";
   d.citizen = "0101**-****";
-  store_->recordIngest({"ing-1", 1000, "in", 20, 20, 1, 0, false}, {d});
+  store_->recordIngest({"ing-1", 1000, "in", 20, 20, 1, 0, false, "cli:test"}, {d});
   auto raw = openDatabase(backend_->url());
   std::string all;
   for (const char* table : {"messages", "message_deps", "transitions", "ingests", "ingest_diagnostics"})
@@ -418,7 +479,7 @@ TEST_F(DeliveryStoreTest, Ingest_DiagnosticsRoundTripSealed) {
   d.line = 3;
   d.citizen = "0101**-****";
   d.message = "hello";
-  store_->recordIngest({"ing-9", 1000, "in.ndjson", 4, 5, 0, 1, false}, {d});
+  store_->recordIngest({"ing-9", 1000, "in.ndjson", 4, 5, 0, 1, false, "cli:test"}, {d});
   const auto r = store_->ingest("ing-9");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->citizens, 4);

@@ -61,7 +61,7 @@ TEST(NoCprAtRest, SqliteFilesHoldNoCprOrName) {
     diag::Diagnostic d;
     d.rule = "X";
     d.citizen = model::maskCpr(testing::syntheticCpr(1));
-    store->recordIngest({"ing-1", 1000, "in.ndjson", kMessages, kMessages, 1, 0, false}, {d});
+    store->recordIngest({"ing-1", 1000, "in.ndjson", kMessages, kMessages, 1, 0, false, "cli:test"}, {d});
     // Still open: the WAL holds the recent pages; scan it too.
     const auto found = leaks(storeBytes(dir.path()), kMessages);
     EXPECT_TRUE(found.empty()) << "clear text in the open store: " << (found.empty() ? "" : found[0]);

@@ -1,0 +1,50 @@
+// `reghub prune`: retention (issue 13 item 6). For each registry with
+// retention.<registry>.days, the personal data of its messages accepted
+// longer ago than that is removed from the store (DeliveryStore::
+// prunePersonalData); counts, states and the audit trail stay.
+#include <iostream>
+
+#include "hub/cli/args.h"
+#include "hub/cli/commands.h"
+#include "hub/cli/hub_commands.h"
+
+namespace reghub::cli {
+
+namespace {
+const std::vector<OptionSpec> kOptions = {
+    {"config", true, "configuration file", ""},
+    {"store", true, "store URL, overrides store.url", ""},
+    {"help", false, "show this help", ""},
+};
+}  // namespace
+
+int cmdPrune(const std::vector<std::string>& argv) {
+  for (const auto& x : argv)
+    if (x == "--help" || x == "-h") {
+      std::cout << "usage: reghub prune --config FILE\n\n"
+                   "Removes the personal data (the sealed message with its CPR and names, the CPR's\n"
+                   "lookup hash, the masked CPR) of every registry's messages accepted more than\n"
+                   "retention.<registry>.days ago. The rows stay: counts, states, the registry's ids\n"
+                   "(for later updates) and the audit trail. Recorded in the audit trail. Run it\n"
+                   "daily (a systemd timer or cron).\n\n"
+                << formatOptions(kOptions);
+      return kExitOk;
+    }
+  const Args a(argv, kOptions);
+  const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  requireExistingStore(config);
+  if (config.retentionDays.empty()) {
+    std::cout << "no retention.<registry>.days is set: nothing is pruned\n";
+    return kExitOk;
+  }
+  auto store = store::DeliveryStore::open(config.storeOptions());
+  const int64_t now = store::nowMillis();
+  for (const auto& [registry, days] : config.retentionDays) {
+    const size_t n = store->prunePersonalData(registry, now - days * 86'400'000, cliActor(), now);
+    std::cout << registry << ": personal data of " << n << " messages accepted more than " << days
+              << " days ago removed\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace reghub::cli

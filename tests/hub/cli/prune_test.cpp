@@ -1,0 +1,119 @@
+// `reghub prune` (retention): what it removes is gone from the store file's
+// bytes, what it keeps is still there. Names and CPR numbers are never in
+// the file in plain text (sealed at rest; checked too), so the byte search
+// looks for what would carry them: the old message's sealed value and its
+// CPR lookup hash — with a control that the same search finds them before
+// the prune, and finds a young message's after it.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "hub/store/delivery_store.h"
+#include "tests/support/store_test_support.h"
+
+namespace reghub::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kEnv =
+    "REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA= "
+    "REGHUB_STORE_LOOKUP_KEY=ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A= REGHUB_STORE_KEY_ID=test-k1";
+constexpr int64_t kDay = 86'400'000;
+
+// The store's bytes on disk: the database file and its WAL.
+std::string fileBytes(const fs::path& db) {
+  std::string out;
+  for (const fs::path& p : {db, fs::path(db.string() + "-wal")}) {
+    std::ifstream in(p, std::ios::binary);
+    out.append((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+struct Row {
+  std::string sealed, cprHash;
+};
+
+Row rowOf(SqlDb& db, int64_t id) {
+  const auto r = db.query("SELECT sealed, cpr_hash FROM messages WHERE id = $1", {id}).at(0);
+  return {r.at(0).value_or(""), r.at(1).value_or("")};
+}
+
+// A message accepted at `at`.
+int64_t accepted(DeliveryStore& store, int i, int64_t at) {
+  store.enqueue(testing::sampleMessage(i, "smdb"), "", at - 1000);
+  auto claimed = store.claim(1, "w", at - 500, 60'000, "smdb");
+  EXPECT_EQ(claimed.size(), 1u);
+  AttemptOutcome o;
+  o.next = MessageState::kAccepted;
+  o.httpStatus = 200;
+  o.registryId = "R-" + std::to_string(i);
+  EXPECT_TRUE(store.complete(claimed.at(0), "w", o, at));
+  return claimed.at(0).id;
+}
+
+TEST(Prune, PersonalDataOfOldAcceptedMessagesLeavesTheFileYoungOnesStay) {
+  testing::TempDir dir("reghub-prune");
+  const fs::path db = dir.path() / "store.db";
+  const std::string url = "sqlite:" + db.string();
+  const int64_t now = nowMillis();
+  int64_t oldId = 0, youngId = 0;
+  Row old, young;
+  {
+    auto store = DeliveryStore::open({url, testing::testKeyring()});
+    oldId = accepted(*store, 1, now - 400 * kDay);
+    youngId = accepted(*store, 2, now - 10 * kDay);
+    auto raw = openDatabase(url);
+    old = rowOf(*raw, oldId);
+    young = rowOf(*raw, youngId);
+  }
+  const std::string before = fileBytes(db);
+  // Controls: the search finds the sealed values and hashes where they are.
+  ASSERT_NE(before.find(old.sealed.substr(0, 60)), std::string::npos);
+  ASSERT_NE(before.find(old.cprHash), std::string::npos);
+  ASSERT_NE(before.find(young.sealed.substr(0, 60)), std::string::npos);
+  // Never in plain text (sealed at rest).
+  const auto m = testing::sampleMessage(1, "smdb");
+  EXPECT_EQ(before.find(m.citizenCpr), std::string::npos);
+  EXPECT_EQ(before.find("Testesen"), std::string::npos);
+
+  const std::string cfg = (dir.path() / "reghub.properties").string();
+  std::ofstream(cfg) << "store.url = " << url << "\nretention.smdb.days = 365\n";
+  const std::string out = (dir.path() / "out.txt").string();
+  ASSERT_EQ(std::system((kEnv + " " + REGHUB_BINARY + " prune --config " + cfg + " > " + out + " 2>&1").c_str()), 0)
+      << std::ifstream(out).rdbuf();
+
+  const std::string after = fileBytes(db);
+  EXPECT_EQ(after.find(old.sealed.substr(0, 60)), std::string::npos) << "the old message's sealed data";
+  EXPECT_EQ(after.find(old.cprHash), std::string::npos) << "the old message's CPR hash";
+  EXPECT_NE(after.find(young.sealed.substr(0, 60)), std::string::npos) << "a young message keeps its data";
+  auto store = DeliveryStore::open({url, testing::testKeyring()});
+  EXPECT_EQ(store->stateOf(oldId), MessageState::kAccepted);  // the counts stay
+  EXPECT_EQ(store->counts().at(0).count, 2);
+  EXPECT_EQ(store->registryId("key-1").value_or(""), "R-1");  // a later update still knows the registry's id
+  EXPECT_TRUE(store->historyForCpr(m.citizenCpr).empty());
+  EXPECT_FALSE(store->historyForCpr(testing::sampleMessage(2, "smdb").citizenCpr).empty());
+  const auto trail = store->audit();
+  ASSERT_FALSE(trail.empty());
+  EXPECT_EQ(trail.back().action, "prune");
+  EXPECT_NE(trail.back().detail.find("personal data of 1 messages removed"), std::string::npos) << trail.back().detail;
+}
+
+TEST(Prune, WithoutRetentionNothingIsPruned) {
+  testing::TempDir dir("reghub-prune");
+  const std::string url = "sqlite:" + (dir.path() / "store.db").string();
+  int64_t id = 0;
+  {
+    auto store = DeliveryStore::open({url, testing::testKeyring()});
+    id = accepted(*store, 1, nowMillis() - 4000 * kDay);
+  }
+  ASSERT_EQ(std::system((kEnv + " " + REGHUB_BINARY + " prune --store " + url + " > /dev/null 2>&1").c_str()), 0);
+  auto raw = openDatabase(url);
+  EXPECT_NE(rowOf(*raw, id).cprHash, "pruned");
+}
+
+}  // namespace
+}  // namespace reghub::store
