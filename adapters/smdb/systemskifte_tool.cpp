@@ -284,7 +284,8 @@ int carryOut(const std::vector<SkiftePlan>& plans, const SmdbAdapter& adapter, s
 
 }  // namespace
 
-int runSystemskifteCommand(const std::vector<std::string>& args, std::ostream& out) {
+int runSystemskifteCommand(const std::vector<std::string>& args, std::ostream& out,
+                           const engine::AdapterCommandServices& hub) {
   for (const auto& x : args)
     if (x == "--help" || x == "-h") return out << kUsage, 0;
   const ToolArgs a = parseArgs(args);
@@ -338,7 +339,16 @@ int runSystemskifteCommand(const std::vector<std::string>& args, std::ostream& o
     return 0;
   }
   if (!confirmed(a, out)) return out << "afbrudt; intet sendt\n", 1;
-  return carryOut(plans, adapter, out);
+  size_t sager = 0;
+  for (const SkiftePlan& p : plans) sager += p.sager.size();
+  std::string joined;
+  for (const std::string& k : kommuner) joined += (joined.empty() ? "" : ",") + k;
+  const std::string what = "model 2, systemskiftedato " + date->iso() + ", kommuner " + joined + ", " +
+                           std::to_string(sager) + " aktive sager";
+  if (hub.audit) hub.audit(a.get("config"), "systemskifte", what + ": started");
+  const int rc = carryOut(plans, adapter, out);
+  if (hub.audit) hub.audit(a.get("config"), "systemskifte", what + (rc == 0 ? ": done" : ": some messages failed"));
+  return rc;
 }
 
 }  // namespace reghub::smdb

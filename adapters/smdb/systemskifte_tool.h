@@ -22,6 +22,7 @@
 #include "adapters/smdb/hent_data.h"
 #include "adapters/smdb/settings.h"
 #include "hub/delivery/registry_record.h"
+#include "hub/engine/adapter_registry.h"
 #include "hub/engine/outbound_message.h"
 
 namespace reghub::smdb {
@@ -55,6 +56,8 @@ std::string dstNotice(const SkiftePlan& plan, const std::string& kommune, const 
                       const std::string& system);
 
 // `reghub smdb systemskifte …` (registered as an adapter command).
-int runSystemskifteCommand(const std::vector<std::string>& args, std::ostream& out);
+// Carrying out (--yes, model 2) is recorded in the store's audit trail.
+int runSystemskifteCommand(const std::vector<std::string>& args, std::ostream& out,
+                           const engine::AdapterCommandServices& hub);
 
 }  // namespace reghub::smdb

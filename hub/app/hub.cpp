@@ -2,7 +2,6 @@
 
 #include <Poco/Exception.h>
 
-#include <iostream>
 
 namespace reghub::app {
 

@@ -132,6 +132,16 @@ int cmdTasks(const std::string& registry, const std::vector<std::string>& argv) 
   return kExitOk;
 }
 
+// The audit trail of the store the command's configuration names.
+engine::AdapterCommandServices services() {
+  engine::AdapterCommandServices s;
+  s.audit = [](const std::string& configFile, const std::string& action, const std::string& detail) {
+    const app::ServiceConfig service = loadServiceConfig(configFile, {});
+    store::DeliveryStore::open(service.hub.storeOptions())->recordAudit(cliActor(), action, detail, store::nowMillis());
+  };
+  return s;
+}
+
 }  // namespace
 
 bool isRegistryCommand(const std::string& name) { return engine::AdapterRegistry::factory(name) != nullptr; }
@@ -144,7 +154,7 @@ int cmdRegistry(const std::string& registry, const std::vector<std::string>& arg
   if (sub == "tasks") return cmdTasks(registry, rest);
   if (factory->commands)
     for (const auto& c : factory->commands())
-      if (c.name == sub) return c.run(rest, std::cout);
+      if (c.name == sub) return c.run(rest, std::cout, services());
   std::string names = "sync, tasks";
   if (factory->commands)
     for (const auto& c : factory->commands()) names += ", " + c.name;

@@ -26,10 +26,17 @@ namespace reghub::engine {
 // systemskifte. Gets the arguments after the command name; returns the exit
 // code (0 ok, 1 errors, 2 usage — throw UsageError-like std::invalid_argument
 // for usage —, 78 config via config::ConfigError).
+// What the hub offers a registry's command: the audit trail of the store a
+// configuration file names (action and detail, by the local user; no
+// personal data in `detail`).
+struct AdapterCommandServices {
+  std::function<void(const std::string& configFile, const std::string& action, const std::string& detail)> audit;
+};
+
 struct AdapterCommand {
   std::string name;
   std::string summary;
-  std::function<int(const std::vector<std::string>& args, std::ostream& out)> run;
+  std::function<int(const std::vector<std::string>& args, std::ostream& out, const AdapterCommandServices& hub)> run;
 };
 
 struct AdapterFactory {

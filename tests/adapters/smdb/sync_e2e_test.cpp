@@ -28,6 +28,7 @@
 #include "tests/adapters/smdb/render_util.h"
 #include "tests/adapters/smdb/smdb_test_util.h"
 #include "tests/support/hub_process.h"
+#include "tests/support/store_test_support.h"
 
 namespace fs = std::filesystem;
 using namespace smdb_test;
@@ -465,6 +466,17 @@ TEST_F(SmdbSyncE2e, SystemskifteModel2ClosesEveryActiveSagOnDAndRegistersItAgain
   }
   EXPECT_EQ(closed, 100);
   EXPECT_EQ(reRegistered, 100);
+  // Who carried it out is in the store's audit trail (append-only).
+  const auto store = reghub::store::DeliveryStore::open(
+      {"sqlite:" + (dir_.path() / "store.db").string(), reghub::testing::testKeyring()});
+  int audited = 0;
+  for (const auto& e : store->audit())
+    if (e.action == "systemskifte") {
+      ++audited;
+      EXPECT_EQ(e.actor.rfind("cli:", 0), 0u) << e.actor;
+      EXPECT_NE(e.detail.find("100 aktive sager"), std::string::npos) << e.detail;
+    }
+  EXPECT_EQ(audited, 2);  // started, done
   // Carried out again: SMDB has no sag active on D left to close.
   const CliResult again = reghub({"smdb", "systemskifte", "--config", config(), "--model", "2", "--date",
                                   "2026-10-01", "--kommune", "0330", "--dry-run"});
