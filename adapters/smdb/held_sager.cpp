@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "adapters/smdb/municipalities.h"
 #include "adapters/smdb/soap_render.h"
 #include "hub/util/strings.h"
 
@@ -22,7 +23,6 @@ bool overlaps(model::Date aStart, std::optional<model::Date> aEnd, model::Date b
   return (!aEnd || bStart < *aEnd) && (!bEnd || aStart < *bEnd);
 }
 
-std::string kommune4(const std::string& k3) { return k3.size() == 3 ? "0" + k3 : k3; }
 
 // The ids of an adopted sag's records under the keys the forløb's messages use.
 void adopt(const ForloebView& v, const HeldSag& sag, std::map<std::string, std::string>& ids) {
@@ -84,7 +84,7 @@ std::map<std::string, std::string> checkAgainstRegistry(const std::vector<Forloe
     const SkemaForm* anm = v.first(Skema::kAnm);
     const auto start = anm ? anm->date("BehandlingAnmodningDato") : std::nullopt;
     if (!start || v.kommune3.empty()) continue;
-    const std::string kommune = kommune4(v.kommune3);
+    const std::string kommune = kommune4Of(v.kommune3);
     const SkemaForm* afsl = v.first(Skema::kAfsl);
     const auto end = afsl ? afsl->date("BehandlingAfsluttetDato") : std::nullopt;
     const diag::Reporter fout = out.withForloeb(v.forloeb->display());

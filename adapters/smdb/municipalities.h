@@ -8,6 +8,13 @@
 
 namespace reghub::smdb {
 
+// DK-core's 4-digit kommune code ↔ SMDB's 3-digit KommuneKode ("0330" ↔ "330");
+// any other text is returned as it is.
+inline std::string kommune3Of(const std::string& code) {
+  return code.size() == 4 && code[0] == '0' ? code.substr(1) : code;
+}
+inline std::string kommune4Of(const std::string& code) { return code.size() == 3 ? "0" + code : code; }
+
 class Municipalities {
  public:
   static std::shared_ptr<const Municipalities> load(const std::string& dataDir);

@@ -1,5 +1,6 @@
 #include "adapters/smdb/record_form.h"
 
+#include "adapters/smdb/municipalities.h"
 #include "hub/util/strings.h"
 
 namespace reghub::smdb {
@@ -42,7 +43,7 @@ bool takeAnmodningFacts(const model::FormResponse& form, model::Citizen& citizen
     } else if (a.linkId == "PersonNavn") {
       citizen.name = a.text;
     } else if (a.linkId == "KommuneKode") {
-      f.municipality = model::Organization{a.text.size() == 3 ? "0" + a.text : a.text, "", ""};
+      f.municipality = model::Organization{kommune4Of(a.text), "", ""};
     }
   }
   return true;

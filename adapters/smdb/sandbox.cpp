@@ -372,10 +372,17 @@ Refusal planCall(SandboxRecords& records, const SoapCall& call, Plan& plan) {
       plan.kommune = fieldOr(in, "KommuneKode");
       plan.cpr = fieldOr(in, "PersonIdentifikator");
       c.kildeId = call.self.kildeId.substr(0, call.self.kildeId.rfind('/') + 1) + "ANM";
-      if (anm) c.smdbId = anm->smdbId, c.sagId = anm->sagId, c.kildeId = anm->kildeId;
+      if (anm) {  // the sag's anmodning is updated
+        c.smdbId = anm->smdbId;
+        c.sagId = anm->sagId;
+        c.kildeId = anm->kildeId;
+      }
     } else {
       c.kildeId = call.self.kildeId;
-      if (self && self->skema == in.skema) c.smdbId = self->smdbId, c.kildeId = self->kildeId;
+      if (self && self->skema == in.skema) {  // an update keeps the record's KildeId (none for SMDB-web's)
+        c.smdbId = self->smdbId;
+        c.kildeId = self->kildeId;
+      }
       c.sagId = plan.sagId.empty() ? "#0" : plan.sagId;
       const bool onIvaer = in.skema == Skema::kTilb || in.skema == Skema::kKvalhep;
       c.parentId = onIvaer ? (ivaer ? ivaer->smdbId : std::string()) : (anm ? anm->smdbId : std::string("#0"));
@@ -592,7 +599,10 @@ net::HttpResponse SmdbSandbox::handleControl(const net::HttpRequest& request) {
     if (d.Parse(request.body.c_str(), request.body.size()).HasParseError() || !d.IsObject())
       return jsonError(400, "expected {\"failEvery\": n, \"dropAfterStore\": n}");
     std::lock_guard<std::mutex> lock(mu_);
-    if (d.HasMember("failEvery") && d["failEvery"].IsInt()) failEvery_ = d["failEvery"].GetInt(), serviceCalls_ = 0;
+    if (d.HasMember("failEvery") && d["failEvery"].IsInt()) {
+      failEvery_ = d["failEvery"].GetInt();
+      serviceCalls_ = 0;
+    }
     if (d.HasMember("dropAfterStore") && d["dropAfterStore"].IsInt()) dropAfterStore_ = d["dropAfterStore"].GetInt();
     return json(200, "{}");
   }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "adapters/smdb/municipalities.h"
 #include "adapters/smdb/soap_render.h"
 #include "hub/security/soap.h"
 #include "hub/security/xml_doc.h"
@@ -143,9 +144,6 @@ bool bindOne(xmlNode* ref, const std::function<std::optional<std::string>(const 
   return true;
 }
 
-std::string kommune3(const std::string& kommune) {
-  return kommune.size() == 4 && kommune[0] == '0' ? kommune.substr(1) : kommune;
-}
 
 }  // namespace
 
@@ -195,33 +193,33 @@ const char* readBackAction(const std::string& operation) {
   return nullptr;
 }
 
+std::optional<std::string> SoapDeliverer::hent(const std::string& action, const std::string& kommune,
+                                               const std::string& cpr, engine::DeliveryResult& failure) {
+  const IdwsAnswer a = call(kHentTarget, std::string(kHentActionBase) + action, hentRequest(action, kommune, cpr));
+  if (!a.tokenError && a.http.answered() && a.http.status >= 200 && a.http.status < 300) return a.http.body;
+  failure = classify(a);
+  if (failure.outcome == engine::DeliveryResult::Outcome::kAccepted)  // 2xx without a body to read
+    failure = engine::DeliveryResult::retry(a.http.status, action + ": no answer");
+  return std::nullopt;
+}
+
 std::optional<std::vector<SmdbRecord>> SoapDeliverer::read(const std::string& action, const std::string& kommune,
                                                            const std::string& cpr, engine::DeliveryResult& failure) {
-  const IdwsAnswer a = call(kHentTarget, std::string(kHentActionBase) + action, hentRequest(action, kommune, cpr));
-  if (a.tokenError || !a.http.answered() || a.http.status < 200 || a.http.status >= 300) {
-    failure = classify(a);
-    if (failure.outcome == engine::DeliveryResult::Outcome::kAccepted)
-      failure = engine::DeliveryResult::retry(a.http.status, action + ": no answer");
-    return std::nullopt;
-  }
+  const auto body = hent(action, kommune, cpr, failure);
+  if (!body) return std::nullopt;
   std::string error;
-  auto records = parseHentRecords(action, a.http.body, error);
-  if (!records) failure = engine::DeliveryResult::retry(a.http.status, action + ": " + error);
+  auto records = parseHentRecords(action, *body, error);
+  if (!records) failure = engine::DeliveryResult::retry(200, action + ": " + error);
   return records;
 }
 
 std::optional<std::vector<ListEntry>> SoapDeliverer::readList(const std::string& action, const std::string& kommune,
                                                               engine::DeliveryResult& failure) {
-  const IdwsAnswer a = call(kHentTarget, std::string(kHentActionBase) + action, hentRequest(action, kommune));
-  if (a.tokenError || !a.http.answered() || a.http.status < 200 || a.http.status >= 300) {
-    failure = classify(a);
-    if (failure.outcome == engine::DeliveryResult::Outcome::kAccepted)
-      failure = engine::DeliveryResult::retry(a.http.status, action + ": no answer");
-    return std::nullopt;
-  }
+  const auto body = hent(action, kommune, {}, failure);
+  if (!body) return std::nullopt;
   std::string error;
-  auto entries = parseHentList(action, a.http.body, error);
-  if (!entries) failure = engine::DeliveryResult::retry(a.http.status, action + ": " + error);
+  auto entries = parseHentList(action, *body, error);
+  if (!entries) failure = engine::DeliveryResult::retry(200, action + ": " + error);
   return entries;
 }
 
@@ -240,7 +238,7 @@ engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m, 
   if (ctx.registry && ctx.attempt > 1)
     if (const char* action = readBackAction(m.kind)) {
       engine::DeliveryResult failure;
-      const auto held = read(action, kommune3(m.kommune), m.citizenCpr, failure);
+      const auto held = read(action, kommune3Of(m.kommune), m.citizenCpr, failure);
       if (!held) return failure;
       for (const SmdbRecord& r : *held) {
         if (r.kildeId != m.idempotencyKey) continue;

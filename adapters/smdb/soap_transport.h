@@ -79,6 +79,9 @@ class SoapDeliverer final : public engine::Deliverer {
   IdwsAnswer call(const std::string& target, const std::string& action, const std::string& payloadXml);
 
  private:
+  // One HentData call; its answer's body, or nullopt and `failure`.
+  std::optional<std::string> hent(const std::string& action, const std::string& kommune3, const std::string& cpr,
+                                  engine::DeliveryResult& failure);
   std::unique_ptr<net::HttpsClient> client_;
   std::shared_ptr<IdwsClient> idws_;
 };

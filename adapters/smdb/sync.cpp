@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "adapters/smdb/municipalities.h"
 #include "hub/model/cpr.h"
 
 namespace reghub::smdb {
@@ -9,7 +10,7 @@ namespace reghub::smdb {
 delivery::RegistryRecord toRegistryRecord(const SmdbRecord& r) {
   delivery::RegistryRecord x;
   x.registry = "smdb";
-  x.kommune = r.kommune.size() == 3 ? "0" + r.kommune : r.kommune;
+  x.kommune = kommune4Of(r.kommune);
   x.recordId = r.smdbId;
   x.kind = std::string(skemaName(r.skema));
   x.parentId = r.parentId;
@@ -45,7 +46,7 @@ std::vector<engine::RegistrySync::KommuneResult> SmdbSync::sync(const std::vecto
     KommuneResult r;
     r.kommune = k;
     std::string why;
-    const std::string k3 = k.size() == 4 && k[0] == '0' ? k.substr(1) : k;
+    const std::string k3 = kommune3Of(k);
     if (const auto records = readKommune(k3, why)) {
       std::vector<delivery::RegistryRecord> held;
       for (const SmdbRecord& s : *records) held.push_back(toRegistryRecord(s));
@@ -75,7 +76,7 @@ void SmdbSync::refreshLists(const std::string& kommune, engine::RegistryStateSin
     r.kommune = action;
     r.referenceList = true;
     engine::DeliveryResult failure;
-    const std::string k3 = kommune.size() == 4 && kommune[0] == '0' ? kommune.substr(1) : kommune;
+    const std::string k3 = kommune3Of(kommune);
     const auto entries = client_.readList(action, k3, failure);
     if (!entries) {
       r.error = failure.detail;

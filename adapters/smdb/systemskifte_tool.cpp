@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "adapters/smdb/deletion_tasks.h"
+#include "adapters/smdb/municipalities.h"
 #include "adapters/smdb/record_form.h"
 #include "adapters/smdb/smdb_adapter.h"
 #include "adapters/smdb/soap_render.h"
@@ -309,7 +310,7 @@ int runSystemskifteCommand(const std::vector<std::string>& args, std::ostream& o
   std::vector<SkiftePlan> plans;
   std::string text, csv, notice;
   for (const std::string& k : kommuner) {
-    const std::string k3 = k.size() == 4 && k[0] == '0' ? k.substr(1) : k;
+    const std::string k3 = kommune3Of(k);
     std::string why;
     const auto records = sync.readKommune(k3, why);
     if (!records) {

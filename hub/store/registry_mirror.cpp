@@ -44,19 +44,26 @@ std::string sealedText(const delivery::RegistryRecord& r) {
   for (const auto& [k, v] : r.fields) s += escape(k) + "\t" + escape(v) + "\n";
   return s;
 }
-void readSealed(const std::string& text, delivery::RegistryRecord& r) {
+// Calls `line` for each line of `text` (without its newline).
+template <typename F>
+void forEachLine(const std::string& text, F line) {
   size_t at = 0;
   while (at < text.size()) {
     size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
+    line(text.substr(at, end - at));
     at = end + 1;
+  }
+}
+
+void readSealed(const std::string& text, delivery::RegistryRecord& r) {
+  forEachLine(text, [&](const std::string& line) {
     const size_t tab = line.find('\t');
-    if (tab == std::string::npos) continue;
+    if (tab == std::string::npos) return;
     const std::string k = unescape(line.substr(0, tab)), v = unescape(line.substr(tab + 1));
     if (k == "cpr" && r.citizenCpr.empty() && r.fields.empty()) r.citizenCpr = v;
     else r.fields.emplace_back(k, v);
-  }
+  });
 }
 std::string context(const std::string& registry, const std::string& id) {
   return std::string(kSealContext) + "\n" + registry + "\n" + id;
@@ -69,16 +76,11 @@ std::string stepsText(const std::vector<delivery::TaskStep>& steps) {
 }
 std::vector<delivery::TaskStep> readSteps(const std::string& text) {
   std::vector<delivery::TaskStep> out;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
-    at = end + 1;
+  forEachLine(text, [&](const std::string& line) {
     const size_t a = line.find('\t'), b = a == std::string::npos ? a : line.find('\t', a + 1);
-    if (b == std::string::npos) continue;
+    if (b == std::string::npos) return;
     out.push_back({unescape(line.substr(0, a)), unescape(line.substr(a + 1, b - a - 1)), unescape(line.substr(b + 1))});
-  }
+  });
   return out;
 }
 
@@ -250,16 +252,10 @@ std::optional<RegistryMirror::List> RegistryMirror::list(const std::string& regi
   if (rows.empty()) return std::nullopt;
   List l;
   l.fetchedAt = toInt(rows[0][0]);
-  const std::string text = toStr(rows[0][1]);
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
-    at = end + 1;
+  forEachLine(toStr(rows[0][1]), [&](const std::string& line) {
     const size_t tab = line.find('\t');
     if (tab != std::string::npos) l.entries.emplace_back(unescape(line.substr(0, tab)), unescape(line.substr(tab + 1)));
-  }
+  });
   return l;
 }
 
