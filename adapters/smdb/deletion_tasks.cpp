@@ -64,7 +64,10 @@ delivery::ManualTask task(const model::Citizen& citizen, const model::Forloeb& f
 }  // namespace
 
 int deletionRank(const std::string& kind) {
-  static const std::vector<std::string> order = {"AFSL", "YDEL", "UDSK", "INDS", "TILB", "IVAER", "ANM", "KVALHEP"};
+  // KvalHep before its iværksættelse (Kravspecifikation 6.1.3, SMDB-IVAER-24: an
+  // iværksættelse with a KvalHep cannot be deleted). The Vejledning's 3.2 lists
+  // KvalHep last; the Kravspecifikation is what SMDB-web enforces.
+  static const std::vector<std::string> order = {"AFSL", "YDEL", "UDSK", "INDS", "TILB", "KVALHEP", "IVAER", "ANM"};
   const auto it = std::find(order.begin(), order.end(), kind);
   return static_cast<int>(it - order.begin());
 }

@@ -3,9 +3,10 @@
 // cannot delete, so a forløb or skema withdrawn at the source
 // (entered-in-error) that SMDB holds becomes a task for SMDB-web — each
 // record to delete, latest information first: the afslutning, ydelse,
-// indskrivning, tilknytninger (latest first), iværksættelse, anmodning, and
-// KvalHep last (Vejledning om systemskifte 3.2). A task closes when a sync
-// no longer finds its records. Pure; thread-safe.
+// indskrivning, tilknytninger (latest first), KvalHep, iværksættelse,
+// anmodning. (The Vejledning's 3.2 lists KvalHep last, but Kravspecifikation
+// 6.1.3 / SMDB-IVAER-24 forbid deleting an iværksættelse before its KvalHep.)
+// A task closes when a sync no longer finds its records. Pure; thread-safe.
 #include <vector>
 
 #include "adapters/smdb/field_table.h"

@@ -24,7 +24,8 @@ bool overlaps(model::Date aStart, std::optional<model::Date> aEnd, model::Date b
 }
 
 
-// The ids of an adopted sag's records under the keys the forløb's messages use.
+// The ids of an adopted sag's records under the keys the forløb's messages use;
+// each held tilknytning is matched once (by start date, in order).
 void adopt(const ForloebView& v, const HeldSag& sag, std::map<std::string, std::string>& ids) {
   const auto put = [&](Skema s, const std::string& key) {
     if (const auto* r = sag.first(s)) ids[key] = r->recordId;
@@ -33,11 +34,15 @@ void adopt(const ForloebView& v, const HeldSag& sag, std::map<std::string, std::
   put(Skema::kIvaer, messageKey(v, Skema::kIvaer));
   put(Skema::kAfsl, messageKey(v, Skema::kAfsl));
   put(Skema::kKvalhep, messageKey(v, Skema::kKvalhep));
-  for (const SkemaForm& t : v.of(Skema::kTilb)) {  // tilknytninger by their start date
+  std::set<const delivery::RegistryRecord*> used;
+  for (const SkemaForm& t : v.of(Skema::kTilb)) {
     const auto start = t.date("TilbudTilknyttetBehandlingStartDato");
     for (const auto* r : sag.records)
-      if (r->kind == "TILB" && start && dateField(r, "TilbudTilknyttetBehandlingStartDato") == start)
+      if (r->kind == "TILB" && start && !used.count(r) && dateField(r, "TilbudTilknyttetBehandlingStartDato") == start) {
         ids[messageKey(v, Skema::kTilb, t.sourceId())] = r->recordId;
+        used.insert(r);
+        break;
+      }
   }
 }
 
@@ -80,6 +85,7 @@ std::map<std::string, std::string> checkAgainstRegistry(const std::vector<Forloe
   std::set<std::string> ours;
   for (const ForloebView& v : views) ours.insert(v.forloeb->key);
   const auto foreign = [&](const HeldSag& s) { return !ours.count(s.forloebKey); };
+  std::set<std::string> adopted;  // a sag is one forløb's
   for (const ForloebView& v : views) {
     const SkemaForm* anm = v.first(Skema::kAnm);
     const auto start = anm ? anm->date("BehandlingAnmodningDato") : std::nullopt;
@@ -90,9 +96,15 @@ std::map<std::string, std::string> checkAgainstRegistry(const std::vector<Forloe
     const diag::Reporter fout = out.withForloeb(v.forloeb->display());
     if (std::any_of(held.begin(), held.end(), [&](const HeldSag& s) { return s.forloebKey == v.forloeb->key; }))
       continue;  // SMDB holds it as ours
+    // The same forløb first (then no other sag is a conflict of its own making).
+    const auto same = std::find_if(held.begin(), held.end(), [&](const HeldSag& s) {
+      return foreign(s) && s.kommune == kommune && s.anmodningsdato == start && !adopted.count(s.sagId);
+    });
     for (const HeldSag& s : held) {
       if (!foreign(s) || s.kommune != kommune || !s.anmodningsdato) continue;
-      if (*s.anmodningsdato == *start) {
+      if (same != held.end() && &s != &*same) continue;
+      if (same != held.end()) {
+        adopted.insert(s.sagId);
         adopt(v, s, ids);
         fout.info("SMDB-GEN-15", "2-ANM",
                   "Forløbet er sag SmdbId " + s.sagId + " i SMDB (oprettet i SMDB-web eller af et tidligere system: "

@@ -173,10 +173,9 @@ std::vector<std::string> SandboxRecords::write(std::vector<SandboxRecord> change
 
 SandboxRecords::Removed SandboxRecords::remove(const std::string& smdbId) {
   if (!get(smdbId)) return Removed::kNotFound;
-  // The guide (Vejledning om systemskifte, 3.2) deletes KvalHep after the
-  // anmodning, so a KvalHep does not hold its iværksættelse back.
-  const auto children =
-      db_->query("SELECT COUNT(*) FROM records WHERE parent_id = $1 AND skema <> 'KVALHEP'", {idParam(smdbId)});
+  // Back to front (Kravspecifikation 5.1); a KvalHep holds its iværksættelse
+  // back too (6.1.3, SMDB-IVAER-24).
+  const auto children = db_->query("SELECT COUNT(*) FROM records WHERE parent_id = $1", {idParam(smdbId)});
   if (children.at(0).at(0).value_or("0") != "0") return Removed::kHasChildren;
   db_->query("DELETE FROM records WHERE smdb_id = $1", {idParam(smdbId)});
   return Removed::kRemoved;

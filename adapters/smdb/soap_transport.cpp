@@ -235,11 +235,13 @@ engine::DeliveryResult SoapDeliverer::deliver(const engine::OutboundMessage& m, 
   // exactly what we send, it counts as accepted; holding an older content,
   // the record is updated by its id — never inserted twice.
   std::optional<std::string> heldId;
-  if (ctx.registry && ctx.attempt > 1)
+  if (ctx.registry && (ctx.sentBefore || ctx.attempt > 1))
     if (const char* action = readBackAction(m.kind)) {
       engine::DeliveryResult failure;
       const auto held = read(action, kommune3Of(m.kommune), m.citizenCpr, failure);
-      if (!held) return failure;
+      // The record itself was not sent: a failed look-up is never its rejection.
+      if (!held)
+        return engine::DeliveryResult::retry(failure.httpStatus, "HentData look-up before a resend: " + failure.detail);
       for (const SmdbRecord& r : *held) {
         if (r.kildeId != m.idempotencyKey) continue;
         if (sameFields(mainPartFields(*payload), r.fields)) return engine::DeliveryResult::accepted(200, r.smdbId);

@@ -64,9 +64,11 @@ class SoapDeliverer final : public engine::Deliverer {
   SoapDeliverer(const Settings& settings, std::shared_ptr<IdwsClient> idws);
   engine::DeliveryResult deliver(const engine::OutboundMessage& message) override;
   // Binds the ids known now (a dependency accepted since rendering, a
-  // sync); on a resend (attempt > 1) of a record with no id known, first asks
-  // SMDB (HentData by kommune and CPR) whether the earlier attempt arrived —
-  // a lost answer then counts as accepted, never as a second record.
+  // sync); when the key was sent before (DeliveryContext::sentBefore: a
+  // retry, a superseded or replayed message), first asks SMDB (HentData by
+  // kommune and CPR) whether it holds the record: exactly as sent, it counts
+  // as accepted; with an older content, it is updated by its id — never
+  // inserted a second time. A failed look-up is a retry.
   engine::DeliveryResult deliver(const engine::OutboundMessage& message, const engine::DeliveryContext& ctx) override;
   // The records SMDB holds for one HentData action and kommune (3 digits),
   // optionally one citizen. nullopt: the result says why (retry or rejected).

@@ -50,7 +50,11 @@ std::vector<engine::RegistrySync::KommuneResult> SmdbSync::sync(const std::vecto
     if (const auto records = readKommune(k3, why)) {
       std::vector<delivery::RegistryRecord> held;
       for (const SmdbRecord& s : *records) held.push_back(toRegistryRecord(s));
-      r.counts = sink.replace(k, held);
+      try {
+        r.counts = sink.replace(k, held);
+      } catch (const std::exception& e) {  // one kommune's store problem does not stop the others
+        r.error = std::string("could not be kept: ") + e.what();
+      }
     } else {
       r.error = why;
     }

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -69,17 +71,50 @@ Settings model2(const Settings& base, const model::Date& d, Settings::Systemskif
   return s;
 }
 
+// A sag this tool closed on D in an earlier run, as it stood before: its
+// 'Systemskifte' afslutning left out and the tilknytninger it ended open again.
+std::vector<SmdbRecord> beforeClosing(const std::vector<const SmdbRecord*>& sag, const model::Date& d) {
+  std::vector<SmdbRecord> out;
+  for (const SmdbRecord* r : sag) {
+    if (r->skema == Skema::kAfsl) continue;
+    SmdbRecord copy = *r;
+    if (r->skema == Skema::kTilb && dateField(r, "TilbudTilknyttetBehandlingSlutDato") == d)
+      copy.fields.erase(std::remove_if(copy.fields.begin(), copy.fields.end(),
+                                       [](const auto& f) { return f.first == "TilbudTilknyttetBehandlingSlutDato"; }),
+                        copy.fields.end());
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
 // Model 2: the old sag closed on D (updates by SmdbId; records left as they
-// were are not sent) and the sag registered again from D+1.
+// were are not sent) and the sag registered again from D+1. `closed`: an
+// earlier run closed it already (only the registration is left). A sag that
+// cannot be registered again is not closed either.
 void planModel2(SkifteSag& out, const std::vector<const SmdbRecord*>& sag, const model::Date& d,
-                const FieldTable& table, const Settings& settings) {
+                const FieldTable& table, const Settings& settings, bool closed) {
+  const std::vector<SmdbRecord> before = closed ? beforeClosing(sag, d) : std::vector<SmdbRecord>{};
+  std::vector<const SmdbRecord*> source;
+  for (const SmdbRecord& r : before) source.push_back(&r);
+  if (!closed) source = sag;
   model::Citizen old;
   std::string why;
-  if (!sagAsCitizen(sag, "sag-" + out.sagId, table, old, why)) {
+  if (!sagAsCitizen(source, "sag-" + out.sagId, table, old, why)) {
     out.problem = "sagen kan ikke læses: " + why;
     return;
   }
   model::Citizen fresh = old;
+  model::Forloeb& again = fresh.forloeb.front();
+  again.key = again.resourceId = "skifte-" + out.sagId;
+  if (applySystemskifte(model2(settings, d, Settings::SystemskifteRole::kNew), again) != SkifteOutcome::kReRegistered) {
+    out.problem = "sagen kan ikke genregistreres fra " + d.plusDays(1).iso() + "; den røres ikke";
+    return;
+  }
+  out.registering = renderForloeb(buildView(fresh, again, table), table, KnownIds());
+  if (out.registering.empty())  // IndsaetData has no operation for an anmodning alone
+    out.note = "anmodningen registreres fra " + d.plusDays(1).iso() +
+               ", når behandlingen iværksættes eller afsluttes (en anmodning alene kan ikke indberettes)";
+  if (closed) return;
   applySystemskifte(model2(settings, d, Settings::SystemskifteRole::kOld), old.forloeb.front());
   const ForloebView closing = buildView(old, old.forloeb.front(), table);
   KnownIds ids;
@@ -93,16 +128,6 @@ void planModel2(SkifteSag& out, const std::vector<const SmdbRecord*>& sag, const
     if (id && payload && sameFields(mainPartFields(*payload), byId[*id]->fields)) continue;  // unchanged
     out.closing.push_back(std::move(m));
   }
-  model::Forloeb& again = fresh.forloeb.front();
-  again.key = again.resourceId = "skifte-" + out.sagId;
-  if (applySystemskifte(model2(settings, d, Settings::SystemskifteRole::kNew), again) != SkifteOutcome::kReRegistered) {
-    out.problem = "sagen kan ikke genregistreres fra " + d.plusDays(1).iso();
-    return;
-  }
-  out.registering = renderForloeb(buildView(fresh, again, table), table, KnownIds());
-  if (out.registering.empty())  // IndsaetData has no operation for an anmodning alone
-    out.problem = "anmodningen registreres fra " + d.plusDays(1).iso() +
-                  ", når behandlingen iværksættes eller afsluttes (en anmodning alene kan ikke indberettes)";
 }
 
 std::vector<delivery::TaskStep> model1Steps(const std::vector<const SmdbRecord*>& sag) {
@@ -135,11 +160,21 @@ SkiftePlan planSystemskifte(SkifteModel model, const model::Date& date, const st
     if (sag.empty() || sag.size() > 18 || sag.find_first_not_of("0123456789") != std::string::npos) continue;
     bySag[std::stoll(sag)].push_back(&r);
   }
+  // Citizens (CPR) with a sag from D+1: registered again already.
+  std::set<std::string> registeredAgain;
+  for (const auto& [id, sag] : bySag)
+    if (const SmdbRecord* anm = first(sag, Skema::kAnm); anm && dateField(anm, "BehandlingAnmodningDato") == date.plusDays(1))
+      registeredAgain.insert(anm->cpr);
   for (const auto& [id, sag] : bySag) {
     const SmdbRecord* anm = first(sag, Skema::kAnm);
+    const SmdbRecord* afsl = first(sag, Skema::kAfsl);
     const auto start = dateField(anm, "BehandlingAnmodningDato");
-    const auto end = dateField(first(sag, Skema::kAfsl), "BehandlingAfsluttetDato");
-    if (!start || *start > date || (end && *end <= date)) continue;  // not active on D
+    const auto end = dateField(afsl, "BehandlingAfsluttetDato");
+    const std::string* why = afsl ? afsl->field("BehandlingAfsluttetAarsagTekst") : nullptr;
+    // Closed on D by an earlier run of model 2 but not registered again (that run stopped): resumed.
+    const bool resumed = model == SkifteModel::kModel2 && start && end == date && why && *why == "Systemskifte" &&
+                         !registeredAgain.count(anm->cpr);
+    if (!start || *start > date || ((end && *end <= date) && !resumed)) continue;  // not active on D
     if (model == SkifteModel::kMellem && !(*start < date)) continue;
     SkifteSag s;
     s.sagId = std::to_string(id);
@@ -147,7 +182,7 @@ SkiftePlan planSystemskifte(SkifteModel model, const model::Date& date, const st
     s.anmodningsdato = *start;
     if (const auto cpr = model::Cpr::parse(anm->cpr)) s.citizenMasked = cpr->masked();
     if (model == SkifteModel::kModel1) s.deletions = model1Steps(sag);
-    if (model == SkifteModel::kModel2) planModel2(s, sag, date, table, settings);
+    if (model == SkifteModel::kModel2) planModel2(s, sag, date, table, settings, resumed);
     plan.sager.push_back(std::move(s));
   }
   return plan;
@@ -160,7 +195,8 @@ std::string planText(const SkiftePlan& plan) {
   for (const SkifteSag& s : plan.sager) {
     o << "\nsag " << s.sagId << " — kommune " << s.kommune3 << ", " << s.citizenMasked << ", anmodningsdato "
       << s.anmodningsdato.iso() << "\n";
-    if (!s.problem.empty()) o << "  NB: " << s.problem << "\n";
+    if (!s.problem.empty()) o << "  PROBLEM: " << s.problem << "\n";
+    if (!s.note.empty()) o << "  NB: " << s.note << "\n";
     for (size_t i = 0; i < s.deletions.size(); ++i)
       o << "  " << i + 1 << ". " << s.deletions[i].text << "\n";
     if (plan.model == SkifteModel::kModel1)
@@ -262,22 +298,34 @@ int carryOut(const std::vector<SkiftePlan>& plans, const SmdbAdapter& adapter, s
   SoapDeliverer d(adapter.settings(), adapter.idwsClient());
   KnownIds known;
   int failed = 0;
-  const auto send = [&](const SkifteSag& s, const engine::OutboundMessage& m) {
-    const engine::DeliveryResult r = d.deliver(m, engine::DeliveryContext{1, &known});
+  const auto send = [&](const SkifteSag& s, const engine::OutboundMessage& m) -> bool {
+    // sentBefore: a rerun may follow one whose answers were lost; SMDB is asked first.
+    const engine::DeliveryResult r = d.deliver(m, engine::DeliveryContext{1, true, &known});
     if (r.outcome == engine::DeliveryResult::Outcome::kAccepted) {
       known.ids[m.idempotencyKey] = r.registryId;
       out << "sag " << s.sagId << ": " << m.kind << " accepteret (SmdbId " << r.registryId << ")\n";
-    } else {
-      ++failed;
-      out << "sag " << s.sagId << ": " << m.kind << " IKKE accepteret: " << r.detail << "\n";
+      return true;
     }
+    ++failed;
+    out << "sag " << s.sagId << ": " << m.kind << " IKKE accepteret: " << r.detail << "\n";
+    return false;
   };
+  // Every closing first (SMDB keeps one active sag per citizen); a sag is
+  // registered again only when all of its closings were accepted.
+  std::set<std::string> notClosed;
   for (const SkiftePlan& p : plans)
     for (const SkifteSag& s : p.sager)
-      for (const auto& m : s.closing) send(s, m);
+      for (const auto& m : s.closing)
+        if (!send(s, m)) notClosed.insert(s.sagId);
   for (const SkiftePlan& p : plans)
-    for (const SkifteSag& s : p.sager)
-      for (const auto& m : s.registering) send(s, m);
+    for (const SkifteSag& s : p.sager) {
+      if (notClosed.count(s.sagId)) {
+        out << "sag " << s.sagId << ": genregistreres ikke, da den ikke blev lukket\n";
+        continue;
+      }
+      for (const auto& m : s.registering)
+        if (!send(s, m)) break;  // the rest hang on it; a rerun resumes
+    }
   out << (failed ? std::to_string(failed) + " meddelelse(r) fejlede; kør igen, når årsagen er rettet\n"
                  : "systemskiftet er gennemført\n");
   return failed ? 1 : 0;

@@ -35,7 +35,8 @@ struct SkifteSag {
   std::vector<delivery::TaskStep> deletions;              // model 1
   std::vector<engine::OutboundMessage> closing;           // model 2: updates of the old sag
   std::vector<engine::OutboundMessage> registering;       // model 2: the new sag from D+1
-  std::string problem;                                    // a sag the tool cannot handle, and why
+  std::string problem;  // a sag the tool cannot handle (left untouched), and why
+  std::string note;     // what the kommune should know (an anmodning alone is registered later)
 };
 
 struct SkiftePlan {

@@ -25,7 +25,7 @@ RegistryState readRegistryState(store::RegistryMirror& mirror) {
   std::set<std::string> registries;
   for (const auto& x : s.syncs) registries.insert(x.registry);
   for (const std::string& r : registries)
-    for (auto& rec : mirror.records(r, {}, true)) s.foreign.push_back(std::move(rec));
+    for (auto& rec : mirror.records(r, {}, true, kMaxForeign)) s.foreign.push_back(std::move(rec));
   s.tasks = mirror.tasks();
   return s;
 }

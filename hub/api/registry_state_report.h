@@ -17,7 +17,9 @@ struct RegistryState {
   std::vector<delivery::ManualTask> tasks;         // open ones
 };
 
-// Reads it from the mirror (every registry that was synced).
+// Reads it from the mirror (every registry that was synced); at most this
+// many records made outside the hub per registry (the sync counts say how many there are).
+inline constexpr size_t kMaxForeign = 1000;
 RegistryState readRegistryState(store::RegistryMirror& mirror);
 std::string registryStateJson(const RegistryState& state);
 std::string registryStateText(const RegistryState& state);

@@ -29,7 +29,7 @@ const std::vector<OptionSpec> kOptions = {
     {"no-workers", false, "API only, no delivery", ""},
     {"until-idle", false,
      "sync the registries that can be read, deliver everything due, then exit: 0, or 1 if anything ended rejected "
-     "or dead (for cron)",
+     "or dead or a registry could not be read (for cron)",
      ""},
     {"idle-wait", true, "with --until-idle: wait for retries due within this many seconds (default 60)", ""},
     {"help", false, "show this help", ""},
@@ -157,7 +157,7 @@ int runUntilIdle(app::Hub& hub, int64_t waitMillis) {
   const auto s = hub.outbox().stats();
   std::cout << "reghub run --until-idle: " << s.attempts << " attempts, " << s.accepted << " accepted, " << s.rejected
             << " rejected, " << s.dead << " dead" << (sync.ok() ? "" : "; a sync failed (see above)") << std::endl;
-  return s.rejected || s.dead ? kExitErrors : kExitOk;
+  return s.rejected || s.dead || !sync.ok() ? kExitErrors : kExitOk;
 }
 
 }  // namespace

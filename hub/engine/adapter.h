@@ -72,6 +72,9 @@ class PriorDeliveries {
 // rendered: a dependency accepted meanwhile, a sync).
 struct DeliveryContext {
   int attempt = 1;
+  // This key was handed to the registry before (an earlier attempt, a
+  // message this one superseded, a replay): its answer may have been lost.
+  bool sentBefore = false;
   const PriorDeliveries* registry = nullptr;  // null: nothing known
 };
 

@@ -819,4 +819,14 @@ std::optional<std::string> DeliveryStore::registryId(std::string_view key) const
   return toStr(rows[0][0]);
 }
 
+bool DeliveryStore::sentBefore(const std::string& registry, std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  // The current claim is one 'sending' transition; any other one means an earlier hand-over.
+  const auto rows = db_->query(
+      "SELECT COUNT(*) FROM messages m JOIN transitions t ON t.message_id = m.id WHERE m.idem_key = $1 AND "
+      "m.registry = $2 AND t.to_state = 'sending'",
+      {std::string(key), registry});
+  return !rows.empty() && toInt(rows[0][0]) > 1;
+}
+
 }  // namespace reghub::store

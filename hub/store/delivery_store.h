@@ -251,6 +251,10 @@ class DeliveryStore final {
   // through engine::StorePriorDeliveries: unchanged content is not resent).
   std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const;
   std::optional<std::string> registryId(std::string_view idempotencyKey) const;
+  // Whether a message with this registry + key was handed to the registry
+  // before the current claim (an earlier attempt, a message it superseded, a
+  // replayed one): its answer may have been lost.
+  bool sentBefore(const std::string& registry, std::string_view idempotencyKey) const;
 
  private:
   DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);

@@ -119,12 +119,14 @@ delivery::SyncCounts RegistryMirror::replace(const std::string& registry, const 
   Transaction tx(*db_);
   delivery::SyncCounts c;
   std::map<std::string, std::pair<int, std::string>> held;  // id → version (-1: gone), sealed text (opened)
+  std::set<std::string> retired;                            // ids sealed under a key that is not the current one
   std::map<std::string, std::string> citizenOf;               // id → cpr hash
   for (const SqlRow& row : db_->query("SELECT record_id, version, key_id, sealed, gone_at, cpr_hash FROM "
                                       "registry_records WHERE registry = $1 AND kommune = $2",
                                       {registry, kommune})) {
     held[toStr(row[0])] = {row[4] ? -1 : static_cast<int>(toInt(row[1])),
                            keyring_->open(toStr(row[2]), toStr(row[3]), context(registry, toStr(row[0])))};
+    if (toStr(row[2]) != keyring_->currentKeyId()) retired.insert(toStr(row[0]));
     citizenOf[toStr(row[0])] = toStr(row[5]);
   }
   const auto touch = [&](const std::string& hash) {
@@ -137,7 +139,8 @@ delivery::SyncCounts RegistryMirror::replace(const std::string& registry, const 
     if (r.sourceKey.empty()) ++c.foreign;
     const std::string text = sealedText(r);
     const auto h = held.find(r.recordId);
-    if (h != held.end() && h->second.first == r.version && h->second.second == text) {
+    // Unchanged (and sealed under the current key: a sync re-seals what a rotation left behind).
+    if (h != held.end() && h->second.first == r.version && h->second.second == text && !retired.count(r.recordId)) {
       db_->query("UPDATE registry_records SET last_seen = $1 WHERE registry = $2 AND record_id = $3",
                  {now, registry, r.recordId});
       continue;
@@ -150,16 +153,19 @@ delivery::SyncCounts RegistryMirror::replace(const std::string& registry, const 
                                   nullable(r.sourceKey), int64_t{r.version}, nullable(r.citizenCpr.empty() ? std::string() : keyring_->lookupHash(r.citizenCpr)),
                                   nullable(r.citizenMasked), keyring_->currentKeyId(), sealed,
                                   now};
-    if (h == held.end())
+    if (h == held.end()) {
+      // Held under another kommune (a moved sag): it lives here now.
+      db_->query("DELETE FROM registry_records WHERE registry = $1 AND record_id = $2", {registry, r.recordId});
       db_->query("INSERT INTO registry_records (registry, record_id, kommune, kind, parent_id, group_id, source_key, "
                  "version, cpr_hash, citizen_masked, key_id, sealed, first_seen, last_seen) "
                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
                  p);
-    else
+    } else {
       db_->query("UPDATE registry_records SET kommune = $3, kind = $4, parent_id = $5, group_id = $6, source_key = $7, "
                  "version = $8, cpr_hash = $9, citizen_masked = $10, key_id = $11, sealed = $12, last_seen = $13, "
                  "gone_at = NULL WHERE registry = $1 AND record_id = $2",
                  p);
+    }
   }
   for (const auto& [id, v] : held)
     if (!seen.count(id) && v.first != -1) {
@@ -197,14 +203,16 @@ std::optional<std::string> RegistryMirror::idForSource(const std::string& source
 }
 
 std::vector<delivery::RegistryRecord> RegistryMirror::records(const std::string& registry, const std::string& kommune,
-                                                              bool foreignOnly) {
+                                                              bool foreignOnly, size_t max) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string sql = std::string("SELECT ") + kColumns + " FROM registry_records WHERE registry = $1 AND gone_at IS NULL";
   std::vector<SqlParam> p{registry};
   if (!kommune.empty()) sql += " AND kommune = $2", p.push_back(kommune);
   if (foreignOnly) sql += " AND source_key IS NULL";
   std::vector<delivery::RegistryRecord> out;
-  for (const SqlRow& row : db_->query(sql + " ORDER BY kommune, group_id, record_id", p)) out.push_back(fromRow(row));
+  sql += " ORDER BY kommune, group_id, record_id";
+  if (max) sql += " LIMIT " + std::to_string(max);
+  for (const SqlRow& row : db_->query(sql, p)) out.push_back(fromRow(row));
   return out;
 }
 

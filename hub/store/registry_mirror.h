@@ -54,8 +54,9 @@ class RegistryMirror {
   std::optional<std::string> idForSource(const std::string& sourceKey);
   // Present records of a registry (optionally one kommune; optionally only
   // those the hub did not send).
+  // `max` > 0: at most that many (status pages).
   std::vector<delivery::RegistryRecord> records(const std::string& registry, const std::string& kommune = {},
-                                                bool foreignOnly = false);
+                                                bool foreignOnly = false, size_t max = 0);
   std::vector<SyncSummary> syncs(const std::string& registry = {});
 
   // A reference list the registry serves (SMDB: HentAlleTilbud, HentLandeliste),

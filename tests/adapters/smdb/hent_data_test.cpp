@@ -177,7 +177,7 @@ TEST_F(HeldSager, TheHubsOwnSagIsNeitherBlockingNorAdopted) {
   EXPECT_EQ(count("SMDB-ANM-01") + count("SMDB-GEN-15"), 0);
 }
 
-TEST(DeletionTasks, RecordsAreDeletedLatestInformationFirstAndKvalHepLast) {
+TEST(DeletionTasks, RecordsAreDeletedLatestInformationFirstAndKvalHepBeforeItsIvaerksaettelse) {
   std::vector<delivery::RegistryRecord> recs;
   for (const auto& [id, kind, date] : std::vector<std::tuple<std::string, std::string, std::string>>{
            {"1", "ANM", "2026-01-01"}, {"2", "IVAER", "2026-01-10"}, {"3", "TILB", "2026-01-10"},
@@ -192,7 +192,7 @@ TEST(DeletionTasks, RecordsAreDeletedLatestInformationFirstAndKvalHepLast) {
   for (const auto& r : recs) ptrs.push_back(&r);
   std::string order;
   for (const auto& s : deletionSteps(ptrs)) order += s.recordId;
-  EXPECT_EQ(order, "643215");
+  EXPECT_EQ(order, "643521");
 }
 
 }  // namespace

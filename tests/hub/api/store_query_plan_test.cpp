@@ -190,6 +190,7 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.ingestDiagnostics(r.ingestId);
   store.lastContentHash(claimed[0].message.idempotencyKey);
   store.registryId(claimed[0].message.idempotencyKey);
+  store.sentBefore(claimed[0].message.registry, claimed[0].message.idempotencyKey);
   intake.parked(now);
   // What a sync writes and what status and rendering read back.
   store::RegistryMirror& mirror = intake.mirror();
