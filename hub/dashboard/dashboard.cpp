@@ -42,8 +42,11 @@ HttpResponse answer(int status, const std::string& contentType, std::string body
   return r;
 }
 
+// The whole page is masked once more: a value echoed from the request (a
+// rule or key typed into the URL) cannot bring a CPR number onto it either.
+// Session and CSRF tokens are letters only (sessions.h), so nothing else is touched.
 HttpResponse html(int status, const std::string& title, const PageUser& user, const std::string& body) {
-  return answer(status, "text/html; charset=utf-8", page(title, user, body));
+  return answer(status, "text/html; charset=utf-8", util::maskDigitRuns(page(title, user, body)));
 }
 
 HttpResponse redirect(const std::string& to) {
@@ -126,7 +129,7 @@ std::string csvUrl(const Table& t, const HttpRequest& req) {
 
 HttpResponse render(const View& v, const Session& session, const HttpRequest& req) {
   std::string body = v.intro;
-  for (const auto& [t, empty] : v.tables) body += tableHtml(t, csvUrl(t, req), empty);
+  for (const auto& [t, empty] : v.tables) body += "<h3>" + escape(headingOf(t.name)) + "</h3>" + tableHtml(t, csvUrl(t, req), empty);
   return html(200, v.title, {session.client.name, session.csrf}, body + v.outro);
 }
 
@@ -243,8 +246,13 @@ std::string param(const HttpRequest& req, const char* name) {
   return it == q.end() ? std::string() : it->second;
 }
 
+bool isKommuneCode(const std::string& k) {
+  return k.size() == 4 && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // The view a GET path shows (also its CSV's), nullopt when the request is not allowed.
 std::optional<View> viewFor(State& s, const Session& session, const std::string& name, const HttpRequest& req) {
+  if (const std::string k = param(req, "kommune"); !k.empty() && !isKommuneCode(k)) return std::nullopt;
   if (name == "oversigt") return overview(s, session, param(req, "kommune"));
   if (name == "problemer") return problems(s, session, param(req, "kommune"));
   if (name == "regel") return rule(s, session, query(req));
@@ -257,9 +265,11 @@ bool isView(const std::string& name) {
   return name == "oversigt" || name == "problemer" || name == "regel" || name == "forloeb" || name == "doede";
 }
 
-// Why a view gave nothing: the kommune is not the client's, or a CPR-shaped key.
+// Why a view gave nothing: a kommune that is no code or not the client's, or a CPR-shaped key.
 HttpResponse refusedView(const Session& session, const HttpRequest& req) {
   const PageUser user{session.client.name, session.csrf};
+  if (!param(req, "kommune").empty() && !isKommuneCode(param(req, "kommune")))
+    return problem(400, "Ugyldig kommune", "En kommune angives med sin kode på 4 cifre, fx 0101.", user);
   if (!param(req, "kommune").empty())
     return problem(403, "Afvist", "Klienten " + session.client.name + " må ikke se kommune " + param(req, "kommune") + ".", user);
   return problem(400, "Ugyldig nøgle", "Skriv forløbets nøgle fra kildesystemet, ikke et CPR-nummer.", user);

@@ -67,6 +67,20 @@ std::string ruleLink(const store::RejectionGroup& g) {
          "&regel=" + urlEncode(g.rule);
 }
 
+std::string headingOf(const std::string& name) {
+  static const std::map<std::string, std::string> kHeadings = {
+      {"oversigt", "Beskeder pr. register og kommune"},
+      {"parkerede", "Parkerede ressourcer (venter på deres Patient)"},
+      {"opgaver", "Åbne manuelle opgaver"},
+      {"udenfor-hubben", "Registreringer lavet uden for hubben"},
+      {"problemer", "Afvist, død eller valideringsfejl pr. regel"},
+      {"regel", "Reglen pr. kommune"},
+      {"forloeb", "Forløbets tidslinje"},
+      {"doede", "Døde beskeder pr. register og kommune"}};
+  const auto it = kHeadings.find(name);
+  return it == kHeadings.end() ? name : it->second;
+}
+
 std::string forloebLink(const std::string& key) { return "/dashboard/forloeb?noegle=" + urlEncode(key); }
 
 Table overviewTable(const api::StatusView& view) {

@@ -29,6 +29,9 @@ Table timelineTable(const std::vector<store::Transition>& history);
 // The groups of one rule per kommune (rows: kommune, count).
 Table ruleTable(const std::vector<std::pair<std::string, store::RejectionGroup>>& perKommune);
 
+// The heading a table has on its page ("Parkerede ressourcer"), by its name.
+std::string headingOf(const std::string& tableName);
+
 // /dashboard/regel?register=R&kilde=S&regel=X
 std::string ruleLink(const store::RejectionGroup& g);
 std::string forloebLink(const std::string& key);

@@ -321,6 +321,13 @@ TEST_F(DashboardTest, NoFullCprInAnyPageOrCsv_CsvIsForDanishExcel) {
 TEST_F(DashboardTest, BadInput_Is4xxNever500) {
   const auto [session, csrf] = signIn("analyst");
   EXPECT_EQ(get(session, "/dashboard/csv/nothing.csv").status, 404);
+  EXPECT_EQ(get(session, "/dashboard/oversigt?kommune=abc").status, 400);
+  const auto typed = get(session, "/dashboard/oversigt?kommune=" + kCpr0101);
+  EXPECT_EQ(typed.status, 400);
+  expectNoFullCpr(typed, "a CPR typed as kommune");
+  const auto rule = get(session, "/dashboard/regel?register=smdb&kilde=registry&regel=" + kCpr0101);
+  EXPECT_EQ(rule.status, 200);
+  expectNoFullCpr(rule, "a CPR typed as rule");
   EXPECT_EQ(get(session, "/dashboard/forloeb?noegle=%zz").status, 200);
   EXPECT_EQ(http_->send("DELETE", "/dashboard/oversigt", "", "", {{"Cookie", "reghub_session=" + session}}).status, 405);
   EXPECT_EQ(get(session, "/dashboard/logout").status, 405);
