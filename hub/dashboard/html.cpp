@@ -66,7 +66,7 @@ header{background:#0b3d5c;color:#fff;padding:.5rem 1rem;display:flex;align-items
 header h1{font-size:1.2rem;margin:0}header a{color:#fff;margin-right:1rem}
 nav{display:flex;align-items:center;flex-wrap:wrap}.logout{display:inline;margin-left:2rem}.logout span{margin-right:.5rem}
 main{padding:1rem 2rem}table{border-collapse:collapse;background:#fff;margin-bottom:1.5rem}
-th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}th{background:#e8eef2}td.n{text-align:right}
+th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;white-space:nowrap}th{background:#e8eef2}td.n{text-align:right}
 .empty{font-style:italic;color:#555}.csv{margin:.2rem 0}.error{color:#a00;font-weight:bold}
 form.login{display:flex;flex-direction:column;max-width:24rem;gap:.5rem}
 )";
