@@ -330,14 +330,16 @@ void logRequest(ApiServer::Shared& s, const HttpRequest& req, int status, const 
                            : status == 401 || status == 403 ? log::Level::kWarning
                                                             : log::Level::kInfo;
   if (!log::enabled(level)) return;
-  const ApiClient* c = isOpen(req) ? nullptr : authenticate(s, req);
+  // A mounted part (the dashboard) signs its users in itself: no API client to name.
+  const bool own = isOpen(req) || mountFor(s, req);
+  const ApiClient* c = own ? nullptr : authenticate(s, req);
   log::write(level, "request",
              {{"requestId", id},
               {"method", req.method},
               {"path", req.path},
               {"status", status},
               {"durationMs", static_cast<int64_t>(took.count() / 1000)},
-              {"client", c ? c->name : std::string(isOpen(req) ? "-" : "(unauthenticated)")}});
+              {"client", c ? c->name : std::string(own ? "-" : "(unauthenticated)")}});
 }
 
 net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
