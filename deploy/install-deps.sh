@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql                        # a real server for the store's integration tests
   openssl procps time               # openssl CLI, ps/pkill, /usr/bin/time for RSS measurements
+  chromium chromium-driver python3-selenium   # the dashboard's browser test (ctest -L browser)
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include "hub/api/health_check.h"
 #include "hub/api/registry_state_report.h"
 #include "hub/api/status_report.h"
+#include "hub/api/status_view.h"
 #include "hub/engine/outbox.h"
 #include "hub/log/log.h"
 #include "hub/net/https_server.h"
@@ -32,6 +33,7 @@ struct ApiServer::Shared {
   HealthThresholds thresholds;                       // set before start()
   std::mutex responsesMutex;
   std::map<int, uint64_t> responses;  // answers by status (/metrics)
+  std::vector<std::pair<std::string, std::function<net::HttpResponse(const net::HttpRequest&)>>> mounts;  // before start()
 };
 
 namespace {
@@ -72,6 +74,13 @@ const ApiClient* authenticate(const ApiServer::Shared& s, const HttpRequest& req
 }
 
 bool isOpen(const HttpRequest& req) { return req.method == "GET" && req.path == "/health"; }
+
+// The mounted part that serves this path, or null.
+const std::function<HttpResponse(const HttpRequest&)>* mountFor(const ApiServer::Shared& s, const HttpRequest& req) {
+  for (const auto& [prefix, handler] : s.mounts)
+    if (req.path == prefix || req.path.rfind(prefix + "/", 0) == 0) return &handler;
+  return nullptr;
+}
 bool isIntake(const HttpRequest& req) { return req.method == "POST" && (req.path == "/fhir" || req.path == "/ingest"); }
 bool isReplay(const HttpRequest& req) { return req.method == "POST" && req.path == "/replay"; }
 
@@ -102,7 +111,7 @@ std::optional<HttpResponse> roleCheck(const ApiClient& c, const HttpRequest& req
 
 // Before the body is read: who asks, may they, and is there room for more work.
 std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& req) {
-  if (isOpen(req)) return std::nullopt;
+  if (isOpen(req) || mountFor(s, req)) return std::nullopt;
   const ApiClient* client = authenticate(s, req);
   if (!client) {
     auto r = error(401, "authenticate as one of the API's clients (http.clients): 'Authorization: Bearer <token>' or "
@@ -216,46 +225,15 @@ HttpResponse ingest(ApiServer::Shared& s, const ApiClient& c, const std::string&
   return reply(200, "application/x-ndjson", out);
 }
 
-// The groups of several kommuner as one list, largest first.
-std::vector<store::RejectionGroup> merged(std::vector<store::RejectionGroup> groups) {
-  std::vector<store::RejectionGroup> out;
-  for (auto& g : groups) {
-    auto same = std::find_if(out.begin(), out.end(), [&](const auto& o) {
-      return o.registry == g.registry && o.source == g.source && o.rule == g.rule && o.severity == g.severity;
-    });
-    if (same == out.end())
-      out.push_back(std::move(g));
-    else
-      same->count += g.count;
-  }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
-  return out;
-}
-
 HttpResponse status(ApiServer::Shared& s, const ApiClient& c, const Poco::URI& uri) {
   std::string registry, kommune;
   for (const auto& [k, v] : uri.getQueryParameters()) {
     if (k == "registry") registry = v;
     if (k == "kommune") kommune = v;
   }
-  if (!kommune.empty() && !c.covers(kommune))
-    return forbidden(c, "may not see kommune " + kommune + " (its kommuner: " + kommuneList(c) + ")");
-  if (kommune.empty() && !c.scoped())
-    return json(200, statusJson(s.store.counts(registry), s.store.rejections(registry),
-                                s.intake.parked(store::nowMillis())));
-  // One kommune, or a scoped client's kommuner: what can be told to be theirs.
-  const std::set<std::string> kommuner = kommune.empty() ? c.kommuner : std::set<std::string>{kommune};
-  std::vector<store::StateCount> counts;
-  std::vector<store::RejectionGroup> groups;
-  for (const auto& k : kommuner) {
-    for (auto& n : s.store.counts(registry, k)) counts.push_back(std::move(n));
-    for (auto& g : s.store.rejectionsIn(registry, k)) groups.push_back(std::move(g));
-  }
-  groups = merged(std::move(groups));
-  if (c.scoped())
-    for (auto& g : s.store.validationProblemsOf(registry, c.name)) groups.push_back(std::move(g));
-  // Parked resources wait for a Patient: no kommune can be told yet.
-  return json(200, statusJson(counts, groups, {}));
+  const auto view = readStatusView(s.store, s.intake, c, registry, kommune);
+  if (!view) return forbidden(c, "may not see kommune " + kommune + " (its kommuner: " + kommuneList(c) + ")");
+  return json(200, statusJson(view->counts, view->rejections, view->parked));
 }
 
 HttpResponse forloeb(ApiServer::Shared& s, const ApiClient& c, const std::string& encodedKey) {
@@ -332,6 +310,7 @@ HttpResponse route(ApiServer::Shared& s, const ApiClient* c, const HttpRequest& 
 
 HttpResponse handle(ApiServer::Shared& s, const HttpRequest& req) {
   try {
+    if (const auto* mounted = mountFor(s, req)) return (*mounted)(req);
     return route(s, isOpen(req) ? nullptr : authenticate(s, req), req);
   } catch (const std::exception& e) {
     // Store failures and bugs: 500 with a message that names no person.
@@ -351,14 +330,16 @@ void logRequest(ApiServer::Shared& s, const HttpRequest& req, int status, const 
                            : status == 401 || status == 403 ? log::Level::kWarning
                                                             : log::Level::kInfo;
   if (!log::enabled(level)) return;
-  const ApiClient* c = isOpen(req) ? nullptr : authenticate(s, req);
+  // A mounted part (the dashboard) signs its users in itself: no API client to name.
+  const bool own = isOpen(req) || mountFor(s, req);
+  const ApiClient* c = own ? nullptr : authenticate(s, req);
   log::write(level, "request",
              {{"requestId", id},
               {"method", req.method},
               {"path", req.path},
               {"status", status},
               {"durationMs", static_cast<int64_t>(took.count() / 1000)},
-              {"client", c ? c->name : std::string(isOpen(req) ? "-" : "(unauthenticated)")}});
+              {"client", c ? c->name : std::string(own ? "-" : "(unauthenticated)")}});
 }
 
 net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
@@ -396,11 +377,15 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {0}, {}, {}, {}}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {0}, {}, {}, {}, {}}) {}
 
 ApiServer::~ApiServer() { stop(); }
 
 void ApiServer::setHealthThresholds(const HealthThresholds& thresholds) { shared_->thresholds = thresholds; }
+
+void ApiServer::mount(std::string prefix, std::function<net::HttpResponse(const net::HttpRequest&)> handler) {
+  shared_->mounts.emplace_back(std::move(prefix), std::move(handler));
+}
 
 void ApiServer::setCredentials(std::vector<engine::CredentialInfo> credentials) {
   shared_->credentials = std::move(credentials);

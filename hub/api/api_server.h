@@ -16,6 +16,7 @@
 //   GET  /metrics               analyst, not kommune-scoped  Prometheus text (no personal data)
 //   GET  /health                open     ok / degraded (200) / failing (503) per part: the store,
 //                                        each registry (health_report.h)
+//   /dashboard/…                mounted by hub/app (hub/dashboard): its own sign-in
 // HTTPS when http.tls.certificate is set. Authentication, roles and
 // backpressure are decided before the body is read.
 //
@@ -24,6 +25,7 @@
 // requests being answered finish.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +34,7 @@
 #include "hub/api/health_report.h"
 #include "hub/api/intake.h"
 #include "hub/engine/credential_info.h"
+#include "hub/net/http_types.h"
 
 namespace reghub::engine {
 class Outbox;
@@ -66,6 +69,10 @@ class ApiServer {
   void setCredentials(std::vector<engine::CredentialInfo> credentials);
   // When a registry is degraded or failing (health.*; before start()).
   void setHealthThresholds(const HealthThresholds& thresholds);
+  // A part served under `prefix` ("/dashboard": that path and below) that
+  // authenticates its own requests (sign-in and session cookies): the API's
+  // client and role checks do not apply to it. Before start().
+  void mount(std::string prefix, std::function<net::HttpResponse(const net::HttpRequest&)> handler);
   void start();
   void stop();  // idempotent
   int port() const;

@@ -24,6 +24,7 @@
 #include "hub/app/lifecycle.h"
 #include "hub/app/service_config.h"
 #include "hub/app/sync_loop.h"
+#include "hub/dashboard/dashboard.h"
 #include "hub/engine/outbox.h"
 #include "hub/store/delivery_store.h"
 
@@ -78,6 +79,8 @@ class Hub {
   std::unique_ptr<api::Intake> intake_;
   std::unique_ptr<SyncLoop> sync_;
   std::unique_ptr<engine::Outbox> outbox_;
+  // Before server_: the server's handlers call it until the server is gone.
+  std::unique_ptr<dashboard::Dashboard> dashboard_;
   std::unique_ptr<api::ApiServer> server_;
   Lifecycle life_;
 };
