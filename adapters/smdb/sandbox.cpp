@@ -7,6 +7,7 @@
 #include <libxml/tree.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -672,6 +673,10 @@ net::HttpResponse SmdbSandbox::putWebRecords(const net::HttpRequest& request) {
     c.cpr = cpr;
     if (in.skema == Skema::kAnm) {
       if (anm || newAnm) return jsonError(400, "a sag has one anmodning");
+      // The sag's kommune and citizen are the top-level ones, once.
+      in.fields.erase(std::remove_if(in.fields.begin(), in.fields.end(),
+                                     [](const auto& f) { return f.first == "KommuneKode" || f.first == "PersonIdentifikator"; }),
+                      in.fields.end());
       in.fields.emplace_back("KommuneKode", kommune);
       in.fields.emplace_back("PersonIdentifikator", cpr);
       newAnm = plan.changes.size();

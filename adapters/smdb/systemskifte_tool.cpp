@@ -157,7 +157,10 @@ SkiftePlan planSystemskifte(SkifteModel model, const model::Date& date, const st
   std::map<long long, std::vector<const SmdbRecord*>> bySag;  // by SmdbId, as numbers
   for (const SmdbRecord& r : records) {
     const std::string& sag = r.sagId.empty() ? r.smdbId : r.sagId;
-    if (sag.empty() || sag.size() > 18 || sag.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (sag.empty() || sag.size() > 18 || sag.find_first_not_of("0123456789") != std::string::npos) {
+      ++plan.unreadable;
+      continue;
+    }
     bySag[std::stoll(sag)].push_back(&r);
   }
   // Citizens (CPR) with a sag from D+1: registered again already.
@@ -192,6 +195,8 @@ std::string planText(const SkiftePlan& plan) {
   std::ostringstream o;
   o << "Systemskifte " << modelName(plan.model) << ", systemskiftedato " << plan.date.iso() << "\n"
     << plan.sager.size() << " aktive sager i SMDB\n";
+  if (plan.unreadable)
+    o << "PROBLEM: " << plan.unreadable << " poster fra HentData har et SmdbId, der ikke er et tal, og er ikke med\n";
   for (const SkifteSag& s : plan.sager) {
     o << "\nsag " << s.sagId << " — kommune " << s.kommune3 << ", " << s.citizenMasked << ", anmodningsdato "
       << s.anmodningsdato.iso() << "\n";

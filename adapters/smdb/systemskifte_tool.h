@@ -43,6 +43,7 @@ struct SkiftePlan {
   SkifteModel model = SkifteModel::kModel2;
   model::Date date;
   std::vector<SkifteSag> sager;  // active on D, by SmdbId
+  size_t unreadable = 0;         // records whose SmdbId is not a number: not planned, and said so
 };
 
 // The plan over one kommune's records (HentData), active on D.
