@@ -7,6 +7,7 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
+#include "hub/store/registry_mirror.h"
 
 namespace reghub::cli {
 
@@ -25,8 +26,9 @@ int cmdPrune(const std::vector<std::string>& argv) {
                    "Removes the personal data (the sealed message with its CPR and names, the CPR's\n"
                    "lookup hash, the masked CPR) of every registry's messages accepted more than\n"
                    "retention.<registry>.days ago. The rows stay: counts, states, the registry's ids\n"
-                   "(for later updates) and the audit trail. Recorded in the audit trail. Run it\n"
-                   "daily (a systemd timer or cron).\n\n"
+                   "(for later updates) and the audit trail. Records the registry no longer holds\n"
+                   "(read by its sync) are deleted from the hub's mirror after as many days.\n"
+                   "Recorded in the audit trail. Run it daily (a systemd timer or cron).\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
     }
@@ -38,11 +40,17 @@ int cmdPrune(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   auto store = store::DeliveryStore::open(config.storeOptions());
+  auto mirror = store::RegistryMirror::open(store->options());
   const int64_t now = store::nowMillis();
   for (const auto& [registry, days] : config.retentionDays) {
-    const size_t n = store->prunePersonalData(registry, now - days * 86'400'000, cliActor(), now);
+    const int64_t cutoff = now - days * 86'400'000;
+    // The mirror first: the store's prune then vacuums the file for both.
+    const size_t gone = mirror->pruneGone(registry, cutoff);
+    const size_t n = store->prunePersonalData(registry, cutoff, cliActor(), now);
     std::cout << registry << ": personal data of " << n << " messages accepted more than " << days
-              << " days ago removed\n";
+              << " days ago removed";
+    if (gone > 0) std::cout << ", and " << gone << " records gone from the registry that long";
+    std::cout << "\n";
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
 #include "hub/store/citizen_state.h"
+#include "hub/store/registry_mirror.h"
 
 namespace reghub::cli {
 
@@ -25,9 +26,10 @@ int cmdRekey(const std::vector<std::string>& argv) {
   for (const auto& x : argv)
     if (x == "--help" || x == "-h") {
       std::cout << "usage: reghub rekey --config FILE\n\n"
-                   "Seals every stored message, diagnostic and citizen resource that is still under an\n"
-                   "older key again with store.key (the older keys must be in store.retiredKeys). Every\n"
-                   "process using the store must already know the new key (restart them with it first).\n"
+                   "Seals every stored message, diagnostic, citizen resource and registry record that is\n"
+                   "still under an older key again with store.key (the older keys must be in\n"
+                   "store.retiredKeys). Every process using the store must already know the new key\n"
+                   "(restart them with it first).\n"
                    "Resumable: run it again after an interruption. Recorded in the audit trail.\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
@@ -49,12 +51,17 @@ int cmdRekey(const std::vector<std::string>& argv) {
   auto state = store::CitizenState::open(store->options());
   std::string at;
   for (bool done = false; !done;) citizens += state->rekey(at, done, batch);
+  auto mirror = store::RegistryMirror::open(store->options());
+  size_t records = 0;
+  std::string recordAt;
+  for (bool done = false; !done;) records += mirror->rekey(recordAt, done, batch);
   store->recordAudit(cliActor(), "rekey",
                      "to key " + config.keyring->currentKeyId() + ": " + std::to_string(delivery) +
-                         " messages and diagnostics, " + std::to_string(citizens) + " citizen resources re-sealed",
+                         " messages and diagnostics, " + std::to_string(citizens) + " citizen resources, " +
+                         std::to_string(records) + " registry records re-sealed",
                      store::nowMillis());
   std::cout << "rekey to " << config.keyring->currentKeyId() << ": " << delivery << " messages and diagnostics, "
-            << citizens << " citizen resources sealed again\n";
+            << citizens << " citizen resources, " << records << " registry records sealed again\n";
   return kExitOk;
 }
 

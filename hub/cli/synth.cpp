@@ -61,7 +61,10 @@ model::Cpr syntheticCpr(engine::SynthRng& rng, const model::Date& asOf, int minA
     if (birth.year() >= 2000 && (d7 == 4 || d7 == 9) && yy > 36) d7 = 5;
     char buf[16];
     std::snprintf(buf, sizeof buf, "%02d%02d%02d%d%03d", birth.day(), birth.month(), yy, d7, rng.uniform(0, 999));
-    if (auto c = model::Cpr::parse(buf); c && c->birthDate() == birth) return *c;
+    // Born before October 2007: only a number that was never issued (fails
+    // modulus 11), so synthetic data cannot name a real person.
+    if (auto c = model::Cpr::parse(buf); c && c->birthDate() == birth && (model::neverIssued(*c) || birth >= *model::Date::fromYmd(2007, 10, 1)))
+      return *c;
   }
 }
 

@@ -45,6 +45,18 @@ Gender Cpr::gender() const { return (digits_[9] - '0') % 2 == 1 ? Gender::kMale 
 
 std::string Cpr::masked() const { return maskCpr(digits_); }
 
+bool passesModulus11(const Cpr& cpr) {
+  static constexpr int kWeights[10] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
+  int sum = 0;
+  for (size_t i = 0; i < 10; ++i) sum += kWeights[i] * (cpr.digits()[i] - '0');
+  return sum % 11 == 0;
+}
+
+bool neverIssued(const Cpr& cpr) {
+  static const Date kModulus11Abandoned = *Date::fromYmd(2007, 10, 1);
+  return cpr.birthDate() < kModulus11Abandoned && !passesModulus11(cpr);
+}
+
 std::string maskCpr(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < 4; ++i) out.push_back(i < text.size() && text[i] >= '0' && text[i] <= '9' ? text[i] : '*');

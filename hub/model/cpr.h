@@ -45,4 +45,11 @@ std::string maskCpr(std::string_view text);
 // Full year from the two-digit year and the 7th digit (CPR century rule).
 int cprCentury(int yy, int seventhDigit);
 
+// Weighted digit sum (4,3,2,7,6,5,4,3,2,1) divisible by 11. Not a validity
+// check (see above); synthetic data uses it the other way round: a number
+// that fails it with a birth date before 2007-10-01 was never issued, so it
+// cannot be a real person's.
+bool passesModulus11(const Cpr& cpr);
+bool neverIssued(const Cpr& cpr);
+
 }  // namespace reghub::model

@@ -322,4 +322,45 @@ std::vector<delivery::ManualTask> RegistryMirror::tasks(const std::string& regis
   return out;
 }
 
+size_t RegistryMirror::rekey(std::string& cursor, bool& done, size_t max) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string current = keyring_->currentKeyId();
+  const size_t split = cursor.find('\n');
+  std::string atRegistry = split == std::string::npos ? cursor : cursor.substr(0, split);
+  std::string atId = split == std::string::npos ? std::string() : cursor.substr(split + 1);
+  size_t resealed = 0, seen = 0;
+  Transaction tx(*db_);
+  for (const SqlRow& row : db_->query("SELECT registry, record_id, key_id, sealed FROM registry_records "
+                                      "WHERE (registry, record_id) > ($1, $2) ORDER BY registry, record_id LIMIT $3",
+                                      {atRegistry, atId, static_cast<int64_t>(max)})) {
+    ++seen;
+    atRegistry = toStr(row[0]);
+    atId = toStr(row[1]);
+    if (toStr(row[2]) == current) continue;
+    const std::string ctx = context(atRegistry, atId);
+    const std::string plain = keyring_->open(toStr(row[2]), toStr(row[3]), ctx);
+    // A sync that replaced it meanwhile sealed it with the current key already.
+    db_->query("UPDATE registry_records SET key_id = $3, sealed = $4 WHERE registry = $1 AND record_id = $2 "
+               "AND sealed = $5",
+               {atRegistry, atId, current, keyring_->seal(plain, ctx), toStr(row[3])});
+    ++resealed;
+  }
+  tx.commit();
+  cursor = atRegistry + "\n" + atId;
+  done = seen < max;
+  return resealed;
+}
+
+size_t RegistryMirror::pruneGone(const std::string& registry, int64_t goneBefore) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const bool sqlite = db_->dialect() == Dialect::kSqlite;
+  // The deleted bytes are zeroed in their pages, not left in free space.
+  if (sqlite) db_->script("PRAGMA secure_delete = ON");
+  db_->query("DELETE FROM registry_records WHERE registry = $1 AND gone_at IS NOT NULL AND gone_at < $2",
+             {registry, goneBefore});
+  const auto n = static_cast<size_t>(db_->changes());
+  if (n > 0) db_->script(sqlite ? "PRAGMA wal_checkpoint(TRUNCATE)" : "VACUUM registry_records");
+  return n;
+}
+
 }  // namespace reghub::store

@@ -76,6 +76,17 @@ class RegistryMirror {
   size_t closeDoneTasks(const std::string& registry, int64_t now);
   std::vector<delivery::ManualTask> tasks(const std::string& registry = {}, bool includeClosed = false);
 
+  // Key rotation (`reghub rekey`): the next `max` records (every registry,
+  // gone ones too) are sealed with the current key where they are not yet.
+  // `cursor` moves on, so a killed rekey resumes; `done` at the end. How many
+  // were sealed again.
+  size_t rekey(std::string& cursor, bool& done, size_t max);
+  // Retention (`reghub prune`): the records of `registry` gone from the
+  // registry before `goneBefore` are deleted with their sealed fields and CPR
+  // hash. Nothing needs them: their tasks closed when they went, and a record
+  // that comes back is read as new. How many.
+  size_t pruneGone(const std::string& registry, int64_t goneBefore);
+
  private:
   RegistryMirror(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
   delivery::RegistryRecord fromRow(const SqlRow& row) const;

@@ -68,10 +68,13 @@ std::string freshPgSchemaUrl(const std::string& name) {
 }
 
 std::string syntheticCpr(int i) {
-  // Day 01–28, month 01–12, year 60–99 (19xx, 7th digit 0–3), sequence.
+  // Day 01–28, month 01–12, year 60–99 (19xx, 7th digit 0–3), sequence; the
+  // last digit moved on while the number passes modulus 11, so it was never
+  // issued (model::neverIssued).
   char buf[16];
   std::snprintf(buf, sizeof buf, "%02d%02d%02d%d%03d", 1 + i % 28, 1 + (i / 28) % 12, 60 + (i / 336) % 40,
                 (i / 13440) % 4, (i * 37) % 1000);
+  if (model::passesModulus11(*model::Cpr::parse(buf))) buf[9] = static_cast<char>('0' + (buf[9] - '0' + 1) % 10);
   return buf;
 }
 

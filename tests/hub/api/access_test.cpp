@@ -73,7 +73,7 @@ std::string delta(const std::string& patient) {
   "item":[{"linkId":"BehandlingIvaerksatDato","answer":[{"valueDate":"2026-05-03"}]}]})";
 }
 
-const std::string kCpr0101 = "0101804321", kCpr0330 = "0202805433";
+const std::string kCpr0101 = "0101804323", kCpr0330 = "0202805433";
 
 class AccessTest : public ::testing::Test {
  protected:

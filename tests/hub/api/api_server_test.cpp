@@ -63,7 +63,7 @@ class ApiServerTest : public ::testing::Test {
 
 const std::string kBundle = R"({"resourceType":"Bundle","type":"collection","entry":[
  {"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","id":"p1",
-  "identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":"0101601234"}]}}]})";
+  "identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":"0101601235"}]}}]})";
 
 TEST_F(ApiServerTest, Auth_WithoutOrWrongTokenIs401) {
   start();
@@ -175,7 +175,7 @@ TEST_F(ApiServerTest, Intake_Returns202WithIngestIdAndLocation) {
   const auto rec = get(location);
   EXPECT_EQ(rec.status, 200);
   EXPECT_NE(rec.body.find("\"unreadable\":false"), std::string::npos);
-  EXPECT_EQ(r.body.find("0101601234"), std::string::npos);
+  EXPECT_EQ(r.body.find("0101601235"), std::string::npos);
 }
 
 TEST_F(ApiServerTest, Intake_MalformedBodyIs400WithDiagnosticsUnderTheId) {

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "hub/model/cpr.h"
+
 namespace {
 
 const std::string kBin = REGHUB_BINARY;
@@ -131,6 +133,25 @@ TEST(Cli, SynthIsDeterministicForASeed) {
   };
   EXPECT_EQ(slurp(dir / "a.ndjson"), slurp(dir / "b.ndjson"));
   EXPECT_NE(slurp(dir / "a.ndjson"), slurp(dir / "c.ndjson"));
+  std::filesystem::remove_all(dir);
+}
+
+// A synthetic citizen born before October 2007 has a number that was never
+// issued (fails modulus 11), so synth data cannot name a real person.
+TEST(Cli, SynthCprsBornBefore2007WereNeverIssued) {
+  const auto dir = tempDir();
+  ASSERT_EQ(run("synth --citizens 300 --seed 11 --as-of 2026-11-01 --out " + (dir / "s.ndjson").string()).exitCode, 0);
+  const auto cprs = cprsIn(dir / "s.ndjson");
+  ASSERT_GT(cprs.size(), 250u);
+  int before2007 = 0;
+  for (const auto& digits : cprs) {
+    const auto cpr = reghub::model::Cpr::parse(digits);
+    ASSERT_TRUE(cpr);
+    if (cpr->birthDate() >= *reghub::model::Date::fromYmd(2007, 10, 1)) continue;
+    ++before2007;
+    EXPECT_TRUE(reghub::model::neverIssued(*cpr)) << cpr->masked();
+  }
+  EXPECT_GT(before2007, 100);
   std::filesystem::remove_all(dir);
 }
 

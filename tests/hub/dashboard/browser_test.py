@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 BIN, SRC, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 KEY = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
 TOKENS = {"intake": "browser-intake-token-abcdefgh", "analyst": "browser-analyst-token-abcdefgh"}
-CPRS = ["0101804321", "0202805433"]
+CPRS = ["0101804323", "0202805433"]
 TEN_DIGITS = re.compile(r"\d{10}")
 
 

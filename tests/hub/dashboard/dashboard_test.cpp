@@ -43,7 +43,7 @@ std::string citizen(const std::string& patient, const std::string& cpr, const st
   return s;
 }
 
-const std::string kCpr0101 = "0101804321", kCpr0330 = "0202805433";
+const std::string kCpr0101 = "0101804323", kCpr0330 = "0202805433";
 const std::regex kTenDigits("[0-9]{10}");
 
 std::string hdr(const net::HttpResult& r, const std::string& name) {

@@ -47,6 +47,19 @@ TEST(Cpr, NoModulus11Check) {
   EXPECT_TRUE(Cpr::parse("0101801235"));
 }
 
+TEST(Cpr, Modulus11IsAWeightedDigitSum) {
+  // Born 1858 (7th digit 5–8, YY > 57): no such number was ever issued.
+  EXPECT_TRUE(passesModulus11(*Cpr::parse("0101585050")));
+  EXPECT_FALSE(passesModulus11(*Cpr::parse("0101585051")));
+}
+
+TEST(Cpr, NeverIssuedIsFailingModulus11BeforeOctober2007) {
+  EXPECT_TRUE(neverIssued(*Cpr::parse("0101585051")));
+  EXPECT_FALSE(neverIssued(*Cpr::parse("0101585050")));  // passes: could have been issued
+  EXPECT_TRUE(neverIssued(*Cpr::parse("3009074002")));   // 2007-09-30, fails
+  EXPECT_FALSE(neverIssued(*Cpr::parse("0110074002")));  // 2007-10-01: any number may be issued
+}
+
 TEST(Cpr, RecognisesReplacementCprDayPlusSixty) {
   const auto c = Cpr::parse("6101801234");
   ASSERT_TRUE(c);

@@ -12,9 +12,9 @@ const std::string kKeyB = "ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=";
 
 TEST(Keyring, Seal_RoundTripsAndHidesPlaintext) {
   Keyring k("k1", kKeyA);
-  const std::string sealed = k.seal("0101601234 Søren", "ctx");
-  EXPECT_EQ(sealed.find("0101601234"), std::string::npos);
-  EXPECT_EQ(k.open("k1", sealed, "ctx"), "0101601234 Søren");
+  const std::string sealed = k.seal("0101601235 Søren", "ctx");
+  EXPECT_EQ(sealed.find("0101601235"), std::string::npos);
+  EXPECT_EQ(k.open("k1", sealed, "ctx"), "0101601235 Søren");
 }
 
 TEST(Keyring, Seal_FreshNonceEachTime) {
@@ -42,15 +42,15 @@ TEST(Keyring, Rotation_OldRowsOpenWithRetiredKey) {
   after.addRetiredKeys("k1:" + kKeyA);
   EXPECT_EQ(after.open("k1", old, "ctx"), "old row");
   EXPECT_EQ(after.currentKeyId(), "k2");
-  EXPECT_EQ(after.lookupHash("0101601234"), before.lookupHash("0101601234"));  // same lookup key
+  EXPECT_EQ(after.lookupHash("0101601235"), before.lookupHash("0101601235"));  // same lookup key
 }
 
 TEST(Keyring, Rotation_DerivedLookupKeyKeptByGivingFirstKeyAsLookupKey) {
   Keyring first("k1", kKeyA);  // began without store.lookupKey
   Keyring rotated("k2", kKeyB, kKeyA);
-  EXPECT_EQ(rotated.lookupHash("0101601234"), first.lookupHash("0101601234"));
+  EXPECT_EQ(rotated.lookupHash("0101601235"), first.lookupHash("0101601235"));
   Keyring forgot("k2", kKeyB);  // what happens without it: lookups break
-  EXPECT_NE(forgot.lookupHash("0101601234"), first.lookupHash("0101601234"));
+  EXPECT_NE(forgot.lookupHash("0101601235"), first.lookupHash("0101601235"));
 }
 
 TEST(Keyring, Config_BadKeysAreClearErrors) {
@@ -68,10 +68,10 @@ TEST(Keyring, Config_BadKeysAreClearErrors) {
 TEST(Keyring, LookupHash_KeyedAndStable) {
   Keyring a("k1", kKeyA, kKeyA);
   Keyring b("k1", kKeyA, kKeyB);
-  EXPECT_EQ(a.lookupHash("0101601234"), a.lookupHash("0101601234"));
-  EXPECT_NE(a.lookupHash("0101601234"), b.lookupHash("0101601234"));
-  EXPECT_EQ(a.lookupHash("0101601234").size(), 64u);
-  EXPECT_EQ(a.lookupHash("0101601234").find("0101601234"), std::string::npos);
+  EXPECT_EQ(a.lookupHash("0101601235"), a.lookupHash("0101601235"));
+  EXPECT_NE(a.lookupHash("0101601235"), b.lookupHash("0101601235"));
+  EXPECT_EQ(a.lookupHash("0101601235").size(), 64u);
+  EXPECT_EQ(a.lookupHash("0101601235").find("0101601235"), std::string::npos);
 }
 
 TEST(Keyring, Generate_GivesUsableDistinctKeys) {

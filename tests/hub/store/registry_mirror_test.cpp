@@ -118,5 +118,58 @@ TEST_F(RegistryMirrorTest, NothingPersonalIsInClearInTheTable) {
   EXPECT_EQ(mirror_->forCitizen("smdb", cpr_).at(0).citizenCpr, cpr_);
 }
 
+// Key rotation: every record — a gone one too — is sealed again with the new
+// key, in resumable batches, so the old key can be dropped. Before the rekey
+// the new key alone cannot sync (the control): a sync opens what it held.
+TEST_F(RegistryMirrorTest, RekeySealsEveryRecordWithTheNewKeyInResumableBatches) {
+  mirror_->replace("smdb", "0330", {rec("1", "ANM", cpr_), rec("2", "IVAER", cpr_), rec("3", "TILB", cpr_)}, kT0);
+  mirror_->replace("smdb", "0330", {rec("1", "ANM", cpr_), rec("2", "IVAER", cpr_)}, kT0 + 1);  // 3 gone
+  mirror_->replace("other", "0330", {rec("1", "X", cpr_)}, kT0 + 1);
+  const std::string newKey = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpbXF1eX2A=";
+  const std::string lookup = "ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=";
+  auto newOnly = std::make_shared<const Keyring>("k2", newKey, lookup);
+  {
+    auto control = RegistryMirror::open({backend_->url(), newOnly});
+    EXPECT_THROW(control->replace("smdb", "0330", {rec("1", "ANM", cpr_)}, kT0 + 2), KeyError);
+  }
+  auto rotated = std::make_shared<Keyring>("k2", newKey, lookup);
+  rotated->addRetiredKey("test-k1", "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=");
+  auto during = RegistryMirror::open({backend_->url(), rotated});
+  std::string cursor;
+  bool done = false;
+  size_t resealed = 0, batches = 0;
+  while (!done) {
+    resealed += during->rekey(cursor, done, 2);
+    ++batches;
+  }
+  EXPECT_EQ(resealed, 4u);  // smdb 1, 2, 3 (gone) and other 1
+  EXPECT_EQ(batches, 3u);   // 2 + 2 + 0: resumed from the cursor each time
+  cursor.clear();
+  EXPECT_EQ(during->rekey(cursor, done, 10), 0u);  // nothing left under the old key
+
+  auto after = RegistryMirror::open({backend_->url(), newOnly});
+  const auto c = after->replace("smdb", "0330", {rec("1", "ANM", cpr_), rec("3", "TILB", cpr_)}, kT0 + 3);
+  EXPECT_EQ(c.changed, 1u);  // 3 is back
+  EXPECT_EQ(c.gone, 1u);     // 2
+  EXPECT_EQ(after->forCitizen("other", cpr_).at(0).citizenCpr, cpr_);
+}
+
+// Retention: a record gone from the registry longer than the cut-off is
+// deleted; one gone since, and every present one, stay.
+TEST_F(RegistryMirrorTest, PruneDeletesOnlyRecordsGoneBeforeTheCutOff) {
+  mirror_->replace("smdb", "0330", {rec("1", "ANM", cpr_), rec("2", "IVAER", cpr_), rec("3", "TILB", cpr_)}, kT0);
+  mirror_->replace("smdb", "0330", {rec("1", "ANM", cpr_), rec("2", "IVAER", cpr_)}, kT0 + 10);  // 3 gone at +10
+  mirror_->replace("smdb", "0330", {rec("1", "ANM", cpr_)}, kT0 + 20);                        // 2 gone at +20
+  EXPECT_EQ(mirror_->pruneGone("other", kT0 + 30), 0u);  // another registry's cut-off
+  EXPECT_EQ(mirror_->pruneGone("smdb", kT0 + 15), 1u);   // 3 only
+  EXPECT_EQ(mirror_->pruneGone("smdb", kT0 + 15), 0u);
+  // 2 is still held as gone: it coming back is a change; 3 comes back new.
+  const auto c = mirror_->replace("smdb", "0330", {rec("1", "ANM", cpr_), rec("2", "IVAER", cpr_), rec("3", "TILB", cpr_)},
+                                  kT0 + 40);
+  EXPECT_EQ(c.added, 1u);
+  EXPECT_EQ(c.changed, 1u);
+  EXPECT_EQ(mirror_->forCitizen("smdb", cpr_).size(), 3u);
+}
+
 }  // namespace
 }  // namespace reghub::store
