@@ -132,6 +132,15 @@ const std::vector<config::Key>& hubConfigKeys() {
                "`reghub prune` removes the personal data (sealed body, CPR, CPR hash) of that registry's messages "
                "accepted more than this many days ago; unset: kept")
             .range(1, 36500),
+        intKey("retention.citizenStateDays",
+               "`reghub prune` deletes the inbound state of a citizen unchanged for this many days whose every "
+               "message is accepted (a later delta for that citizen starts afresh: it must carry its Patient), "
+               "and resources parked that long; unset: kept")
+            .range(1, 36500),
+        intKey("retention.ingestDiagnosticsDays",
+               "`reghub prune` deletes the diagnostics of ingests older than this many days (the ingest's "
+               "counts stay); unset: kept")
+            .range(1, 36500),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
@@ -288,6 +297,10 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
     const std::string registry = retention.placeholderValue(name);
     out.retentionDays[registry] = c.getInt(retention.instantiate(registry));
   }
+  if (c.isSet("retention.citizenStateDays"))
+    out.citizenStateRetentionDays = c.getInt(key("retention.citizenStateDays"));
+  if (c.isSet("retention.ingestDiagnosticsDays"))
+    out.ingestDiagnosticsRetentionDays = c.getInt(key("retention.ingestDiagnosticsDays"));
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
   for (const std::string& name : c.keysUnder("delivery")) {
     if (!dailyAt.matches(name)) continue;

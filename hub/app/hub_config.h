@@ -16,6 +16,7 @@
 // naming the key. The result is immutable; share it as const.
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,6 +62,10 @@ struct HubConfig {
   std::map<std::string, int> dailyAtMinutes;
   // Days after acceptance a registry's messages keep their personal data (retention.<registry>.days).
   std::map<std::string, int64_t> retentionDays;
+  // Days a citizen's unchanged inbound state, and parked resources, are kept (retention.citizenStateDays).
+  std::optional<int64_t> citizenStateRetentionDays;
+  // Days an ingest's diagnostics are kept (retention.ingestDiagnosticsDays).
+  std::optional<int64_t> ingestDiagnosticsRetentionDays;
 
   store::StoreOptions storeOptions() const { return {storeUrl, keyring, sqlite}; }
   // When a message for `registry` queued at `now` may first be sent.

@@ -362,4 +362,36 @@ int64_t CitizenState::parkedCount() {
   return toInt(db_->query("SELECT COUNT(*) FROM citizen_resources WHERE citizen IS NULL").at(0).at(0));
 }
 
+StatePruneResult CitizenState::prune(int64_t unchangedBefore, int64_t now, size_t batch) {
+  StatePruneResult out;
+  const bool sqlite = db_->dialect() == Dialect::kSqlite;
+  // Deleted bytes are zeroed in their pages, not left in free space.
+  if (sqlite) db_->script("PRAGMA secure_delete = ON");
+  for (;;) {
+    Transaction tx(*db_);
+    const auto rows = db_->query(
+        "SELECT c.citizen FROM citizens c WHERE c.updated_at < $1 AND c.dirty = 0 AND c.citizen <> $2 "
+        "AND (c.render_until IS NULL OR c.render_until < $3) AND NOT EXISTS (SELECT 1 FROM messages m "
+        "WHERE m.cpr_hash = c.citizen AND m.state NOT IN ('accepted', 'superseded')) LIMIT $4",
+        {unchangedBefore, std::string(kOrganizations), now, static_cast<int64_t>(batch)});
+    for (const SqlRow& row : rows) {
+      const std::string citizen = toStr(row[0]);
+      // By the patients its resources name (the table's key), not by a scan for the citizen.
+      db_->query("DELETE FROM citizen_patients WHERE patient IN (SELECT res FROM citizen_resources WHERE citizen = $1 "
+                 "UNION SELECT patient FROM citizen_resources WHERE citizen = $1) AND citizen = $1",
+                 {citizen});
+      db_->query("DELETE FROM citizen_resources WHERE citizen = $1", {citizen});
+      out.resources += static_cast<size_t>(db_->changes());
+      db_->query("DELETE FROM citizens WHERE citizen = $1", {citizen});
+      ++out.citizens;
+    }
+    tx.commit();
+    if (rows.size() < batch) break;
+  }
+  db_->query("DELETE FROM citizen_resources WHERE citizen IS NULL AND received_at < $1", {unchangedBefore});
+  out.parked = static_cast<size_t>(db_->changes());
+  if (out.citizens + out.parked > 0) db_->script(sqlite ? "PRAGMA wal_checkpoint(TRUNCATE)" : "VACUUM citizen_resources");
+  return out;
+}
+
 }  // namespace reghub::store

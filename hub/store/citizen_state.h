@@ -67,6 +67,11 @@ struct ParkedResource {
   bool expired = false;    // waited longer than allowed: HUB-REF-01
 };
 
+// What a retention prune removed (CitizenState::prune).
+struct StatePruneResult {
+  size_t citizens = 0, resources = 0, parked = 0;
+};
+
 class CitizenState {
  public:
   // A connection of its own to the store at options.url; the schema is
@@ -112,6 +117,14 @@ class CitizenState {
   // than `expireAfterMillis` are expired.
   std::vector<ParkedResource> parked(int64_t now, int64_t expireAfterMillis, size_t max = 1000);
   int64_t parkedCount();
+
+  // Retention (`reghub prune`, retention.citizenStateDays): deletes the held
+  // resources and Patient links of every citizen unchanged since before
+  // `unchangedBefore`, not dirty and not being rendered, whose messages are
+  // all accepted or superseded (one waiting, rejected or dead may still need
+  // its state for a correction); and resources parked since before then.
+  // Shared Organizations stay. In transactions of `batch` citizens.
+  StatePruneResult prune(int64_t unchangedBefore, int64_t now, size_t batch = 500);
 
  private:
   CitizenState(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);

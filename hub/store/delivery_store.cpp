@@ -536,6 +536,17 @@ size_t DeliveryStore::prunePersonalData(const std::string& registry, int64_t acc
   return n;
 }
 
+size_t DeliveryStore::pruneIngestDiagnostics(int64_t madeBefore) {
+  std::lock_guard lock(mutex_);
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  if (sqlite) db_->script("PRAGMA secure_delete = ON");
+  db_->query("DELETE FROM ingest_diagnostics WHERE ingest_id IN (SELECT id FROM ingests WHERE created_at < $1)",
+             {madeBefore});
+  const auto n = static_cast<size_t>(db_->changes());
+  if (n > 0) db_->script(sqlite ? "PRAGMA wal_checkpoint(TRUNCATE)" : "VACUUM ingest_diagnostics");
+  return n;
+}
+
 size_t DeliveryStore::rekey(RekeyCursor& cursor, size_t max) {
   std::lock_guard lock(mutex_);
   const std::string current = keyring_->currentKeyId();

@@ -219,6 +219,10 @@ class DeliveryStore final {
   // many messages were pruned.
   size_t prunePersonalData(const std::string& registry, int64_t acceptedBefore, const std::string& actor,
                            int64_t now);
+  // Retention of ingest diagnostics (retention.ingestDiagnosticsDays): the
+  // diagnostics of ingests made before `madeBefore` are deleted; the ingests'
+  // rows and counts stay. Zeroed and vacuumed as above. How many.
+  size_t pruneIngestDiagnostics(int64_t madeBefore);
 
   // Key rotation (`reghub rekey`): the next `max` messages and ingest
   // diagnostics after `cursor` (walked by primary key) are looked at; those

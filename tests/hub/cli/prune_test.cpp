@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "hub/store/citizen_state.h"
 #include "hub/store/delivery_store.h"
 #include "tests/support/store_test_support.h"
 
@@ -113,6 +114,56 @@ TEST(Prune, WithoutRetentionNothingIsPruned) {
   ASSERT_EQ(std::system((kEnv + " " + REGHUB_BINARY + " prune --store " + url + " > /dev/null 2>&1").c_str()), 0);
   auto raw = openDatabase(url);
   EXPECT_NE(rowOf(*raw, id).cprHash, "pruned");
+}
+
+// retention.citizenStateDays as an operator sets it: the inbound state of a
+// citizen unchanged that long (its messages accepted) leaves the file's
+// bytes; a citizen changed since keeps it; the audit trail says so.
+TEST(Prune, CitizenStateUnchangedForTheRetentionLeavesTheFile) {
+  testing::TempDir dir("reghub-prune");
+  const fs::path db = dir.path() / "store.db";
+  const std::string url = "sqlite:" + db.string();
+  const int64_t now = nowMillis();
+  std::string oldSealed, youngSealed;
+  {
+    auto store = DeliveryStore::open({url, testing::testKeyring()});
+    auto state = CitizenState::open(store->options());
+    diag::Collector diags;
+    const auto patient = [](const std::string& id, const std::string& cpr) {
+      state::ResourceRecord r;
+      r.type = "Patient";
+      r.key = "Patient/" + id;
+      r.cpr = cpr;
+      r.json = R"({"resourceType":"Patient","id":")" + id + R"(","name":[{"family":"Testesen"}]})";
+      return r;
+    };
+    for (const auto& [id, at] : {std::pair<std::string, int64_t>{"p1", now - 400 * kDay}, {"p2", now - 10 * kDay}}) {
+      const auto merged = state->merge({patient(id, testing::syntheticCpr(id == "p1" ? 1 : 2))}, at,
+                                       diag::Reporter(diags));
+      const std::string citizen = *merged.touched.begin();
+      auto held = state->beginRender(citizen, "test", at, 60'000);
+      ASSERT_TRUE(held);
+      state->endRender(citizen, "test", held->version, held->readAt);
+    }
+    auto raw = openDatabase(url);
+    const auto rows = raw->query("SELECT sealed FROM citizen_resources ORDER BY received_at");
+    ASSERT_EQ(rows.size(), 2u);
+    oldSealed = rows[0][0].value_or("");
+    youngSealed = rows[1][0].value_or("");
+  }
+  ASSERT_NE(fileBytes(db).find(oldSealed.substr(0, 60)), std::string::npos);  // the control
+  const std::string cfg = (dir.path() / "reghub.properties").string();
+  std::ofstream(cfg) << "store.url = " << url << "\nretention.citizenStateDays = 365\n";
+  const std::string out = (dir.path() / "out.txt").string();
+  ASSERT_EQ(std::system((kEnv + " " + REGHUB_BINARY + " prune --config " + cfg + " > " + out + " 2>&1").c_str()), 0)
+      << std::ifstream(out).rdbuf();
+  const std::string after = fileBytes(db);
+  EXPECT_EQ(after.find(oldSealed.substr(0, 60)), std::string::npos) << "the old citizen's sealed Patient";
+  EXPECT_NE(after.find(youngSealed.substr(0, 60)), std::string::npos) << "a citizen changed since keeps it";
+  auto store = DeliveryStore::open({url, testing::testKeyring()});
+  ASSERT_FALSE(store->audit().empty());
+  EXPECT_NE(store->audit().back().detail.find("citizen state: 1 citizens'"), std::string::npos)
+      << store->audit().back().detail;
 }
 
 }  // namespace

@@ -175,5 +175,60 @@ TEST_F(CitizenStateTest, AtRest_NoCprNameOrKeyInClear) {
   EXPECT_NE(all.find("0101**-****"), std::string::npos) << "what a parked resource waits for is shown masked";
 }
 
+// Retention: a citizen unchanged since the cut-off whose messages are all
+// accepted loses its held state; one with a waiting message, one changed
+// since, and shared Organizations stay; a parked resource that old goes. A
+// later delta then starts afresh: its resources wait for the Patient again.
+TEST_F(CitizenStateTest, PruneDeletesOnlyUnchangedCitizensWhoseMessagesAreAllAccepted) {
+  const auto citizenOf = [&](const std::vector<ResourceRecord>& batch, int64_t at) {
+    const auto r = merge(batch, at);
+    EXPECT_EQ(r.touched.size(), 1u);
+    const std::string c = *r.touched.begin();
+    keysOf(c);  // rendered: no longer dirty
+    return c;
+  };
+  ResourceRecord org = record("Organization", "o1");
+  const std::string done = citizenOf(
+      {org, patient("p1", testing::syntheticCpr(1)), record("EpisodeOfCare", "e1", "Patient/p1")}, kT0);
+  const std::string waiting =
+      citizenOf({patient("p2", testing::syntheticCpr(2)), record("EpisodeOfCare", "e2", "Patient/p2")}, kT0);
+  const std::string recent =
+      citizenOf({patient("p3", testing::syntheticCpr(3)), record("EpisodeOfCare", "e3", "Patient/p3")}, kT0 + 200 * kDay);
+  merge({record("Encounter", "x1", "Patient/nobody")}, kT0);  // parked
+  // Citizen 1's message accepted, citizen 2's still waiting.
+  store_->enqueue(testing::sampleMessage(1), "", kT0);
+  store_->enqueue(testing::sampleMessage(2), "", kT0);
+  auto claimed = store_->claim(1, "w", kT0 + 1, 60'000);
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_EQ(claimed[0].message.citizenCpr, testing::syntheticCpr(1));
+  AttemptOutcome ok;
+  ok.next = MessageState::kAccepted;
+  ASSERT_TRUE(store_->complete(claimed[0], "w", ok, kT0 + 2));
+
+  const StatePruneResult r = state_->prune(kT0 + 100 * kDay, kT0 + 300 * kDay, /*batch=*/1);
+  EXPECT_EQ(r.citizens, 1u);
+  EXPECT_EQ(r.resources, 2u);  // p1, e1
+  EXPECT_EQ(r.parked, 1u);
+  EXPECT_EQ(state_->parkedCount(), 0);
+  auto raw = openStoreDatabase(store_->options());
+  const auto count = [&](const std::string& sql, const std::string& c) {
+    return std::stoll(raw->query(sql, {c}).at(0).at(0).value_or("0"));
+  };
+  EXPECT_EQ(count("SELECT COUNT(*) FROM citizens WHERE citizen = $1", done), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM citizen_patients WHERE citizen = $1", done), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM citizens WHERE citizen = $1", waiting), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM citizens WHERE citizen = $1", recent), 1);
+  EXPECT_EQ(keysOf(waiting), (std::set<std::string>{"Patient/p2", "EpisodeOfCare/e2"}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM citizen_resources WHERE citizen = $1", "org"), 1);  // shared, kept
+
+  // A later skema for the pruned citizen waits for its Patient; the Patient re-sent joins it.
+  auto later = merge({record("QuestionnaireResponse", "q1", "Patient/p1", "EpisodeOfCare/e1")}, kT0 + 301 * kDay);
+  EXPECT_EQ(later.parked, 1u);
+  later = merge({patient("p1", testing::syntheticCpr(1))}, kT0 + 302 * kDay);
+  EXPECT_EQ(later.joined, 1u);
+  EXPECT_EQ(*later.touched.begin(), done);
+  EXPECT_EQ(state_->prune(kT0 + 100 * kDay, kT0 + 303 * kDay).citizens, 0u);  // changed since: kept
+}
+
 }  // namespace
 }  // namespace reghub::store

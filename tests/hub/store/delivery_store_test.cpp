@@ -408,6 +408,23 @@ TEST_F(DeliveryStoreTest, Status_RejectionsGroupedByReasonAndRule) {
   EXPECT_EQ(g[2].count, 2);
 }
 
+// Retention of ingest diagnostics: an old ingest's diagnostics go, its row
+// and counts stay; a young ingest keeps its diagnostics.
+TEST_F(DeliveryStoreTest, PruneIngestDiagnostics_OnlyThoseOfIngestsBeforeTheCutOff) {
+  diag::Diagnostic d;
+  d.registry = "testreg";
+  d.rule = "TEST-VAL-07";
+  d.citizen = "0101**-****";
+  store_->recordIngest({"ing-old", 1000, "http", 1, 0, 2, 0, false, "http"}, {d, d});
+  store_->recordIngest({"ing-young", 5000, "http", 1, 0, 1, 0, false, "http"}, {d});
+  EXPECT_EQ(store_->pruneIngestDiagnostics(3000), 2u);
+  EXPECT_TRUE(store_->ingestDiagnostics("ing-old").empty());
+  ASSERT_TRUE(store_->ingest("ing-old").has_value());
+  EXPECT_EQ(store_->ingest("ing-old")->errors, 2);
+  EXPECT_EQ(store_->ingestDiagnostics("ing-young").size(), 1u);
+  EXPECT_EQ(store_->pruneIngestDiagnostics(3000), 0u);
+}
+
 TEST_F(DeliveryStoreTest, Status_DeadGroupedByReason) {
   for (int i = 1; i <= 2; ++i) store_->enqueue(sampleMessage(i), "", 1000);
   auto c = store_->claim(10, "w", 1000, 1000);
