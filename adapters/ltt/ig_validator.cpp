@@ -378,11 +378,25 @@ std::string maskedCitizen(const Value& b) {
 }
 }  // namespace
 
+bool ReportMemo::checked(const Value& r, const std::string& profile, const model::Date& day) const {
+  for (const Checked& c : checked_)
+    if (c.profile == profile && (profile != kProfileCitizen || !(day < c.day)) &&
+        (c.resource == &r || kl_gateway::jsonIdentical(*c.resource, r)))
+      return true;
+  return false;
+}
+
 void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& outIn,
-                                 const EntryReporter& entryReporter, bool checkCore) const {
+                                 const EntryReporter& entryReporter, bool checkCore, ReportMemo* memoIn) const {
+  ReportMemo* memo = memoIn && &outIn.sink() == memoIn ? memoIn : nullptr;
   const std::string citizen = outIn.citizen().empty() ? maskedCitizen(b) : std::string();
   const diag::Reporter out = citizen.empty() ? outIn : outIn.withCitizen(citizen);
-  if (checkCore) core_.validateResource(b, out);
+  if (checkCore) {
+    if (memo)
+      core_.validateResource(b, out, memo->core_);
+    else
+      core_.validateResource(b, out);
+  }
   if (!b.IsObject()) return;
   checkConstraints(b, *data_.profile(kProfileReport), out);
   const std::string timestamp = str(b, "timestamp");
@@ -435,7 +449,13 @@ void IgValidator::validateReport(const Value& b, const IgOptions& opt, const dia
                                          e.type + " declares profile '" + p + "'; in a delivery report it must be " +
                                              profileUrl(e.profile));
         }
-        checkResource(*r, e.profile, opt, reportDay ? reportDay->iso() : std::string(), ro);
+        // The day a Patient's CPR is checked against (checkResource).
+        const model::Date day = reportDay ? *reportDay : opt.asOf;
+        if (!memo || !memo->checked(*r, e.profile, day)) {
+          const size_t before = memo ? memo->reported_ : 0;
+          checkResource(*r, e.profile, opt, reportDay ? reportDay->iso() : std::string(), ro);
+          if (memo && memo->reported_ == before) memo->checked_.push_back({r, e.profile, day});
+        }
       }
     }
     list.push_back(std::move(e));

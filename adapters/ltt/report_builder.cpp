@@ -20,6 +20,8 @@ using Alloc = rapidjson::Document::AllocatorType;
 
 // Namespace of the hub's LTT name-based ids (RFC 4122 v5).
 constexpr const char* kIdNamespace = "3c5e1f0a-8d7b-5e2a-9f41-6b2d0c8e7a13";
+// Bundle.id of a report built only to be checked (Body::kCheckOnly).
+constexpr const char* kCheckOnlyId = "00000000-0000-5000-8000-000000000000";
 
 bool isUuid(const std::string& s) {  // lower-case canonical form
   if (s.size() != 36) return false;
@@ -592,8 +594,12 @@ class CitizenReports {
     PlannedReport rep = std::move(draft.rep);
     rapidjson::Document& doc = *draft.doc;
     Alloc& a = doc.GetAllocator();
-    rep.contentHash = compactHash("collection|", draft.entries);
-    rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
+    if (body == ReportBuilder::Body::kCheckOnly) {
+      rep.bundleId = kCheckOnlyId;
+    } else {
+      rep.contentHash = compactHash("collection|", draft.entries);
+      rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
+    }
     doc.SetObject();
     doc.AddMember("resourceType", "Bundle", a);
     doc.AddMember("id", sv(rep.bundleId, a), a);

@@ -84,6 +84,9 @@ struct FieldDef {
   std::string substance;     // "Metadon (ordineret)"
   std::string gridItem;
   bool dateControlledOldCodes = false;  // 4-/6-IVÆR: old option sets not in this spec (6.2)
+  // Resolved at load, so the per-answer rules look up nothing by name:
+  int slot = -1;             // FieldTable::slot(variable)
+  bool hubComputed = false;  // in rule_map.json "computed" (GEN-12): the hub fills it
 
   // "[4-IVÆR] BehandlingGarantiOverskredetAarsagKode" for messages.
   std::string display() const;
@@ -126,7 +129,7 @@ class FieldTable {
   int addSlot(const std::string& variable);
   std::map<std::string, int, std::less<>> slots_;
   std::vector<FieldDef> bySkema_[kSkemaCount];
-  std::map<std::pair<int, std::string>, size_t, std::less<>> index_;
+  std::map<std::string, size_t, std::less<>> index_[kSkemaCount];  // Variabelnavn → place in bySkema_
   std::vector<std::string> substances_;
   RuleMap rules_;
   std::string version_;
