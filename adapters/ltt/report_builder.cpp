@@ -507,7 +507,7 @@ class CitizenReports {
     addEntry(draft, "Patient", pid_, patientResource(citizen_, pid_, sor_, draft.doc->GetAllocator()), "");
     for (const model::Forloeb* f : plans) {
       draft.rep.forloebKeys.push_back(f->key);
-      const std::string cpid = ReportBuilder::resourceId(sor_, "CarePlan", f->resourceId);
+      const std::string& cpid = carePlanId(*f);
       addEntry(draft, "CarePlan", cpid, carePlanResource(*f, cpid, draft.doc->GetAllocator()), f->display());
       for (const Dated* it : itemsOn(f, D)) {
         if (it->c)
@@ -517,6 +517,14 @@ class CitizenReports {
       }
     }
     return finish(std::move(draft), body);
+  }
+
+  // The forløb's CarePlan id (a name-based UUID: made once per build, not per report).
+  const std::string& carePlanId(const model::Forloeb& f) {
+    auto it = carePlanIds_.find(&f);
+    if (it == carePlanIds_.end())
+      it = carePlanIds_.emplace(&f, ReportBuilder::resourceId(sor_, "CarePlan", f.resourceId)).first;
+    return it->second;
   }
 
   // The forløb CarePlan; its codings not sent are said once per build.
@@ -628,6 +636,7 @@ class CitizenReports {
   std::set<int32_t> days_;
   std::optional<int32_t> patientDay_;
   std::set<const model::Forloeb*> planNoted_;
+  std::map<const model::Forloeb*, std::string> carePlanIds_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "hub/model/date.h"
@@ -129,7 +130,13 @@ class FieldTable {
   int addSlot(const std::string& variable);
   std::map<std::string, int, std::less<>> slots_;
   std::vector<FieldDef> bySkema_[kSkemaCount];
-  std::map<std::string, size_t, std::less<>> index_[kSkemaCount];  // Variabelnavn → place in bySkema_
+  // Variabelnavn → place in bySkema_. Hashed: the names share long
+  // prefixes ("Behandling…"), which a tree compares again at every level.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_[kSkemaCount];
   std::vector<std::string> substances_;
   RuleMap rules_;
   std::string version_;
