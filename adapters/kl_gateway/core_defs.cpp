@@ -130,6 +130,8 @@ const ElementDef* CoreDefs::find(const std::string& type, std::string_view membe
 
 const CoreElement* CoreType::find(std::string_view member, const CoreTarget** target) const {
   for (const CoreElement& e : elements) {
+    // The first character rules out most elements without a memcmp call.
+    if (!member.empty() && !e.name.empty() && e.name[0] != member[0]) continue;
     if (!e.choice) {
       if (e.name != member) continue;
       *target = &e.targets.front();

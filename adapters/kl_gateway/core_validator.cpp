@@ -102,8 +102,49 @@ void Where::appendTo(std::string& out) const {
   out += seg_;
 }
 
+bool jsonIdentical(const Value& a, const Value& b) {
+  if (a.GetType() != b.GetType()) return false;
+  switch (a.GetType()) {
+    case rapidjson::kNullType:
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return true;
+    case rapidjson::kStringType:
+      return a.GetStringLength() == b.GetStringLength() &&
+             std::char_traits<char>::compare(a.GetString(), b.GetString(), a.GetStringLength()) == 0;
+    case rapidjson::kNumberType:
+      // By representation, as the walk sees it (IsInt64, IsNumber): 1 and 1.0 differ.
+      if (a.IsInt64() != b.IsInt64() || a.IsUint64() != b.IsUint64() || a.IsDouble() != b.IsDouble()) return false;
+      if (a.IsDouble()) return a.GetDouble() == b.GetDouble();
+      return a.IsInt64() ? a.GetInt64() == b.GetInt64() : a.GetUint64() == b.GetUint64();
+    case rapidjson::kArrayType: {
+      if (a.Size() != b.Size()) return false;
+      for (rapidjson::SizeType i = 0; i < a.Size(); ++i)
+        if (!jsonIdentical(a[i], b[i])) return false;
+      return true;
+    }
+    case rapidjson::kObjectType: {
+      if (a.MemberCount() != b.MemberCount()) return false;
+      for (auto x = a.MemberBegin(), y = b.MemberBegin(); x != a.MemberEnd(); ++x, ++y)
+        if (!jsonIdentical(x->name, y->name) || !jsonIdentical(x->value, y->value)) return false;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool CleanResources::contains(const Value& r) const {
+  for (const Value* s : seen_)
+    if (s == &r || jsonIdentical(*s, r)) return true;
+  return false;
+}
+
 void CoreValidator::validateResource(const Value& r, const diag::Reporter& out) const {
   validateResourceAt(r, Where(out, ""));
+}
+
+void CoreValidator::validateResource(const Value& r, const diag::Reporter& out, CleanResources& clean) const {
+  validateResourceAt(r, Where(out, "", &clean));
 }
 
 void CoreValidator::validateResourceAt(const Value& r, const Where& out) const {
@@ -230,9 +271,20 @@ void CoreValidator::validateTarget(const Value& v, const CoreElement& e, const C
   if (t.primitive)
     validatePrimitive(v, *t.primitive, e, out);
   else if (t.anyResource)
-    validateResourceAt(v, out);
+    validateNested(v, out);
   else if (t.complex)
     validateComplex(v, *t.complex, out);
+}
+
+// A resource inside another: skipped when an identical one was found valid
+// before, remembered when found valid now.
+void CoreValidator::validateNested(const Value& r, const Where& out) const {
+  CleanResources* clean = out.clean();
+  if (!clean) return validateResourceAt(r, out);
+  if (clean->contains(r)) return;
+  const size_t before = out.reported();
+  validateResourceAt(r, out);
+  if (out.reported() == before) clean->remember(r);
 }
 
 // Primitive id/extension holder ("_birthDate"): Element with id + extension.

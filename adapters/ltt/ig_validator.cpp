@@ -38,12 +38,17 @@ std::vector<std::string> profilesOf(const Value& r) {
 }
 
 bool hasProfile(const Value& r, std::string_view id) {
-  for (const auto& p : profilesOf(r)) {
+  const Value* meta = member(r, "meta");
+  if (!meta) return false;
+  const std::string want = profileUrl(id);
+  bool found = false;
+  each(member(*meta, "profile"), [&](const Value& p, int) {
+    if (!p.IsString()) return;
     // Canonical urls may carry a version: "<url>|1.0.1".
-    const std::string url = p.substr(0, p.find('|'));
-    if (url == profileUrl(id)) return true;
-  }
-  return false;
+    const std::string_view text(p.GetString());  // as profilesOf reads it (to a NUL)
+    found = found || text.substr(0, text.find('|')) == want;
+  });
+  return found;
 }
 
 // A matched element. `path` is filled only where it is cheap (codings
@@ -88,7 +93,11 @@ std::string pathOf(const Value& root, const Value* target) {
 
 bool matchesFilter(const Value& v, const PathStep& s) {
   if (s.filterKey.empty()) return true;
-  return str(v, s.filterKey.c_str()) == s.filterValue;
+  // str(v, key) == value, without copying the member's text
+  const Value* m = member(v, s.filterKey.c_str());
+  const std::string_view got = m && m->IsString() ? std::string_view(m->GetString(), m->GetStringLength())
+                                                  : std::string_view();
+  return got == s.filterValue;
 }
 
 bool stepMatches(std::string_view name, const PathStep& s) {
@@ -265,29 +274,33 @@ void IgValidator::checkResource(const Value& r, const std::string& profileId, co
   if (!profile) return;
   checkConstraints(r, *profile, out);
   const auto& advice = data_.statusAdvice();
-  auto advise = [&](const char* rule, const std::string& status, const diag::Reporter& at, const std::string& what) {
+  // `at` makes the reporter, only for a finding (most resources have none).
+  auto advise = [&](const char* rule, const std::string& status, const auto& at, const std::string& what) {
     auto a = advice.find(rule);
     if (status.empty() || a == advice.end() || a->second.count(status)) return;
     std::string allowed;
     for (const auto& s : a->second) allowed += (allowed.empty() ? "" : ", ") + s;
-    at.warning(rule, "", what + " '" + status + "' is not one the IG uses (" + allowed + ")");
+    at().warning(rule, "", what + " '" + status + "' is not one the IG uses (" + allowed + ")");
   };
+  const auto atStatus = [&out] { return out.at(".status"); };
 
   if (profileId == kProfileCitizen) {
     each(member(r, "identifier"), [&](const Value& ident, int i) {
       if (str(ident, "system") != kCprSystem) return;
       const std::string value = str(ident, "value");
-      const diag::Reporter at = out.at(".identifier" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string()) + ".value");
+      const auto at = [&out, i] {
+        return out.at(".identifier" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string()) + ".value");
+      };
       model::Cpr::Problem why = model::Cpr::Problem::kNone;
       const auto cpr = model::Cpr::parse(value, &why);
       const auto day = model::Date::parse(reportDay);
       if (!cpr || value.size() != 10) {
-        at.error("LTT-CIT-05", "",
+        at().error("LTT-CIT-05", "",
                  "CPR-nummer " + model::maskCpr(value) +
                      " fails SDS's receipt check: 10 digits, a real birth date (day 01-31, or 61-91 for an "
                      "erstatnings-CPR) with the century from the 7th digit");
       } else if (cpr->birthDate() > (day ? *day : opt.asOf)) {
-        at.error("LTT-CIT-05", "", "CPR-nummer " + cpr->masked() + " gives a birth date after the report date");
+        at().error("LTT-CIT-05", "", "CPR-nummer " + cpr->masked() + " gives a birth date after the report date");
       }
     });
     if (const Value* ms = member(r, "maritalStatus")) {
@@ -309,23 +322,25 @@ void IgValidator::checkResource(const Value& r, const std::string& profileId, co
       if (status == "completed" && (!period || str(*period, "end").empty()))
         out.at(".period").error("LTT-CP-01", "",
                                 "klgateway-ltt-careplan-endtime: a completed forløb needs period.end (forløbslut)");
-      advise("LTT-CP-03", status, out.at(".status"), "CarePlan.status");
+      advise("LTT-CP-03", status, atStatus, "CarePlan.status");
       each(member(r, "activity"), [&](const Value& a, int i) {
         if (const Value* d = member(a, "detail")) {
           const std::string ds = str(*d, "status");
-          const diag::Reporter at = out.at(".activity" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string()) + ".detail.status");
+          const auto at = [&out, i] {
+            return out.at(".activity" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string()) + ".detail.status");
+          };
           advise("LTT-CP-09", ds, at, "CarePlan.activity.detail.status");
           const bool aligned = (status == "active" && ds == "in-progress") || (status == "completed" && ds == "completed") ||
                                (status == "entered-in-error" && ds == "entered-in-error");
           if (!aligned && !ds.empty() && advice.at("LTT-CP-09").count(ds) && advice.at("LTT-CP-03").count(status))
-            at.warning("LTT-CP-09", "", "activity.detail.status '" + ds + "' does not match CarePlan.status '" + status + "'");
+            at().warning("LTT-CP-09", "", "activity.detail.status '" + ds + "' does not match CarePlan.status '" + status + "'");
         }
       });
     } else {
-      advise("LTT-REF-03", status, out.at(".status"), "CarePlan.status of a henvisning");
+      advise("LTT-REF-03", status, atStatus, "CarePlan.status of a henvisning");
     }
   } else if (profileId == kProfileEncounter) {
-    advise("LTT-ENC-06", str(r, "status"), out.at(".status"), "Encounter.status");
+    advise("LTT-ENC-06", str(r, "status"), atStatus, "Encounter.status");
     bool behandling = false;
     each(member(r, "type"), [&](const Value& t, int) {
       each(member(t, "coding"), [&](const Value& c, int) { behandling = behandling || str(c, "code") == kBehandlingCode; });
@@ -338,18 +353,20 @@ void IgValidator::checkResource(const Value& r, const std::string& profileId, co
     });
     each(member(r, "extension"), [&](const Value& e, int i) {
       const std::string url = str(e, "url");
-      const diag::Reporter at = out.at(".extension" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string()));
+      const auto at = [&out, i] {
+        return out.at(".extension" + (i >= 0 ? "[" + std::to_string(i) + "]" : std::string()));
+      };
       auto known = data_.extensions().find(url);
       if (known == data_.extensions().end()) {
-        at.warning("LTT-ENC-11", "", "extension '" + url + "' is not part of the LTT IG; the hub would not send it");
+        at().warning("LTT-ENC-11", "", "extension '" + url + "' is not part of the LTT IG; the hub would not send it");
         return;
       }
       const auto& [rule, valueName] = known->second;
-      if (member(e, "extension")) at.error(rule, "", "extension " + url + " must not have nested extensions (0..0)");
+      if (member(e, "extension")) at().error(rule, "", "extension " + url + " must not have nested extensions (0..0)");
       for (const auto& m : e.GetObject()) {
         const std::string_view n = m.name.GetString();
         if (n.rfind("value", 0) == 0 && n != valueName)
-          at.at("." + std::string(n)).error(rule, "", "extension " + url + " takes only " + valueName);
+          at().at("." + std::string(n)).error(rule, "", "extension " + url + " takes only " + valueName);
       }
       if (url == kExtDeliveryType)
         if (const Value* cc = member(e, "valueCodeableConcept"))
@@ -378,11 +395,25 @@ std::string maskedCitizen(const Value& b) {
 }
 }  // namespace
 
+bool ReportMemo::checked(const Value& r, const std::string& profile, const model::Date& day) const {
+  for (const Checked& c : checked_)
+    if (c.profile == profile && (profile != kProfileCitizen || !(day < c.day)) &&
+        (c.resource == &r || kl_gateway::jsonIdentical(*c.resource, r)))
+      return true;
+  return false;
+}
+
 void IgValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& outIn,
-                                 const EntryReporter& entryReporter, bool checkCore) const {
+                                 const EntryReporter& entryReporter, bool checkCore, ReportMemo* memoIn) const {
+  ReportMemo* memo = memoIn && &outIn.sink() == memoIn ? memoIn : nullptr;
   const std::string citizen = outIn.citizen().empty() ? maskedCitizen(b) : std::string();
   const diag::Reporter out = citizen.empty() ? outIn : outIn.withCitizen(citizen);
-  if (checkCore) core_.validateResource(b, out);
+  if (checkCore) {
+    if (memo)
+      core_.validateResource(b, out, memo->core_);
+    else
+      core_.validateResource(b, out);
+  }
   if (!b.IsObject()) return;
   checkConstraints(b, *data_.profile(kProfileReport), out);
   const std::string timestamp = str(b, "timestamp");
@@ -435,7 +466,13 @@ void IgValidator::validateReport(const Value& b, const IgOptions& opt, const dia
                                          e.type + " declares profile '" + p + "'; in a delivery report it must be " +
                                              profileUrl(e.profile));
         }
-        checkResource(*r, e.profile, opt, reportDay ? reportDay->iso() : std::string(), ro);
+        // The day a Patient's CPR is checked against (checkResource).
+        const model::Date day = reportDay ? *reportDay : opt.asOf;
+        if (!memo || !memo->checked(*r, e.profile, day)) {
+          const size_t before = memo ? memo->reported_ : 0;
+          checkResource(*r, e.profile, opt, reportDay ? reportDay->iso() : std::string(), ro);
+          if (memo && memo->reported_ == before) memo->checked_.push_back({r, e.profile, day});
+        }
       }
     }
     list.push_back(std::move(e));
@@ -448,8 +485,11 @@ void IgValidator::validateReport(const Value& b, const IgOptions& opt, const dia
     if (ref.empty()) return nullptr;
     for (const Entry& e : list)
       if (!e.fullUrl.empty() && e.fullUrl == ref) return &e;
+    // ref == type + "/" + id, without building the text
     for (const Entry& e : list)
-      if (!e.type.empty() && ref == e.type + "/" + e.id) return &e;
+      if (!e.type.empty() && ref.size() == e.type.size() + 1 + e.id.size() && ref.compare(0, e.type.size(), e.type) == 0 &&
+          ref[e.type.size()] == '/' && ref.compare(e.type.size() + 1, std::string::npos, e.id) == 0)
+        return &e;
     return nullptr;
   };
   std::map<const Value*, bool> planReferenced;  // forløb CarePlans referenced by a reportable contact/referral

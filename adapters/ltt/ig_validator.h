@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "adapters/kl_gateway/core_validator.h"
 #include "adapters/ltt/ltt_data.h"
@@ -38,6 +39,41 @@ using EntryReporter = std::function<diag::Reporter(size_t entryIndex, const diag
 // LTT's ids for core R4 problems (RULES.md LTT-CORE-01/02).
 inline constexpr kl_gateway::CoreRules kCoreRules{"LTT-CORE-01", "LTT-CORE-02"};
 
+// Remembers what a citizen's earlier reports were found clean in, so the
+// resources re-sent in each daily report (the Patient, a forløb's CarePlan)
+// are checked once: the core walk and a resource's profile checks depend
+// only on its JSON (and a Patient's CPR check on the report day, so a
+// Patient found clean against one day is clean against every later day);
+// an identical resource that passed once passes again, while one that
+// reported anything is checked in every report, as before. The
+// report-level rules (references, one citizen, periods) run for every report.
+// It is also the sink the reports' diagnostics go through: it counts them
+// (that is how it sees "clean") and passes them on to `next`; validateReport
+// uses it only when its reporter reports to it. Holds pointers into the
+// reports: they must outlive it. Not thread-safe; one per citizen.
+class ReportMemo final : public diag::Sink {
+ public:
+  explicit ReportMemo(diag::Sink& next) : next_(next) {}
+  void report(diag::Diagnostic d) override {
+    ++reported_;
+    next_.report(std::move(d));
+  }
+
+ private:
+  friend class IgValidator;
+  struct Checked {
+    const rapidjson::Value* resource;
+    std::string profile;
+    model::Date day;  // the day its CPR was checked against
+  };
+  bool checked(const rapidjson::Value& r, const std::string& profile, const model::Date& day) const;
+
+  diag::Sink& next_;
+  size_t reported_ = 0;
+  kl_gateway::CleanResources core_;
+  std::vector<Checked> checked_;  // found clean by their profile's checks
+};
+
 class IgValidator {
  public:
   explicit IgValidator(const LttData& data) : data_(data), core_(data.core(), kCoreRules) {}
@@ -45,8 +81,11 @@ class IgValidator {
   // Dispatches on klBundleKind; a document of neither kind is reported as
   // LTT-DR-05 (not a KL LTT bundle).
   void validateDocument(const rapidjson::Value& doc, const IgOptions& opt, const diag::Reporter& out) const;
+  // With `memo` (whose sink `out` reports to; otherwise it is not used), a
+  // resource found clean in an earlier report of the same citizen is not
+  // checked again; the diagnostics are the same as without it.
   void validateReport(const rapidjson::Value& bundle, const IgOptions& opt, const diag::Reporter& out,
-                      const EntryReporter& entryReporter = {}, bool checkCore = true) const;
+                      const EntryReporter& entryReporter = {}, bool checkCore = true, ReportMemo* memo = nullptr) const;
   void validateIncremental(const rapidjson::Value& bundle, const IgOptions& opt, const diag::Reporter& out) const;
 
   // Only the profile constraints of one resource (exposed for tests).

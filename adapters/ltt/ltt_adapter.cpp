@@ -15,6 +15,14 @@
 
 namespace reghub::ltt {
 
+// The reports validate built, each with whether the IG validator found an
+// error in it (such a report is never sent), for render to send as they are.
+struct PreparedLtt final : engine::PreparedCitizen {
+  using engine::PreparedCitizen::PreparedCitizen;
+  std::vector<PlannedReport> reports;  // built without their JSON text (Body::kSkip)
+  std::vector<bool> failed;            // per report
+};
+
 namespace {
 
 // Forwards each distinct (rule, forløb, message) once: the same problem in a
@@ -45,14 +53,6 @@ class ErrorFlagSink final : public diag::Sink {
  private:
   diag::Sink& next_;
   bool error_ = false;
-};
-
-// The reports validate built, each with whether the IG validator found an
-// error in it (such a report is never sent), for render to send as they are.
-struct PreparedLtt final : engine::PreparedCitizen {
-  using engine::PreparedCitizen::PreparedCitizen;
-  std::vector<PlannedReport> reports;  // built without their JSON text (Body::kSkip)
-  std::vector<bool> failed;            // per report
 };
 
 diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
@@ -119,13 +119,20 @@ bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f,
 
 void LttAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                           const engine::RunContext& ctx, const diag::Reporter& out) const {
-  prepare(citizen, selected, ctx, out);
+  check(citizen, selected, ctx, out, ReportBuilder::Body::kCheckOnly);
 }
 
 std::unique_ptr<const engine::PreparedCitizen> LttAdapter::prepare(const model::Citizen& citizen,
                                                                    const std::vector<const model::Forloeb*>& selected,
                                                                    const engine::RunContext& ctx,
                                                                    const diag::Reporter& out) const {
+  return check(citizen, selected, ctx, out, ReportBuilder::Body::kSkip);
+}
+
+std::unique_ptr<PreparedLtt> LttAdapter::check(const model::Citizen& citizen,
+                                               const std::vector<const model::Forloeb*>& selected,
+                                               const engine::RunContext& ctx, const diag::Reporter& out,
+                                               ReportBuilder::Body body) const {
   auto prepared = std::make_unique<PreparedLtt>(citizen, selected, ctx);
   const LttData& data = LttData::get();
   const Settings& s = *settings_;
@@ -153,10 +160,11 @@ std::unique_ptr<const engine::PreparedCitizen> LttAdapter::prepare(const model::
   // Whether a report has an error is seen before the dedup: a problem said
   // for an earlier report still keeps this one from being sent.
   ErrorFlagSink flag(dedup);
-  const diag::Reporter fout = rebase(out, flag);
+  ReportMemo memo(flag);  // the Patient and a forløb's CarePlan, re-sent in each report, are checked once
+  const diag::Reporter fout = rebase(out, memo);
   const IgValidator validator(data);
   const IgOptions opt = igOptions(s, ctx);
-  prepared->reports = ReportBuilder(data, s, ctx).build(citizen, selected, &dout, ReportBuilder::Body::kSkip);
+  prepared->reports = ReportBuilder(data, s, ctx).build(citizen, selected, &dout, body);
   for (const PlannedReport& rep : prepared->reports) {
     flag.reset();
     validator.validateReport(*rep.doc, opt, fout.withPath("DeliveryReport " + rep.day.iso()),
@@ -164,7 +172,8 @@ std::unique_ptr<const engine::PreparedCitizen> LttAdapter::prepare(const model::
                                return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()
                                           ? r.withForloeb(rep.entryForloeb[i])
                                           : r;
-                             });
+                             },
+                             true, &memo);
     prepared->failed.push_back(flag.error());
   }
   return prepared;
@@ -201,11 +210,14 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
   const Settings& s = *settings_;
   const IgValidator validator(data);
   const IgOptions opt = igOptions(s, ctx);
+  diag::Collector check;
+  ErrorFlagSink flag(check);
+  ReportMemo memo(flag);  // what is re-sent in each report is checked once
   for (PlannedReport& rep : ReportBuilder(data, s, ctx).build(citizen, selected, nullptr)) {
     // Validation runs on every outbound report; one with an error is never sent.
-    diag::Collector check;
-    validator.validateReport(*rep.doc, opt, diag::Reporter(check, "ltt"));
-    if (check.hasErrors()) continue;
+    flag.reset();
+    validator.validateReport(*rep.doc, opt, diag::Reporter(memo, "ltt"), {}, true, &memo);
+    if (flag.error()) continue;
     if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
     std::string body = std::move(rep.body);
     out.push_back(message(citizen, selected, rep, std::move(body)));

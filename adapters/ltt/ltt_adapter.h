@@ -17,6 +17,8 @@
 
 namespace reghub::ltt {
 
+struct PreparedLtt;  // ltt_adapter.cpp
+
 class LttAdapter final : public engine::Adapter {
  public:
   // The declared defaults and their environment variables (no file).
@@ -80,6 +82,10 @@ class LttAdapter final : public engine::Adapter {
   std::optional<kl_gateway::GatewayAccess> gatewayAccess() const;
 
  private:
+  // prepare(), building the reports as `body` says (validate: kCheckOnly).
+  std::unique_ptr<PreparedLtt> check(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
+                                     const engine::RunContext& ctx, const diag::Reporter& out,
+                                     ReportBuilder::Body body) const;
   // The DeliveryReport message of a built report, with `body` as its JSON.
   engine::OutboundMessage message(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                                   const PlannedReport& rep, std::string body) const;

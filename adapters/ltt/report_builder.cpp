@@ -20,6 +20,8 @@ using Alloc = rapidjson::Document::AllocatorType;
 
 // Namespace of the hub's LTT name-based ids (RFC 4122 v5).
 constexpr const char* kIdNamespace = "3c5e1f0a-8d7b-5e2a-9f41-6b2d0c8e7a13";
+// Bundle.id of a report built only to be checked (Body::kCheckOnly).
+constexpr const char* kCheckOnlyId = "00000000-0000-5000-8000-000000000000";
 
 bool isUuid(const std::string& s) {  // lower-case canonical form
   if (s.size() != 36) return false;
@@ -505,7 +507,7 @@ class CitizenReports {
     addEntry(draft, "Patient", pid_, patientResource(citizen_, pid_, sor_, draft.doc->GetAllocator()), "");
     for (const model::Forloeb* f : plans) {
       draft.rep.forloebKeys.push_back(f->key);
-      const std::string cpid = ReportBuilder::resourceId(sor_, "CarePlan", f->resourceId);
+      const std::string& cpid = carePlanId(*f);
       addEntry(draft, "CarePlan", cpid, carePlanResource(*f, cpid, draft.doc->GetAllocator()), f->display());
       for (const Dated* it : itemsOn(f, D)) {
         if (it->c)
@@ -515,6 +517,14 @@ class CitizenReports {
       }
     }
     return finish(std::move(draft), body);
+  }
+
+  // The forløb's CarePlan id (a name-based UUID: made once per build, not per report).
+  const std::string& carePlanId(const model::Forloeb& f) {
+    auto it = carePlanIds_.find(&f);
+    if (it == carePlanIds_.end())
+      it = carePlanIds_.emplace(&f, ReportBuilder::resourceId(sor_, "CarePlan", f.resourceId)).first;
+    return it->second;
   }
 
   // The forløb CarePlan; its codings not sent are said once per build.
@@ -592,8 +602,12 @@ class CitizenReports {
     PlannedReport rep = std::move(draft.rep);
     rapidjson::Document& doc = *draft.doc;
     Alloc& a = doc.GetAllocator();
-    rep.contentHash = compactHash("collection|", draft.entries);
-    rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
+    if (body == ReportBuilder::Body::kCheckOnly) {
+      rep.bundleId = kCheckOnlyId;
+    } else {
+      rep.contentHash = compactHash("collection|", draft.entries);
+      rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
+    }
     doc.SetObject();
     doc.AddMember("resourceType", "Bundle", a);
     doc.AddMember("id", sv(rep.bundleId, a), a);
@@ -622,6 +636,7 @@ class CitizenReports {
   std::set<int32_t> days_;
   std::optional<int32_t> patientDay_;
   std::set<const model::Forloeb*> planNoted_;
+  std::map<const model::Forloeb*, std::string> carePlanIds_;
 };
 
 }  // namespace

@@ -44,7 +44,10 @@ class ReportBuilder {
 
   // Whether build() serialises each report into PlannedReport::body
   // (validation only needs the document; the JSON text is what is sent).
-  enum class Body { kSerialise, kSkip };
+  // kCheckOnly: nor its content hash, so Bundle.id is a fixed placeholder
+  // UUID and contentHash is empty — for validation alone, which reads no
+  // hash, and whose one check of Bundle.id (FHIR id syntax) any UUID passes.
+  enum class Body { kSerialise, kSkip, kCheckOnly };
 
   // Reports for the days [max(reportingStart, since) .. asOf]. Mapping
   // notes (stripped codes, skipped contacts) go to `notes` if given.

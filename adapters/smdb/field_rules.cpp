@@ -3,6 +3,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include "adapters/smdb/rules.h"
@@ -66,17 +67,18 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
                 const Lookup& lookup, const Out& out, bool& reportedOldCodes) {
   const FieldDef& d = *val.def;
   const RuleMap& rm = ctx.table.rules();
-  const Out at{atForm(out.r, *f.form, val.answer), out.soften};
-  const std::string field = d.diagField();
+  // The reporter at the answer is made only for a finding (most answers have none).
+  const auto at = [&] { return Out{atForm(out.r, *f.form, val.answer), out.soften}; };
+  const auto field = [&d] { return d.diagField(); };
 
-  if (rm.computed.count(d.variable)) {
+  if (d.hubComputed) {
     // Computed by the hub (GEN-12): a differing value from the sender is not used.
     if (const auto it = v.computed.find(d.variable); it != v.computed.end() && it->second.text != val.text)
-      at.report(Severity::kWarning, "SMDB-GEN-12", field,
+      at().report(Severity::kWarning, "SMDB-GEN-12", field(),
                 d.display() + " udfyldes automatisk af hubben; den indsendte værdi afviger og bruges ikke. "
                               "Udelad feltet.");
     if (d.variable == "PersonIdentifikator" && v.citizen->cpr && val.text != v.citizen->cpr->digits())
-      at.report(Severity::kWarning, "SMDB-GEN-12", field,
+      at().report(Severity::kWarning, "SMDB-GEN-12", field(),
                 "CPR-nummeret i skemaet (" + model::maskCpr(val.text) +
                     ") er ikke borgerens; hubben sender borgerens CPR fra Patient. Udelad feltet.");
     return;
@@ -90,14 +92,14 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
     if (d.variable == "BehandlingGarantiOverskredetAarsagKode")
       msg = d.display() + " (årsag til overskridelse af behandlingsgarantien) må kun besvares, når der er mere end 14 "
                           "dage fra anmodningsdato [2-ANM] til dato for iværksat behandling [1-IVÆR]. Fjern svaret.";
-    at.report(s, ruleOr(rm.hidden, d.variable, "SMDB-GEN-13"), field, msg);
+    at().report(s, ruleOr(rm.hidden, d.variable, "SMDB-GEN-13"), field(), msg);
     return;
   }
 
   if (!d.codes.empty()) {
     if (v.oldSkemaer && d.dateControlledOldCodes) {
       if (!reportedOldCodes)
-        at.report(Severity::kInfo, "SMDB-DATE-05", field,
+        at().report(Severity::kInfo, "SMDB-DATE-05", field(),
                   d.display() + ": anmodningsdato før 1.7.2019 – de gamle svarmuligheder står ikke i "
                                 "Kravspecifikationen (Skemaoversigt og Kodelister) og kontrolleres ikke her.");
       reportedOldCodes = true;
@@ -120,7 +122,7 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
         msg += "; brug en 4-cifret landekode fra CPR (HentLandeliste) eller 99 (Uoplyst).";
       else
         msg += "; brug en af: " + codesText(d) + " (koden, ikke valgmulighedens nummer).";
-      at.report(Severity::kError, rule, field, msg);
+      at().report(Severity::kError, rule, field(), msg);
       return;
     }
     for (const CodeCondition& cc : d.codeConditions)
@@ -135,7 +137,7 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
           msg += " passer ikke med, at borgeren har injiceret [32-IVÆR]. Angiv alder ved første injektion.";
         else
           msg += " er ikke tilladt i denne sammenhæng.";
-        at.report(Severity::kError, cc.rule, field, msg);
+        at().report(Severity::kError, cc.rule, field(), msg);
       }
     return;
   }
@@ -145,25 +147,25 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
     case DataType::kInteger:
       if (val.integer) {
         if ((d.rangeMin && *val.integer < *d.rangeMin) || (d.rangeMax && *val.integer > *d.rangeMax)) {
-          at.report(Severity::kError, "SMDB-GEN-08", field,
+          at().report(Severity::kError, "SMDB-GEN-08", field(),
                     d.display() + " (" + d.label + "): " + val.text + " ligger uden for " +
                         std::to_string(d.rangeMin.value_or(0)) + "-" + std::to_string(d.rangeMax.value_or(0)) + ".");
           return;
         }
         if (!d.rangeMaxRef.empty())
           if (const FieldValue* ref = lookup(d.rangeMaxRef); ref && ref->integer && *val.integer > *ref->integer)
-            at.report(Severity::kError, "SMDB-IVAER-13", field,
+            at().report(Severity::kError, "SMDB-IVAER-13", field(),
                       d.display() + " (" + d.label + "): alderen " + val.text +
                           " er højere end borgerens alder på dato for iværksat behandling [3-IVÆR] (" + ref->text +
                           "). Ret alderen ved førstegangsbrug.");
       } else if (d.patternRe && !std::regex_match(val.text, *d.patternRe)) {
-        at.report(Severity::kError, "SMDB-GEN-09", field, d.display() + ": '" + val.text + "' er ikke 3 cifre.");
+        at().report(Severity::kError, "SMDB-GEN-09", field(), d.display() + ": '" + val.text + "' er ikke 3 cifre.");
       }
       return;
     case DataType::kDatetime: {
       if (!val.date) return;
       if (d.dateMaxToday && *val.date > ctx.asOf) {
-        at.report(Severity::kError, "SMDB-GEN-01", field,
+        at().report(Severity::kError, "SMDB-GEN-01", field(),
                   d.display() + " (" + d.label + "): " + val.text + " ligger efter dags dato (" + ctx.asOf.iso() +
                       "); datoer i fremtiden kan ikke registreres.");
         return;
@@ -171,7 +173,7 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
       if (!d.dateMinRef.empty())
         if (const FieldValue* ref = lookup(d.dateMinRef); ref && ref->date && *val.date < *ref->date) {
           std::string refName = ref->def ? ref->def->display() : d.dateMinRef;
-          at.report(Severity::kError, ruleOr(rm.dateMin, d.variable, "SMDB-GEN-11"), field,
+          at().report(Severity::kError, ruleOr(rm.dateMin, d.variable, "SMDB-GEN-11"), field(),
                     d.display() + " (" + d.label + "): " + val.text + " ligger før " + refName + " (" + ref->text +
                         "). Datoen skal være samme dag eller senere.");
         }
@@ -179,11 +181,11 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
     }
     case DataType::kString:
       if (d.maxLength && charCount(val.text) > *d.maxLength)
-        at.report(Severity::kError, "SMDB-GEN-07", field,
+        at().report(Severity::kError, "SMDB-GEN-07", field(),
                   d.display() + ": teksten er " + std::to_string(charCount(val.text)) + " tegn; højst " +
                       std::to_string(*d.maxLength) + " tegn er tilladt. Forkort teksten.");
       if (d.exactLength && charCount(val.text) != *d.exactLength)
-        at.report(Severity::kError, "SMDB-GEN-05", field,
+        at().report(Severity::kError, "SMDB-GEN-05", field(),
                   d.display() + " (" + d.label + "): '" + val.text + "' er ikke et gyldigt " +
                       std::to_string(*d.exactLength) + "-cifret autorisationsID (Autorisationsregistret).");
       return;
@@ -194,23 +196,27 @@ void checkValue(const ForloebView& v, const SkemaForm& f, const FieldValue& val,
 
 void checkRequired(const SkemaForm& f, const RuleContext& ctx, const Lookup& lookup, const Out& out) {
   const RuleMap& rm = ctx.table.rules();
-  const diag::Reporter formOut = atForm(out.r, *f.form);
-  const Out at{formOut, out.soften};
+  // The reporter at the form is made only for a finding.
+  std::optional<Out> formOut;
+  const auto at = [&]() -> const Out& {
+    if (!formOut) formOut = Out{atForm(out.r, *f.form), out.soften};
+    return *formOut;
+  };
   std::set<std::string> substancesReported;
   for (const FieldDef& d : ctx.table.fields(f.skema)) {
-    if (rm.computed.count(d.variable)) continue;
-    const FieldValue* val = f.get(d.variable);
+    if (d.hubComputed) continue;
+    const FieldValue* val = f.get(d);
     if (val && val->filled()) continue;
     if (std::any_of(f.typeProblems.begin(), f.typeProblems.end(), [&](const TypeProblem& p) { return p.def == &d; }))
       continue;  // already reported as the wrong type
-    const std::string field = d.diagField();
+    const auto field = [&d] { return d.diagField(); };
     if (d.required == "yes") {
-      at.report(Severity::kError, ruleOr(rm.required, d.variable, "SMDB-GEN-03"), field,
+      at().report(Severity::kError, ruleOr(rm.required, d.variable, "SMDB-GEN-03"), field(),
                 d.display() + " (" + d.label + ") skal besvares. Tilføj et svar (item.linkId '" + d.variable + "').");
       continue;
     }
     if (d.required == "implied") {
-      at.report(Severity::kError, ruleOr(rm.implied, d.variable, "SMDB-GEN-03"), field,
+      at().report(Severity::kError, ruleOr(rm.implied, d.variable, "SMDB-GEN-03"), field(),
                 d.display() + " (" + d.label + ") mangler; skemaet kan ikke indberettes uden. Tilføj item.linkId '" +
                     d.variable + "'.");
       continue;
@@ -230,7 +236,7 @@ void checkRequired(const SkemaForm& f, const RuleContext& ctx, const Lookup& loo
         missing += (missing.empty() ? "" : ", ") + g.label;
         if (g.gridItem == "FoersteBrugAlderKvantitet") missing += " (eller 'Alder uoplyst')";
       }
-      at.report(Severity::kError, "SMDB-IVAER-14", field,
+      at().report(Severity::kError, "SMDB-IVAER-14", field(),
                 "[18-IVÆR] " + d.substance + ": når ét felt for et stof er udfyldt, skal alle udfyldes. Mangler: " +
                     missing + ".");
       continue;
@@ -238,7 +244,7 @@ void checkRequired(const SkemaForm& f, const RuleContext& ctx, const Lookup& loo
     std::string why;
     if (d.requiredIfRule == "SMDB-TILB-06")
       why = " – der findes en dato for afsluttet behandling [1-AFSL] for forløbet. Angiv tilbudsslutdato.";
-    at.report(Severity::kError, d.requiredIfRule, field,
+    at().report(Severity::kError, d.requiredIfRule, field(),
               d.display() + " (" + d.label + ") skal besvares her" +
                   (why.empty() ? std::string(". Tilføj et svar (item.linkId '") + d.variable + "')." : why));
   }

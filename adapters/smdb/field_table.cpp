@@ -153,8 +153,9 @@ size_t FieldTable::size() const {
 }
 
 const FieldDef* FieldTable::find(Skema s, std::string_view variable) const {
-  const auto it = index_.find(std::pair<int, std::string>(static_cast<int>(s), std::string(variable)));
-  return it == index_.end() ? nullptr : &bySkema_[static_cast<int>(s)][it->second];
+  const auto& index = index_[static_cast<int>(s)];
+  const auto it = index.find(variable);
+  return it == index.end() ? nullptr : &bySkema_[static_cast<int>(s)][it->second];
 }
 
 std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const model::Date& asOf) {
@@ -255,7 +256,7 @@ std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const
     if (const Value* dc = member(f, "date_controlled"))
       d.dateControlledOldCodes = str(*dc, "rule") == "SMDB-DATE-05";
     const int k = static_cast<int>(d.skema);
-    if (!table->index_.emplace(std::pair<int, std::string>(k, d.variable), table->bySkema_[k].size()).second)
+    if (!table->index_[k].emplace(d.variable, table->bySkema_[k].size()).second)
       fail(where + ": Variabelnavn appears twice in skema " + std::string(skemaName(d.skema)));
     if (!d.substanceKey.empty() &&
         (table->substances_.empty() || table->substances_.back() != d.substanceKey))
@@ -283,6 +284,8 @@ std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const
   r.hiddenError = stringSet(rm, "hidden_error");
   r.computed = stringSet(rm, "computed");
   for (const std::string& c : stringSet(rm, "intake_mode_codes")) r.intakeModeCodes.push_back(c);
+  for (auto& fields : table->bySkema_)
+    for (FieldDef& d : fields) d.hubComputed = r.computed.count(d.variable) > 0;
   for (const auto* m : {&r.hidden, &r.required, &r.dateMin, &r.code, &r.implied})
     for (const auto& [var, rule] : *m) {
       bool found = false;
@@ -313,7 +316,7 @@ void FieldTable::resolveSlots(Condition& c) {
 
 void FieldTable::resolveSlots() {
   for (auto& fields : bySkema_)
-    for (FieldDef& d : fields) addSlot(d.variable);
+    for (FieldDef& d : fields) d.slot = addSlot(d.variable);
   for (auto& fields : bySkema_)
     for (FieldDef& d : fields) {
       if (d.shownIf) resolveSlots(*d.shownIf);

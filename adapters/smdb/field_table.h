@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "hub/model/date.h"
@@ -84,6 +85,9 @@ struct FieldDef {
   std::string substance;     // "Metadon (ordineret)"
   std::string gridItem;
   bool dateControlledOldCodes = false;  // 4-/6-IVÆR: old option sets not in this spec (6.2)
+  // Resolved at load, so the per-answer rules look up nothing by name:
+  int slot = -1;             // FieldTable::slot(variable)
+  bool hubComputed = false;  // in rule_map.json "computed" (GEN-12): the hub fills it
 
   // "[4-IVÆR] BehandlingGarantiOverskredetAarsagKode" for messages.
   std::string display() const;
@@ -126,7 +130,13 @@ class FieldTable {
   int addSlot(const std::string& variable);
   std::map<std::string, int, std::less<>> slots_;
   std::vector<FieldDef> bySkema_[kSkemaCount];
-  std::map<std::pair<int, std::string>, size_t, std::less<>> index_;
+  // Variabelnavn → place in bySkema_. Hashed: the names share long
+  // prefixes ("Behandling…"), which a tree compares again at every level.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_[kSkemaCount];
   std::vector<std::string> substances_;
   RuleMap rules_;
   std::string version_;

@@ -72,24 +72,25 @@ SkemaForm makeForm(Skema skema, const model::FormResponse& form, const FieldTabl
   SkemaForm sf;
   sf.skema = skema;
   sf.form = &form;
+  // bySlot is filled as `values` is: an answered linkId (its definition's
+  // Variabelnavn) has its slot set, so a second answer is found by index.
+  sf.bySlot.assign(table.slotCount(), nullptr);
   for (const Answer& a : form.answers) {
     const FieldDef* def = table.find(skema, a.linkId);
     if (!def) {
       sf.unknown.push_back(&a);
       continue;
     }
-    if (sf.values.count(a.linkId)) {
+    if (sf.bySlot[def->slot]) {
       sf.duplicates.push_back(&a);
       continue;
     }
     std::string problem;
     if (auto v = typed(*def, a, problem))
-      sf.values.emplace(a.linkId, std::move(*v));
+      sf.bySlot[def->slot] = &sf.values.emplace(a.linkId, std::move(*v)).first->second;
     else
       sf.typeProblems.push_back({def, &a, std::move(problem)});
   }
-  sf.bySlot.assign(table.slotCount(), nullptr);
-  for (const auto& [variable, value] : sf.values) sf.bySlot[table.slot(variable)] = &value;
   return sf;
 }
 

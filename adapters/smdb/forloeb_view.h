@@ -52,6 +52,10 @@ struct SkemaForm {
   SkemaForm& operator=(const SkemaForm&) = delete;
 
   const FieldValue* get(std::string_view variable) const;
+  // The same for a field of this form's skema, by its slot.
+  const FieldValue* get(const FieldDef& def) const {
+    return def.slot >= 0 && static_cast<size_t>(def.slot) < bySlot.size() ? bySlot[def.slot] : get(def.variable);
+  }
   std::optional<model::Date> date(std::string_view variable) const;
   std::string code(std::string_view variable) const;  // "" if empty
   // Stable id of this skema for keys: identifier, else resource id.

@@ -67,6 +67,13 @@ void Pipeline::onCitizen(model::Citizen&& citizen) {
     }
     if (selected.empty()) continue;
     stats_.forloebSelected += selected.size();
+    // Without a message sink nothing is rendered: validate() reports the
+    // same as prepare() and need not keep (or finish) what render would use.
+    if (!sink_) {
+      a->validate(citizen, selected, ctx_, out);
+      for (const model::Forloeb* f : selected) stats_.forloebWithErrors += tracking.failed(*f);
+      continue;
+    }
     // Validated once; rendering uses what was built for it.
     const std::unique_ptr<const PreparedCitizen> prepared = a->prepare(citizen, selected, ctx_, out);
     std::vector<const model::Forloeb*> clean;
