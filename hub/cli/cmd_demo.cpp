@@ -222,9 +222,14 @@ void printWhereToLook(const DemoFiles& files, const std::string& ingestId) {
 // Step 6. The dashboard over the demo's store (no workers: nothing more is
 // sent), until SIGINT/SIGTERM (blocked in every thread since the start).
 void serveDashboard(const Settings& settings, const DemoFiles& files, const sigset_t& stopSignals) {
+  // The store's and the API's settings only: the sandboxes (and the files
+  // their client settings name) are gone.
+  Settings served;
+  for (const auto& [k, v] : settings)
+    if (k.rfind("store.", 0) == 0 || k.rfind("http.", 0) == 0) served[k] = v;
   app::HubOptions options;
   options.workers = false;
-  app::Hub hub(loadServiceConfig("", settings), std::move(options));
+  app::Hub hub(loadServiceConfig("", served), std::move(options));
   hub.start();
   std::cout << "\ndashboard:    " << hub.server()->baseUrl() << "/dashboard/ (sign in with the token in " << files.token
             << ")\nserving until Ctrl-C" << std::endl;

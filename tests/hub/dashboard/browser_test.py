@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The dashboard in a real browser (issue 15 "Must show"): Debian's chromium
 driven by chromedriver through python3-selenium, against `reghub run` over
-the store `reghub demo --no-wait` filled (sandboxes, seeded mistakes, real
-deliveries). Signs in with the demo's token, checks the overview's numbers
+the store `reghub demo` filled (sandboxes, seeded mistakes, real deliveries)
+and serves, run in a pseudo-terminal as a person runs it (then Ctrl-C). Signs in with the demo's token, checks the overview's numbers
 against GET /status and that it shows traffic lights, follows a rule to its
 forløb and one forløb's timeline, searches a citizen by CPR (POST), opens
 every view, reads the CSVs with the browser's session, checks that no full
@@ -14,9 +14,12 @@ usage: browser_test.py REGHUB_BINARY SOURCE_DIR OUT_DIR
 import json
 import os
 import re
+import select
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 from selenium import webdriver
@@ -37,15 +40,25 @@ def request(base, method, path, body=None, headers=None):
         return e.code, e.read().decode("utf-8"), dict(e.headers)
 
 
-def fill_by_demo(work):
-    """`reghub demo --no-wait`: sandboxes, synthetic citizens with seeded mistakes, delivery; its
-    properties name the store, its key and the dashboard's client (token in dashboard-token)."""
+def demo_in_a_terminal(work):
+    """`reghub demo` in a pseudo-terminal, as a person runs it: sandboxes, synthetic citizens with
+    seeded mistakes, delivery, the summary; then it serves the dashboard over that store until
+    Ctrl-C. Returns the process, the pty, the dashboard's base URL, the demo's token and CPRs."""
     demo = os.path.join(work, "demo")
-    r = subprocess.run([BIN, "demo", "--no-wait", "--citizens", "40", "--seed", "7", "--dir", demo],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-    assert r.returncode == 0, r.stdout
-    assert "dashboard:" in r.stdout, r.stdout
-    no_cpr(r.stdout, "the demo's output")
+    master, slave = os.openpty()
+    proc = subprocess.Popen([BIN, "demo", "--citizens", "40", "--seed", "7", "--dir", demo],
+                            stdin=slave, stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    out = ""
+    deadline = time.time() + 240
+    while "serving until Ctrl-C" not in out:
+        assert time.time() < deadline and proc.poll() is None, "demo did not serve the dashboard:\n" + out
+        ready, _, _ = select.select([master], [], [], 1)
+        if ready:
+            out += os.read(master, 65536).decode("utf-8", "replace")
+    no_cpr(out, "the demo's output")
+    url = re.search(r"dashboard: +(http\S+)/dashboard/", out)
+    assert url, out
     with open(os.path.join(demo, "dashboard-token"), encoding="utf-8") as f:
         token = f.read().strip()
     cprs = set()
@@ -53,16 +66,14 @@ def fill_by_demo(work):
         for m in re.finditer(r'"urn:oid:1\.2\.208\.176\.1\.2","value":"(\d{10})"', f.read().replace(" ", "")):
             cprs.add(m.group(1))
     assert cprs, "the demo's input names citizens by CPR"
-    return os.path.join(demo, "demo.properties"), token, sorted(cprs)
+    return proc, master, url.group(1), token, sorted(cprs)
 
 
-def start_hub(props):
-    proc = subprocess.Popen([BIN, "run", "--config", props, "--no-workers"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    for line in proc.stdout:
-        if line.startswith("listening on "):
-            return proc, line.split()[2].rstrip("/")
-    raise SystemExit("reghub run did not start")
+def stop_demo(proc, master):
+    """Ctrl-C: the demo stops serving and exits 0 (everything was delivered)."""
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 0, proc.returncode
+    os.close(master)
 
 
 def arrive(driver, path):
@@ -114,8 +125,7 @@ def fetch(driver, href):
 def main():
     os.makedirs(OUT, exist_ok=True)
     work = tempfile.mkdtemp(prefix="reghub-browser-")
-    props, token, cprs = fill_by_demo(work)
-    proc, base = start_hub(props)
+    proc, master, base, token, cprs = demo_in_a_terminal(work)
     driver = None
     try:
         status = request(base, "GET", "/status", headers={"Authorization": "Bearer " + token})[1]
@@ -195,12 +205,15 @@ def main():
         driver.get(base + "/dashboard/oversigt")
         assert driver.current_url.endswith("/dashboard/login"), "signed out"
         shot(driver, "12-logget-ud")
+        driver.quit()
+        driver = None
+        stop_demo(proc, master)
         print("browser test passed; screenshots in " + OUT)
     finally:
         if driver:
             driver.quit()
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
 
 
 if __name__ == "__main__":
