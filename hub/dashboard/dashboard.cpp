@@ -326,16 +326,16 @@ View rule(State& s, const Session& session, const std::map<std::string, std::str
   };
   const std::string registry = get("register"), source = get("kilde"), ruleId = get("regel");
   std::vector<std::pair<std::string, store::RejectionGroup>> rows;
-  const auto status = statusFor(s, session, {});
-  std::set<std::string> kommuner;
-  for (const auto& c : status->counts)
-    if (c.registry == registry) kommuner.insert(c.kommune);
-  for (const auto& k : kommuner)
-    for (const auto& g : s.store.rejectionsIn(registry, k))
-      if (g.source == source && g.rule == ruleId) rows.emplace_back(k, g);
-  if (source == "validation")
+  // The registry's answers: one pass over the rule's rows (not the status
+  // of every kommune); validation problems: the status's groups (no kommune).
+  if (source == "validation") {
+    const auto status = statusFor(s, session, {});
     for (const auto& g : status->rejections)
       if (g.registry == registry && g.source == source && g.rule == ruleId) rows.emplace_back("", g);
+  } else {
+    for (const auto& [kommune, n] : s.store.ruleByKommune(registry, source, ruleId))
+      if (session.client.covers(kommune)) rows.emplace_back(kommune, store::RejectionGroup{registry, source, ruleId, "error", n});
+  }
   View v{"Regel " + ruleId,
          "<p>Register " + escape(registry) + ". Pr. kommune, og derunder de forløb, reglen stoppede: felt-id og hvad der "
          "skal rettes står i adapterens eller registrets egne ord. Klik et forløb for dets tidslinje.</p>",

@@ -239,6 +239,10 @@ class DeliveryStore final {
   // (empty: anyone's); else the messages of `kommuner` (empty: all).
   std::vector<RuleCase> casesOfRule(const std::string& registry, const std::string& source, const std::string& rule,
                                     const std::vector<std::string>& kommuner, const std::string& actor, size_t max);
+  // How many messages each kommune has under one registry or dead rule
+  // (source "registry" or "dead"), largest first.
+  std::vector<std::pair<std::string, int64_t>> ruleByKommune(const std::string& registry, const std::string& source,
+                                                             const std::string& rule);
   // Transitions to accepted, rejected and dead from `since` on, per day
   // (local day: `offsetMillis` is added to UTC).
   std::vector<PeriodCount> outcomesPerDay(int64_t since, int64_t offsetMillis);

@@ -179,6 +179,8 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   // The dashboard's deadlines, rule cases and charts (migration 12's indexes).
   store.deliveryMarks("smdb", "0101");
   store.casesOfRule("smdb", "registry", "SMDB-ANM-02", {}, "", 100);
+  store.ruleByKommune("smdb", "registry", "SMDB-ANM-02");
+  store.ruleByKommune("smdb", "dead", "a message it depends on ended rejected or dead");
   store.casesOfRule("smdb", "dead", "SMDB-ANM-02", {"0101"}, "", 100);
   store.casesOfRule("smdb", "validation", "SMDB-ANM-02", {}, "cli:test", 100);
   store.casesOfRule("smdb", "validation", "SMDB-ANM-02", {}, "", 100);

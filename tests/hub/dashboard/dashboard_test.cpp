@@ -5,6 +5,8 @@
 // client's view, CSV, and no full CPR in any page or file.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -531,6 +533,54 @@ TEST_F(DashboardTest, OverTime_SvgChartsWithTheirNumbersAsTables) {
   // A kommune-scoped client is told why it sees no charts (they count every kommune).
   const auto [scoped, scopedCsrf] = signIn("analyst0101");
   EXPECT_EQ(get(scoped, "/dashboard/udvikling").body.find("<svg"), std::string::npos);
+}
+
+// A client CA and a client certificate (CN=dashboard-analyst) made with the openssl CLI.
+bool makeClientCert(const std::filesystem::path& dir) {
+  const std::string d = dir.string();
+  const std::string cmd =
+      "cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out client-ca.pem -days 2 "
+      "-subj /CN=reghub-test-client-ca >/dev/null 2>&1 && "
+      "openssl req -newkey rsa:2048 -nodes -keyout client-key.pem -out client.csr -subj /CN=dashboard-analyst "
+      ">/dev/null 2>&1 && printf 'extendedKeyUsage=clientAuth\\n' > ext.cnf && "
+      "openssl x509 -req -in client.csr -CA client-ca.pem -CAkey ca-key.pem -CAcreateserial -out client.pem "
+      "-days 2 -extfile ext.cnf >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+TEST_F(DashboardTest, CertificateSignIn_TheVerifiedCertificateOfANamedClientGetsASession) {
+  ASSERT_TRUE(makeClientCert(dir_.path())) << "openssl CLI failed";
+  api::HttpOptions o;
+  o.port = 0;
+  o.certificate = tls_.serverCertFile;
+  o.privateKey = tls_.serverKeyFile;
+  o.caLocation = (dir_.path() / "client-ca.pem").string();
+  api::ApiClient byCert;
+  byCert.name = "cert-analyst";
+  byCert.certificateSubject = "CN=dashboard-analyst";
+  byCert.roles = {api::Role::kAnalyst};
+  o.clients = api::ApiClients({byCert});
+  api::ApiServer server(o, 1000, *store_, *intake_, nullptr);
+  Dashboard dashboard(DashboardOptions{}, o.clients, *store_, *intake_);
+  server.mount("/dashboard", [&dashboard](const net::HttpRequest& r) { return dashboard.handle(r); });
+  server.start();
+  net::HttpsClientOptions co;
+  co.caFile = tls_.caCertFile;
+  net::HttpsClient anonymous(server.baseUrl(), co);
+  co.clientCertFile = (dir_.path() / "client.pem").string();
+  co.clientKeyFile = (dir_.path() / "client-key.pem").string();
+  net::HttpsClient withCert(server.baseUrl(), co);
+  EXPECT_EQ(anonymous.send("POST", "/dashboard/login", "certifikat=1", "application/x-www-form-urlencoded", {}).status, 401);
+  const auto r = withCert.send("POST", "/dashboard/login", "certifikat=1", "application/x-www-form-urlencoded", {});
+  ASSERT_EQ(r.status, 303) << r.body;
+  const std::string cookie = r.headers.at("set-cookie");
+  const std::string session = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  const auto page = withCert.send("GET", "/dashboard/oversigt", "", "", {{"Cookie", "reghub_session=" + session}});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<span>cert-analyst</span>"), std::string::npos) << page.body;
+  // The certificate signs in; it is no token: a token form with nothing in it stays refused.
+  EXPECT_EQ(withCert.send("POST", "/dashboard/login", "token=", "application/x-www-form-urlencoded", {}).status, 401);
+  server.stop();
 }
 
 TEST_F(DashboardTest, CertificateSignIn_WithoutACertificateIs401) {
