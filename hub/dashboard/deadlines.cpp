@@ -69,7 +69,8 @@ DeadlineJudgement judge(const engine::DeadlineRule* rule, const model::Date& tod
     return j;
   }
   j.light = Light::kGreen;
-  j.reason = "Alt er godkendt; næste er " + due + ".";
+  // Nothing sent and nothing waiting is not the same as everything accepted: say which.
+  j.reason = (marks.lastAccepted ? "Alt er godkendt; næste er " : "Intet er sendt, og intet venter; næste er ") + due + ".";
   return j;
 }
 

@@ -58,6 +58,11 @@ TEST(TrafficLight, GreenWhenEverythingIsAccepted) {
   const auto j = judge(rule.get(), day("2026-12-01"), {millisOn("2026-11-30"), std::nullopt}, {});
   EXPECT_EQ(j.light, Light::kGreen);
   EXPECT_NE(j.reason.find("15. december 2026"), std::string::npos) << j.reason;
+  EXPECT_NE(j.reason.find("Alt er godkendt"), std::string::npos) << j.reason;
+  // No message yet: green too, but it says that nothing was sent.
+  const auto none = judge(rule.get(), day("2026-12-01"), {}, {});
+  EXPECT_EQ(none.light, Light::kGreen);
+  EXPECT_NE(none.reason.find("Intet er sendt"), std::string::npos) << none.reason;
 }
 
 TEST(TrafficLight, YellowWhileTheOpenMessagesAreWithinTheNextDeadline) {
