@@ -324,4 +324,11 @@ void LttAdapter::synthesize(const engine::SynthCitizen& citizen, engine::SynthRn
   synthesizeLtt(citizen, rng, seedMistake, resources, seeded);
 }
 
+std::shared_ptr<const engine::DeadlineRule> LttAdapter::deadlineRule() const {
+  const model::Date from = settings_->reportingStart;
+  return engine::dailyDeadline(from, "Dagligt fra " + engine::dayDa(from) +
+                                         ": gårsdagens ændringer senest i dag (SDS' indberetningsvejledning for LTT, "
+                                         "afsnit 6)");
+}
+
 }  // namespace reghub::ltt

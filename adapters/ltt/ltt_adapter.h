@@ -69,6 +69,8 @@ class LttAdapter final : public engine::Adapter {
   // The FK Gateway function certificate (ltt.auth.*), loaded on the first
   // call (throws config::ConfigError when it cannot be); none without ltt.auth.realm.
   std::vector<engine::CredentialInfo> credentials() const override;
+  // Daily from ltt.reportingStart (2026-04-01): yesterday's changes by the end of today.
+  std::shared_ptr<const engine::DeadlineRule> deadlineRule() const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
   void synthesize(const engine::SynthCitizen& citizen, engine::SynthRng& rng, bool seedMistake,

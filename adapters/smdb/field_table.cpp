@@ -176,6 +176,13 @@ std::shared_ptr<const FieldTable> FieldTable::load(const std::string& dir, const
   if (!chosen) fail("no field table is in effect on " + asOf.iso() + " (manifest.json)");
   table->version_ = str(*chosen, "effective_from");
   table->saneretFrom_ = dateOf(str(manifest, "saneret_from"), "manifest.json saneret_from");
+  const Value* deadline = member(manifest, "deadline");
+  if (!deadline || !deadline->IsObject() || !deadline->HasMember("due_day_of_following_month") ||
+      !(*deadline)["due_day_of_following_month"].IsInt())
+    fail("manifest.json has no deadline.due_day_of_following_month");
+  table->deadlineDay_ = (*deadline)["due_day_of_following_month"].GetInt();
+  if (table->deadlineDay_ < 1 || table->deadlineDay_ > 28) fail("manifest.json deadline day must be 1-28");
+  table->deadlineSource_ = str(*deadline, "source");
   const Value* skemaer = member(manifest, "skemaer");
   if (!skemaer) fail("manifest.json has no skemaer");
   table->retiredFrom_ = dateOf(str((*skemaer)["INDS"], "retired"), "manifest.json INDS.retired");

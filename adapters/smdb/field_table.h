@@ -116,6 +116,10 @@ class FieldTable {
   model::Date saneretFrom() const { return saneretFrom_; }
   model::Date retiredFrom() const { return retiredFrom_; }
   model::Date voluntaryFrom() const { return voluntaryFrom_; }
+  // The reporting deadline (manifest.json "deadline"): a month's activity by
+  // this day of the following month, and where the spec says so.
+  int deadlineDay() const { return deadlineDay_; }
+  const std::string& deadlineSource() const { return deadlineSource_; }
   // Substance keys of the 18-IVÆR grid in table order.
   const std::vector<std::string>& substances() const { return substances_; }
   size_t size() const;
@@ -141,6 +145,8 @@ class FieldTable {
   RuleMap rules_;
   std::string version_;
   model::Date saneretFrom_, retiredFrom_, voluntaryFrom_;
+  int deadlineDay_ = 15;
+  std::string deadlineSource_;
 };
 
 // The data directory: env REGHUB_DATA_DIR, else the compile-time default.

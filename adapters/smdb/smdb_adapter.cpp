@@ -209,4 +209,10 @@ std::map<std::string, std::string> SmdbAdapter::sandboxClientConfig(const engine
   return smdb->clientConfig();
 }
 
+std::shared_ptr<const engine::DeadlineRule> SmdbAdapter::deadlineRule() const {
+  const int day = table_->deadlineDay();
+  return engine::monthlyDeadline(day, "En måneds aktivitet senest den " + std::to_string(day) +
+                                          ". i den følgende måned (" + table_->deadlineSource() + ")");
+}
+
 }  // namespace reghub::smdb

@@ -80,6 +80,8 @@ class SmdbAdapter final : public engine::Adapter {
   std::vector<engine::ManualTask> tasks(const model::Citizen& citizen, const engine::RunContext& ctx,
                                         const engine::PriorDeliveries& prior) const override;
   // HentData, when delivery is configured (sync.h).
+  // A month's activity by the 15th of the following month (mapping/smdb/manifest.json "deadline").
+  std::shared_ptr<const engine::DeadlineRule> deadlineRule() const override;
   std::unique_ptr<engine::RegistrySync> makeSync() const override;
   std::vector<std::string> syncKommuner() const override { return settings_->syncKommuner; }
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;

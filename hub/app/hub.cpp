@@ -52,8 +52,10 @@ void Hub::startHttp() {
   server_ = std::make_unique<api::ApiServer>(http, config_.hub.maxBacklog, *store_, *intake_, outbox_.get());
   server_->setCredentials(adapterCredentials(config_.adapters));
   server_->setHealthThresholds(config_.hub.health);
-  dashboard_ = std::make_unique<dashboard::Dashboard>(dashboard::DashboardOptions{!http.certificate.empty()}, http.clients,
-                                                      *store_, *intake_);
+  dashboard::DashboardOptions d;
+  d.secureCookies = !http.certificate.empty();
+  for (const auto& a : config_.adapters) d.registries.push_back({std::string(a->name()), a->deadlineRule(), a->credentials()});
+  dashboard_ = std::make_unique<dashboard::Dashboard>(std::move(d), http.clients, *store_, *intake_);
   server_->mount("/dashboard", [d = dashboard_.get()](const net::HttpRequest& req) { return d->handle(req); });
   try {
     server_->start();

@@ -1,9 +1,14 @@
 // `reghub demo`: the whole flow on a fresh embedded store — every adapter's
 // sandbox, a generated data set with seeded mistakes, ingest, delivery, and
-// a summary of what was accepted, rejected (by rule) and dead. The
+// a summary of what was accepted, rejected (by rule) and dead; then the
+// analysts' dashboard over the same store, served until Ctrl-C when run in a
+// terminal (--no-wait, or no terminal: it says how to serve it). The
 // sandboxes and the hub are built and run by the composition root
 // (hub/app); each step below is one function.
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -31,6 +36,8 @@ const std::vector<OptionSpec> kOptions = {
     {"as-of", true, "the day that counts as today (YYYY-MM-DD)", "today"},
     {"dir", true, "work directory (default: a new temp dir)", ""},
     {"timeout", true, "seconds to wait for delivery", "120"},
+    {"no-wait", false, "do not serve the dashboard afterwards (scripts, CI); also when not run in a terminal", ""},
+    {"port", true, "port of the dashboard (0: any free port)", "0"},
     {"help", false, "show this help", ""},
 };
 
@@ -40,7 +47,9 @@ int usage() {
   std::cout << "usage: reghub demo [OPTIONS]\n\n"
                "Starts every registry's sandbox and the hub on a fresh embedded store in a temp\n"
                "dir, ingests a generated data set with seeded mistakes, delivers, and prints a\n"
-               "summary (accepted / rejected by rule / dead) and where to look.\n\n"
+               "summary (accepted / rejected by rule / dead) and where to look. Then, in a\n"
+               "terminal, serves the analysts' dashboard on loopback until Ctrl-C (sign in\n"
+               "with the token in <dir>/dashboard-token); --no-wait skips that.\n\n"
             << formatOptions(kOptions);
   return kExitOk;
 }
@@ -65,20 +74,36 @@ std::string makeWorkDir(const std::string& given) {
 
 // The files of one demo run.
 struct DemoFiles {
-  std::string dir, props, input, manifest;
+  std::string dir, props, input, manifest, token;
 };
 
+// A file only its owner reads (the store key, the dashboard's token).
+void writePrivate(const std::string& path, const std::string& text) {
+  {
+    std::ofstream f(path);
+    f << text;
+  }
+  ::chmod(path.c_str(), 0600);
+}
+
 // A throw-away store and key, the key kept next to the store (mode 0600)
-// so `reghub status` can read it afterwards. Returns the store's settings.
-Settings writeDemoStore(const DemoFiles& files) {
+// so `reghub status` can read it afterwards, and one dashboard client (an
+// operator, its token in its own file) so `reghub run --config` serves the
+// dashboard over the same store. Returns those settings.
+Settings writeDemoStore(const DemoFiles& files, const std::string& port) {
   const std::string key = store::Keyring::generateKeyB64();
   const std::string storeUrl = "sqlite:" + files.dir + "/reghub.db";
-  {
-    std::ofstream p(files.props);
-    p << "# reghub demo: throw-away store and key\nstore.url = " << storeUrl << "\nstore.key = " << key << "\n";
-  }
-  ::chmod(files.props.c_str(), 0600);
-  return {{"store.url", storeUrl}, {"store.key", key}};
+  writePrivate(files.token, "demo-" + store::Keyring::generateKeyB64().substr(0, 32));
+  const Settings s = {{"store.url", storeUrl},
+                      {"store.key", key},
+                      {"http.port", port},
+                      {"http.clients", "demo"},
+                      {"http.client.demo.tokenFile", files.token},
+                      {"http.client.demo.roles", "operator"}};
+  std::string props = "# reghub demo: throw-away store and key; the dashboard's client\n";
+  for (const auto& [k, v] : s) props += k + " = " + v + "\n";
+  writePrivate(files.props, props);
+  return s;
 }
 
 // Step 1. Every adapter's sandbox (built with the defaults) that starts and
@@ -189,7 +214,39 @@ void printWhereToLook(const DemoFiles& files, const std::string& ingestId) {
             << "  status:       reghub status --config " << props << " [--format json]\n"
             << "  diagnostics:  reghub status --config " << props << " --ingest " << ingestId << "\n"
             << "  one forløb:   reghub status --config " << props << " --forloeb <source id>\n"
-            << "  retry dead:   reghub replay --config " << props << " --state dead\n";
+            << "  retry dead:   reghub replay --config " << props << " --state dead\n"
+            << "  dashboard:    reghub run --config " << props << " --no-workers, then /dashboard/ at the address it "
+               "prints (token in " << files.token << ")\n";
+}
+
+// Step 6. The dashboard over the demo's store (no workers: nothing more is
+// sent), until SIGINT/SIGTERM (blocked in every thread since the start).
+void serveDashboard(const Settings& settings, const DemoFiles& files, const sigset_t& stopSignals) {
+  // The store's and the API's settings only: the sandboxes (and the files
+  // their client settings name) are gone.
+  Settings served;
+  for (const auto& [k, v] : settings)
+    if (k.rfind("store.", 0) == 0 || k.rfind("http.", 0) == 0) served[k] = v;
+  app::HubOptions options;
+  options.workers = false;
+  app::Hub hub(loadServiceConfig("", served), std::move(options));
+  hub.start();
+  std::cout << "\ndashboard:    " << hub.server()->baseUrl() << "/dashboard/ (sign in with the token in " << files.token
+            << ")\nserving until Ctrl-C" << std::endl;
+  int sig = 0;
+  sigwait(&stopSignals, &sig);
+  hub.stop();
+  std::cout << "stopped" << std::endl;
+}
+
+// Before any thread starts, so that every thread inherits the mask.
+sigset_t blockStopSignals() {
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  return stopSignals;
 }
 
 // Step 5. Summary.
@@ -212,8 +269,11 @@ int cmdDemo(const std::vector<std::string>& argv) {
   files.props = files.dir + "/demo.properties";
   files.input = files.dir + "/input.ndjson";
   files.manifest = files.dir + "/seeded-mistakes.jsonl";
+  files.token = files.dir + "/dashboard-token";
+  const bool wait = !a.has("no-wait") && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
+  const sigset_t stopSignals = wait ? blockStopSignals() : sigset_t{};
   std::cout << "reghub demo in " << files.dir << "\n";
-  Settings settings = writeDemoStore(files);
+  Settings settings = writeDemoStore(files, a.get("port", "0"));
 
   app::Lifecycle sandboxes;
   std::set<std::string> reachable;
@@ -227,6 +287,7 @@ int cmdDemo(const std::vector<std::string>& argv) {
   const bool drained = deliver(hub, std::stoll(a.get("timeout", "120")) * 1000);
   sandboxes.stop();
   printSummary(hub, r, files, drained);
+  if (wait) serveDashboard(settings, files, stopSignals);
   return drained ? kExitOk : kExitSoftware;
 }
 

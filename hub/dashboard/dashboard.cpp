@@ -7,11 +7,14 @@
 #include "hub/api/intake.h"
 #include "hub/api/registry_state_report.h"
 #include "hub/api/status_view.h"
+#include "hub/dashboard/charts.h"
 #include "hub/dashboard/csv.h"
 #include "hub/dashboard/form.h"
 #include "hub/dashboard/html.h"
 #include "hub/dashboard/sessions.h"
 #include "hub/dashboard/views.h"
+#include "hub/model/cpr.h"
+#include "hub/model/date.h"
 #include "hub/store/delivery_store.h"
 #include "hub/util/strings.h"
 
@@ -77,7 +80,21 @@ std::string loginForm(const std::string& message) {
   return (message.empty() ? "" : R"(<p class="error">)" + escape(message) + "</p>") +
          R"(<form method="post" action="/dashboard/login" class="login"><label for="token">API-token (fra http.clients)</label>)"
          R"(<input type="password" id="token" name="token" autocomplete="off" required>)"
-         R"(<button type="submit">Log ind</button></form>)";
+         R"(<button type="submit">Log ind</button></form>)"
+         R"(<form method="post" action="/dashboard/login" class="login cert"><input type="hidden" name="certifikat" value="1">)"
+         R"(<button type="submit">Log ind med klientcertifikat</button></form>)";
+}
+
+// The client whose certificate the TLS handshake verified, matched as the
+// API matches it (fingerprint, then subject); null with a Danish reason.
+const api::ApiClient* certificateClient(const State& s, const HttpRequest& req, std::string& why) {
+  if (!req.clientCertificate) {
+    why = "Browseren sendte intet klientcertifikat (eller hubben kører uden http.clientCaFile).";
+    return nullptr;
+  }
+  const api::ApiClient* c = s.clients.byCertificate(req.clientCertificateSubject, req.clientCertificateSha256);
+  if (!c) why = "Certifikatet hører ikke til nogen klient i http.clients (certificateSubject/certificateFingerprint).";
+  return c;
 }
 
 HttpResponse loginPage() { return html(200, "Log ind", {}, loginForm("")); }
@@ -85,8 +102,11 @@ HttpResponse loginPage() { return html(200, "Log ind", {}, loginForm("")); }
 HttpResponse login(State& s, const HttpRequest& req) {
   const auto form = parseForm(req.body);
   const auto token = form.find("token");
-  const api::ApiClient* c = token == form.end() ? nullptr : s.clients.byToken(token->second);
-  if (!c) return html(401, "Log ind", {}, loginForm("Ukendt token. Brug et token fra en klient i http.clients."));
+  std::string why = "Ukendt token. Brug et token fra en klient i http.clients.";
+  const api::ApiClient* c = form.count("certifikat") ? certificateClient(s, req, why)
+                            : token == form.end()    ? nullptr
+                                                     : s.clients.byToken(token->second);
+  if (!c) return html(401, "Log ind", {}, loginForm(why));
   if (!c->may(api::Role::kAnalyst))
     return html(403, "Log ind", {},
                 loginForm("Klienten " + c->name + " må ikke se oversigten: den skal have rollen analyst eller operator."));
@@ -149,19 +169,140 @@ std::string kommuneNote(const std::string& kommune) {
   return kommune.empty() ? "" : "<p>Kun kommune " + escape(kommune) + R"(. <a href="?">Alle kommuner</a></p>)";
 }
 
+// Each registry × kommune the client sees against its registry's deadline;
+// a registry with a deadline and no messages yet gets a row of its own.
+std::vector<DeadlineRow> deadlineRows(State& s, const api::StatusView& status) {
+  using S = store::MessageState;
+  std::map<std::pair<std::string, std::string>, Open> open;
+  for (const auto& c : status.counts) {
+    Open& o = open[{c.registry, c.kommune}];
+    if (c.state == S::kRejected) o.rejected += c.count;
+    if (c.state == S::kDead) o.dead += c.count;
+    if (c.state == S::kPending || c.state == S::kSending || c.state == S::kRetryWait) o.waiting += c.count;
+  }
+  const model::Date today = model::copenhagenToday();
+  std::vector<DeadlineRow> rows;
+  for (const auto& r : s.options.registries) {
+    bool any = false;
+    for (const auto& [at, o] : open) {
+      if (at.first != r.name) continue;
+      any = true;
+      const auto marks = s.store.deliveryMarks(at.first, at.second);
+      rows.push_back({at.first, at.second, judge(r.deadline.get(), today, marks, o), marks.lastAccepted});
+    }
+    if (!any) rows.push_back({r.name, "", judge(r.deadline.get(), today, {}, {}), std::nullopt});
+  }
+  return rows;
+}
+
+std::string deadlineRules(const State& s) {
+  std::string out = "<ul>";
+  for (const auto& r : s.options.registries)
+    out += "<li><strong>" + escape(r.name) + "</strong>: " +
+           escape(r.deadline ? r.deadline->text() : "ingen frist erklæret") + "</li>";
+  return out + "</ul>";
+}
+
 std::optional<View> overview(State& s, const Session& session, const std::string& kommune) {
   auto status = statusFor(s, session, kommune);
   if (!status) return std::nullopt;
-  const auto registries = registryStateFor(s, session.client);
-  View v{"Oversigt", kommuneNote(kommune) + "<p>Beskeder pr. register og kommune. Venter = venter, sendes og venter på nyt "
-                                            "forsøg. Klik en kommune for hvorfor noget ikke er leveret.</p>",
+  View v{"Oversigt",
+         kommuneNote(kommune) +
+             "<p>Er alt leveret før fristen? Rød: en frist er overskredet; gul: noget mangler, men fristen er ikke nået; "
+             "grøn: alt er godkendt.</p>" + deadlineRules(s),
          {}, ""};
+  v.tables.emplace_back(deadlinesTable(deadlineRows(s, *status)), "Ingen registre er sat op.");
   v.tables.emplace_back(overviewTable(*status), "Ingen beskeder endnu.");
+  v.outro = "<p>Venter = venter, sendes og venter på nyt forsøg. Klik en kommune for hvorfor noget ikke er leveret.</p>";
+  return v;
+}
+
+View tasks(State& s, const Session& session) {
+  const auto registries = registryStateFor(s, session.client);
+  View v{"Manuelle opgaver",
+         "<p>Det registrets API ikke kan, fx at slette i SMDB. En opgave lukker af sig selv, når registret ikke længere "
+         "har posterne (ved næste synkronisering); hubben kan ikke lukke den i hånden, for så ville den blive åbnet "
+         "igen.</p>",
+         {}, ""};
+  v.tables.emplace_back(tasksTable(registries), "Ingen åbne manuelle opgaver.");
+  v.tables.emplace_back(foreignTable(registries), "Ingen registreringer lavet uden for hubben.");
+  return v;
+}
+
+std::optional<View> parked(State& s, const Session& session) {
+  auto status = statusFor(s, session, {});
+  if (!status) return std::nullopt;
+  View v{"Parkerede ressourcer", "<p>Ressourcer, der venter på deres Patient (fx en delta før borgerens første data).</p>",
+         {}, ""};
   v.tables.emplace_back(parkedTable(status->parked),
                         session.client.scoped() ? "Parkerede ressourcer vises kun for klienter uden kommunebegrænsning."
                                                 : "Ingen parkerede ressourcer.");
-  v.tables.emplace_back(tasksTable(registries), "Ingen åbne manuelle opgaver.");
-  v.tables.emplace_back(foreignTable(registries), "Ingen registreringer lavet uden for hubben.");
+  return v;
+}
+
+View certificates(State& s) {
+  View v{"Certifikater",
+         "<p>De funktionscertifikater, registrenes adaptere logger ind med. Gul fra " +
+             std::to_string(engine::kCredentialWarnDays) + " dage før udløb: forny dem i tide.</p>",
+         {}, ""};
+  v.tables.emplace_back(certificatesTable(s.options.registries, store::nowMillis()),
+                        "Ingen adapter har indlæst et certifikat (ingen levering sat op med certifikat).");
+  return v;
+}
+
+// Days (or weeks) since the epoch, the last `n` up to today's.
+std::vector<int64_t> lastPeriods(int64_t current, int n) {
+  std::vector<int64_t> out;
+  for (int64_t p = current - n + 1; p <= current; ++p) out.push_back(p);
+  return out;
+}
+
+std::vector<std::string> dayLabels(const std::vector<int64_t>& days, int shift = 0) {
+  std::vector<std::string> out;
+  for (const int64_t d : days) out.push_back(model::Date::fromDays(static_cast<int32_t>(d * (shift ? 7 : 1) - shift)).iso().substr(5));
+  return out;
+}
+
+std::optional<View> trends(State& s, const Session& session) {
+  View v{"Udvikling", "", {}, ""};
+  if (session.client.scoped()) {
+    v.intro = "<p>Udviklingen over tid vises kun for klienter uden kommunebegrænsning (tallene er for alle kommuner).</p>";
+    return v;
+  }
+  using S = store::MessageState;
+  const int64_t now = store::nowMillis(), day = 86'400'000;
+  const int64_t offset = int64_t{model::copenhagenOffsetSeconds(now / 1000)} * 1000;
+  const auto days = lastPeriods((now + offset) / day, 30);
+  const auto perDay = s.store.outcomesPerDay(days.front() * day - offset, offset);
+  const auto weeks = lastPeriods((now + offset + 3 * day) / (7 * day), 12);
+  const auto perWeek = s.store.openErrorsPerWeek(weeks.front() * 7 * day - 3 * day - offset, offset);
+  const auto today = model::Date::fromDays(static_cast<int32_t>((now + offset) / day));
+  const auto firstMonth = *model::Date::fromYmd(today.month() == 12 ? today.year() : today.year() - 1,
+                                                today.month() == 12 ? 1 : today.month() + 1, 1);
+  const auto months = s.store.completenessPerMonth(int64_t{firstMonth.days()} * day - offset, offset);
+  std::vector<std::string> monthLabels;
+  std::vector<int64_t> complete, incomplete;
+  for (const auto& m : months) {
+    monthLabels.push_back(std::to_string(m.year) + "-" + (m.month < 10 ? "0" : "") + std::to_string(m.month));
+    complete.push_back(m.complete);
+    incomplete.push_back(m.forloeb - m.complete);
+  }
+  v.intro = "<h3>Beskeder pr. dag efter udfald (30 dage)</h3>" +
+            barChart("Beskeder pr. dag", dayLabels(days),
+                     {{"godkendt", "#2e7d32", valuesOf(days, perDay, S::kAccepted)},
+                      {"afvist", "#c62828", valuesOf(days, perDay, S::kRejected)},
+                      {"død", "#555555", valuesOf(days, perDay, S::kDead)}}) +
+            "<h3>Åbne fejl pr. uge (12 uger)</h3>" +
+            barChart("Åbne fejl pr. uge", dayLabels(weeks, 3),
+                     {{"afvist", "#c62828", valuesOf(weeks, perWeek, S::kRejected)},
+                      {"død", "#555555", valuesOf(weeks, perWeek, S::kDead)}}) +
+            "<h3>Fuldstændighed pr. måned (12 måneder)</h3><p>Af de forløb, der fik en besked i måneden, hvor mange har "
+            "alle deres beskeder godkendt.</p>" +
+            barChart("Fuldstændighed pr. måned", monthLabels,
+                     {{"fuldt godkendt", "#2e7d32", complete}, {"ikke fuldt godkendt", "#e0a800", incomplete}});
+  v.tables.emplace_back(outcomesTable(days, perDay), "");
+  v.tables.emplace_back(openErrorsTable(weeks, perWeek), "");
+  v.tables.emplace_back(completenessTable(months), "");
   return v;
 }
 
@@ -173,6 +314,9 @@ std::optional<View> problems(State& s, const Session& session, const std::string
   return v;
 }
 
+// At most this many forløb on a rule's page (the counts above say how many there are).
+constexpr size_t kMaxCases = 500;
+
 // One rule, per kommune: the registry's rejections and dead messages by
 // kommune (rejectionsIn); validation problems carry no kommune.
 View rule(State& s, const Session& session, const std::map<std::string, std::string>& q) {
@@ -182,33 +326,57 @@ View rule(State& s, const Session& session, const std::map<std::string, std::str
   };
   const std::string registry = get("register"), source = get("kilde"), ruleId = get("regel");
   std::vector<std::pair<std::string, store::RejectionGroup>> rows;
-  const auto status = statusFor(s, session, {});
-  std::set<std::string> kommuner;
-  for (const auto& c : status->counts)
-    if (c.registry == registry) kommuner.insert(c.kommune);
-  for (const auto& k : kommuner)
-    for (const auto& g : s.store.rejectionsIn(registry, k))
-      if (g.source == source && g.rule == ruleId) rows.emplace_back(k, g);
-  if (source == "validation")
+  // The registry's answers: one pass over the rule's rows (not the status
+  // of every kommune); validation problems: the status's groups (no kommune).
+  if (source == "validation") {
+    const auto status = statusFor(s, session, {});
     for (const auto& g : status->rejections)
       if (g.registry == registry && g.source == source && g.rule == ruleId) rows.emplace_back("", g);
-  View v{"Regel " + ruleId, "<p>Register " + escape(registry) + ". Pr. kommune.</p>", {}, ""};
+  } else {
+    for (const auto& [kommune, n] : s.store.ruleByKommune(registry, source, ruleId))
+      if (session.client.covers(kommune)) rows.emplace_back(kommune, store::RejectionGroup{registry, source, ruleId, "error", n});
+  }
+  View v{"Regel " + ruleId,
+         "<p>Register " + escape(registry) + ". Pr. kommune, og derunder de forløb, reglen stoppede: felt-id og hvad der "
+         "skal rettes står i adapterens eller registrets egne ord. Klik et forløb for dets tidslinje.</p>",
+         {}, ""};
   v.tables.emplace_back(ruleTable(rows), "Reglen har ingen beskeder (længere).");
+  const std::vector<std::string> scope(session.client.kommuner.begin(), session.client.kommuner.end());
+  const std::string actor = session.client.scoped() ? session.client.name : "";
+  v.tables.emplace_back(ruleCasesTable(s.store.casesOfRule(registry, source, ruleId, scope, actor, kMaxCases)),
+                        "Ingen forløb under reglen.");
   return v;
 }
 
 bool hasCprShape(const std::string& text) { return util::maskDigitRuns(text) != text; }
 
-std::optional<View> timeline(State& s, const Session& session, const std::string& key) {
+// A CPR number is searched by POST (never in a URL or the request log) and
+// looked up by the store's keyed hash.
+std::string cprSearchForm(const Session& session) {
+  return R"(<form method="post" action="/dashboard/soeg" class="soeg">)" + csrfField(session.csrf) +
+         R"(<label for="cpr">eller borgerens CPR-nummer</label> <input id="cpr" name="cpr" type="password" )"
+         R"(autocomplete="off" inputmode="numeric"> <button type="submit">Søg</button></form>)";
+}
+
+std::optional<View> timeline(State& s, const Session& session, const std::string& key, const std::string& ingestId) {
   if (hasCprShape(key)) return std::nullopt;
   View v{"Forløb", R"(<form method="get" action="/dashboard/forloeb"><label for="noegle">Forløbets nøgle (kildesystemets id)</label> )"
-                   R"(<input id="noegle" name="noegle" value=")" + escape(key) + R"("> <button type="submit">Vis</button></form>)",
+                   R"(<input id="noegle" name="noegle" value=")" + escape(key) + R"("> <button type="submit">Vis</button></form>)" +
+                   cprSearchForm(session),
          {}, ""};
   if (key.empty()) return v;
   auto history = s.store.historyForForloeb(key);
   history.erase(std::remove_if(history.begin(), history.end(), [&](const auto& t) { return !session.client.covers(t.kommune); }),
                 history.end());
   v.tables.emplace_back(timelineTable(history), "Ingen beskeder for dette forløb.");
+  // From a validation rule's page: what stopped the forløb in that ingest
+  // (a kommune-scoped client sees only its own ingests, as on the rule's page).
+  if (!ingestId.empty()) {
+    const auto ingest = s.store.ingest(ingestId);
+    if (ingest && (!session.client.scoped() || ingest->actor == session.client.name))
+      v.tables.emplace_back(problemsOfForloeb(s.store.ingestDiagnostics(ingestId), key, ingest->createdAt),
+                            "Ingen valideringsproblemer for forløbet i denne indlæsning.");
+  }
   return v;
 }
 
@@ -238,6 +406,25 @@ HttpResponse replay(State& s, const Session& session, const HttpRequest& req) {
   return redirect("/dashboard/doede?genafsendt=" + std::to_string(n));
 }
 
+HttpResponse search(State& s, const Session& session, const HttpRequest& req) {
+  const PageUser user{session.client.name, session.csrf};
+  if (!csrfOk(session, req)) return csrfRefused(user);
+  const auto form = parseForm(req.body);
+  std::string cpr = form.count("cpr") ? form.at("cpr") : "";
+  cpr.erase(std::remove(cpr.begin(), cpr.end(), '-'), cpr.end());
+  if (!model::Cpr::parse(cpr))
+    return problem(400, "Ugyldigt CPR-nummer", "Et CPR-nummer er 10 cifre (ddmmåå-løbenummer).", user);
+  auto history = s.store.historyForCpr(cpr);
+  history.erase(std::remove_if(history.begin(), history.end(), [&](const auto& t) { return !session.client.covers(t.kommune); }),
+                history.end());
+  View v{"Borgerens beskeder", "<p>Søgt på CPR-nummer; nummeret gemmes og vises ikke.</p>" + cprSearchForm(session), {}, ""};
+  v.tables.emplace_back(timelineTable(history), "Ingen beskeder for denne borger.");
+  // Not linked to a CSV: its URL would have to carry the CPR number.
+  std::string body = v.intro;
+  for (const auto& [t, empty] : v.tables) body += "<h3>" + escape(headingOf(t.name)) + "</h3>" + tableHtml(t, "", empty);
+  return html(200, v.title, user, body);
+}
+
 // ---- routing ----
 
 std::string param(const HttpRequest& req, const char* name) {
@@ -256,13 +443,19 @@ std::optional<View> viewFor(State& s, const Session& session, const std::string&
   if (name == "oversigt") return overview(s, session, param(req, "kommune"));
   if (name == "problemer") return problems(s, session, param(req, "kommune"));
   if (name == "regel") return rule(s, session, query(req));
-  if (name == "forloeb") return timeline(s, session, param(req, "noegle"));
+  if (name == "forloeb") return timeline(s, session, param(req, "noegle"), param(req, "indlaesning"));
   if (name == "doede") return dead(s, session, param(req, "genafsendt"));
+  if (name == "opgaver") return tasks(s, session);
+  if (name == "parkerede") return parked(s, session);
+  if (name == "certifikater") return certificates(s);
+  if (name == "udvikling") return trends(s, session);
   return std::nullopt;
 }
 
 bool isView(const std::string& name) {
-  return name == "oversigt" || name == "problemer" || name == "regel" || name == "forloeb" || name == "doede";
+  static const std::set<std::string> kViews = {"oversigt", "problemer", "regel",        "forloeb",  "doede",
+                                               "opgaver",  "parkerede", "certifikater", "udvikling"};
+  return kViews.count(name) > 0;
 }
 
 // Why a view gave nothing: a kommune that is no code or not the client's, or a CPR-shaped key.
@@ -279,8 +472,11 @@ HttpResponse csv(State& s, const Session& session, const HttpRequest& req, const
   const std::string table = file.size() > 4 && file.substr(file.size() - 4) == ".csv" ? file.substr(0, file.size() - 4) : "";
   // Which view holds the table.
   static const std::map<std::string, std::string> kViewOf = {
-      {"oversigt", "oversigt"}, {"parkerede", "oversigt"}, {"opgaver", "oversigt"}, {"udenfor-hubben", "oversigt"},
-      {"problemer", "problemer"}, {"regel", "regel"}, {"forloeb", "forloeb"}, {"doede", "doede"}};
+      {"oversigt", "oversigt"},   {"frister", "oversigt"},       {"parkerede", "parkerede"},
+      {"opgaver", "opgaver"},     {"udenfor-hubben", "opgaver"}, {"problemer", "problemer"},
+      {"regel", "regel"},         {"regel-forloeb", "regel"},    {"forloeb", "forloeb"}, {"forloeb-problemer", "forloeb"},
+      {"doede", "doede"},         {"certifikater", "certifikater"}, {"udvikling-dag", "udvikling"},
+      {"fejl-uge", "udvikling"}, {"fuldstaendighed", "udvikling"}};
   const auto view = kViewOf.find(table);
   if (view == kViewOf.end()) return problem(404, "Findes ikke", "Ingen tabel hedder " + file + ".", {session.client.name, session.csrf});
   const auto v = viewFor(s, session, view->second, req);
@@ -298,7 +494,8 @@ HttpResponse signedIn(State& s, const Session& session, const HttpRequest& req, 
   const bool post = req.method == "POST";
   if (post && rest == "logout") return logout(s, session, req);
   if (post && rest == "doede/genafsend") return replay(s, session, req);
-  if (req.method != "GET" || rest == "logout" || rest == "doede/genafsend")
+  if (post && rest == "soeg") return search(s, session, req);
+  if (req.method != "GET" || rest == "logout" || rest == "doede/genafsend" || rest == "soeg")
     return problem(405, "Ikke tilladt", req.method + " bruges ikke her.", {session.client.name, session.csrf});
   if (rest.rfind("csv/", 0) == 0) return csv(s, session, req, rest.substr(4));
   const auto v = viewFor(s, session, rest, req);
@@ -306,7 +503,7 @@ HttpResponse signedIn(State& s, const Session& session, const HttpRequest& req, 
 }
 
 bool known(const std::string& rest) {
-  return isView(rest) || rest == "logout" || rest == "doede/genafsend" || rest.rfind("csv/", 0) == 0;
+  return isView(rest) || rest == "logout" || rest == "doede/genafsend" || rest == "soeg" || rest.rfind("csv/", 0) == 0;
 }
 
 HttpResponse route(State& s, const HttpRequest& req) {

@@ -3,13 +3,18 @@
 // /dashboard/ on the API's server (ApiServer::mount). Server-rendered HTML
 // in Danish, one bundled style sheet, no script.
 //
-//   GET  /dashboard/login, POST /dashboard/login (token=…)  sign in with an
-//        API client's token (http.clients) that has the analyst role (or
+//   GET  /dashboard/login, POST /dashboard/login (token=… | certifikat=1)
+//        sign in with an API client's token (http.clients) or the client
+//        certificate the TLS handshake verified (its certificateSubject /
+//        certificateFingerprint), of a client with the analyst role (or
 //        operator/admin) → a session cookie; POST /dashboard/logout (csrf)
-//   GET  /dashboard/oversigt[?kommune=K]    registry × kommune, parked, tasks, records outside the hub
+//   GET  /dashboard/oversigt[?kommune=K]    deadlines with traffic lights, registry × kommune
 //   GET  /dashboard/problemer[?kommune=K]   why not delivered: by rule
-//   GET  /dashboard/regel?register=R&kilde=S&regel=X   one rule per kommune
+//   GET  /dashboard/regel?register=R&kilde=S&regel=X   one rule per kommune and its forløb
 //   GET  /dashboard/forloeb?noegle=KEY      one forløb's timeline
+//   POST /dashboard/soeg (csrf, cpr)        the timeline of a citizen by CPR (keyed hash; never in a URL)
+//   GET  /dashboard/udvikling               SVG charts: outcomes per day, open errors per week, completeness per month
+//   GET  /dashboard/opgaver, /parkerede, /certifikater   work lists
 //   GET  /dashboard/doede                   dead messages; POST /dashboard/doede/genafsend
 //        (csrf[, register]) replays them: operator only
 //   GET  /dashboard/csv/<table>.csv[?…]     every table as CSV for a Danish Excel
@@ -21,8 +26,10 @@
 // are not owned and outlive it. Bad input answers 4xx; store failures 500.
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "hub/api/api_client.h"
+#include "hub/dashboard/deadlines.h"
 #include "hub/net/http_types.h"
 
 namespace reghub::store {
@@ -37,6 +44,8 @@ namespace reghub::dashboard {
 struct DashboardOptions {
   bool secureCookies = true;  // the API runs HTTPS (cookies marked Secure)
   std::chrono::seconds sessionLifetime{8 * 3600};  // a working day
+  // Each configured adapter's deadline rule and certificates (hub/app).
+  std::vector<RegistryFacts> registries;
 };
 
 class Dashboard {

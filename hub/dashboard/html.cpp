@@ -27,7 +27,9 @@ namespace {
 std::string nav(const PageUser& user) {
   if (user.name.empty()) return {};
   return R"(<nav><a href="/dashboard/oversigt">Oversigt</a> <a href="/dashboard/problemer">Hvorfor ikke leveret</a> )"
-         R"(<a href="/dashboard/doede">Døde beskeder</a> <a href="/dashboard/forloeb">Forløb</a>)"
+         R"(<a href="/dashboard/udvikling">Udvikling</a> <a href="/dashboard/opgaver">Opgaver</a> )"
+         R"(<a href="/dashboard/parkerede">Parkerede</a> <a href="/dashboard/doede">Døde beskeder</a> )"
+         R"(<a href="/dashboard/certifikater">Certifikater</a> <a href="/dashboard/forloeb">Forløb</a>)"
          R"(<form method="post" action="/dashboard/logout" class="logout">)" +
          csrfField(user.csrf) + R"(<span>)" + escape(user.name) +
          R"(</span> <button type="submit">Log ud</button></form></nav>)";
@@ -35,7 +37,8 @@ std::string nav(const PageUser& user) {
 
 std::string cellHtml(const Cell& c) {
   const std::string inner = c.link.empty() ? escape(c.text) : R"(<a href=")" + escape(c.link) + R"(">)" + escape(c.text) + "</a>";
-  return c.number ? R"(<td class="n">)" + inner + "</td>" : "<td>" + inner + "</td>";
+  const std::string cls = (c.number ? std::string("n") : std::string()) + (c.number && !c.style.empty() ? " " : "") + c.style;
+  return (cls.empty() ? std::string("<td>") : R"(<td class=")" + escape(cls) + R"(">)") + inner + "</td>";
 }
 
 }  // namespace
@@ -69,6 +72,11 @@ main{padding:1rem 2rem}table{border-collapse:collapse;background:#fff;margin-bot
 th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;white-space:nowrap}th{background:#e8eef2}td.n{text-align:right}
 .empty{font-style:italic;color:#555}.csv{margin:.2rem 0}.error{color:#a00;font-weight:bold}
 form.login{display:flex;flex-direction:column;max-width:24rem;gap:.5rem}
+td.lys-groen{background:#d8f0d8;font-weight:bold}td.lys-gul{background:#fff1b8;font-weight:bold}
+td.lys-roed{background:#f8d0d0;font-weight:bold}td.lys-ingen{color:#555}
+.chart{background:#fff;border:1px solid #ccc;margin-bottom:.5rem}.legend span{margin-right:1rem}
+.sw-accepted{color:#2e7d32}.sw-rejected{color:#c62828}.sw-dead{color:#555}
+form.inline{display:inline}
 )";
 
 }  // namespace reghub::dashboard

@@ -15,9 +15,9 @@ void Table::add(std::vector<Cell> row) {
   rows.push_back(std::move(row));
 }
 
-Cell text(std::string value, std::string link) { return Cell{std::move(value), std::move(link), false}; }
+Cell text(std::string value, std::string link) { return Cell{std::move(value), std::move(link), false, {}}; }
 
-Cell number(int64_t value, std::string link) { return Cell{std::to_string(value), std::move(link), true}; }
+Cell number(int64_t value, std::string link) { return Cell{std::to_string(value), std::move(link), true, {}}; }
 
 namespace {
 std::tm utc(int64_t millis) {

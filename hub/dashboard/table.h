@@ -12,6 +12,7 @@ struct Cell {
   std::string text;
   std::string link;  // a dashboard URL (already encoded), or empty
   bool number = false;
+  std::string style;  // a CSS class of the style sheet ("lys-roed"), or empty
 };
 
 struct Table {

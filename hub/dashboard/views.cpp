@@ -76,7 +76,14 @@ std::string headingOf(const std::string& name) {
       {"problemer", "Afvist, død eller valideringsfejl pr. regel"},
       {"regel", "Reglen pr. kommune"},
       {"forloeb", "Forløbets tidslinje"},
-      {"doede", "Døde beskeder pr. register og kommune"}};
+      {"forloeb-problemer", "Forløbets valideringsproblemer i indlæsningen (ikke sendt)"},
+      {"doede", "Døde beskeder pr. register og kommune"},
+      {"frister", "Frister pr. register og kommune"},
+      {"regel-forloeb", "Forløb under reglen (nyeste først)"},
+      {"certifikater", "Funktionscertifikater"},
+      {"udvikling-dag", "Beskeder pr. dag efter udfald"},
+      {"fejl-uge", "Åbne fejl pr. uge (afvist eller død nu, efter ugen de endte i)"},
+      {"fuldstaendighed", "Fuldstændighed pr. måned"}};
   const auto it = kHeadings.find(name);
   return it == kHeadings.end() ? name : it->second;
 }
@@ -131,13 +138,24 @@ Table foreignTable(const api::RegistryState& state) {
 
 Table timelineTable(const std::vector<store::Transition>& history) {
   Table t{"forloeb",
-          {"Dato", "Tid", "Register", "Kommune", "Besked", "CPR", "Fra", "Til", "Forsøg", "HTTP", "Registrets id",
-           "Registrets svar", "Af"},
+          {"Dato", "Tid", "Register", "Kommune", "Forløb", "Besked", "CPR", "Fra", "Til", "Forsøg", "HTTP",
+           "Registrets id", "Registrets svar", "Af"},
           {}};
   for (const auto& h : history)
-    t.add({text(isoDate(h.at)), text(isoDateTime(h.at).substr(11)), text(h.registry), text(h.kommune), text(h.kind),
+    t.add({text(isoDate(h.at)), text(isoDateTime(h.at).substr(11)), text(h.registry), text(h.kommune),
+           text(h.forloebKey, h.forloebKey.empty() ? "" : forloebLink(h.forloebKey)), text(h.kind),
            text(h.citizenMasked), text(h.from ? stateDa(*h.from) : ""), text(stateDa(h.to)), number(h.attempt),
            text(h.httpStatus ? std::to_string(h.httpStatus) : ""), text(h.registryId), text(h.detail), text(h.actor)});
+  return t;
+}
+
+Table problemsOfForloeb(const std::vector<diag::Diagnostic>& diagnostics, const std::string& forloeb, int64_t at) {
+  Table t{"forloeb-problemer", {"Dato", "Register", "Regel", "Felt", "Alvor", "CPR", "Hvor", "Hvad er galt"}, {}};
+  for (const auto& d : diagnostics)
+    if (d.forloeb == forloeb && d.severity != diag::Severity::kInfo)
+      t.add({text(isoDate(at)), text(d.registry), text(d.rule), text(d.field),
+             text(d.severity == diag::Severity::kError ? "fejl" : "advarsel"), text(d.citizen), text(d.path),
+             text(d.message)});
   return t;
 }
 
@@ -146,6 +164,89 @@ Table ruleTable(const std::vector<std::pair<std::string, store::RejectionGroup>>
   for (const auto& [kommune, g] : perKommune)
     t.add({text(kommune.empty() ? "(ingen kommune: valideringsfejl)" : kommune), text(g.registry), text(sourceDa(g.source)),
            text(g.rule), number(g.count)});
+  return t;
+}
+
+Table deadlinesTable(const std::vector<DeadlineRow>& rows) {
+  Table t{"frister", {"Register", "Kommune", "Lys", "Næste frist", "Gælder", "Senest godkendt", "Hvorfor"}, {}};
+  for (const auto& r : rows) {
+    Cell light = text(lightDa(r.judgement.light));
+    light.style = lightStyle(r.judgement.light);
+    const auto& next = r.judgement.next;
+    t.add({text(r.registry), text(r.kommune, r.kommune.empty() ? "" : "/dashboard/problemer?kommune=" + urlEncode(r.kommune)),
+           light, text(next ? next->due.iso() : ""), text(next ? next->activity : ""),
+           text(r.lastAccepted ? isoDateTime(*r.lastAccepted) : "aldrig"), text(r.judgement.reason)});
+  }
+  return t;
+}
+
+Table ruleCasesTable(const std::vector<store::RuleCase>& cases) {
+  Table t{"regel-forloeb", {"Kommune", "Forløb", "CPR", "Besked", "Felt", "Tilstand", "Tid", "Hvad er galt / registrets svar"}, {}};
+  for (const auto& c : cases)
+    t.add({text(c.kommune),
+           text(c.forloebKey, c.forloebKey.empty()   ? ""
+                              : c.ingestId.empty() ? forloebLink(c.forloebKey)
+                                                   : forloebLink(c.forloebKey) + "&indlaesning=" + urlEncode(c.ingestId)),
+           text(c.citizenMasked),
+           text(c.kind), text(c.field), text(c.state ? stateDa(*c.state) : "ikke sendt"), text(isoDateTime(c.at)),
+           text(c.detail)});
+  return t;
+}
+
+Table certificatesTable(const std::vector<RegistryFacts>& registries, int64_t now) {
+  Table t{"certifikater", {"Register", "Indstilling", "Certifikat", "Udløber", "Dage tilbage", "Tilstand"}, {}};
+  for (const auto& r : registries)
+    for (const auto& c : r.credentials) {
+      const auto state = engine::credentialState(c, now);
+      Cell st = text(state == engine::CredentialState::kOk         ? "gyldigt"
+                     : state == engine::CredentialState::kExpiring ? "udløber inden for " +
+                                                                         std::to_string(engine::kCredentialWarnDays) + " dage"
+                                                                   : "udløbet");
+      st.style = state == engine::CredentialState::kOk ? "lys-groen"
+                 : state == engine::CredentialState::kExpiring ? "lys-gul" : "lys-roed";
+      t.add({text(r.name), text(c.setting), text(c.subject), text(isoDate(c.notAfterMillis)),
+             number(engine::credentialDaysLeft(c, now)), st});
+    }
+  return t;
+}
+
+std::vector<int64_t> valuesOf(const std::vector<int64_t>& periods, const std::vector<store::PeriodCount>& counts,
+                              store::MessageState state) {
+  std::map<int64_t, int64_t> by;
+  for (const auto& c : counts)
+    if (c.state == state) by[c.period] += c.count;
+  std::vector<int64_t> out;
+  for (const int64_t p : periods) out.push_back(by.count(p) ? by.at(p) : 0);
+  return out;
+}
+
+Table outcomesTable(const std::vector<int64_t>& days, const std::vector<store::PeriodCount>& counts) {
+  using S = store::MessageState;
+  Table t{"udvikling-dag", {"Dato", "Godkendt", "Afvist", "Død"}, {}};
+  const auto a = valuesOf(days, counts, S::kAccepted), r = valuesOf(days, counts, S::kRejected),
+             d = valuesOf(days, counts, S::kDead);
+  for (size_t i = 0; i < days.size(); ++i)
+    t.add({text(model::Date::fromDays(static_cast<int32_t>(days[i])).iso()), number(a[i]), number(r[i]), number(d[i])});
+  return t;
+}
+
+Table openErrorsTable(const std::vector<int64_t>& weeks, const std::vector<store::PeriodCount>& counts) {
+  using S = store::MessageState;
+  Table t{"fejl-uge", {"Uge fra (mandag)", "Afvist", "Død"}, {}};
+  const auto r = valuesOf(weeks, counts, S::kRejected), d = valuesOf(weeks, counts, S::kDead);
+  // Week w started on day 7w − 3 (1970-01-01 was a Thursday).
+  for (size_t i = 0; i < weeks.size(); ++i)
+    t.add({text(model::Date::fromDays(static_cast<int32_t>(weeks[i] * 7 - 3)).iso()), number(r[i]), number(d[i])});
+  return t;
+}
+
+Table completenessTable(const std::vector<store::MonthCompleteness>& months) {
+  Table t{"fuldstaendighed", {"Måned", "Forløb med aktivitet", "Fuldt godkendt", "Andel %"}, {}};
+  for (const auto& m : months) {
+    const int64_t pct = m.forloeb ? (m.complete * 100 + m.forloeb / 2) / m.forloeb : 0;
+    t.add({text(std::to_string(m.year) + "-" + (m.month < 10 ? "0" : "") + std::to_string(m.month)), number(m.forloeb),
+           number(m.complete), text(m.forloeb ? std::to_string(pct) : "–")});
+  }
   return t;
 }
 

@@ -7,6 +7,7 @@
 
 #include "hub/api/registry_state_report.h"
 #include "hub/api/status_view.h"
+#include "hub/dashboard/deadlines.h"
 #include "hub/dashboard/table.h"
 
 namespace reghub::dashboard {
@@ -26,8 +27,30 @@ Table tasksTable(const api::RegistryState& state);
 Table foreignTable(const api::RegistryState& state);
 // One forløb's messages and every state change, oldest first.
 Table timelineTable(const std::vector<store::Transition>& history);
+// One ingest's problems (errors, warnings) of one forløb (its reference, "EpisodeOfCare/ep-9").
+Table problemsOfForloeb(const std::vector<diag::Diagnostic>& diagnostics, const std::string& forloeb, int64_t at);
 // The groups of one rule per kommune (rows: kommune, count).
 Table ruleTable(const std::vector<std::pair<std::string, store::RejectionGroup>>& perKommune);
+
+// One row of the deadlines table.
+struct DeadlineRow {
+  std::string registry, kommune;
+  DeadlineJudgement judgement;
+  std::optional<int64_t> lastAccepted;
+};
+Table deadlinesTable(const std::vector<DeadlineRow>& rows);
+// A rule's forløb: kommune, forløb (linked to its timeline), masked CPR,
+// field id, the adapter's or the registry's words.
+Table ruleCasesTable(const std::vector<store::RuleCase>& cases);
+// The function certificates the adapters loaded, with days left.
+Table certificatesTable(const std::vector<RegistryFacts>& registries, int64_t now);
+// The charts' numbers: per day (days since the epoch), per week, per month.
+Table outcomesTable(const std::vector<int64_t>& days, const std::vector<store::PeriodCount>& counts);
+Table openErrorsTable(const std::vector<int64_t>& weeks, const std::vector<store::PeriodCount>& counts);
+Table completenessTable(const std::vector<store::MonthCompleteness>& months);
+// The sums of counts per period for one state, in the order of `periods`.
+std::vector<int64_t> valuesOf(const std::vector<int64_t>& periods, const std::vector<store::PeriodCount>& counts,
+                              store::MessageState state);
 
 // The heading a table has on its page ("Parkerede ressourcer"), by its name.
 std::string headingOf(const std::string& tableName);

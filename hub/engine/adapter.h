@@ -16,6 +16,7 @@
 
 #include "hub/diag/reporter.h"
 #include "hub/engine/credential_info.h"
+#include "hub/engine/deadline.h"
 #include "hub/engine/outbound_message.h"
 #include "hub/ingest/source_document.h"
 #include "hub/model/citizen.h"
@@ -254,6 +255,10 @@ class Adapter {
   // The certificates the adapter's deliverers authenticate with (loaded when
   // the adapter was built), for the expiry warnings. Default: none.
   virtual std::vector<CredentialInfo> credentials() const { return {}; }
+
+  // The registry's reporting deadline (deadline.h) for the dashboard's
+  // traffic lights. Default: none declared (the dashboard says so).
+  virtual std::shared_ptr<const DeadlineRule> deadlineRule() const { return nullptr; }
 
   // Reading the registry back (ids, records made elsewhere), when the
   // registry has a read service and delivery is configured. Default: none.

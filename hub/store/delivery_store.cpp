@@ -15,6 +15,7 @@
 #include <cctype>
 
 #include "hub/model/cpr.h"
+#include "hub/model/date.h"
 #include "hub/store/schema.h"
 #include "hub/store/statement_log.h"
 
@@ -838,6 +839,168 @@ bool DeliveryStore::sentBefore(const std::string& registry, std::string_view key
       "m.registry = $2 AND t.to_state = 'sending'",
       {std::string(key), registry});
   return !rows.empty() && toInt(rows[0][0]) > 1;
+}
+
+}  // namespace reghub::store
+
+// ---- the dashboard's queries (issue 15) ----
+
+namespace reghub::store {
+
+namespace {
+
+// A LIKE pattern (escape '!') that every answer text grouped under `rule` matches.
+std::string likePatternOf(const std::string& source, const std::string& rule) {
+  if (rule == "(no reason given)") return "";
+  if (source == "dead" && rule == "a message it depends on ended rejected or dead") return "depends on %";
+  std::string text = rule;
+  const bool shortened = text.size() > 3 && text.compare(text.size() - 3, 3, "...") == 0;
+  if (shortened) text.resize(text.size() - 3);
+  std::string out = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '!') out += '!';
+    out += c;
+  }
+  return out + "%";
+}
+
+std::optional<int64_t> firstInt(const std::vector<SqlRow>& rows) {
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return toInt(rows[0][0]);
+}
+
+}  // namespace
+
+DeliveryMarks DeliveryStore::deliveryMarks(const std::string& registry, const std::string& kommune) {
+  std::lock_guard lock(mutex_);
+  DeliveryMarks m;
+  // Each is one step into the end of a partial index (messages_accepted_kommune, messages_open_kommune).
+  m.lastAccepted = firstInt(db_->query(
+      "SELECT MAX(updated_at) FROM messages WHERE state = 'accepted' AND registry = $1 AND kommune = $2",
+      {registry, kommune}));
+  m.oldestOpen = firstInt(db_->query(
+      "SELECT MIN(created_at) FROM messages WHERE state IN ('pending', 'sending', 'retry-wait', 'rejected', 'dead') "
+      "AND registry = $1 AND kommune = $2",
+      {registry, kommune}));
+  return m;
+}
+
+std::vector<RuleCase> DeliveryStore::casesOfRule(const std::string& registry, const std::string& source,
+                                                 const std::string& rule, const std::vector<std::string>& kommuner,
+                                                 const std::string& actor, size_t max) {
+  std::lock_guard lock(mutex_);
+  std::vector<RuleCase> out;
+  if (source == "validation") {
+    const auto rows = db_->query(
+        "SELECT d.ingest_id, d.key_id, d.sealed, i.created_at FROM ingest_diagnostics d JOIN ingests i ON i.id = "
+        "d.ingest_id WHERE d.registry = $1 AND d.rule = $2 AND ($3 = '' OR i.actor = $3) ORDER BY d.id DESC LIMIT $4",
+        {registry, rule, actor, static_cast<int64_t>(max)});
+    for (const auto& r : rows) {
+      const auto d = parseDiagnostic(keyring_->open(toStr(r[1]), toStr(r[2]), "diag\n" + toStr(r[0])));
+      out.push_back({registry, "", d.forloeb, d.citizen, "", d.field, d.message, toStr(r[0]), std::nullopt, toInt(r[3])});
+    }
+    return out;
+  }
+  if (source != "registry" && source != "dead") return out;
+  const std::string state = source == "registry" ? "rejected" : "dead";
+  // The group's rule is derived from the answer's text (ruleOf), so the
+  // registry's ended messages are read newest first and matched here. The
+  // partial index messages_ended holds only rejected and dead ones; its
+  // condition is repeated word for word, as SQLite uses a partial index only
+  // when the query's WHERE holds that term itself.
+  // LIKE narrows the rows to those whose text can hold the rule before the
+  // exact (regex) match runs on them: at 100,000 rejected messages the regex
+  // on every row cost seconds.
+  const auto rows = db_->query(
+      "SELECT kommune, forloeb_key, citizen_masked, kind, COALESCE(last_detail, ''), updated_at FROM messages "
+      "WHERE state IN ('rejected', 'dead') AND state = $2 AND registry = $1 AND COALESCE(last_detail, '') LIKE $3 "
+      "ESCAPE '!' ORDER BY updated_at DESC",
+      {registry, state, likePatternOf(source, rule)});
+  for (const auto& r : rows) {
+    if (out.size() >= max) break;
+    const std::string detail = toStr(r[4]);
+    if ((source == "registry" ? ruleOf(detail) : deadReason(detail)) != rule) continue;
+    const std::string kommune = toStr(r[0]);
+    if (!kommuner.empty() && std::find(kommuner.begin(), kommuner.end(), kommune) == kommuner.end()) continue;
+    out.push_back({registry, kommune, toStr(r[1]), toStr(r[2]), toStr(r[3]), "", detail, "",
+                   toState(std::optional<std::string>(state)), toInt(r[5])});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> DeliveryStore::ruleByKommune(const std::string& registry,
+                                                                          const std::string& source,
+                                                                          const std::string& rule) {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, int64_t> by;
+  if (source != "registry" && source != "dead") return {};
+  // Grouped by the answer's text, so the exact rule match runs once per distinct text.
+  for (const auto& r : db_->query(
+           "SELECT kommune, COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state IN ('rejected', 'dead') AND "
+           "state = $2 AND registry = $1 AND COALESCE(last_detail, '') LIKE $3 ESCAPE '!' GROUP BY kommune, last_detail",
+           {registry, std::string(source == "registry" ? "rejected" : "dead"), likePatternOf(source, rule)})) {
+    const std::string detail = toStr(r[1]);
+    if ((source == "registry" ? ruleOf(detail) : deadReason(detail)) == rule) by[toStr(r[0])] += toInt(r[2]);
+  }
+  std::vector<std::pair<std::string, int64_t>> out(by.begin(), by.end());
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+std::vector<PeriodCount> DeliveryStore::outcomesPerDay(int64_t since, int64_t offsetMillis) {
+  std::lock_guard lock(mutex_);
+  std::vector<PeriodCount> out;
+  for (const auto& r : db_->query("SELECT (at + $2) / 86400000, to_state, COUNT(*) FROM transitions WHERE at >= $1 "
+                                  "AND to_state IN ('accepted', 'rejected', 'dead') GROUP BY 1, 2 ORDER BY 1",
+                                  {since, offsetMillis}))
+    out.push_back({toInt(r[0]), toState(r[1]), toInt(r[2])});
+  return out;
+}
+
+std::vector<PeriodCount> DeliveryStore::openErrorsPerWeek(int64_t since, int64_t offsetMillis) {
+  std::lock_guard lock(mutex_);
+  std::vector<PeriodCount> out;
+  // 1970-01-01 was a Thursday: +3 days makes the weeks start on Monday.
+  for (const auto& r : db_->query(
+           "SELECT (updated_at + $2 + 259200000) / 604800000, state, COUNT(*) FROM messages WHERE state IN "
+           "('rejected', 'dead') AND updated_at >= $1 GROUP BY 1, 2 ORDER BY 1",
+           {since, offsetMillis}))
+    out.push_back({toInt(r[0]), toState(r[1]), toInt(r[2])});
+  return out;
+}
+
+std::vector<MonthCompleteness> DeliveryStore::completenessPerMonth(int64_t since, int64_t offsetMillis) {
+  // Month boundaries as literals: one CASE sorts every message into its month in one pass over the index.
+  std::vector<std::pair<int, int>> months;
+  std::vector<int64_t> bounds;
+  const int64_t day = 86'400'000;
+  const auto civil = model::Date::fromDays(static_cast<int32_t>((since + offsetMillis) / day));
+  const auto todayDays = static_cast<int32_t>((nowMillis() + offsetMillis) / day);
+  for (int y = civil.year(), m = civil.month();; m = m == 12 ? 1 : m + 1, y += m == 1 ? 1 : 0) {
+    const auto first = *model::Date::fromYmd(y, m, 1);
+    if (first.days() > todayDays) break;
+    months.emplace_back(y, m);
+    const int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+    bounds.push_back(int64_t{model::Date::fromYmd(ny, nm, 1)->days()} * day - offsetMillis);
+    if (months.size() > 120) break;
+  }
+  std::string bucket = "CASE";
+  for (size_t i = 0; i < bounds.size(); ++i)
+    bucket += " WHEN created_at < " + std::to_string(bounds[i]) + " THEN " + std::to_string(i);
+  bucket += " ELSE -1 END";
+  std::lock_guard lock(mutex_);
+  std::vector<MonthCompleteness> out;
+  for (auto& [y, m] : months) out.push_back({y, m, 0, 0});
+  for (const auto& r : db_->query(
+           "SELECT " + bucket + ", COUNT(DISTINCT forloeb_key), COUNT(DISTINCT CASE WHEN state NOT IN ('accepted', "
+           "'superseded') THEN forloeb_key END) FROM messages WHERE created_at >= $1 GROUP BY 1",
+           {since})) {
+    const int64_t i = toInt(r[0]);
+    if (i < 0 || i >= static_cast<int64_t>(out.size())) continue;
+    out[i].forloeb = toInt(r[1]);
+    out[i].complete = out[i].forloeb - toInt(r[2]);
+  }
+  return out;
 }
 
 }  // namespace reghub::store

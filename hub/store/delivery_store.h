@@ -114,6 +114,35 @@ struct AuditEntry {
   std::string actor, action, detail;
 };
 
+// When one registry × kommune last had a message accepted, and since when
+// its oldest message not delivered (waiting, rejected or dead) exists.
+struct DeliveryMarks {
+  std::optional<int64_t> lastAccepted, oldestOpen;
+};
+
+// One message or validation problem under a rule (the dashboard's "why not
+// delivered" list). Validation problems carry no kommune and no state.
+struct RuleCase {
+  std::string registry, kommune, forloebKey, citizenMasked, kind, field, detail;
+  std::string ingestId;  // a validation problem's ingest (its forløb has no messages to show)
+  std::optional<MessageState> state;
+  int64_t at = 0;
+};
+
+// Messages of one day (or week) by the state they reached.
+struct PeriodCount {
+  int64_t period = 0;  // days (or weeks) since the epoch, in the caller's offset
+  MessageState state = MessageState::kAccepted;
+  int64_t count = 0;
+};
+
+// Of the forløb with a message created in a month, how many have every
+// message accepted (or superseded).
+struct MonthCompleteness {
+  int year = 0, month = 0;
+  int64_t forloeb = 0, complete = 0;
+};
+
 class StatementLog;
 
 struct StoreOptions {
@@ -203,6 +232,23 @@ class DeliveryStore final {
   // waits; nullopt when there is none.
   std::optional<int64_t> lastAccepted(const std::string& registry);
   std::optional<int64_t> oldestWaiting(const std::string& registry);
+  // The dashboard (issue 15); each reads an index (migration 12), never the table.
+  DeliveryMarks deliveryMarks(const std::string& registry, const std::string& kommune);
+  // Up to `max` cases of one rule (RejectionGroup's registry/source/rule),
+  // newest first. source "validation": the problems of ingests by `actor`
+  // (empty: anyone's); else the messages of `kommuner` (empty: all).
+  std::vector<RuleCase> casesOfRule(const std::string& registry, const std::string& source, const std::string& rule,
+                                    const std::vector<std::string>& kommuner, const std::string& actor, size_t max);
+  // How many messages each kommune has under one registry or dead rule
+  // (source "registry" or "dead"), largest first.
+  std::vector<std::pair<std::string, int64_t>> ruleByKommune(const std::string& registry, const std::string& source,
+                                                             const std::string& rule);
+  // Transitions to accepted, rejected and dead from `since` on, per day
+  // (local day: `offsetMillis` is added to UTC).
+  std::vector<PeriodCount> outcomesPerDay(int64_t since, int64_t offsetMillis);
+  // Messages rejected or dead now, by the week they ended in (from `since`).
+  std::vector<PeriodCount> openErrorsPerWeek(int64_t since, int64_t offsetMillis);
+  std::vector<MonthCompleteness> completenessPerMonth(int64_t since, int64_t offsetMillis);
   // Messages not yet final (pending, sending, retry-wait): intake backpressure.
   int64_t backlog();
   // Earliest next_at among waiting messages (for sleeping), if any.

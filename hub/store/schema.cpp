@@ -134,6 +134,16 @@ CREATE INDEX messages_blocked ON messages (id) WHERE blocked = 1;
 CREATE INDEX messages_status ON messages (registry, kommune, state);
 )SQL";
 
+constexpr const char* kV12 = R"SQL(
+CREATE INDEX messages_accepted_kommune ON messages (registry, kommune, updated_at) WHERE state = 'accepted';
+CREATE INDEX messages_open_kommune ON messages (registry, kommune, created_at)
+  WHERE state IN ('pending', 'sending', 'retry-wait', 'rejected', 'dead');
+CREATE INDEX messages_ended ON messages (registry, state, updated_at) WHERE state IN ('rejected', 'dead');
+CREATE INDEX messages_errors_since ON messages (updated_at, state) WHERE state IN ('rejected', 'dead');
+CREATE INDEX messages_created ON messages (created_at, forloeb_key, state);
+CREATE INDEX transitions_outcome ON transitions (at, to_state);
+)SQL";
+
 // The audit trail is never rewritten: the database itself refuses.
 constexpr const char* kSqliteAppendOnly = R"SQL(
 CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
@@ -278,6 +288,12 @@ std::vector<Migration> migrations(Dialect dialect) {
        "CREATE INDEX messages_accepted_at ON messages (registry, updated_at) WHERE state = 'accepted';\n"
        "CREATE INDEX messages_waiting_since ON messages (registry, created_at) WHERE state IN ('pending', "
        "'sending', 'retry-wait')"},
+      // 10-11 are the `scale` branch's (maintained status counters).
+      // The dashboard (issue 15): each registry × kommune's last accepted
+      // and oldest open message (traffic lights), a rule's ended messages,
+      // outcomes per day and completeness per month — every page reads an
+      // index range, not the messages.
+      {12, "indexes for the dashboard: deadlines, rule cases, charts", kV12},
   };
 }
 

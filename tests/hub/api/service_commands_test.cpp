@@ -179,6 +179,9 @@ TEST(ServiceCommands, Demo_EndToEndAgainstTheSandboxes) {
   EXPECT_EQ(m[1], m[2]) << r.out;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("([0-9]+) messages queued"))) << r.out;
   EXPECT_GT(std::stoi(m[1]), 0);
+  // Not in a terminal: it does not wait, and says how to serve the dashboard over its store.
+  EXPECT_NE(r.out.find("dashboard:    reghub run --config "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("serving until Ctrl-C"), std::string::npos) << r.out;
   // No message is left pending, sending or waiting to retry.
   const auto status = run(kBin + " status --config " + (dir.path() / "d" / "demo.properties").string() + " --format json");
   EXPECT_EQ(status.code, 0);

@@ -176,6 +176,17 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.audit(now);
   store.lastAccepted("smdb");
   store.oldestWaiting("ltt");
+  // The dashboard's deadlines, rule cases and charts (migration 12's indexes).
+  store.deliveryMarks("smdb", "0101");
+  store.casesOfRule("smdb", "registry", "SMDB-ANM-02", {}, "", 100);
+  store.ruleByKommune("smdb", "registry", "SMDB-ANM-02");
+  store.ruleByKommune("smdb", "dead", "a message it depends on ended rejected or dead");
+  store.casesOfRule("smdb", "dead", "SMDB-ANM-02", {"0101"}, "", 100);
+  store.casesOfRule("smdb", "validation", "SMDB-ANM-02", {}, "cli:test", 100);
+  store.casesOfRule("smdb", "validation", "SMDB-ANM-02", {}, "", 100);
+  store.outcomesPerDay(now - 30 * 86'400'000LL, 3'600'000);
+  store.openErrorsPerWeek(now - 84 * 86'400'000LL, 3'600'000);
+  store.completenessPerMonth(now - 200 * 86'400'000LL, 3'600'000);
   store.prunePersonalData("smdb", now - 86'400'000, "test", now + 530);
   store.counts();
   store.counts("smdb", "0101");

@@ -1,20 +1,25 @@
 #!/usr/bin/python3
 """The dashboard in a real browser (issue 15 "Must show"): Debian's chromium
-driven by chromedriver through python3-selenium, against `reghub run` with a
-real SQLite store filled over the API. Signs in with a token, opens the
-overview and checks its numbers against GET /status, follows a rule to its
-page, opens a forløb's timeline, reads a CSV with the browser's session,
-checks that no full CPR number appears anywhere, signs out. Screenshots go
-to the output directory (argv[3]).
+driven by chromedriver through python3-selenium, against `reghub run` over
+the store `reghub demo` filled (sandboxes, seeded mistakes, real deliveries)
+and serves, run in a pseudo-terminal as a person runs it (then Ctrl-C). Signs in with the demo's token, checks the overview's numbers
+against GET /status and that it shows traffic lights, follows a rule to its
+forløb and one forløb's timeline, searches a citizen by CPR (POST), opens
+every view, reads the CSVs with the browser's session, checks that no full
+CPR number appears anywhere, signs out. Screenshots go to the output
+directory (argv[3]); 02-oversigt.png is the README's (docs/dashboard.png).
 
 usage: browser_test.py REGHUB_BINARY SOURCE_DIR OUT_DIR
 """
 import json
 import os
 import re
+import select
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 from selenium import webdriver
@@ -23,45 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 BIN, SRC, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
-KEY = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
-TOKENS = {"intake": "browser-intake-token-abcdefgh", "analyst": "browser-analyst-token-abcdefgh"}
-CPRS = ["0101804323", "0202805433"]
 TEN_DIGITS = re.compile(r"\d{10}")
-
-
-def citizen(patient, cpr, kommune):
-    with open(os.path.join(SRC, "tests/adapters/smdb/cases/SMDB-IVAER-10__keep_andet_with_text/input.json"),
-              encoding="utf-8") as f:
-        s = f.read()
-    return s.replace('-1"', "-" + patient + '"').replace("0101901235", cpr).replace('"0330"', '"' + kommune + '"')
-
-
-def invalid_citizen(patient, cpr, kommune):
-    # Only an anmodning, of a woman without the answer SMDB-ANM-02 requires: a validation error.
-    return json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [
-        {"fullUrl": "urn:uuid:" + patient, "resource": {
-            "resourceType": "Patient", "id": patient,
-            "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": cpr}],
-            "name": [{"use": "official", "family": "Jensen", "given": ["Anna"]}], "gender": "female"}},
-        {"fullUrl": "urn:uuid:k" + kommune, "resource": {
-            "resourceType": "Organization", "id": "k" + kommune,
-            "identifier": [{"system": "http://hl7.dk/fhir/core/CodeSystem/dk-core-municipality-codes",
-                            "value": kommune}]}},
-        {"fullUrl": "urn:uuid:ep-" + patient, "resource": {
-            "resourceType": "EpisodeOfCare", "id": "ep-" + patient,
-            "identifier": [{"system": "urn:kommune:sag", "value": "SAG-" + patient}], "status": "active",
-            "type": [{"coding": [{"system": "urn:reghub:legal-basis", "code": "SEL-101"}]}],
-            "patient": {"reference": "Patient/" + patient},
-            "managingOrganization": {"reference": "Organization/k" + kommune},
-            "period": {"start": "2026-05-01"}}},
-        {"fullUrl": "urn:uuid:qr-" + patient, "resource": {
-            "resourceType": "QuestionnaireResponse", "id": "qr-" + patient,
-            "questionnaire": "urn:reghub:smdb:ANM", "status": "completed",
-            "authored": "2026-05-01T10:00:00+02:00",
-            "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare",
-                           "valueReference": {"reference": "EpisodeOfCare/ep-" + patient}}],
-            "subject": {"reference": "Patient/" + patient},
-            "item": [{"linkId": "BehandlingAnmodningDato", "answer": [{"valueDate": "2026-05-01"}]}]}}]})
 
 
 def request(base, method, path, body=None, headers=None):
@@ -73,25 +40,40 @@ def request(base, method, path, body=None, headers=None):
         return e.code, e.read().decode("utf-8"), dict(e.headers)
 
 
-def start_hub(work):
-    props = os.path.join(work, "reghub.properties")
-    lines = ["store.url = sqlite:" + os.path.join(work, "store.db"), "http.port = 0",
-             "http.clients = " + ", ".join(TOKENS)]
-    for name, token in TOKENS.items():
-        path = os.path.join(work, "token-" + name)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-        os.write(fd, token.encode())
-        os.close(fd)
-        lines += ["http.client.%s.tokenFile = %s" % (name, path), "http.client.%s.roles = %s" % (name, name)]
-    with open(props, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    env = dict(os.environ, REGHUB_STORE_KEY=KEY)
-    proc = subprocess.Popen([BIN, "run", "--config", props, "--no-workers"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    for line in proc.stdout:
-        if line.startswith("listening on "):
-            return proc, line.split()[2].rstrip("/")
-    raise SystemExit("reghub run did not start")
+def demo_in_a_terminal(work):
+    """`reghub demo` in a pseudo-terminal, as a person runs it: sandboxes, synthetic citizens with
+    seeded mistakes, delivery, the summary; then it serves the dashboard over that store until
+    Ctrl-C. Returns the process, the pty, the dashboard's base URL, the demo's token and CPRs."""
+    demo = os.path.join(work, "demo")
+    master, slave = os.openpty()
+    proc = subprocess.Popen([BIN, "demo", "--citizens", "40", "--seed", "7", "--dir", demo],
+                            stdin=slave, stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    out = ""
+    deadline = time.time() + 240
+    while "serving until Ctrl-C" not in out:
+        assert time.time() < deadline and proc.poll() is None, "demo did not serve the dashboard:\n" + out
+        ready, _, _ = select.select([master], [], [], 1)
+        if ready:
+            out += os.read(master, 65536).decode("utf-8", "replace")
+    no_cpr(out, "the demo's output")
+    url = re.search(r"dashboard: +(http\S+)/dashboard/", out)
+    assert url, out
+    with open(os.path.join(demo, "dashboard-token"), encoding="utf-8") as f:
+        token = f.read().strip()
+    cprs = set()
+    with open(os.path.join(demo, "input.ndjson"), encoding="utf-8") as f:
+        for m in re.finditer(r'"urn:oid:1\.2\.208\.176\.1\.2","value":"(\d{10})"', f.read().replace(" ", "")):
+            cprs.add(m.group(1))
+    assert cprs, "the demo's input names citizens by CPR"
+    return proc, master, url.group(1), token, sorted(cprs)
+
+
+def stop_demo(proc, master):
+    """Ctrl-C: the demo stops serving and exits 0 (everything was delivered)."""
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 0, proc.returncode
+    os.close(master)
 
 
 def arrive(driver, path):
@@ -100,9 +82,9 @@ def arrive(driver, path):
 
 
 def overview_cells(driver):
-    """(registry, kommune) → [godkendt, afvist, død, venter] from the overview's first table."""
+    """(registry, kommune) → [godkendt, afvist, død, venter] from the overview's message table (after the deadlines)."""
     out = {}
-    table = driver.find_elements(By.TAG_NAME, "table")[0]
+    table = driver.find_elements(By.TAG_NAME, "table")[1]
     for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
         cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
         out[(cells[0], cells[1])] = [int(x) for x in cells[2:6]]
@@ -121,61 +103,100 @@ def status_cells(body):
 
 def no_cpr(text, where):
     assert not TEN_DIGITS.search(text), "a full CPR number in " + where
-    for cpr in CPRS:
-        assert cpr not in text, "a full CPR number in " + where
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(OUT, name + ".png"))
+
+
+def open_view(driver, base, path, name, must):
+    driver.get(base + path)
+    assert must in driver.page_source, (path, must)
+    no_cpr(driver.page_source + driver.current_url, path)
+    shot(driver, name)
+
+
+def fetch(driver, href):
+    cookie = driver.get_cookie("reghub_session")
+    assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict", cookie
+    return request(href, "GET", "", headers={"Cookie": "reghub_session=" + cookie["value"]})
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     work = tempfile.mkdtemp(prefix="reghub-browser-")
-    proc, base = start_hub(work)
+    proc, master, base, token, cprs = demo_in_a_terminal(work)
     driver = None
     try:
-        intake = {"Authorization": "Bearer " + TOKENS["intake"], "Content-Type": "application/fhir+json"}
-        assert request(base, "POST", "/fhir", citizen("p1", CPRS[0], "0101"), intake)[0] == 202
-        assert request(base, "POST", "/fhir", invalid_citizen("p2", CPRS[1], "0330"), intake)[0] == 202
-        status = request(base, "GET", "/status", headers={"Authorization": "Bearer " + TOKENS["analyst"]})[1]
+        status = request(base, "GET", "/status", headers={"Authorization": "Bearer " + token})[1]
 
         options = webdriver.ChromeOptions()
         for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--window-size=1280,900"):
+                    "--window-size=1400,1000"):
             options.add_argument(arg)
         options.binary_location = "/usr/bin/chromium"
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
         driver.get(base + "/dashboard/oversigt")
         assert driver.current_url.endswith("/dashboard/login"), driver.current_url
-        driver.save_screenshot(os.path.join(OUT, "01-login.png"))
-        driver.find_element(By.ID, "token").send_keys(TOKENS["analyst"])
+        shot(driver, "01-login")
+        driver.find_element(By.ID, "token").send_keys(token)
         driver.find_element(By.CSS_SELECTOR, "form.login button").click()
         arrive(driver, "/dashboard/oversigt")
-        driver.save_screenshot(os.path.join(OUT, "02-oversigt.png"))
+        shot(driver, "02-oversigt")
         no_cpr(driver.page_source, "the overview")
+        assert "Frister pr. register og kommune" in driver.page_source
+        assert re.search(r'class="lys-(groen|gul|roed)"', driver.page_source), "a traffic light"
         assert overview_cells(driver) == status_cells(status), (overview_cells(driver), status_cells(status))
 
+        # Why not delivered: a rule → its forløb → that forløb's timeline.
         driver.find_element(By.LINK_TEXT, "Hvorfor ikke leveret").click()
         arrive(driver, "/dashboard/problemer")
-        driver.save_screenshot(os.path.join(OUT, "03-problemer.png"))
+        shot(driver, "03-problemer")
         no_cpr(driver.page_source, "why not delivered")
-        driver.find_element(By.PARTIAL_LINK_TEXT, "SMDB-ANM-02").click()
+        driver.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard/regel']")[0].click()
         arrive(driver, "/dashboard/regel")
-        driver.save_screenshot(os.path.join(OUT, "04-regel.png"))
+        shot(driver, "04-regel")
         no_cpr(driver.page_source + driver.current_url, "a rule's page")
+        cases = driver.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard/forloeb']")
+        assert cases, "the rule lists its forløb"
+        cases[0].click()
+        arrive(driver, "/dashboard/forloeb")
+        assert "Forløbets tidslinje" in driver.page_source
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) > 0, "the timeline has rows"
+        shot(driver, "05-forloeb")
+        no_cpr(driver.page_source + driver.current_url, "a forløb's timeline")
 
-        driver.get(base + "/dashboard/forloeb?noegle=src-ep-p1")
-        assert "venter" in driver.page_source
-        driver.save_screenshot(os.path.join(OUT, "05-forloeb.png"))
-        no_cpr(driver.page_source, "a forløb's timeline")
+        # A citizen by CPR: a POST, the answer masks it, the URL never holds it.
+        driver.find_element(By.ID, "cpr").send_keys(cprs[0])
+        driver.find_element(By.CSS_SELECTOR, "form.soeg button").click()
+        arrive(driver, "/dashboard/soeg")
+        assert "Borgerens beskeder" in driver.page_source
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) > 0, "the citizen's messages"
+        no_cpr(driver.page_source + driver.current_url, "the CPR search")
+        shot(driver, "06-soeg")
 
-        # The CSV the page links to, fetched with the browser's session.
+        open_view(driver, base, "/dashboard/udvikling", "07-udvikling", '<svg class="chart"')
+        open_view(driver, base, "/dashboard/opgaver", "08-opgaver", "Manuelle opgaver")
+        open_view(driver, base, "/dashboard/parkerede", "09-parkerede", "Parkerede ressourcer")
+        open_view(driver, base, "/dashboard/doede", "10-doede", "Døde beskeder")
+        open_view(driver, base, "/dashboard/certifikater", "11-certifikater", "Certifikater")
+
+        # The CSVs the overview links to, fetched with the browser's session.
         driver.get(base + "/dashboard/oversigt")
-        href = driver.find_element(By.LINK_TEXT, "Hent som CSV").get_attribute("href")
-        cookie = driver.get_cookie("reghub_session")
-        assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict", cookie
-        code, csv, headers = request(href, "GET", "", headers={"Cookie": "reghub_session=" + cookie["value"]})
+        links = driver.find_elements(By.LINK_TEXT, "Hent som CSV")
+        code, frister, headers = fetch(driver, links[0].get_attribute("href"))
+        assert code == 200 and frister.startswith("\ufeffRegister;Kommune;Lys;"), frister[:80]
+        code, csv, headers = fetch(driver, links[1].get_attribute("href"))
         assert code == 200 and csv.startswith("\ufeffRegister;Kommune;"), csv[:80]
         assert headers.get("Content-Type", "").startswith("text/csv"), headers
-        no_cpr(csv, "the overview CSV")
+        from_csv = {}
+        for line in csv.lstrip("\ufeff").splitlines()[1:]:
+            f = line.split(";")
+            from_csv[(f[0], f[1])] = [int(x) for x in f[2:6]]
+        assert from_csv == status_cells(status), (from_csv, status_cells(status))
+        for text, where in ((csv, "the overview CSV"), (frister, "the deadlines CSV")):
+            no_cpr(text, where)
         with open(os.path.join(OUT, "oversigt.csv"), "w", encoding="utf-8") as f:
             f.write(csv)
 
@@ -183,13 +204,16 @@ def main():
         arrive(driver, "/dashboard/login")
         driver.get(base + "/dashboard/oversigt")
         assert driver.current_url.endswith("/dashboard/login"), "signed out"
-        driver.save_screenshot(os.path.join(OUT, "06-logget-ud.png"))
+        shot(driver, "12-logget-ud")
+        driver.quit()
+        driver = None
+        stop_demo(proc, master)
         print("browser test passed; screenshots in " + OUT)
     finally:
         if driver:
             driver.quit()
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
 
 
 if __name__ == "__main__":

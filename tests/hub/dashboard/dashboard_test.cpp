@@ -5,6 +5,8 @@
 // client's view, CSV, and no full CPR in any page or file.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -15,6 +17,7 @@
 #include "hub/engine/adapter_registry.h"
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
+#include "hub/model/date.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::dashboard {
@@ -71,7 +74,12 @@ class DashboardTest : public ::testing::Test {
         client("intake", "token-intake-0123456789", {api::Role::kIntake}),
     });
     server_ = std::make_unique<api::ApiServer>(o, 100000, *store_, *intake_, nullptr);
-    dashboard_ = std::make_unique<Dashboard>(DashboardOptions{true}, o.clients, *store_, *intake_);
+    DashboardOptions d;
+    for (const auto& a : adapters) d.registries.push_back({std::string(a->name()), a->deadlineRule(), a->credentials()});
+    // A certificate as an adapter would hold it, 10 days from its end: yellow in the work list.
+    d.registries.push_back({"test-registry", nullptr, {{"test.functionCertificate", "CN=Funktionscertifikat test",
+                                                        store::nowMillis() + 10 * 86'400'000LL + 3'600'000}}});
+    dashboard_ = std::make_unique<Dashboard>(std::move(d), o.clients, *store_, *intake_);
     server_->mount("/dashboard", [d = dashboard_.get()](const net::HttpRequest& r) { return d->handle(r); });
     server_->start();
     net::HttpsClientOptions co;
@@ -332,6 +340,254 @@ TEST_F(DashboardTest, BadInput_Is4xxNever500) {
   EXPECT_EQ(http_->send("DELETE", "/dashboard/oversigt", "", "", {{"Cookie", "reghub_session=" + session}}).status, 405);
   EXPECT_EQ(get(session, "/dashboard/logout").status, 405);
   EXPECT_EQ(http_->send("GET", "/dashboard/oversigt", "", "", {{"Cookie", ";;;=;reghub_session"}}).status, 303);
+}
+
+// An SMDB anmodning of a woman without the pregnancy answer (SMDB-ANM-02 at
+// 4-ANM), of a CPR that fails the modulus-11 check like every synthetic one here.
+std::string invalidCitizen() {
+  std::ifstream in(std::string(REGHUB_SOURCE_DIR) + "/tests/adapters/smdb/cases/SMDB-ANM-02__break_woman_without_gravid/input.json");
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (size_t at = s.find("0202851236"); at != std::string::npos; at = s.find("0202851236")) s.replace(at, 10, "0303806541");
+  return s;
+}
+
+std::string unescapeAmp(std::string link) {
+  for (size_t at = link.find("&amp;"); at != std::string::npos; at = link.find("&amp;")) link.replace(at, 5, "&");
+  return link;
+}
+
+// The rows of a CSV (BOM and header dropped) as fields.
+std::vector<std::vector<std::string>> csvRows(const std::string& csv) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ';');) f.push_back(x);
+    out.push_back(f);
+  }
+  return out;
+}
+
+TEST_F(DashboardTest, Deadlines_EachRegistryKommuneHasItsNextDeadlineAndALightWithTheReason) {
+  fill();
+  const auto [session, csrf] = signIn("analyst");
+  const auto page = get(session, "/dashboard/oversigt");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Frister pr. register og kommune"), std::string::npos);
+  const auto rows = csvRows(get(session, "/dashboard/csv/frister.csv").body);
+  const model::Date today = model::copenhagenToday();
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> by;
+  for (const auto& r : rows) by[{r.at(0), r.at(1)}] = r;
+  // SMDB (fill: 0101 rejected, 0330 dead, both today): not late, but not delivered: yellow, due by SMDB's rule.
+  const auto smdb = engine::AdapterRegistry::createAll();
+  std::string smdbDue;
+  for (const auto& a : smdb)
+    if (a->name() == "smdb") smdbDue = a->deadlineRule()->next(today).due.iso();
+  const std::pair<std::string, std::string> smdb0101{"smdb", "0101"}, ltt{"ltt", ""};
+  ASSERT_TRUE(by.count(smdb0101)) << get(session, "/dashboard/csv/frister.csv").body;
+  EXPECT_EQ(by[smdb0101].at(2), "gul");
+  EXPECT_EQ(by[smdb0101].at(3), smdbDue);
+  EXPECT_NE(by[smdb0101].at(6).find("afvist"), std::string::npos);
+  EXPECT_EQ(by[smdb0101].at(5), "aldrig") << "nothing accepted yet";
+  // LTT has no messages: a row of its own, green.
+  ASSERT_TRUE(by.count(ltt));
+  EXPECT_EQ(by[ltt].at(2), "grøn");
+  EXPECT_NE(page.body.find(R"(<td class="lys-gul">gul</td>)"), std::string::npos);
+  // A message of a kommune created 70 days ago and still waiting: SMDB's deadline for its month has passed.
+  delivery::OutboundMessage old;
+  old.registry = "smdb";
+  old.kind = "IndsaetAnmodning";
+  old.idempotencyKey = "smdb/old/1";
+  old.contentHash = "h";
+  old.citizenCpr = "0404807653";
+  old.citizenMasked = "0404**-****";
+  old.forloebKey = "src-old";
+  old.kommune = "0851";
+  old.deliveryDay = "2026-01-01";
+  old.body = "x";
+  store_->enqueue(old, "test", store::nowMillis() - 70 * 86'400'000LL);
+  for (const auto& r : csvRows(get(session, "/dashboard/csv/frister.csv").body))
+    if (r.at(0) == "smdb" && r.at(1) == "0851") {
+      EXPECT_EQ(r.at(2), "rød");
+      EXPECT_NE(r.at(6).find("er overskredet"), std::string::npos) << r.at(6);
+      return;
+    }
+  ADD_FAILURE() << "no row for smdb × 0851";
+}
+
+TEST_F(DashboardTest, WhyNotDelivered_ARuleListsItsForloebWithMaskedCprFieldAndWhatToChange) {
+  fill();
+  ASSERT_EQ(api("admin", "POST", "/fhir", invalidCitizen()).status, 202);
+  const auto [session, csrf] = signIn("analyst");
+  // The registry's rejection: the forløb, its masked CPR and the registry's words, linked to the timeline.
+  const auto rejected = get(session, "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-99");
+  ASSERT_EQ(rejected.status, 200);
+  EXPECT_NE(rejected.body.find(R"(href="/dashboard/forloeb?noegle=src-ep-p1")"), std::string::npos) << rejected.body;
+  EXPECT_NE(rejected.body.find("0101**-****"), std::string::npos);
+  EXPECT_NE(rejected.body.find("SMDB-ANM-99: afvist om"), std::string::npos);
+  EXPECT_EQ(rejected.body.find("src-ep-p2"), std::string::npos) << "0330's messages are dead, not rejected";
+  expectNoFullCpr(rejected, "a rule's forløb");
+  // A validation rule: the field id and the adapter's Danish text of what to change.
+  const auto problems = get(session, "/dashboard/problemer");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(problems.body, m, std::regex(R"re(href="(/dashboard/regel\?register=smdb&amp;kilde=validation&amp;regel=SMDB-ANM-02)")re")))
+      << problems.body;
+  const auto validation = get(session, unescapeAmp(m[1].str()));
+  ASSERT_EQ(validation.status, 200);
+  EXPECT_NE(validation.body.find("<td>4-ANM</td>"), std::string::npos) << validation.body;
+  EXPECT_NE(validation.body.find("0303**-****"), std::string::npos);
+  EXPECT_NE(validation.body.find("ikke sendt"), std::string::npos);
+  expectNoFullCpr(validation, "a validation rule's forløb");
+  // Followed to the timeline of the forløb it names.
+  ASSERT_TRUE(std::regex_search(validation.body, m, std::regex(R"re(href="(/dashboard/forloeb\?noegle=[^"]+&amp;indlaesning=[^"]+)")re")))
+      << validation.body;
+  const std::string timelineLink = unescapeAmp(m[1].str());
+  const auto stopped = get(session, timelineLink);
+  EXPECT_EQ(stopped.status, 200);
+  EXPECT_NE(stopped.body.find("Forløbets valideringsproblemer"), std::string::npos) << stopped.body;
+  EXPECT_NE(stopped.body.find("<td>SMDB-ANM-02</td><td>4-ANM</td>"), std::string::npos) << stopped.body;
+  expectNoFullCpr(stopped, "a stopped forløb's problems");
+  const auto csv = get(session, "/dashboard/csv/regel-forloeb.csv?register=smdb&kilde=validation&regel=SMDB-ANM-02");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find(";4-ANM;"), std::string::npos) << csv.body;
+  expectNoFullCpr(csv, "a rule's CSV");
+  // A kommune-scoped analyst sees only its kommune's forløb and its own ingests' problems.
+  const auto [scoped, scopedCsrf] = signIn("analyst0101");
+  const auto mine = get(scoped, "/dashboard/regel?register=smdb&kilde=dead&regel=gave+up+after+20+attempts");
+  EXPECT_EQ(mine.body.find("src-ep-p2"), std::string::npos) << "0330's dead messages";
+  EXPECT_NE(get(session, "/dashboard/regel?register=smdb&kilde=dead&regel=gave+up+after+20+attempts").body.find("src-ep-p2"),
+            std::string::npos);
+  EXPECT_EQ(get(scoped, "/dashboard/regel?register=smdb&kilde=validation&regel=SMDB-ANM-02").body.find("4-ANM"),
+            std::string::npos);
+  EXPECT_EQ(get(scoped, timelineLink).body.find("4-ANM"), std::string::npos) << "another client's ingest";
+}
+
+TEST_F(DashboardTest, CprSearch_IsAPostWithCsrfLookedUpByKeyedHashNeverShown) {
+  fill();
+  const auto [session, csrf] = signIn("analyst");
+  EXPECT_NE(get(session, "/dashboard/forloeb").body.find(R"(action="/dashboard/soeg")"), std::string::npos);
+  EXPECT_EQ(post(session, "/dashboard/soeg", "cpr=" + kCpr0101).status, 403) << "no CSRF token";
+  EXPECT_EQ(get(session, "/dashboard/soeg?cpr=" + kCpr0101).status, 405) << "never in a URL";
+  const auto found = post(session, "/dashboard/soeg", "csrf=" + csrf + "&cpr=" + kCpr0101.substr(0, 6) + "-" + kCpr0101.substr(6));
+  ASSERT_EQ(found.status, 200);
+  EXPECT_NE(found.body.find("src-ep-p1"), std::string::npos) << found.body;
+  EXPECT_EQ(found.body.find("src-ep-p2"), std::string::npos) << "only that citizen";
+  expectNoFullCpr(found, "the search's answer");
+  EXPECT_EQ(post(session, "/dashboard/soeg", "csrf=" + csrf + "&cpr=12345").status, 400);
+  const auto [scoped, scopedCsrf] = signIn("analyst0101");
+  const auto other = post(scoped, "/dashboard/soeg", "csrf=" + scopedCsrf + "&cpr=" + kCpr0330);
+  EXPECT_EQ(other.status, 200);
+  EXPECT_NE(other.body.find("Ingen beskeder for denne borger."), std::string::npos) << "another kommune's citizen";
+}
+
+TEST_F(DashboardTest, WorkLists_EachIsAViewThatSaysWhenItIsEmpty) {
+  const auto [session, csrf] = signIn("analyst");
+  const std::pair<const char*, const char*> views[] = {
+      {"/dashboard/opgaver", "Ingen åbne manuelle opgaver."},
+      {"/dashboard/parkerede", "Ingen parkerede ressourcer."},
+      {"/dashboard/doede", "Ingen døde beskeder."},
+  };
+  for (const auto& [path, empty] : views) {
+    const auto r = get(session, path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_NE(r.body.find(empty), std::string::npos) << path << ": " << r.body;
+  }
+  // The certificates the adapters hold: the one ending in 10 days is yellow, with its days left.
+  const auto certs = get(session, "/dashboard/certifikater");
+  EXPECT_NE(certs.body.find("CN=Funktionscertifikat test"), std::string::npos) << certs.body;
+  EXPECT_NE(certs.body.find(R"(<td class="n">10</td><td class="lys-gul">)"), std::string::npos) << certs.body;
+}
+
+TEST_F(DashboardTest, OverTime_SvgChartsWithTheirNumbersAsTables) {
+  fill();
+  const auto [session, csrf] = signIn("analyst");
+  const auto page = get(session, "/dashboard/udvikling");
+  ASSERT_EQ(page.status, 200);
+  size_t charts = 0;
+  for (size_t at = page.body.find("<svg class=\"chart\""); at != std::string::npos; at = page.body.find("<svg class=\"chart\"", at + 1))
+    ++charts;
+  EXPECT_EQ(charts, 3u);
+  // Today's row: the rejected and dead transitions fill() made.
+  int64_t rejected = 0, dead = 0;
+  for (const auto& c : store_->counts()) {
+    if (c.state == store::MessageState::kRejected) rejected += c.count;
+    if (c.state == store::MessageState::kDead) dead += c.count;
+  }
+  ASSERT_GT(rejected + dead, 0);
+  const auto days = csvRows(get(session, "/dashboard/csv/udvikling-dag.csv").body);
+  ASSERT_EQ(days.size(), 30u);
+  EXPECT_EQ(days.back().at(0), model::copenhagenToday().iso());
+  EXPECT_EQ(days.back().at(2), std::to_string(rejected));
+  EXPECT_EQ(days.back().at(3), std::to_string(dead));
+  EXPECT_EQ(days.front().at(1), "0");
+  // Completeness: two forløb had activity this month, neither fully accepted.
+  const auto months = csvRows(get(session, "/dashboard/csv/fuldstaendighed.csv").body);
+  ASSERT_EQ(months.size(), 12u);
+  EXPECT_EQ(months.back().at(1), "2");
+  EXPECT_EQ(months.back().at(2), "0");
+  EXPECT_EQ(months.front().at(1), "0");
+  // A kommune-scoped client is told why it sees no charts (they count every kommune).
+  const auto [scoped, scopedCsrf] = signIn("analyst0101");
+  EXPECT_EQ(get(scoped, "/dashboard/udvikling").body.find("<svg"), std::string::npos);
+}
+
+// A client CA and a client certificate (CN=dashboard-analyst) made with the openssl CLI.
+bool makeClientCert(const std::filesystem::path& dir) {
+  const std::string d = dir.string();
+  const std::string cmd =
+      "cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out client-ca.pem -days 2 "
+      "-subj /CN=reghub-test-client-ca >/dev/null 2>&1 && "
+      "openssl req -newkey rsa:2048 -nodes -keyout client-key.pem -out client.csr -subj /CN=dashboard-analyst "
+      ">/dev/null 2>&1 && printf 'extendedKeyUsage=clientAuth\\n' > ext.cnf && "
+      "openssl x509 -req -in client.csr -CA client-ca.pem -CAkey ca-key.pem -CAcreateserial -out client.pem "
+      "-days 2 -extfile ext.cnf >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+TEST_F(DashboardTest, CertificateSignIn_TheVerifiedCertificateOfANamedClientGetsASession) {
+  ASSERT_TRUE(makeClientCert(dir_.path())) << "openssl CLI failed";
+  api::HttpOptions o;
+  o.port = 0;
+  o.certificate = tls_.serverCertFile;
+  o.privateKey = tls_.serverKeyFile;
+  o.caLocation = (dir_.path() / "client-ca.pem").string();
+  api::ApiClient byCert;
+  byCert.name = "cert-analyst";
+  byCert.certificateSubject = "CN=dashboard-analyst";
+  byCert.roles = {api::Role::kAnalyst};
+  o.clients = api::ApiClients({byCert});
+  api::ApiServer server(o, 1000, *store_, *intake_, nullptr);
+  Dashboard dashboard(DashboardOptions{}, o.clients, *store_, *intake_);
+  server.mount("/dashboard", [&dashboard](const net::HttpRequest& r) { return dashboard.handle(r); });
+  server.start();
+  net::HttpsClientOptions co;
+  co.caFile = tls_.caCertFile;
+  net::HttpsClient anonymous(server.baseUrl(), co);
+  co.clientCertFile = (dir_.path() / "client.pem").string();
+  co.clientKeyFile = (dir_.path() / "client-key.pem").string();
+  net::HttpsClient withCert(server.baseUrl(), co);
+  EXPECT_EQ(anonymous.send("POST", "/dashboard/login", "certifikat=1", "application/x-www-form-urlencoded", {}).status, 401);
+  const auto r = withCert.send("POST", "/dashboard/login", "certifikat=1", "application/x-www-form-urlencoded", {});
+  ASSERT_EQ(r.status, 303) << r.body;
+  const std::string cookie = r.headers.at("set-cookie");
+  const std::string session = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  const auto page = withCert.send("GET", "/dashboard/oversigt", "", "", {{"Cookie", "reghub_session=" + session}});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<span>cert-analyst</span>"), std::string::npos) << page.body;
+  // The certificate signs in; it is no token: a token form with nothing in it stays refused.
+  EXPECT_EQ(withCert.send("POST", "/dashboard/login", "token=", "application/x-www-form-urlencoded", {}).status, 401);
+  server.stop();
+}
+
+TEST_F(DashboardTest, CertificateSignIn_WithoutACertificateIs401) {
+  const auto r = http_->send("POST", "/dashboard/login", "certifikat=1", "application/x-www-form-urlencoded", {});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("intet klientcertifikat"), std::string::npos) << r.body;
+  EXPECT_EQ(r.headers.count("set-cookie"), 0u);
 }
 
 }  // namespace
