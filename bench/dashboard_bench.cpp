@@ -155,7 +155,7 @@ void registerPages() {
           ->Iterations(3);
   for (const bool pg : {false, true})
     benchmark::RegisterBenchmark((std::string("Dashboard/") + (pg ? "pg/" : "sqlite/") + "soeg_cpr").c_str(),
-                                 [pg](benchmark::State& s) { page(s, pg, "POST", "/dashboard/soeg", "cpr=0101601234"); })
+                                 [pg](benchmark::State& s) { page(s, pg, "POST", "/dashboard/soeg", "cpr=0101601235"); })
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->Iterations(3);
