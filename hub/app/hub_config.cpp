@@ -98,6 +98,21 @@ const std::vector<config::Key>& hubConfigKeys() {
         intKey("intake.maxBacklog", "intake answers 503 while more messages than this wait for delivery")
             .withDefault("100000")
             .range(0),
+        intKey("intake.maxQueued",
+               "intake answers 503 (Retry-After) while this many posted bodies wait to be ingested")
+            .withDefault("64")
+            .range(1),
+        intKey("intake.streamBytes",
+               "a posted body larger than this is streamed to the store in sealed pieces, not held in memory")
+            .withDefault("8388608")
+            .range(1),
+        millisKey("intake.leaseMillis",
+                  "an ingest whose worker stopped renewing its claim (killed) is ingested again after this")
+            .withDefault("60000")
+            .range(100),
+        millisKey("intake.pollMillis", "the intake worker's idle wait for posted bodies").withDefault("250").range(1),
+        boolKey("intake.workers", "this process's API ingests the posted bodies (false: another process on the store does)")
+            .withDefault("true"),
         intKey("state.parkedDays",
                "days a resource may wait for its Patient (parked) before it is a HUB-REF-01 error in status")
             .withDefault("7")
@@ -279,6 +294,12 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   out.logFormat = c.getString(key("log.format")) == "text" ? log::Format::kText : log::Format::kJson;
   out.logLevel = log::parseLevel(c.getString(key("log.level"))).value_or(log::Level::kInfo);
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
+  auto& q = h.queue;
+  q.maxWaiting = c.getInt(key("intake.maxQueued"));
+  q.streamBytes = static_cast<size_t>(c.getInt(key("intake.streamBytes")));
+  q.leaseMillis = c.getInt(key("intake.leaseMillis"));
+  q.pollMillis = c.getInt(key("intake.pollMillis"));
+  q.workers = c.getBool(key("intake.workers"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
   out.syncIntervalMillis = c.getInt(key("sync.intervalMinutes")) * 60'000;
 

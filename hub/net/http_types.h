@@ -2,9 +2,22 @@
 // Plain request/response values exchanged with the HTTPS helpers. Header
 // names are stored lower-case.
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace reghub::net {
+
+// Where a large body goes instead of HttpRequest::body (HttpsServerOptions::
+// streamBody): the server hands it the body in pieces as they arrive.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // May throw: the request is then answered 500 and abandon() called.
+  virtual void write(std::string_view piece) = 0;
+  // The body did not arrive whole (over the limit, a broken connection).
+  virtual void abandon() noexcept = 0;
+};
 
 struct HttpRequest {
   std::string method;  // "PUT"
@@ -13,6 +26,8 @@ struct HttpRequest {
   std::string query;   // raw query without '?'
   std::map<std::string, std::string> headers;
   std::string body;
+  // Set when the body was streamed to a sink (then `body` is empty).
+  std::shared_ptr<BodySink> bodySink;
   // The client presented a certificate and the TLS handshake verified it
   // against HttpsServerOptions::caFile (OpenSSL refuses the handshake otherwise).
   bool clientCertificate = false;

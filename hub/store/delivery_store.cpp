@@ -763,14 +763,24 @@ std::optional<MessageState> DeliveryStore::stateOf(int64_t id) {
 void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::Diagnostic>& diagnostics) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
+  // A queued ingest's row exists (state ingesting): it is done now.
   db_->query(
-      "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable, actor) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable, actor, state, "
+      "refused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'done', $10) ON CONFLICT (id) DO UPDATE SET citizens = "
+      "excluded.citizens, messages = excluded.messages, errors = excluded.errors, warnings = excluded.warnings, "
+      "unreadable = excluded.unreadable, state = 'done', refused = excluded.refused, lease_owner = NULL, lease_until "
+      "= NULL",
       {r.id, r.createdAt, r.source, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0},
-       nullable(r.actor)});
+       nullable(r.actor), nullable(r.refused)});
+  db_->query("DELETE FROM intake_bodies WHERE ingest_id = $1", {r.id});
+  // A worker that ingested it before and died before this commit left no
+  // diagnostics (same transaction); one that got here first left them: once.
+  db_->query("DELETE FROM ingest_diagnostics WHERE ingest_id = $1", {r.id});
   recordAuditLocked(r.actor.empty() ? "unknown" : r.actor, "ingest",
-                    "ingest " + r.id + ": " + std::to_string(r.citizens) + " citizens, " + std::to_string(r.messages) +
-                        " messages queued, " + std::to_string(r.errors) + " errors",
+                    "ingest " + r.id + ": " +
+                        (r.refused.empty() ? std::to_string(r.citizens) + " citizens, " + std::to_string(r.messages) +
+                                                 " messages queued, " + std::to_string(r.errors) + " errors"
+                                           : std::string("refused (outside the sender's kommuner)")),
                     r.createdAt);
   for (const auto& d : diagnostics)
     db_->query(
@@ -784,13 +794,13 @@ void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::
 std::optional<IngestRecord> DeliveryStore::ingest(const std::string& id) {
   std::lock_guard lock(mutex_);
   const auto rows = db_->query(
-      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable, actor FROM ingests WHERE id = "
-      "$1",
+      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable, actor, state, refused FROM "
+      "ingests WHERE id = $1",
       {id});
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
-  return IngestRecord{toStr(r[0]), toInt(r[1]), toStr(r[2]), toInt(r[3]), toInt(r[4]),
-                      toInt(r[5]), toInt(r[6]), toInt(r[7]) != 0, toStr(r[8])};
+  return IngestRecord{toStr(r[0]), toInt(r[1]), toStr(r[2]),        toInt(r[3]), toInt(r[4]), toInt(r[5]),
+                      toInt(r[6]), toInt(r[7]) != 0, toStr(r[8]), toStr(r[9]), toStr(r[10])};
 }
 
 std::vector<diag::Diagnostic> DeliveryStore::ingestDiagnostics(const std::string& id) {

@@ -106,6 +106,12 @@ struct IngestRecord {
   int64_t citizens = 0, messages = 0, errors = 0, warnings = 0;
   bool unreadable = false;
   std::string actor;  // who sent it: the API client's name, or "cli:<user>"
+  // "queued" (POST /fhir stored its body) → "ingesting" (an intake worker
+  // has it) → "done"; "receiving" while a large body is still streamed in.
+  std::string state = "done";
+  // Not empty: the sender may not send this (outside its kommuner), found by
+  // the intake worker; nothing of it was stored.
+  std::string refused = {};
 };
 
 // One row of the audit trail: who did what, when (append-only).
@@ -243,6 +249,8 @@ class DeliveryStore final {
 
   // Ingests (HTTP intake, reghub ingest) and their diagnostics (sealed); the
   // ingest is also an audit entry (action "ingest"), in the same transaction.
+  // An ingest queued by the intake (store/intake_queue.h) becomes `done` and
+  // its sealed body is deleted in that transaction too.
   void recordIngest(const IngestRecord& record, const std::vector<diag::Diagnostic>& diagnostics);
   std::optional<IngestRecord> ingest(const std::string& id);
   std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);

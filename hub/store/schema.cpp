@@ -246,6 +246,28 @@ std::string replaceAll(std::string s, const std::string& from, const std::string
   return s;
 }
 
+// Intake that answers at once (docs/STORE.md "Intake queue"): POST /fhir
+// stores the body sealed in pieces and answers 202; an intake worker claims
+// the ingest (a lease, like a message's), ingests it, and the transaction
+// that records it done deletes the body. Rows written before are done.
+constexpr const char* kV10 = R"SQL(
+ALTER TABLE ingests ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
+ALTER TABLE ingests ADD COLUMN content_type TEXT;
+ALTER TABLE ingests ADD COLUMN scope TEXT;
+ALTER TABLE ingests ADD COLUMN refused TEXT;
+ALTER TABLE ingests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ingests ADD COLUMN lease_owner TEXT;
+ALTER TABLE ingests ADD COLUMN lease_until BIGINT;
+CREATE INDEX ingests_waiting ON ingests (created_at) WHERE state IN ('receiving', 'queued', 'ingesting');
+CREATE TABLE intake_bodies (
+  ingest_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY (ingest_id, seq)
+);
+)SQL";
+
 }  // namespace
 
 std::vector<Migration> migrations(Dialect dialect) {
@@ -278,6 +300,8 @@ std::vector<Migration> migrations(Dialect dialect) {
        "CREATE INDEX messages_accepted_at ON messages (registry, updated_at) WHERE state = 'accepted';\n"
        "CREATE INDEX messages_waiting_since ON messages (registry, created_at) WHERE state IN ('pending', "
        "'sending', 'retry-wait')"},
+      // 10 and 11 are the store-at-scale branch's; 12+ the dashboard's.
+      {10, "intake queue: ingests queued -> ingesting -> done, their bodies sealed until ingested", kV10},
   };
 }
 
