@@ -247,8 +247,8 @@ HttpResponse intake(ApiServer::Shared& s, const ApiClient& c, const HttpRequest&
                               "; nothing was stored");
     s.queue->enqueue(q, req.body, store::nowMillis());
   }
+  const auto rec = s.store.ingest(q.id);  // before the worker is woken: as stored
   if (s.worker) s.worker->notify();
-  const auto rec = s.store.ingest(q.id);
   auto out = json(202, ingestJson(*rec));
   out.headers["Location"] = "/ingest/" + q.id;
   return out;
@@ -410,6 +410,7 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
       return std::optional<HttpResponse>(error(500, store::maskDigitRuns(e.what())));
     }
   };
+  n.streamPieceBytes = std::min<size_t>(1u << 20, o.queue.streamBytes);
   n.streamBody = [&s](const HttpRequest& req) -> std::shared_ptr<net::BodySink> {
     try {
       return streamBody(s, req);

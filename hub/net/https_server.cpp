@@ -155,7 +155,8 @@ bool streamBody(HTTPServerRequest& req, size_t maxBody, size_t pieceBytes, BodyS
   std::string piece;
   size_t total = 0;
   char buf[65536];
-  while (is.read(buf, sizeof buf) || is.gcount() > 0) {
+  const auto want = [&] { return static_cast<std::streamsize>(std::min(sizeof buf, pieceBytes - piece.size())); };
+  while (is.read(buf, want()) || is.gcount() > 0) {
     piece.append(buf, static_cast<size_t>(is.gcount()));
     total += static_cast<size_t>(is.gcount());
     if (total > maxBody) return false;

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 from selenium import webdriver
@@ -71,6 +72,17 @@ def request(base, method, path, body=None, headers=None):
             return r.status, r.read().decode("utf-8"), dict(r.headers)
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode("utf-8"), dict(e.headers)
+
+
+def post_and_wait(base, body, headers):
+    """POST /fhir answers 202 before the ingest (issue 10): wait at its URL until done."""
+    status, _, answer = request(base, "POST", "/fhir", body, headers)
+    assert status == 202, status
+    for _ in range(400):
+        if '"state":"done"' in request(base, "GET", answer["Location"], headers=headers)[1]:
+            return status
+        time.sleep(0.025)
+    raise AssertionError("ingest not done: " + answer["Location"])
 
 
 def start_hub(work):
@@ -132,8 +144,8 @@ def main():
     driver = None
     try:
         intake = {"Authorization": "Bearer " + TOKENS["intake"], "Content-Type": "application/fhir+json"}
-        assert request(base, "POST", "/fhir", citizen("p1", CPRS[0], "0101"), intake)[0] == 202
-        assert request(base, "POST", "/fhir", invalid_citizen("p2", CPRS[1], "0330"), intake)[0] == 202
+        assert post_and_wait(base, citizen("p1", CPRS[0], "0101"), intake) == 202
+        assert post_and_wait(base, invalid_citizen("p2", CPRS[1], "0330"), intake) == 202
         status = request(base, "GET", "/status", headers={"Authorization": "Bearer " + TOKENS["analyst"]})[1]
 
         options = webdriver.ChromeOptions()
