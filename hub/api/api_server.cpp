@@ -452,7 +452,8 @@ void ApiServer::start() {
   server->start();
   server_ = std::move(server);
   if (shared_->options.queue.workers) {
-    shared_->worker = std::make_unique<IntakeWorker>(*shared_->queue, shared_->intake, shared_->options.queue);
+    shared_->worker = std::make_unique<IntakeWorker>(*shared_->queue, shared_->intake, shared_->options.queue,
+                                                     [&store = shared_->store] { store.foldCounts(); });
     shared_->worker->start();
   }
 }

@@ -8,8 +8,9 @@
 
 namespace reghub::api {
 
-IntakeWorker::IntakeWorker(store::IntakeQueue& queue, Intake& intake, IntakeQueueOptions options)
-    : queue_(queue), intake_(intake), options_(options) {
+IntakeWorker::IntakeWorker(store::IntakeQueue& queue, Intake& intake, IntakeQueueOptions options,
+                           std::function<void()> maintenance)
+    : queue_(queue), intake_(intake), options_(options), foldCounts_(std::move(maintenance)) {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   workerId_ = std::string("intake ") + host + "-" + std::to_string(Poco::Process::id()) + "-" +
@@ -100,6 +101,7 @@ void IntakeWorker::loop() {
       if (now - lastSweep > 60'000) {
         lastSweep = now;
         queue_.dropStaleReceiving(now - options_.receivingMillis);
+        if (foldCounts_) foldCounts_();
       }
       worked = ingestOne();
     } catch (const std::exception& e) {

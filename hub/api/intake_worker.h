@@ -10,6 +10,7 @@
 // stop() lets the ingest in progress finish.
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,8 +32,10 @@ struct IntakeQueueOptions {
 
 class IntakeWorker {
  public:
-  // Not owned; both outlive the worker.
-  IntakeWorker(store::IntakeQueue& queue, Intake& intake, IntakeQueueOptions options);
+  // Not owned; both outlive the worker. `maintenance` (optional) runs about
+  // once a minute on the worker's thread (the store's counter folding).
+  IntakeWorker(store::IntakeQueue& queue, Intake& intake, IntakeQueueOptions options,
+               std::function<void()> maintenance = {});
   ~IntakeWorker();  // stop()
   IntakeWorker(const IntakeWorker&) = delete;
   IntakeWorker& operator=(const IntakeWorker&) = delete;
@@ -51,6 +54,7 @@ class IntakeWorker {
   store::IntakeQueue& queue_;
   Intake& intake_;
   IntakeQueueOptions options_;
+  std::function<void()> foldCounts_;
   std::string workerId_;
   std::thread thread_;
   std::mutex mutex_;

@@ -81,6 +81,7 @@ void Outbox::workerLoop(size_t index) {
       int64_t last = lastMaintenance_.load();
       if (now - last >= options_.maintenanceMillis && lastMaintenance_.compare_exchange_strong(last, now)) {
         counters_.recovered += store_.recoverExpiredLeases(now);
+        store_.foldCounts();  // PostgreSQL: keeps the counters' deltas few
         // Blocked messages cost nothing while they wait: they are looked at
         // when a message here ended rejected/dead, else (another process's
         // failure, a replay) every kFailCheckRounds-th round.

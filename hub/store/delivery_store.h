@@ -191,7 +191,8 @@ class DeliveryStore final {
   // trail as `actor`'s replay. Returns how many.
   size_t replay(const ReplayFilter& filter, const std::string& actor, int64_t now);
 
-  // Status.
+  // Status. The counts are read from counters the database keeps in the
+  // transaction of every state change (migration 11), not by counting.
   std::vector<StateCount> counts(const std::string& registry = {}, const std::string& kommune = {});
   std::vector<RejectionGroup> rejections(const std::string& registry = {});
   // Registry rejections and dead messages of one kommune only (status for a
@@ -211,6 +212,10 @@ class DeliveryStore final {
   std::optional<int64_t> oldestWaiting(const std::string& registry);
   // Messages not yet final (pending, sending, retry-wait): intake backpressure.
   int64_t backlog();
+  // PostgreSQL: adds the counters' deltas into the counters (readers add
+  // both, so this only keeps the deltas few); one process at a time, the
+  // others skip. SQLite: nothing to do. Returns the counters changed.
+  size_t foldCounts();
   // Earliest next_at among waiting messages (for sleeping), if any.
   std::optional<int64_t> nextDue();
   std::optional<MessageState> stateOf(int64_t id);

@@ -39,10 +39,10 @@ AttemptOutcome outcome(MessageState next, std::string detail = {}, std::string i
 }
 
 TEST_F(DeliveryStoreTest, Migrations_AppliedOnOpenAndIdempotent) {
-  EXPECT_EQ(store_->schemaVersion(), 9);
+  EXPECT_EQ(store_->schemaVersion(), 11);
   store_.reset();
   auto again = backend_->open();  // second open: nothing to apply, no error
-  EXPECT_EQ(again->schemaVersion(), 9);
+  EXPECT_EQ(again->schemaVersion(), 11);
 }
 
 TEST_F(DeliveryStoreTest, Enqueue_StoresPendingWithAuditEntry) {
