@@ -150,6 +150,14 @@ const std::vector<config::Key>& hubConfigKeys() {
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
+        intKey("delivery.<registry>.concurrency",
+               "delivery workers of this process that send only that registry's messages (a slow registry holds no "
+               "other back); unset: outbox.workers")
+            .range(1, 256),
+        intKey("delivery.<registry>.ratePerSecond",
+               "at most this many attempts per second to that registry from this process, evenly spaced (divide "
+               "the registry's limit by the processes); unset: no limit")
+            .range(1, 100000),
     };
     k.insert(k.end(), rest.begin(), rest.end());
     return k;
@@ -310,7 +318,15 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
     out.retentionDays[registry] = c.getInt(retention.instantiate(registry));
   }
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
+  const config::Key& concurrency = key("delivery.<registry>.concurrency");
+  const config::Key& rate = key("delivery.<registry>.ratePerSecond");
   for (const std::string& name : c.keysUnder("delivery")) {
+    if (concurrency.matches(name))
+      out.outbox.limits[concurrency.placeholderValue(name)].concurrency =
+          static_cast<size_t>(c.getInt(concurrency.instantiate(concurrency.placeholderValue(name))));
+    if (rate.matches(name))
+      out.outbox.limits[rate.placeholderValue(name)].ratePerSecond =
+          static_cast<double>(c.getInt(rate.instantiate(rate.placeholderValue(name))));
     if (!dailyAt.matches(name)) continue;
     const std::string registry = dailyAt.placeholderValue(name);
     if (const auto minutes = c.getTimeOfDay(dailyAt.instantiate(registry))) out.dailyAtMinutes[registry] = *minutes;
