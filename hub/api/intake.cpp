@@ -48,6 +48,7 @@ Intake::Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const en
                std::function<int64_t(const std::string&, int64_t)> notBefore, IntakeOptions options)
     : store_(store),
       state_(store::CitizenState::open(store.options())),
+      scopeState_(store::CitizenState::open(store.options())),
       mirror_(store::RegistryMirror::open(store.options())),
       notBefore_(std::move(notBefore)),
       options_(options),
@@ -182,8 +183,8 @@ IntakeResult Intake::ingestBuffer(const std::string& name, std::string_view byte
 
 std::optional<std::string> Intake::scopeCheck(std::string_view bytes, std::string_view contentType,
                                               const std::set<std::string>& kommuner) {
-  std::lock_guard lock(mutex_);
-  return scopeRefusal(bytes, contentType, kommuner, *state_);
+  std::lock_guard lock(scopeMutex_);
+  return scopeRefusal(bytes, contentType, kommuner, *scopeState_);
 }
 
 IntakeResult Intake::ingestQueued(const store::QueuedIngest& q, std::string_view bytes) {

@@ -75,7 +75,8 @@ class Intake {
   // stored). Records the ingest done (and its body deleted) in one transaction.
   IntakeResult ingestQueued(const store::QueuedIngest& queued, std::string_view bytes);
   // Whether a kommune-scoped sender may send this, judged with what the store
-  // holds now (the refusal's text), before anything is stored.
+  // holds now (the refusal's text), before anything is stored. On a
+  // connection of its own: a POST is not held up by an ingest in progress.
   std::optional<std::string> scopeCheck(std::string_view bytes, std::string_view contentType,
                                         const std::set<std::string>& kommuner);
   // Renders the citizens marked dirty without new input (after a sync changed
@@ -112,6 +113,8 @@ class Intake {
 
   store::DeliveryStore& store_;
   std::unique_ptr<store::CitizenState> state_;
+  std::unique_ptr<store::CitizenState> scopeState_;  // scopeCheck()'s, under scopeMutex_
+  std::mutex scopeMutex_;
   std::unique_ptr<store::RegistryMirror> mirror_;
   std::function<int64_t(const std::string&, int64_t)> notBefore_;
   IntakeOptions options_;

@@ -26,14 +26,14 @@ struct HttpRequest {
   std::string query;   // raw query without '?'
   std::map<std::string, std::string> headers;
   std::string body;
-  // Set when the body was streamed to a sink (then `body` is empty).
-  std::shared_ptr<BodySink> bodySink;
   // The client presented a certificate and the TLS handshake verified it
   // against HttpsServerOptions::caFile (OpenSSL refuses the handshake otherwise).
   bool clientCertificate = false;
   // That certificate's subject (RFC 2253: "CN=kommune-0101,O=…") and the
   // SHA-256 of its DER form (lower-case hex); empty without one.
   std::string clientCertificateSubject, clientCertificateSha256;
+  // Set when the body was streamed to a sink (then `body` is empty).
+  std::shared_ptr<BodySink> bodySink = nullptr;
 };
 
 struct HttpResponse {
