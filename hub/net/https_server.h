@@ -3,7 +3,8 @@
 // (hub/api) and every sandbox run on it. HTTPS on a SecureServerSocket
 // (TLS >= 1.2, HIGH ciphers) when a certificate is given, plain HTTP
 // otherwise (callers allow that on loopback only). Each request is read
-// whole (bodies up to maxBodyBytes, else 413) and handed to one handler
+// whole (bodies up to maxBodyBytes, else 413) — or, when streamBody gives a
+// sink for it, handed to that sink in pieces — and passed to one handler
 // function that returns the whole response; an optional head check answers
 // before the body is read (authentication, backpressure).
 #include <chrono>
