@@ -3,6 +3,8 @@
 # of the same bytes, at two sizes 10× apart, on SQLite and (given a URL)
 # PostgreSQL; then what the status queries cost in that store.
 #   bench/store_scale.sh [N] [postgresql://…]   (default N = 1000: N and 10·N citizens)
+# REGHUB_BENCH_SIZES="10000 100000" picks the sizes, REGHUB_BENCH_BACKENDS="pg"
+# the stores (default: sqlite, and pg when a URL is given).
 # Every figure is one run of a fresh process on a fresh store; wall and CPU
 # (user+sys) time both, since the reference machine is shared (the load
 # average is printed). Delivery: bench/deliver_scale.sh.
@@ -28,12 +30,12 @@ timed() {
 echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/{print $2}') GiB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "binary: $bin ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 printf '%-10s %9s %9s %12s %12s %12s %10s %10s\n' store citizens MB validate_s ingest_s citizens/s ratio_wall ratio_cpu
-for size in "$n" $((n * 10)); do
+for size in ${REGHUB_BENCH_SIZES:-$n $((n * 10))}; do
   data="$work/c$size.ndjson"
   [ -f "$data" ] || "$bin" synth --citizens "$size" --seed 21 --as-of "$asof" --out "$data" >/dev/null 2>&1
   mb=$(awk "BEGIN{printf \"%.1f\", $(stat -c %s "$data") / 1e6}")
   read -r vw vc <<<"$(timed "$bin" validate --as-of "$asof" --format json "$data")"
-  for backend in sqlite ${pg:+pg}; do
+  for backend in ${REGHUB_BENCH_BACKENDS:-sqlite ${pg:+pg}}; do
     if [ "$backend" = sqlite ]; then
       rm -f "$work/store$size.db"*
       store="sqlite:$work/store$size.db"

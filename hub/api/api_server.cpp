@@ -1,6 +1,7 @@
 #include "hub/api/api_server.h"
 
 #include <Poco/URI.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +11,7 @@
 
 #include "hub/api/credential_report.h"
 #include "hub/api/health_check.h"
+#include "hub/api/intake_spool.h"
 #include "hub/api/registry_state_report.h"
 #include "hub/api/status_report.h"
 #include "hub/api/status_view.h"
@@ -34,6 +36,10 @@ struct ApiServer::Shared {
   std::mutex responsesMutex;
   std::map<int, uint64_t> responses;  // answers by status (/metrics)
   std::vector<std::pair<std::string, std::function<net::HttpResponse(const net::HttpRequest&)>>> mounts;  // before start()
+  // Shared with the bodies being streamed in (IntakeSpool), which may
+  // outlive a request by a moment.
+  std::shared_ptr<store::IntakeQueue> queue;
+  std::unique_ptr<IntakeWorker> worker;  // while started, when options.queue.workers
 };
 
 namespace {
@@ -122,11 +128,41 @@ std::optional<HttpResponse> headCheck(ApiServer::Shared& s, const HttpRequest& r
   if (auto r = roleCheck(*client, req)) return r;
   if (!isIntake(req)) return std::nullopt;
   ++s.intakeRequests;
-  if (s.store.backlog() <= s.maxBacklog) return std::nullopt;
+  const char* full = s.store.backlog() > s.maxBacklog                      ? "delivery backlog is over intake.maxBacklog"
+                     : s.queue->waiting() >= s.options.queue.maxWaiting ? "intake.maxQueued ingests wait to be ingested"
+                                                                          : nullptr;
+  if (!full) return std::nullopt;
   ++s.intake503;
-  auto r = error(503, "delivery backlog is over intake.maxBacklog; send again later");
+  auto r = error(503, std::string(full) + "; send again later");
   r.headers["Retry-After"] = "60";
   return r;
+}
+
+std::string contentTypeOf(const HttpRequest& req) {
+  std::string contentType = header(req, "content-type");
+  if (const auto semi = contentType.find(';'); semi != std::string::npos) contentType.resize(semi);
+  return contentType;
+}
+
+store::QueuedIngest newIngest(const ApiClient& c, const HttpRequest& req) {
+  store::QueuedIngest q;
+  q.id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  q.source = "http";
+  q.contentType = contentTypeOf(req);
+  q.actor = c.name;
+  q.kommuner = c.kommuner;
+  return q;
+}
+
+// After the head check passed: a body announced over intake.streamBytes (or
+// of no announced length) goes to the store piece by piece.
+std::shared_ptr<net::BodySink> streamBody(ApiServer::Shared& s, const HttpRequest& req) {
+  if (!isIntake(req) || mountFor(s, req)) return nullptr;
+  const std::string length = header(req, "content-length");
+  if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) <= s.options.queue.streamBytes) return nullptr;
+  const ApiClient* c = authenticate(s, req);
+  if (!c) return nullptr;
+  return std::make_shared<IntakeSpool>(s.queue, newIngest(*c, req));
 }
 
 HealthCheck readHealth(ApiServer::Shared& s);
@@ -197,16 +233,24 @@ HttpResponse metrics(ApiServer::Shared& s) {
                    validationMetrics(s.store.rejections()) + httpMetrics(s));
 }
 
+// The body is stored and queued; the intake worker ingests it (its state at Location).
 HttpResponse intake(ApiServer::Shared& s, const ApiClient& c, const HttpRequest& req) {
-  std::string contentType = header(req, "content-type");
-  if (const auto semi = contentType.find(';'); semi != std::string::npos) contentType.resize(semi);
-  const auto r = s.intake.ingestBuffer("http", req.body, contentType, std::nullopt, Sender{c.name, c.kommuner});
-  if (!r.refused.empty())
-    return error(403, "client " + c.name + " may send only data of kommune " + kommuneList(c) + ": " + r.refused +
-                          "; nothing was stored");
-  const auto rec = s.store.ingest(r.ingestId);
-  auto out = json(r.unreadable ? 400 : 202, ingestJson(*rec));
-  out.headers["Location"] = "/ingest/" + r.ingestId;
+  store::QueuedIngest q;
+  if (auto* spool = dynamic_cast<IntakeSpool*>(req.bodySink.get())) {
+    spool->release();
+    q = spool->ingest();
+  } else {
+    q = newIngest(c, req);
+    if (c.scoped())
+      if (const auto refused = s.intake.scopeCheck(req.body, q.contentType, c.kommuner))
+        return error(403, "client " + c.name + " may send only data of kommune " + kommuneList(c) + ": " + *refused +
+                              "; nothing was stored");
+    s.queue->enqueue(q, req.body, store::nowMillis());
+  }
+  const auto rec = s.store.ingest(q.id);  // before the worker is woken: as stored
+  if (s.worker) s.worker->notify();
+  auto out = json(202, ingestJson(*rec));
+  out.headers["Location"] = "/ingest/" + q.id;
   return out;
 }
 
@@ -366,6 +410,14 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
       return std::optional<HttpResponse>(error(500, store::maskDigitRuns(e.what())));
     }
   };
+  n.streamPieceBytes = std::min<size_t>(1u << 20, o.queue.streamBytes);
+  n.streamBody = [&s](const HttpRequest& req) -> std::shared_ptr<net::BodySink> {
+    try {
+      return streamBody(s, req);
+    } catch (const std::exception&) {
+      return nullptr;  // read whole; the handler answers
+    }
+  };
   n.answered = [&s](const HttpRequest& req, int status, const std::string& id, std::chrono::microseconds took) {
     logRequest(s, req, status, id, took);
   };
@@ -377,7 +429,9 @@ net::HttpsServerOptions serverOptions(ApiServer::Shared& s) {
 
 ApiServer::ApiServer(const HttpOptions& options, int64_t maxBacklog, store::DeliveryStore& store, Intake& intake,
                      const engine::Outbox* outbox)
-    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {0}, {}, {}, {}, {}}) {}
+    : shared_(new Shared{options, maxBacklog, store, intake, outbox, {}, {}, {}, {0}, {}, {}, {}, {}, {}, {}}) {
+  shared_->queue = store::IntakeQueue::open(store.options());
+}
 
 ApiServer::~ApiServer() { stop(); }
 
@@ -397,12 +451,19 @@ void ApiServer::start() {
       serverOptions(*shared_), [s = shared_.get()](const HttpRequest& req) { return handle(*s, req); });
   server->start();
   server_ = std::move(server);
+  if (shared_->options.queue.workers) {
+    shared_->worker = std::make_unique<IntakeWorker>(*shared_->queue, shared_->intake, shared_->options.queue,
+                                                     [&store = shared_->store] { store.foldCounts(); });
+    shared_->worker->start();
+  }
 }
 
 void ApiServer::stop() {
   if (!server_) return;
   server_->stop();
   server_.reset();
+  if (shared_->worker) shared_->worker->stop();
+  shared_->worker.reset();
 }
 
 int ApiServer::port() const { return server_ ? server_->port() : 0; }

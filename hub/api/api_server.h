@@ -3,11 +3,15 @@
 // /health needs one of the named clients (api_client.h; http.clients), by
 // `Authorization: Bearer <token>` or a client certificate whose subject or
 // fingerprint is that client's, and the role the endpoint needs (else 403):
-//   POST /fhir (alias /ingest)  intake   FHIR JSON/XML/NDJSON → 202 {ingestId…}; 503 when the
-//                                        backlog is over intake.maxBacklog (Retry-After); 413 over
-//                                        http.maxBodyBytes; 403 (nothing stored) when a
-//                                        kommune-scoped client sends another kommune's citizen
-//   GET  /ingest/{id}[/diagnostics]  intake|analyst  the ingest's counts, its diagnostics as NDJSON
+//   POST /fhir (alias /ingest)  intake   FHIR JSON/XML/NDJSON → the body stored (sealed), 202
+//                                        {ingestId, state: queued} at once; the intake worker ingests
+//                                        it (intake_worker.h). 503 when the backlog is over
+//                                        intake.maxBacklog or intake.maxQueued ingests wait
+//                                        (Retry-After); 413 over http.maxBodyBytes; 403 (nothing
+//                                        stored) when a kommune-scoped client sends another kommune's
+//                                        citizen (a body over intake.streamBytes: judged when ingested)
+//   GET  /ingest/{id}[/diagnostics]  intake|analyst  the ingest's state (queued → ingesting → done),
+//                                        counts, its diagnostics as NDJSON
 //                                        (a scoped or intake-only client: only its own ingests)
 //   GET  /status[?registry=R&kommune=K]  analyst  counts per registry × kommune × state, rejections
 //                                        by rule (a scoped client: only its kommuner; another → 403)
@@ -33,6 +37,7 @@
 #include "hub/api/api_client.h"
 #include "hub/api/health_report.h"
 #include "hub/api/intake.h"
+#include "hub/api/intake_worker.h"
 #include "hub/engine/credential_info.h"
 #include "hub/net/http_types.h"
 
@@ -57,6 +62,7 @@ struct HttpOptions {
   // Slow and idle clients (hub/net/connection_guard.h).
   int maxConnectionsPerClient = 16;
   std::chrono::milliseconds headerTimeout{10'000}, bodyTimeout{120'000}, idleTimeout{10'000};
+  IntakeQueueOptions queue;  // intake.* (the intake worker runs with the server)
 };
 
 class ApiServer {
@@ -73,8 +79,9 @@ class ApiServer {
   // authenticates its own requests (sign-in and session cookies): the API's
   // client and role checks do not apply to it. Before start().
   void mount(std::string prefix, std::function<net::HttpResponse(const net::HttpRequest&)> handler);
+  // Binds and starts the intake worker (HttpOptions::queue.workers).
   void start();
-  void stop();  // idempotent
+  void stop();  // idempotent: the server first, then the worker finishes its ingest
   int port() const;
   std::string baseUrl() const;
 

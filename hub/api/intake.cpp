@@ -48,6 +48,7 @@ Intake::Intake(store::DeliveryStore& store, std::vector<std::shared_ptr<const en
                std::function<int64_t(const std::string&, int64_t)> notBefore, IntakeOptions options)
     : store_(store),
       state_(store::CitizenState::open(store.options())),
+      scopeState_(store::CitizenState::open(store.options())),
       mirror_(store::RegistryMirror::open(store.options())),
       notBefore_(std::move(notBefore)),
       options_(options),
@@ -126,7 +127,7 @@ size_t Intake::renderCitizens(std::set<std::string> citizens, engine::Pipeline& 
 
 template <typename Read>
 IntakeResult Intake::run(const std::string& source, std::optional<model::Date> asOf, const Sender& sender, Read read,
-                         const std::function<std::optional<std::string>()>& precheck) {
+                         const std::function<std::optional<std::string>()>& precheck, const std::string& id) {
   std::lock_guard lock(mutex_);
   IntakeResult r;
   if (precheck)
@@ -134,7 +135,7 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
       r.refused = std::move(*refused);
       return r;
     }
-  r.ingestId = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  r.ingestId = id.empty() ? Poco::UUIDGenerator::defaultGenerator().createRandom().toString() : id;
   diag::Collector diagnostics;
   diag::Reporter reporter(diagnostics);
   engine::RunContext ctx;
@@ -166,7 +167,7 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   r.infos = diagnostics.count(diag::Severity::kInfo);
   r.diagnostics = diagnostics.take();
   store::IngestRecord rec{r.ingestId, store::nowMillis(), source, static_cast<int64_t>(r.stats.citizens),
-                          static_cast<int64_t>(r.queued), r.errors, r.warnings, r.unreadable, sender.name};
+                          static_cast<int64_t>(r.queued), r.errors, r.warnings, r.unreadable, sender.name, "done", {}};
   store_.recordIngest(rec, r.diagnostics);
   return r;
 }
@@ -178,6 +179,28 @@ IntakeResult Intake::ingestBuffer(const std::string& name, std::string_view byte
     precheck = [&] { return scopeRefusal(bytes, contentType, sender.kommuner, *state_); };
   return run(
       name, asOf, sender, [&](ingest::Ingestor& in) { in.readBuffer(name, bytes, contentType); }, precheck);
+}
+
+std::optional<std::string> Intake::scopeCheck(std::string_view bytes, std::string_view contentType,
+                                              const std::set<std::string>& kommuner) {
+  std::lock_guard lock(scopeMutex_);
+  return scopeRefusal(bytes, contentType, kommuner, *scopeState_);
+}
+
+IntakeResult Intake::ingestQueued(const store::QueuedIngest& q, std::string_view bytes) {
+  const Sender sender{q.actor, q.kommuner};
+  std::function<std::optional<std::string>()> precheck;
+  if (!q.kommuner.empty())
+    precheck = [&] { return scopeRefusal(bytes, q.contentType, q.kommuner, *state_); };
+  IntakeResult r = run(
+      q.source, std::nullopt, sender, [&](ingest::Ingestor& in) { in.readBuffer(q.source, bytes, q.contentType); },
+      precheck, q.id);
+  if (!r.refused.empty()) {
+    r.ingestId = q.id;
+    store::IngestRecord rec{q.id, q.createdAt, q.source, 0, 0, 0, 0, false, q.actor, "done", r.refused};
+    store_.recordIngest(rec, {});
+  }
+  return r;
 }
 
 size_t Intake::markDirty(const std::set<std::string>& citizens) {

@@ -26,6 +26,7 @@
 #include "hub/store/delivery_store.h"
 
 #include "hub/store/citizen_state.h"
+#include "hub/store/intake_queue.h"
 #include "hub/store/registry_mirror.h"
 
 namespace reghub::api {
@@ -68,6 +69,16 @@ class Intake {
   // Files are sent by the host's own user: no kommune scope.
   IntakeResult ingestPaths(const std::vector<std::string>& paths, std::optional<model::Date> asOf = std::nullopt,
                            const Sender& sender = {});
+  // A body POST /fhir stored (store/intake_queue.h), ingested as its sender
+  // would have: under its id, judged by the sender's kommune scope with what
+  // the store holds now (a refusal is recorded on the ingest, nothing else
+  // stored). Records the ingest done (and its body deleted) in one transaction.
+  IntakeResult ingestQueued(const store::QueuedIngest& queued, std::string_view bytes);
+  // Whether a kommune-scoped sender may send this, judged with what the store
+  // holds now (the refusal's text), before anything is stored. On a
+  // connection of its own: a POST is not held up by an ingest in progress.
+  std::optional<std::string> scopeCheck(std::string_view bytes, std::string_view contentType,
+                                        const std::set<std::string>& kommuner);
   // Renders the citizens marked dirty without new input (after a sync changed
   // what a registry holds for them); recorded as an ingest of `source`.
   IntakeResult renderDirty(const std::string& source, std::optional<model::Date> asOf = std::nullopt);
@@ -85,9 +96,10 @@ class Intake {
  private:
   // `precheck` runs first, under the ingest lock: a refusal it returns stops
   // the ingest before anything is stored.
+  // `id`: the ingest's (a queued one's), or empty for a new one.
   template <typename Read>
   IntakeResult run(const std::string& source, std::optional<model::Date> asOf, const Sender& sender, Read read,
-                   const std::function<std::optional<std::string>()>& precheck = {});
+                   const std::function<std::optional<std::string>()>& precheck = {}, const std::string& id = {});
   // Assembles each citizen from the state and runs the adapters; returns how many.
   // Renders in groups of kRenderGroup: one transaction to take the leases,
   // one (flushQueued) to queue the group's messages, one to release.
@@ -101,6 +113,8 @@ class Intake {
 
   store::DeliveryStore& store_;
   std::unique_ptr<store::CitizenState> state_;
+  std::unique_ptr<store::CitizenState> scopeState_;  // scopeCheck()'s, under scopeMutex_
+  std::mutex scopeMutex_;
   std::unique_ptr<store::RegistryMirror> mirror_;
   std::function<int64_t(const std::string&, int64_t)> notBefore_;
   IntakeOptions options_;

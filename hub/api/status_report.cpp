@@ -189,6 +189,8 @@ std::string ingestJson(const store::IngestRecord& r) {
   Writer w(buf);
   w.StartObject();
   key(w, "ingestId"), str(w, r.id);
+  key(w, "state"), str(w, r.state);
+  if (!r.refused.empty()) key(w, "refused"), str(w, r.refused);
   key(w, "at"), str(w, isoTime(r.createdAt));
   key(w, "source"), str(w, r.source);
   key(w, "citizens"), w.Int64(r.citizens);

@@ -36,6 +36,8 @@ void Hub::startWorkers() {
   if (!outbox_) {
     engine::OutboxOptions o = config_.hub.outbox;
     o.mirror = &intake_->mirror();  // ids a sync learned, for messages whose receipt was lost
+    // Workers per registry: a slow registry holds no other back (delivery.<registry>.*).
+    for (const auto& a : config_.adapters) o.registries.emplace_back(a->name());
     outbox_ = std::make_unique<engine::Outbox>(*store_, options_.deliverers ? options_.deliverers : adapterDeliverers(),
                                                o);
   }

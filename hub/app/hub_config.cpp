@@ -98,6 +98,21 @@ const std::vector<config::Key>& hubConfigKeys() {
         intKey("intake.maxBacklog", "intake answers 503 while more messages than this wait for delivery")
             .withDefault("100000")
             .range(0),
+        intKey("intake.maxQueued",
+               "intake answers 503 (Retry-After) while this many posted bodies wait to be ingested")
+            .withDefault("64")
+            .range(1),
+        intKey("intake.streamBytes",
+               "a posted body larger than this is streamed to the store in sealed pieces, not held in memory")
+            .withDefault("8388608")
+            .range(1),
+        millisKey("intake.leaseMillis",
+                  "an ingest whose worker stopped renewing its claim (killed) is ingested again after this")
+            .withDefault("60000")
+            .range(100),
+        millisKey("intake.pollMillis", "the intake worker's idle wait for posted bodies").withDefault("250").range(1),
+        boolKey("intake.workers", "this process's API ingests the posted bodies (false: another process on the store does)")
+            .withDefault("true"),
         intKey("state.parkedDays",
                "days a resource may wait for its Patient (parked) before it is a HUB-REF-01 error in status")
             .withDefault("7")
@@ -144,6 +159,14 @@ const std::vector<config::Key>& hubConfigKeys() {
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
                      "delivery.ltt.dailyAt=02:00)"),
+        intKey("delivery.<registry>.concurrency",
+               "delivery workers of this process that send only that registry's messages (a slow registry holds no "
+               "other back); unset: outbox.workers")
+            .range(1, 256),
+        intKey("delivery.<registry>.ratePerSecond",
+               "at most this many attempts per second to that registry from this process, evenly spaced (divide "
+               "the registry's limit by the processes); unset: no limit")
+            .range(1, 100000),
     };
     k.insert(k.end(), rest.begin(), rest.end());
     return k;
@@ -288,6 +311,12 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   out.logFormat = c.getString(key("log.format")) == "text" ? log::Format::kText : log::Format::kJson;
   out.logLevel = log::parseLevel(c.getString(key("log.level"))).value_or(log::Level::kInfo);
   out.maxBacklog = c.getInt(key("intake.maxBacklog"));
+  auto& q = h.queue;
+  q.maxWaiting = c.getInt(key("intake.maxQueued"));
+  q.streamBytes = static_cast<size_t>(c.getInt(key("intake.streamBytes")));
+  q.leaseMillis = c.getInt(key("intake.leaseMillis"));
+  q.pollMillis = c.getInt(key("intake.pollMillis"));
+  q.workers = c.getBool(key("intake.workers"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
   out.syncIntervalMillis = c.getInt(key("sync.intervalMinutes")) * 60'000;
 
@@ -302,7 +331,15 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   if (c.isSet("retention.ingestDiagnosticsDays"))
     out.ingestDiagnosticsRetentionDays = c.getInt(key("retention.ingestDiagnosticsDays"));
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
+  const config::Key& concurrency = key("delivery.<registry>.concurrency");
+  const config::Key& rate = key("delivery.<registry>.ratePerSecond");
   for (const std::string& name : c.keysUnder("delivery")) {
+    if (concurrency.matches(name))
+      out.outbox.limits[concurrency.placeholderValue(name)].concurrency =
+          static_cast<size_t>(c.getInt(concurrency.instantiate(concurrency.placeholderValue(name))));
+    if (rate.matches(name))
+      out.outbox.limits[rate.placeholderValue(name)].ratePerSecond =
+          static_cast<double>(c.getInt(rate.instantiate(rate.placeholderValue(name))));
     if (!dailyAt.matches(name)) continue;
     const std::string registry = dailyAt.placeholderValue(name);
     if (const auto minutes = c.getTimeOfDay(dailyAt.instantiate(registry))) out.dailyAtMinutes[registry] = *minutes;

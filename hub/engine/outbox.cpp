@@ -36,7 +36,19 @@ Outbox::~Outbox() { stop(); }
 
 void Outbox::start() {
   stopping_ = false;
-  for (size_t i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { workerLoop(i); });
+  if (options_.registries.empty()) {
+    for (size_t i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { workerLoop(i, {}); });
+    return;
+  }
+  size_t index = 0;
+  for (const std::string& registry : options_.registries) {
+    const RegistryLimits limits = options_.limits.count(registry) ? options_.limits.at(registry) : RegistryLimits{};
+    if (limits.ratePerSecond > 0 && !limiters_.count(registry))
+      limiters_[registry] = std::make_unique<RateLimiter>(limits.ratePerSecond);
+    const size_t n = limits.concurrency ? limits.concurrency : options_.workers;
+    for (size_t i = 0; i < n; ++i, ++index)
+      threads_.emplace_back([this, index, registry] { workerLoop(index, registry); });
+  }
 }
 
 void Outbox::stop() {
@@ -69,8 +81,9 @@ uint64_t Outbox::consecutiveFailures(const std::string& registry) const {
   return it == failuresInARow_.end() ? 0 : it->second;
 }
 
-void Outbox::workerLoop(size_t index) {
-  const std::string worker = options_.workerId + "/w" + std::to_string(index);
+void Outbox::workerLoop(size_t index, const std::string& registry) {
+  const std::string worker = options_.workerId + "/w" + std::to_string(index) + (registry.empty() ? "" : "-" + registry);
+  RateLimiter* limiter = limiters_.count(registry) ? limiters_.at(registry).get() : nullptr;
   std::mt19937_64 rng(options_.seed ? options_.seed + index : std::random_device{}());
   std::map<std::string, std::unique_ptr<Deliverer>> deliverers;
   std::map<std::string, std::string> whyNot;  // registry → why it has no deliverer
@@ -81,6 +94,7 @@ void Outbox::workerLoop(size_t index) {
       int64_t last = lastMaintenance_.load();
       if (now - last >= options_.maintenanceMillis && lastMaintenance_.compare_exchange_strong(last, now)) {
         counters_.recovered += store_.recoverExpiredLeases(now);
+        store_.foldCounts();  // PostgreSQL: keeps the counters' deltas few
         // Blocked messages cost nothing while they wait: they are looked at
         // when a message here ended rejected/dead, else (another process's
         // failure, a replay) every kFailCheckRounds-th round.
@@ -91,7 +105,7 @@ void Outbox::workerLoop(size_t index) {
             failedSinceCheck_ = true;  // their own dependents, next round
           }
       }
-      auto claimed = store_.claim(options_.claimBatch, worker, now, options_.leaseMillis);
+      auto claimed = store_.claim(options_.claimBatch, worker, now, options_.leaseMillis, registry);
       if (claimed.empty()) {
         std::unique_lock lock(wakeMutex_);
         wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMillis), [this] { return stopping_.load(); });
@@ -100,6 +114,7 @@ void Outbox::workerLoop(size_t index) {
       std::vector<std::pair<store::ClaimedMessage, store::AttemptOutcome>> done;
       for (auto& c : claimed) {
         if (stopping_) break;  // the rest go back to pending below
+        if (limiter && !limiter->acquire(stopping_)) break;
         auto& d = deliverers[c.message.registry];
         if (!d) {
           try {

@@ -33,6 +33,7 @@
 #include "hub/engine/adapter.h"
 #include "hub/engine/pipeline.h"
 #include "hub/engine/delivery_log.h"
+#include "hub/engine/rate_limiter.h"
 #include "hub/engine/retry_policy.h"
 #include "hub/store/delivery_store.h"
 #include "hub/store/registry_mirror.h"
@@ -61,8 +62,20 @@ class OutboxSink final : public MessageSink {
 // Returning null (or throwing) marks attempts for that registry as retry.
 using DelivererFactory = std::function<std::unique_ptr<Deliverer>(const std::string& registry)>;
 
+// A registry's own limits (delivery.<registry>.concurrency, .ratePerSecond).
+struct RegistryLimits {
+  size_t concurrency = 0;    // workers claiming only this registry's messages (0: OutboxOptions::workers)
+  double ratePerSecond = 0;  // attempts per second in this process, spaced evenly (0: no limit)
+};
+
 struct OutboxOptions {
   size_t workers = 2;
+  // Not empty: each of these registries gets workers of its own
+  // (RegistryLimits::concurrency of them), which claim only its messages —
+  // a slow or failing registry holds no other back. Empty: `workers` claim
+  // every registry's messages (tests, tools).
+  std::vector<std::string> registries;
+  std::map<std::string, RegistryLimits> limits;
   std::string workerId;              // prefix of worker names; default host-pid
   int64_t leaseMillis = 120'000;     // > the deliverer's longest attempt (timeouts)
   int64_t pollMillis = 250;          // idle wait when nothing is due
@@ -104,7 +117,8 @@ class Outbox {
   const std::string& workerId() const { return options_.workerId; }
 
  private:
-  void workerLoop(size_t index);
+  // `registry` empty: claims every registry's messages.
+  void workerLoop(size_t index, const std::string& registry);
   // One attempt and what it leads to (not yet recorded).
   store::AttemptOutcome attempt(const store::ClaimedMessage& claimed, Deliverer* deliverer,
                                 const std::string& whyNoDeliverer, std::mt19937_64& rng);
@@ -124,6 +138,7 @@ class Outbox {
   std::atomic<bool> failedSinceCheck_{false};
   std::atomic<uint64_t> maintenanceRounds_{0};
   DeliveryLog log_;
+  std::map<std::string, std::unique_ptr<RateLimiter>> limiters_;  // built in start(), read-only while running
   mutable std::mutex failuresMutex_;
   std::map<std::string, uint64_t> failuresInARow_;  // per registry
   struct Counters {

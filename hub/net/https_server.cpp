@@ -48,6 +48,8 @@ struct HttpsServer::State {
   std::string idPrefix;  // random letters: ids of two processes differ
   std::atomic<uint64_t> requests{0};
   size_t maxBody = 0;
+  HttpBodyStreamer streamBody;
+  size_t pieceBytes = 1u << 20;
   HttpResponse tooLarge;
   bool tls = false;
   std::unique_ptr<ConnectionGuard> guard;
@@ -145,6 +147,28 @@ bool readBody(HTTPServerRequest& req, size_t maxBody, HttpRequest& in) {
   return true;
 }
 
+// Streams the body to `sink` in pieces of `pieceBytes`; false when it is over
+// `maxBody` (then partly read). Only one piece is held at a time.
+bool streamBody(HTTPServerRequest& req, size_t maxBody, size_t pieceBytes, BodySink& sink) {
+  if (req.hasContentLength() && static_cast<size_t>(req.getContentLength64()) > maxBody) return false;
+  std::istream& is = req.stream();
+  std::string piece;
+  size_t total = 0;
+  char buf[65536];
+  const auto want = [&] { return static_cast<std::streamsize>(std::min(sizeof buf, pieceBytes - piece.size())); };
+  while (is.read(buf, want()) || is.gcount() > 0) {
+    piece.append(buf, static_cast<size_t>(is.gcount()));
+    total += static_cast<size_t>(is.gcount());
+    if (total > maxBody) return false;
+    if (piece.size() >= pieceBytes) {
+      sink.write(piece);
+      piece.clear();
+    }
+  }
+  if (!piece.empty() || total == 0) sink.write(piece);
+  return true;
+}
+
 void send(HTTPServerResponse& resp, const HttpResponse& out) {
   // With its reason phrase ("Not Found"), not Poco's default "OK".
   resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
@@ -198,7 +222,29 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       resp.setKeepAlive(false);
       return answer(req, resp, *early);
     }
-    const bool complete = readBody(req, state_->maxBody, in);
+    if (state_->streamBody) in.bodySink = state_->streamBody(in);
+    bool complete = false;
+    if (in.bodySink) {
+      // A sink that throws, or a connection that breaks, leaves a partial body: abandoned.
+      struct Abandon {
+        BodySink* sink;
+        ~Abandon() {
+          if (sink) sink->abandon();
+        }
+      } abandon{in.bodySink.get()};
+      try {
+        complete = streamBody(req, state_->maxBody, state_->pieceBytes, *in.bodySink);
+      } catch (const Poco::Exception&) {
+        throw;  // the connection broke: Poco closes it
+      } catch (const std::exception& e) {
+        state_->guard->bodyRead(static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
+        resp.setKeepAlive(false);
+        return answer(req, resp, HttpResponse{500, "text/plain", std::string("internal error: ") + e.what(), {}, false});
+      }
+      if (complete) abandon.sink = nullptr;
+    } else {
+      complete = readBody(req, state_->maxBody, in);
+    }
     state_->guard->bodyRead(static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket());
     if (!complete) {
       resp.setKeepAlive(false);
@@ -356,6 +402,8 @@ void HttpsServer::start() {
   state_->answered = options_.answered;
   state_->idPrefix = randomLetters(6);
   state_->maxBody = options_.maxBodyBytes;
+  state_->streamBody = options_.streamBody;
+  state_->pieceBytes = options_.streamPieceBytes;
   state_->tooLarge = options_.tooLarge;
   state_->tls = tls();
   state_->guard = std::make_unique<ConnectionGuard>(limits);

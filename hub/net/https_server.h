@@ -3,7 +3,8 @@
 // (hub/api) and every sandbox run on it. HTTPS on a SecureServerSocket
 // (TLS >= 1.2, HIGH ciphers) when a certificate is given, plain HTTP
 // otherwise (callers allow that on loopback only). Each request is read
-// whole (bodies up to maxBodyBytes, else 413) and handed to one handler
+// whole (bodies up to maxBodyBytes, else 413) — or, when streamBody gives a
+// sink for it, handed to that sink in pieces — and passed to one handler
 // function that returns the whole response; an optional head check answers
 // before the body is read (authentication, backpressure).
 #include <chrono>
@@ -35,6 +36,9 @@ using HttpHeadCheck = std::function<std::optional<HttpResponse>(const HttpReques
 // the handler), on the worker thread: the request (its body when read), the
 // status sent, the request id (also sent as X-Request-Id) and how long it
 // took from the complete head. Must be thread-safe and must not throw.
+// Called after the head check: a sink for this request's body (it is then
+// streamed in pieces, HttpRequest::bodySink), or null to read it whole.
+using HttpBodyStreamer = std::function<std::shared_ptr<BodySink>(const HttpRequest&)>;
 using HttpAnswered = std::function<void(const HttpRequest&, int status, const std::string& requestId,
                                         std::chrono::microseconds elapsed)>;
 
@@ -63,6 +67,8 @@ struct HttpsServerOptions {
   // The answer to a body over maxBodyBytes (the connection is closed after it).
   HttpResponse tooLarge{413, "text/plain", "request body too large", {}, false};
   HttpHeadCheck headCheck;  // optional
+  HttpBodyStreamer streamBody;  // optional; maxBodyBytes holds for streamed bodies too
+  size_t streamPieceBytes = 1u << 20;
   HttpAnswered answered;    // optional (the service's request log)
   // stop(): true aborts open connections at once (sandboxes, tests); false
   // lets each connection finish the request it is answering (the service).

@@ -106,6 +106,12 @@ struct IngestRecord {
   int64_t citizens = 0, messages = 0, errors = 0, warnings = 0;
   bool unreadable = false;
   std::string actor;  // who sent it: the API client's name, or "cli:<user>"
+  // "queued" (POST /fhir stored its body) → "ingesting" (an intake worker
+  // has it) → "done"; "receiving" while a large body is still streamed in.
+  std::string state = "done";
+  // Not empty: the sender may not send this (outside its kommuner), found by
+  // the intake worker; nothing of it was stored.
+  std::string refused = {};
 };
 
 // One row of the audit trail: who did what, when (append-only).
@@ -214,7 +220,8 @@ class DeliveryStore final {
   // trail as `actor`'s replay. Returns how many.
   size_t replay(const ReplayFilter& filter, const std::string& actor, int64_t now);
 
-  // Status.
+  // Status. The counts are read from counters the database keeps in the
+  // transaction of every state change (migration 11), not by counting.
   std::vector<StateCount> counts(const std::string& registry = {}, const std::string& kommune = {});
   std::vector<RejectionGroup> rejections(const std::string& registry = {});
   // Registry rejections and dead messages of one kommune only (status for a
@@ -251,6 +258,10 @@ class DeliveryStore final {
   std::vector<MonthCompleteness> completenessPerMonth(int64_t since, int64_t offsetMillis);
   // Messages not yet final (pending, sending, retry-wait): intake backpressure.
   int64_t backlog();
+  // PostgreSQL: adds the counters' deltas into the counters (readers add
+  // both, so this only keeps the deltas few); one process at a time, the
+  // others skip. SQLite: nothing to do. Returns the counters changed.
+  size_t foldCounts();
   // Earliest next_at among waiting messages (for sleeping), if any.
   std::optional<int64_t> nextDue();
   std::optional<MessageState> stateOf(int64_t id);
@@ -293,6 +304,8 @@ class DeliveryStore final {
 
   // Ingests (HTTP intake, reghub ingest) and their diagnostics (sealed); the
   // ingest is also an audit entry (action "ingest"), in the same transaction.
+  // An ingest queued by the intake (store/intake_queue.h) becomes `done` and
+  // its sealed body is deleted in that transaction too.
   void recordIngest(const IngestRecord& record, const std::vector<diag::Diagnostic>& diagnostics);
   std::optional<IngestRecord> ingest(const std::string& id);
   std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);

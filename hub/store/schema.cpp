@@ -256,6 +256,87 @@ std::string replaceAll(std::string s, const std::string& from, const std::string
   return s;
 }
 
+// Intake that answers at once (docs/STORE.md "Intake queue"): POST /fhir
+// stores the body sealed in pieces and answers 202; an intake worker claims
+// the ingest (a lease, like a message's), ingests it, and the transaction
+// that records it done deletes the body. Rows written before are done.
+constexpr const char* kV10 = R"SQL(
+ALTER TABLE ingests ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
+ALTER TABLE ingests ADD COLUMN content_type TEXT;
+ALTER TABLE ingests ADD COLUMN scope TEXT;
+ALTER TABLE ingests ADD COLUMN refused TEXT;
+ALTER TABLE ingests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ingests ADD COLUMN lease_owner TEXT;
+ALTER TABLE ingests ADD COLUMN lease_until BIGINT;
+CREATE INDEX ingests_waiting ON ingests (created_at) WHERE state IN ('receiving', 'queued', 'ingesting');
+CREATE TABLE intake_bodies (
+  ingest_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY (ingest_id, seq)
+);
+)SQL";
+
+// Counts kept by the database (docs/STORE.md "Counts"): a trigger on every
+// insert, state change and delete of a message, in that statement's
+// transaction, so no code path can forget one. SQLite has one writer at a
+// time and adds to message_counts directly. On PostgreSQL many workers'
+// transactions would queue behind — and deadlock on — the same hot counter
+// rows, so each change is appended to message_count_deltas (no row is
+// shared) and DeliveryStore::foldCounts adds them into message_counts now
+// and then; readers add the two.
+constexpr const char* kV11Tables = R"SQL(
+CREATE TABLE message_counts (
+  registry TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  state TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (registry, kommune, state)
+);
+CREATE TABLE message_count_deltas (
+  id {ID},
+  registry TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  state TEXT NOT NULL,
+  n BIGINT NOT NULL
+);
+INSERT INTO message_counts (registry, kommune, state, n)
+  SELECT registry, kommune, state, COUNT(*) FROM messages GROUP BY registry, kommune, state;
+)SQL";
+
+constexpr const char* kSqliteCountTriggers = R"SQL(
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO message_counts (registry, kommune, state, n) VALUES (NEW.registry, NEW.kommune, NEW.state, 1)
+    ON CONFLICT (registry, kommune, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_count_update AFTER UPDATE OF state ON messages WHEN OLD.state <> NEW.state BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE registry = OLD.registry AND kommune = OLD.kommune AND state = OLD.state;
+  INSERT INTO message_counts (registry, kommune, state, n) VALUES (NEW.registry, NEW.kommune, NEW.state, 1)
+    ON CONFLICT (registry, kommune, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE registry = OLD.registry AND kommune = OLD.kommune AND state = OLD.state;
+END;
+)SQL";
+
+constexpr const char* kPostgresCountTriggers = R"SQL(
+CREATE FUNCTION reghub_count_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO message_count_deltas (registry, kommune, state, n) VALUES (OLD.registry, OLD.kommune, OLD.state, -1);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    INSERT INTO message_count_deltas (registry, kommune, state, n) VALUES (NEW.registry, NEW.kommune, NEW.state, 1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER messages_count_insert AFTER INSERT OR DELETE ON messages
+  FOR EACH ROW EXECUTE FUNCTION reghub_count_messages();
+CREATE TRIGGER messages_count_update AFTER UPDATE OF state ON messages
+  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION reghub_count_messages();
+)SQL";
+
 }  // namespace
 
 std::vector<Migration> migrations(Dialect dialect) {
@@ -264,6 +345,8 @@ std::vector<Migration> migrations(Dialect dialect) {
   v1 = replaceAll(v1, "{APPEND_ONLY}", pg ? kPostgresAppendOnly : kSqliteAppendOnly);
   std::string v8 = replaceAll(kV8, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
   v8 = replaceAll(v8, "{AUDIT_APPEND_ONLY}", pg ? kPostgresAuditAppendOnly : kSqliteAuditAppendOnly);
+  const std::string v11 = replaceAll(kV11Tables, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") +
+                          (pg ? kPostgresCountTriggers : kSqliteCountTriggers);
   return {
       {1, "messages, dependencies, append-only transitions, ingests", v1},
       // Claims walk the due messages in order without sorting the backlog.
@@ -288,7 +371,8 @@ std::vector<Migration> migrations(Dialect dialect) {
        "CREATE INDEX messages_accepted_at ON messages (registry, updated_at) WHERE state = 'accepted';\n"
        "CREATE INDEX messages_waiting_since ON messages (registry, created_at) WHERE state IN ('pending', "
        "'sending', 'retry-wait')"},
-      // 10-11 are the `scale` branch's (maintained status counters).
+      {10, "intake queue: ingests queued -> ingesting -> done, their bodies sealed until ingested", kV10},
+      {11, "message counts per registry x kommune x state, kept by triggers", v11},
       // The dashboard (issue 15): each registry × kommune's last accepted
       // and oldest open message (traffic lights), a rule's ended messages,
       // outcomes per day and completeness per month — every page reads an

@@ -5,6 +5,9 @@
 // of who ingested and replayed. Each rule is broken once and kept once.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <fstream>
 #include <map>
 
@@ -84,6 +87,7 @@ class AccessTest : public ::testing::Test {
     for (auto& a : engine::AdapterRegistry::createAll()) adapters.push_back(std::move(a));
     intake_ = std::make_unique<Intake>(*store_, adapters);
     HttpOptions o;
+    o.queue.pollMillis = 20;
     o.port = 0;
     o.certificate = tls_.serverCertFile;
     o.privateKey = tls_.serverKeyFile;
@@ -102,10 +106,22 @@ class AccessTest : public ::testing::Test {
     http_ = std::make_unique<net::HttpsClient>(server_->baseUrl(), co);
   }
   std::string db() const { return (dir_.path() / "store.db").string(); }
+  // A POST /fhir answered 202 is waited for until its ingest is done (the
+  // 202 comes before the ingest since issue 10; these tests read what it stored).
   net::HttpResult as(const std::string& who, const std::string& method, const std::string& path,
                      const std::string& body = {}) {
-    return http_->send(method, path, body, body.empty() ? "" : "application/fhir+json",
-                       {{"Authorization", "Bearer token-" + who}});
+    auto r = http_->send(method, path, body, body.empty() ? "" : "application/fhir+json",
+                         {{"Authorization", "Bearer token-" + who}});
+    if (method == "POST" && path == "/fhir" && r.status == 202) waitDone(r.headers.at("location"));
+    return r;
+  }
+  void waitDone(const std::string& location) {
+    for (int i = 0; i < 400; ++i) {
+      const auto r = http_->send("GET", location, "", "", {{"Authorization", "Bearer token-admin"}});
+      if (r.body.find(R"("state":"done")") != std::string::npos) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ADD_FAILURE() << "ingest not done: " << location;
   }
   int64_t rows(const std::string& table) {
     auto raw = store::openDatabase("sqlite:" + db());

@@ -4,6 +4,9 @@
 // with masked CPR, /health and /metrics.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "hub/api/api_server.h"
 
 #include <cstdlib>
@@ -24,7 +27,8 @@ using testing::sampleMessage;
 
 class ApiServerTest : public ::testing::Test {
  protected:
-  void start(int64_t maxBacklog = 1000, size_t maxBody = 1 << 20, std::vector<engine::CredentialInfo> credentials = {}) {
+  void start(int64_t maxBacklog = 1000, size_t maxBody = 1 << 20, std::vector<engine::CredentialInfo> credentials = {},
+             size_t streamBytes = 8u << 20, bool workers = true, int64_t maxQueued = 64) {
     tls_ = net::writeDevTls((dir_.path() / "tls").string());
     store_ = store::DeliveryStore::open({"sqlite:" + (dir_.path() / "store.db").string(), testing::testKeyring()});
     intake_ = std::make_unique<Intake>(*store_, std::vector<std::shared_ptr<const engine::Adapter>>{});
@@ -38,6 +42,10 @@ class ApiServerTest : public ::testing::Test {
     admin.roles = {Role::kAdmin};
     o.clients = ApiClients({admin});
     o.maxBodyBytes = maxBody;
+    o.queue.streamBytes = streamBytes;
+    o.queue.workers = workers;
+    o.queue.maxWaiting = maxQueued;
+    o.queue.pollMillis = 20;
     server_ = std::make_unique<ApiServer>(o, maxBacklog, *store_, *intake_, nullptr);
     server_->setCredentials(std::move(credentials));
     server_->start();
@@ -51,6 +59,16 @@ class ApiServerTest : public ::testing::Test {
   }
   net::HttpResult post(const std::string& body, const std::string& type = "application/fhir+json") {
     return client_->send("POST", "/fhir", body, type, {{"Authorization", "Bearer secret-token"}});
+  }
+  // The 202 comes before the ingest: its URL says when it is done.
+  net::HttpResult waitDone(const std::string& location) {
+    net::HttpResult r;
+    for (int i = 0; i < 400; ++i) {
+      r = get(location);
+      if (r.body.find(R"("state":"done")") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return r;
   }
 
   testing::TempDir dir_{"reghub-api"};
@@ -169,25 +187,64 @@ TEST_F(ApiServerTest, Intake_Returns202WithIngestIdAndLocation) {
   start();
   const auto r = post(kBundle);
   ASSERT_EQ(r.status, 202) << r.body;
-  EXPECT_NE(r.body.find("\"citizens\":1"), std::string::npos) << r.body;
+  // At once: the body is stored, not yet ingested (issue 10).
+  EXPECT_NE(r.body.find(R"("state":"queued")"), std::string::npos) << r.body;
   const std::string location = r.headers.count("location") ? r.headers.at("location") : "";
   ASSERT_EQ(location.rfind("/ingest/", 0), 0u);
-  const auto rec = get(location);
+  const auto rec = waitDone(location);
   EXPECT_EQ(rec.status, 200);
+  EXPECT_NE(rec.body.find(R"("state":"done")"), std::string::npos) << rec.body;
+  EXPECT_NE(rec.body.find("\"citizens\":1"), std::string::npos) << rec.body;
   EXPECT_NE(rec.body.find("\"unreadable\":false"), std::string::npos);
   EXPECT_EQ(r.body.find("0101601235"), std::string::npos);
 }
 
-TEST_F(ApiServerTest, Intake_MalformedBodyIs400WithDiagnosticsUnderTheId) {
+// Was "…Is400…" while POST ingested before answering; now the 202 comes
+// first and the ingest URL says it was unreadable, with the diagnostics.
+TEST_F(ApiServerTest, Intake_MalformedBodyIsUnreadableAtItsIngestWithDiagnosticsUnderTheId) {
   start();
   const auto r = post("{\"resourceType\": \"Bundle\", ");
-  ASSERT_EQ(r.status, 400) << r.body;
+  ASSERT_EQ(r.status, 202) << r.body;
   const auto location = r.headers.at("location");
+  const auto rec = waitDone(location);
+  EXPECT_NE(rec.body.find("\"unreadable\":true"), std::string::npos) << rec.body;
   const auto d = get(location + "/diagnostics");
   EXPECT_EQ(d.status, 200);
   EXPECT_NE(d.body.find("\"severity\":\"error\""), std::string::npos) << d.body;
   EXPECT_NE(d.body.find("\"rule\":\"HUB-"), std::string::npos) << d.body;
   EXPECT_EQ(get("/ingest/no-such-id").status, 404);
+}
+
+TEST_F(ApiServerTest, Intake_ALargeBodyIsStreamedToTheStoreInSealedPieces) {
+  // No worker: what POST stored is read as it was left at the 202.
+  start(1000, 8u << 20, {}, 4096, /*workers=*/false);
+  std::string ndjson;
+  for (int i = 0; ndjson.size() < 40'000; ++i)
+    ndjson += R"({"resourceType":"Organization","id":"o)" + std::to_string(i) + R"(","name":"Kommune"})" "\n";
+  const auto r = post(ndjson, "application/fhir+ndjson");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto raw = store::openDatabase("sqlite:" + (dir_.path() / "store.db").string());
+  const auto id = r.headers.at("location").substr(8);
+  const auto pieces = raw->query("SELECT sealed FROM intake_bodies WHERE ingest_id = $1 ORDER BY seq", {id});
+  EXPECT_GE(pieces.size(), 9u) << "40 kB in pieces of at most 4 KiB";
+  for (const auto& p : pieces) EXPECT_EQ(p[0].value_or("").find("Kommune"), std::string::npos) << "sealed";
+  EXPECT_EQ(store::IntakeQueue::open(store_->options())->body(id), ndjson) << "the pieces open to the body";
+  // A body under intake.streamBytes is stored whole, in one piece: the control.
+  const auto small = post(kBundle);
+  ASSERT_EQ(small.status, 202);
+  EXPECT_EQ(raw->query("SELECT COUNT(*) FROM intake_bodies WHERE ingest_id = $1", {small.headers.at("location").substr(8)})
+                .at(0).at(0).value_or(""),
+            "1");
+}
+
+TEST_F(ApiServerTest, Backpressure_503WhenTheIntakeQueueIsFull) {
+  start(1000, 1 << 20, {}, 8u << 20, /*workers=*/false, /*maxQueued=*/2);
+  EXPECT_EQ(post(kBundle).status, 202);
+  EXPECT_EQ(post(kBundle).status, 202);  // two wait: at the limit
+  const auto r = post(kBundle);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.headers.count("retry-after"), 1u);
+  EXPECT_NE(r.body.find("intake.maxQueued"), std::string::npos) << r.body;
 }
 
 TEST_F(ApiServerTest, Backpressure_503WhenBacklogOverLimit) {

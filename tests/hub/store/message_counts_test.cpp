@@ -1,0 +1,123 @@
+// The counters of migration 11 (docs/STORE.md "Counts"): kept by triggers in
+// the transaction of every state change, so after a mixed run — ingest,
+// deliver, reject, dead, replay, supersede, prune, lease recovery, failed
+// dependents — they equal a full count of the messages. Both stores (on
+// PostgreSQL before and after the deltas are folded in).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tests/hub/store/store_backend.h"
+
+namespace reghub::store {
+namespace {
+
+using testing::sampleMessage;
+
+// registry|kommune|state → n, superseded left out as counts() does.
+using Tally = std::map<std::string, int64_t>;
+
+Tally fullCount(SqlDb& db) {
+  Tally out;
+  for (const auto& r : db.query("SELECT registry, kommune, state, COUNT(*) FROM messages WHERE state <> 'superseded' "
+                                "GROUP BY registry, kommune, state"))
+    out[r[0].value_or("") + "|" + r[1].value_or("") + "|" + r[2].value_or("")] = std::stoll(r[3].value_or("0"));
+  return out;
+}
+
+Tally counters(DeliveryStore& store) {
+  Tally out;
+  for (const auto& c : store.counts()) out[c.registry + "|" + c.kommune + "|" + std::string(toString(c.state))] = c.count;
+  return out;
+}
+
+AttemptOutcome outcome(MessageState next, int64_t nextAt = 0) {
+  AttemptOutcome o;
+  o.next = next;
+  o.nextAt = nextAt;
+  o.httpStatus = next == MessageState::kAccepted ? 200 : 400;
+  o.registryId = next == MessageState::kAccepted ? "R-1" : "";
+  o.detail = "TEST-01 test";
+  return o;
+}
+
+class MessageCountsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = backend_.open();
+    raw_ = openDatabase(backend_.url());
+  }
+  // A run with every kind of transition.
+  void mixedRun() {
+    const int64_t now = 1'000'000;
+    for (int i = 0; i < 40; ++i)
+      store_->enqueue(sampleMessage(i, i % 3 ? "reg-a" : "reg-b", i % 2 ? "0101" : "0330"), "ing-1", now);
+    // Dependents: 100 waits for key-0 (blocked), 101 for key-1.
+    for (int i : {100, 101}) {
+      auto m = sampleMessage(i, "reg-b", "0101");
+      m.dependsOn = {i == 100 ? "key-0" : "key-3"};
+      store_->enqueue(m, "ing-1", now);
+    }
+    // Supersede: newer content for a pending key.
+    auto newer = sampleMessage(5, "reg-a", "0101");
+    newer.contentHash = "hash-5-v2";
+    store_->enqueue(newer, "ing-2", now);
+    std::vector<ToEnqueue> batch;
+    for (int i = 40; i < 50; ++i) batch.push_back({sampleMessage(i, "reg-a", "0101"), 0});
+    store_->enqueueBatch(batch, "ing-3", now);
+
+    auto claimed = store_->claim(30, "w1", now, 60'000);
+    ASSERT_GE(claimed.size(), 20u);
+    const MessageState kinds[] = {MessageState::kAccepted, MessageState::kRejected, MessageState::kRetryWait,
+                                  MessageState::kDead};
+    std::vector<std::pair<ClaimedMessage, AttemptOutcome>> done;
+    for (size_t i = 0; i < 16; ++i) done.push_back({claimed[i], outcome(kinds[i % 4], now + 10)});
+    store_->completeBatch(done, "w1", now + 1);
+    store_->complete(claimed[16], "w1", outcome(MessageState::kAccepted), now + 2);
+    store_->releaseClaims("w1", now + 3);  // the rest back to pending
+    // A worker that dies: its lease runs out.
+    store_->claim(3, "w2", now + 20, 5);
+    store_->recoverExpiredLeases(now + 100);
+    store_->failBlockedDependents(now + 110);
+    store_->replay({MessageState::kDead, "", std::nullopt, {}}, "test", now + 120);
+    store_->replay({MessageState::kRejected, "reg-a", std::nullopt, {"0101"}}, "test", now + 130);
+    store_->prunePersonalData("reg-a", now + 1'000, "test", now + 140);
+  }
+
+  testing::StoreBackend backend_{testing::currentTestName()};
+  std::unique_ptr<DeliveryStore> store_;
+  std::unique_ptr<SqlDb> raw_;
+};
+
+TEST_F(MessageCountsTest, Counters_AfterAMixedRun_EqualAFullCount) {
+  mixedRun();
+  const Tally full = fullCount(*raw_);
+  ASSERT_GE(full.size(), 8u) << "the run reaches many registry × kommune × state cells";
+  EXPECT_EQ(counters(*store_), full);
+  store_->foldCounts();  // PostgreSQL: the deltas into the counters; SQLite: nothing
+  EXPECT_EQ(counters(*store_), full);
+  EXPECT_EQ(std::stoll(raw_->query("SELECT COUNT(*) FROM message_count_deltas").at(0).at(0).value_or("0")), 0);
+  // The backlog reads them too.
+  int64_t waiting = 0;
+  for (const auto& [k, n] : full)
+    if (k.ends_with("|pending") || k.ends_with("|sending") || k.ends_with("|retry-wait")) waiting += n;
+  EXPECT_EQ(store_->backlog(), waiting);
+}
+
+TEST_F(MessageCountsTest, Counters_FollowAChangeMadeOutsideTheStoreCode) {
+  mixedRun();
+  // An operator's UPDATE in SQL is a transition too: the trigger counts it.
+  raw_->query("UPDATE messages SET state = 'dead' WHERE state = 'pending'");
+  EXPECT_EQ(counters(*store_), fullCount(*raw_));
+}
+
+TEST_F(MessageCountsTest, Comparison_FindsACounterThatIsOff) {
+  // The control: a counter changed behind the triggers' back is seen.
+  mixedRun();
+  store_->foldCounts();
+  raw_->query("UPDATE message_counts SET n = n + 1 WHERE state = 'accepted'");
+  EXPECT_NE(counters(*store_), fullCount(*raw_));
+}
+
+}  // namespace
+}  // namespace reghub::store
