@@ -185,14 +185,18 @@ void DeliveryStore::migrate() {
   Transaction tx(*db_);
   // Several workers may start at once: one migrates, the others wait.
   if (dialect_ == Dialect::kPostgres) db_->query("SELECT pg_advisory_xact_lock(7301)");
-  const auto rows = db_->query("SELECT COALESCE(MAX(version), 0) FROM reghub_schema");
-  const int64_t current = toInt(rows.at(0).at(0));
+  std::set<int64_t> applied;
+  for (const SqlRow& row : db_->query("SELECT version FROM reghub_schema")) applied.insert(toInt(row[0]));
+  const int64_t current = applied.empty() ? 0 : *applied.rbegin();
   const auto all = migrations(dialect_);
   if (!all.empty() && current > all.back().version)
     throw StoreError("store schema version " + std::to_string(current) + " is newer than this reghub knows (" +
                      std::to_string(all.back().version) + "); upgrade reghub");
+  // Every migration not applied yet, not only those above the newest: a
+  // store made by a build whose migrations were numbered apart (two branches
+  // developed side by side) gets the ones it skipped.
   for (const Migration& m : all) {
-    if (m.version <= current) continue;
+    if (applied.count(m.version)) continue;
     db_->script(m.sql);
     db_->query("INSERT INTO reghub_schema (version, description, applied_at) VALUES ($1, $2, $3)",
                {int64_t{m.version}, m.description, nowMillis()});

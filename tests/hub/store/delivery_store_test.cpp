@@ -45,6 +45,26 @@ TEST_F(DeliveryStoreTest, Migrations_AppliedOnOpenAndIdempotent) {
   EXPECT_EQ(again->schemaVersion(), 12);
 }
 
+// A store that skipped a migration (numbered apart on two branches, the newer
+// applied first) gets it on the next open: migration 9's indexes are gone
+// and its row missing, as if it had never run.
+TEST_F(DeliveryStoreTest, Migrations_AMissingOneBelowTheNewestIsApplied) {
+  store_.reset();
+  {
+    auto raw = openDatabase(backend_->url());
+    raw->script("DROP INDEX messages_accepted_at; DROP INDEX messages_waiting_since");
+    raw->query("DELETE FROM reghub_schema WHERE version = 9");
+  }
+  auto again = backend_->open();
+  auto raw = openDatabase(backend_->url());
+  const auto count = [&](const char* sql) { return std::stoll(raw->query(sql).at(0).at(0).value_or("0")); };
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reghub_schema WHERE version = 9"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reghub_schema"), again->schemaVersion());
+  // The index is back: the health query that reads it works.
+  EXPECT_FALSE(again->oldestWaiting("smdb").has_value());
+  raw->script("DROP INDEX messages_accepted_at");  // throws if it was not re-created
+}
+
 TEST_F(DeliveryStoreTest, Enqueue_StoresPendingWithAuditEntry) {
   const auto r = store_->enqueue(sampleMessage(1), "ing-1", 1000);
   EXPECT_EQ(r.outcome, EnqueueOutcome::kQueued);
