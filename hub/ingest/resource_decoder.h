@@ -30,7 +30,9 @@ struct ResourceSite {
 };
 
 struct DecodedResource {
-  enum class Kind { kPatient, kOrganization, kForloeb, kForm, kContact, kReferral };
+  // kResource: a kept-as-sent resource the model has no type for (it joins
+  // its citizen by its subject, model::Citizen::resources).
+  enum class Kind { kPatient, kOrganization, kForloeb, kForm, kContact, kReferral, kResource };
   Kind kind = Kind::kPatient;
   std::string key;  // canonical: "Type/id", else the fullUrl
   std::string subjectRef, subjectKey;  // the Patient it names, as sent and canonical
@@ -40,8 +42,11 @@ struct DecodedResource {
   std::string lastUpdatedText;
   uint64_t arrival = 0;
   std::variant<model::Citizen, model::Organization, model::Forloeb, model::FormResponse, model::Contact,
-               model::Referral>
+               model::Referral, model::Resource>
       payload;
+  // Kept-as-sent types (model::Resource): the JSON with canonical references.
+  std::string asSent;
+  std::vector<std::string> asSentRefs;  // the canonical keys its references name
   bool taken = false;  // assembly: already placed in a citizen
 
   const model::SourceRef& source() const;

@@ -1,0 +1,90 @@
+#include "adapters/rehab/report_check.h"
+
+#include <rapidjson/document.h>
+
+#include <cstdlib>
+
+namespace reghub::rehab {
+
+namespace {
+
+// "…entry[3].resource.x" → 3 and ".x"; nullopt outside an entry. The innermost entry counts.
+struct EntryAt {
+  size_t index;
+  std::string rest;
+};
+std::optional<EntryAt> entryOf(const std::string& path) {
+  const auto at = path.rfind(".entry[");
+  if (at == std::string::npos) return std::nullopt;
+  const size_t close = path.find(']', at);
+  if (close == std::string::npos) return std::nullopt;
+  EntryAt e{static_cast<size_t>(std::strtoul(path.c_str() + at + 7, nullptr, 10)), ""};
+  const std::string resource = "].resource";
+  e.rest = path.compare(close, resource.size(), resource) == 0 ? path.substr(close + resource.size()) : "";
+  return e;
+}
+
+std::string profileIdOf(const rapidjson::Value& resource) {
+  if (!resource.IsObject() || !resource.HasMember("meta") || !resource["meta"].IsObject()) return {};
+  const auto& meta = resource["meta"];
+  if (!meta.HasMember("profile") || !meta["profile"].IsArray() || meta["profile"].Empty() ||
+      !meta["profile"][0].IsString())
+    return {};
+  const std::string url = meta["profile"][0].GetString();
+  return url.substr(url.rfind('/') + 1);
+}
+
+// Renames each finding to its REH rule, in Danish first.
+class RehabSink final : public diag::Sink {
+ public:
+  RehabSink(diag::Sink& next, const RehabData& data, const rapidjson::Value& bundle,
+            const std::vector<const ViewResource*>* entries)
+      : next_(next), data_(data), bundle_(bundle), entries_(entries) {}
+  void report(diag::Diagnostic d) override {
+    std::string profile = profileIdOf(bundle_);
+    const auto e = entryOf(d.path);
+    if (e && bundle_.HasMember("entry") && bundle_["entry"].IsArray() && e->index < bundle_["entry"].Size()) {
+      const auto& entry = bundle_["entry"][static_cast<rapidjson::SizeType>(e->index)];
+      if (entry.IsObject() && entry.HasMember("resource")) profile = profileIdOf(entry["resource"]);
+      if (entries_ && e->index < entries_->size() && (*entries_)[e->index]) {
+        const ViewResource& v = *(*entries_)[e->index];
+        d.path = v.source.reference + e->rest;
+        d.forloeb = v.key;
+        if (!v.source.file.empty()) {
+          d.file = v.source.file;
+          d.line = v.source.line;
+        }
+      }
+    }
+    const RuleText& r = data_.ruleOf(d.rule, profile, d.field);
+    d.message = r.message + " (" + d.rule + ": " + d.message + ")";
+    d.rule = r.id;
+    next_.report(std::move(d));
+  }
+
+ private:
+  diag::Sink& next_;
+  const RehabData& data_;
+  const rapidjson::Value& bundle_;
+  const std::vector<const ViewResource*>* entries_;
+};
+
+diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
+  const diag::Diagnostic c = out.context();
+  return diag::Reporter(sink, c.registry).withFile(c.file, c.line).withCitizen(c.citizen).withForloeb(c.forloeb).withPath(c.path);
+}
+
+}  // namespace
+
+void checkReport(const rapidjson::Value& bundle, const RehabData& data, const diag::Reporter& out,
+                 const std::vector<const ViewResource*>* entries) {
+  RehabSink sink(out.sink(), data, bundle, entries);
+  data.validator().validate(bundle, rebase(out, sink));
+}
+
+void checkDocument(const rapidjson::Value& doc, const RehabData& data, const diag::Reporter& out) {
+  RehabSink sink(out.sink(), data, doc, nullptr);
+  data.validator().validate(doc, rebase(out, sink));
+}
+
+}  // namespace reghub::rehab
