@@ -15,7 +15,7 @@ const reghub::engine::AdapterRegistrar kRegistrar({
     // `reghub check rehab`: KOMBIT STS assertion and token exchange (adapters/kl_gateway/setup_check.h).
     [](const reghub::engine::Adapter& adapter, std::ostream& out) {
       const auto& a = static_cast<const reghub::rehab::RehabAdapter&>(adapter);
-      return reghub::kl_gateway::checkGatewaySetup({"rehab", a.settings().endpoint, &a.settings().auth},
+      return reghub::kl_gateway::checkGatewaySetup({"rehab", a.settings().delivery.endpoint, &a.settings().delivery.auth},
                                                    a.gatewayAccess(), out);
     },
 });

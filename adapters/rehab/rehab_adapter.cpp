@@ -5,7 +5,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "adapters/kl_gateway/gateway_deliverer.h"
 #include "adapters/rehab/rehab_data.h"
 #include "adapters/rehab/rehab_view.h"
 #include "adapters/rehab/report_builder.h"
@@ -44,11 +43,6 @@ struct PreparedRehab final : engine::PreparedCitizen {
   std::vector<bool> failed;  // per report: an error was found, it is never sent
 };
 
-bool fromKlBundle(const model::SourceRef& src) {
-  return src.containerProfile.rfind(profileUrl(kProfileReport), 0) == 0 ||
-         src.containerProfile.rfind(profileUrl(kProfileIncremental), 0) == 0;
-}
-
 std::string profileOf(const rapidjson::Value& doc) {
   if (!doc.IsObject() || !doc.HasMember("meta") || !doc["meta"].IsObject() || !doc["meta"].HasMember("profile"))
     return {};
@@ -76,9 +70,7 @@ engine::OutboundMessage message(const model::Citizen& citizen, const PlannedRepo
   for (const model::Forloeb& f : citizen.forloeb)
     if (f.municipality && !f.municipality->municipalityCode.empty()) m.kommune = f.municipality->municipalityCode;
   m.deliveryDay = rep.day.iso();
-  m.method = "PUT";
-  m.target = "/fhir/Bundle/" + rep.bundleId;
-  m.contentType = "application/fhir+json";
+  kl_gateway::putBundle(m, rep.bundleId);
   m.body = std::move(body);
   return m;
 }
@@ -86,7 +78,8 @@ engine::OutboundMessage message(const model::Citizen& citizen, const PlannedRepo
 }  // namespace
 
 RehabAdapter::RehabAdapter(std::shared_ptr<const Settings> settings, std::shared_ptr<kl_gateway::SubjectTokenSource> sts)
-    : settings_(std::move(settings)), sts_(std::move(sts)) {}
+    : settings_(std::move(settings)),
+      access_("rehab", settings_->delivery.endpoint, settings_->delivery.tls, settings_->delivery.auth, std::move(sts)) {}
 
 void RehabAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext&,
                                  const diag::Reporter& out) const {
@@ -100,7 +93,7 @@ bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::R
                                   const diag::Reporter& out) const {
   if (citizen.resources.empty()) return false;
   bool own = false;  // a KL report given as input is checked as it stands (inspectSource), never re-rendered
-  for (const model::Resource& r : citizen.resources) own = own || (r.type != "Patient" && !fromKlBundle(r.source));
+  for (const model::Resource& r : citizen.resources) own = own || (r.type != "Patient" && !fromKlReport(r.source));
   if (!own) return false;
   const RehabView view(citizen, RehabData::get(), settings_->view, nullptr);
   if (!view.isRehab()) return false;
@@ -200,33 +193,13 @@ std::optional<engine::OutboundMessage> RehabAdapter::wrapRun(const std::vector<c
   w.idempotencyKey = wrapped["id"].GetString();
   w.contentHash = util::sha256Hex("IncrementalDelivery|" + hashes);
   w.deliveryDay = ctx.asOf.iso();
-  w.method = "PUT";
-  w.target = "/fhir/Bundle/" + w.idempotencyKey;
-  w.contentType = "application/fhir+json";
+  kl_gateway::putBundle(w, w.idempotencyKey);
   return w;
 }
 
-std::optional<kl_gateway::GatewayAccess> RehabAdapter::gatewayAccess() const {
-  if (!settings_->auth.enabled()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(accessMu_);
-  if (!access_) access_ = kl_gateway::makeGatewayAccess(settings_->auth, sts_);
-  return access_;
-}
+std::vector<engine::CredentialInfo> RehabAdapter::credentials() const { return access_.credentials(); }
 
-std::vector<engine::CredentialInfo> RehabAdapter::credentials() const {
-  const auto a = gatewayAccess();
-  if (!a) return {};
-  const std::string setting = settings_->auth.credentials.pkcs12File.empty() ? "rehab.auth.certFile" : "rehab.auth.pkcs12File";
-  const auto notAfter = std::chrono::duration_cast<std::chrono::milliseconds>(a->credentials->notAfter().time_since_epoch());
-  return {{setting, a->credentials->subject(), notAfter.count()}};
-}
-
-std::unique_ptr<engine::Deliverer> RehabAdapter::makeDeliverer() const {
-  if (settings_->endpoint.empty()) return nullptr;
-  const auto a = gatewayAccess();
-  return std::make_unique<kl_gateway::GatewayDeliverer>(kl_gateway::DelivererConfig{settings_->endpoint, settings_->tls},
-                                                        a ? a->auth : nullptr);
-}
+std::unique_ptr<engine::Deliverer> RehabAdapter::makeDeliverer() const { return access_.makeDeliverer(); }
 
 std::unique_ptr<engine::Sandbox> RehabAdapter::makeSandbox(const engine::SandboxOptions& options) const {
   return std::make_unique<RehabSandbox>(options, settings_);

@@ -10,10 +10,9 @@
 // is reported from the day it arrives, before any forløb exists. Reports are
 // built from the adapter's own view of the citizen (rehab_view.h).
 #include <memory>
-#include <mutex>
 #include <optional>
 
-#include "adapters/kl_gateway/gateway_access.h"
+#include "adapters/kl_gateway/delivery_settings.h"
 #include "adapters/rehab/settings.h"
 #include "hub/engine/adapter.h"
 
@@ -57,7 +56,7 @@ class RehabAdapter final : public engine::Adapter {
                                                  const engine::RunContext& ctx) const override;
   // nullptr without rehab.endpoint. With rehab.auth.realm the deliverers share one FK Gateway access.
   std::unique_ptr<engine::Deliverer> makeDeliverer() const override;
-  std::string deliveryTarget() const override { return settings_->endpoint; }
+  std::string deliveryTarget() const override { return settings_->delivery.endpoint; }
   std::vector<engine::CredentialInfo> credentials() const override;
   std::unique_ptr<engine::Sandbox> makeSandbox(const engine::SandboxOptions& options) const override;
   std::map<std::string, std::string> sandboxClientConfig(const engine::Sandbox& sandbox) const override;
@@ -67,13 +66,11 @@ class RehabAdapter final : public engine::Adapter {
   const Settings& settings() const { return *settings_; }
   // The shared FK Gateway access; nullopt without rehab.auth.realm. Throws
   // config::ConfigError when the certificate cannot be loaded.
-  std::optional<kl_gateway::GatewayAccess> gatewayAccess() const;
+  std::optional<kl_gateway::GatewayAccess> gatewayAccess() const { return access_.access(); }
 
  private:
   std::shared_ptr<const Settings> settings_;
-  std::shared_ptr<kl_gateway::SubjectTokenSource> sts_;
-  mutable std::mutex accessMu_;
-  mutable std::optional<kl_gateway::GatewayAccess> access_;
+  kl_gateway::GatewayAccessHolder access_;  // one FK Gateway access for all deliverers
 };
 
 }  // namespace reghub::rehab

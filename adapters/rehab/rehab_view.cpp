@@ -159,6 +159,11 @@ void dropForeignExtensions(Value& v, const std::set<std::string>& known, const s
 
 }  // namespace
 
+bool fromKlReport(const model::SourceRef& src) {
+  return src.containerProfile.rfind(profileUrl(kProfileReport), 0) == 0 ||
+         src.containerProfile.rfind(profileUrl(kProfileIncremental), 0) == 0;
+}
+
 std::string outboundId(const std::string& sor, const std::string& key) {
   const auto slash = key.find('/');
   const std::string id = slash == std::string::npos ? key : key.substr(slash + 1);
@@ -231,6 +236,8 @@ void RehabView::select(const model::Citizen& citizen, const RehabData& data) {
   std::map<std::string, const model::Resource*> byKey;
   std::map<std::string, rapidjson::Document> docs;
   for (const model::Resource& r : citizen.resources) {
+    // What came inside a KL report given as input is checked as it stands, never re-rendered.
+    if (r.type != "Patient" && fromKlReport(r.source)) continue;
     byKey[r.key] = &r;
     docs[r.key].Parse(r.json.data(), r.json.size());
   }

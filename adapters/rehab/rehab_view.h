@@ -71,6 +71,9 @@ class RehabView {
   bool hasContent_ = false;
 };
 
+// Did the resource arrive inside a KL report of this IG (by the Bundle's meta.profile)?
+bool fromKlReport(const model::SourceRef& src);
+
 // The outbound id of a source resource: its id when that is a lower-case
 // UUID, else a name-based (v5) UUID of the SOR code and the source key.
 std::string outboundId(const std::string& sor, const std::string& key);

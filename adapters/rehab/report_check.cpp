@@ -34,6 +34,37 @@ std::string profileIdOf(const rapidjson::Value& resource) {
   return url.substr(url.rfind('/') + 1);
 }
 
+// The node at a path below a resource (".activity[0].detail.extension[1]"), or null.
+const rapidjson::Value* at(const rapidjson::Value& resource, const std::string& rest) {
+  const rapidjson::Value* v = &resource;
+  size_t i = 0;
+  while (v && i < rest.size() && rest[i] == '.') {
+    const size_t end = rest.find_first_of(".[", i + 1);
+    const std::string name = rest.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+    v = v->IsObject() && v->HasMember(name.c_str()) ? &(*v)[name.c_str()] : nullptr;
+    i = end == std::string::npos ? rest.size() : end;
+    if (v && i < rest.size() && rest[i] == '[') {
+      const size_t idx = std::strtoul(rest.c_str() + i + 1, nullptr, 10);
+      v = v->IsArray() && idx < v->Size() ? &(*v)[static_cast<rapidjson::SizeType>(idx)] : nullptr;
+      i = rest.find(']', i);
+      i = i == std::string::npos ? rest.size() : i + 1;
+    }
+  }
+  return v;
+}
+
+// A finding on an extension's own definition ("Extension.value[x]") is that
+// extension's rule: its profile is the url of the extension the path names.
+std::string extensionProfile(const rapidjson::Value& resource, const std::string& rest) {
+  const auto e = rest.rfind(".extension[");
+  if (e == std::string::npos) return {};
+  const auto close = rest.find(']', e);
+  const rapidjson::Value* x = at(resource, rest.substr(0, close + 1));
+  if (!x || !x->IsObject() || !x->HasMember("url") || !(*x)["url"].IsString()) return {};
+  const std::string url = (*x)["url"].GetString();
+  return url.substr(url.rfind('/') + 1);
+}
+
 // Renames each finding to its REH rule, in Danish first.
 class RehabSink final : public diag::Sink {
  public:
@@ -45,7 +76,11 @@ class RehabSink final : public diag::Sink {
     const auto e = entryOf(d.path);
     if (e && bundle_.HasMember("entry") && bundle_["entry"].IsArray() && e->index < bundle_["entry"].Size()) {
       const auto& entry = bundle_["entry"][static_cast<rapidjson::SizeType>(e->index)];
-      if (entry.IsObject() && entry.HasMember("resource")) profile = profileIdOf(entry["resource"]);
+      if (entry.IsObject() && entry.HasMember("resource")) {
+        profile = profileIdOf(entry["resource"]);
+        if (d.field.rfind("Extension", 0) == 0)
+          if (const std::string x = extensionProfile(entry["resource"], e->rest); !x.empty()) profile = x;
+      }
       if (entries_ && e->index < entries_->size() && (*entries_)[e->index]) {
         const ViewResource& v = *(*entries_)[e->index];
         d.path = v.source.reference + e->rest;

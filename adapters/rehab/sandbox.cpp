@@ -11,9 +11,9 @@ namespace {
 kl_gateway::GatewaySandboxConfig sandboxConfig(const Settings& settings) {
   kl_gateway::GatewaySandboxConfig c;
   c.prefix = "rehab";
-  c.tlsDir = settings.sandboxTlsDir;
-  c.requiresToken = settings.sandboxRequiresToken;
-  c.auth = settings.auth;
+  c.tlsDir = settings.delivery.sandboxTlsDir;
+  c.requiresToken = settings.delivery.sandboxRequiresToken;
+  c.auth = settings.delivery.auth;
   c.notAReport = [](const rapidjson::Document& d) -> std::string {
     const std::string want = profileUrl(kProfileReport);
     if (d.IsObject() && d.HasMember("meta") && d["meta"].IsObject() && d["meta"].HasMember("profile") &&
