@@ -42,7 +42,10 @@ FINDINGS = {  # invariant keys and core rules
 EXTRA_ELEMENTS = {  # element ids the path column says in words
     'klgateway-140-delivery-report': {'Bundle.entry.fullUrl': 'REH-DR-05', 'Bundle.entry.link': 'REH-DR-05'},
     'klgateway-140-organization': {'Organization.identifier:SOR-ID': 'REH-ORG-02',
-                                   'Organization.identifier:KOMBIT-ORG-ID': 'REH-ORG-02'},
+                                   'Organization.identifier:KOMBIT-ORG-ID': 'REH-ORG-02',
+                                   '@dk-core-sor-identifier': 'REH-ORG-02', '@dk-core-kombit-org-identifier': 'REH-ORG-02'},
+    # A finding of a data type's profile ("@<profile>") on the resource it sits in.
+    'klgateway-140-citizen': {'@dk-core-cpr-identifier': 'REH-CIT-02', '@dk-core-sor-identifier': 'REH-CIT-07'},
     'klgateway-140-care-plan': {},
     'klgateway-140-planned-intervention': {'CarePlan.status': 'REH-PI-06',
                                            'CarePlan.activity.detail.status': 'REH-PI-06'},
@@ -167,11 +170,15 @@ def elements(path):
     if not parts or not re.match(r'^[A-Z][A-Za-z]+(\.|$)', parts[0]):
         return []
     out, root = [], parts[0].split('.')[0]
+    parent = parts[0].split(' ')[0].rsplit('.', 1)[0] if '.' in parts[0] else root
     last_full = parts[0]
     for p in parts:
+        if ': .' in p:  # "activity.detail: .kind": the following items are below that element
+            head, p = p.split(': ', 1)
+            parent = root + '.' + head.split(' ')[-1].lstrip('.;')
         p = p.split(' ')[0].rstrip(';')
         if p.startswith('.'):
-            out.append(root + p)
+            out.append(parent + p)
         elif p.startswith(':'):
             out.append(last_full.rsplit(':', 1)[0] + p)
         else:

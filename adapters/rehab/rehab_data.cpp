@@ -72,10 +72,16 @@ const RuleText* RehabData::rule(std::string_view id) const {
   return it == rules_.end() ? nullptr : &it->second;
 }
 
-const RuleText& RehabData::ruleOf(std::string_view finding, std::string_view profileId,
-                                  std::string_view elementId) const {
+const RuleText& RehabData::ruleOf(std::string_view finding, std::string_view messageKey, std::string_view profileId,
+                                  std::string_view typeProfile, std::string_view elementId) const {
+  for (const std::string_view k : {finding, messageKey})
+    if (const auto f = byFinding_.find(k); !k.empty() && f != byFinding_.end() && f->second != finding)
+      return rules_.find(f->second)->second;
   if (const auto f = byFinding_.find(finding); f != byFinding_.end()) return rules_.find(f->second)->second;
   if (const auto p = byElement_.find(profileId); p != byElement_.end()) {
+    if (!typeProfile.empty() && typeProfile != profileId)
+      if (const auto t = p->second.find("@" + std::string(typeProfile)); t != p->second.end())
+        return rules_.find(t->second)->second;
     const std::string* best = nullptr;
     size_t bestLen = 0;
     for (const auto& [element, id] : p->second) {

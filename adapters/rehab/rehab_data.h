@@ -58,9 +58,13 @@ class RehabData {
   const kl_gateway::ProfileValidator& validator() const { return *validator_; }
   const kl_gateway::ProfileSet& profiles() const { return validator_->profiles(); }
   // The REH rule of a validator finding: by its rule (an invariant key, a
-  // KLGW-CORE id), else by the profile's element (the longest element id
-  // that the finding's element starts with), else the profile's catch-all.
-  const RuleText& ruleOf(std::string_view finding, std::string_view profileId, std::string_view elementId) const;
+  // core rule) or the invariant its message names ("con-5: …"), else — for a
+  // finding of a data type's profile (`typeProfile`, e.g. dk-core-cpr-identifier)
+  // — the resource profile's "@<typeProfile>" entry, else by the profile's
+  // element (the longest element id the finding's element starts with),
+  // else the profile's catch-all.
+  const RuleText& ruleOf(std::string_view finding, std::string_view messageKey, std::string_view profileId,
+                         std::string_view typeProfile, std::string_view elementId) const;
   const RuleText* rule(std::string_view id) const;
   const std::map<std::string, RuleText, std::less<>>& rules() const { return rules_; }
 

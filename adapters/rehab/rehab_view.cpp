@@ -382,7 +382,7 @@ void RehabView::prune(ViewResource& v, const RehabData& data, const diag::Report
     std::string list;
     for (const std::string& x : dropped) list += (list.empty() ? "" : ", ") + x;
     notes->withForloeb(v.key).withPath(v.source.reference)
-        .info(data.ruleOf("", v.profile, "").id, "",
+        .info(data.ruleOf("", "", v.profile, "", "").id, "",
               util::maskDigitRuns(list) + ": ikke tilladt i " + v.profile + " og sendes ikke");
   }
 }

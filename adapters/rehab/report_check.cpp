@@ -65,6 +65,16 @@ std::string extensionProfile(const rapidjson::Value& resource, const std::string
   return url.substr(url.rfind('/') + 1);
 }
 
+// The validator's message starts with the profile (or core invariant) it judged by: "dk-core-cpr-identifier: …".
+std::string messageProfile(const std::string& message) {
+  const auto colon = message.find(": ");
+  return colon == std::string::npos || message.find(' ') < colon ? std::string() : message.substr(0, colon);
+}
+
+bool isBundle(const rapidjson::Value* v) {
+  return v && v->IsObject() && v->HasMember("resourceType") && (*v)["resourceType"] == "Bundle";
+}
+
 // Renames each finding to its REH rule, in Danish first.
 class RehabSink final : public diag::Sink {
  public:
@@ -72,16 +82,26 @@ class RehabSink final : public diag::Sink {
             const std::vector<const ViewResource*>* entries)
       : next_(next), data_(data), bundle_(bundle), entries_(entries) {}
   void report(diag::Diagnostic d) override {
-    std::string profile = profileIdOf(bundle_);
-    const auto e = entryOf(d.path);
-    if (e && bundle_.HasMember("entry") && bundle_["entry"].IsArray() && e->index < bundle_["entry"].Size()) {
-      const auto& entry = bundle_["entry"][static_cast<rapidjson::SizeType>(e->index)];
-      if (entry.IsObject() && entry.HasMember("resource")) {
-        profile = profileIdOf(entry["resource"]);
+    const auto dot = d.path.find('.');
+    const std::string rest = dot == std::string::npos ? std::string() : d.path.substr(dot);
+    std::string profile = profileIdOf(bundle_), typeProfile;
+    if (d.field.rfind("Bundle", 0) == 0) {
+      // A Bundle's own element: the Bundle the finding is on, or the one holding the entry it names.
+      const rapidjson::Value* here = at(bundle_, rest);
+      const auto e = rest.rfind(".entry[");
+      if (!isBundle(here) && e != std::string::npos) here = at(bundle_, rest.substr(0, e));
+      if (isBundle(here)) profile = profileIdOf(*here);
+    } else if (const auto r = rest.rfind("].resource"); r != std::string::npos) {
+      const std::string resourcePath = rest.substr(0, r + 10);
+      if (const rapidjson::Value* res = at(bundle_, resourcePath)) {
+        profile = profileIdOf(*res);
         if (d.field.rfind("Extension", 0) == 0)
-          if (const std::string x = extensionProfile(entry["resource"], e->rest); !x.empty()) profile = x;
+          if (const std::string x = extensionProfile(*res, rest.substr(r + 10)); !x.empty()) profile = x;
       }
-      if (entries_ && e->index < entries_->size() && (*entries_)[e->index]) {
+      typeProfile = messageProfile(d.message);
+      // The hub's own reports: the finding is at the sender's resource.
+      const auto e = entryOf(rest);
+      if (entries_ && e && rest.find("].resource") == r && e->index < entries_->size() && (*entries_)[e->index]) {
         const ViewResource& v = *(*entries_)[e->index];
         d.path = v.source.reference + e->rest;
         d.forloeb = v.key;
@@ -91,9 +111,9 @@ class RehabSink final : public diag::Sink {
         }
       }
     }
-    const RuleText& r = data_.ruleOf(d.rule, profile, d.field);
-    d.message = r.message + " (" + d.rule + ": " + d.message + ")";
-    d.rule = r.id;
+    const RuleText& rule = data_.ruleOf(d.rule, messageProfile(d.message), profile, typeProfile, d.field);
+    d.message = rule.message + " (" + d.rule + ": " + d.message + ")";
+    d.rule = rule.id;
     next_.report(std::move(d));
   }
 
