@@ -30,9 +30,14 @@ const std::vector<Mistake> kMistakes = {
 
 }  // namespace
 
-void synthesizeRehab(const engine::SynthCitizen& c, engine::SynthRng& rng, bool seedMistake,
+void synthesizeRehab(const engine::SynthCitizen& c, engine::SynthRng& /*shared*/, bool seedMistake,
                      std::vector<std::string>& resources, std::vector<engine::SeededMistake>& seeded) {
+  // Its own random source, from the citizen and the run's: the other
+  // registries' data stays what it was before § 140 joined synth.
+  engine::SynthRng rng(std::stoull(
+      util::sha256Hex(std::to_string(c.index) + "|" + c.patientRef + "|" + c.cpr.digits()).substr(0, 15), nullptr, 16));
   if (c.cpr.ageAt(c.asOf) < 18) return;
+  if (!seedMistake && !rng.chance(0.25)) return;  // about one adult in four is in genoptræning
   const std::string base = std::to_string(c.index) + "/" + c.patientRef;
   const auto id = [&](const std::string& what) { return util::uuidV5(kSynthNamespace, what + "/" + base); };
   const std::string hospital = id("hospital"), supplier = id("supplier"), ggop = id("ggop"), dx = id("dx"),

@@ -6,8 +6,10 @@
 // (CarePlan with a § 140 category), a Fysisk træning intervention based on
 // it and two contacts, plus the case system's extras the hub drops (a name
 // on the GGOP's note, an identifier). Dated in the two months before
-// asOf. With seedMistake, exactly one REH rule is broken and its id recorded.
-// Deterministic for the rng.
+// asOf; about one adult in four. With seedMistake, always a course, with
+// exactly one REH rule broken and its id recorded. Deterministic for the
+// citizen; the run's rng is not drawn from, so the other registries' data
+// is what it was before § 140 joined.
 #include <string>
 #include <vector>
 
