@@ -51,6 +51,18 @@ std::string profileOf(const rapidjson::Value& doc) {
   return {};
 }
 
+// Without parsing: could the citizen's resources hold a § 140 seed (a
+// ServiceRequest, a CarePlan with a category or an FSIII code)? Most
+// citizens of a run are other registries'; only these get a view built.
+bool mayBeRehab(const model::Citizen& citizen) {
+  for (const model::Resource& r : citizen.resources)
+    if (r.type == "ServiceRequest" ||
+        (r.type == "CarePlan" &&
+         (r.json.find("\"category\"") != std::string::npos || r.json.find(kFsiiiSystem) != std::string::npos)))
+      return true;
+  return false;
+}
+
 diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
   const diag::Diagnostic c = out.context();
   return diag::Reporter(sink, c.registry).withFile(c.file, c.line).withCitizen(c.citizen);
@@ -91,7 +103,7 @@ void RehabAdapter::inspectSource(const engine::SourceDocument& doc, const engine
 
 bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::RunContext&,
                                   const diag::Reporter& out) const {
-  if (citizen.resources.empty()) return false;
+  if (!mayBeRehab(citizen)) return false;
   bool own = false;  // a KL report given as input is checked as it stands (inspectSource), never re-rendered
   for (const model::Resource& r : citizen.resources) own = own || (r.type != "Patient" && !fromKlReport(r.source));
   if (!own) return false;

@@ -81,9 +81,9 @@ const std::set<std::string, std::less<>> kUsedTypes = {"Patient",   "Organizatio
 const std::set<std::string, std::less<>> kKeptAsSent = {"Patient",   "Organization",  "CarePlan",
                                                         "Encounter", "Condition", "ServiceRequest"};
 
-// The resource as compact JSON with every Reference.reference rewritten to
-// the canonical key of what it names.
-std::string asSentJson(const Value& r, const ResolveReference& resolve, std::vector<std::string>& refs) {
+}  // namespace
+
+std::string keptAsSentJson(const Value& r, const ResolveReference& resolve, std::vector<std::string>& refs) {
   rapidjson::Document copy;
   copy.CopyFrom(r, copy.GetAllocator());
   std::function<void(Value&)> walk = [&](Value& v) {
@@ -107,6 +107,8 @@ std::string asSentJson(const Value& r, const ResolveReference& resolve, std::vec
   copy.Accept(w);
   return std::string(buf.GetString(), buf.GetSize());
 }
+
+namespace {
 
 // Top-level elements the hub reads per type, with their FHIR JSON shape
 // ('a' array, 'o' object, 's' string, 'b' boolean). Others get one info
@@ -223,7 +225,7 @@ std::optional<DecodedResource> Decoder::run(uint64_t arrival) {
   }
   if (!unused_.empty()) out().info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + unused_);
   if (!d.subjectRef.empty()) d.subjectKey = resolve_(d.subjectRef);
-  if (kKeptAsSent.count(type)) d.asSent = asSentJson(r_, resolve_, d.asSentRefs);
+  if (kKeptAsSent.count(type)) d.asSent = keptAsSentJson(r_, resolve_, d.asSentRefs);
   if (!d.orgRef.empty()) d.orgKey = resolve_(d.orgRef);
   for (const std::string& p : d.parentRefs) d.parentKeys.push_back(resolve_(p));
   return d;
@@ -564,6 +566,8 @@ std::string canonicalKey(const std::string& type, const std::string& id, const s
 }
 
 bool isUsedResourceType(std::string_view type) { return kUsedTypes.count(type) > 0; }
+
+bool isKeptAsSent(std::string_view type) { return kKeptAsSent.count(type) > 0; }
 
 std::optional<DecodedResource> decodeResource(const Value& resource, const ResourceSite& site, uint64_t arrival,
                                               const diag::Reporter& reporter, const ResolveReference& resolve) {

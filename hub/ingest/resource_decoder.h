@@ -64,6 +64,13 @@ std::string canonicalKey(const std::string& type, const std::string& id, const s
 // Resource types the hub reads (others are an info and ignored).
 bool isUsedResourceType(std::string_view type);
 
+// Types kept as sent besides their model view (model::Resource), and that
+// copy: compact JSON with every `reference` rewritten by `resolve` (the
+// canonical keys are appended to `refs`). Pure.
+bool isKeptAsSent(std::string_view type);
+std::string keptAsSentJson(const rapidjson::Value& resource, const ResolveReference& resolve,
+                           std::vector<std::string>& refs);
+
 // nullopt: not used by the hub (reported as info) or unusable (reported).
 std::optional<DecodedResource> decodeResource(const rapidjson::Value& resource, const ResourceSite& site,
                                               uint64_t arrival, const diag::Reporter& reporter,
