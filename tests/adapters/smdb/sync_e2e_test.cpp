@@ -549,7 +549,7 @@ TEST_F(SmdbSyncE2e, TheServiceSyncsAtStart) {
   const pid_t pid = reghub::testing::spawnHub({REGHUB_BINARY, "run", "--config", config(), "--no-http"});
   ASSERT_GT(pid, 0);
   int foreign = 0;
-  for (int i = 0; i < 200 && foreign < 2; ++i) {
+  for (int i = 0; i < 200 && foreign < 2 * 3; ++i) {  // until both sager are read (a status may come between them)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const CliResult st = reghub({"status", "--config", config(), "--format", "json"});
     rapidjson::Document d;
