@@ -235,6 +235,15 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
   s.patientKey = d.subjectKey;
   s.parentKeys = d.parentKeys;
   s.orgKey = d.orgKey;
+  // The store loads a record's Organization with the citizen: a kept-as-sent
+  // resource without a managing organization names another one (a GGOP's
+  // requester, a forløb's performer) that must come along.
+  if (s.orgKey.empty())
+    for (const std::string& r : d.asSentRefs)
+      if (util::startsWith(r, "Organization/")) {
+        s.orgKey = r;
+        break;
+      }
   if (d.kind == Kind::kPatient)
     if (const auto& cpr = std::get<model::Citizen>(d.payload).cpr) s.cpr = cpr->digits();
   s.lastUpdated = d.lastUpdatedText;
