@@ -91,8 +91,10 @@ std::vector<PlannedReport> buildReports(const RehabView& view, const Settings& s
   if (!view.isRehab()) return out;
   if (ctx.delta) {  // the delivery store: what is new since the citizen was last rendered, as of today
     std::vector<const ViewResource*> news;
+    // An Organization is never news by itself: it goes with what names it
+    // (the store does not track its changes per citizen).
     for (const ViewResource* r : view.content())
-      if (r->fresh) news.push_back(r);
+      if (r->fresh && r->type != "Organization") news.push_back(r);
     if (!news.empty() || view.citizen()->fresh) out.push_back(assemble(view, news, ctx.asOf, s));
     return out;
   }
