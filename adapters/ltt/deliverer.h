@@ -1,52 +1,11 @@
 #pragma once
-// Transport to FK Gateway: each DeliveryReport is sent as
-// PUT {endpoint}/fhir/Bundle/{id} (JSON) over HTTPS. One attempt per call,
-// classified (Fluent Bit style): 2xx accepted; 408, 429, 5xx, timeouts and
-// connection failures retry; other 4xx rejected, keeping the
-// OperationOutcome's text. Retry timing belongs to the outbox.
-// FK Gateway access (adapters/kl_gateway): with a BearerSource every PUT
-// carries `Authorization: Bearer <token>` from the process-wide token cache;
-// a 401 refreshes the token once and sends again before the attempt counts
-// as failed. No token to be had: bad credentials (the token endpoint's or
-// STS's refusal) are rejected with the server's text — the cache remembers
-// the refusal, so a queue of messages makes no storm of token requests —
-// and a token endpoint that is down is retry. Not thread-safe: one per
-// worker (the BearerSource is shared and thread-safe).
-#include <memory>
-#include <string>
-
-#include "adapters/kl_gateway/gateway_auth.h"
-#include "hub/engine/adapter.h"
-#include "hub/net/https_client.h"
+// LTT's transport is FK Gateway's, shared: adapters/kl_gateway/gateway_deliverer.h.
+#include "adapters/kl_gateway/gateway_deliverer.h"
 
 namespace reghub::ltt {
 
-// From the built settings ("ltt.endpoint", "ltt.caFile", "ltt.clientCertFile",
-// "ltt.clientKeyFile", "ltt.connectTimeoutMs", "ltt.timeoutMs"; settings.h),
-// which checked the endpoint is https.
-struct DelivererConfig {
-  std::string endpoint;  // https://host[:port][/prefix]
-  net::HttpsClientOptions tls;
-};
-
-// The registry's error text from an OperationOutcome body (issue
-// diagnostics/details), or the body itself (shortened) when it is not one.
-std::string operationOutcomeText(const std::string& body);
-
-class LttDeliverer final : public engine::Deliverer {
- public:
-  // `auth` null: no Authorization header (a gateway without OAuth, old sandboxes).
-  explicit LttDeliverer(DelivererConfig config, std::shared_ptr<kl_gateway::BearerSource> auth = nullptr);
-  engine::DeliveryResult deliver(const engine::OutboundMessage& message) override;
-  void setRequestHook(net::RequestHook hook) { client_.setRequestHook(std::move(hook)); }
-
- private:
-  engine::DeliveryResult classify(const engine::OutboundMessage& m, const net::HttpResult& r) const;
-  net::HttpResult send(const engine::OutboundMessage& m, const std::string& token);
-
-  DelivererConfig config_;
-  std::shared_ptr<kl_gateway::BearerSource> auth_;
-  net::HttpsClient client_;
-};
+using kl_gateway::DelivererConfig;
+using kl_gateway::operationOutcomeText;
+using LttDeliverer = kl_gateway::GatewayDeliverer;
 
 }  // namespace reghub::ltt

@@ -5,7 +5,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "adapters/ltt/deliverer.h"
 #include "adapters/ltt/ig_validator.h"
 #include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/sandbox.h"
@@ -77,10 +76,10 @@ IgOptions igOptions(const Settings& s, const engine::RunContext& ctx) {
 
 LttAdapter::LttAdapter() : LttAdapter(std::make_shared<const Settings>(Settings::fromConfig(config::Config()))) {}
 
-LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings) : settings_(std::move(settings)) {}
+LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings) : LttAdapter(std::move(settings), nullptr) {}
 
 LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings, std::shared_ptr<kl_gateway::SubjectTokenSource> sts)
-    : settings_(std::move(settings)), sts_(std::move(sts)) {}
+    : settings_(std::move(settings)), access_("ltt", settings_->endpoint, settings_->tls, settings_->auth, std::move(sts)) {}
 
 void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
                                const diag::Reporter& out) const {
@@ -193,9 +192,7 @@ engine::OutboundMessage LttAdapter::message(const model::Citizen& citizen,
   for (const model::Forloeb* f : selected)
     if (f->municipality && !f->municipality->municipalityCode.empty()) m.kommune = f->municipality->municipalityCode;
   m.deliveryDay = rep.day.iso();
-  m.method = "PUT";
-  m.target = "/fhir/Bundle/" + rep.bundleId;
-  m.contentType = "application/fhir+json";
+  kl_gateway::putBundle(m, rep.bundleId);
   m.body = std::move(body);
   return m;
 }
@@ -277,38 +274,20 @@ std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<con
   w.idempotencyKey = wrapped["id"].GetString();
   w.contentHash = util::sha256Hex("IncrementalDelivery|" + hashes);
   w.deliveryDay = ctx.asOf.iso();
-  w.method = "PUT";
-  w.target = "/fhir/Bundle/" + w.idempotencyKey;
-  w.contentType = "application/fhir+json";
+  kl_gateway::putBundle(w, w.idempotencyKey);
   return w;
 }
 
-std::optional<kl_gateway::GatewayAccess> LttAdapter::gatewayAccess() const {
-  if (!settings_->auth.enabled()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(accessMu_);
-  if (!access_) access_ = kl_gateway::makeGatewayAccess(settings_->auth, sts_);
-  return access_;
-}
+std::optional<kl_gateway::GatewayAccess> LttAdapter::gatewayAccess() const { return access_.access(); }
 
-std::vector<engine::CredentialInfo> LttAdapter::credentials() const {
-  const auto a = gatewayAccess();
-  if (!a) return {};
-  const auto& files = settings_->auth.credentials;
-  const std::string setting = files.pkcs12File.empty() ? "ltt.auth.certFile" : "ltt.auth.pkcs12File";
-  const auto notAfter = std::chrono::duration_cast<std::chrono::milliseconds>(
-      a->credentials->notAfter().time_since_epoch());
-  return {{setting, a->credentials->subject(), notAfter.count()}};
-}
+std::vector<engine::CredentialInfo> LttAdapter::credentials() const { return access_.credentials(); }
 
 std::shared_ptr<kl_gateway::GatewayAuth> LttAdapter::gatewayAuth() const {
   const auto a = gatewayAccess();
   return a ? a->auth : nullptr;
 }
 
-std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer() const {
-  if (settings_->endpoint.empty()) return nullptr;
-  return std::make_unique<LttDeliverer>(DelivererConfig{settings_->endpoint, settings_->tls}, gatewayAuth());
-}
+std::unique_ptr<engine::Deliverer> LttAdapter::makeDeliverer() const { return access_.makeDeliverer(); }
 
 std::unique_ptr<engine::Sandbox> LttAdapter::makeSandbox(const engine::SandboxOptions& options) const {
   return std::make_unique<LttSandbox>(options, settings_);

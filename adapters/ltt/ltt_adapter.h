@@ -7,10 +7,9 @@
 // No I/O except in inspectSource (none), makeDeliverer/makeSandbox (TLS
 // files, sockets). Data problems are diagnostics, never exceptions.
 #include <memory>
-#include <mutex>
 #include <optional>
 
-#include "adapters/kl_gateway/gateway_access.h"
+#include "adapters/kl_gateway/delivery_settings.h"
 #include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/settings.h"
 #include "hub/engine/adapter.h"
@@ -93,9 +92,7 @@ class LttAdapter final : public engine::Adapter {
                                   const PlannedReport& rep, std::string body) const;
 
   std::shared_ptr<const Settings> settings_;
-  std::shared_ptr<kl_gateway::SubjectTokenSource> sts_;
-  mutable std::mutex accessMu_;
-  mutable std::optional<kl_gateway::GatewayAccess> access_;  // built once, shared by all deliverers
+  kl_gateway::GatewayAccessHolder access_;  // built once, shared by all deliverers
 };
 
 }  // namespace reghub::ltt

@@ -18,24 +18,9 @@ const std::vector<config::Key>& settingKeys() {
       urlKey("ltt.fullUrlBase", {"http", "https"}, "base of the DeliveryReport entries' fullUrls")
           .withDefault("http://fhir.kl.dk/ltt")
           .fromEnv("REGHUB_LTT_FULLURL_BASE"),
-      urlKey(
-          "ltt.endpoint", {"https"},
-          "FK Gateway base URL; each report is PUT {endpoint}/fhir/Bundle/{id}. Empty: LTT is validated, not delivered")
-          .fromEnv("REGHUB_LTT_ENDPOINT"),
-      pathKey("ltt.caFile", "PEM CA bundle to trust for the endpoint (empty: the system's CAs)")
-          .fromEnv("REGHUB_LTT_CA_FILE"),
-      pathKey("ltt.clientCertFile", "PEM client certificate for mutual TLS (optional)"),
-      pathKey("ltt.clientKeyFile", "PEM private key of ltt.clientCertFile"),
-      millisKey("ltt.connectTimeoutMs", "connect timeout per delivery attempt").withDefault("5000").range(1),
-      millisKey("ltt.timeoutMs", "send/receive timeout per delivery attempt").withDefault("30000").range(1),
-      pathKey("ltt.sandbox.tlsDir", "sandbox: directory for its dev TLS files (empty: a fresh temporary directory)"),
-      enumKey("ltt.sandbox.auth", {"required", "off"},
-              "sandbox: required = every PUT needs a bearer token from its token endpoint (FK Gateway's rule); "
-              "off = plain PUTs (only to test a hub that predates OAuth)")
-          .withDefault("required"),
   };
-  // FK Gateway access (adapters/kl_gateway/auth_settings.h): ltt.auth.*, ltt.sandbox.token….
-  for (auto& k : kl_gateway::authKeys("ltt")) keys.push_back(std::move(k));
+  // FK Gateway delivery and access (adapters/kl_gateway/delivery_settings.h): ltt.endpoint …, ltt.auth.*.
+  for (auto& k : kl_gateway::deliveryKeys("ltt", "LTT")) keys.push_back(std::move(k));
   return keys;
   }();
   return kKeys;
@@ -55,15 +40,12 @@ Settings Settings::fromConfig(const config::Config& c) {
   if (const auto start = c.getOptional(key("ltt.reportingStart"))) s.reportingStart = *model::Date::parse(*start);
   s.fullUrlBase = c.getOptional(key("ltt.fullUrlBase")).value_or(key("ltt.fullUrlBase").defaultValue);
   while (!s.fullUrlBase.empty() && s.fullUrlBase.back() == '/') s.fullUrlBase.pop_back();
-  s.endpoint = c.getOptional(key("ltt.endpoint")).value_or("");
-  s.tls.caFile = c.getString(key("ltt.caFile"));
-  s.tls.clientCertFile = c.getString(key("ltt.clientCertFile"));
-  s.tls.clientKeyFile = c.getString(key("ltt.clientKeyFile"));
-  s.tls.connectTimeout = std::chrono::milliseconds(c.getInt(key("ltt.connectTimeoutMs")));
-  s.tls.timeout = std::chrono::milliseconds(c.getInt(key("ltt.timeoutMs")));
-  s.sandboxTlsDir = c.getString(key("ltt.sandbox.tlsDir"));
-  s.sandboxRequiresToken = c.getOptional(key("ltt.sandbox.auth")).value_or("required") == "required";
-  s.auth = kl_gateway::AuthSettings::fromConfig(c, "ltt", s.tls);
+  kl_gateway::DeliverySettings d = kl_gateway::DeliverySettings::fromConfig(c, "ltt", settingKeys());
+  s.endpoint = std::move(d.endpoint);
+  s.tls = std::move(d.tls);
+  s.sandboxTlsDir = std::move(d.sandboxTlsDir);
+  s.sandboxRequiresToken = d.sandboxRequiresToken;
+  s.auth = std::move(d.auth);
   return s;
 }
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/kl_gateway/auth_settings.h"
+#include "adapters/kl_gateway/delivery_settings.h"
 #include "hub/config/config.h"
 #include "hub/model/date.h"
 #include "hub/net/https_client.h"

@@ -219,6 +219,16 @@ class Adapter {
   virtual bool selects(const model::Citizen& citizen, const model::Forloeb& forloeb, const RunContext& ctx,
                        const diag::Reporter& out) const = 0;
 
+  // Does this citizen concern my registry even when none of its forløb is
+  // selected (a registry that reports other resources too, e.g. a referral
+  // that arrives before any forløb exists)? Then prepare() and render() are
+  // called with the selected forløb, possibly none; the adapter's own
+  // diagnostics decide what is not sent. Default: no.
+  virtual bool selectsCitizen(const model::Citizen& /*citizen*/, const RunContext& /*ctx*/,
+                              const diag::Reporter& /*out*/) const {
+    return false;
+  }
+
   // Every rule of the registry over one citizen's selected forløb.
   virtual void validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                         const RunContext& ctx, const diag::Reporter& out) const = 0;

@@ -19,6 +19,7 @@ class ErrorTrackingSink final : public diag::Sink {
     next_.report(std::move(d));
   }
   bool failed(const model::Forloeb& f) const { return citizenError_ || failed_.count(f.display()) > 0; }
+  bool citizenFailed() const { return citizenError_; }
 
  private:
   diag::Sink& next_;
@@ -65,7 +66,8 @@ void Pipeline::onCitizen(model::Citizen&& citizen) {
       const diag::Reporter fout = out.withForloeb(f.display()).withFile(f.source.file, f.source.line);
       if (a->selects(citizen, f, ctx_, fout)) selected.push_back(&f);
     }
-    if (selected.empty()) continue;
+    const bool wholeCitizen = a->selectsCitizen(citizen, ctx_, out);
+    if (selected.empty() && !wholeCitizen) continue;
     stats_.forloebSelected += selected.size();
     // Without a message sink nothing is rendered: validate() reports the
     // same as prepare() and need not keep (or finish) what render would use.
@@ -83,7 +85,7 @@ void Pipeline::onCitizen(model::Citizen&& citizen) {
       else
         clean.push_back(f);
     }
-    if (!sink_ || clean.empty()) continue;
+    if (!sink_ || (clean.empty() && (!wholeCitizen || tracking.citizenFailed()))) continue;
     for (OutboundMessage& m : a->render(*prepared, clean, prior_)) {
       ++stats_.messagesRendered;
       sink_->accept(std::move(m));

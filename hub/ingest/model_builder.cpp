@@ -198,6 +198,7 @@ void ModelBuilder::add(const Value& resource, const ResourceSite& site, const Al
 void ModelBuilder::hold(DecodedResource&& d, const ResourceSite& site, bool report) {
   if (d.kind == Kind::kOrganization) {
     organizations_[d.key] = std::get<model::Organization>(std::move(d.payload));
+    if (!d.asSent.empty()) organizationsAsSent_[d.key] = std::move(d.asSent);
     return;
   }
   const auto out = [&] { return reporter_.withFile(site.file, site.line).withPath(site.path); };
@@ -234,6 +235,15 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
   s.patientKey = d.subjectKey;
   s.parentKeys = d.parentKeys;
   s.orgKey = d.orgKey;
+  // The store loads a record's Organization with the citizen: a kept-as-sent
+  // resource without a managing organization names another one (a GGOP's
+  // requester, a forløb's performer) that must come along.
+  if (s.orgKey.empty())
+    for (const std::string& r : d.asSentRefs)
+      if (util::startsWith(r, "Organization/")) {
+        s.orgKey = r;
+        break;
+      }
   if (d.kind == Kind::kPatient)
     if (const auto& cpr = std::get<model::Citizen>(d.payload).cpr) s.cpr = cpr->digits();
   s.lastUpdated = d.lastUpdatedText;
@@ -244,7 +254,7 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
   s.path = site.path;
   s.containerProfile = site.containerProfile;
   s.fullUrl = site.fullUrl;
-  s.json = toJson(resource);
+  s.json = d.asSent.empty() ? toJson(resource) : d.asSent;  // kept-as-sent: references already canonical
   return s;
 }
 
@@ -408,6 +418,7 @@ model::Citizen ModelBuilder::assemble(const std::vector<DecodedResource*>& patie
         citizen.managingOrganizationSor = o->second.sor;
         break;
       }
+  if (!lead->asSent.empty()) citizen.resources.push_back({"Patient", lead->key, lead->asSent, citizen.source});
   attach(citizen, members);
   return citizen;
 }
@@ -423,7 +434,26 @@ void ModelBuilder::indexHeld() {
   }
 }
 
+void ModelBuilder::keepAsSent(model::Citizen& citizen, const std::vector<DecodedResource*>& members) const {
+  std::set<std::string> orgs;
+  for (DecodedResource* m : members) {
+    if (m->asSent.empty() || isPatientOrOrg(m->kind)) continue;
+    citizen.resources.push_back({m->key.substr(0, m->key.find('/')), m->key, m->asSent, m->source()});
+    for (const std::string& r : m->asSentRefs)
+      if (util::startsWith(r, "Organization/")) orgs.insert(r);
+  }
+  for (const std::string& o : orgs)
+    if (const auto it = organizationsAsSent_.find(o); it != organizationsAsSent_.end()) {
+      model::SourceRef src;
+      src.reference = o;
+      citizen.resources.push_back({"Organization", o, it->second, std::move(src)});
+    }
+}
+
 void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>& members) {
+  keepAsSent(citizen, members);
+  std::unordered_set<std::string_view> memberKeys;  // a contact may hang on a henvisning, not a forløb
+  for (const DecodedResource* m : members) memberKeys.insert(m->key);
   std::unordered_map<std::string, size_t> forloebIndex;  // canonical key → index in citizen.forloeb
   for (DecodedResource* m : members) {
     if (m->taken || m->kind != Kind::kForloeb) continue;
@@ -452,7 +482,14 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
         target = f->second;
         break;
       }
-    if (target == SIZE_MAX) continue;
+    if (target == SIZE_MAX) {
+      // Kept as sent and hanging on another of the citizen's resources (an
+      // Encounter on a planned intervention): not an unresolved reference.
+      if (!m->asSent.empty() && std::any_of(m->parentKeys.begin(), m->parentKeys.end(),
+                                            [&](const std::string& p) { return memberKeys.count(p) > 0; }))
+        m->taken = true;
+      continue;
+    }
     m->taken = true;
     model::Forloeb& f = citizen.forloeb[target];
     if (m->kind == Kind::kForm) f.forms.push_back(std::get<model::FormResponse>(std::move(m->payload)));
@@ -461,6 +498,7 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
   }
   // What names this citizen but none of its forløb.
   for (DecodedResource* m : members) {
+    if (m->kind == Kind::kResource) m->taken = true;  // joins the citizen, not a forløb
     if (m->taken || isPatientOrOrg(m->kind)) continue;
     m->taken = true;
     const std::string what = m->parentRefs.empty() ? std::string("no forløb (no EpisodeOfCare/CarePlan reference)")

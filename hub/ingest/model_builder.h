@@ -137,6 +137,8 @@ class ModelBuilder {
   void finishInOrder();
   void emitCitizen(const Group& group);
   void attach(model::Citizen& citizen, std::vector<DecodedResource*>& members);
+  // citizen.resources: the members kept as sent and the Organizations they name.
+  void keepAsSent(model::Citizen& citizen, const std::vector<DecodedResource*>& members) const;
   void reportUnresolved();
 
   diag::Reporter reporter_;
@@ -165,7 +167,8 @@ class ModelBuilder {
   bool scratchMode_ = false;                            // the Bundle at hand is collected, not held, until judged
   Scratch scratch_;
   Scratch* rehydrating_ = nullptr;                      // a retracted citizen's document, read again, lands here
-  std::map<std::string, model::Organization> organizations_;                // canonical key → org
+  std::map<std::string, model::Organization> organizations_;
+  std::map<std::string, std::string> organizationsAsSent_;  // canonical key → kept-as-sent JSON                // canonical key → org
   std::unique_ptr<state::SpillStore> spill_;                                // made when the budget is reached
   std::vector<std::unique_ptr<DecodedResource>> unspilled_;                 // read back, for the citizen at hand
   // Built once at finish(): held resources by the Patient they name, and

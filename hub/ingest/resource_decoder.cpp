@@ -1,8 +1,11 @@
 #include "hub/ingest/resource_decoder.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -68,22 +71,60 @@ void extensions(const Value& r, std::vector<model::ExtensionValue>& out) {
   });
 }
 
-const std::set<std::string, std::less<>> kUsedTypes = {"Patient",  "Organization", "EpisodeOfCare",
-                                                       "CarePlan", "Encounter",    "QuestionnaireResponse"};
+const std::set<std::string, std::less<>> kUsedTypes = {"Patient",   "Organization",          "EpisodeOfCare",
+                                                       "CarePlan",  "Encounter",             "QuestionnaireResponse",
+                                                       "Condition", "ServiceRequest"};
+// Types kept as sent besides their model view (model::Resource): the shapes
+// of the KL Gateway implementation guides, whose reports carry the sender's
+// resources as the guides profile them. Not EpisodeOfCare or
+// QuestionnaireResponse (forms are read field by field).
+const std::set<std::string, std::less<>> kKeptAsSent = {"Patient",   "Organization",  "CarePlan",
+                                                        "Encounter", "Condition", "ServiceRequest"};
+
+}  // namespace
+
+std::string keptAsSentJson(const Value& r, const ResolveReference& resolve, std::vector<std::string>& refs) {
+  rapidjson::Document copy;
+  copy.CopyFrom(r, copy.GetAllocator());
+  std::function<void(Value&)> walk = [&](Value& v) {
+    if (v.IsArray()) {
+      for (Value& e : v.GetArray()) walk(e);
+    } else if (v.IsObject()) {
+      for (auto& m : v.GetObject()) {
+        if (m.value.IsString() && std::string_view(m.name.GetString()) == "reference") {
+          const std::string key = resolve(m.value.GetString());
+          if (!key.empty()) refs.push_back(key);
+          if (!key.empty()) m.value.SetString(key.c_str(), static_cast<rapidjson::SizeType>(key.size()), copy.GetAllocator());
+        } else {
+          walk(m.value);
+        }
+      }
+    }
+  };
+  walk(copy);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  copy.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+namespace {
 
 // Top-level elements the hub reads per type, with their FHIR JSON shape
 // ('a' array, 'o' object, 's' string, 'b' boolean). Others get one info
 // line; a used element of the wrong shape is an error (HUB-FHIR-01).
 using Shapes = std::map<std::string, char, std::less<>>;
 const std::map<std::string, Shapes, std::less<>> kUsedElements = {
-    {"Patient", {{"identifier", 'a'}, {"name", 'a'}, {"gender", 's'}, {"managingOrganization", 'o'}, {"active", 'b'}}},
+    {"Patient",
+     {{"identifier", 'a'}, {"name", 'a'}, {"gender", 's'}, {"managingOrganization", 'o'}, {"active", 'b'},
+      {"deceasedBoolean", 'b'}}},
     {"Organization", {{"identifier", 'a'}, {"name", 's'}}},
     {"EpisodeOfCare",
      {{"identifier", 'a'}, {"type", 'a'}, {"patient", 'o'}, {"managingOrganization", 'o'}, {"status", 's'},
       {"period", 'o'}, {"extension", 'a'}}},
     {"CarePlan",
      {{"identifier", 'a'}, {"subject", 'o'}, {"status", 's'}, {"intent", 's'}, {"period", 'o'}, {"activity", 'a'},
-      {"basedOn", 'a'}, {"extension", 'a'}}},
+      {"basedOn", 'a'}, {"extension", 'a'}, {"category", 'a'}}},
     {"Encounter",
      {{"subject", 'o'}, {"status", 's'}, {"class", 'o'}, {"type", 'a'}, {"period", 'o'}, {"participant", 'a'},
       {"extension", 'a'}, {"basedOn", 'a'}, {"episodeOfCare", 'a'}}},
@@ -175,11 +216,16 @@ std::optional<DecodedResource> Decoder::run(uint64_t arrival) {
     referral(d, std::move(src));
   } else if (type == "Encounter") {
     contact(d, std::move(src));
+  } else if (type == "Condition" || type == "ServiceRequest") {
+    d.kind = DecodedResource::Kind::kResource;
+    d.subjectRef = refOf(member(r_, "subject"));
+    d.payload = model::Resource{type, d.key, {}, std::move(src)};
   } else {
     form(d, std::move(src));
   }
   if (!unused_.empty()) out().info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + unused_);
   if (!d.subjectRef.empty()) d.subjectKey = resolve_(d.subjectRef);
+  if (kKeptAsSent.count(type)) d.asSent = keptAsSentJson(r_, resolve_, d.asSentRefs);
   if (!d.orgRef.empty()) d.orgKey = resolve_(d.orgRef);
   for (const std::string& p : d.parentRefs) d.parentKeys.push_back(resolve_(p));
   return d;
@@ -520,6 +566,8 @@ std::string canonicalKey(const std::string& type, const std::string& id, const s
 }
 
 bool isUsedResourceType(std::string_view type) { return kUsedTypes.count(type) > 0; }
+
+bool isKeptAsSent(std::string_view type) { return kKeptAsSent.count(type) > 0; }
 
 std::optional<DecodedResource> decodeResource(const Value& resource, const ResourceSite& site, uint64_t arrival,
                                               const diag::Reporter& reporter, const ResolveReference& resolve) {

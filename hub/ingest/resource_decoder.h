@@ -30,7 +30,9 @@ struct ResourceSite {
 };
 
 struct DecodedResource {
-  enum class Kind { kPatient, kOrganization, kForloeb, kForm, kContact, kReferral };
+  // kResource: a kept-as-sent resource the model has no type for (it joins
+  // its citizen by its subject, model::Citizen::resources).
+  enum class Kind { kPatient, kOrganization, kForloeb, kForm, kContact, kReferral, kResource };
   Kind kind = Kind::kPatient;
   std::string key;  // canonical: "Type/id", else the fullUrl
   std::string subjectRef, subjectKey;  // the Patient it names, as sent and canonical
@@ -40,8 +42,11 @@ struct DecodedResource {
   std::string lastUpdatedText;
   uint64_t arrival = 0;
   std::variant<model::Citizen, model::Organization, model::Forloeb, model::FormResponse, model::Contact,
-               model::Referral>
+               model::Referral, model::Resource>
       payload;
+  // Kept-as-sent types (model::Resource): the JSON with canonical references.
+  std::string asSent;
+  std::vector<std::string> asSentRefs;  // the canonical keys its references name
   bool taken = false;  // assembly: already placed in a citizen
 
   const model::SourceRef& source() const;
@@ -58,6 +63,13 @@ std::string canonicalKey(const std::string& type, const std::string& id, const s
 
 // Resource types the hub reads (others are an info and ignored).
 bool isUsedResourceType(std::string_view type);
+
+// Types kept as sent besides their model view (model::Resource), and that
+// copy: compact JSON with every `reference` rewritten by `resolve` (the
+// canonical keys are appended to `refs`). Pure.
+bool isKeptAsSent(std::string_view type);
+std::string keptAsSentJson(const rapidjson::Value& resource, const ResolveReference& resolve,
+                           std::vector<std::string>& refs);
 
 // nullopt: not used by the hub (reported as info) or unusable (reported).
 std::optional<DecodedResource> decodeResource(const rapidjson::Value& resource, const ResourceSite& site,

@@ -110,6 +110,19 @@ struct Organization {
   std::string name;
 };
 
+// A resource kept as the sender sent it, for registries whose reports carry
+// the sender's own resource shapes (an implementation guide's profiles): the
+// adapter reads what its profiles permit and drops the rest. Which resource
+// types are kept so is ingest's (resource_decoder.cpp kKeptAsSent).
+struct Resource {
+  std::string type;  // resourceType
+  std::string key;   // canonical "Type/id" (or the fullUrl)
+  // Compact FHIR JSON; every `reference` is rewritten to the canonical key
+  // of what it names (a fullUrl means nothing outside its Bundle).
+  std::string json;
+  SourceRef source;
+};
+
 // A kontaktforløb / care plan: one course of treatment or service.
 struct Forloeb {
   enum class Origin { kEpisodeOfCare, kCarePlan };
@@ -145,6 +158,9 @@ struct Citizen {
   std::string managingOrganizationSor;
   bool active = true;
   std::vector<Forloeb> forloeb;
+  // Every kept-as-sent resource of the citizen (see Resource): its Patient
+  // first, then what names it, then the Organizations those refer to.
+  std::vector<Resource> resources;
   SourceRef source;
 
   // Gender as sent, else derived from the CPR (CONTRACT §1).

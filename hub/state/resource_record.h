@@ -16,7 +16,8 @@ struct ResourceRecord {
   std::string key;                      // canonical "Type/id" (or the fullUrl when it has no id)
   std::string patientKey;               // canonical key of the Patient it names; empty when none
   std::vector<std::string> parentKeys;  // forløb it may hang on (EpisodeOfCare / CarePlan keys)
-  std::string orgKey;                   // managing organization
+  std::string orgKey;                   // managing organization; else the first Organization a kept-as-sent
+                                        // resource names (loaded with the citizen by the store)
   std::string cpr;                      // Patient only: the CPR digits when valid — sensitive, never logged
   std::string lastUpdated;              // meta.lastUpdated as sent (empty = none)
   std::optional<int64_t> versionId;     // numeric meta.versionId

@@ -11,7 +11,7 @@ using reghub::engine::AdapterFactory;
 using reghub::engine::AdapterRegistry;
 
 TEST(AdapterRegistry, RegisteredNamesAreTheAdapterFolders) {
-  const std::vector<std::string> expected = {"ltt", "smdb"};
+  const std::vector<std::string> expected = {"ltt", "rehab", "smdb"};
   EXPECT_EQ(AdapterRegistry::registeredNames(), expected);
   for (const auto& name : expected) {
     auto a = AdapterRegistry::create(name);

@@ -1,10 +1,10 @@
-#include "adapters/ltt/deliverer.h"
+#include "adapters/kl_gateway/gateway_deliverer.h"
 
 #include <rapidjson/document.h>
 
 #include <stdexcept>
 
-namespace reghub::ltt {
+namespace reghub::kl_gateway {
 
 std::string operationOutcomeText(const std::string& body) {
   rapidjson::Document d;
@@ -24,10 +24,10 @@ std::string operationOutcomeText(const std::string& body) {
   return body.size() > 500 ? body.substr(0, 500) + "…" : body;
 }
 
-LttDeliverer::LttDeliverer(DelivererConfig config, std::shared_ptr<kl_gateway::BearerSource> auth)
+GatewayDeliverer::GatewayDeliverer(DelivererConfig config, std::shared_ptr<BearerSource> auth)
     : config_(std::move(config)), auth_(std::move(auth)), client_(config_.endpoint, config_.tls) {}
 
-net::HttpResult LttDeliverer::send(const engine::OutboundMessage& m, const std::string& token) {
+net::HttpResult GatewayDeliverer::send(const engine::OutboundMessage& m, const std::string& token) {
   auto headers = m.headers;
   headers["Accept"] = "application/fhir+json";
   if (!token.empty()) headers["Authorization"] = "Bearer " + token;
@@ -35,12 +35,12 @@ net::HttpResult LttDeliverer::send(const engine::OutboundMessage& m, const std::
                       m.contentType.empty() ? "application/fhir+json" : m.contentType, headers);
 }
 
-engine::DeliveryResult LttDeliverer::deliver(const engine::OutboundMessage& m) {
+engine::DeliveryResult GatewayDeliverer::deliver(const engine::OutboundMessage& m) {
   if (!auth_) return classify(m, send(m, {}));
-  kl_gateway::TokenFetch t = auth_->bearer();
-  if (t.outcome != kl_gateway::AuthOutcome::kOk) {
+  TokenFetch t = auth_->bearer();
+  if (t.outcome != AuthOutcome::kOk) {
     const std::string why = "no FK Gateway access token: " + t.error;
-    return t.outcome == kl_gateway::AuthOutcome::kRejected ? engine::DeliveryResult::rejected(t.status, why)
+    return t.outcome == AuthOutcome::kRejected ? engine::DeliveryResult::rejected(t.status, why)
                                                            : engine::DeliveryResult::retry(t.status, why);
   }
   net::HttpResult r = send(m, t.token.value);
@@ -48,9 +48,9 @@ engine::DeliveryResult LttDeliverer::deliver(const engine::OutboundMessage& m) {
     // Expired or revoked before our margin said so: one new token, one more send.
     auth_->refused(t.token.value);
     t = auth_->bearer();
-    if (t.outcome != kl_gateway::AuthOutcome::kOk) {
+    if (t.outcome != AuthOutcome::kOk) {
       const std::string why = "FK Gateway refused the token (401) and no new one could be had: " + t.error;
-      return t.outcome == kl_gateway::AuthOutcome::kRejected ? engine::DeliveryResult::rejected(t.status, why)
+      return t.outcome == AuthOutcome::kRejected ? engine::DeliveryResult::rejected(t.status, why)
                                                              : engine::DeliveryResult::retry(t.status, why);
     }
     r = send(m, t.token.value);
@@ -58,7 +58,7 @@ engine::DeliveryResult LttDeliverer::deliver(const engine::OutboundMessage& m) {
   return classify(m, r);
 }
 
-engine::DeliveryResult LttDeliverer::classify(const engine::OutboundMessage& m, const net::HttpResult& r) const {
+engine::DeliveryResult GatewayDeliverer::classify(const engine::OutboundMessage& m, const net::HttpResult& r) const {
   if (!r.answered()) return engine::DeliveryResult::retry(0, std::string(net::toString(r.failure)) + ": " + r.error);
   if (r.status >= 200 && r.status < 300) {
     std::string id = m.idempotencyKey;
@@ -72,4 +72,4 @@ engine::DeliveryResult LttDeliverer::classify(const engine::OutboundMessage& m, 
   return engine::DeliveryResult::rejected(r.status, text);
 }
 
-}  // namespace reghub::ltt
+}  // namespace reghub::kl_gateway
