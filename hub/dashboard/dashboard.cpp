@@ -220,7 +220,7 @@ std::optional<View> overview(State& s, const Session& session, const std::string
 View tasks(State& s, const Session& session) {
   const auto registries = registryStateFor(s, session.client);
   View v{"Manuelle opgaver",
-         "<p>Det registrets API ikke kan, fx at slette i SMDB. En opgave lukker af sig selv, når registret ikke længere "
+         "<p>Det registrets API ikke kan, fx at slette poster i registret. En opgave lukker af sig selv, når registret ikke længere "
          "har posterne (ved næste synkronisering); hubben kan ikke lukke den i hånden, for så ville den blive åbnet "
          "igen.</p>",
          {}, ""};

@@ -238,7 +238,9 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
   // The store loads a record's Organization with the citizen: a kept-as-sent
   // resource without a managing organization names another one (a GGOP's
   // requester, a forløb's performer) that must come along.
-  if (s.orgKey.empty())
+  // Not for a Patient: its Organization is its managing one (the SOR the
+  // registries report), never another it names (a GP's clinic).
+  if (s.orgKey.empty() && d.kind != Kind::kPatient)
     for (const std::string& r : d.asSentRefs)
       if (util::startsWith(r, "Organization/")) {
         s.orgKey = r;
@@ -483,10 +485,12 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
         break;
       }
     if (target == SIZE_MAX) {
-      // Kept as sent and hanging on another of the citizen's resources (an
-      // Encounter on a planned intervention): not an unresolved reference.
-      if (!m->asSent.empty() && std::any_of(m->parentKeys.begin(), m->parentKeys.end(),
-                                            [&](const std::string& p) { return memberKeys.count(p) > 0; }))
+      // Kept as sent and hanging only on others of the citizen's resources
+      // (an Encounter on a planned intervention): not an unresolved
+      // reference. One parent missing (a broken episodeOfCare) still is.
+      if (!m->asSent.empty() && !m->parentKeys.empty() &&
+          std::all_of(m->parentKeys.begin(), m->parentKeys.end(),
+                      [&](const std::string& p) { return memberKeys.count(p) > 0; }))
         m->taken = true;
       continue;
     }

@@ -376,13 +376,22 @@ StatePruneResult CitizenState::prune(int64_t unchangedBefore, int64_t now, size_
         {unchangedBefore, std::string(kOrganizations), now, static_cast<int64_t>(batch)});
     for (const SqlRow& row : rows) {
       const std::string citizen = toStr(row[0]);
+      // A merge touching one of its resources waits (PostgreSQL: the merge's
+      // own locks), and one that came since the select keeps it: the row
+      // goes only while it is still unchanged and clean.
+      if (db_->dialect() == Dialect::kPostgres)
+        for (const SqlRow& r : db_->query("SELECT res FROM citizen_resources WHERE citizen = $1", {citizen}))
+          db_->query("SELECT pg_advisory_xact_lock($1)",
+                     {static_cast<int64_t>(std::stoull(toStr(r[0]).substr(0, 15), nullptr, 16))});
+      db_->query("DELETE FROM citizens WHERE citizen = $1 AND dirty = 0 AND updated_at < $2",
+                 {citizen, unchangedBefore});
+      if (db_->changes() == 0) continue;
       // By the patients its resources name (the table's key), not by a scan for the citizen.
       db_->query("DELETE FROM citizen_patients WHERE patient IN (SELECT res FROM citizen_resources WHERE citizen = $1 "
                  "UNION SELECT patient FROM citizen_resources WHERE citizen = $1) AND citizen = $1",
                  {citizen});
       db_->query("DELETE FROM citizen_resources WHERE citizen = $1", {citizen});
       out.resources += static_cast<size_t>(db_->changes());
-      db_->query("DELETE FROM citizens WHERE citizen = $1", {citizen});
       ++out.citizens;
     }
     tx.commit();
