@@ -160,6 +160,26 @@ TEST(Ingest, DanglingReferenceIsAnError_HUB_REF_01) {
   EXPECT_NE(d[0]->message.find("Patient/nobody"), std::string::npos);
 }
 
+// An Encounter kept as sent (§ 140) may hang on another of the citizen's
+// resources (a ServiceRequest, a planned intervention) rather than a forløb;
+// but one parent that is missing — a broken episodeOfCare — is still a
+// dangling reference.
+TEST(Ingest, EncounterWithAMissingForloebIsAnErrorEvenWhenBasedOnAMember_HUB_REF_01) {
+  auto bundle = [](bool brokenEpisode) {
+    return std::string(R"({"resourceType":"Bundle","type":"collection","entry":[)") +
+           R"({"fullUrl":"Patient/p1","resource":{"resourceType":"Patient","id":"p1","identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":"0101585051"}]}},)" +
+           R"({"fullUrl":"ServiceRequest/sr1","resource":{"resourceType":"ServiceRequest","id":"sr1","status":"active","intent":"plan","subject":{"reference":"Patient/p1"}}},)" +
+           R"({"fullUrl":"Encounter/en1","resource":{"resourceType":"Encounter","id":"en1","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1"},)" +
+           (brokenEpisode ? R"("episodeOfCare":[{"reference":"EpisodeOfCare/missing"}],)" : "") +
+           R"("basedOn":[{"reference":"ServiceRequest/sr1"}]}}]})";
+  };
+  IngestRun broken("b.json", bundle(true), "application/fhir+json");
+  const auto d = broken.withRule("HUB-REF-01");
+  ASSERT_EQ(d.size(), 1u);
+  IngestRun kept("k.json", bundle(false), "application/fhir+json");
+  for (const auto* k : kept.withRule("HUB-REF-01")) ADD_FAILURE() << k->message;
+}
+
 TEST(Ingest, DuplicateFullUrlBreaksBdl7UnlessVersionsDiffer_HUB_BDL_07) {
   auto bundle = [](const char* v1, const char* v2) {
     return std::string(R"({"resourceType":"Bundle","type":"collection","entry":[)") +
