@@ -319,4 +319,34 @@ TEST(IngestStreaming, ARetractedCitizenIsReadAgainFromItsFile) {
   std::filesystem::remove_all(dir);
 }
 
+
+// What the store keeps of a Patient names its managing organization only: a
+// Patient naming its GP's clinic (generalPractitioner) and no managing
+// organization keeps none, so a delta rendered from the store cannot take
+// the clinic's SOR for the citizen's (the SOR the registries report).
+struct Records final : reghub::ingest::Observer {
+  std::vector<reghub::state::ResourceRecord> records;
+  void onCitizen(Citizen&&) override {}
+  bool collectsResources() const override { return true; }
+  void onResource(reghub::state::ResourceRecord&& r) override { records.push_back(std::move(r)); }
+};
+
+TEST(Deltas, APatientsStoredOrganizationIsItsManagingOneNeverItsGp) {
+  const auto run = [](const std::string& extra) {
+    Records out;
+    Collector diags;
+    reghub::ingest::Ingestor in(out, reghub::diag::Reporter(diags), {});
+    in.readBuffer("day1.json",
+                  R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Organization","id":"gp","identifier":[{"system":"urn:oid:1.2.208.176.1.1","value":"123456789012345"}]}},{"resource":)" +
+                      patient("p1", "0101585051", extra) + "}]}",
+                  "application/fhir+json");
+    in.finish();
+    for (const auto& r : out.records)
+      if (r.type == "Patient") return r.orgKey;
+    return std::string("(no Patient)");
+  };
+  EXPECT_EQ(run(R"(,"generalPractitioner":[{"reference":"Organization/gp"}])"), "");
+  EXPECT_EQ(run(R"(,"managingOrganization":{"reference":"Organization/gp"})"), "Organization/gp");  // the control
+}
+
 }  // namespace
