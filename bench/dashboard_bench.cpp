@@ -153,6 +153,7 @@ void registerPages() {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(3);
+  // A synthetic CPR that was never issued (born 1960, fails modulus 11); never printed.
   for (const bool pg : {false, true})
     benchmark::RegisterBenchmark((std::string("Dashboard/") + (pg ? "pg/" : "sqlite/") + "soeg_cpr").c_str(),
                                  [pg](benchmark::State& s) { page(s, pg, "POST", "/dashboard/soeg", "cpr=0101601235"); })

@@ -29,7 +29,7 @@ delivery::OutboundMessage message(int64_t i) {
   m.kind = "Report";
   m.idempotencyKey = "k-" + std::to_string(i);
   m.contentHash = "h-" + std::to_string(i);
-  m.citizenCpr = "0101601235";  // synthetic test CPR
+  m.citizenCpr = "0101601235";  // synthetic: never issued (born 1960, fails modulus 11); never printed
   m.citizenMasked = "0101**-****";
   m.forloebKey = "ep-" + std::to_string(i);
   m.kommune = "0101";
