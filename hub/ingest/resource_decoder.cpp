@@ -83,29 +83,62 @@ const std::set<std::string, std::less<>> kKeptAsSent = {"Patient",   "Organizati
 
 }  // namespace
 
-std::string keptAsSentJson(const Value& r, const ResolveReference& resolve, std::vector<std::string>& refs) {
-  rapidjson::Document copy;
-  copy.CopyFrom(r, copy.GetAllocator());
-  std::function<void(Value&)> walk = [&](Value& v) {
-    if (v.IsArray()) {
-      for (Value& e : v.GetArray()) walk(e);
-    } else if (v.IsObject()) {
-      for (auto& m : v.GetObject()) {
-        if (m.value.IsString() && std::string_view(m.name.GetString()) == "reference") {
-          const std::string key = resolve(m.value.GetString());
-          if (!key.empty()) refs.push_back(key);
-          if (!key.empty()) m.value.SetString(key.c_str(), static_cast<rapidjson::SizeType>(key.size()), copy.GetAllocator());
-        } else {
-          walk(m.value);
-        }
+namespace {
+
+// Writes `v` as compact JSON with every string member named "reference"
+// replaced by its canonical key (when it resolves). Streams the original
+// straight to the writer: a copy of each resource to rewrite in place was
+// most of the cost of keeping it.
+class KeptAsSentWriter {
+ public:
+  KeptAsSentWriter(const ResolveReference& resolve, std::vector<std::string>& refs) : resolve_(resolve), refs_(refs) {}
+
+  std::string write(const Value& r) {
+    emit(r);
+    return std::string(buf_.GetString(), buf_.GetSize());
+  }
+
+ private:
+  void emit(const Value& v) {
+    if (v.IsObject()) {
+      w_.StartObject();
+      for (const auto& m : v.GetObject()) {
+        w_.Key(m.name.GetString(), m.name.GetStringLength());
+        if (m.value.IsString() && std::string_view(m.name.GetString(), m.name.GetStringLength()) == "reference")
+          reference(m.value);
+        else
+          emit(m.value);
       }
+      w_.EndObject(v.MemberCount());
+    } else if (v.IsArray()) {
+      w_.StartArray();
+      for (const Value& e : v.GetArray()) emit(e);
+      w_.EndArray(v.Size());
+    } else {
+      v.Accept(w_);
     }
-  };
-  walk(copy);
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  copy.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
+  }
+
+  void reference(const Value& ref) {
+    std::string key = resolve_(ref.GetString());
+    if (key.empty()) {
+      ref.Accept(w_);
+      return;
+    }
+    w_.String(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+    refs_.push_back(std::move(key));
+  }
+
+  const ResolveReference& resolve_;
+  std::vector<std::string>& refs_;
+  rapidjson::StringBuffer buf_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_{buf_};
+};
+
+}  // namespace
+
+std::string keptAsSentJson(const Value& r, const ResolveReference& resolve, std::vector<std::string>& refs) {
+  return KeptAsSentWriter(resolve, refs).write(r);
 }
 
 namespace {
