@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <unordered_map>
 
 namespace reghub::fhirpath {
 
@@ -462,14 +465,31 @@ class Evaluator {
 
   const std::regex& regexFor(const std::string& pattern) {
     auto it = regexes_.find(pattern);
-    if (it == regexes_.end()) {
-      try {
-        it = regexes_.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
-      } catch (const std::regex_error&) {
-        fail("matches(): '" + pattern + "' is not a regular expression");
-      }
+    if (it == regexes_.end()) it = regexes_.emplace(pattern, sharedRegex(pattern)).first;
+    return *it->second;
+  }
+
+  // Compiled once per process, not per evaluation: building a std::regex
+  // costs far more than matching it, and an invariant runs per resource.
+  // The patterns are the IGs' (a bounded set); one computed from data is
+  // compiled for this evaluation only once the cache is full.
+  std::shared_ptr<const std::regex> sharedRegex(const std::string& pattern) {
+    static std::mutex mu;
+    static std::unordered_map<std::string, std::shared_ptr<const std::regex>> cache;
+    constexpr size_t kMaxCached = 512;
+    {
+      const std::lock_guard lock(mu);
+      if (const auto it = cache.find(pattern); it != cache.end()) return it->second;
     }
-    return it->second;
+    std::shared_ptr<const std::regex> re;
+    try {
+      re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      fail("matches(): '" + pattern + "' is not a regular expression");
+    }
+    const std::lock_guard lock(mu);
+    if (cache.size() < kMaxCached) cache.emplace(pattern, re);
+    return re;
   }
 
   Collection filter(const Node& n, const Collection& focus) {
@@ -647,7 +667,7 @@ class Evaluator {
   const Value& resource_;
   const Context& ctx_;
   int depth_ = 0;
-  std::map<std::string, std::regex> regexes_;
+  std::map<std::string, std::shared_ptr<const std::regex>> regexes_;
 };
 
 }  // namespace

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace reghub::fhirpath {
 namespace {
 
@@ -162,6 +166,27 @@ TEST(FhirPathEval, ContextAnswersConformsToMemberOfAndResolve) {
   EXPECT_EQ(eval("entry.select(resource as CarePlan).all(category.memberOf('http://vs/b'))", b, ctx), "[false]");
   EXPECT_EQ(eval("entry.resource.subject.resolve().id", b, ctx), "[p]");
   EXPECT_EQ(eval("entry.resource.conformsTo('http://x/pt')", b), "error: conformsTo() needs a single value, got 2");
+}
+
+// A pattern is compiled once per process and shared: the same pattern must
+// still answer for each input, from several threads at once, and a bad one
+// must fail every time (it is never cached).
+TEST(FhirPathEval, MatchesSharesItsCompiledPatternAcrossEvaluationsAndThreads) {
+  const auto yes = json(R"({"resourceType":"CarePlan","status":"active"})");
+  const auto no = json(R"({"resourceType":"CarePlan","status":"Active1"})");
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (eval("status.matches('^[a-z]+$')", yes) != "[true]") ++wrong;
+        if (eval("status.matches('^[a-z]+$')", no) != "[false]") ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(eval("status.matches('(')", yes), "error: matches(): '(' is not a regular expression");
+  EXPECT_EQ(eval("status.matches('(')", yes), "error: matches(): '(' is not a regular expression");
 }
 
 TEST(FhirPathEval, TypeErrorsInTheDataAreErrorsNotCrashes) {
