@@ -200,7 +200,7 @@ class Run {
 
   // Reports each (resource, profile) once.
   void check(const Value& r, const Profile& p, const diag::Reporter& out, int seg) {
-    if (!done_.insert({&r, &p}).second) return;
+    if (stopped() || !done_.insert({&r, &p}).second) return;
     const bool bundle = typeOf(r) == "Bundle";
     if (bundle) bundles_.push_back(shared_.index(r));
     // Conforming to a profile includes its parent's rules.
@@ -217,6 +217,7 @@ class Run {
     diag::Collector sink;
     Run silent(set_, shared_, coreRules_);
     silent.bundles_ = bundles_;
+    silent.stopAt_ = &sink;
     silent.check(r, *p, diag::Reporter(sink), -1);
     return shared_.memo[key] = !sink.hasErrors();
   }
@@ -233,8 +234,9 @@ class Run {
     const SegScope scope(segs_);
     Selection sel(shared_, {&r, seg}, p.tree.nodes.size());
     for (const ElementRule& rule : p.elements)
-      if (rule.node >= 0) checkRule(p, sel, rule, out);
-    for (const Invariant& inv : p.invariants) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
+      if (rule.node >= 0 && !stopped()) checkRule(p, sel, rule, out);
+    for (const Invariant& inv : p.invariants)
+      if (!stopped()) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
     return true;
   }
 
@@ -289,7 +291,7 @@ class Run {
   void checkRule(const Profile& p, Selection& sel, const ElementRule& rule, const diag::Reporter& out) {
     const Slot& kids = select(p.tree, sel, rule.node);
     const Slot& parents = select(p.tree, sel, p.tree.nodes[static_cast<size_t>(rule.node)].parent);
-    for (size_t i = 0; i < parents.items.size(); ++i) {
+    for (size_t i = 0; i < parents.items.size() && !stopped(); ++i) {
       const Node& parent = parents.items[i];
       const uint32_t from = kids.groups[i], to = kids.groups[i + 1];
       const int count = static_cast<int>(to - from);
@@ -449,6 +451,7 @@ class Run {
   void checkInvariant(const Profile& p, const std::vector<Node>& nodes, const Invariant& inv,
                       const diag::Reporter& out) {
     for (const Node& at : nodes) {
+      if (stopped()) return;
       std::string error;
       const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx_, &error);
       if (holds && *holds) continue;
@@ -474,6 +477,9 @@ class Run {
   std::vector<const BundleIndex*> bundles_;  // innermost last
   std::vector<Seg> segs_;                    // the path arena of the nodes in hand (indices only)
   std::set<std::pair<const Value*, const Profile*>> done_;
+  // A conformsTo() run asks only whether there is an error: it stops at the first.
+  const diag::Collector* stopAt_ = nullptr;
+  bool stopped() const { return stopAt_ && stopAt_->hasErrors(); }
   const fhirpath::Context ctx_;  // after the members its hooks read
 };
 
