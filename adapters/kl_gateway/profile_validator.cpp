@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "adapters/kl_gateway/text_hash.h"
@@ -129,6 +130,9 @@ struct Slot {
 // them: that made a report of n entries cost n²).
 struct Shared {
   std::map<std::pair<const Value*, const Profile*>, bool> memo;
+  // (resource, profile, innermost bundle) a conformsTo() run found without
+  // any diagnostic: checking it again, reported, would report nothing.
+  std::set<std::tuple<const Value*, const Profile*, const BundleIndex*>> clean;
   std::vector<std::vector<Slot>> freeSlots;  // the selections' storage, kept for the next (capacity and all)
   std::map<const Value*, std::unique_ptr<BundleIndex>> indexes;
   const BundleIndex* index(const Value& bundle) {
@@ -201,6 +205,7 @@ class Run {
   // Reports each (resource, profile) once.
   void check(const Value& r, const Profile& p, const diag::Reporter& out, int seg) {
     if (stopped() || !done_.insert({&r, &p}).second) return;
+    if (shared_.clean.count({&r, &p, innermost()})) return;
     const bool bundle = typeOf(r) == "Bundle";
     if (bundle) bundles_.push_back(shared_.index(r));
     // Conforming to a profile includes its parent's rules.
@@ -219,6 +224,7 @@ class Run {
     silent.bundles_ = bundles_;
     silent.stopAt_ = &sink;
     silent.check(r, *p, diag::Reporter(sink), -1);
+    if (sink.diagnostics().empty()) shared_.clean.insert({&r, p, innermost()});
     return shared_.memo[key] = !sink.hasErrors();
   }
 
@@ -241,6 +247,8 @@ class Run {
   }
 
   // The instances of `node` below `root` (its parent's first).
+  const BundleIndex* innermost() const { return bundles_.empty() ? nullptr : bundles_.back(); }
+
   const Slot& select(const PathTree& tree, Selection& sel, int node) {
     Slot& slot = sel.slots[static_cast<size_t>(node)];
     if (slot.done) return slot;
