@@ -341,6 +341,35 @@ std::vector<Step> parseElementId(std::string_view id) {
   return out;
 }
 
+int PathTree::nodeAt(const std::vector<Step>& steps, size_t n) {
+  int cur = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const Step& s = steps[k];
+    int next = -1;
+    for (size_t i = 1; i < nodes.size() && next < 0; ++i) {
+      const Step& t = nodes[i].step;
+      if (nodes[i].parent == cur && t.name == s.name && t.choice == s.choice && t.match == s.match) next = static_cast<int>(i);
+    }
+    if (next < 0) {
+      nodes.push_back({cur, s});
+      next = static_cast<int>(nodes.size()) - 1;
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+namespace {
+// After the slices are resolved (a step's match is part of its node).
+void compileTree(Profile& p) {
+  for (ElementRule& r : p.elements) {
+    const bool unchecked = std::any_of(r.steps.begin(), r.steps.end(), [](const Step& s) { return s.unchecked; });
+    if (!r.steps.empty() && !unchecked) r.node = p.tree.nodeAt(r.steps, r.steps.size());
+  }
+  for (Invariant& inv : p.invariants) inv.node = p.tree.nodeAt(inv.steps, inv.steps.size());
+}
+}  // namespace
+
 std::shared_ptr<const ProfileSet> ProfileSet::load(const std::string& igDir, const std::string& terminologyFile,
                                                    const std::string& coreFile) {
   return load(std::vector<std::string>{igDir}, terminologyFile, coreFile);
@@ -374,11 +403,14 @@ std::shared_ptr<const ProfileSet> ProfileSet::load(const std::vector<std::string
     loader.checkPaths(p);
     loader.resolveSlices(p);
     p.base = loader.ancestors(p).empty() ? nullptr : loader.ancestors(p).front();
+    compileTree(p);
+    p.resource = set->core_.resourceTypes.count(p.type) > 0;
     for (const ElementRule& r : p.elements)
       if (!r.binding.empty() && !set->terminology_.has(r.binding))
         throw std::runtime_error("profile " + p.id + ": " + r.id + " binds " + r.binding + ", which has no expansion");
   }
   set->indexCoreInvariants();
+  for (const auto& [url, p] : set->profiles_) set->byUrl_[url] = &p;
   return set;
 }
 
@@ -399,8 +431,10 @@ void ProfileSet::indexCoreInvariants() {
                       fhirpath::Expression::parse(c.expression)};
         if (const auto missing = fhirpath::unsupportedFunctions(inv.expression); !missing.empty())
           unevaluated_.push_back(c.key + ": calls " + missing.front() + "()");
-        else
+        else {
+          inv.node = coreTrees_[type].nodeAt(inv.steps, inv.steps.size());
           coreInvariants_[type].push_back(std::move(inv));
+        }
       } catch (const fhirpath::ParseError& e) {
         unevaluated_.push_back(c.key + ": " + e.what());
       }
@@ -408,9 +442,14 @@ void ProfileSet::indexCoreInvariants() {
   }
 }
 
+const PathTree* ProfileSet::coreTree(std::string_view resourceType) const {
+  const auto it = coreTrees_.find(resourceType);
+  return it == coreTrees_.end() ? nullptr : &it->second;
+}
+
 const Profile* ProfileSet::find(std::string_view url) const {
-  const auto it = profiles_.find(canonicalWithoutVersion(url));
-  return it == profiles_.end() ? nullptr : &it->second;
+  const auto it = byUrl_.find(canonicalWithoutVersion(url));
+  return it == byUrl_.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> ProfileSet::uncheckedSlices() const {

@@ -19,6 +19,7 @@
 
 #include "adapters/kl_gateway/core_defs.h"
 #include "adapters/kl_gateway/terminology.h"
+#include "adapters/kl_gateway/text_hash.h"
 #include "hub/fhirpath/expression.h"
 
 namespace reghub::kl_gateway {
@@ -47,6 +48,20 @@ struct SliceMatch {
   std::vector<std::string> profiles;
 };
 
+// A profile's element paths as a tree, compiled at load: rules and
+// invariants whose paths share a prefix share its nodes, so a validation
+// selects each node's instances once (ProfileValidator) instead of walking
+// from the resource again for every rule.
+struct PathNode {
+  int parent = -1;  // -1: the root (the resource itself)
+  Step step;        // from the parent; selection depends on name, choice and match only
+};
+struct PathTree {
+  std::vector<PathNode> nodes{PathNode{}};  // [0]: the root
+  // The node of steps[0..n), added (with its missing ancestors) when new.
+  int nodeAt(const std::vector<Step>& steps, size_t n);
+};
+
 struct TypeRule {
   std::string code;
   std::vector<std::string> profiles, targetProfiles;
@@ -64,16 +79,19 @@ struct ElementRule {
   std::vector<TypeRule> types;
   bool closedSlicing = false;  // instances must each belong to one of the slices
   std::vector<std::string> slices;  // this element's slice names (for closed slicing)
+  int node = -1;  // in Profile::tree; -1: not checked (the root, or below an unchecked slice)
 };
 
 struct Invariant {
   std::string key, severity, human, elementId;
   std::vector<Step> steps;
   fhirpath::Expression expression;
+  int node = -1;  // its context in the profile's tree (the core's: ProfileSet::coreTree)
 };
 
 struct Profile {
   std::string url, id, type;
+  bool resource = false;  // of a resource type (not an extension's or a data type's profile)
   const Profile* base = nullptr;  // the profile it derives from, when loaded (DK-core's)
   std::string extensionUrl;  // extension definitions: the fixed Extension.url
   std::vector<ElementRule> elements;
@@ -82,10 +100,14 @@ struct Profile {
   std::map<std::string, SliceMatch> sliceMatches;
   // Rules below a slice a parent profile defines (not loaded here): not checked.
   std::vector<std::string> uncheckedSlices;
+  PathTree tree;  // the nodes of `elements` and `invariants`
 };
 
 class ProfileSet {
  public:
+  ProfileSet() = default;
+  ProfileSet(const ProfileSet&) = delete;  // byUrl_ points into profiles_
+  ProfileSet& operator=(const ProfileSet&) = delete;
   // `profilesDir` holds the IG's StructureDefinition-*.json and ValueSet-*.json
   // (profiles/<ig>/ig), `terminologyFile` their expansions, `coreFile` the
   // R4 core (profiles/fhir-r4/core.json).
@@ -101,6 +123,8 @@ class ProfileSet {
   // The R4 invariants of the core's resource types evaluated by FHIRPath,
   // by resource type (context steps below it).
   const std::map<std::string, std::vector<Invariant>, std::less<>>& coreInvariants() const { return coreInvariants_; }
+  // The tree of a resource type's core invariant contexts (null: none).
+  const PathTree* coreTree(std::string_view resourceType) const;
   // The R4 invariants not evaluated by FHIRPath, "key: why" (core_validator.cpp
   // implements some in C++; the others are named here, never passed silently).
   const std::vector<std::string>& unevaluatedCoreInvariants() const { return unevaluated_; }
@@ -109,9 +133,11 @@ class ProfileSet {
 
  private:
   std::map<std::string, Profile, std::less<>> profiles_;  // by url
+  TextMap<const Profile*> byUrl_;                          // the same, hashed (find() is on every reference)
   Terminology terminology_;
   CoreDefs core_;
   std::map<std::string, std::vector<Invariant>, std::less<>> coreInvariants_;
+  std::map<std::string, PathTree, std::less<>> coreTrees_;
   std::vector<std::string> unevaluated_;
   void indexCoreInvariants();
 };

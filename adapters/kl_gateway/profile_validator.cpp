@@ -3,13 +3,14 @@
 #include <rapidjson/document.h>
 
 #include <cctype>
-#include <deque>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "adapters/kl_gateway/text_hash.h"
 #include "hub/fhirpath/evaluator.h"
 #include "hub/util/json_access.h"
 
@@ -33,14 +34,30 @@ struct Seg {
 
 std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
 
+// The resourceType, without a copy ("" if none).
+std::string_view typeOf(const Value& v) {
+  if (!v.IsObject()) return {};
+  const auto it = v.FindMember("resourceType");
+  return it != v.MemberEnd() && it->value.IsString() ? std::string_view(it->value.GetString(), it->value.GetStringLength())
+                                                     : std::string_view();
+}
+
+// Most member names differ from a step's in length or first letter: those
+// are told apart without a call to memcmp.
+bool sameName(std::string_view member, const std::string& name) {
+  return member.size() == name.size() && (member.empty() || member[0] == name[0]) && member == name;
+}
+
 bool isChoiceMember(std::string_view member, std::string_view name) {
   return member.size() > name.size() && member.compare(0, name.size(), name) == 0 &&
          std::isupper(static_cast<unsigned char>(member[name.size()]));
 }
 
 // The resources of one Bundle by fullUrl and by "Type/id" (for resolve()).
+// Hashed: the urls of one report share long prefixes, which a sorted map
+// compares again at every step.
 struct BundleIndex {
-  std::map<std::string, const Value*, std::less<>> byUrl, byTypeId;
+  TextMap<const Value*> byUrl, byTypeId;
   explicit BundleIndex(const Value& bundle) {
     const Value* entries = util::jsonMember(bundle, "entry");
     if (!entries || !entries->IsArray()) return;
@@ -98,11 +115,25 @@ std::string codingText(const Value& v) {
 
 std::string plural(int n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
+// What each node of a path tree selects in one resource, computed on first
+// use (the rules below one element share its parent's instances). A node's
+// items come parent instance by parent instance: groups[i]..groups[i+1] are
+// the children of the parent's i-th item.
+struct Slot {
+  bool done = false;
+  std::vector<Node> items;
+  std::vector<uint32_t> groups;
+};
+
 // What the runs of one validation share: conformsTo() answers and each
 // Bundle's index, built once (a silent run for conformsTo() must not copy
 // them: that made a report of n entries cost n²).
 struct Shared {
   std::map<std::pair<const Value*, const Profile*>, bool> memo;
+  // (resource, profile, innermost bundle) a conformsTo() run found without
+  // any diagnostic: checking it again, reported, would report nothing.
+  std::set<std::tuple<const Value*, const Profile*, const BundleIndex*>> clean;
+  std::vector<std::vector<Slot>> freeSlots;  // the selections' storage, kept for the next (capacity and all)
   std::map<const Value*, std::unique_ptr<BundleIndex>> indexes;
   const BundleIndex* index(const Value& bundle) {
     auto& slot = indexes[&bundle];
@@ -111,36 +142,74 @@ struct Shared {
   }
 };
 
+// The selection of one tree below one root. Its slots come from (and go back
+// to) the validation's free list: a report checks thousands of resources
+// against the same few profiles, so their vectors are allocated once.
+class Selection {
+ public:
+  Selection(Shared& shared, Node r, size_t nodes) : root(r), shared_(shared) {
+    if (!shared_.freeSlots.empty()) {
+      slots = std::move(shared_.freeSlots.back());
+      shared_.freeSlots.pop_back();
+    }
+    for (Slot& s : slots) {
+      s.done = false;
+      s.items.clear();
+      s.groups.clear();
+    }
+    slots.resize(nodes);  // sized once, so references stay valid
+  }
+  ~Selection() { shared_.freeSlots.push_back(std::move(slots)); }
+  Selection(const Selection&) = delete;
+  Selection& operator=(const Selection&) = delete;
+
+  const Node root;
+  std::vector<Slot> slots;  // by node
+
+ private:
+  Shared& shared_;
+};
+
 // One validation: the bundles it is inside and the (resource, profile)
 // pairs already reported.
 class Run {
  public:
-  Run(const ProfileSet& set, Shared& shared, CoreRules core) : set_(set), shared_(shared), coreRules_(core) {}
+  Run(const ProfileSet& set, Shared& shared, CoreRules core)
+      : set_(set), shared_(shared), coreRules_(core), ctx_(makeContext()) {}
+  Run(const Run&) = delete;  // the context's hooks hold `this`
+  Run& operator=(const Run&) = delete;
 
-  void validateClaimed(const Value& r, const diag::Reporter& out) {
-    checkCoreInvariants(r, out);
+  // `out` is the validation's reporter, `seg` where `r` is below it (its path
+  // is put together only for a diagnostic).
+  void validateClaimed(const Value& r, const diag::Reporter& out, int seg = -1) {
+    checkCoreInvariants(r, out, seg);
     if (const Value* meta = util::jsonMember(r, "meta"))
       if (const Value* ps = util::jsonMember(*meta, "profile"); ps && ps->IsArray())
         for (const auto& p : ps->GetArray())
           if (p.IsString())
-            if (const Profile* prof = set_.find(p.GetString())) check(r, *prof, out);
-    if (str(r, "resourceType") != "Bundle") return;
+            if (const Profile* prof = set_.find(p.GetString())) check(r, *prof, out, seg);
+    if (typeOf(r) != "Bundle") return;
     const Value* entries = util::jsonMember(r, "entry");
     if (!entries || !entries->IsArray()) return;
     bundles_.push_back(shared_.index(r));
+    const SegScope scope(segs_);
+    const int entry = this->seg(seg, "entry", -1);
     for (rapidjson::SizeType i = 0; i < entries->Size(); ++i)
-      if (const Value* res = util::jsonMember((*entries)[i], "resource"); res && res->IsObject())
-        validateClaimed(*res, out.at(".entry[" + std::to_string(i) + "].resource"));
+      if (const Value* res = util::jsonMember((*entries)[i], "resource"); res && res->IsObject()) {
+        const SegScope each(segs_);
+        validateClaimed(*res, out, this->seg(this->seg(entry, {}, static_cast<int>(i)), "resource", -1));
+      }
     bundles_.pop_back();
   }
 
   // Reports each (resource, profile) once.
-  void check(const Value& r, const Profile& p, const diag::Reporter& out) {
-    if (!done_.insert({&r, &p}).second) return;
-    const bool bundle = str(r, "resourceType") == "Bundle";
+  void check(const Value& r, const Profile& p, const diag::Reporter& out, int seg) {
+    if (stopped() || !done_.insert({&r, &p}).second) return;
+    if (shared_.clean.count({&r, &p, innermost()})) return;
+    const bool bundle = typeOf(r) == "Bundle";
     if (bundle) bundles_.push_back(shared_.index(r));
     // Conforming to a profile includes its parent's rules.
-    if (checkProfile(r, p, out) && p.base) check(r, *p.base, out);
+    if (checkProfile(r, p, out, seg) && p.base) check(r, *p.base, out, seg);
     if (bundle) bundles_.pop_back();
   }
 
@@ -153,39 +222,57 @@ class Run {
     diag::Collector sink;
     Run silent(set_, shared_, coreRules_);
     silent.bundles_ = bundles_;
-    silent.check(r, *p, diag::Reporter(sink));
+    silent.stopAt_ = &sink;
+    silent.check(r, *p, diag::Reporter(sink), -1);
+    if (sink.diagnostics().empty()) shared_.clean.insert({&r, p, innermost()});
     return shared_.memo[key] = !sink.hasErrors();
   }
 
  private:
   // False when the resource is of another type than the profile's.
-  bool checkProfile(const Value& r, const Profile& p, const diag::Reporter& out) {
-    const bool resource = set_.core().resourceTypes.count(p.type) > 0;  // not an extension or data type profile
-    if (resource && str(r, "resourceType") != p.type) {
-      out.error(kRuleProfile, p.type, "a " + str(r, "resourceType") + " cannot conform to " + p.id + " (a " + p.type + ")");
+  bool checkProfile(const Value& r, const Profile& p, const diag::Reporter& out, int seg) {
+    if (p.resource && typeOf(r) != p.type) {
+      at(out, {&r, seg}).error(kRuleProfile, p.type, "a " + str(r, "resourceType") + " cannot conform to " + p.id + " (a " + p.type + ")");
       return false;
     }
-    for (const ElementRule& rule : p.elements) checkRule(r, p, rule, out);
-    for (const Invariant& inv : p.invariants) checkInvariant(r, p, inv, out);
+    // The segments of this profile's selection are dropped after it (nested
+    // checks end first, so the arena is a stack).
+    const SegScope scope(segs_);
+    Selection sel(shared_, {&r, seg}, p.tree.nodes.size());
+    for (const ElementRule& rule : p.elements)
+      if (rule.node >= 0 && !stopped()) checkRule(p, sel, rule, out);
+    for (const Invariant& inv : p.invariants)
+      if (!stopped()) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
     return true;
   }
 
-  // The instances at steps[0..n) below `root`.
-  std::vector<Node> nodesAt(const Value& root, const std::vector<Step>& steps, size_t n) {
-    std::vector<Node> cur{{&root, -1}};
-    for (size_t i = 0; i < n; ++i) {
-      std::vector<Node> next;
-      for (const Node& x : cur) children(x, steps[i], next);
-      cur = std::move(next);
+  // The instances of `node` below `root` (its parent's first).
+  const BundleIndex* innermost() const { return bundles_.empty() ? nullptr : bundles_.back(); }
+
+  const Slot& select(const PathTree& tree, Selection& sel, int node) {
+    Slot& slot = sel.slots[static_cast<size_t>(node)];
+    if (slot.done) return slot;
+    slot.done = true;
+    if (node == 0) {
+      slot.items.push_back(sel.root);
+      return slot;
     }
-    return cur;
+    const PathNode& n = tree.nodes[static_cast<size_t>(node)];
+    const Slot& parent = select(tree, sel, n.parent);
+    slot.groups.reserve(parent.items.size() + 1);
+    for (const Node& x : parent.items) {
+      slot.groups.push_back(static_cast<uint32_t>(slot.items.size()));
+      children(x, n.step, slot.items);
+    }
+    slot.groups.push_back(static_cast<uint32_t>(slot.items.size()));
+    return slot;
   }
 
   void children(const Node& parent, const Step& s, std::vector<Node>& out) {
     if (!parent.v->IsObject()) return;
     for (const auto& m : parent.v->GetObject()) {
       const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-      if (s.choice ? !isChoiceMember(name, s.name) : name != s.name) continue;
+      if (s.choice ? !isChoiceMember(name, s.name) : !sameName(name, s.name)) continue;
       if (s.match && s.match->kind == SliceMatch::Kind::kChoiceType && name != s.match->member) continue;
       const int member = seg(parent.seg, name, -1);
       if (m.value.IsArray()) {
@@ -208,16 +295,14 @@ class Run {
     return false;
   }
 
-  void checkRule(const Value& r, const Profile& p, const ElementRule& rule, const diag::Reporter& out) {
-    if (rule.steps.empty()) return;
-    for (const Step& s : rule.steps)
-      if (s.unchecked) return;  // a parent profile's slice (ProfileSet::uncheckedSlices)
-    const SegScope scope(segs_);
-    const size_t n = rule.steps.size();
-    for (const Node& parent : nodesAt(r, rule.steps, n - 1)) {
-      std::vector<Node> kids;
-      children(parent, rule.steps.back(), kids);
-      const int count = static_cast<int>(kids.size());
+  // A rule below an unchecked slice (a parent profile's, ProfileSet::uncheckedSlices) has no node.
+  void checkRule(const Profile& p, Selection& sel, const ElementRule& rule, const diag::Reporter& out) {
+    const Slot& kids = select(p.tree, sel, rule.node);
+    const Slot& parents = select(p.tree, sel, p.tree.nodes[static_cast<size_t>(rule.node)].parent);
+    for (size_t i = 0; i < parents.items.size() && !stopped(); ++i) {
+      const Node& parent = parents.items[i];
+      const uint32_t from = kids.groups[i], to = kids.groups[i + 1];
+      const int count = static_cast<int>(to - from);
       if (rule.min && count < *rule.min)
         at(out, parent).error(kRuleCardinality, rule.id,
                  p.id + ": " + rule.id + " needs at least " + std::to_string(*rule.min) + ", has " + std::to_string(count));
@@ -225,7 +310,7 @@ class Run {
         at(out, parent).error(kRuleCardinality, rule.id,
                  p.id + ": " + rule.id + (*rule.max == 0 ? " must not be present" : " allows at most " + std::to_string(*rule.max)) +
                      ", has " + plural(count, "item"));
-      for (const Node& kid : kids) checkInstance(p, rule, kid, out);
+      for (uint32_t k = from; k < to; ++k) checkInstance(p, rule, kids.items[k], out);
     }
   }
 
@@ -237,10 +322,10 @@ class Run {
       at(out, kid).error(kRuleBinding, rule.id, p.id + ": " + codingText(*kid.v) + " is not in " + rule.binding);
     if (rule.closedSlicing && !inAnySlice(p, rule, *kid.v))
       at(out, kid).error(kRuleSlice, rule.id, p.id + ": " + rule.id + " is closed; this item is in none of its slices");
-    if (!rule.types.empty() && needsTypeCheck(rule, *kid.v)) checkTypes(p, rule, kid, at(out, kid));
+    if (!rule.types.empty() && needsTypeCheck(rule, *kid.v)) checkTypes(p, rule, kid, out);
   }
 
-  // Only resources, profiled types and checked references cost a reporter.
+  // Only resources, profiled types and checked references are looked at further.
   static bool needsTypeCheck(const ElementRule& rule, const Value& v) {
     if (v.IsObject() && v.HasMember("resourceType")) return true;
     for (const TypeRule& t : rule.types)
@@ -252,14 +337,16 @@ class Run {
   diag::Reporter at(const diag::Reporter& out, const Node& n) const { return out.at(pathOf(n.seg)); }
 
   std::string pathOf(int s) const {
-    if (s < 0) return {};
-    std::string out = pathOf(segs_[static_cast<size_t>(s)].parent);
-    const Seg& g = segs_[static_cast<size_t>(s)];
-    if (g.index >= 0) {
-      out += '[' + std::to_string(g.index) + ']';
-    } else {
-      out += '.';
-      out += g.name;
+    std::vector<const Seg*> chain;  // innermost first
+    for (; s >= 0; s = segs_[static_cast<size_t>(s)].parent) chain.push_back(&segs_[static_cast<size_t>(s)]);
+    std::string out;
+    for (auto g = chain.rbegin(); g != chain.rend(); ++g) {
+      if ((*g)->index >= 0) {
+        out += '[' + std::to_string((*g)->index) + ']';
+      } else {
+        out += '.';
+        out += (*g)->name;
+      }
     }
     return out;
   }
@@ -269,14 +356,12 @@ class Run {
     return static_cast<int>(segs_.size()) - 1;
   }
 
-  // Segments made while a rule is checked are dropped after it (nested
-  // checks end first, so the arena is a stack).
   struct SegScope {
-    explicit SegScope(std::deque<Seg>& s) : segs(s), size(s.size()) {}
+    explicit SegScope(std::vector<Seg>& s) : segs(s), size(s.size()) {}
     ~SegScope() { segs.resize(size); }
     SegScope(const SegScope&) = delete;
     SegScope& operator=(const SegScope&) = delete;
-    std::deque<Seg>& segs;
+    std::vector<Seg>& segs;
     size_t size;
   };
 
@@ -287,46 +372,46 @@ class Run {
     return false;
   }
 
-  void checkTypes(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& at) {
+  void checkTypes(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& out) {
     const Value& v = *kid.v;
-    if (const std::string type = str(v, "resourceType"); !type.empty()) {
+    if (const std::string_view type = typeOf(v); !type.empty()) {
       const TypeRule* allowed = nullptr;
       for (const TypeRule& t : rule.types)
         if (t.code == type) allowed = &t;
       if (!allowed) {
-        at.error(kRuleType, rule.id, p.id + ": a " + type + " is not allowed in " + rule.id);
+        at(out, kid).error(kRuleType, rule.id, p.id + ": a " + std::string(type) + " is not allowed in " + rule.id);
         return;
       }
-      conformToOne(p, rule, v, allowed->profiles, at);
+      conformToOne(p, rule, kid, allowed->profiles, out);
       return;
     }
     for (const TypeRule& t : rule.types) {
-      if (t.code != "Reference" && !t.profiles.empty()) conformToOne(p, rule, v, t.profiles, at);  // Extension, Identifier
-      if (t.code == "Reference" && (t.bundled || !t.targetProfiles.empty())) checkReference(p, rule, t, v, at);
+      if (t.code != "Reference" && !t.profiles.empty()) conformToOne(p, rule, kid, t.profiles, out);  // Extension, Identifier
+      if (t.code == "Reference" && (t.bundled || !t.targetProfiles.empty())) checkReference(p, rule, t, kid, out);
     }
   }
 
   // One profile: its diagnostics are reported here; several: one must hold.
-  void conformToOne(const Profile& p, const ElementRule& rule, const Value& v, const std::vector<std::string>& urls,
-                    const diag::Reporter& at) {
+  void conformToOne(const Profile& p, const ElementRule& rule, const Node& kid, const std::vector<std::string>& urls,
+                    const diag::Reporter& out) {
     std::vector<const Profile*> loaded;
     for (const std::string& u : urls)
       if (const Profile* q = set_.find(u)) loaded.push_back(q);
-    if (loaded.size() == 1) return check(v, *loaded.front(), at);
+    if (loaded.size() == 1) return check(*kid.v, *loaded.front(), out, kid.seg);
     if (loaded.empty()) return;  // a profile of another IG (DK-core's identifiers): not checked here
     for (const Profile* q : loaded)
-      if (conformsTo(v, q->url)) return;
-    at.error(kRuleProfile, rule.id, p.id + ": " + rule.id + " conforms to none of its profiles");
+      if (conformsTo(*kid.v, q->url)) return;
+    at(out, kid).error(kRuleProfile, rule.id, p.id + ": " + rule.id + " conforms to none of its profiles");
   }
 
-  void checkReference(const Profile& p, const ElementRule& rule, const TypeRule& t, const Value& v,
-                      const diag::Reporter& at) {
+  void checkReference(const Profile& p, const ElementRule& rule, const TypeRule& t, const Node& kid,
+                      const diag::Reporter& out) {
     if (bundles_.empty()) return;  // outside a report, nothing to resolve against
-    const std::string ref = str(v, "reference");
+    const std::string ref = str(*kid.v, "reference");
     const Value* target = ref.empty() ? nullptr : bundles_.back()->resolve(ref);
     if (!target) {
       if (t.bundled)
-        at.error(kRuleReference, rule.id,
+        at(out, kid).error(kRuleReference, rule.id,
                  p.id + ": " + rule.id + " must resolve inside the report (aggregation bundled): " +
                      (ref.empty() ? "no reference" : ref + " is not in it"));
       return;
@@ -336,19 +421,22 @@ class Run {
       if (conformsTo(*target, u)) return;
     std::string names;
     for (const std::string& u : t.targetProfiles) names += (names.empty() ? "" : " or ") + u.substr(u.rfind('/') + 1);
-    at.error(kRuleReference, rule.id, p.id + ": " + rule.id + " points to " + ref + ", which is no " + names);
+    at(out, kid).error(kRuleReference, rule.id, p.id + ": " + rule.id + " points to " + ref + ", which is no " + names);
   }
 
   // The R4 invariants of the resource's type that FHIRPath evaluates
   // (ProfileSet::coreInvariants), reported under the core invariant rule.
-  void checkCoreInvariants(const Value& r, const diag::Reporter& out) {
-    const auto it = set_.coreInvariants().find(str(r, "resourceType"));
+  void checkCoreInvariants(const Value& r, const diag::Reporter& out, int seg) {
+    const std::string_view type = typeOf(r);
+    const auto it = set_.coreInvariants().find(type);
     if (it == set_.coreInvariants().end()) return;
+    const PathTree& tree = *set_.coreTree(type);
     const SegScope scope(segs_);
+    Selection sel(shared_, {&r, seg}, tree.nodes.size());
     for (const Invariant& inv : it->second)
-      for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
+      for (const Node& at : select(tree, sel, inv.node).items) {
         std::string error;
-        const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, context(), &error);
+        const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx_, &error);
         if (holds && *holds) continue;
         const std::string text = inv.key + ": " + (holds ? inv.human : "cannot be evaluated: " + error);
         if (inv.severity == "error" || !holds)
@@ -358,7 +446,7 @@ class Run {
       }
   }
 
-  fhirpath::Context context() {
+  fhirpath::Context makeContext() {
     fhirpath::Context ctx;
     ctx.resolve = [this](const std::string& ref) -> const Value* {
       return bundles_.empty() ? nullptr : bundles_.back()->resolve(ref);
@@ -368,12 +456,12 @@ class Run {
     return ctx;
   }
 
-  void checkInvariant(const Value& r, const Profile& p, const Invariant& inv, const diag::Reporter& out) {
-    const fhirpath::Context ctx = context();
-    const SegScope scope(segs_);
-    for (const Node& at : nodesAt(r, inv.steps, inv.steps.size())) {
+  void checkInvariant(const Profile& p, const std::vector<Node>& nodes, const Invariant& inv,
+                      const diag::Reporter& out) {
+    for (const Node& at : nodes) {
+      if (stopped()) return;
       std::string error;
-      const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx, &error);
+      const std::optional<bool> holds = fhirpath::invariantHolds(inv.expression, *at.v, ctx_, &error);
       if (holds && *holds) continue;
       const diag::Reporter here = this->at(out, at);
       if (!holds)
@@ -395,8 +483,12 @@ class Run {
   Shared& shared_;
   CoreRules coreRules_;
   std::vector<const BundleIndex*> bundles_;  // innermost last
-  std::deque<Seg> segs_;                     // the path arena of the nodes in hand
+  std::vector<Seg> segs_;                    // the path arena of the nodes in hand (indices only)
   std::set<std::pair<const Value*, const Profile*>> done_;
+  // A conformsTo() run asks only whether there is an error: it stops at the first.
+  const diag::Collector* stopAt_ = nullptr;
+  bool stopped() const { return stopAt_ && stopAt_->hasErrors(); }
+  const fhirpath::Context ctx_;  // after the members its hooks read
 };
 
 }  // namespace
@@ -420,7 +512,7 @@ void ProfileValidator::validateAgainst(const Value& resource, std::string_view u
     return;
   }
   Shared shared;
-  Run(*set_, shared, coreRules_).check(resource, *p, rooted(resource, out));
+  Run(*set_, shared, coreRules_).check(resource, *p, rooted(resource, out), -1);
 }
 
 bool ProfileValidator::conformsTo(const Value& resource, std::string_view url) const {

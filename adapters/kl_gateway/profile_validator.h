@@ -9,6 +9,10 @@
 // invariant, evaluated verbatim by hub/fhirpath with conformsTo(),
 // memberOf() and resolve() answered here.
 //
+// One walk per profile: its rules and invariants sit on the nodes of the
+// profile's path tree (ProfileSet), each node's instances are selected once,
+// and an element's path is put together only when something is reported.
+//
 // Problems are diagnostics (rule: the invariant's key, or one of the kRule…
 // ids below; field: the profile's element id), never exceptions. Instance
 // values are not quoted (a CPR number could be one), codes are. No I/O;

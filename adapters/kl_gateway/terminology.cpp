@@ -58,13 +58,18 @@ bool Terminology::has(std::string_view valueSet) const {
 
 bool Terminology::contains(std::string_view valueSet, std::string_view system, std::string_view code) const {
   const auto it = codes_.find(canonicalWithoutVersion(valueSet));
-  return it != codes_.end() && it->second.count(key(system, code)) > 0;
+  if (it == codes_.end()) return false;
+  thread_local std::string k;  // "system|code" without an allocation per look-up
+  k.assign(system);
+  k += '|';
+  k += code;
+  return it->second.count(std::string_view(k)) > 0;
 }
 
 bool Terminology::memberOf(const rapidjson::Value& node, std::string_view valueSet) const {
   if (node.IsString()) {  // a code: its system is the element's binding, not in the data
     const auto it = bare_.find(canonicalWithoutVersion(valueSet));
-    return it != bare_.end() && it->second.count(std::string(node.GetString(), node.GetStringLength())) > 0;
+    return it != bare_.end() && it->second.count(std::string_view(node.GetString(), node.GetStringLength())) > 0;
   }
   if (!node.IsObject()) return false;
   if (const rapidjson::Value* codings = util::jsonMember(node, "coding"); codings && codings->IsArray()) {

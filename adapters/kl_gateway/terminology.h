@@ -6,10 +6,10 @@
 // thread-safe afterwards.
 #include <rapidjson/fwd.h>
 
-#include <map>
-#include <set>
 #include <string>
 #include <string_view>
+
+#include "adapters/kl_gateway/text_hash.h"
 
 namespace reghub::kl_gateway {
 
@@ -25,8 +25,8 @@ class Terminology {
 
  private:
   // url (without "|version") -> "system|code"; a code alone is looked up in `bare_`.
-  std::map<std::string, std::set<std::string>, std::less<>> codes_;
-  std::map<std::string, std::set<std::string>, std::less<>> bare_;
+  TextMap<TextSet> codes_;
+  TextMap<TextSet> bare_;
 };
 
 // "http://x/ValueSet/y|2.2.0" -> "http://x/ValueSet/y".

@@ -5,14 +5,17 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <memory>
-#include <mutex>
+#include <map>
 #include <regex>
-#include <unordered_map>
+#include <string_view>
 
 namespace reghub::fhirpath {
 
 namespace {
+
+// Names are compared as string_views: by length first, no strlen (the
+// evaluator dispatches on function and operator names for every node).
+using namespace std::string_view_literals;
 
 using rapidjson::Value;
 using Kind = Item::Kind;
@@ -143,10 +146,21 @@ bool isType(const Item& i, std::string type) {
   return type == lower || lowerFirst(type) == lowerFirst(lower);
 }
 
+// What a check is about ("'and'", "memberOf()"), put together only for an
+// error message (checks pass far more often than they fail).
+struct What {
+  What(const char* text) : name(text) {}  // NOLINT: a literal is a What
+  What(std::string_view before, std::string_view n, std::string_view after) : pre(before), name(n), post(after) {}
+  std::string text() const { return std::string(pre) + std::string(name) + std::string(post); }
+  std::string_view pre, name, post;
+};
+What called(const std::string& fn) { return {"", fn, "()"}; }
+What quoted(const std::string& op) { return {"'", op, "'"}; }
+
 // Boolean context (N1 §4.5): empty → empty; one Boolean → it; one other item → true.
-std::optional<bool> truth(const Collection& c, const char* where) {
+std::optional<bool> truth(const Collection& c, const What& where) {
   if (c.empty()) return std::nullopt;
-  if (c.size() > 1) fail(std::string(where) + " needs a single value, got " + std::to_string(c.size()));
+  if (c.size() > 1) fail(where.text() + " needs a single value, got " + std::to_string(c.size()));
   const Item v = value(c.front());
   return v.kind == Kind::kBool ? v.boolean : true;
 }
@@ -156,14 +170,14 @@ Collection boolean(std::optional<bool> b) {
   return {Item::ofBool(*b)};
 }
 
-const Item& single(const Collection& c, const std::string& what) {
-  if (c.size() != 1) fail(what + " needs a single value, got " + std::to_string(c.size()));
+const Item& single(const Collection& c, const What& what) {
+  if (c.size() != 1) fail(what.text() + " needs a single value, got " + std::to_string(c.size()));
   return c.front();
 }
 
-std::string text(const Collection& c, const std::string& what) {
+std::string text(const Collection& c, const What& what) {
   const Item v = value(single(c, what));
-  if (!isText(v)) fail(what + " needs a string");
+  if (!isText(v)) fail(what.text() + " needs a string");
   return v.string;
 }
 
@@ -291,21 +305,21 @@ class Evaluator {
 
   Collection call(const Node& n, const Collection& focus, const Collection& input, const Item* self, int64_t idx) {
     const std::string& f = n.text;
-    if (f == "empty") return boolean(focus.empty());
-    if (f == "exists") {
+    if (f == "empty"sv) return boolean(focus.empty());
+    if (f == "exists"sv) {
       if (argCount(n) == 0) return boolean(!focus.empty());
       return boolean(!filter(n, focus).empty());
     }
-    if (f == "where") return filter(n, focus);
-    if (f == "select") {
+    if (f == "where"sv) return filter(n, focus);
+    if (f == "select"sv) {
       Collection out;
       perItem(arg(n, 0, "select"), focus, [&out](const Item&, Collection r) {
         out.insert(out.end(), r.begin(), r.end());
       });
       return out;
     }
-    if (f == "repeat") return repeat(arg(n, 0, "repeat"), focus);
-    if (f == "all") {
+    if (f == "repeat"sv) return repeat(arg(n, 0, "repeat"), focus);
+    if (f == "all"sv) {
       bool all = true;
       perItem(arg(n, 0, "all"), focus, [&all](const Item&, Collection r) {
         const auto t = truth(r, "all()");
@@ -313,62 +327,62 @@ class Evaluator {
       });
       return boolean(all);
     }
-    if (f == "allTrue" || f == "anyTrue" || f == "allFalse" || f == "anyFalse") return quantifier(f, focus);
-    if (f == "not") {
+    if (f == "allTrue"sv || f == "anyTrue"sv || f == "allFalse"sv || f == "anyFalse"sv) return quantifier(f, focus);
+    if (f == "not"sv) {
       const auto t = truth(focus, "not()");
       return t ? boolean(!*t) : Collection{};
     }
-    if (f == "count") {
+    if (f == "count"sv) {
       Item i;
       i.kind = Kind::kInteger;
       i.integer = static_cast<int64_t>(focus.size());
       return {i};
     }
-    if (f == "first") return focus.empty() ? Collection{} : Collection{focus.front()};
-    if (f == "last") return focus.empty() ? Collection{} : Collection{focus.back()};
-    if (f == "tail") return focus.size() <= 1 ? Collection{} : Collection(focus.begin() + 1, focus.end());
-    if (f == "skip" || f == "take") {
-      const Item k = value(single(argValue(n, 0, f.c_str(), input, self, idx), f + "()"));
+    if (f == "first"sv) return focus.empty() ? Collection{} : Collection{focus.front()};
+    if (f == "last"sv) return focus.empty() ? Collection{} : Collection{focus.back()};
+    if (f == "tail"sv) return focus.size() <= 1 ? Collection{} : Collection(focus.begin() + 1, focus.end());
+    if (f == "skip"sv || f == "take"sv) {
+      const Item k = value(single(argValue(n, 0, f.c_str(), input, self, idx), called(f)));
       if (k.kind != Kind::kInteger) fail(f + "() needs an integer");
       const size_t m = static_cast<size_t>(std::clamp<int64_t>(k.integer, 0, static_cast<int64_t>(focus.size())));
-      return f == "skip" ? Collection(focus.begin() + static_cast<long>(m), focus.end())
+      return f == "skip"sv ? Collection(focus.begin() + static_cast<long>(m), focus.end())
                          : Collection(focus.begin(), focus.begin() + static_cast<long>(m));
     }
-    if (f == "single") {
+    if (f == "single"sv) {
       if (focus.size() > 1) fail("single() over " + std::to_string(focus.size()) + " items");
       return focus;
     }
-    if (f == "distinct") return distinct(focus);
-    if (f == "union" || f == "combine") {
+    if (f == "distinct"sv) return distinct(focus);
+    if (f == "union"sv || f == "combine"sv) {
       Collection all = focus;
       const Collection other = argValue(n, 0, f.c_str(), input, self, idx);
       all.insert(all.end(), other.begin(), other.end());
-      return f == "union" ? distinct(all) : all;
+      return f == "union"sv ? distinct(all) : all;
     }
-    if (f == "ofType" || f == "as" || f == "is") {
+    if (f == "ofType"sv || f == "as"sv || f == "is"sv) {
       const std::string& type = arg(n, 0, f.c_str()).text;
-      if (f == "is") return focus.empty() ? Collection{} : boolean(isType(single(focus, "is()"), type));
+      if (f == "is"sv) return focus.empty() ? Collection{} : boolean(isType(single(focus, "is()"), type));
       Collection out;
       for (const Item& i : focus)
         if (isType(i, type)) out.push_back(i);
       return out;
     }
-    if (f == "iif") {
+    if (f == "iif"sv) {
       const auto t = truth(argValue(n, 0, "iif", focus, self, idx), "iif()");
       if (t && *t) return argValue(n, 1, "iif", focus, self, idx);
       return argCount(n) > 2 ? argValue(n, 2, "iif", focus, self, idx) : Collection{};
     }
-    if (f == "hasValue") {
+    if (f == "hasValue"sv) {
       if (focus.size() != 1) return boolean(false);
       const Item v = value(focus.front());
       return boolean(v.kind != Kind::kNode);
     }
-    if (f == "children" || f == "descendants") {
+    if (f == "children"sv || f == "descendants"sv) {
       Collection out;
-      for (const Item& i : focus) collectChildren(i, out, f == "descendants");
+      for (const Item& i : focus) collectChildren(i, out, f == "descendants"sv);
       return out;
     }
-    if (f == "extension") {
+    if (f == "extension"sv) {
       const std::string url = text(argValue(n, 0, "extension", input, self, idx), "extension()");
       Collection out;
       for (const Item& i : focus) {
@@ -381,20 +395,20 @@ class Evaluator {
       }
       return out;
     }
-    if (f == "trace") return focus;
-    if (f == "today" || f == "now") {
+    if (f == "trace"sv) return focus;
+    if (f == "today"sv || f == "now"sv) {
       Item i;
       i.kind = Kind::kDateTime;
       i.string = todayText(ctx_);
       return {i};
     }
-    if (f == "resolve") return resolveAll(focus);
-    if (f == "memberOf" || f == "conformsTo") {
+    if (f == "resolve"sv) return resolveAll(focus);
+    if (f == "memberOf"sv || f == "conformsTo"sv) {
       if (focus.empty()) return {};
-      const Item& i = single(focus, f + "()");
-      const std::string url = text(argValue(n, 0, f.c_str(), input, self, idx), f + "()");
+      const Item& i = single(focus, called(f));
+      const std::string url = text(argValue(n, 0, f.c_str(), input, self, idx), called(f));
       if (i.kind != Kind::kNode) return boolean(false);
-      const auto& hook = f == "memberOf" ? ctx_.memberOf : ctx_.conformsTo;
+      const auto& hook = f == "memberOf"sv ? ctx_.memberOf : ctx_.conformsTo;
       if (!hook) fail(f + "() is not available here");
       return boolean(hook(*i.node, url));
     }
@@ -404,20 +418,20 @@ class Evaluator {
   Collection stringFunction(const Node& n, const Collection& focus, const Collection& input, const Item* self,
                             int64_t idx) {
     const std::string& f = n.text;
-    static const char* kString[] = {"startsWith", "endsWith", "contains", "matches", "length", "lower", "upper",
-                                    "substring", "toString", "toInteger"};
-    if (std::find_if(std::begin(kString), std::end(kString), [&f](const char* s) { return f == s; }) ==
+    static constexpr std::string_view kString[] = {"startsWith", "endsWith",  "contains", "matches",  "length",
+                                                   "lower",      "upper",     "substring", "toString", "toInteger"};
+    if (std::find_if(std::begin(kString), std::end(kString), [&f](std::string_view s) { return f == s; }) ==
         std::end(kString))
       fail("unknown function " + f + "()");
     if (focus.empty()) return {};
-    const Item v = value(single(focus, f + "()"));
-    if (f == "toString") {
+    const Item v = value(single(focus, called(f)));
+    if (f == "toString"sv) {
       if (isText(v)) return {Item::ofString(v.string)};
       if (v.kind == Kind::kInteger) return {Item::ofString(std::to_string(v.integer))};
       if (v.kind == Kind::kBool) return {Item::ofString(v.boolean ? "true" : "false")};
       return {};
     }
-    if (f == "toInteger") {
+    if (f == "toInteger"sv) {
       if (v.kind == Kind::kInteger) return {v};
       if (v.kind == Kind::kString && !v.string.empty() &&
           std::all_of(v.string.begin(), v.string.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
@@ -430,20 +444,20 @@ class Evaluator {
     }
     if (!isText(v)) fail(f + "() needs a string");
     const std::string& s = v.string;
-    if (f == "length") {
+    if (f == "length"sv) {
       Item i;
       i.kind = Kind::kInteger;
       i.integer = static_cast<int64_t>(s.size());
       return {i};
     }
-    if (f == "lower" || f == "upper") {
+    if (f == "lower"sv || f == "upper"sv) {
       std::string out = s;
       for (char& c : out)
-        c = static_cast<char>(f == "lower" ? std::tolower(static_cast<unsigned char>(c))
+        c = static_cast<char>(f == "lower"sv ? std::tolower(static_cast<unsigned char>(c))
                                            : std::toupper(static_cast<unsigned char>(c)));
       return {Item::ofString(out)};
     }
-    if (f == "substring") {
+    if (f == "substring"sv) {
       const Item start = value(single(argValue(n, 0, "substring", input, self, idx), "substring()"));
       if (start.kind != Kind::kInteger) fail("substring() needs an integer");
       if (start.integer < 0 || start.integer >= static_cast<int64_t>(s.size())) return {};
@@ -455,41 +469,28 @@ class Evaluator {
       }
       return {Item::ofString(s.substr(static_cast<size_t>(start.integer), len))};
     }
-    const std::string a = text(argValue(n, 0, f.c_str(), input, self, idx), f + "()");
-    if (f == "startsWith") return boolean(s.rfind(a, 0) == 0);
-    if (f == "endsWith") return boolean(s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0);
-    if (f == "contains") return boolean(s.find(a) != std::string::npos);
+    const std::string a = text(argValue(n, 0, f.c_str(), input, self, idx), called(f));
+    if (f == "startsWith"sv) return boolean(s.rfind(a, 0) == 0);
+    if (f == "endsWith"sv) return boolean(s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0);
+    if (f == "contains"sv) return boolean(s.find(a) != std::string::npos);
     // matches: the regex is the IG's, compiled once per text.
     return boolean(std::regex_search(s, regexFor(a)));
   }
 
-  const std::regex& regexFor(const std::string& pattern) {
-    auto it = regexes_.find(pattern);
-    if (it == regexes_.end()) it = regexes_.emplace(pattern, sharedRegex(pattern)).first;
-    return *it->second;
-  }
-
-  // Compiled once per process, not per evaluation: building a std::regex
-  // costs far more than matching it, and an invariant runs per resource.
-  // The patterns are the IGs' (a bounded set); one computed from data is
-  // compiled for this evaluation only once the cache is full.
-  std::shared_ptr<const std::regex> sharedRegex(const std::string& pattern) {
-    static std::mutex mu;
-    static std::unordered_map<std::string, std::shared_ptr<const std::regex>> cache;
-    constexpr size_t kMaxCached = 512;
-    {
-      const std::lock_guard lock(mu);
-      if (const auto it = cache.find(pattern); it != cache.end()) return it->second;
+  // Compiled once per thread, not per evaluation: an IG's patterns are few
+  // and the same for every resource (bounded: a pattern could come from data).
+  static const std::regex& regexFor(const std::string& pattern) {
+    thread_local std::map<std::string, std::regex, std::less<>> regexes;
+    auto it = regexes.find(pattern);
+    if (it == regexes.end()) {
+      if (regexes.size() >= 256) regexes.clear();
+      try {
+        it = regexes.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+      } catch (const std::regex_error&) {
+        fail("matches(): '" + pattern + "' is not a regular expression");
+      }
     }
-    std::shared_ptr<const std::regex> re;
-    try {
-      re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      fail("matches(): '" + pattern + "' is not a regular expression");
-    }
-    const std::lock_guard lock(mu);
-    if (cache.size() < kMaxCached) cache.emplace(pattern, re);
-    return re;
+    return it->second;
   }
 
   Collection filter(const Node& n, const Collection& focus) {
@@ -514,8 +515,8 @@ class Evaluator {
   }
 
   static Collection quantifier(const std::string& f, const Collection& focus) {
-    const bool wantTrue = f == "allTrue" || f == "anyTrue";
-    const bool all = f == "allTrue" || f == "allFalse";
+    const bool wantTrue = f == "allTrue"sv || f == "anyTrue"sv;
+    const bool all = f == "allTrue"sv || f == "allFalse"sv;
     bool result = all;
     for (const Item& i : focus) {
       const Item v = value(i);
@@ -565,58 +566,58 @@ class Evaluator {
     const std::string& op = n.text;
     const auto lhs = [&] { return eval(*n.children[0], input, self, idx); };
     const auto rhs = [&] { return eval(*n.children[1], input, self, idx); };
-    if (op == "and" || op == "or" || op == "xor" || op == "implies") return logic(op, lhs, rhs);
+    if (op == "and"sv || op == "or"sv || op == "xor"sv || op == "implies"sv) return logic(op, lhs, rhs);
     const Collection a = lhs(), b = rhs();
-    if (op == "|") return distinct([&] {
+    if (op == "|"sv) return distinct([&] {
       Collection all = a;
       all.insert(all.end(), b.begin(), b.end());
       return all;
     }());
-    if (op == "=" || op == "!=") {
+    if (op == "="sv || op == "!="sv) {
       if (a.empty() || b.empty()) return {};
-      if (a.size() != b.size()) return boolean(op == "!=");
+      if (a.size() != b.size()) return boolean(op == "!="sv);
       for (size_t k = 0; k < a.size(); ++k) {
         const auto eq = itemsEqual(a[k], b[k]);
         if (!eq) return {};
-        if (!*eq) return boolean(op == "!=");
+        if (!*eq) return boolean(op == "!="sv);
       }
-      return boolean(op == "=");
+      return boolean(op == "="sv);
     }
-    if (op == "~" || op == "!~") {
+    if (op == "~"sv || op == "!~"sv) {
       const bool eq = a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const Item& x, const Item& y) {
                         return itemsEqual(x, y).value_or(false);
                       });
-      return boolean(op == "~" ? eq : !eq);
+      return boolean(op == "~"sv ? eq : !eq);
     }
-    if (op == "in" || op == "contains") {
-      const Collection& elem = op == "in" ? a : b;
-      const Collection& coll = op == "in" ? b : a;
+    if (op == "in"sv || op == "contains"sv) {
+      const Collection& elem = op == "in"sv ? a : b;
+      const Collection& coll = op == "in"sv ? b : a;
       if (elem.empty()) return {};
-      const Item& e = single(elem, "'" + op + "'");
+      const Item& e = single(elem, quoted(op));
       return boolean(std::any_of(coll.begin(), coll.end(), [&e](const Item& x) { return itemsEqual(x, e).value_or(false); }));
     }
     if (a.empty() || b.empty()) return {};
-    const Item x = value(single(a, "'" + op + "'")), y = value(single(b, "'" + op + "'"));
-    if (op == "<" || op == ">" || op == "<=" || op == ">=") return compare(op, x, y);
+    const Item x = value(single(a, quoted(op))), y = value(single(b, quoted(op)));
+    if (op == "<"sv || op == ">"sv || op == "<="sv || op == ">="sv) return compare(op, x, y);
     return arithmetic(op, x, y);
   }
 
   template <typename L, typename R>
   Collection logic(const std::string& op, L lhs, R rhs) {
-    const auto a = truth(lhs(), ("'" + op + "'").c_str());
-    if (op == "and" && a && !*a) return boolean(false);
-    if (op == "or" && a && *a) return boolean(true);
-    if (op == "implies" && a && !*a) return boolean(true);
-    const auto b = truth(rhs(), ("'" + op + "'").c_str());
-    if (op == "and") {
+    const auto a = truth(lhs(), quoted(op));
+    if (op == "and"sv && a && !*a) return boolean(false);
+    if (op == "or"sv && a && *a) return boolean(true);
+    if (op == "implies"sv && a && !*a) return boolean(true);
+    const auto b = truth(rhs(), quoted(op));
+    if (op == "and"sv) {
       if (b && !*b) return boolean(false);
       return a && b ? boolean(true) : Collection{};
     }
-    if (op == "or") {
+    if (op == "or"sv) {
       if (b && *b) return boolean(true);
       return a && b ? boolean(false) : Collection{};
     }
-    if (op == "xor") return a && b ? boolean(*a != *b) : Collection{};
+    if (op == "xor"sv) return a && b ? boolean(*a != *b) : Collection{};
     // implies, with a true or empty
     if (b && *b) return boolean(true);
     return a && b ? boolean(false) : Collection{};
@@ -632,34 +633,34 @@ class Evaluator {
     } else {
       fail("'" + op + "' cannot compare " + typeNameOf(x) + " with " + typeNameOf(y));
     }
-    if (op == "<") return boolean(c < 0);
-    if (op == ">") return boolean(c > 0);
-    if (op == "<=") return boolean(c <= 0);
+    if (op == "<"sv) return boolean(c < 0);
+    if (op == ">"sv) return boolean(c > 0);
+    if (op == "<="sv) return boolean(c <= 0);
     return boolean(c >= 0);
   }
 
   static Collection arithmetic(const std::string& op, const Item& x, const Item& y) {
-    if (op == "&" || (op == "+" && isText(x) && isText(y))) return {Item::ofString(x.string + y.string)};
+    if (op == "&"sv || (op == "+"sv && isText(x) && isText(y))) return {Item::ofString(x.string + y.string)};
     if (!isNumber(x) || !isNumber(y)) fail("'" + op + "' needs numbers");
     Item r;
     const bool ints = x.kind == Kind::kInteger && y.kind == Kind::kInteger;
-    if ((op == "div" || op == "mod" || op == "/") && number(y) == 0) return {};
+    if ((op == "div"sv || op == "mod"sv || op == "/"sv) && number(y) == 0) return {};
     if (ints && op != "/") {
       r.kind = Kind::kInteger;
-      if (op == "+") r.integer = x.integer + y.integer;
-      else if (op == "-") r.integer = x.integer - y.integer;
-      else if (op == "*") r.integer = x.integer * y.integer;
-      else if (op == "div") r.integer = x.integer / y.integer;
+      if (op == "+"sv) r.integer = x.integer + y.integer;
+      else if (op == "-"sv) r.integer = x.integer - y.integer;
+      else if (op == "*"sv) r.integer = x.integer * y.integer;
+      else if (op == "div"sv) r.integer = x.integer / y.integer;
       else r.integer = x.integer % y.integer;
       return {r};
     }
     r.kind = Kind::kDecimal;
     const double a = number(x), b = number(y);
-    if (op == "+") r.decimal = a + b;
-    else if (op == "-") r.decimal = a - b;
-    else if (op == "*") r.decimal = a * b;
-    else if (op == "/") r.decimal = a / b;
-    else if (op == "div") r.decimal = std::trunc(a / b);
+    if (op == "+"sv) r.decimal = a + b;
+    else if (op == "-"sv) r.decimal = a - b;
+    else if (op == "*"sv) r.decimal = a * b;
+    else if (op == "/"sv) r.decimal = a / b;
+    else if (op == "div"sv) r.decimal = std::trunc(a / b);
     else r.decimal = std::fmod(a, b);
     return {r};
   }
@@ -667,7 +668,6 @@ class Evaluator {
   const Value& resource_;
   const Context& ctx_;
   int depth_ = 0;
-  std::map<std::string, std::shared_ptr<const std::regex>> regexes_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // evaluate) — never a silent pass.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -86,6 +87,40 @@ TEST_F(BrokenProfile, ConstraintKeyTheValidatorDoesNotCheckFailsStartUp) {
 TEST_F(BrokenProfile, MissingTerminologyFailsStartUp) {
   fs::remove(dir_.path() / "terminology.json");
   EXPECT_NE(loadError().find("terminology.json: cannot be read"), std::string::npos);
+}
+
+// The compiled path tree: rules whose paths share a prefix share its nodes
+// (one selection per element), while two slices of one element are two
+// nodes (their instances differ). Over every rule of the shipped set.
+bool sameSelection(const Step& a, const Step& b) { return a.name == b.name && a.choice == b.choice && a.match == b.match; }
+
+TEST(ProfilePathTree, RulesWithOnePathShareANodeAndSlicesOfOneElementDoNot) {
+  size_t shared = 0, slicesApart = 0;
+  for (const auto& [url, p] : test::rehabProfiles()->profiles())
+    for (const ElementRule& a : p.elements)
+      for (const ElementRule& b : p.elements) {
+        if (&a == &b || a.node < 0 || b.node < 0 || a.steps.size() != b.steps.size()) continue;
+        const auto& tree = p.tree.nodes;
+        const bool samePrefix = std::equal(a.steps.begin(), a.steps.end() - 1, b.steps.begin(), sameSelection);
+        const bool same = samePrefix && sameSelection(a.steps.back(), b.steps.back());
+        EXPECT_EQ(samePrefix, tree[static_cast<size_t>(a.node)].parent == tree[static_cast<size_t>(b.node)].parent)
+            << p.id << ": " << a.id << " and " << b.id;
+        EXPECT_EQ(same, a.node == b.node) << p.id << ": " << a.id << " and " << b.id;
+        EXPECT_TRUE(sameSelection(tree[static_cast<size_t>(a.node)].step, a.steps.back())) << p.id << ": " << a.id;
+        shared += samePrefix;
+        slicesApart += samePrefix && a.steps.back().name == b.steps.back().name && a.steps.back().match != b.steps.back().match;
+      }
+  EXPECT_GT(shared, 0u);       // CarePlan.activity.detail.code and .status, say
+  EXPECT_GT(slicesApart, 0u);  // Bundle.entry:citizen against Bundle.entry
+}
+
+// The control: the tree is smaller than the rules' paths laid end to end.
+TEST(ProfilePathTree, IsSmallerThanTheRulesPaths) {
+  const Profile* p = test::rehabProfiles()->find("http://fhir.kl.dk/rehab/StructureDefinition/klgateway-140-planned-intervention");
+  ASSERT_NE(p, nullptr);
+  size_t steps = 0;
+  for (const ElementRule& r : p->elements) steps += r.steps.size();
+  EXPECT_LT(p->tree.nodes.size(), steps / 2);
 }
 
 }  // namespace
