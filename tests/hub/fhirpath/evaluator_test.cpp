@@ -168,7 +168,7 @@ TEST(FhirPathEval, ContextAnswersConformsToMemberOfAndResolve) {
   EXPECT_EQ(eval("entry.resource.conformsTo('http://x/pt')", b), "error: conformsTo() needs a single value, got 2");
 }
 
-// A pattern is compiled once per process and shared: the same pattern must
+// A pattern is compiled once per thread and kept: the same pattern must
 // still answer for each input, from several threads at once, and a bad one
 // must fail every time (it is never cached).
 TEST(FhirPathEval, MatchesSharesItsCompiledPatternAcrossEvaluationsAndThreads) {
