@@ -3,12 +3,12 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
-#include <openssl/rand.h>
 #include <openssl/rsa.h>
-#include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <stdexcept>
+
+#include "hub/net/x509_builder.h"
 
 namespace reghub::security {
 
@@ -27,23 +27,6 @@ PkeyPtr rsaKey() {
   return key;
 }
 
-void addExt(X509* cert, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (!ext) fail(std::string("extension ") + value);
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-}
-
-void addName(X509_NAME* name, const char* field, const std::string& value) {
-  if (value.empty()) return;
-  if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.c_str()),
-                                 -1, -1, 0) != 1)
-    fail(std::string("subject ") + field);
-}
-
 std::string bioString(BIO* b) {
   char* data = nullptr;
   const long n = BIO_get_mem_data(b, &data);
@@ -59,37 +42,12 @@ void writeFile(const std::string& file, const std::string& bytes, bool secret) {
 }
 
 X509Ptr makeCert(EVP_PKEY* subjectKey, const CertificateSpec& spec, X509* issuerCert, EVP_PKEY* issuerKey) {
-  X509Ptr cert(X509_new());
-  if (!cert) fail("X509_new");
-  X509_set_version(cert.get(), 2);
-  unsigned char serial[16];
-  if (RAND_bytes(serial, sizeof serial) != 1) fail("RAND_bytes");
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
-  BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.notBeforeOffset.count()));
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>((spec.notBeforeOffset + spec.validFor).count()));
-  X509_set_pubkey(cert.get(), subjectKey);
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  addName(name, "C", "DK");
-  addName(name, "O", spec.organisation);
-  addName(name, "CN", spec.commonName);
-  addName(name, "serialNumber", spec.serialNumber);
-  X509* issuer = issuerCert ? issuerCert : cert.get();
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer));
-  if (spec.isCa) {
-    addExt(cert.get(), issuer, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
-    addExt(cert.get(), issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
-    addExt(cert.get(), issuer, NID_subject_key_identifier, "hash");
-  } else {
-    addExt(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE");
-    addExt(cert.get(), issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-    addExt(cert.get(), issuer, NID_subject_key_identifier, "hash");
-    addExt(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
-  }
-  if (X509_sign(cert.get(), issuerKey, EVP_sha256()) == 0) fail("X509_sign");
-  return cert;
+  net::CertificateFields f;
+  f.subject = {{"C", "DK"}, {"O", spec.organisation}, {"CN", spec.commonName}, {"serialNumber", spec.serialNumber}};
+  f.notBeforeOffset = spec.notBeforeOffset;
+  f.validFor = spec.validFor;
+  f.isCa = spec.isCa;
+  return net::issueCertificate(subjectKey, f, issuerCert, issuerKey);
 }
 
 }  // namespace

@@ -44,6 +44,24 @@ TEST(DevTls, WritesCaAndServerCertificateThatVerifyAgainstEachOther) {
   X509_free(server);
 }
 
+// Valid from an hour ago (a skewed clock still accepts it) to `validDays`
+// from now, and only for TLS servers.
+TEST(DevTls, ServerCertificateIsValidFromAnHourAgoForTheGivenDaysAndForServersOnly) {
+  reghub::test::TempDir dir;
+  const auto files = reghub::net::writeDevTls(dir.str() + "/tls", 7);
+  X509* server = readCert(files.serverCertFile);
+  ASSERT_NE(server, nullptr);
+  int days = 0, seconds = 0;
+  ASSERT_EQ(ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notBefore(server)), 1);
+  EXPECT_EQ(days, 0);
+  EXPECT_NEAR(seconds, -3600, 60);
+  ASSERT_EQ(ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(server)), 1);
+  EXPECT_NEAR(days * 86400 + seconds, 7 * 86400, 60);
+  EXPECT_EQ(X509_check_purpose(server, X509_PURPOSE_SSL_SERVER, 0), 1);
+  EXPECT_NE(X509_check_purpose(server, X509_PURPOSE_SSL_CLIENT, 0), 1);
+  X509_free(server);
+}
+
 TEST(DevTls, EachCallMakesANewCa) {
   reghub::test::TempDir a, b;
   const auto fa = reghub::net::writeDevTls(a.str());
