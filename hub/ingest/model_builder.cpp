@@ -235,17 +235,19 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
   s.patientKey = d.subjectKey;
   s.parentKeys = d.parentKeys;
   s.orgKey = d.orgKey;
-  // The store loads a record's Organization with the citizen: a kept-as-sent
-  // resource without a managing organization names another one (a GGOP's
-  // requester, a forløb's performer) that must come along.
+  // The store loads a record's Organizations with the citizen: a kept-as-sent
+  // resource names others than its managing one (a GGOP's requester, a
+  // forløb's performer) that must come along — every one, not only the first.
   // Not for a Patient: its Organization is its managing one (the SOR the
   // registries report), never another it names (a GP's clinic).
-  if (s.orgKey.empty() && d.kind != Kind::kPatient)
-    for (const std::string& r : d.asSentRefs)
-      if (util::startsWith(r, "Organization/")) {
+  if (d.kind != Kind::kPatient)
+    for (const std::string& r : d.asSentRefs) {
+      if (!util::startsWith(r, "Organization/") || r == s.orgKey) continue;
+      if (s.orgKey.empty())
         s.orgKey = r;
-        break;
-      }
+      else if (std::find(s.otherOrgKeys.begin(), s.otherOrgKeys.end(), r) == s.otherOrgKeys.end())
+        s.otherOrgKeys.push_back(r);
+    }
   if (d.kind == Kind::kPatient)
     if (const auto& cpr = std::get<model::Citizen>(d.payload).cpr) s.cpr = cpr->digits();
   s.lastUpdated = d.lastUpdatedText;
