@@ -67,6 +67,14 @@ std::string toJson(const Value& v) {
 
 bool isPatientOrOrg(Kind k) { return k == Kind::kPatient || k == Kind::kOrganization; }
 
+// The parent reference that is not among the citizen's resources (a broken
+// episodeOfCare beside a basedOn that is there), else the first.
+const std::string& missingParent(const DecodedResource& m, const std::unordered_set<std::string_view>& memberKeys) {
+  for (size_t i = 0; i < m.parentRefs.size() && i < m.parentKeys.size(); ++i)
+    if (!memberKeys.count(m.parentKeys[i])) return m.parentRefs[i];
+  return m.parentRefs.front();
+}
+
 }  // namespace
 
 ModelBuilder::ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options, Collect collect)
@@ -508,7 +516,7 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
     if (m->taken || isPatientOrOrg(m->kind)) continue;
     m->taken = true;
     const std::string what = m->parentRefs.empty() ? std::string("no forløb (no EpisodeOfCare/CarePlan reference)")
-                                                   : "forløb '" + m->parentRefs.front() + "'";
+                                                   : "forløb '" + missingParent(*m, memberKeys) + "'";
     const model::SourceRef& src = m->source();
     reporter_.withFile(src.file, src.line)
         .withPath(src.path)
