@@ -73,6 +73,16 @@ std::string messageProfile(const std::string& message) {
   return colon == std::string::npos || message.find(' ') < colon ? std::string() : message.substr(0, colon);
 }
 
+// "Bundle/<id>": where the validator roots its findings.
+std::string idOf(const rapidjson::Value& doc) {
+  std::string out;
+  for (const char* k : {"resourceType", "id"}) {
+    if (!out.empty()) out += '/';
+    if (doc.IsObject() && doc.HasMember(k) && doc[k].IsString()) out += doc[k].GetString();
+  }
+  return out;
+}
+
 bool isBundle(const rapidjson::Value* v) {
   return v && v->IsObject() && v->HasMember("resourceType") && (*v)["resourceType"] == "Bundle";
 }
@@ -134,9 +144,12 @@ diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
 }  // namespace
 
 void checkReport(const rapidjson::Value& bundle, const ProfileValidator& validator, const RuleMap& rules,
-                 const diag::Reporter& out, const std::vector<const ViewResource*>* entries) {
+                 const diag::Reporter& out, const std::vector<const ViewResource*>* entries,
+                 const CodeDisplays* displays) {
   RuleSink sink(out.sink(), rules, bundle, entries);
-  validator.validate(bundle, rebase(out, sink));
+  const diag::Reporter renamed = rebase(out, sink);
+  validator.validate(bundle, renamed);
+  if (displays) checkDisplays(bundle, *displays, renamed.at(idOf(bundle)));
 }
 
 }  // namespace reghub::kl_gateway

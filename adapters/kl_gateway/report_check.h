@@ -10,6 +10,7 @@
 
 #include <vector>
 
+#include "adapters/kl_gateway/code_displays.h"
 #include "adapters/kl_gateway/ig_view.h"
 #include "adapters/kl_gateway/profile_validator.h"
 #include "adapters/kl_gateway/rule_map.h"
@@ -19,7 +20,10 @@ namespace reghub::kl_gateway {
 
 // `entries` (may be null): per Bundle.entry, the view resource it was built from.
 // Findings outside any entry are the report's (its forløb is the caller's).
+// `displays` (may be null): the code systems' displays, for the display
+// agreement (KLGW-DISPLAY warnings, named by the IG's rule as any finding).
 void checkReport(const rapidjson::Value& bundle, const ProfileValidator& validator, const RuleMap& rules,
-                 const diag::Reporter& out, const std::vector<const ViewResource*>* entries = nullptr);
+                 const diag::Reporter& out, const std::vector<const ViewResource*>* entries = nullptr,
+                 const CodeDisplays* displays = nullptr);
 
 }  // namespace reghub::kl_gateway

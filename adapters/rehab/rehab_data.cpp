@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <stdexcept>
 
-
 namespace reghub::rehab {
 
 std::string profileUrl(std::string_view id) { return "http://fhir.kl.dk/rehab/StructureDefinition/" + std::string(id); }
@@ -21,6 +20,7 @@ RehabData RehabData::load(const std::string& dir) {
       kl_gateway::CoreRules{"REH-CORE-01", "REH-CORE-02"});
   d.rules_ = kl_gateway::RuleMap::load(dir + "/profiles/rehab/rules.json", d.profiles(), "http://fhir.kl.dk/rehab/",
                                        kProfileReport);
+  d.displays_ = kl_gateway::CodeDisplays::load(dir + "/profiles/rehab/terminology.json");
   return d;
 }
 

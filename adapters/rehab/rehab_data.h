@@ -15,8 +15,9 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/kl_gateway/profile_validator.h"
+#include "adapters/kl_gateway/code_displays.h"
 #include "adapters/kl_gateway/ig_view.h"
+#include "adapters/kl_gateway/profile_validator.h"
 #include "adapters/kl_gateway/rule_map.h"
 
 namespace reghub::rehab {
@@ -61,10 +62,13 @@ class RehabData {
   const kl_gateway::ProfileSet& profiles() const { return validator_->profiles(); }
   // Every REH rule with its Danish message, and which validator finding is which (rules.json).
   const kl_gateway::RuleMap& rules() const { return rules_; }
+  // The code systems' displays (terminology.json), for REH-TERM-01.
+  const kl_gateway::CodeDisplays& displays() const { return displays_; }
 
  private:
   std::shared_ptr<const kl_gateway::ProfileValidator> validator_;
   kl_gateway::RuleMap rules_;
+  kl_gateway::CodeDisplays displays_;
 };
 
 }  // namespace reghub::rehab
