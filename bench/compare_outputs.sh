@@ -11,8 +11,9 @@
 # case system sends them (a Bundle with Patient, Organization and the
 # forløb, then every other resource as its own line, all lines shuffled).
 # For each: `validate --registry all|smdb|ltt` as json and text, and
-# `translate` of smdb, ltt (with and without --since) into --out trees, and
-# ltt --wrap — stdout, stderr, exit code and the written files compared.
+# `translate` of smdb, ltt and rehab (with and without --since) into --out
+# trees, ltt --wrap and rehab --wrap, `validate --registry rehab` — stdout,
+# stderr, exit code and the written files compared.
 # Exit 0 when every output is identical, 1 otherwise (the differences named).
 set -uo pipefail
 
@@ -90,6 +91,10 @@ for seed in 1 7 23; do
       run_both "$tag.translate.ltt" translate --registry ltt --format json --as-of "$asof" --out @OUT@ "$data"
       run_both "$tag.translate.ltt.since" translate --registry ltt --as-of "$asof" --since 2026-08-01 --out @OUT@ "$data"
       run_both "$tag.translate.ltt.wrap" translate --registry ltt --as-of "$asof" --wrap "$data"
+      run_both "$tag.validate.rehab.json" validate --registry rehab --format json --as-of "$asof" "$data"
+      run_both "$tag.translate.rehab" translate --registry rehab --format json --as-of "$asof" --out @OUT@ "$data"
+      run_both "$tag.translate.rehab.since" translate --registry rehab --as-of "$asof" --since 2026-08-01 --out @OUT@ "$data"
+      run_both "$tag.translate.rehab.wrap" translate --registry rehab --as-of "$asof" --wrap "$data"
     done
   done
 done

@@ -38,6 +38,7 @@ FINDINGS = {  # invariant keys and core rules
     'dk-core-organization-mandatory-identifier': 'REH-ORG-03', 'uuid': 'REH-ORG-02',
     'gateway-140-service-request-1': 'REH-SR-01', 'klgateway-140-care-plan-1': 'REH-CP-01',
     'klgateway-140-intervention-1': 'REH-PI-01', 'klgateway-140-intervention-2': 'REH-PI-02',
+    'KLGW-DISPLAY': 'REH-TERM-01',  # display agreement (kl_gateway::checkDisplays)
 }
 EXTRA_ELEMENTS = {  # element ids the path column says in words
     'klgateway-140-delivery-report': {'Bundle.entry.fullUrl': 'REH-DR-05', 'Bundle.entry.link': 'REH-DR-05'},

@@ -3,14 +3,13 @@
 #include <rapidjson/document.h>
 
 #include <set>
-#include <stdexcept>
 
+#include "adapters/kl_gateway/report_messages.h"
 #include "adapters/ltt/ig_validator.h"
 #include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/sandbox.h"
 #include "adapters/ltt/settings.h"
 #include "adapters/ltt/synth.h"
-#include "hub/util/hash.h"
 
 namespace reghub::ltt {
 
@@ -181,20 +180,9 @@ std::unique_ptr<PreparedLtt> LttAdapter::check(const model::Citizen& citizen,
 engine::OutboundMessage LttAdapter::message(const model::Citizen& citizen,
                                             const std::vector<const model::Forloeb*>& selected, const PlannedReport& rep,
                                             std::string body) const {
-  engine::OutboundMessage m;
-  m.registry = "ltt";
-  m.kind = "DeliveryReport";
-  m.idempotencyKey = rep.bundleId;
-  m.contentHash = rep.contentHash;
-  m.citizenCpr = citizen.cpr->digits();
-  m.citizenMasked = citizen.cpr->masked();
-  for (const std::string& k : rep.forloebKeys) m.forloebKey += (m.forloebKey.empty() ? "" : ",") + k;
-  for (const model::Forloeb* f : selected)
-    if (f->municipality && !f->municipality->municipalityCode.empty()) m.kommune = f->municipality->municipalityCode;
-  m.deliveryDay = rep.day.iso();
-  kl_gateway::putBundle(m, rep.bundleId);
-  m.body = std::move(body);
-  return m;
+  return kl_gateway::deliveryReportMessage(
+      "ltt", citizen, {rep.day, rep.bundleId, rep.contentHash, rep.forloebKeys, kl_gateway::kommuneOf(selected)},
+      std::move(body));
 }
 
 std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& citizen,
@@ -243,39 +231,11 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const engine::PreparedCi
 
 std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<const engine::OutboundMessage*>& run,
                                                           const engine::RunContext& ctx) const {
-  std::vector<PlannedReport> reports(run.size());
-  std::vector<const PlannedReport*> ptrs;
-  std::string hashes;
-  for (size_t i = 0; i < run.size(); ++i) {
-    const engine::OutboundMessage& m = *run[i];
-    if (m.registry != name() || m.kind != "DeliveryReport")
-      throw std::logic_error("ltt wrapRun: not an LTT DeliveryReport: " + m.registry + " " + m.kind);
-    auto doc = std::make_shared<rapidjson::Document>();
-    doc->Parse(m.body.data(), m.body.size());
-    if (doc->HasParseError() || !doc->IsObject())
-      throw std::logic_error("ltt wrapRun: rendered report " + m.idempotencyKey + " is not JSON");
-    reports[i].doc = std::move(doc);
-    reports[i].bundleId = m.idempotencyKey;
-    ptrs.push_back(&reports[i]);
-    hashes += m.contentHash + ",";
-  }
   const Settings& s = *settings_;
-  engine::OutboundMessage w;
-  w.body = incrementalDelivery(ptrs, deliveryTimestamp(ctx.asOf), s.fullUrlBase);
-  rapidjson::Document wrapped;
-  wrapped.Parse(w.body.data(), w.body.size());
-  diag::Collector check;
-  IgValidator(LttData::get()).validateDocument(wrapped, igOptions(s, ctx), diag::Reporter(check, "ltt"));
-  for (const diag::Diagnostic& d : check.diagnostics())
-    if (d.severity == diag::Severity::kError)
-      throw std::logic_error("ltt wrapRun: the IncrementalDelivery does not validate: " + diag::toTextLine(d));
-  w.registry = "ltt";
-  w.kind = "IncrementalDelivery";
-  w.idempotencyKey = wrapped["id"].GetString();
-  w.contentHash = util::sha256Hex("IncrementalDelivery|" + hashes);
-  w.deliveryDay = ctx.asOf.iso();
-  kl_gateway::putBundle(w, w.idempotencyKey);
-  return w;
+  return kl_gateway::wrapReports("ltt", "an LTT DeliveryReport", run, ctx.asOf, reportShape(s),
+                                 [&s, &ctx](const rapidjson::Value& doc, const diag::Reporter& out) {
+                                   IgValidator(LttData::get()).validateDocument(doc, igOptions(s, ctx), out);
+                                 });
 }
 
 std::optional<kl_gateway::GatewayAccess> LttAdapter::gatewayAccess() const { return access_.access(); }

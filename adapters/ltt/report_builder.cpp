@@ -1,15 +1,10 @@
 #include "adapters/ltt/report_builder.h"
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <map>
-#include <cctype>
 #include <set>
 
-#include "hub/util/hash.h"
+#include "adapters/kl_gateway/report_envelope.h"
 
 namespace reghub::ltt {
 
@@ -22,16 +17,6 @@ using Alloc = rapidjson::Document::AllocatorType;
 constexpr const char* kIdNamespace = "3c5e1f0a-8d7b-5e2a-9f41-6b2d0c8e7a13";
 // Bundle.id of a report built only to be checked (Body::kCheckOnly).
 constexpr const char* kCheckOnlyId = "00000000-0000-5000-8000-000000000000";
-
-bool isUuid(const std::string& s) {  // lower-case canonical form
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isdigit(static_cast<unsigned char>(s[i])) && (s[i] < 'a' || s[i] > 'f')) return false;
-  }
-  return true;
-}
 
 Value sv(const std::string& s, Alloc& a) { return Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); }
 
@@ -65,27 +50,11 @@ Value ref(const std::string& r, Alloc& a) {
   return v;
 }
 
-// sha256 of `prefix` followed by the compact JSON of `v`, hashed straight
-// from the writer's buffer.
-std::string compactHash(std::string_view prefix, const Value& v) {
-  rapidjson::StringBuffer sb;
-  for (char c : prefix) sb.Put(c);
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  v.Accept(w);
-  return util::sha256Hex(std::string_view(sb.GetString(), sb.GetSize()));
-}
-
 // The coding of `codes` in value set `vs`, with the code system's display.
 std::optional<model::Coding> inSet(const ValueSet& vs, const std::vector<model::Coding>& codes) {
   for (const model::Coding& c : codes)
     if (const std::string* d = vs.display(c.system, c.code)) return model::Coding{c.system, c.code, *d};
   return std::nullopt;
-}
-
-std::string endOfDayUtc(const model::Date& d) {
-  const int64_t local = static_cast<int64_t>(d.days()) * 86400 + 86399;
-  const int off = model::copenhagenOffsetSeconds(local - 3600);
-  return model::DateTime::fromEpochSeconds(local - off).isoUtc();
 }
 
 struct MappedContact {
@@ -186,17 +155,8 @@ std::optional<model::Date> changeDay(const model::SourceRef& src, const std::opt
   return std::nullopt;
 }
 
-std::string toJson(const Value& v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-  w.SetIndent(' ', 2);
-  v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
-}
-
 std::string ReportBuilder::resourceId(const std::string& sor, const std::string& type, const std::string& sourceId) {
-  if (isUuid(sourceId)) return sourceId;
-  return util::uuidV5(kIdNamespace, sor + "|" + type + "/" + sourceId);
+  return kl_gateway::stableId(kIdNamespace, sor, type, sourceId);
 }
 
 bool ReportBuilder::inScope(const model::Forloeb& f) const {
@@ -493,10 +453,7 @@ class CitizenReports {
   void addEntry(Draft& draft, const std::string& type, const std::string& id, Value&& res,
                 const std::string& forloebDisplay) const {
     Alloc& a = draft.doc->GetAllocator();
-    Value e(rapidjson::kObjectType);
-    e.AddMember("fullUrl", sv(settings_.fullUrlBase + "/" + type + "/" + id, a), a);
-    e.AddMember("resource", res, a);
-    draft.entries.PushBack(e, a);
+    draft.entries.PushBack(kl_gateway::reportEntry(reportShape(settings_), type, id, std::move(res), a), a);
     draft.rep.entryForloeb.push_back(forloebDisplay);
   }
 
@@ -516,7 +473,7 @@ class CitizenReports {
           addReferral(draft, *f, *it->r, cpid);
       }
     }
-    return finish(std::move(draft), body);
+    return finish(std::move(draft), reportShape(settings_), body);
   }
 
   // The forløb's CarePlan id (a name-based UUID: made once per build, not per report).
@@ -598,24 +555,13 @@ class CitizenReports {
   }
 
   // The Bundle around the entries: id from the content, timestamp the end of the day.
-  static PlannedReport finish(Draft&& draft, ReportBuilder::Body body) {
+  static PlannedReport finish(Draft&& draft, const kl_gateway::ReportShape& shape, ReportBuilder::Body body) {
     PlannedReport rep = std::move(draft.rep);
-    rapidjson::Document& doc = *draft.doc;
-    Alloc& a = doc.GetAllocator();
-    if (body == ReportBuilder::Body::kCheckOnly) {
-      rep.bundleId = kCheckOnlyId;
-    } else {
-      rep.contentHash = compactHash("collection|", draft.entries);
-      rep.bundleId = util::uuidV5(kIdNamespace, "DeliveryReport|" + rep.contentHash);
-    }
-    doc.SetObject();
-    doc.AddMember("resourceType", "Bundle", a);
-    doc.AddMember("id", sv(rep.bundleId, a), a);
-    doc.AddMember("meta", meta(kProfileReport, a), a);
-    doc.AddMember("type", "collection", a);
-    doc.AddMember("timestamp", sv(endOfDayUtc(rep.day), a), a);
-    doc.AddMember("entry", draft.entries, a);
-    if (body == ReportBuilder::Body::kSerialise) rep.body = toJson(doc);
+    const kl_gateway::ReportIds ids = kl_gateway::finishReport(*draft.doc, std::move(draft.entries), rep.day, shape,
+                                                               body != ReportBuilder::Body::kCheckOnly, kCheckOnlyId);
+    rep.bundleId = ids.bundleId;
+    rep.contentHash = ids.contentHash;
+    if (body == ReportBuilder::Body::kSerialise) rep.body = toJson(*draft.doc);
     rep.doc = std::move(draft.doc);
     return rep;
   }
@@ -648,29 +594,17 @@ std::vector<PlannedReport> ReportBuilder::build(const model::Citizen& citizen,
   return CitizenReports(data_, settings_, ctx_, citizen, forloeb, notes).build(body);
 }
 
-std::string deliveryTimestamp(const model::Date& d) { return endOfDayUtc(d); }
+kl_gateway::ReportShape reportShape(const Settings& s) {
+  return {profileUrl(kProfileReport), profileUrl(kProfileIncremental), kIdNamespace, s.fullUrlBase, "collection|"};
+}
 
 std::string incrementalDelivery(const std::vector<const PlannedReport*>& reports, const std::string& timestamp,
                                 const std::string& fullUrlBase) {
-  rapidjson::Document doc;
-  Alloc& a = doc.GetAllocator();
-  std::string ids;
-  for (const PlannedReport* r : reports) ids += r->bundleId + ",";
-  doc.SetObject();
-  doc.AddMember("resourceType", "Bundle", a);
-  doc.AddMember("id", sv(util::uuidV5(kIdNamespace, "IncrementalDelivery|" + ids), a), a);
-  doc.AddMember("meta", meta(kProfileIncremental, a), a);
-  doc.AddMember("type", "collection", a);
-  doc.AddMember("timestamp", sv(timestamp, a), a);
-  Value entries(rapidjson::kArrayType);
-  for (const PlannedReport* r : reports) {
-    Value e(rapidjson::kObjectType);
-    e.AddMember("fullUrl", sv(fullUrlBase + "/Bundle/" + r->bundleId, a), a);
-    e.AddMember("resource", Value(*r->doc, a), a);
-    entries.PushBack(e, a);
-  }
-  if (!entries.Empty()) doc.AddMember("entry", entries, a);
-  return toJson(doc);
+  std::vector<std::pair<std::string, const Value*>> wrapped;
+  for (const PlannedReport* r : reports) wrapped.emplace_back(r->bundleId, r->doc.get());
+  kl_gateway::ReportShape shape = reportShape(Settings{});
+  shape.fullUrlBase = fullUrlBase;
+  return kl_gateway::incrementalDelivery(wrapped, timestamp, shape);
 }
 
 }  // namespace reghub::ltt

@@ -7,12 +7,11 @@
 // user-interface treatment codes become type Behandling + deliveryType +
 // participant.type (terminology.json uiTermMapping).
 //
-// Ids: a source id that already is a UUID is kept; any other becomes a
-// name-based UUID (v5) of the SOR code and the source reference, so it is
-// stable per source resource. Bundle.id is a v5 UUID of the report's content
-// (timestamp excluded), so a resend of the same content reuses it.
-// Bundle.timestamp is the end of the delivery day (23:59:59 Copenhagen),
-// which keeps replays reproducible.
+// Ids, the Bundle around the entries, its timestamp and the
+// IncrementalDelivery are every KL IG's (adapters/kl_gateway/report_envelope.h):
+// a source id that already is a UUID is kept, any other becomes a v5 UUID of
+// the SOR code and the source reference; Bundle.id is a v5 UUID of the
+// report's content; Bundle.timestamp the end of the delivery day.
 // Pure: no I/O, thread-safe.
 #include <rapidjson/document.h>
 
@@ -20,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/kl_gateway/report_envelope.h"
 #include "adapters/ltt/ltt_data.h"
 #include "adapters/ltt/settings.h"
 #include "hub/diag/reporter.h"
@@ -70,11 +70,12 @@ class ReportBuilder {
 // event time (CONTRACT §3), in Copenhagen.
 std::optional<model::Date> changeDay(const model::SourceRef& src, const std::optional<model::DateTime>& event);
 
-// Serialises a Bundle (pretty JSON, UTF-8).
-std::string toJson(const rapidjson::Value& v);
+// Pretty JSON and the end-of-day timestamp: every KL IG's (report_envelope.h).
+using kl_gateway::deliveryTimestamp;
+using kl_gateway::toJson;
 
-// Bundle.timestamp of a report for day `d`: 23:59:59 Copenhagen, in UTC.
-std::string deliveryTimestamp(const model::Date& d);
+// LTT's report contract: its profiles, id namespace, ltt.fullUrlBase.
+kl_gateway::ReportShape reportShape(const Settings& settings);
 
 // Wraps reports into one KLGatewayLTTIncrementalDelivery (id from the
 // reports' ids, timestamp given).

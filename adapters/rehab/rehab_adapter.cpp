@@ -3,15 +3,14 @@
 #include <rapidjson/document.h>
 
 #include <set>
-#include <stdexcept>
 
+#include "adapters/kl_gateway/report_assembly.h"
+#include "adapters/kl_gateway/report_messages.h"
 #include "adapters/rehab/rehab_data.h"
 #include "adapters/rehab/rehab_view.h"
-#include "adapters/rehab/report_builder.h"
 #include "adapters/rehab/report_check.h"
 #include "adapters/rehab/sandbox.h"
 #include "adapters/rehab/synth.h"
-#include "hub/util/hash.h"
 
 namespace reghub::rehab {
 
@@ -37,9 +36,9 @@ class DedupSink final : public diag::Sink {
 struct PreparedRehab final : engine::PreparedCitizen {
   PreparedRehab(const model::Citizen& c, std::vector<const model::Forloeb*> s, const engine::RunContext& ctx,
                 const Settings& settings, const diag::Reporter* notes)
-      : engine::PreparedCitizen(c, std::move(s), ctx), view(c, RehabData::get(), settings.view, notes) {}
-  RehabView view;
-  std::vector<PlannedReport> reports;
+      : engine::PreparedCitizen(c, std::move(s), ctx), view(rehabView(c, RehabData::get(), settings.view, notes)) {}
+  kl_gateway::IgView view;
+  std::vector<kl_gateway::PlannedReport> reports;
   std::vector<bool> failed;  // per report: an error was found, it is never sent
 };
 
@@ -68,23 +67,21 @@ diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
   return diag::Reporter(sink, c.registry).withFile(c.file, c.line).withCitizen(c.citizen);
 }
 
-engine::OutboundMessage message(const model::Citizen& citizen, const PlannedReport& rep, std::string body) {
-  engine::OutboundMessage m;
-  m.registry = "rehab";
-  m.kind = "DeliveryReport";
-  m.idempotencyKey = rep.bundleId;
-  m.contentHash = rep.contentHash;
-  m.citizenCpr = citizen.cpr->digits();
-  m.citizenMasked = citizen.cpr->masked();
+// The IG's report contract; entries ordered as in its examples: citizen, organisations, conditions, GGOP, forløb, contacts.
+kl_gateway::ReportShape reportShape(const Settings& s) {
+  return {profileUrl(kProfileReport), profileUrl(kProfileIncremental), kIdNamespace, s.fullUrlBase, ""};
+}
+
+kl_gateway::ReportSpec reportSpec(const Settings& s) {
+  return {reportShape(s), {"Organization", "Condition", "ServiceRequest", "CarePlan", "Encounter"}, s.reportingStart};
+}
+
+engine::OutboundMessage message(const model::Citizen& citizen, const kl_gateway::PlannedReport& rep, std::string body) {
+  kl_gateway::ReportFacts facts{rep.day, rep.bundleId, rep.contentHash, {}, kl_gateway::kommuneOf(citizen.forloeb)};
   for (const ViewResource* r : rep.entries)
     if (r && (r->type == "ServiceRequest" || (r->type == "CarePlan" && r->profile == kProfileCarePlan)))
-      m.forloebKey += (m.forloebKey.empty() ? "" : ",") + r->key;
-  for (const model::Forloeb& f : citizen.forloeb)
-    if (f.municipality && !f.municipality->municipalityCode.empty()) m.kommune = f.municipality->municipalityCode;
-  m.deliveryDay = rep.day.iso();
-  kl_gateway::putBundle(m, rep.bundleId);
-  m.body = std::move(body);
-  return m;
+      facts.forloebKeys.push_back(r->key);
+  return kl_gateway::deliveryReportMessage("rehab", citizen, facts, std::move(body));
 }
 
 }  // namespace
@@ -98,7 +95,7 @@ void RehabAdapter::inspectSource(const engine::SourceDocument& doc, const engine
   if (!doc.root) return;
   const std::string p = profileOf(*doc.root);
   if (p != profileUrl(kProfileReport) && p != profileUrl(kProfileIncremental)) return;
-  checkDocument(*doc.root, RehabData::get(), out);
+  checkReport(*doc.root, RehabData::get(), out);
 }
 
 bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::RunContext&,
@@ -107,8 +104,7 @@ bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::R
   bool own = false;  // a KL report given as input is checked as it stands (inspectSource), never re-rendered
   for (const model::Resource& r : citizen.resources) own = own || (r.type != "Patient" && !fromKlReport(r.source));
   if (!own) return false;
-  const RehabView view(citizen, RehabData::get(), settings_->view, nullptr);
-  if (!view.isRehab()) return false;
+  if (rehabView(citizen, RehabData::get(), settings_->view, nullptr).empty()) return false;
   if (!citizen.hasCprIdentifier) {
     out.withRegistry("hub").withPath(citizen.source.reference)
         .warning("HUB-CPR-01", "",
@@ -143,8 +139,8 @@ std::unique_ptr<const engine::PreparedCitizen> RehabAdapter::prepare(const model
                    "01-31) og forbyder eCPR; indberet, når borgeren har fået et CPR-nummer");
     return p;
   }
-  p->reports = buildReports(p->view, *settings_, ctx);
-  for (const PlannedReport& rep : p->reports) {
+  p->reports = kl_gateway::buildReports(p->view, reportSpec(*settings_), ctx);
+  for (const kl_gateway::PlannedReport& rep : p->reports) {
     checkReport(*rep.doc, data, dout.withForloeb("DeliveryReport " + rep.day.iso()), &rep.entries);
     p->failed.push_back(dedup.takeError());
   }
@@ -169,44 +165,19 @@ std::vector<engine::OutboundMessage> RehabAdapter::render(const engine::Prepared
   if (!p || !citizen.cpr || citizen.cpr->isReplacement()) return out;
   for (size_t i = 0; i < p->reports.size(); ++i) {
     if (p->failed[i]) continue;  // every outbound report is validated; one with an error is never sent
-    const PlannedReport& rep = p->reports[i];
+    const kl_gateway::PlannedReport& rep = p->reports[i];
     if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
-    out.push_back(message(citizen, rep, toJson(*rep.doc)));
+    out.push_back(message(citizen, rep, kl_gateway::toJson(*rep.doc)));
   }
   return out;
 }
 
 std::optional<engine::OutboundMessage> RehabAdapter::wrapRun(const std::vector<const engine::OutboundMessage*>& run,
                                                             const engine::RunContext& ctx) const {
-  std::vector<rapidjson::Document> docs(run.size());
-  std::vector<const rapidjson::Value*> ptrs;
-  std::string hashes;
-  for (size_t i = 0; i < run.size(); ++i) {
-    const engine::OutboundMessage& m = *run[i];
-    if (m.registry != name() || m.kind != "DeliveryReport")
-      throw std::logic_error("rehab wrapRun: not a § 140 DeliveryReport: " + m.registry + " " + m.kind);
-    docs[i].Parse(m.body.data(), m.body.size());
-    if (docs[i].HasParseError() || !docs[i].IsObject())
-      throw std::logic_error("rehab wrapRun: rendered report " + m.idempotencyKey + " is not JSON");
-    ptrs.push_back(&docs[i]);
-    hashes += m.contentHash + ",";
-  }
-  engine::OutboundMessage w;
-  w.body = incrementalDelivery(ptrs, deliveryTimestamp(ctx.asOf), settings_->fullUrlBase);
-  rapidjson::Document wrapped;
-  wrapped.Parse(w.body.data(), w.body.size());
-  diag::Collector check;
-  checkDocument(wrapped, RehabData::get(), diag::Reporter(check, "rehab"));
-  for (const diag::Diagnostic& d : check.diagnostics())
-    if (d.severity == diag::Severity::kError)
-      throw std::logic_error("rehab wrapRun: the IncrementalDelivery does not validate: " + diag::toTextLine(d));
-  w.registry = "rehab";
-  w.kind = "IncrementalDelivery";
-  w.idempotencyKey = wrapped["id"].GetString();
-  w.contentHash = util::sha256Hex("IncrementalDelivery|" + hashes);
-  w.deliveryDay = ctx.asOf.iso();
-  kl_gateway::putBundle(w, w.idempotencyKey);
-  return w;
+  return kl_gateway::wrapReports("rehab", "a § 140 DeliveryReport", run, ctx.asOf, reportShape(*settings_),
+                                 [](const rapidjson::Value& doc, const diag::Reporter& out) {
+                                   checkReport(doc, RehabData::get(), out);
+                                 });
 }
 
 std::vector<engine::CredentialInfo> RehabAdapter::credentials() const { return access_.credentials(); }

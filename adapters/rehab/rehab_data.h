@@ -15,12 +15,15 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/kl_gateway/code_displays.h"
+#include "adapters/kl_gateway/ig_view.h"
 #include "adapters/kl_gateway/profile_validator.h"
+#include "adapters/kl_gateway/rule_map.h"
 
 namespace reghub::rehab {
 
-inline constexpr const char* kCprSystem = "urn:oid:1.2.208.176.1.2";
-inline constexpr const char* kSorSystem = "urn:oid:1.2.208.176.1.1";
+using kl_gateway::kCprSystem;
+using kl_gateway::kSorSystem;
 inline constexpr const char* kCscSystem = "http://fhir.kl.dk/term/CodeSystem/CareSocialCodes";
 inline constexpr const char* kFsiiiSystem = "urn:oid:1.2.208.176.2.21";
 inline constexpr const char* kSksDSystem = "urn:oid:1.2.208.176.2.4.12";
@@ -28,6 +31,9 @@ inline constexpr const char* kSksDSystem = "urn:oid:1.2.208.176.2.4.12";
 inline constexpr const char* kGgopCode = "7fc66c15-0cb3-4c89-9e18-f3a01e6a6592";
 inline constexpr const char* kVsCarePlanCategories = "http://fhir.kl.dk/rehab/ValueSet/CarePlanCategories140";
 inline constexpr const char* kVsTrainingInterventions = "http://fhir.kl.dk/term/ValueSet/KLTrainingInterventionsFSIII";
+
+// Namespace of the § 140 adapter's name-based ids (RFC 4122 v5): resources and reports.
+inline constexpr const char* kIdNamespace = "5b0c2e8f-6a1d-5f3e-8c47-2d9e1b7a4c60";
 
 // Profile ids (the last segment of the StructureDefinition url).
 inline constexpr const char* kProfileReport = "klgateway-140-delivery-report";
@@ -43,10 +49,7 @@ inline constexpr const char* kProfileEncounter = "klgateway-140-encounter";
 
 std::string profileUrl(std::string_view id);
 
-struct RuleText {
-  std::string id;       // "REH-SR-08"
-  std::string message;  // Danish: what is wrong and what to send instead
-};
+using kl_gateway::RuleText;
 
 class RehabData {
  public:
@@ -57,23 +60,15 @@ class RehabData {
 
   const kl_gateway::ProfileValidator& validator() const { return *validator_; }
   const kl_gateway::ProfileSet& profiles() const { return validator_->profiles(); }
-  // The REH rule of a validator finding: by its rule (an invariant key, a
-  // core rule) or the invariant its message names ("con-5: …"), else — for a
-  // finding of a data type's profile (`typeProfile`, e.g. dk-core-cpr-identifier)
-  // — the resource profile's "@<typeProfile>" entry, else by the profile's
-  // element (the longest element id the finding's element starts with),
-  // else the profile's catch-all.
-  const RuleText& ruleOf(std::string_view finding, std::string_view messageKey, std::string_view profileId,
-                         std::string_view typeProfile, std::string_view elementId) const;
-  const RuleText* rule(std::string_view id) const;
-  const std::map<std::string, RuleText, std::less<>>& rules() const { return rules_; }
+  // Every REH rule with its Danish message, and which validator finding is which (rules.json).
+  const kl_gateway::RuleMap& rules() const { return rules_; }
+  // The code systems' displays (terminology.json), for REH-TERM-01.
+  const kl_gateway::CodeDisplays& displays() const { return displays_; }
 
  private:
   std::shared_ptr<const kl_gateway::ProfileValidator> validator_;
-  std::map<std::string, RuleText, std::less<>> rules_;
-  std::map<std::string, std::string, std::less<>> byFinding_;
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> byElement_;  // profile → element → rule
-  std::map<std::string, std::string, std::less<>> byProfile_;
+  kl_gateway::RuleMap rules_;
+  kl_gateway::CodeDisplays displays_;
 };
 
 }  // namespace reghub::rehab

@@ -67,6 +67,14 @@ std::string toJson(const Value& v) {
 
 bool isPatientOrOrg(Kind k) { return k == Kind::kPatient || k == Kind::kOrganization; }
 
+// The parent reference that is not among the citizen's resources (a broken
+// episodeOfCare beside a basedOn that is there), else the first.
+const std::string& missingParent(const DecodedResource& m, const std::unordered_set<std::string_view>& memberKeys) {
+  for (size_t i = 0; i < m.parentRefs.size() && i < m.parentKeys.size(); ++i)
+    if (!memberKeys.count(m.parentKeys[i])) return m.parentRefs[i];
+  return m.parentRefs.front();
+}
+
 }  // namespace
 
 ModelBuilder::ModelBuilder(const diag::Reporter& reporter, Emit emit, AssemblyOptions options, Collect collect)
@@ -235,17 +243,19 @@ state::ResourceRecord ModelBuilder::toRecord(const Value& resource, const Decode
   s.patientKey = d.subjectKey;
   s.parentKeys = d.parentKeys;
   s.orgKey = d.orgKey;
-  // The store loads a record's Organization with the citizen: a kept-as-sent
-  // resource without a managing organization names another one (a GGOP's
-  // requester, a forløb's performer) that must come along.
+  // The store loads a record's Organizations with the citizen: a kept-as-sent
+  // resource names others than its managing one (a GGOP's requester, a
+  // forløb's performer) that must come along — every one, not only the first.
   // Not for a Patient: its Organization is its managing one (the SOR the
   // registries report), never another it names (a GP's clinic).
-  if (s.orgKey.empty() && d.kind != Kind::kPatient)
-    for (const std::string& r : d.asSentRefs)
-      if (util::startsWith(r, "Organization/")) {
+  if (d.kind != Kind::kPatient)
+    for (const std::string& r : d.asSentRefs) {
+      if (!util::startsWith(r, "Organization/") || r == s.orgKey) continue;
+      if (s.orgKey.empty())
         s.orgKey = r;
-        break;
-      }
+      else if (std::find(s.otherOrgKeys.begin(), s.otherOrgKeys.end(), r) == s.otherOrgKeys.end())
+        s.otherOrgKeys.push_back(r);
+    }
   if (d.kind == Kind::kPatient)
     if (const auto& cpr = std::get<model::Citizen>(d.payload).cpr) s.cpr = cpr->digits();
   s.lastUpdated = d.lastUpdatedText;
@@ -506,7 +516,7 @@ void ModelBuilder::attach(model::Citizen& citizen, std::vector<DecodedResource*>
     if (m->taken || isPatientOrOrg(m->kind)) continue;
     m->taken = true;
     const std::string what = m->parentRefs.empty() ? std::string("no forløb (no EpisodeOfCare/CarePlan reference)")
-                                                   : "forløb '" + m->parentRefs.front() + "'";
+                                                   : "forløb '" + missingParent(*m, memberKeys) + "'";
     const model::SourceRef& src = m->source();
     reporter_.withFile(src.file, src.line)
         .withPath(src.path)

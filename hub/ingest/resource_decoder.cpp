@@ -85,6 +85,16 @@ const std::set<std::string, std::less<>> kKeptAsSent = {"Patient",   "Organizati
 
 namespace {
 
+// HUB-INGEST-12's words: a type kept as sent goes on to the adapters that
+// report resources as sent, each of which sends only what its profile
+// permits; any other type's unused elements go nowhere.
+std::string unusedNote(const std::string& type) {
+  return kKeptAsSent.count(type) ? " elements the hub's model does not use (kept as sent, as the other elements are: "
+                                   "an adapter that reports the resource as sent forwards only what its profile "
+                                   "permits): "
+                                 : " elements not used and never forwarded: ";
+}
+
 // Writes `v` as compact JSON with every string member named "reference"
 // replaced by its canonical key (when it resolves). Streams the original
 // straight to the writer: a copy of each resource to rewrite in place was
@@ -256,7 +266,7 @@ std::optional<DecodedResource> Decoder::run(uint64_t arrival) {
   } else {
     form(d, std::move(src));
   }
-  if (!unused_.empty()) out().info("HUB-INGEST-12", "", type + " elements not used and never forwarded: " + unused_);
+  if (!unused_.empty()) out().info("HUB-INGEST-12", "", type + unusedNote(type) + unused_);
   if (!d.subjectRef.empty()) d.subjectKey = resolve_(d.subjectRef);
   if (kKeptAsSent.count(type)) d.asSent = keptAsSentJson(r_, resolve_, d.asSentRefs);
   if (!d.orgRef.empty()) d.orgKey = resolve_(d.orgRef);

@@ -22,6 +22,12 @@ std::string toJson(const ResourceRecord& r) {
   for (const auto& p : r.parentKeys) w.String(p.data(), static_cast<rapidjson::SizeType>(p.size()));
   w.EndArray();
   str("org", r.orgKey);
+  if (!r.otherOrgKeys.empty()) {  // absent in records written before it existed
+    w.Key("orgs");
+    w.StartArray();
+    for (const auto& o : r.otherOrgKeys) w.String(o.data(), static_cast<rapidjson::SizeType>(o.size()));
+    w.EndArray();
+  }
   str("cpr", r.cpr);
   str("lastUpdated", r.lastUpdated);
   if (r.versionId) {
@@ -58,6 +64,9 @@ std::optional<ResourceRecord> recordFromJson(const std::string& json) {
     for (const auto& p : it->value.GetArray())
       if (p.IsString()) r.parentKeys.emplace_back(p.GetString(), p.GetStringLength());
   r.orgKey = s("org");
+  if (const auto it = d.FindMember("orgs"); it != d.MemberEnd() && it->value.IsArray())
+    for (const auto& o : it->value.GetArray())
+      if (o.IsString()) r.otherOrgKeys.emplace_back(o.GetString(), o.GetStringLength());
   r.cpr = s("cpr");
   r.lastUpdated = s("lastUpdated");
   if (const auto it = d.FindMember("versionId"); it != d.MemberEnd() && it->value.IsInt64())

@@ -18,6 +18,8 @@ struct ResourceRecord {
   std::vector<std::string> parentKeys;  // forløb it may hang on (EpisodeOfCare / CarePlan keys)
   std::string orgKey;                   // managing organization; else the first Organization a kept-as-sent
                                         // resource names (loaded with the citizen by the store)
+  std::vector<std::string> otherOrgKeys;  // every other Organization it names (a GGOP's requester beside
+                                          // its performer): loaded with the citizen too
   std::string cpr;                      // Patient only: the CPR digits when valid — sensitive, never logged
   std::string lastUpdated;              // meta.lastUpdated as sent (empty = none)
   std::optional<int64_t> versionId;     // numeric meta.versionId

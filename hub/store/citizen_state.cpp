@@ -279,6 +279,7 @@ void CitizenState::readCitizen(const std::string& citizen, int64_t freshSince, s
     const auto& r = out.back();
     if (fresh && toInt(row[3]) >= freshSince) fresh->insert(r.key);
     if (!r.orgKey.empty()) orgs.insert(hash(r.orgKey));
+    for (const std::string& o : r.otherOrgKeys) orgs.insert(hash(o));
   }
   for (const std::string& org : orgs)
     for (const auto& row : db_->query("SELECT res, key_id, sealed FROM citizen_resources WHERE res = $1 AND citizen = $2",

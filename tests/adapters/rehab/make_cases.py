@@ -278,6 +278,10 @@ brk('REH-EXT-03', 'no_value', 'the anledning without a value', lambda b: ext(r(b
 keep('REH-EXT-03', 'value_reference', 'the anledning as valueReference')
 brk('REH-EXT-04', 'no_value', 'basedOnCarePlan without a value', lambda b: ext(r(b, CONTACT), 'BasedOnCarePlanExtension').pop('valueReference'))
 keep('REH-EXT-04', 'value_reference', 'basedOnCarePlan as valueReference')
+# --- terminology
+case('REH-TERM-01', 'break', 'display_not_the_code_systems', "the GGOP's category Almen with the display 'specialiseret'",
+     lambda b: r(b, SR)['category'][0]['coding'][0].update({'display': 'specialiseret'}), [('warning', 'REH-TERM-01')])
+keep('REH-TERM-01', 'display_in_lower_case', "the IG's report 2 as published: its displays are the code system's ('almen' for Almen: case is not compared, as the HL7 validator does not)")
 
 def main():
     out = 'cases'

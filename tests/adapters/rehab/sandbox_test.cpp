@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "adapters/kl_gateway/report_envelope.h"
 #include "adapters/rehab/rehab_adapter.h"
-#include "adapters/rehab/report_builder.h"
 #include "adapters/rehab/sandbox.h"
 #include "hub/net/https_client.h"
 #include "tests/adapters/rehab/rehab_test_util.h"
@@ -41,7 +41,7 @@ class RehabSandboxTest : public ::testing::Test {
     m.idempotencyKey = "0f6b3c1e-2d4a-4b8e-9c7f-000000000001";
     d["id"].SetString(m.idempotencyKey.c_str(), d.GetAllocator());
     m.target = "/fhir/Bundle/" + m.idempotencyKey;
-    m.body = toJson(d);
+    m.body = kl_gateway::toJson(d);
     return m;
   }
   std::map<std::string, std::string> config_;

@@ -17,6 +17,7 @@
 #include <set>
 
 #include "adapters/kl_gateway/json_file.h"
+#include "adapters/kl_gateway/report_envelope.h"
 #include "adapters/rehab/sandbox.h"
 #include "tests/adapters/rehab/rehab_test_util.h"
 
@@ -98,6 +99,89 @@ TEST(RehabStoreDelivery, TheRuddiDaysThroughTheStoreReachTheSandboxAsTheIgHasThe
   EXPECT_EQ(sandbox.rejectedCount(), 0);
   sandbox.stop();
   fs::remove_all(dir);
+}
+
+// The store and the § 140 sandbox of one test, and the hub's commands against them.
+class StoreRun {
+ public:
+  StoreRun() : dir_(fs::temp_directory_path() / ("rehab-store2-" + std::to_string(::getpid()))),
+               sandbox_(engine::SandboxOptions{},
+                        std::make_shared<const Settings>(Settings::fromConfig(config::Config::fromMap({})))) {
+    fs::create_directories(dir_);
+    sandbox_.start();
+    std::ofstream props(dir_ / "hub.properties");
+    props << "store.url = sqlite:" << (dir_ / "x.db").string() << "\n";
+    for (const auto& [k, v] : sandbox_.clientConfig()) props << k << " = " << v << "\n";
+  }
+  ~StoreRun() {
+    sandbox_.stop();
+    fs::remove_all(dir_);
+  }
+  // `reghub ingest --as-of day file`, then `reghub run --until-idle`; the ingest's output.
+  CommandResult day(const std::string& asOf, const fs::path& file) {
+    const std::string bin = "REGHUB_STORE_KEY=AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA= " + std::string(REGHUB_BINARY);
+    const std::string config = " --config " + (dir_ / "hub.properties").string();
+    const CommandResult in = shell(bin + " ingest" + config + " --as-of " + asOf + " " + file.string());
+    const CommandResult go = shell(bin + " run --until-idle --idle-wait 5" + config);
+    EXPECT_EQ(go.exit, 0) << go.out;
+    return in;
+  }
+  const fs::path& dir() const { return dir_; }
+  RehabSandbox& sandbox() { return sandbox_; }
+
+ private:
+  fs::path dir_;
+  RehabSandbox sandbox_;
+};
+
+// Day 2's delta is the GGOP again, naming the supplier (its performer: not
+// sent, 0..0) before its requester, both Organizations sent on day 1. The
+// store loads every Organization a record names with the citizen, so the
+// day's report holds the requester, as the bundled reference requires; with
+// only the first named loaded, the report failed validation and was never
+// sent. Day 1 is the control (one Organization per record there).
+TEST(RehabStoreDelivery, ADeltaNamingTwoOrganisationsOfAnEarlierDayHasBothInItsReport) {
+  StoreRun run;
+  const fs::path ruddi = fs::path(test::sourceDir()) / "tests/adapters/rehab/ruddi";
+  rapidjson::Document day1 = kl_gateway::readJsonFile((ruddi / "2022-05-23.json").string());
+  rapidjson::Document day2;
+  day2.SetObject();
+  auto& a = day2.GetAllocator();
+  day2.AddMember("resourceType", "Bundle", a).AddMember("type", "collection", a);
+  rapidjson::Value entries(rapidjson::kArrayType);
+  for (const auto& e : day1["entry"].GetArray()) {
+    if (std::string(e["resource"]["resourceType"].GetString()) != "ServiceRequest") continue;
+    rapidjson::Value sr(rapidjson::kObjectType), performer(rapidjson::kObjectType), performers(rapidjson::kArrayType);
+    sr.AddMember("resourceType", "ServiceRequest", a);
+    performer.AddMember("reference", "Organization/7fdd6dc0-3f9f-4914-b34a-7c6495ba0880", a);
+    performers.PushBack(performer, a);
+    sr.AddMember("performer", performers, a);  // before requester: the first Organization it names
+    for (const auto& m : e["resource"].GetObject())
+      if (std::string(m.name.GetString()) != "resourceType") sr.AddMember(rapidjson::Value(m.name, a), rapidjson::Value(m.value, a), a);
+    rapidjson::Value entry(rapidjson::kObjectType);
+    entry.AddMember("fullUrl", rapidjson::Value(e["fullUrl"], a), a).AddMember("resource", sr, a);
+    entries.PushBack(entry, a);
+  }
+  ASSERT_EQ(entries.Size(), 1u);
+  day2.AddMember("entry", entries, a);
+  const fs::path day2File = run.dir() / "2022-05-24.json";
+  std::ofstream(day2File) << kl_gateway::toJson(day2);
+
+  const CommandResult first = run.day("2022-05-23", ruddi / "2022-05-23.json");
+  EXPECT_NE(first.out.find(" 1 meddelelser i kø"), std::string::npos) << first.out;
+  const CommandResult second = run.day("2022-05-24", day2File);
+  EXPECT_NE(second.out.find(" 1 meddelelser i kø"), std::string::npos) << second.out;
+  const auto received = run.sandbox().received();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(run.sandbox().rejectedCount(), 0);
+  rapidjson::Document report;
+  report.Parse(received.back().body.data(), received.back().body.size());
+  ASSERT_FALSE(report.HasParseError());
+  std::set<std::string> ids;
+  for (const auto& e : report["entry"].GetArray())
+    ids.insert(std::string(e["resource"]["resourceType"].GetString()) + "/" + e["resource"]["id"].GetString());
+  EXPECT_TRUE(ids.count("ServiceRequest/152a1f8f-db33-4fa4-b5ea-c6f4e5cebd22"));
+  EXPECT_TRUE(ids.count("Organization/55a0e014-0e97-4c26-8ef2-29d528bfcc46"));  // the requester
 }
 
 }  // namespace

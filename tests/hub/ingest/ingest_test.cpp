@@ -57,6 +57,28 @@ TEST(Ingest, UnusedElementsAreReportedAsInfoNeverDropped_HUB_INGEST_12) {
   EXPECT_NE(infos[0]->message.find("address"), std::string::npos);
 }
 
+// A type kept as sent (a Patient, a Condition, …) goes on whole to the
+// adapters that report resources as sent, which forward only what their
+// profiles permit: its unused elements are not "never forwarded". An
+// EpisodeOfCare's are (the control).
+TEST(Ingest, UnusedElementsOfATypeKeptAsSentAreNotSaidNeverForwarded_HUB_INGEST_12) {
+  const std::string bundle =
+      std::string(R"({"resourceType":"Bundle","type":"collection","entry":[)") +
+      R"({"fullUrl":"Patient/p1","resource":{"resourceType":"Patient","id":"p1","identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":"0101585051"}],"address":[{"city":"X"}]}},)" +
+      R"({"fullUrl":"EpisodeOfCare/e1","resource":{"resourceType":"EpisodeOfCare","id":"e1","status":"active","patient":{"reference":"Patient/p1"},"careManager":{"display":"x"}}}]})";
+  IngestRun r("u.json", bundle, "application/fhir+json");
+  const auto infos = r.withRule("HUB-INGEST-12");
+  ASSERT_EQ(infos.size(), 2u);
+  for (const auto* d : infos) {
+    const bool patient = d->message.rfind("Patient ", 0) == 0;
+    EXPECT_NE(d->message.find(patient ? "address" : "careManager"), std::string::npos) << d->message;
+    EXPECT_EQ(d->message.find("never forwarded") == std::string::npos, patient) << d->message;
+    if (patient) {
+      EXPECT_NE(d->message.find("kept as sent"), std::string::npos) << d->message;
+    }
+  }
+}
+
 TEST(Ingest, XmlBundleGivesTheSameModelAsJson) {
   IngestRun r({kFixtures + "/valid/smdb-forloeb.xml"});
   EXPECT_FALSE(r.unreadable);
@@ -178,6 +200,28 @@ TEST(Ingest, EncounterWithAMissingForloebIsAnErrorEvenWhenBasedOnAMember_HUB_REF
   ASSERT_EQ(d.size(), 1u);
   IngestRun kept("k.json", bundle(false), "application/fhir+json");
   for (const auto* k : kept.withRule("HUB-REF-01")) ADD_FAILURE() << k->message;
+}
+
+// The dangling reference named is the missing one (the broken
+// episodeOfCare), not a parent that is there (the basedOn ServiceRequest);
+// the control names it too when it is the only parent.
+TEST(Ingest, TheDanglingParentNamedIsTheMissingOne_HUB_REF_01) {
+  auto bundle = [](bool withBasedOn) {
+    return std::string(R"({"resourceType":"Bundle","type":"collection","entry":[)") +
+           R"({"fullUrl":"Patient/p1","resource":{"resourceType":"Patient","id":"p1","identifier":[{"system":"urn:oid:1.2.208.176.1.2","value":"0101585051"}]}},)" +
+           R"({"fullUrl":"ServiceRequest/sr1","resource":{"resourceType":"ServiceRequest","id":"sr1","status":"active","intent":"plan","subject":{"reference":"Patient/p1"}}},)" +
+           R"({"fullUrl":"Encounter/en1","resource":{"resourceType":"Encounter","id":"en1","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1"},)" +
+           (withBasedOn ? R"("basedOn":[{"reference":"ServiceRequest/sr1"}],)" : "") +
+           R"("episodeOfCare":[{"reference":"EpisodeOfCare/missing"}]}}]})";
+  };
+  for (const bool withBasedOn : {true, false}) {
+    SCOPED_TRACE(withBasedOn ? "basedOn a member" : "episodeOfCare alone");
+    IngestRun run("m.json", bundle(withBasedOn), "application/fhir+json");
+    const auto d = run.withRule("HUB-REF-01");
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_NE(d[0]->message.find("forløb 'EpisodeOfCare/missing'"), std::string::npos) << d[0]->message;
+    EXPECT_EQ(d[0]->message.find("ServiceRequest/sr1"), std::string::npos) << d[0]->message;
+  }
 }
 
 TEST(Ingest, DuplicateFullUrlBreaksBdl7UnlessVersionsDiffer_HUB_BDL_07) {

@@ -1,10 +1,12 @@
-#include "adapters/rehab/report_check.h"
+#include "adapters/kl_gateway/report_check.h"
 
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+#include <optional>
+#include <string>
 
-namespace reghub::rehab {
+namespace reghub::kl_gateway {
 
 namespace {
 
@@ -71,16 +73,26 @@ std::string messageProfile(const std::string& message) {
   return colon == std::string::npos || message.find(' ') < colon ? std::string() : message.substr(0, colon);
 }
 
+// "Bundle/<id>": where the validator roots its findings.
+std::string idOf(const rapidjson::Value& doc) {
+  std::string out;
+  for (const char* k : {"resourceType", "id"}) {
+    if (!out.empty()) out += '/';
+    if (doc.IsObject() && doc.HasMember(k) && doc[k].IsString()) out += doc[k].GetString();
+  }
+  return out;
+}
+
 bool isBundle(const rapidjson::Value* v) {
   return v && v->IsObject() && v->HasMember("resourceType") && (*v)["resourceType"] == "Bundle";
 }
 
-// Renames each finding to its REH rule, in Danish first.
-class RehabSink final : public diag::Sink {
+// Renames each finding to its IG rule, the rule's message first.
+class RuleSink final : public diag::Sink {
  public:
-  RehabSink(diag::Sink& next, const RehabData& data, const rapidjson::Value& bundle,
+  RuleSink(diag::Sink& next, const RuleMap& rules, const rapidjson::Value& bundle,
             const std::vector<const ViewResource*>* entries)
-      : next_(next), data_(data), bundle_(bundle), entries_(entries) {}
+      : next_(next), rules_(rules), bundle_(bundle), entries_(entries) {}
   void report(diag::Diagnostic d) override {
     const auto dot = d.path.find('.');
     const std::string rest = dot == std::string::npos ? std::string() : d.path.substr(dot);
@@ -111,7 +123,7 @@ class RehabSink final : public diag::Sink {
         }
       }
     }
-    const RuleText& rule = data_.ruleOf(d.rule, messageProfile(d.message), profile, typeProfile, d.field);
+    const RuleText& rule = rules_.ruleOf(d.rule, messageProfile(d.message), profile, typeProfile, d.field);
     d.message = rule.message + " (" + d.rule + ": " + d.message + ")";
     d.rule = rule.id;
     next_.report(std::move(d));
@@ -119,7 +131,7 @@ class RehabSink final : public diag::Sink {
 
  private:
   diag::Sink& next_;
-  const RehabData& data_;
+  const RuleMap& rules_;
   const rapidjson::Value& bundle_;
   const std::vector<const ViewResource*>* entries_;
 };
@@ -131,15 +143,13 @@ diag::Reporter rebase(const diag::Reporter& out, diag::Sink& sink) {
 
 }  // namespace
 
-void checkReport(const rapidjson::Value& bundle, const RehabData& data, const diag::Reporter& out,
-                 const std::vector<const ViewResource*>* entries) {
-  RehabSink sink(out.sink(), data, bundle, entries);
-  data.validator().validate(bundle, rebase(out, sink));
+void checkReport(const rapidjson::Value& bundle, const ProfileValidator& validator, const RuleMap& rules,
+                 const diag::Reporter& out, const std::vector<const ViewResource*>* entries,
+                 const CodeDisplays* displays) {
+  RuleSink sink(out.sink(), rules, bundle, entries);
+  const diag::Reporter renamed = rebase(out, sink);
+  validator.validate(bundle, renamed);
+  if (displays) checkDisplays(bundle, *displays, renamed.at(idOf(bundle)));
 }
 
-void checkDocument(const rapidjson::Value& doc, const RehabData& data, const diag::Reporter& out) {
-  RehabSink sink(out.sink(), data, doc, nullptr);
-  data.validator().validate(doc, rebase(out, sink));
-}
-
-}  // namespace reghub::rehab
+}  // namespace reghub::kl_gateway
