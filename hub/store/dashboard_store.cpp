@@ -46,11 +46,12 @@ constexpr const char* kDayOutcomes =
     "AND t.at < $2 AND t.to_state IN ('accepted', 'rejected', 'dead')";
 
 // Per kommune: the forløb with a message created in [starts, ends), and those
-// whose every such message is accepted or superseded (one pass over
+// with such a message not accepted or superseded (one pass over
 // messages_created_kommune, which holds every column read).
 constexpr const char* kMonthCompleteness =
-    "SELECT kommune, COUNT(*), SUM(1 - open) FROM (SELECT kommune, forloeb_key, MAX(CASE WHEN state IN ('accepted', "
-    "'superseded') THEN 0 ELSE 1 END) AS open FROM messages WHERE created_at >= $1 AND created_at < $2";
+    "SELECT kommune, COUNT(DISTINCT forloeb_key), COUNT(DISTINCT CASE WHEN state NOT IN ('accepted', 'superseded') THEN "
+    "forloeb_key END) FROM messages WHERE created_at >= $1 AND created_at < $2";
+constexpr const char* kMonthGroups = " GROUP BY kommune";
 
 }  // namespace
 
@@ -91,7 +92,7 @@ void DashboardStore::compute(const std::string& kind, const Span& s) {
   db_->query("DELETE FROM dashboard_periods WHERE kind = $1 AND period = $2", {kind, s.period});
   const bool day = kind == "day";
   const auto rows = db_->query(std::string(day ? kDayOutcomes : kMonthCompleteness) +
-                                   (day ? " GROUP BY m.kommune, t.to_state" : " GROUP BY kommune, forloeb_key) f GROUP BY kommune"),
+                                   (day ? " GROUP BY m.kommune, t.to_state" : kMonthGroups),
                                {s.starts, s.ends});
   const auto put = [&](const std::string& kommune, const std::string& state, int64_t n) {
     db_->query("INSERT INTO dashboard_periods (kind, period, kommune, state, n) VALUES ($1, $2, $3, $4, $5)",
@@ -102,7 +103,7 @@ void DashboardStore::compute(const std::string& kind, const Span& s) {
       put(toStr(r[0]), toStr(r[1]), toInt(r[2]));
     } else {
       put(toStr(r[0]), "forloeb", toInt(r[1]));
-      put(toStr(r[0]), "complete", toInt(r[2]));
+      put(toStr(r[0]), "complete", toInt(r[1]) - toInt(r[2]));
     }
   }
   db_->query("INSERT INTO dashboard_spans (kind, period, starts, ends, computed_at) VALUES ($1, $2, $3, $4, $5) ON "
@@ -195,11 +196,9 @@ std::vector<MonthCompleteness> DashboardStore::completenessPerMonth(model::Date 
   // This month: counted live.
   std::vector<SqlParam> params{copenhagenMidnightMillis(current), copenhagenMidnightMillis(nextMonth(current))};
   const std::string filter = kommuneFilter("kommune", kommuner, 3, params);
-  for (const auto& r : db_->query(std::string(kMonthCompleteness) + filter +
-                                      " GROUP BY kommune, forloeb_key) f GROUP BY kommune",
-                                  params)) {
+  for (const auto& r : db_->query(std::string(kMonthCompleteness) + filter + kMonthGroups, params)) {
     add(current.days(), "forloeb", toInt(r[1]));
-    add(current.days(), "complete", toInt(r[2]));
+    add(current.days(), "complete", toInt(r[1]) - toInt(r[2]));
   }
   return out;
 }

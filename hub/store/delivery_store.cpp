@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -959,22 +960,30 @@ std::vector<RuleCase> DeliveryStore::casesOfRule(const std::string& registry, co
   // when the query's WHERE holds that term itself.
   // LIKE narrows the rows to those whose text can hold the rule before the
   // exact (regex) match runs on them: at 100,000 rejected messages the regex
-  // on every row cost seconds.
-  const auto rows = db_->query(
-      "SELECT kommune, forloeb_key, citizen_masked, kind, COALESCE(last_detail, ''), updated_at FROM messages "
-      "WHERE state IN ('rejected', 'dead') AND state = $2 AND registry = $1 AND COALESCE(last_detail, '') LIKE $3 "
-      "ESCAPE '!' ORDER BY updated_at DESC",
-      {registry, state, likePatternOf(source, rule)});
-  for (const auto& r : rows) {
-    if (out.size() >= max) break;
-    const std::string detail = toStr(r[4]);
-    if ((source == "registry" ? ruleOf(detail) : deadReason(detail)) != rule) continue;
-    const std::string kommune = toStr(r[0]);
-    if (!kommuner.empty() && std::find(kommuner.begin(), kommuner.end(), kommune) == kommuner.end()) continue;
-    out.push_back({registry, kommune, toStr(r[1]), toStr(r[2]), toStr(r[3]), "", detail, "",
-                   toState(std::optional<std::string>(state)), toInt(r[5])});
+  // on every row cost seconds. Read in pages from the newest (a cursor of
+  // updated_at, id), so the page's `max` cases cost about `max` rows, not
+  // every message under the rule.
+  const int64_t page = std::max<int64_t>(1000, 2 * static_cast<int64_t>(max));
+  int64_t atTime = std::numeric_limits<int64_t>::max(), atId = std::numeric_limits<int64_t>::max();
+  for (;;) {
+    const auto rows = db_->query(
+        "SELECT kommune, forloeb_key, citizen_masked, kind, COALESCE(last_detail, ''), updated_at, id FROM messages "
+        "WHERE state IN ('rejected', 'dead') AND state = $2 AND registry = $1 AND COALESCE(last_detail, '') LIKE $3 "
+        "ESCAPE '!' AND updated_at <= $4 AND (updated_at < $4 OR id < $5) ORDER BY updated_at DESC, id DESC LIMIT $6",
+        {registry, state, likePatternOf(source, rule), atTime, atId, page});
+    for (const auto& r : rows) {
+      atTime = toInt(r[5]);
+      atId = toInt(r[6]);
+      const std::string detail = toStr(r[4]);
+      if ((source == "registry" ? ruleOf(detail) : deadReason(detail)) != rule) continue;
+      const std::string kommune = toStr(r[0]);
+      if (!kommuner.empty() && std::find(kommuner.begin(), kommuner.end(), kommune) == kommuner.end()) continue;
+      out.push_back({registry, kommune, toStr(r[1]), toStr(r[2]), toStr(r[3]), "", detail, "",
+                     toState(std::optional<std::string>(state)), atTime});
+      if (out.size() >= max) return out;
+    }
+    if (static_cast<int64_t>(rows.size()) < page) return out;
   }
-  return out;
 }
 
 std::vector<std::pair<std::string, int64_t>> DeliveryStore::ruleByKommune(const std::string& registry,

@@ -4,7 +4,8 @@ driven by chromedriver through python3-selenium, against `reghub run` over
 the store `reghub demo` filled (sandboxes, seeded mistakes, real deliveries)
 and serves, run in a pseudo-terminal as a person runs it (then Ctrl-C). Signs in with the demo's token, checks the overview's numbers
 against GET /status and that it shows traffic lights, follows a rule to its
-forløb and one forløb's timeline, searches a citizen by CPR (POST), opens
+forløb and one forløb's timeline, posts a forløb's key in its form (no key in
+the URL), searches a citizen by CPR (POST), opens
 every view, reads the CSVs with the browser's session, checks that no full
 CPR number appears anywhere, signs out. Screenshots go to the output
 directory (argv[3]); 02-oversigt.png is the README's (docs/dashboard.png).
@@ -166,6 +167,19 @@ def main():
         assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) > 0, "the timeline has rows"
         shot(driver, "05-forloeb")
         no_cpr(driver.page_source + driver.current_url, "a forløb's timeline")
+
+        # The forløb-key form is a POST: the key typed in never reaches a URL.
+        key = driver.find_element(By.ID, "noegle")
+        typed = key.get_attribute("value")
+        assert typed, "the timeline's form holds its key"
+        key.clear()
+        key.send_keys(typed)
+        driver.find_element(By.CSS_SELECTOR, "form.noegle button").click()
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/dashboard/forloeb"))
+        assert "Forløbets tidslinje" in driver.page_source
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) > 0, "the posted key's timeline"
+        assert "noegle" not in driver.current_url, driver.current_url
+        no_cpr(driver.page_source + driver.current_url, "a posted forløb's timeline")
 
         # A citizen by CPR: a POST, the answer masks it, the URL never holds it.
         driver.find_element(By.ID, "cpr").send_keys(cprs[0])
