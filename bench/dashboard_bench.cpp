@@ -84,6 +84,9 @@ std::unique_ptr<Fixture> open(const std::string& url, bool pg) {
     store::openDatabase(url)->script(fillSql(pg, store::nowMillis()));
     if (pg) store::openDatabase(url)->script("ANALYZE");
   }
+  // PostgreSQL: the counters' deltas folded in, as the running service does each second.
+  while (f->store->foldCounts() > 0) {
+  }
   std::vector<std::shared_ptr<const engine::Adapter>> adapters;
   for (auto& a : engine::AdapterRegistry::createAll()) adapters.push_back(std::move(a));
   f->intake = std::make_unique<api::Intake>(*f->store, adapters);
@@ -143,6 +146,8 @@ void page(benchmark::State& state, bool pg, const std::string& method, const std
   req.query = q == std::string::npos ? "" : target.substr(q + 1);
   req.headers["cookie"] = how.scoped ? f->scopedCookie : f->cookie;
   req.body = body.empty() ? "" : "csrf=" + (how.scoped ? f->scopedCsrf : f->csrf) + "&" + body;
+  // One request before the timed ones: the steady state (the charts' kept periods computed once).
+  if (!how.cold) f->dashboard->handle(req);
   int status = 0;
   for (auto _ : state) {
     if (how.cold) {
@@ -162,7 +167,8 @@ void registerPages() {
       {"oversigt", "/dashboard/oversigt"},
       {"oversigt_kommune", "/dashboard/oversigt?kommune=0101"},
       {"problemer", "/dashboard/problemer"},
-      {"regel_registret", "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-01"},
+      {"regel_registret", "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-02"},
+      {"regel_uden_beskeder", "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-01"},
       {"regel_doed", "/dashboard/regel?register=smdb&kilde=dead&regel=gave+up+after+20+attempts"},
       {"forloeb", "/dashboard/forloeb?noegle=f1234"},
       {"udvikling", "/dashboard/udvikling"},

@@ -430,8 +430,14 @@ View rule(State& s, const Session& session, const std::map<std::string, std::str
   v.tables.emplace_back(ruleTable(rows), "Reglen har ingen beskeder (længere).");
   const std::vector<std::string> scope(session.client.kommuner.begin(), session.client.kommuner.end());
   const std::string actor = session.client.scoped() ? session.client.name : "";
-  v.tables.emplace_back(ruleCasesTable(s.store.casesOfRule(registry, source, ruleId, scope, actor, kMaxCases)),
-                        "Ingen forløb under reglen.");
+  // The counts above say how many cases there are: the walk over the
+  // registry's ended messages stops when it has them (none: no walk).
+  int64_t cases = 0;
+  for (const auto& [kommune, g] : rows) cases += g.count;
+  const size_t wanted = std::min<size_t>(kMaxCases, static_cast<size_t>(cases));
+  v.tables.emplace_back(
+      ruleCasesTable(wanted ? s.store.casesOfRule(registry, source, ruleId, scope, actor, wanted) : std::vector<store::RuleCase>{}),
+      "Ingen forløb under reglen.");
   return v;
 }
 
