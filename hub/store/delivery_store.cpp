@@ -914,6 +914,15 @@ std::string likePatternOf(const std::string& source, const std::string& rule) {
   return out + "%";
 }
 
+// likePatternOf as a test on one text (case-sensitive: the rule is a piece
+// of the text itself), for rows read in index order.
+bool mayHold(const std::string& detail, const std::string& source, const std::string& rule) {
+  if (rule == "(no reason given)") return true;
+  if (source == "dead" && rule == "a message it depends on ended rejected or dead") return detail.rfind("depends on ", 0) == 0;
+  const bool shortened = rule.size() > 3 && rule.compare(rule.size() - 3, 3, "...") == 0;
+  return detail.find(shortened ? rule.substr(0, rule.size() - 3) : rule) != std::string::npos;
+}
+
 std::optional<int64_t> firstInt(const std::vector<SqlRow>& rows) {
   if (rows.empty() || !rows[0][0]) return std::nullopt;
   return toInt(rows[0][0]);
@@ -958,31 +967,31 @@ std::vector<RuleCase> DeliveryStore::casesOfRule(const std::string& registry, co
   // partial index messages_ended holds only rejected and dead ones; its
   // condition is repeated word for word, as SQLite uses a partial index only
   // when the query's WHERE holds that term itself.
-  // LIKE narrows the rows to those whose text can hold the rule before the
-  // exact (regex) match runs on them: at 100,000 rejected messages the regex
-  // on every row cost seconds. Read in pages from the newest (a cursor of
-  // updated_at, id), so the page's `max` cases cost about `max` rows, not
-  // every message under the rule.
-  const int64_t page = std::max<int64_t>(1000, 2 * static_cast<int64_t>(max));
-  int64_t atTime = std::numeric_limits<int64_t>::max(), atId = std::numeric_limits<int64_t>::max();
-  for (;;) {
+  // The newest rows first, as many as `max` cases are likely to need, and
+  // four times more while that was not enough (the rows read before are
+  // skipped): about `max` rows, not every message under the rule. The text
+  // is tested here, not by a LIKE in SQL: PostgreSQL guessed a LIKE to leave
+  // one row and sorted every ended message instead of reading the index's
+  // newest end. A substring test comes before the exact (regex) match: the
+  // regex on every row cost seconds at 100,000 rejected messages.
+  size_t seen = 0;
+  for (int64_t limit = std::max<int64_t>(1000, 2 * static_cast<int64_t>(max));; limit *= 4) {
     const auto rows = db_->query(
-        "SELECT kommune, forloeb_key, citizen_masked, kind, COALESCE(last_detail, ''), updated_at, id FROM messages "
-        "WHERE state IN ('rejected', 'dead') AND state = $2 AND registry = $1 AND COALESCE(last_detail, '') LIKE $3 "
-        "ESCAPE '!' AND updated_at <= $4 AND (updated_at < $4 OR id < $5) ORDER BY updated_at DESC, id DESC LIMIT $6",
-        {registry, state, likePatternOf(source, rule), atTime, atId, page});
-    for (const auto& r : rows) {
-      atTime = toInt(r[5]);
-      atId = toInt(r[6]);
+        "SELECT kommune, forloeb_key, citizen_masked, kind, COALESCE(last_detail, ''), updated_at FROM messages "
+        "WHERE state IN ('rejected', 'dead') AND state = $2 AND registry = $1 ORDER BY updated_at DESC LIMIT $3",
+        {registry, state, limit});
+    for (size_t i = seen; i < rows.size(); ++i) {
+      const auto& r = rows[i];
       const std::string detail = toStr(r[4]);
-      if ((source == "registry" ? ruleOf(detail) : deadReason(detail)) != rule) continue;
+      if (!mayHold(detail, source, rule) || (source == "registry" ? ruleOf(detail) : deadReason(detail)) != rule) continue;
       const std::string kommune = toStr(r[0]);
       if (!kommuner.empty() && std::find(kommuner.begin(), kommuner.end(), kommune) == kommuner.end()) continue;
       out.push_back({registry, kommune, toStr(r[1]), toStr(r[2]), toStr(r[3]), "", detail, "",
-                     toState(std::optional<std::string>(state)), atTime});
+                     toState(std::optional<std::string>(state)), toInt(r[5])});
       if (out.size() >= max) return out;
     }
-    if (static_cast<int64_t>(rows.size()) < page) return out;
+    if (static_cast<int64_t>(rows.size()) < limit) return out;
+    seen = rows.size();
   }
 }
 
