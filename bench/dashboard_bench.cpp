@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include "hub/api/intake.h"
 #include "hub/dashboard/dashboard.h"
@@ -54,8 +55,26 @@ struct Fixture {
   std::unique_ptr<store::DeliveryStore> store;
   std::unique_ptr<api::Intake> intake;
   std::unique_ptr<dashboard::Dashboard> dashboard;
-  std::string cookie, csrf;
+  std::string url;
+  // An operator over every kommune, and an analyst of kommune 0101 only.
+  std::string cookie, csrf, scopedCookie, scopedCsrf;
 };
+
+// Signs `client` in; its session cookie and CSRF token (read from a page).
+std::pair<std::string, std::string> signIn(dashboard::Dashboard& d, const api::ApiClient& client) {
+  net::HttpRequest login;
+  login.method = "POST";
+  login.path = "/dashboard/login";
+  login.body = "token=" + client.token;
+  const std::string set = d.handle(login).headers.at("Set-Cookie");
+  net::HttpRequest page;
+  page.method = "GET";
+  page.path = "/dashboard/oversigt";
+  page.headers["cookie"] = set.substr(0, set.find(';'));
+  const std::string body = d.handle(page).body;
+  const auto at = body.find("name=\"csrf\" value=\"");
+  return {page.headers["cookie"], body.substr(at + 19, 64)};
+}
 
 std::unique_ptr<Fixture> open(const std::string& url, bool pg) {
   auto f = std::make_unique<Fixture>();
@@ -65,6 +84,9 @@ std::unique_ptr<Fixture> open(const std::string& url, bool pg) {
     store::openDatabase(url)->script(fillSql(pg, store::nowMillis()));
     if (pg) store::openDatabase(url)->script("ANALYZE");
   }
+  // PostgreSQL: the counters' deltas folded in, as the running service does each second.
+  while (f->store->foldCounts() > 0) {
+  }
   std::vector<std::shared_ptr<const engine::Adapter>> adapters;
   for (auto& a : engine::AdapterRegistry::createAll()) adapters.push_back(std::move(a));
   f->intake = std::make_unique<api::Intake>(*f->store, adapters);
@@ -72,24 +94,18 @@ std::unique_ptr<Fixture> open(const std::string& url, bool pg) {
   analyst.name = "analyst";
   analyst.token = "bench-analyst-token-0123456789";
   analyst.roles = {api::Role::kOperator};
+  api::ApiClient scoped;
+  scoped.name = "analyst0101";
+  scoped.token = "bench-analyst0101-token-0123456789";
+  scoped.roles = {api::Role::kAnalyst};
+  scoped.kommuner = {"0101"};
   dashboard::DashboardOptions o;
   o.secureCookies = false;
   for (const auto& a : adapters) o.registries.push_back({std::string(a->name()), a->deadlineRule(), a->credentials()});
-  f->dashboard = std::make_unique<dashboard::Dashboard>(std::move(o), api::ApiClients({analyst}), *f->store, *f->intake);
-  net::HttpRequest login;
-  login.method = "POST";
-  login.path = "/dashboard/login";
-  login.body = "token=" + analyst.token;
-  const auto r = f->dashboard->handle(login);
-  const std::string set = r.headers.at("Set-Cookie");
-  f->cookie = set.substr(0, set.find(';'));
-  net::HttpRequest page;
-  page.method = "GET";
-  page.path = "/dashboard/oversigt";
-  page.headers["cookie"] = f->cookie;
-  const std::string body = f->dashboard->handle(page).body;
-  const auto at = body.find("name=\"csrf\" value=\"");
-  f->csrf = body.substr(at + 19, 64);
+  f->dashboard = std::make_unique<dashboard::Dashboard>(std::move(o), api::ApiClients({analyst, scoped}), *f->store, *f->intake);
+  f->url = url;
+  std::tie(f->cookie, f->csrf) = signIn(*f->dashboard, analyst);
+  std::tie(f->scopedCookie, f->scopedCsrf) = signIn(*f->dashboard, scoped);
   return f;
 }
 
@@ -109,7 +125,15 @@ Fixture* fixture(bool pg) {
   return f.get();
 }
 
-void page(benchmark::State& state, bool pg, const std::string& method, const std::string& target, std::string body) {
+// How a page is asked for: by the operator or the kommune's analyst; with the
+// charts' kept periods as they are, or dropped before each request (their
+// first computation, as after a change to every closed month).
+struct How {
+  bool scoped = false, cold = false;
+};
+
+void page(benchmark::State& state, bool pg, const std::string& method, const std::string& target, std::string body,
+          How how = {}) {
   Fixture* f = fixture(pg);
   if (!f) {
     state.SkipWithError("REGHUB_BENCH_PG is not set");
@@ -120,10 +144,17 @@ void page(benchmark::State& state, bool pg, const std::string& method, const std
   const auto q = target.find('?');
   req.path = target.substr(0, q);
   req.query = q == std::string::npos ? "" : target.substr(q + 1);
-  req.headers["cookie"] = f->cookie;
-  req.body = body.empty() ? "" : "csrf=" + f->csrf + "&" + body;
+  req.headers["cookie"] = how.scoped ? f->scopedCookie : f->cookie;
+  req.body = body.empty() ? "" : "csrf=" + (how.scoped ? f->scopedCsrf : f->csrf) + "&" + body;
+  // One request before the timed ones: the steady state (the charts' kept periods computed once).
+  if (!how.cold) f->dashboard->handle(req);
   int status = 0;
   for (auto _ : state) {
+    if (how.cold) {
+      state.PauseTiming();
+      store::openDatabase(f->url)->script("DELETE FROM dashboard_spans");
+      state.ResumeTiming();
+    }
     const auto r = f->dashboard->handle(req);
     status = r.status;
     benchmark::DoNotOptimize(r.body.data());
@@ -136,7 +167,8 @@ void registerPages() {
       {"oversigt", "/dashboard/oversigt"},
       {"oversigt_kommune", "/dashboard/oversigt?kommune=0101"},
       {"problemer", "/dashboard/problemer"},
-      {"regel_registret", "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-01"},
+      {"regel_registret", "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-02"},
+      {"regel_uden_beskeder", "/dashboard/regel?register=smdb&kilde=registry&regel=SMDB-ANM-01"},
       {"regel_doed", "/dashboard/regel?register=smdb&kilde=dead&regel=gave+up+after+20+attempts"},
       {"forloeb", "/dashboard/forloeb?noegle=f1234"},
       {"udvikling", "/dashboard/udvikling"},
@@ -153,6 +185,18 @@ void registerPages() {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(3);
+  const auto add = [](const std::string& name, auto run) {
+    for (const bool pg : {false, true})
+      benchmark::RegisterBenchmark((std::string("Dashboard/") + (pg ? "pg/" : "sqlite/") + name).c_str(),
+                                   [pg, run](benchmark::State& s) { run(s, pg); })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(3);
+  };
+  add("udvikling_kommune", [](benchmark::State& s, bool pg) { page(s, pg, "GET", "/dashboard/udvikling", "", {true, false}); });
+  add("udvikling_kold", [](benchmark::State& s, bool pg) { page(s, pg, "GET", "/dashboard/udvikling", "", {false, true}); });
+  add("oversigt_kommuneklient", [](benchmark::State& s, bool pg) { page(s, pg, "GET", "/dashboard/oversigt", "", {true, false}); });
+  add("forloeb_post", [](benchmark::State& s, bool pg) { page(s, pg, "POST", "/dashboard/forloeb", "noegle=f1234"); });
   // A synthetic CPR that was never issued (born 1960, fails modulus 11); never printed.
   for (const bool pg : {false, true})
     benchmark::RegisterBenchmark((std::string("Dashboard/") + (pg ? "pg/" : "sqlite/") + "soeg_cpr").c_str(),

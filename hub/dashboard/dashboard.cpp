@@ -15,6 +15,7 @@
 #include "hub/dashboard/views.h"
 #include "hub/model/cpr.h"
 #include "hub/model/date.h"
+#include "hub/store/dashboard_store.h"
 #include "hub/store/delivery_store.h"
 #include "hub/util/strings.h"
 
@@ -26,6 +27,8 @@ struct Dashboard::State {
   store::DeliveryStore& store;
   api::Intake& intake;
   Sessions sessions;
+  // The charts' kept periods and the task close, on a connection of its own.
+  std::unique_ptr<store::DashboardStore> own;
 };
 
 namespace {
@@ -147,14 +150,42 @@ std::string csvUrl(const Table& t, const HttpRequest& req) {
   return "/dashboard/csv/" + t.name + ".csv" + (req.query.empty() ? "" : "?" + req.query);
 }
 
+// A posted page's table: its CSV is posted with the same fields (no link can carry them).
+std::string csvForm(const Table& t, const Session& session, const HttpRequest& req) {
+  std::string out = R"(<form method="post" action="/dashboard/csv/)" + t.name + R"(.csv" class="csv">)" + csrfField(session.csrf);
+  for (const auto& [name, value] : parseForm(req.body))
+    if (name != "csrf") out += R"(<input type="hidden" name=")" + escape(name) + R"(" value=")" + escape(value) + R"(">)";
+  return out + R"(<button type="submit">Hent som CSV</button></form>)";
+}
+
 HttpResponse render(const View& v, const Session& session, const HttpRequest& req) {
+  const bool posted = req.method == "POST";
   std::string body = v.intro;
-  for (const auto& [t, empty] : v.tables) body += "<h3>" + escape(headingOf(t.name)) + "</h3>" + tableHtml(t, csvUrl(t, req), empty);
+  for (const auto& [t, empty] : v.tables)
+    body += "<h3>" + escape(headingOf(t.name)) + "</h3>" + (posted ? csvForm(t, session, req) : "") +
+            tableHtml(t, posted ? "" : csvUrl(t, req), empty);
   return html(200, v.title, {session.client.name, session.csrf}, body + v.outro);
 }
 
 std::optional<api::StatusView> statusFor(State& s, const Session& session, const std::string& kommune) {
   return api::readStatusView(s.store, s.intake, session.client, {}, kommune);
+}
+
+// Only the status totals (the counters of migration 11, as GET /status reads
+// them for this client), for the pages that show nothing else: no pass over
+// the rejected messages. Nullopt when `kommune` is not the client's.
+std::optional<api::StatusView> totalsFor(State& s, const Session& session, const std::string& kommune) {
+  const api::ApiClient& c = session.client;
+  if (!kommune.empty() && !c.covers(kommune)) return std::nullopt;
+  api::StatusView v;
+  if (kommune.empty() && !c.scoped()) {
+    v.counts = s.store.counts();
+    return v;
+  }
+  const std::set<std::string> kommuner = kommune.empty() ? c.kommuner : std::set<std::string>{kommune};
+  for (const auto& k : kommuner)
+    for (auto& n : s.store.counts({}, k)) v.counts.push_back(std::move(n));
+  return v;
 }
 
 api::RegistryState registryStateFor(State& s, const api::ApiClient& c) {
@@ -204,7 +235,7 @@ std::string deadlineRules(const State& s) {
 }
 
 std::optional<View> overview(State& s, const Session& session, const std::string& kommune) {
-  auto status = statusFor(s, session, kommune);
+  auto status = totalsFor(s, session, kommune);
   if (!status) return std::nullopt;
   View v{"Oversigt",
          kommuneNote(kommune) +
@@ -217,24 +248,79 @@ std::optional<View> overview(State& s, const Session& session, const std::string
   return v;
 }
 
-View tasks(State& s, const Session& session) {
+// A task's key in a form as letters only (two per byte), so the page's
+// masking of digit runs never changes it.
+std::string toLetters(const std::string& text) {
+  std::string out;
+  for (const unsigned char c : text) out += {static_cast<char>('a' + (c >> 4)), static_cast<char>('a' + (c & 15))};
+  return out;
+}
+
+std::string fromLetters(const std::string& letters) {
+  std::string out;
+  for (size_t i = 0; i + 1 < letters.size(); i += 2) {
+    const int hi = letters[i] - 'a', lo = letters[i + 1] - 'a';
+    if (hi < 0 || hi > 15 || lo < 0 || lo > 15) return {};
+    out += static_cast<char>(hi << 4 | lo);
+  }
+  return letters.size() % 2 ? std::string() : out;
+}
+
+// At most this many closed tasks on the page.
+constexpr size_t kMaxClosedTasks = 100;
+
+// An operator's "Luk" per open task (a POST with the CSRF token).
+std::string closeForms(const std::vector<delivery::ManualTask>& open, const Session& session) {
+  if (open.empty()) return "";
+  if (!session.client.may(api::Role::kOperator)) return "<p>Kun en operatør kan lukke en opgave i hånden.</p>";
+  std::string out = "<h3>Luk en opgave, der er gjort</h3>";
+  for (const auto& t : open)
+    out += R"(<form method="post" action="/dashboard/opgaver/luk" class="luk">)" + csrfField(session.csrf) +
+           R"(<input type="hidden" name="opgave" value=")" + toLetters(t.key) + R"("><button type="submit">Luk: )" +
+           escape(t.registry + " " + t.kommune + " " + t.kind + " " + t.forloebKey + " (åbnet " + isoDate(t.openedAt) + ")") +
+           "</button></form>";
+  return out;
+}
+
+View tasks(State& s, const Session& session, const std::string& closed) {
   const auto registries = registryStateFor(s, session.client);
+  auto done = s.own->closedTasks(kMaxClosedTasks);
+  done.erase(std::remove_if(done.begin(), done.end(), [&](const auto& t) { return !session.client.covers(t.kommune); }),
+             done.end());
   View v{"Manuelle opgaver",
-         "<p>Det registrets API ikke kan, fx at slette poster i registret. En opgave lukker af sig selv, når registret ikke længere "
-         "har posterne (ved næste synkronisering); hubben kan ikke lukke den i hånden, for så ville den blive åbnet "
-         "igen.</p>",
+         std::string(closed.empty() ? "" : "<p>Opgaven er lukket.</p>") +
+             "<p>Det registrets API ikke kan, fx at slette poster i registret. En opgave lukker af sig selv, når registret "
+             "ikke længere har posterne (ved næste synkronisering); en operatør kan lukke den i hånden, når den er gjort "
+             "(hvem og hvornår står under lukkede opgaver og i revisionssporet). En lukket opgave åbnes ikke igen.</p>",
          {}, ""};
   v.tables.emplace_back(tasksTable(registries), "Ingen åbne manuelle opgaver.");
+  v.tables.emplace_back(closedTasksTable(done), "Ingen lukkede opgaver.");
   v.tables.emplace_back(foreignTable(registries), "Ingen registreringer lavet uden for hubben.");
+  v.outro = closeForms(registries.tasks, session);
   return v;
 }
 
-std::optional<View> parked(State& s, const Session& session) {
-  auto status = statusFor(s, session, {});
-  if (!status) return std::nullopt;
+HttpResponse closeTask(State& s, const Session& session, const HttpRequest& req) {
+  const PageUser user{session.client.name, session.csrf};
+  if (!csrfOk(session, req)) return csrfRefused(user);
+  if (!session.client.may(api::Role::kOperator))
+    return problem(403, "Afvist", "Klienten " + session.client.name + " må ikke lukke opgaver: det kræver rollen operator.", user);
+  const auto form = parseForm(req.body);
+  const std::string key = form.count("opgave") ? fromLetters(form.at("opgave")) : "";
+  // Only an open task of the client's own kommuner.
+  const auto open = registryStateFor(s, session.client).tasks;
+  const bool mine = !key.empty() && std::any_of(open.begin(), open.end(), [&](const auto& t) { return t.key == key; });
+  if (!mine || !s.own->closeTask(key, "dashboard:" + session.client.name, store::nowMillis()))
+    return problem(404, "Findes ikke", "Ingen åben opgave med den nøgle i klientens kommuner (måske allerede lukket).", user);
+  return redirect("/dashboard/opgaver?lukket=1");
+}
+
+View parked(State& s, const Session& session) {
+  // Parked resources wait for a Patient: no kommune can be told yet (as GET /status).
+  const auto parked = session.client.scoped() ? std::vector<store::ParkedResource>{} : s.intake.parked(store::nowMillis());
   View v{"Parkerede ressourcer", "<p>Ressourcer, der venter på deres Patient (fx en delta før borgerens første data).</p>",
          {}, ""};
-  v.tables.emplace_back(parkedTable(status->parked),
+  v.tables.emplace_back(parkedTable(parked),
                         session.client.scoped() ? "Parkerede ressourcer vises kun for klienter uden kommunebegrænsning."
                                                 : "Ingen parkerede ressourcer.");
   return v;
@@ -263,23 +349,21 @@ std::vector<std::string> dayLabels(const std::vector<int64_t>& days, int shift =
   return out;
 }
 
-std::optional<View> trends(State& s, const Session& session) {
-  View v{"Udvikling", "", {}, ""};
-  if (session.client.scoped()) {
-    v.intro = "<p>Udviklingen over tid vises kun for klienter uden kommunebegrænsning (tallene er for alle kommuner).</p>";
-    return v;
-  }
+// A kommune-scoped client sees the charts of its own kommuner.
+View trends(State& s, const Session& session) {
   using S = store::MessageState;
+  const std::vector<std::string> kommuner(session.client.kommuner.begin(), session.client.kommuner.end());
+  View v{"Udvikling", "", {}, ""};
   const int64_t now = store::nowMillis(), day = 86'400'000;
   const int64_t offset = int64_t{model::copenhagenOffsetSeconds(now / 1000)} * 1000;
-  const auto days = lastPeriods((now + offset) / day, 30);
-  const auto perDay = s.store.outcomesPerDay(days.front() * day - offset, offset);
-  const auto weeks = lastPeriods((now + offset + 3 * day) / (7 * day), 12);
-  const auto perWeek = s.store.openErrorsPerWeek(weeks.front() * 7 * day - 3 * day - offset, offset);
   const auto today = model::Date::fromDays(static_cast<int32_t>((now + offset) / day));
+  const auto days = lastPeriods(today.days(), 30);
+  const auto perDay = s.own->outcomesPerDay(model::Date::fromDays(static_cast<int32_t>(days.front())), today, kommuner);
+  const auto weeks = lastPeriods((now + offset + 3 * day) / (7 * day), 12);
+  const auto perWeek = s.own->openErrorsPerWeek(weeks.front() * 7 * day - 3 * day - offset, offset, kommuner);
   const auto firstMonth = *model::Date::fromYmd(today.month() == 12 ? today.year() : today.year() - 1,
                                                 today.month() == 12 ? 1 : today.month() + 1, 1);
-  const auto months = s.store.completenessPerMonth(int64_t{firstMonth.days()} * day - offset, offset);
+  const auto months = s.own->completenessPerMonth(firstMonth, today, kommuner);
   std::vector<std::string> monthLabels;
   std::vector<int64_t> complete, incomplete;
   for (const auto& m : months) {
@@ -287,7 +371,10 @@ std::optional<View> trends(State& s, const Session& session) {
     complete.push_back(m.complete);
     incomplete.push_back(m.forloeb - m.complete);
   }
-  v.intro = "<h3>Beskeder pr. dag efter udfald (30 dage)</h3>" +
+  std::string scope;
+  for (const auto& k : kommuner) scope += (scope.empty() ? "" : ", ") + k;
+  v.intro = (scope.empty() ? "" : "<p>Kun kommune " + escape(scope) + ": klientens egne tal.</p>") +
+            "<h3>Beskeder pr. dag efter udfald (30 dage)</h3>" +
             barChart("Beskeder pr. dag", dayLabels(days),
                      {{"godkendt", "#2e7d32", valuesOf(days, perDay, S::kAccepted)},
                       {"afvist", "#c62828", valuesOf(days, perDay, S::kRejected)},
@@ -297,7 +384,7 @@ std::optional<View> trends(State& s, const Session& session) {
                      {{"afvist", "#c62828", valuesOf(weeks, perWeek, S::kRejected)},
                       {"død", "#555555", valuesOf(weeks, perWeek, S::kDead)}}) +
             "<h3>Fuldstændighed pr. måned (12 måneder)</h3><p>Af de forløb, der fik en besked i måneden, hvor mange har "
-            "alle deres beskeder godkendt.</p>" +
+            "alle månedens beskeder godkendt (et forløb tælles pr. kommune).</p>" +
             barChart("Fuldstændighed pr. måned", monthLabels,
                      {{"fuldt godkendt", "#2e7d32", complete}, {"ikke fuldt godkendt", "#e0a800", incomplete}});
   v.tables.emplace_back(outcomesTable(days, perDay), "");
@@ -343,8 +430,14 @@ View rule(State& s, const Session& session, const std::map<std::string, std::str
   v.tables.emplace_back(ruleTable(rows), "Reglen har ingen beskeder (længere).");
   const std::vector<std::string> scope(session.client.kommuner.begin(), session.client.kommuner.end());
   const std::string actor = session.client.scoped() ? session.client.name : "";
-  v.tables.emplace_back(ruleCasesTable(s.store.casesOfRule(registry, source, ruleId, scope, actor, kMaxCases)),
-                        "Ingen forløb under reglen.");
+  // The counts above say how many cases there are: the walk over the
+  // registry's ended messages stops when it has them (none: no walk).
+  int64_t cases = 0;
+  for (const auto& [kommune, g] : rows) cases += g.count;
+  const size_t wanted = std::min<size_t>(kMaxCases, static_cast<size_t>(cases));
+  v.tables.emplace_back(
+      ruleCasesTable(wanted ? s.store.casesOfRule(registry, source, ruleId, scope, actor, wanted) : std::vector<store::RuleCase>{}),
+      "Ingen forløb under reglen.");
   return v;
 }
 
@@ -360,8 +453,10 @@ std::string cprSearchForm(const Session& session) {
 
 std::optional<View> timeline(State& s, const Session& session, const std::string& key, const std::string& ingestId) {
   if (hasCprShape(key)) return std::nullopt;
-  View v{"Forløb", R"(<form method="get" action="/dashboard/forloeb"><label for="noegle">Forløbets nøgle (kildesystemets id)</label> )"
-                   R"(<input id="noegle" name="noegle" value=")" + escape(key) + R"("> <button type="submit">Vis</button></form>)" +
+  // The key is posted (with the CSRF token): no identifier typed by hand ends up in a URL.
+  View v{"Forløb", R"(<form method="post" action="/dashboard/forloeb" class="noegle">)" + csrfField(session.csrf) +
+                   R"(<label for="noegle">Forløbets nøgle (kildesystemets id)</label> )"
+                   R"(<input id="noegle" name="noegle" value=")" + escape(key) + R"(" autocomplete="off"> <button type="submit">Vis</button></form>)" +
                    cprSearchForm(session),
          {}, ""};
   if (key.empty()) return v;
@@ -381,7 +476,7 @@ std::optional<View> timeline(State& s, const Session& session, const std::string
 }
 
 View dead(State& s, const Session& session, const std::string& replayed) {
-  auto status = statusFor(s, session, {});
+  auto status = totalsFor(s, session, {});
   View v{"Døde beskeder", replayed.empty() ? "" : "<p>" + escape(replayed) + " beskeder sendes igen (venter).</p>", {}, ""};
   v.tables.emplace_back(deadTable(*status), "Ingen døde beskeder.");
   if (session.client.may(api::Role::kOperator))
@@ -427,8 +522,13 @@ HttpResponse search(State& s, const Session& session, const HttpRequest& req) {
 
 // ---- routing ----
 
+// A GET's query, or a POST's form (the forløb key is posted: no identifier in a URL).
+std::map<std::string, std::string> params(const HttpRequest& req) {
+  return req.method == "POST" ? parseForm(req.body) : query(req);
+}
+
 std::string param(const HttpRequest& req, const char* name) {
-  const auto q = query(req);
+  const auto q = params(req);
   const auto it = q.find(name);
   return it == q.end() ? std::string() : it->second;
 }
@@ -442,10 +542,10 @@ std::optional<View> viewFor(State& s, const Session& session, const std::string&
   if (const std::string k = param(req, "kommune"); !k.empty() && !isKommuneCode(k)) return std::nullopt;
   if (name == "oversigt") return overview(s, session, param(req, "kommune"));
   if (name == "problemer") return problems(s, session, param(req, "kommune"));
-  if (name == "regel") return rule(s, session, query(req));
+  if (name == "regel") return rule(s, session, params(req));
   if (name == "forloeb") return timeline(s, session, param(req, "noegle"), param(req, "indlaesning"));
   if (name == "doede") return dead(s, session, param(req, "genafsendt"));
-  if (name == "opgaver") return tasks(s, session);
+  if (name == "opgaver") return tasks(s, session, param(req, "lukket"));
   if (name == "parkerede") return parked(s, session);
   if (name == "certifikater") return certificates(s);
   if (name == "udvikling") return trends(s, session);
@@ -473,12 +573,14 @@ HttpResponse csv(State& s, const Session& session, const HttpRequest& req, const
   // Which view holds the table.
   static const std::map<std::string, std::string> kViewOf = {
       {"oversigt", "oversigt"},   {"frister", "oversigt"},       {"parkerede", "parkerede"},
-      {"opgaver", "opgaver"},     {"udenfor-hubben", "opgaver"}, {"problemer", "problemer"},
+      {"opgaver", "opgaver"},     {"udenfor-hubben", "opgaver"}, {"lukkede-opgaver", "opgaver"}, {"problemer", "problemer"},
       {"regel", "regel"},         {"regel-forloeb", "regel"},    {"forloeb", "forloeb"}, {"forloeb-problemer", "forloeb"},
       {"doede", "doede"},         {"certifikater", "certifikater"}, {"udvikling-dag", "udvikling"},
       {"fejl-uge", "udvikling"}, {"fuldstaendighed", "udvikling"}};
   const auto view = kViewOf.find(table);
   if (view == kViewOf.end()) return problem(404, "Findes ikke", "Ingen tabel hedder " + file + ".", {session.client.name, session.csrf});
+  if (req.method == "POST" && view->second != "forloeb")
+    return problem(405, "Ikke tilladt", "POST bruges ikke her.", {session.client.name, session.csrf});
   const auto v = viewFor(s, session, view->second, req);
   if (!v) return refusedView(session, req);
   for (const auto& [t, empty] : v->tables) {
@@ -490,21 +592,29 @@ HttpResponse csv(State& s, const Session& session, const HttpRequest& req, const
   return problem(404, "Findes ikke", "Ingen tabel hedder " + file + ".", {session.client.name, session.csrf});
 }
 
+// The paths that take only a POST (they change something or carry a CPR number).
+bool postOnly(const std::string& rest) {
+  return rest == "logout" || rest == "doede/genafsend" || rest == "soeg" || rest == "opgaver/luk";
+}
+
 HttpResponse signedIn(State& s, const Session& session, const HttpRequest& req, const std::string& rest) {
   const bool post = req.method == "POST";
+  const bool csvFile = rest.rfind("csv/", 0) == 0;
   if (post && rest == "logout") return logout(s, session, req);
   if (post && rest == "doede/genafsend") return replay(s, session, req);
   if (post && rest == "soeg") return search(s, session, req);
-  if (req.method != "GET" || rest == "logout" || rest == "doede/genafsend" || rest == "soeg")
+  if (post && rest == "opgaver/luk") return closeTask(s, session, req);
+  // A forløb typed into the form is posted (and its CSV with it).
+  const bool postedForloeb = post && (rest == "forloeb" || csvFile);
+  if (postedForloeb && !csrfOk(session, req)) return csrfRefused({session.client.name, session.csrf});
+  if ((req.method != "GET" && !postedForloeb) || postOnly(rest))
     return problem(405, "Ikke tilladt", req.method + " bruges ikke her.", {session.client.name, session.csrf});
-  if (rest.rfind("csv/", 0) == 0) return csv(s, session, req, rest.substr(4));
+  if (csvFile) return csv(s, session, req, rest.substr(4));
   const auto v = viewFor(s, session, rest, req);
   return v ? render(*v, session, req) : refusedView(session, req);
 }
 
-bool known(const std::string& rest) {
-  return isView(rest) || rest == "logout" || rest == "doede/genafsend" || rest == "soeg" || rest.rfind("csv/", 0) == 0;
-}
+bool known(const std::string& rest) { return isView(rest) || postOnly(rest) || rest.rfind("csv/", 0) == 0; }
 
 HttpResponse route(State& s, const HttpRequest& req) {
   const std::string rest = req.path.size() > 11 ? req.path.substr(11) : "";  // after "/dashboard/"
@@ -521,7 +631,8 @@ HttpResponse route(State& s, const HttpRequest& req) {
 }  // namespace
 
 Dashboard::Dashboard(DashboardOptions options, api::ApiClients clients, store::DeliveryStore& store, api::Intake& intake)
-    : state_(new State{options, std::move(clients), store, intake, Sessions(options.sessionLifetime)}) {}
+    : state_(new State{options, std::move(clients), store, intake, Sessions(options.sessionLifetime),
+                       store::DashboardStore::open(store.options())}) {}
 
 Dashboard::~Dashboard() = default;
 

@@ -73,6 +73,7 @@ std::string headingOf(const std::string& name) {
       {"parkerede", "Parkerede ressourcer (venter på deres Patient)"},
       {"opgaver", "Åbne manuelle opgaver"},
       {"udenfor-hubben", "Registreringer lavet uden for hubben"},
+      {"lukkede-opgaver", "Lukkede opgaver (de seneste 100)"},
       {"problemer", "Afvist, død eller valideringsfejl pr. regel"},
       {"regel", "Reglen pr. kommune"},
       {"forloeb", "Forløbets tidslinje"},
@@ -125,6 +126,15 @@ Table tasksTable(const api::RegistryState& state) {
   for (const auto& task : state.tasks)
     t.add({text(task.registry), text(task.kommune), text(task.kind), text(task.forloebKey, forloebLink(task.forloebKey)),
            text(task.citizenMasked), text(task.reason), text(isoDate(task.openedAt))});
+  return t;
+}
+
+Table closedTasksTable(const std::vector<store::ClosedTask>& closed) {
+  Table t{"lukkede-opgaver", {"Register", "Kommune", "Opgave", "Forløb", "CPR", "Åbnet", "Lukket", "Lukket af"}, {}};
+  for (const auto& task : closed)
+    t.add({text(task.registry), text(task.kommune), text(task.kind), text(task.forloebKey, forloebLink(task.forloebKey)),
+           text(task.citizenMasked), text(isoDate(task.openedAt)), text(isoDateTime(task.closedAt)),
+           text(task.closedBy.empty() ? "registret (synkronisering)" : task.closedBy)});
   return t;
 }
 

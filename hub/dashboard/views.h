@@ -9,6 +9,7 @@
 #include "hub/api/status_view.h"
 #include "hub/dashboard/deadlines.h"
 #include "hub/dashboard/table.h"
+#include "hub/store/dashboard_store.h"
 
 namespace reghub::dashboard {
 
@@ -24,6 +25,8 @@ Table problemsTable(const api::StatusView& view);
 Table deadTable(const api::StatusView& view);
 Table parkedTable(const std::vector<store::ParkedResource>& parked);
 Table tasksTable(const api::RegistryState& state);
+// Tasks closed, newest first: when and by whom (an operator's name, or the registry's sync).
+Table closedTasksTable(const std::vector<store::ClosedTask>& closed);
 Table foreignTable(const api::RegistryState& state);
 // One forløb's messages and every state change, oldest first.
 Table timelineTable(const std::vector<store::Transition>& history);

@@ -337,6 +337,187 @@ CREATE TRIGGER messages_count_update AFTER UPDATE OF state ON messages
   FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION reghub_count_messages();
 )SQL";
 
+// The dashboard's periods (docs/STORE.md "Dashboard periods"): a closed
+// day's outcomes and a closed month's completeness per kommune are kept as
+// rows (dashboard_periods), computed once; each kept period has a span
+// (its UTC bounds), and a change to the messages or transitions inside a
+// span appends a mark to dashboard_stale (append-only: no row shared by
+// writers), after which the next read computes the period again. Indexes
+// with the kommune for the charts of a kommune-scoped client. Who closed a
+// manual task by hand.
+constexpr const char* kV13Tables = R"SQL(
+CREATE TABLE dashboard_spans (
+  kind TEXT NOT NULL,
+  period BIGINT NOT NULL,
+  starts BIGINT NOT NULL,
+  ends BIGINT NOT NULL,
+  computed_at BIGINT NOT NULL,
+  PRIMARY KEY (kind, period)
+);
+CREATE INDEX dashboard_spans_ends ON dashboard_spans (kind, ends);
+CREATE TABLE dashboard_periods (
+  kind TEXT NOT NULL,
+  period BIGINT NOT NULL,
+  kommune TEXT NOT NULL,
+  state TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (kind, period, kommune, state)
+);
+CREATE TABLE dashboard_stale (
+  id {ID},
+  kind TEXT NOT NULL,
+  period BIGINT NOT NULL
+);
+CREATE INDEX dashboard_stale_period ON dashboard_stale (kind, period);
+CREATE INDEX messages_created_kommune ON messages (created_at, kommune, forloeb_key, state);
+CREATE INDEX messages_errors_kommune ON messages (updated_at, state, kommune) WHERE state IN ('rejected', 'dead');
+ALTER TABLE registry_tasks ADD COLUMN closed_by TEXT;
+CREATE INDEX registry_tasks_closed ON registry_tasks (closed_at) WHERE closed_at IS NOT NULL;
+)SQL";
+
+// A mark for the kept period of `kind` that holds the time {AT}, once.
+constexpr const char* kDashboardMark =
+    "INSERT INTO dashboard_stale (kind, period) SELECT s.kind, s.period FROM dashboard_spans s WHERE s.kind = '{KIND}' "
+    "AND s.ends > {AT} AND s.starts <= {AT} AND NOT EXISTS (SELECT 1 FROM dashboard_stale d WHERE d.kind = s.kind "
+    "AND d.period = s.period);";
+
+// A message counts for completeness by its month of creation, kommune and
+// forløb, and by whether it is accepted (or superseded); a transition to an
+// outcome for its day.
+constexpr const char* kSqliteDashboardTriggers = R"SQL(
+CREATE TRIGGER messages_dashboard_insert AFTER INSERT ON messages BEGIN
+  {MARK month NEW.created_at}
+END;
+CREATE TRIGGER messages_dashboard_update AFTER UPDATE OF state, kommune, forloeb_key, created_at ON messages
+WHEN (OLD.state IN ('accepted', 'superseded')) <> (NEW.state IN ('accepted', 'superseded'))
+  OR OLD.kommune <> NEW.kommune OR OLD.forloeb_key <> NEW.forloeb_key OR OLD.created_at <> NEW.created_at BEGIN
+  {MARK month OLD.created_at}
+  {MARK month NEW.created_at}
+END;
+CREATE TRIGGER messages_dashboard_delete AFTER DELETE ON messages BEGIN
+  {MARK month OLD.created_at}
+END;
+CREATE TRIGGER transitions_dashboard AFTER INSERT ON transitions
+WHEN NEW.to_state IN ('accepted', 'rejected', 'dead') BEGIN
+  {MARK day NEW.at}
+END;
+)SQL";
+
+constexpr const char* kPostgresDashboardTriggers = R"SQL(
+CREATE FUNCTION reghub_dashboard_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    {MARK month OLD.created_at}
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    {MARK month NEW.created_at}
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER messages_dashboard_insert AFTER INSERT OR DELETE ON messages
+  FOR EACH ROW EXECUTE FUNCTION reghub_dashboard_messages();
+CREATE TRIGGER messages_dashboard_update AFTER UPDATE OF state, kommune, forloeb_key, created_at ON messages
+  FOR EACH ROW WHEN ((OLD.state IN ('accepted', 'superseded')) <> (NEW.state IN ('accepted', 'superseded'))
+    OR OLD.kommune <> NEW.kommune OR OLD.forloeb_key <> NEW.forloeb_key OR OLD.created_at <> NEW.created_at)
+  EXECUTE FUNCTION reghub_dashboard_messages();
+CREATE FUNCTION reghub_dashboard_transitions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {MARK day NEW.at}
+  RETURN NULL;
+END $$;
+CREATE TRIGGER transitions_dashboard AFTER INSERT ON transitions
+  FOR EACH ROW WHEN (NEW.to_state IN ('accepted', 'rejected', 'dead')) EXECUTE FUNCTION reghub_dashboard_transitions();
+)SQL";
+
+// The rejected and dead messages per registry × kommune × state × answer
+// text, kept like message_counts (migration 11): GET /status's and the
+// dashboard's problems by rule read a few rows per rule instead of every
+// rejected message. detail_key is the text itself on SQLite, its md5 on
+// PostgreSQL (whose index rows cannot hold a long text).
+constexpr const char* kV13DetailTables = R"SQL(
+CREATE TABLE message_detail_counts (
+  registry TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  state TEXT NOT NULL,
+  detail_key TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (registry, kommune, state, detail_key)
+);
+CREATE TABLE message_detail_deltas (
+  id {ID},
+  registry TEXT NOT NULL,
+  kommune TEXT NOT NULL,
+  state TEXT NOT NULL,
+  detail_key TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  n BIGINT NOT NULL
+);
+INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n)
+  SELECT registry, kommune, state, {KEY}(COALESCE(last_detail, '')), COALESCE(last_detail, ''), COUNT(*) FROM messages
+  WHERE state IN ('rejected', 'dead') GROUP BY registry, kommune, state, COALESCE(last_detail, '');
+)SQL";
+
+constexpr const char* kSqliteDetailTriggers = R"SQL(
+CREATE TRIGGER messages_detail_insert AFTER INSERT ON messages WHEN NEW.state IN ('rejected', 'dead') BEGIN
+  INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n)
+    VALUES (NEW.registry, NEW.kommune, NEW.state, COALESCE(NEW.last_detail, ''), COALESCE(NEW.last_detail, ''), 1)
+    ON CONFLICT (registry, kommune, state, detail_key) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_detail_update AFTER UPDATE OF state, last_detail, registry, kommune ON messages
+WHEN (OLD.state IN ('rejected', 'dead') OR NEW.state IN ('rejected', 'dead')) AND (OLD.state <> NEW.state
+  OR OLD.last_detail IS NOT NEW.last_detail OR OLD.registry <> NEW.registry OR OLD.kommune <> NEW.kommune) BEGIN
+  UPDATE message_detail_counts SET n = n - 1 WHERE OLD.state IN ('rejected', 'dead') AND registry = OLD.registry
+    AND kommune = OLD.kommune AND state = OLD.state AND detail_key = COALESCE(OLD.last_detail, '');
+  DELETE FROM message_detail_counts WHERE n = 0 AND registry = OLD.registry AND kommune = OLD.kommune
+    AND state = OLD.state AND detail_key = COALESCE(OLD.last_detail, '');
+  INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n)
+    SELECT NEW.registry, NEW.kommune, NEW.state, COALESCE(NEW.last_detail, ''), COALESCE(NEW.last_detail, ''), 1
+    WHERE NEW.state IN ('rejected', 'dead')
+    ON CONFLICT (registry, kommune, state, detail_key) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_detail_delete AFTER DELETE ON messages WHEN OLD.state IN ('rejected', 'dead') BEGIN
+  UPDATE message_detail_counts SET n = n - 1 WHERE registry = OLD.registry AND kommune = OLD.kommune
+    AND state = OLD.state AND detail_key = COALESCE(OLD.last_detail, '');
+  DELETE FROM message_detail_counts WHERE n = 0 AND registry = OLD.registry AND kommune = OLD.kommune
+    AND state = OLD.state AND detail_key = COALESCE(OLD.last_detail, '');
+END;
+)SQL";
+
+constexpr const char* kPostgresDetailTriggers = R"SQL(
+CREATE FUNCTION reghub_count_details() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.state IN ('rejected', 'dead') THEN
+    INSERT INTO message_detail_deltas (registry, kommune, state, detail_key, detail, n)
+      VALUES (OLD.registry, OLD.kommune, OLD.state, md5(COALESCE(OLD.last_detail, '')), COALESCE(OLD.last_detail, ''), -1);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.state IN ('rejected', 'dead') THEN
+    INSERT INTO message_detail_deltas (registry, kommune, state, detail_key, detail, n)
+      VALUES (NEW.registry, NEW.kommune, NEW.state, md5(COALESCE(NEW.last_detail, '')), COALESCE(NEW.last_detail, ''), 1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER messages_detail_insert AFTER INSERT OR DELETE ON messages
+  FOR EACH ROW EXECUTE FUNCTION reghub_count_details();
+CREATE TRIGGER messages_detail_update AFTER UPDATE OF state, last_detail, registry, kommune ON messages
+  FOR EACH ROW WHEN ((OLD.state IN ('rejected', 'dead') OR NEW.state IN ('rejected', 'dead')) AND
+    (OLD.state <> NEW.state OR OLD.last_detail IS DISTINCT FROM NEW.last_detail OR OLD.registry <> NEW.registry
+     OR OLD.kommune <> NEW.kommune))
+  EXECUTE FUNCTION reghub_count_details();
+)SQL";
+
+// {MARK kind time} → the mark statement.
+std::string withMarks(std::string sql) {
+  for (size_t at = sql.find("{MARK "); at != std::string::npos; at = sql.find("{MARK ", at)) {
+    const size_t end = sql.find('}', at);
+    const std::string args = sql.substr(at + 6, end - at - 6);
+    const size_t space = args.find(' ');
+    std::string mark = replaceAll(kDashboardMark, "{KIND}", args.substr(0, space));
+    sql.replace(at, end - at + 1, replaceAll(mark, "{AT}", args.substr(space + 1)));
+  }
+  return sql;
+}
+
 }  // namespace
 
 std::vector<Migration> migrations(Dialect dialect) {
@@ -347,6 +528,11 @@ std::vector<Migration> migrations(Dialect dialect) {
   v8 = replaceAll(v8, "{AUDIT_APPEND_ONLY}", pg ? kPostgresAuditAppendOnly : kSqliteAuditAppendOnly);
   const std::string v11 = replaceAll(kV11Tables, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") +
                           (pg ? kPostgresCountTriggers : kSqliteCountTriggers);
+  const char* id = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+  const std::string v13 = replaceAll(kV13Tables, "{ID}", id) +
+                          withMarks(pg ? kPostgresDashboardTriggers : kSqliteDashboardTriggers) +
+                          replaceAll(replaceAll(kV13DetailTables, "{ID}", id), "{KEY}", pg ? "md5" : "") +
+                          (pg ? kPostgresDetailTriggers : kSqliteDetailTriggers);
   return {
       {1, "messages, dependencies, append-only transitions, ingests", v1},
       // Claims walk the due messages in order without sorting the backlog.
@@ -378,6 +564,9 @@ std::vector<Migration> migrations(Dialect dialect) {
       // outcomes per day and completeness per month — every page reads an
       // index range, not the messages.
       {12, "indexes for the dashboard: deadlines, rule cases, charts", kV12},
+      {13, "dashboard periods kept as rows, marked stale by triggers; kommune indexes for the charts; who closed a task; "
+           "rejected and dead messages counted by answer text",
+       v13},
   };
 }
 

@@ -15,6 +15,7 @@
 #include <regex>
 
 #include "hub/api/intake.h"
+#include "hub/store/dashboard_store.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/store/statement_log.h"
 #include "tests/hub/store/store_backend.h"
@@ -101,6 +102,14 @@ bool scansOnPurpose(const std::string& sql) {
       "SELECT SUM(n) FROM (SELECT state, n FROM message_counts",
       // Folding the counters' deltas (PostgreSQL): every delta, each once.
       "WITH moved AS (DELETE FROM message_count_deltas",
+      // The rejected and dead messages by answer text, from their counters
+      // (migration 13): a few rows per rule; and their folding.
+      "SELECT registry, state, detail, SUM(n) FROM (SELECT registry, kommune, state, detail_key, detail, n FROM "
+      "message_detail_counts",
+      "SELECT kommune, detail, SUM(n) FROM (SELECT registry, kommune, state, detail_key, detail, n FROM "
+      "message_detail_counts",
+      "WITH moved AS (DELETE FROM message_detail_deltas",
+      "DELETE FROM message_detail_counts WHERE n = 0",
       // Validation problems by rule, over every ingest's diagnostics.
       "SELECT registry, rule, severity, COUNT(*) FROM ingest_diagnostics",
       // The last sync per registry × kommune: one row each (98 kommuner at most per registry).
@@ -190,9 +199,15 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.casesOfRule("smdb", "dead", "SMDB-ANM-02", {"0101"}, "", 100);
   store.casesOfRule("smdb", "validation", "SMDB-ANM-02", {}, "cli:test", 100);
   store.casesOfRule("smdb", "validation", "SMDB-ANM-02", {}, "", 100);
-  store.outcomesPerDay(now - 30 * 86'400'000LL, 3'600'000);
-  store.openErrorsPerWeek(now - 84 * 86'400'000LL, 3'600'000);
-  store.completenessPerMonth(now - 200 * 86'400'000LL, 3'600'000);
+  // The charts: kept periods computed (each closed day and month) and read, for all and for some kommuner.
+  auto dash = store::DashboardStore::open(store.options());
+  const auto today = model::Date::fromDays(static_cast<int32_t>(now / 86'400'000));
+  dash->outcomesPerDay(today.plusDays(-40), today, {});
+  dash->outcomesPerDay(today.plusDays(-40), today, {"0101", "0330"});
+  dash->completenessPerMonth(today.plusDays(-400), today, {});
+  dash->completenessPerMonth(today.plusDays(-400), today, {"0101"});
+  dash->openErrorsPerWeek(now - 84 * 86'400'000LL, 3'600'000, {});
+  dash->openErrorsPerWeek(now - 84 * 86'400'000LL, 3'600'000, {"0101", "0330"});
   store.prunePersonalData("smdb", now - 86'400'000, "test", now + 530);
   store.counts();
   store.counts("smdb", "0101");
@@ -258,6 +273,12 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   mirror.tasks("smdb");
   mirror.tasks("smdb", true);
   mirror.closeDoneTasks("smdb", now);
+  dash->closeTask(t.key, "dashboard:op", now + 3);
+  dash->closedTasks(100);
+  // A late change inside a kept month: its mark, then the month computed again.
+  store::openDatabase(store.options().url)
+      ->query("UPDATE messages SET created_at = $1 WHERE id = $2", {now - 40 * 86'400'000LL, claimed[0].id});
+  dash->completenessPerMonth(today.plusDays(-400), today, {});
   // A kommune-scoped intake's check reads what the store holds of the
   // citizens a body touches (the same input again: every citizen is held).
   std::ifstream in(input);

@@ -4,7 +4,8 @@ driven by chromedriver through python3-selenium, against `reghub run` over
 the store `reghub demo` filled (sandboxes, seeded mistakes, real deliveries)
 and serves, run in a pseudo-terminal as a person runs it (then Ctrl-C). Signs in with the demo's token, checks the overview's numbers
 against GET /status and that it shows traffic lights, follows a rule to its
-forløb and one forløb's timeline, searches a citizen by CPR (POST), opens
+forløb and one forløb's timeline, posts a forløb's key in its form (no key in
+the URL), searches a citizen by CPR (POST), opens
 every view, reads the CSVs with the browser's session, checks that no full
 CPR number appears anywhere, signs out. Screenshots go to the output
 directory (argv[3]); 02-oversigt.png is the README's (docs/dashboard.png).
@@ -175,6 +176,19 @@ def main():
         assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) > 0, "the citizen's messages"
         no_cpr(driver.page_source + driver.current_url, "the CPR search")
         shot(driver, "06-soeg")
+
+        # The forløb-key form is a POST: a key typed in (one of the citizen's forløb) never reaches a URL.
+        links = driver.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard/forloeb?noegle=']")
+        assert links, "the citizen's messages link their forløb"
+        typed = links[0].text
+        driver.get(base + "/dashboard/forloeb")
+        driver.find_element(By.ID, "noegle").send_keys(typed)
+        driver.find_element(By.CSS_SELECTOR, "form.noegle button").click()
+        WebDriverWait(driver, 10).until(lambda d: "Forløbets tidslinje" in d.page_source)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) > 0, ("the posted key's timeline", typed)
+        assert driver.current_url.endswith("/dashboard/forloeb") and "noegle" not in driver.current_url, driver.current_url
+        no_cpr(driver.page_source + driver.current_url, "a posted forløb's timeline")
+        shot(driver, "06b-forloeb-post")
 
         open_view(driver, base, "/dashboard/udvikling", "07-udvikling", '<svg class="chart"')
         open_view(driver, base, "/dashboard/opgaver", "08-opgaver", "Manuelle opgaver")

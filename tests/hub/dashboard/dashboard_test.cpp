@@ -15,11 +15,14 @@
 #include <rapidjson/document.h>
 
 #include "hub/api/api_server.h"
+#include "hub/api/intake.h"
 #include "hub/dashboard/dashboard.h"
+#include "hub/dashboard/table.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
 #include "hub/model/date.h"
+#include "hub/store/registry_mirror.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::dashboard {
@@ -73,6 +76,7 @@ class DashboardTest : public ::testing::Test {
         client("analyst", "token-analyst-0123456789", {api::Role::kAnalyst}),
         client("operator", "token-operator-0123456789", {api::Role::kOperator}),
         client("analyst0101", "token-analyst0101-0123456789", {api::Role::kAnalyst}, {"0101"}),
+        client("operator0101", "token-operator0101-0123456789", {api::Role::kOperator}, {"0101"}),
         client("intake", "token-intake-0123456789", {api::Role::kIntake}),
     });
     server_ = std::make_unique<api::ApiServer>(o, 100000, *store_, *intake_, nullptr);
@@ -539,9 +543,129 @@ TEST_F(DashboardTest, OverTime_SvgChartsWithTheirNumbersAsTables) {
   EXPECT_EQ(months.back().at(1), "2");
   EXPECT_EQ(months.back().at(2), "0");
   EXPECT_EQ(months.front().at(1), "0");
-  // A kommune-scoped client is told why it sees no charts (they count every kommune).
+}
+
+TEST_F(DashboardTest, OverTime_AKommuneScopedClientSeesItsOwnKommunesChartsOnly) {
+  fill();  // 0101's sent messages rejected, 0330's dead
+  int64_t rejected0101 = 0, dead0330 = 0;
+  for (const auto& c : store_->counts()) {
+    if (c.state == store::MessageState::kRejected && c.kommune == "0101") rejected0101 += c.count;
+    if (c.state == store::MessageState::kDead && c.kommune == "0330") dead0330 += c.count;
+  }
+  ASSERT_GT(rejected0101, 0);
+  ASSERT_GT(dead0330, 0);
   const auto [scoped, scopedCsrf] = signIn("analyst0101");
-  EXPECT_EQ(get(scoped, "/dashboard/udvikling").body.find("<svg"), std::string::npos);
+  const auto page = get(scoped, "/dashboard/udvikling");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<svg class=\"chart\""), std::string::npos) << "a scoped client sees charts";
+  EXPECT_NE(page.body.find("Kun kommune 0101"), std::string::npos);
+  const auto days = csvRows(get(scoped, "/dashboard/csv/udvikling-dag.csv").body);
+  ASSERT_EQ(days.size(), 30u);
+  EXPECT_EQ(days.back().at(2), std::to_string(rejected0101)) << "its own rejections";
+  EXPECT_EQ(days.back().at(3), "0") << "never 0330's dead messages";
+  const auto weeks = csvRows(get(scoped, "/dashboard/csv/fejl-uge.csv").body);
+  ASSERT_FALSE(weeks.empty());
+  EXPECT_EQ(weeks.back().at(1), std::to_string(rejected0101));
+  EXPECT_EQ(weeks.back().at(2), "0");
+  const auto months = csvRows(get(scoped, "/dashboard/csv/fuldstaendighed.csv").body);
+  ASSERT_EQ(months.size(), 12u);
+  EXPECT_EQ(months.back().at(1), "1") << "0101's one forløb, not 0330's";
+  // The control: the unscoped analyst's charts hold 0330's dead messages.
+  const auto [all, allCsrf] = signIn("analyst");
+  EXPECT_EQ(csvRows(get(all, "/dashboard/csv/udvikling-dag.csv").body).back().at(3), std::to_string(dead0330));
+  EXPECT_EQ(csvRows(get(all, "/dashboard/csv/fuldstaendighed.csv").body).back().at(1), "2");
+}
+
+// A manual task as the SMDB adapter opens one (a deletion in SMDB-web).
+delivery::ManualTask manualTask(const std::string& kommune) {
+  delivery::ManualTask t;
+  t.key = "smdb/slet/sag/" + kommune;
+  t.registry = "smdb";
+  t.kommune = kommune;
+  t.kind = "slet";
+  t.forloebKey = "src-ep-p1";
+  t.citizenMasked = "0101**-****";
+  t.reason = "Forløbet er trukket tilbage i fagsystemet";
+  t.steps = {{"77", "ANM", "Slet anmodningen i SMDB-web (SmdbId 77)"}};
+  return t;
+}
+
+std::string closeField(const std::string& page) {
+  std::smatch m;
+  return std::regex_search(page, m, std::regex(R"re(name="opgave" value="([a-p]+)")re")) ? m[1].str() : "";
+}
+
+TEST_F(DashboardTest, ManualTasks_AnOperatorClosesATaskAuditedWithWhoAndWhen) {
+  ASSERT_TRUE(intake_->mirror().openTask(manualTask("0101"), store::nowMillis()));
+  // An analyst sees the task but no close button, and its POST is refused.
+  const auto [analyst, analystCsrf] = signIn("analyst");
+  const auto seen = get(analyst, "/dashboard/opgaver");
+  EXPECT_NE(seen.body.find("src-ep-p1"), std::string::npos) << seen.body;
+  EXPECT_EQ(seen.body.find("/dashboard/opgaver/luk"), std::string::npos) << "no close button for an analyst";
+  const auto [op, opCsrf] = signIn("operator");
+  const std::string field = closeField(get(op, "/dashboard/opgaver").body);
+  ASSERT_FALSE(field.empty()) << "the operator's page has a close form per open task";
+  EXPECT_EQ(post(analyst, "/dashboard/opgaver/luk", "csrf=" + analystCsrf + "&opgave=" + field).status, 403);
+  EXPECT_EQ(post(op, "/dashboard/opgaver/luk", "opgave=" + field).status, 403) << "no CSRF token";
+  EXPECT_EQ(get(op, "/dashboard/opgaver/luk").status, 405);
+  ASSERT_EQ(intake_->mirror().tasks().size(), 1u) << "still open";
+  // The operator closes it: it leaves the open list, the page shows who and when, the audit trail has it.
+  const int64_t before = store::nowMillis();
+  const auto r = post(op, "/dashboard/opgaver/luk", "csrf=" + opCsrf + "&opgave=" + field);
+  EXPECT_EQ(r.status, 303) << r.body;
+  EXPECT_TRUE(intake_->mirror().tasks().empty());
+  const auto closed = csvRows(get(op, "/dashboard/csv/lukkede-opgaver.csv").body);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].at(7), "dashboard:operator");
+  EXPECT_EQ(closed[0].at(6).substr(0, 10), isoDate(before));
+  EXPECT_TRUE(csvRows(get(op, "/dashboard/csv/opgaver.csv").body).empty());
+  const auto audit = store_->audit(before);
+  EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [](const auto& a) {
+    return a.actor == "dashboard:operator" && a.action == "close-task";
+  }));
+  // Closed once is closed: a second close finds no open task, and the adapter's next run does not open it again.
+  EXPECT_EQ(post(op, "/dashboard/opgaver/luk", "csrf=" + opCsrf + "&opgave=" + field).status, 404);
+  EXPECT_FALSE(intake_->mirror().openTask(manualTask("0101"), store::nowMillis()));
+  EXPECT_TRUE(intake_->mirror().tasks().empty());
+}
+
+TEST_F(DashboardTest, ManualTasks_AScopedOperatorCannotCloseAnotherKommunesTask) {
+  ASSERT_TRUE(intake_->mirror().openTask(manualTask("0330"), store::nowMillis()));
+  const auto [op, opCsrf] = signIn("operator");
+  const std::string field = closeField(get(op, "/dashboard/opgaver").body);
+  ASSERT_FALSE(field.empty());
+  const auto [scoped, scopedCsrf] = signIn("operator0101");
+  EXPECT_EQ(closeField(get(scoped, "/dashboard/opgaver").body), "") << "0330's task is not on 0101's page";
+  EXPECT_EQ(post(scoped, "/dashboard/opgaver/luk", "csrf=" + scopedCsrf + "&opgave=" + field).status, 404);
+  EXPECT_EQ(intake_->mirror().tasks().size(), 1u);
+  // The control: the unscoped operator closes it.
+  EXPECT_EQ(post(op, "/dashboard/opgaver/luk", "csrf=" + opCsrf + "&opgave=" + field).status, 303);
+  EXPECT_TRUE(intake_->mirror().tasks().empty());
+}
+
+TEST_F(DashboardTest, ForloebKey_IsPostedWithTheCsrfTokenNeverInAUrl) {
+  fill();
+  const auto [session, csrf] = signIn("analyst");
+  const auto form = get(session, "/dashboard/forloeb");
+  EXPECT_NE(form.body.find(R"(<form method="post" action="/dashboard/forloeb")"), std::string::npos) << form.body;
+  EXPECT_EQ(form.body.find(R"(method="get")"), std::string::npos) << "no form sends a key in a URL";
+  const auto r = post(session, "/dashboard/forloeb", "csrf=" + csrf + "&noegle=src-ep-p1");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Forløbets tidslinje"), std::string::npos);
+  EXPECT_NE(r.body.find("src-ep-p1"), std::string::npos);
+  // Its CSV is posted too (a link would carry the key); the page links no CSV with the key in it.
+  EXPECT_EQ(r.body.find("csv/forloeb.csv?"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"(action="/dashboard/csv/forloeb.csv")"), std::string::npos) << r.body;
+  const auto file = post(session, "/dashboard/csv/forloeb.csv", "csrf=" + csrf + "&noegle=src-ep-p1");
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(hdr(file, "content-type").rfind("text/csv", 0), 0u);
+  EXPECT_FALSE(csvRows(file.body).empty());
+  EXPECT_EQ(csvRows(file.body), csvRows(get(session, "/dashboard/csv/forloeb.csv?noegle=src-ep-p1").body));
+  // Without the token: refused; a CPR number as the key: refused, as by GET.
+  EXPECT_EQ(post(session, "/dashboard/forloeb", "noegle=src-ep-p1").status, 403);
+  EXPECT_EQ(post(session, "/dashboard/csv/forloeb.csv", "noegle=src-ep-p1").status, 403);
+  EXPECT_EQ(post(session, "/dashboard/forloeb", "csrf=" + csrf + "&noegle=" + kCpr0101).status, 400);
+  EXPECT_EQ(post(session, "/dashboard/csv/oversigt.csv", "csrf=" + csrf).status, 405) << "only the forløb is posted";
 }
 
 // A client CA and a client certificate (CN=dashboard-analyst) made with the openssl CLI.

@@ -2,7 +2,8 @@
 // the transaction of every state change, so after a mixed run — ingest,
 // deliver, reject, dead, replay, supersede, prune, lease recovery, failed
 // dependents — they equal a full count of the messages. Both stores (on
-// PostgreSQL before and after the deltas are folded in).
+// PostgreSQL before and after the deltas are folded in). The same for the
+// rejected and dead messages counted by answer text (migration 13).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -22,6 +23,36 @@ Tally fullCount(SqlDb& db) {
   for (const auto& r : db.query("SELECT registry, kommune, state, COUNT(*) FROM messages WHERE state <> 'superseded' "
                                 "GROUP BY registry, kommune, state"))
     out[r[0].value_or("") + "|" + r[1].value_or("") + "|" + r[2].value_or("")] = std::stoll(r[3].value_or("0"));
+  return out;
+}
+
+// registry|kommune|state|answer text → n of the rejected and dead messages (migration 13's counters count these).
+Tally fullDetailCount(SqlDb& db) {
+  Tally out;
+  for (const auto& r : db.query("SELECT registry, kommune, state, COALESCE(last_detail, ''), COUNT(*) FROM messages "
+                                "WHERE state IN ('rejected', 'dead') GROUP BY registry, kommune, state, "
+                                "COALESCE(last_detail, '')"))
+    out[r[0].value_or("") + "|" + r[1].value_or("") + "|" + r[2].value_or("") + "|" + r[3].value_or("")] =
+        std::stoll(r[4].value_or("0"));
+  return out;
+}
+
+Tally detailCounters(SqlDb& db) {
+  Tally out;
+  for (const auto& r : db.query("SELECT registry, kommune, state, detail, SUM(n) FROM (SELECT registry, kommune, state, "
+                                "detail, n FROM message_detail_counts UNION ALL SELECT registry, kommune, state, detail, "
+                                "n FROM message_detail_deltas) c GROUP BY registry, kommune, state, detail HAVING "
+                                "SUM(n) <> 0"))
+    out[r[0].value_or("") + "|" + r[1].value_or("") + "|" + r[2].value_or("") + "|" + r[3].value_or("")] =
+        std::stoll(r[4].value_or("0"));
+  return out;
+}
+
+// Messages per source (registry/dead) as rejections() groups them.
+std::map<std::string, int64_t> perSource(DeliveryStore& store) {
+  std::map<std::string, int64_t> out;
+  for (const auto& g : store.rejections())
+    if (g.source != "validation") out[g.registry + "|" + g.source] += g.count;
   return out;
 }
 
@@ -117,6 +148,43 @@ TEST_F(MessageCountsTest, Comparison_FindsACounterThatIsOff) {
   store_->foldCounts();
   raw_->query("UPDATE message_counts SET n = n + 1 WHERE state = 'accepted'");
   EXPECT_NE(counters(*store_), fullCount(*raw_));
+}
+
+TEST_F(MessageCountsTest, DetailCounters_AfterAMixedRun_EqualAFullCount) {
+  mixedRun();
+  const Tally full = fullDetailCount(*raw_);
+  ASSERT_GE(full.size(), 2u) << "rejected messages of two registries are left after the replays";
+  EXPECT_EQ(detailCounters(*raw_), full);
+  const auto groups = perSource(*store_);
+  store_->foldCounts();
+  EXPECT_EQ(detailCounters(*raw_), full);
+  EXPECT_EQ(perSource(*store_), groups);
+  EXPECT_EQ(std::stoll(raw_->query("SELECT COUNT(*) FROM message_detail_deltas").at(0).at(0).value_or("0")), 0);
+  // rejections() reads them: its groups add up to the rejected and dead messages.
+  int64_t rejected = 0, dead = 0;
+  for (const auto& [k, n] : full) (k.find("|rejected|") != std::string::npos ? rejected : dead) += n;
+  int64_t fromGroups = 0;
+  for (const auto& [k, n] : groups) fromGroups += n;
+  EXPECT_EQ(fromGroups, rejected + dead);
+}
+
+TEST_F(MessageCountsTest, DetailCounters_FollowAChangeMadeOutsideTheStoreCode) {
+  mixedRun();
+  store_->foldCounts();
+  // A new answer text for the rejected ones, and every waiting message given up, in SQL.
+  raw_->query("UPDATE messages SET last_detail = 'OTHER-02 changed' WHERE state = 'rejected'");
+  raw_->query("UPDATE messages SET state = 'dead', last_detail = 'given up by hand' WHERE state = 'pending'");
+  EXPECT_EQ(detailCounters(*raw_), fullDetailCount(*raw_));
+  store_->foldCounts();
+  EXPECT_EQ(detailCounters(*raw_), fullDetailCount(*raw_));
+}
+
+TEST_F(MessageCountsTest, Comparison_FindsADetailCounterThatIsOff) {
+  // The control: a counter changed behind the triggers' back is seen.
+  mixedRun();
+  store_->foldCounts();
+  raw_->query("UPDATE message_detail_counts SET n = n + 1 WHERE state = 'rejected'");
+  EXPECT_NE(detailCounters(*raw_), fullDetailCount(*raw_));
 }
 
 }  // namespace
