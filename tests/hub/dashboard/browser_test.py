@@ -29,7 +29,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 BIN, SRC, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
-TEN_DIGITS = re.compile(r"\d{10}")
+# Shaped like a full CPR number, as scripts/cpr-scan.sh looks for it: a real
+# day and month, then year and serial, with or without the dash, standing
+# alone (not inside a longer number, a timestamp or an id).
+CPR_SHAPED = re.compile(r"(?<![0-9A-Za-z])(0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])(0[1-9]|1[0-2])"
+                        r"[0-9]{2}-?[0-9]{4}(?![0-9A-Za-z])")
 
 
 def request(base, method, path, body=None, headers=None):
@@ -103,7 +107,9 @@ def status_cells(body):
 
 
 def no_cpr(text, where):
-    assert not TEN_DIGITS.search(text), "a full CPR number in " + where
+    m = CPR_SHAPED.search(text)
+    # Say where, never the number.
+    assert not m, "a full CPR number in %s, after: %r" % (where, text[max(0, m.start() - 60):m.start()])
 
 
 def shot(driver, name):
