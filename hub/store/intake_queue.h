@@ -38,7 +38,7 @@ struct QueuedIngest {
   std::set<std::string> kommuner;  // the sender's scope (empty: every kommune)
   int64_t createdAt = 0;
   int attempt = 0;  // this claim's (1 = first)
-  std::string worker;  // whose lease (the record is conditional on it)
+  std::string worker = {};  // whose lease (the record is conditional on it)
 };
 
 class IntakeQueue {

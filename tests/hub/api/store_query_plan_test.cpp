@@ -35,9 +35,17 @@ std::vector<std::string> fullScans(SqlDb& db, const store::LoggedStatement& s, i
     std::set<std::string> partial;  // indexes with a WHERE: scanning one reads only its rows
     for (const auto& r : db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"))
       partial.insert(r[0].value_or(""));
+    // A search of the messages by registry alone reads every message of
+    // that registry (how the dependents' promotion read them per accepted
+    // message until its plan was fixed): a full scan too, unless the index is partial.
+    static const std::regex byRegistryOnly(R"(^SEARCH (messages|m) USING (COVERING )?INDEX (\w+) \(registry=\?\)$)");
     for (const auto& row : db.query("EXPLAIN QUERY PLAN " + s.sql, s.params)) {
       const std::string detail = row.at(3).value_or("");
       std::smatch m;
+      if (std::regex_match(detail, m, byRegistryOnly) && !partial.count(m[3])) {
+        out.push_back(detail);
+        continue;
+      }
       if (!std::regex_match(detail, m, scan) || m[2] == "CONSTANT") continue;
       std::smatch idx;
       const std::string rest = m[3];
