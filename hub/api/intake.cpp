@@ -118,7 +118,12 @@ size_t Intake::renderCitizens(std::set<std::string> citizens, engine::Pipeline& 
   // them (a kill half-way through a big ingest leaves thousands; the rerun
   // of the same file changes none, so nothing else would render them).
   for (const std::string& c : state_->dirtyCitizens(kAllDirty)) citizens.insert(c);
-  const std::string owner = "intake " + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  // A queued ingest renders under its own id: its next attempt, after a
+  // kill, takes over the render leases the dead one held (else it skipped
+  // those citizens until the leases ran out, and its report missed them).
+  const std::string owner = lease.owner.empty()
+                                ? "intake " + Poco::UUIDGenerator::defaultGenerator().createRandom().toString()
+                                : "ingest " + lease.ingestId;
   size_t rendered = 0;
   std::vector<std::string> todo(citizens.begin(), citizens.end());
   // Rendered again (up to 3 times) while a concurrent merge changed it meanwhile.
