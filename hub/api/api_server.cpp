@@ -277,7 +277,7 @@ HttpResponse status(ApiServer::Shared& s, const ApiClient& c, const Poco::URI& u
   }
   const auto view = readStatusView(s.store, s.intake, c, registry, kommune);
   if (!view) return forbidden(c, "may not see kommune " + kommune + " (its kommuner: " + kommuneList(c) + ")");
-  return json(200, statusJson(view->counts, view->rejections, view->parked));
+  return json(200, statusJson(view->counts, view->rejections, view->parked, {}, view->failedIngests));
 }
 
 HttpResponse forloeb(ApiServer::Shared& s, const ApiClient& c, const std::string& encodedKey) {

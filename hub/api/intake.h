@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,23 @@ struct IntakeResult {
   std::vector<diag::Diagnostic> diagnostics;  // all of them (CPR masked)
 };
 
+// A queued ingest's worker lost its lease (another worker claimed the
+// ingest): the ingest stops, recording nothing (the other worker records it).
+struct LeaseLost : std::runtime_error {
+  explicit LeaseLost(const std::string& ingestId)
+      : std::runtime_error("the lease on ingest " + ingestId + " was lost: another worker has it") {}
+};
+
+// Whose lease a queued ingest runs under, and whether it still holds it.
+struct IngestLease {
+  std::string owner;                  // empty: not a queued ingest
+  std::function<bool()> stillLeased;  // empty: always
+  std::string ingestId;
+  void check() const {
+    if (stillLeased && !stillLeased()) throw LeaseLost(ingestId);
+  }
+};
+
 struct IntakeOptions {
   // How long a resource may wait for its Patient before status shows it as
   // a HUB-REF-01 error (state.parkedDays).
@@ -73,7 +91,11 @@ class Intake {
   // would have: under its id, judged by the sender's kommune scope with what
   // the store holds now (a refusal is recorded on the ingest, nothing else
   // stored). Records the ingest done (and its body deleted) in one transaction.
-  IntakeResult ingestQueued(const store::QueuedIngest& queued, std::string_view bytes);
+  // `stillLeased` is asked between batches: once false, the ingest stops
+  // with LeaseLost (nothing recorded; the record is conditional on the lease
+  // anyway). An ingest tried again reports what all its attempts queued.
+  IntakeResult ingestQueued(const store::QueuedIngest& queued, std::string_view bytes,
+                            std::function<bool()> stillLeased = {});
   // Whether a kommune-scoped sender may send this, judged with what the store
   // holds now (the refusal's text), before anything is stored. On a
   // connection of its own: a POST is not held up by an ingest in progress.
@@ -99,12 +121,18 @@ class Intake {
   // `id`: the ingest's (a queued one's), or empty for a new one.
   template <typename Read>
   IntakeResult run(const std::string& source, std::optional<model::Date> asOf, const Sender& sender, Read read,
-                   const std::function<std::optional<std::string>()>& precheck = {}, const std::string& id = {});
+                   const std::function<std::optional<std::string>()>& precheck = {}, const std::string& id = {},
+                   const IngestLease& lease = {});
+  // A render group is done (its citizens and the messages it queued): what to
+  // record with the release of its leases, if anything.
+  using GroupDone = std::function<std::optional<store::RenderProgress>(int64_t citizens, int64_t messages)>;
   // Assembles each citizen from the state and runs the adapters; returns how many.
   // Renders in groups of kRenderGroup: one transaction to take the leases,
-  // one (flushQueued) to queue the group's messages, one to release.
+  // one (flushQueued, returning how many it queued) to queue the group's
+  // messages, one to release (with groupDone's progress).
   size_t renderCitizens(std::set<std::string> citizens, engine::Pipeline& pipeline, const diag::Reporter& reporter,
-                        const std::function<void()>& flushQueued);
+                        const std::function<size_t()>& flushQueued, const GroupDone& groupDone = {},
+                        const IngestLease& lease = {});
 
   // Longer than any one citizen's render; a dead intake's lease runs out.
   static constexpr int64_t kRenderLeaseMillis = 60'000;

@@ -42,14 +42,18 @@ void IntakeWorker::notify() {
   wake_.notify_all();
 }
 
-void IntakeWorker::keepLease(const std::string& id, const bool& done) {
+void IntakeWorker::keepLease(const std::string& id, const bool& done, std::atomic<bool>& lost) {
   std::unique_lock lock(mutex_);
   while (!done) {
     wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, options_.leaseMillis / 3)));
     if (done) return;
     lock.unlock();
     try {
-      queue_.renew(id, workerId_, store::nowMillis() + options_.leaseMillis);
+      if (!queue_.renew(id, workerId_, store::nowMillis() + options_.leaseMillis)) {
+        lost = true;  // another worker claimed it after our lease ran out: it ingests, we stop
+        log::warning("intake lease lost; the ingest is left to the worker that has it", {{"ingestId", id}});
+        return;
+      }
     } catch (const std::exception& e) {
       log::warning("intake lease not renewed", {{"ingestId", id}, {"error", store::maskDigitRuns(e.what())}});
     }
@@ -58,10 +62,11 @@ void IntakeWorker::keepLease(const std::string& id, const bool& done) {
 }
 
 bool IntakeWorker::ingestOne() {
-  const auto claimed = queue_.claim(workerId_, store::nowMillis(), options_.leaseMillis);
+  const auto claimed = queue_.claim(workerId_, store::nowMillis(), options_.leaseMillis, options_.maxAttempts);
   if (!claimed) return false;
   bool done = false;
-  std::thread lease([&] { keepLease(claimed->id, done); });
+  std::atomic<bool> lost{false};
+  std::thread lease([&] { keepLease(claimed->id, done, lost); });
   const auto finish = [&] {
     {
       std::lock_guard lock(mutex_);
@@ -72,18 +77,29 @@ bool IntakeWorker::ingestOne() {
   };
   try {
     const std::string body = queue_.body(claimed->id);
-    const IntakeResult r = intake_.ingestQueued(*claimed, body);
+    const IntakeResult r = intake_.ingestQueued(*claimed, body, [&lost] { return !lost.load(); });
     finish();
     log::info("ingest done", {{"ingestId", claimed->id},
                               {"attempt", int64_t{claimed->attempt}},
                               {"citizens", static_cast<int64_t>(r.stats.citizens)},
                               {"queued", static_cast<int64_t>(r.queued)},
                               {"refused", r.refused.empty() ? "no" : "yes"}});
+  } catch (const LeaseLost&) {
+    finish();
+    log::warning("ingest abandoned: its lease was lost to another worker",
+                 {{"ingestId", claimed->id}, {"attempt", int64_t{claimed->attempt}}});
   } catch (const std::exception& e) {
     finish();
+    const std::string why = store::maskDigitRuns(e.what());
+    if (claimed->attempt >= options_.maxAttempts && !lost &&
+        queue_.fail(claimed->id, workerId_, "gave up after " + std::to_string(claimed->attempt) + " attempts; last: " + why)) {
+      log::error("ingest failed; given up (its body is kept: reghub replay --ingests)",
+                 {{"ingestId", claimed->id}, {"attempt", int64_t{claimed->attempt}}, {"error", why}});
+      return true;
+    }
     // Left `ingesting`: claimed again once its lease runs out.
     log::error("ingest failed; tried again after its lease",
-               {{"ingestId", claimed->id}, {"error", store::maskDigitRuns(e.what())}});
+               {{"ingestId", claimed->id}, {"attempt", int64_t{claimed->attempt}}, {"error", why}});
   }
   return true;
 }

@@ -6,8 +6,14 @@
 // again when the lease runs out, by this process after a restart or by any
 // other on the same store.
 //
+// An ingest that throws is tried again after its lease, up to
+// intake.maxAttempts claims; then it is `failed` (its body kept, `reghub
+// replay --ingests` queues it again). A worker whose lease renewal finds the
+// ingest claimed by another stops it and records nothing.
+//
 // Thread-safe: start()/stop() from one controlling thread, notify() from any.
 // stop() lets the ingest in progress finish.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -28,6 +34,7 @@ struct IntakeQueueOptions {
   int64_t leaseMillis = 60'000;       // an ingest claimed and not renewed is claimed again after this
   int64_t pollMillis = 250;           // idle wait when nothing is queued
   int64_t receivingMillis = 3'600'000;  // a body still arriving after this is dropped (a dead connection)
+  int maxAttempts = 5;  // an ingest that failed (or whose worker died) this often is given up: failed (intake.maxAttempts)
 };
 
 class IntakeWorker {
@@ -48,8 +55,9 @@ class IntakeWorker {
 
  private:
   void loop();
-  // Renews `id`'s lease every third of it until `done`.
-  void keepLease(const std::string& id, const bool& done);
+  // Renews `id`'s lease every third of it until `done`; sets `lost` (and
+  // stops) when the renewal finds the lease another worker's.
+  void keepLease(const std::string& id, const bool& done, std::atomic<bool>& lost);
 
   store::IntakeQueue& queue_;
   Intake& intake_;

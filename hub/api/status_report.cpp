@@ -40,7 +40,8 @@ std::string isoTime(int64_t millis) {
 
 std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
                        const std::vector<store::ParkedResource>& parked,
-                       const std::vector<engine::CredentialInfo>& credentials) {
+                       const std::vector<engine::CredentialInfo>& credentials,
+                       const std::vector<store::FailedIngest>& failedIngests) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -86,6 +87,20 @@ std::string statusJson(const std::vector<store::StateCount>& counts, const std::
   }
   w.EndArray();
   w.EndObject();
+  if (!failedIngests.empty()) {
+    key(w, "failedIngests");
+    w.StartArray();
+    for (const auto& f : failedIngests) {
+      w.StartObject();
+      key(w, "ingestId"), str(w, f.id);
+      key(w, "at"), str(w, isoTime(f.createdAt));
+      key(w, "source"), str(w, f.source);
+      key(w, "attempts"), w.Int64(f.attempts);
+      key(w, "failure"), str(w, f.failure);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   if (!credentials.empty()) {
     key(w, "certificates");
     const std::string certs = credentialsJson(credentials, store::nowMillis());
@@ -96,7 +111,8 @@ std::string statusJson(const std::vector<store::StateCount>& counts, const std::
 }
 
 std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
-                       const std::vector<store::ParkedResource>& parked) {
+                       const std::vector<store::ParkedResource>& parked,
+                       const std::vector<store::FailedIngest>& failedIngests) {
   // registry × kommune rows, one column per state.
   const std::vector<store::MessageState> cols = {store::MessageState::kPending, store::MessageState::kSending,
                                                  store::MessageState::kRetryWait, store::MessageState::kAccepted,
@@ -137,6 +153,12 @@ std::string statusText(const std::vector<store::StateCount>& counts, const std::
       out << "  " << pad(p.expired ? "error" : "waiting", 8) << pad(p.expired ? "HUB-REF-01" : "HUB-STATE-01", 13)
           << pad(isoTime(p.since), 22) << p.type << " → " << p.waitingFor << "  (" << p.file << ")\n";
     }
+  }
+  if (!failedIngests.empty()) {
+    out << "\ningests given up after their last attempt (body kept; reghub replay --ingests): "
+        << failedIngests.size() << "\n";
+    for (const auto& f : failedIngests)
+      out << "  " << pad(isoTime(f.createdAt), 26) << f.id << "  " << f.attempts << " attempts  " << f.failure << "\n";
   }
   return out.str();
 }
@@ -191,6 +213,7 @@ std::string ingestJson(const store::IngestRecord& r) {
   key(w, "ingestId"), str(w, r.id);
   key(w, "state"), str(w, r.state);
   if (!r.refused.empty()) key(w, "refused"), str(w, r.refused);
+  if (r.state == "failed") key(w, "failure"), str(w, r.failure), key(w, "attempts"), w.Int64(r.attempts);
   key(w, "at"), str(w, isoTime(r.createdAt));
   key(w, "source"), str(w, r.source);
   key(w, "citizens"), w.Int64(r.citizens);

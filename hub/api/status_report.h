@@ -14,11 +14,14 @@ namespace reghub::api {
 
 // `parked`: resources waiting for their Patient (hub/store/citizen_state.h).
 // `credentials`: the adapters' certificates (credential_report.h), listed when there are any.
+// `failedIngests`: ingests given up after intake.maxAttempts, listed when there are any.
 std::string statusJson(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
                        const std::vector<store::ParkedResource>& parked = {},
-                       const std::vector<engine::CredentialInfo>& credentials = {});
+                       const std::vector<engine::CredentialInfo>& credentials = {},
+                       const std::vector<store::FailedIngest>& failedIngests = {});
 std::string statusText(const std::vector<store::StateCount>& counts, const std::vector<store::RejectionGroup>& rejections,
-                       const std::vector<store::ParkedResource>& parked = {});
+                       const std::vector<store::ParkedResource>& parked = {},
+                       const std::vector<store::FailedIngest>& failedIngests = {});
 std::string historyJson(const std::vector<store::Transition>& history);
 std::string historyText(const std::vector<store::Transition>& history);
 std::string ingestJson(const store::IngestRecord& ingest);

@@ -30,6 +30,7 @@ std::optional<StatusView> readStatusView(store::DeliveryStore& store, Intake& in
     v.counts = store.counts(registry);
     v.rejections = store.rejections(registry);
     v.parked = intake.parked(store::nowMillis());
+    v.failedIngests = store.failedIngests();
     return v;
   }
   // One kommune, or a scoped client's kommuner: what can be told to be theirs.
@@ -40,8 +41,10 @@ std::optional<StatusView> readStatusView(store::DeliveryStore& store, Intake& in
     for (auto& g : store.rejectionsIn(registry, k)) groups.push_back(std::move(g));
   }
   v.rejections = mergedGroups(std::move(groups));
-  if (client.scoped())
+  if (client.scoped()) {
     for (auto& g : store.validationProblemsOf(registry, client.name)) v.rejections.push_back(std::move(g));
+    v.failedIngests = store.failedIngests(client.name);
+  }
   // Parked resources wait for a Patient: no kommune can be told yet.
   return v;
 }

@@ -21,6 +21,7 @@ struct StatusView {
   std::vector<store::StateCount> counts;
   std::vector<store::RejectionGroup> rejections;  // largest first
   std::vector<store::ParkedResource> parked;
+  std::vector<store::FailedIngest> failedIngests;  // given up (a scoped client: its own)
 };
 
 // `registry`/`kommune` empty: all. std::nullopt when `kommune` is outside

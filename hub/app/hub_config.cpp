@@ -37,6 +37,10 @@ const std::vector<config::Key>& hubConfigKeys() {
                 "a power loss may undo the last commits (docs/STORE.md)")
             .withDefault("normal"),
         intKey("store.sqlite.cacheMiB", "SQLite only: page cache per connection, MiB").withDefault("64").range(1, 65536),
+        intKey("store.sqlite.mmapMiB",
+               "SQLite only: MiB of the store file read through a memory map (0: read calls)")
+            .withDefault("1024")
+            .range(0, 1048576),
         intKey("outbox.workers", "delivery worker threads in this process").withDefault("2").range(1),
         millisKey("outbox.leaseMillis", "how long a claimed message belongs to a worker; longer than any attempt")
             .withDefault("120000")
@@ -111,6 +115,11 @@ const std::vector<config::Key>& hubConfigKeys() {
             .withDefault("60000")
             .range(100),
         millisKey("intake.pollMillis", "the intake worker's idle wait for posted bodies").withDefault("250").range(1),
+        intKey("intake.maxAttempts",
+               "claims of one posted ingest (each failed, or its worker died) before it is given up as failed; its "
+               "body is kept for reghub replay --ingests")
+            .withDefault("5")
+            .range(1, 1000),
         boolKey("intake.workers", "this process's API ingests the posted bodies (false: another process on the store does)")
             .withDefault("true"),
         intKey("state.parkedDays",
@@ -251,6 +260,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   out.storeUrl = c.getString(key("store.url"));
   out.sqlite.fullSync = c.getString(key("store.sqlite.synchronous")) == "full";
   out.sqlite.cacheMiB = c.getInt(key("store.sqlite.cacheMiB"));
+  out.sqlite.mmapMiB = c.getInt(key("store.sqlite.mmapMiB"));
   const std::string storeKey = c.getString(key("store.key"));
   if (storeKey.empty())
     throw c.error(key("store.key"),
@@ -316,6 +326,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   q.streamBytes = static_cast<size_t>(c.getInt(key("intake.streamBytes")));
   q.leaseMillis = c.getInt(key("intake.leaseMillis"));
   q.pollMillis = c.getInt(key("intake.pollMillis"));
+  q.maxAttempts = static_cast<int>(c.getInt(key("intake.maxAttempts")));
   q.workers = c.getBool(key("intake.workers"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
   out.syncIntervalMillis = c.getInt(key("sync.intervalMinutes")) * 60'000;

@@ -9,6 +9,7 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
 #include "hub/store/citizen_state.h"
+#include "hub/store/intake_queue.h"
 #include "hub/store/registry_mirror.h"
 
 namespace reghub::cli {
@@ -26,9 +27,9 @@ int cmdRekey(const std::vector<std::string>& argv) {
   for (const auto& x : argv)
     if (x == "--help" || x == "-h") {
       std::cout << "usage: reghub rekey --config FILE\n\n"
-                   "Seals every stored message, diagnostic, citizen resource and registry record that is\n"
-                   "still under an older key again with store.key (the older keys must be in\n"
-                   "store.retiredKeys). Every process using the store must already know the new key\n"
+                   "Seals every stored message, diagnostic, citizen resource, registry record and posted\n"
+                   "body waiting to be ingested that is still under an older key again with store.key\n"
+                   "(the older keys must be in store.retiredKeys). Every process using the store must already know the new key\n"
                    "(restart them with it first).\n"
                    "Resumable: run it again after an interruption. Recorded in the audit trail.\n\n"
                 << formatOptions(kOptions);
@@ -55,13 +56,21 @@ int cmdRekey(const std::vector<std::string>& argv) {
   size_t records = 0;
   std::string recordAt;
   for (bool done = false; !done;) records += mirror->rekey(recordAt, done, batch);
+  // The bodies posted and not yet ingested (queued, or failed and kept): a
+  // retired key may leave store.retiredKeys while an ingest still waits.
+  auto queue = store::IntakeQueue::open(store->options());
+  size_t bodies = 0;
+  store::IntakeQueue::RekeyCursor bodyAt;
+  while (!bodyAt.done) bodies += queue->rekey(bodyAt, batch);
   store->recordAudit(cliActor(), "rekey",
                      "to key " + config.keyring->currentKeyId() + ": " + std::to_string(delivery) +
                          " messages and diagnostics, " + std::to_string(citizens) + " citizen resources, " +
-                         std::to_string(records) + " registry records re-sealed",
+                         std::to_string(records) + " registry records, " + std::to_string(bodies) +
+                         " pieces of posted bodies re-sealed",
                      store::nowMillis());
   std::cout << "rekey to " << config.keyring->currentKeyId() << ": " << delivery << " messages and diagnostics, "
-            << citizens << " citizen resources, " << records << " registry records sealed again\n";
+            << citizens << " citizen resources, " << records << " registry records, " << bodies
+            << " pieces of posted bodies sealed again\n";
   return kExitOk;
 }
 

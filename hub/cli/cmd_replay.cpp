@@ -5,6 +5,7 @@
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
 #include "hub/model/date.h"
+#include "hub/store/intake_queue.h"
 
 namespace reghub::cli {
 
@@ -15,21 +16,42 @@ const std::vector<OptionSpec> kOptions = {
     {"state", true, "dead or rejected (required)", ""},
     {"registry", true, "only this registry", ""},
     {"since", true, "only messages that ended on or after this day (YYYY-MM-DD, Europe/Copenhagen)", ""},
+    {"ingests", false, "instead: queue the failed ingests again (their bodies were kept)", ""},
+    {"ingest", true, "instead: queue this one failed ingest again", ""},
     {"help", false, "show this help", ""},
 };
+// Failed ingests back to queued: their bodies were kept.
+int replayIngests(const Args& a) {
+  if (a.has("state")) throw UsageError("--ingests/--ingest replay ingests, not messages: leave out --state");
+  const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  requireExistingStore(config);
+  auto store = store::DeliveryStore::open(config.storeOptions());
+  auto queue = store::IntakeQueue::open(store->options());
+  const std::string id = a.has("ingest") ? a.get("ingest") : std::string();
+  const size_t n = queue->replayFailed(id);
+  store->recordAudit(cliActor(), "replay", (id.empty() ? std::string("failed ingests") : "failed ingest " + id) + ": " +
+                                               std::to_string(n) + " queued again",
+                     store::nowMillis());
+  std::cout << n << " ingests queued again\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmdReplay(const std::vector<std::string>& argv) {
   for (const auto& x : argv)
     if (x == "--help" || x == "-h") {
-      std::cout << "usage: reghub replay --state dead|rejected [OPTIONS]\n\n"
+      std::cout << "usage: reghub replay --state dead|rejected [OPTIONS]\n"
+                   "       reghub replay --ingests | --ingest ID\n\n"
                    "Puts dead or rejected messages back to pending (attempts start again); the\n"
-                   "running workers send them with their original idempotency keys. Every replay\n"
-                   "is recorded in the audit trail.\n\n"
+                   "running workers send them with their original idempotency keys. With --ingests,\n"
+                   "posted ingests given up after intake.maxAttempts are queued again for the\n"
+                   "intake workers instead. Every replay is recorded in the audit trail.\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
     }
   const Args a(argv, kOptions);
+  if (a.has("ingests") || a.has("ingest")) return replayIngests(a);
   store::ReplayFilter f;
   const std::string state = a.get("state");
   if (state == "dead")

@@ -80,13 +80,14 @@ int cmdStatus(const std::vector<std::string>& argv) {
   const auto parked = store::CitizenState::open(store->options())->parked(store::nowMillis(), config.parkedExpiryMillis);
   const auto credentials = app::adapterCredentials(service.adapters);
   const auto registries = api::readRegistryState(*store::RegistryMirror::open(store->options()));
+  const auto failedIngests = store->failedIngests();
   if (format == "json") {
     // The status object with what the registries hold added as "registries".
-    std::string status = api::statusJson(counts, rejections, parked, credentials);
+    std::string status = api::statusJson(counts, rejections, parked, credentials, failedIngests);
     status.insert(status.rfind('}'), ",\"registries\":" + api::registryStateJson(registries));
     std::cout << status << "\n";
   } else {
-    std::cout << api::statusText(counts, rejections, parked) << api::credentialsText(credentials, store::nowMillis())
+    std::cout << api::statusText(counts, rejections, parked, failedIngests) << api::credentialsText(credentials, store::nowMillis())
               << api::registryStateText(registries);
   }
   return kExitOk;

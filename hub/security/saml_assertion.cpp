@@ -1,6 +1,8 @@
 #include "hub/security/saml_assertion.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "hub/security/codec.h"
 #include "hub/security/credentials.h"
@@ -13,6 +15,23 @@ SharedX509 shareX509(X509* cert) {
   if (!cert) return nullptr;
   X509_up_ref(cert);
   return SharedX509(cert, X509_free);
+}
+
+SharedX509 sharedCertificateFromDer(const std::string& der) {
+  static std::mutex mutex;
+  static std::map<std::string, SharedX509> parsed;
+  constexpr size_t kMax = 64;  // tokens in use at once; more are parsed again
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = parsed.find(der); it != parsed.end()) return it->second;
+  }
+  X509Ptr cert = certificateFromDer(der);
+  if (!cert) return nullptr;
+  SharedX509 shared(cert.release(), X509_free);
+  std::lock_guard lock(mutex);
+  if (parsed.size() >= kMax) parsed.clear();
+  parsed.emplace(der, shared);
+  return shared;
 }
 
 namespace {
@@ -28,8 +47,7 @@ SharedX509 confirmationCertificate(const xmlNode* subject) {
     const xmlNode* certNode = findDescendant(data, ns::kDs, "X509Certificate");
     const auto der = base64Decode(textOf(certNode));
     if (!der) continue;
-    X509Ptr cert = certificateFromDer(*der);
-    if (cert) return SharedX509(cert.release(), X509_free);
+    if (SharedX509 cert = sharedCertificateFromDer(*der)) return cert;
   }
   return nullptr;
 }

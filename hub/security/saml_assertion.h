@@ -19,6 +19,12 @@ namespace reghub::security {
 
 using SharedX509 = std::shared_ptr<X509>;
 SharedX509 shareX509(X509* cert);  // adds a reference
+// A DER certificate parsed, or the same bytes' certificate parsed before:
+// a token's holder-of-key certificate comes with every call for the token's
+// lifetime, and OpenSSL 3's key decoding was an eighth of verifying a call.
+// Keyed by the exact bytes (no check is skipped); a bounded, thread-safe
+// cache. Null when the bytes are no certificate.
+SharedX509 sharedCertificateFromDer(const std::string& der);
 
 struct AssertionPolicy {
   SharedX509 stsCertificate;  // whose key must have signed the assertion

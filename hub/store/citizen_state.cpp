@@ -240,11 +240,22 @@ std::vector<std::optional<CitizenRecords>> CitizenState::beginRenders(const std:
   return out;
 }
 
-std::vector<std::string> CitizenState::endRenders(const std::vector<CitizenRecords>& held, const std::string& owner) {
+std::vector<std::string> CitizenState::endRenders(const std::vector<CitizenRecords>& held, const std::string& owner,
+                                                  const RenderProgress* progress) {
   std::vector<std::string> dirty;
   Transaction tx(*db_);
   for (const CitizenRecords& h : held)
     if (endRenderLocked(h.citizen, owner, h.version, h.readAt)) dirty.push_back(h.citizen);
+  // The dirty marks clear with it: the group is recorded once, whether or
+  // not the attempt lives on (a retry renders only what is still dirty).
+  if (progress) {
+    std::string lines;
+    for (const auto& d : progress->diagnostics) lines += diag::toJsonLine(d) + "\n";
+    db_->query(
+        "INSERT INTO ingest_progress (ingest_id, citizens, messages, key_id, sealed) VALUES ($1, $2, $3, $4, $5)",
+        {progress->ingestId, progress->citizens, progress->messages, keyring_->currentKeyId(),
+         keyring_->seal(lines, ingestProgressContext(progress->ingestId))});
+  }
   tx.commit();
   return dirty;
 }

@@ -67,6 +67,16 @@ struct ParkedResource {
   bool expired = false;    // waited longer than allowed: HUB-REF-01
 };
 
+// What a render group of a queued ingest did, recorded with the group's
+// completion (CitizenState::endRenders): an attempt that dies after it is not
+// rendered again, so its counts and diagnostics must outlive it
+// (DeliveryStore::ingestProgress reads them back).
+struct RenderProgress {
+  std::string ingestId;
+  int64_t citizens = 0, messages = 0;
+  std::vector<diag::Diagnostic> diagnostics;
+};
+
 // What a retention prune removed (CitizenState::prune).
 struct StatePruneResult {
   size_t citizens = 0, resources = 0, parked = 0;
@@ -111,7 +121,9 @@ class CitizenState {
   // (of `held`) that are still dirty.
   std::vector<std::optional<CitizenRecords>> beginRenders(const std::vector<std::string>& citizens,
                                                           const std::string& owner, int64_t now, int64_t leaseMillis);
-  std::vector<std::string> endRenders(const std::vector<CitizenRecords>& held, const std::string& owner);
+  // `progress` (not null): recorded in the same transaction.
+  std::vector<std::string> endRenders(const std::vector<CitizenRecords>& held, const std::string& owner,
+                                      const RenderProgress* progress = nullptr);
 
   // Resources waiting for their Patient, oldest first; those waiting longer
   // than `expireAfterMillis` are expired.

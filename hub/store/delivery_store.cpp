@@ -116,7 +116,8 @@ constexpr const char* kBlockUnlessReady =
 std::string keyLock(const std::string& registry, const std::string& key) { return registry + "\n" + key; }
 
 constexpr const char* kLatestForKey =
-    "SELECT id, content_hash, state FROM messages WHERE registry = $1 AND idem_key = $2 ORDER BY id DESC LIMIT 1";
+    "SELECT id, content_hash, state, ingest_id FROM messages WHERE registry = $1 AND idem_key = $2 ORDER BY id DESC "
+    "LIMIT 1";
 
 }  // namespace
 
@@ -126,6 +127,8 @@ int64_t nowMillis() {
 }
 
 std::string maskDigitRuns(std::string text) { return util::maskDigitRuns(std::move(text)); }
+
+std::string ingestProgressContext(const std::string& ingestId) { return "progress\n" + ingestId; }
 
 DeliveryStore::DeliveryStore(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring)
     : db_(std::move(db)), keyring_(std::move(keyring)), dialect_(db_->dialect()) {}
@@ -258,6 +261,7 @@ EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::
   if (!latest.empty() && toStr(latest[0][1]) == m.contentHash) {
     result.outcome = EnqueueOutcome::kUnchanged;
     result.id = toInt(latest[0][0]);
+    result.sameIngest = !ingestId.empty() && toStr(latest[0][3]) == ingestId;
     return result;
   }
   // Older contents for this key still waiting are replaced by this one.
@@ -296,14 +300,17 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
                                                  int64_t leaseMillis, const std::string& registry) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
+  // Only the ready rows, in due order: without statistics SQLite would
+  // rather search messages_ready, which holds the blocked ones too. A
+  // registry's own worker seeks that registry's ready rows: over the shared
+  // index it walked past every other registry's due messages on each claim.
+  const bool sqlite = dialect_ == Dialect::kSqlite;
   std::string sql =
       "SELECT m.id, m.state, m.attempts, m.registry, m.kind, m.idem_key, m.content_hash, m.citizen_masked, "
       "m.forloeb_key, m.kommune, m.delivery_day, m.key_id, m.sealed FROM messages m " +
-      // Only the ready rows, in due order: without statistics SQLite would
-      // rather search messages_ready, which holds the blocked ones too.
-      std::string(dialect_ == Dialect::kSqlite ? "INDEXED BY messages_claimable " : "") +
-      "WHERE m.state IN ('pending', 'retry-wait') AND m.blocked = 0 AND m.next_at <= $1 "
-      "AND ($3 = '' OR m.registry = $3) "
+      std::string(!sqlite ? "" : registry.empty() ? "INDEXED BY messages_claimable " : "INDEXED BY messages_claimable_registry ") +
+      "WHERE m.state IN ('pending', 'retry-wait') AND m.blocked = 0 AND m.next_at <= $1 " +
+      (registry.empty() ? "AND $3 = '' " : "AND m.registry = $3 ") +
       "AND NOT EXISTS (SELECT 1 FROM messages s WHERE s.registry = m.registry AND s.idem_key = m.idem_key "
       "  AND s.state = 'sending') "
       "ORDER BY m.next_at, m.id LIMIT $2";
@@ -360,9 +367,12 @@ void DeliveryStore::promoteDependents(std::vector<std::pair<std::string, std::st
   std::set<int64_t> dependents;
   for (const auto& [registry, key] : accepted) {
     if (dialect_ == Dialect::kPostgres) db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {keyLock(registry, key)});
+    // From the key's dependents (message_deps_key), each looked up by id: as
+    // a join, SQLite read every message of the registry (messages_status)
+    // for each accepted message — most of a worker's time at 1,000 citizens.
     for (const auto& row : db_->query(
-             "SELECT m.id FROM message_deps d JOIN messages m ON m.id = d.message_id WHERE d.depends_on = $1 "
-             "AND m.registry = $2 AND m.blocked = 1",
+             "SELECT d.message_id FROM message_deps d WHERE d.depends_on = $1 AND EXISTS (SELECT 1 FROM messages m "
+             "WHERE m.id = d.message_id AND m.registry = $2 AND m.blocked = 1)",
              {key, registry}))
       dependents.insert(toInt(row[0]));
   }
@@ -812,19 +822,31 @@ std::optional<MessageState> DeliveryStore::stateOf(int64_t id) {
   return toState(rows[0][0]);
 }
 
-void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::Diagnostic>& diagnostics) {
+bool DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::Diagnostic>& diagnostics,
+                                 const std::string& leaseOwner) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
-  // A queued ingest's row exists (state ingesting): it is done now.
-  db_->query(
-      "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable, actor, state, "
-      "refused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'done', $10) ON CONFLICT (id) DO UPDATE SET citizens = "
-      "excluded.citizens, messages = excluded.messages, errors = excluded.errors, warnings = excluded.warnings, "
-      "unreadable = excluded.unreadable, state = 'done', refused = excluded.refused, lease_owner = NULL, lease_until "
-      "= NULL",
-      {r.id, r.createdAt, r.source, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0},
-       nullable(r.actor), nullable(r.refused)});
+  if (!leaseOwner.empty()) {
+    // A queued ingest's row exists: done now, if its worker still holds the lease.
+    db_->query(
+        "UPDATE ingests SET citizens = $2, messages = $3, errors = $4, warnings = $5, unreadable = $6, state = 'done', "
+        "refused = $7, failure = NULL, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND state = 'ingesting' "
+        "AND lease_owner = $8",
+        {r.id, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0}, nullable(r.refused),
+         leaseOwner});
+    if (db_->changes() != 1) return false;  // rolled back: another worker has it
+  } else {
+    db_->query(
+        "INSERT INTO ingests (id, created_at, source, citizens, messages, errors, warnings, unreadable, actor, state, "
+        "refused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'done', $10) ON CONFLICT (id) DO UPDATE SET citizens = "
+        "excluded.citizens, messages = excluded.messages, errors = excluded.errors, warnings = excluded.warnings, "
+        "unreadable = excluded.unreadable, state = 'done', refused = excluded.refused, lease_owner = NULL, "
+        "lease_until = NULL",
+        {r.id, r.createdAt, r.source, r.citizens, r.messages, r.errors, r.warnings, int64_t{r.unreadable ? 1 : 0},
+         nullable(r.actor), nullable(r.refused)});
+  }
   db_->query("DELETE FROM intake_bodies WHERE ingest_id = $1", {r.id});
+  db_->query("DELETE FROM ingest_progress WHERE ingest_id = $1", {r.id});
   // A worker that ingested it before and died before this commit left no
   // diagnostics (same transaction); one that got here first left them: once.
   db_->query("DELETE FROM ingest_diagnostics WHERE ingest_id = $1", {r.id});
@@ -841,18 +863,47 @@ void DeliveryStore::recordIngest(const IngestRecord& r, const std::vector<diag::
         {r.id, d.registry, std::string(diag::toString(d.severity)), d.rule, keyring_->currentKeyId(),
          keyring_->seal(diagnosticJson(d), "diag\n" + r.id)});
   tx.commit();
+  return true;
+}
+
+IngestProgress DeliveryStore::ingestProgress(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  IngestProgress out;
+  for (const auto& r : db_->query(
+           "SELECT citizens, messages, key_id, sealed FROM ingest_progress WHERE ingest_id = $1 ORDER BY id", {id})) {
+    out.citizens += toInt(r[0]);
+    out.messages += toInt(r[1]);
+    const std::string lines = keyring_->open(toStr(r[2]), toStr(r[3]), ingestProgressContext(id));
+    for (size_t from = 0; from < lines.size();) {
+      const size_t end = std::min(lines.find('\n', from), lines.size());
+      if (end > from) out.diagnostics.push_back(parseDiagnostic(lines.substr(from, end - from)));
+      from = end + 1;
+    }
+  }
+  return out;
+}
+
+std::vector<FailedIngest> DeliveryStore::failedIngests(const std::string& actor, size_t max) {
+  std::lock_guard lock(mutex_);
+  std::vector<FailedIngest> out;
+  for (const auto& r : db_->query("SELECT id, source, actor, failure, created_at, attempts FROM ingests WHERE state = "
+                                  "'failed' AND ($1 = '' OR actor = $1) ORDER BY created_at LIMIT $2",
+                                  {actor, static_cast<int64_t>(max)}))
+    out.push_back({toStr(r[0]), toStr(r[1]), toStr(r[2]), toStr(r[3]), toInt(r[4]), toInt(r[5])});
+  return out;
 }
 
 std::optional<IngestRecord> DeliveryStore::ingest(const std::string& id) {
   std::lock_guard lock(mutex_);
   const auto rows = db_->query(
-      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable, actor, state, refused FROM "
-      "ingests WHERE id = $1",
+      "SELECT id, created_at, source, citizens, messages, errors, warnings, unreadable, actor, state, refused, "
+      "attempts, failure FROM ingests WHERE id = $1",
       {id});
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
-  return IngestRecord{toStr(r[0]), toInt(r[1]), toStr(r[2]),        toInt(r[3]), toInt(r[4]), toInt(r[5]),
-                      toInt(r[6]), toInt(r[7]) != 0, toStr(r[8]), toStr(r[9]), toStr(r[10])};
+  return IngestRecord{toStr(r[0]), toInt(r[1]),  toStr(r[2]),  toInt(r[3]), toInt(r[4]),
+                      toInt(r[5]), toInt(r[6]),  toInt(r[7]) != 0, toStr(r[8]), toStr(r[9]),
+                      toStr(r[10]), toInt(r[11]), toStr(r[12])};
 }
 
 std::vector<diag::Diagnostic> DeliveryStore::ingestDiagnostics(const std::string& id) {

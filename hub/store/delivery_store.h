@@ -42,6 +42,9 @@ struct ToEnqueue {
 struct EnqueueResult {
   EnqueueOutcome outcome = EnqueueOutcome::kQueued;
   int64_t id = 0;  // the stored message (the existing one when unchanged)
+  // Unchanged, and the stored message was queued under the same ingest id
+  // (an earlier attempt of a queued ingest queued it before it died).
+  bool sameIngest = false;
 };
 
 // A message handed to a worker: state `sending`, leased to it until
@@ -112,6 +115,22 @@ struct IngestRecord {
   // Not empty: the sender may not send this (outside its kommuner), found by
   // the intake worker; nothing of it was stored.
   std::string refused = {};
+  int64_t attempts = 0;      // a queued ingest's claims so far
+  std::string failure = {};  // state "failed": why it was given up (intake.maxAttempts)
+};
+
+// An ingest given up after its last attempt (state failed), its body kept.
+struct FailedIngest {
+  std::string id, source, actor, failure;
+  int64_t createdAt = 0;
+  int64_t attempts = 0;
+};
+
+// What the render groups of a queued ingest recorded as each completed
+// (CitizenState::endRenders), over all its attempts.
+struct IngestProgress {
+  int64_t citizens = 0, messages = 0;
+  std::vector<diag::Diagnostic> diagnostics;  // in the order the groups completed
 };
 
 // One row of the audit trail: who did what, when (append-only).
@@ -306,7 +325,16 @@ class DeliveryStore final {
   // ingest is also an audit entry (action "ingest"), in the same transaction.
   // An ingest queued by the intake (store/intake_queue.h) becomes `done` and
   // its sealed body is deleted in that transaction too.
-  void recordIngest(const IngestRecord& record, const std::vector<diag::Diagnostic>& diagnostics);
+  // With `leaseOwner` (a queued ingest's worker) the record is made only
+  // while that worker still holds the ingest's lease: false, and nothing
+  // recorded, when another claimed it meanwhile. The ingest's progress rows
+  // (ingestProgress) are deleted in the same transaction.
+  bool recordIngest(const IngestRecord& record, const std::vector<diag::Diagnostic>& diagnostics,
+                    const std::string& leaseOwner = {});
+  IngestProgress ingestProgress(const std::string& id);
+  // Ingests given up (intake.maxAttempts), oldest first, at most `max`;
+  // `actor` not empty: only that sender's.
+  std::vector<FailedIngest> failedIngests(const std::string& actor = {}, size_t max = 100);
   std::optional<IngestRecord> ingest(const std::string& id);
   std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);
 
@@ -342,6 +370,10 @@ class DeliveryStore final {
   Dialect dialect_;
   mutable std::mutex mutex_;
 };
+
+// The sealed context of an ingest's progress rows (CitizenState writes
+// them, DeliveryStore reads them).
+std::string ingestProgressContext(const std::string& ingestId);
 
 // Replaces every run of ten digits by its masked form (registry answers
 // may echo a CPR; they are stored and shown only masked).

@@ -94,10 +94,18 @@ void IntakeQueue::abandon(const std::string& id) noexcept {
   }
 }
 
-std::optional<QueuedIngest> IntakeQueue::claim(const std::string& worker, int64_t now, int64_t leaseMillis) {
+std::optional<QueuedIngest> IntakeQueue::claim(const std::string& worker, int64_t now, int64_t leaseMillis,
+                                               int maxAttempts) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   const bool pg = db_->dialect() == Dialect::kPostgres;
+  // Its workers died (or were killed) in each of its attempts: given up, not
+  // tried once more (an ingest that crashes its process would do it again).
+  db_->query(std::string("UPDATE ingests SET state = 'failed', lease_owner = NULL, lease_until = NULL, failure = "
+                         "'gave up after ' || attempts || ' attempts; the last one''s worker stopped (its lease ran out)' "
+                         "WHERE id IN (SELECT id FROM ingests WHERE ") +
+                 kWaiting + " AND state = 'ingesting' AND lease_until < $1 AND attempts >= $2)",
+             {now, int64_t{std::max(1, maxAttempts)}});
   const auto rows = db_->query(
       std::string("UPDATE ingests SET state = 'ingesting', lease_owner = $1, lease_until = $2, attempts = attempts + 1 "
                   "WHERE id = (SELECT id FROM ingests WHERE ") +
@@ -109,7 +117,32 @@ std::optional<QueuedIngest> IntakeQueue::claim(const std::string& worker, int64_
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
   return QueuedIngest{toStr(r[0]), toStr(r[1]), toStr(r[2]), toStr(r[3]), splitScope(toStr(r[4])), toInt(r[5]),
-                      static_cast<int>(toInt(r[6]))};
+                      static_cast<int>(toInt(r[6])), worker};
+}
+
+bool IntakeQueue::fail(const std::string& id, const std::string& worker, const std::string& why) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  db_->query(
+      "UPDATE ingests SET state = 'failed', failure = $3, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND "
+      "state = 'ingesting' AND lease_owner = $2",
+      {id, worker, maskDigitRuns(why)});
+  const bool kept = db_->changes() > 0;
+  tx.commit();
+  return kept;
+}
+
+size_t IntakeQueue::replayFailed(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(*db_);
+  db_->query(
+      "UPDATE ingests SET state = 'queued', attempts = 0, failure = NULL WHERE id IN (SELECT id FROM ingests WHERE "
+      "state = 'failed' AND ($1 = '' OR id = $1))",
+      {id});
+  const auto n = static_cast<size_t>(db_->changes());
+  // Its progress rows stay: what earlier attempts queued is still counted.
+  tx.commit();
+  return n;
 }
 
 bool IntakeQueue::renew(const std::string& id, const std::string& worker, int64_t until) {
@@ -148,6 +181,31 @@ size_t IntakeQueue::dropStaleReceiving(int64_t before) {
   }
   tx.commit();
   return rows.size();
+}
+
+size_t IntakeQueue::rekey(RekeyCursor& cursor, size_t max) {
+  std::lock_guard lock(mutex_);
+  const std::string current = keyring_->currentKeyId();
+  size_t resealed = 0, seen = 0;
+  Transaction tx(*db_);
+  for (const auto& r : db_->query(
+           "SELECT ingest_id, seq, key_id, sealed FROM intake_bodies WHERE (ingest_id, seq) > ($1, $2) ORDER BY "
+           "ingest_id, seq LIMIT $3",
+           {cursor.ingest, cursor.seq, static_cast<int64_t>(max)})) {
+    ++seen;
+    cursor.ingest = toStr(r[0]);
+    cursor.seq = toInt(r[1]);
+    if (toStr(r[2]) == current) continue;
+    const std::string context = pieceContext(cursor.ingest, cursor.seq);
+    const std::string plain = keyring_->open(toStr(r[2]), toStr(r[3]), context);
+    // A piece deleted meanwhile (its ingest done) is simply not there any more.
+    db_->query("UPDATE intake_bodies SET key_id = $3, sealed = $4 WHERE ingest_id = $1 AND seq = $2",
+               {cursor.ingest, cursor.seq, current, keyring_->seal(plain, context)});
+    ++resealed;
+  }
+  cursor.done = seen < max;
+  tx.commit();
+  return resealed;
 }
 
 }  // namespace reghub::store

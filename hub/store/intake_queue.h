@@ -5,8 +5,9 @@
 // and deletes the body in one transaction.
 //
 //   receiving ─► queued ─► ingesting ─► done        (a large body is streamed in pieces)
-//                   ▲           │
-//                   └── lease ──┘  (the worker died: another claims it again)
+//                   ▲  ▲        │  └──► failed      (maxAttempts tried: the body kept)
+//                   │  └ lease ─┘          │
+//                   └──── replayFailed ────┘   (the worker died: another claims it again)
 //
 // A claim is a lease (like a message's): a worker killed mid-ingest leaves
 // the ingest `ingesting`; when the lease runs out it is claimed again and the
@@ -25,6 +26,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hub/store/delivery_store.h"
 
@@ -36,6 +38,7 @@ struct QueuedIngest {
   std::set<std::string> kommuner;  // the sender's scope (empty: every kommune)
   int64_t createdAt = 0;
   int attempt = 0;  // this claim's (1 = first)
+  std::string worker = {};  // whose lease (the record is conditional on it)
 };
 
 class IntakeQueue {
@@ -54,10 +57,19 @@ class IntakeQueue {
   void abandon(const std::string& id) noexcept;
 
   // The oldest queued ingest, or one whose worker's lease ran out → ingesting,
-  // leased to `worker` until now + leaseMillis. Safe across processes.
-  std::optional<QueuedIngest> claim(const std::string& worker, int64_t now, int64_t leaseMillis);
+  // leased to `worker` until now + leaseMillis. Safe across processes. An
+  // ingest whose lease ran out after `maxAttempts` claims (its workers died
+  // each time) is not claimed again but failed.
+  std::optional<QueuedIngest> claim(const std::string& worker, int64_t now, int64_t leaseMillis,
+                                    int maxAttempts = 5);
   // Keeps the lease (a long ingest); false when it was lost.
   bool renew(const std::string& id, const std::string& worker, int64_t until);
+  // Gives the ingest up (its last attempt failed): state failed with `why`
+  // (digit runs masked), the body kept. False when the lease was lost.
+  bool fail(const std::string& id, const std::string& worker, const std::string& why);
+  // Failed ingests (`id` empty: all) → queued, attempts from 0; how many.
+  // (DeliveryStore::failedIngests lists them.)
+  size_t replayFailed(const std::string& id = {});
   // The whole body (the pieces opened and joined). Throws KeyError when a
   // piece does not open (wrong key, tampered).
   std::string body(const std::string& id);
@@ -66,6 +78,16 @@ class IntakeQueue {
   // Receiving rows older than `before` (a connection or process that died
   // mid-body): removed with their pieces. Returns how many.
   size_t dropStaleReceiving(int64_t before);
+  // Key rotation (`reghub rekey`): the next `max` body pieces after `cursor`
+  // (by ingest id and piece) — those sealed under another key than the
+  // current one are sealed again with it, in one transaction. Returns how
+  // many; `done` at the end. Resumable as DeliveryStore::rekey.
+  struct RekeyCursor {
+    std::string ingest;
+    int64_t seq = -1;
+    bool done = false;
+  };
+  size_t rekey(RekeyCursor& cursor, size_t max);
 
  private:
   IntakeQueue(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);

@@ -144,6 +144,28 @@ CREATE INDEX messages_created ON messages (created_at, forloeb_key, state);
 CREATE INDEX transitions_outcome ON transitions (at, to_state);
 )SQL";
 
+// An ingest that fails every time ends `failed` after intake.maxAttempts
+// (its body kept, replayable), and what an ingest's render groups did is
+// recorded with each group's completion, so an ingest tried again after a
+// crash reports what every attempt queued (docs/STORE.md "Intake queue").
+// messages_claimable_registry: a registry's delivery workers seek their own
+// ready rows instead of walking past every other registry's (docs/PERFORMANCE.md).
+constexpr const char* kV14 = R"SQL(
+ALTER TABLE ingests ADD COLUMN failure TEXT;
+CREATE INDEX ingests_failed ON ingests (created_at) WHERE state = 'failed';
+CREATE TABLE ingest_progress (
+  id {ID},
+  ingest_id TEXT NOT NULL,
+  citizens BIGINT NOT NULL,
+  messages BIGINT NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed TEXT NOT NULL
+);
+CREATE INDEX ingest_progress_ingest ON ingest_progress (ingest_id, id);
+CREATE INDEX messages_claimable_registry ON messages (registry, next_at, id)
+  WHERE state IN ('pending', 'retry-wait') AND blocked = 0;
+)SQL";
+
 // The audit trail is never rewritten: the database itself refuses.
 constexpr const char* kSqliteAppendOnly = R"SQL(
 CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
@@ -301,9 +323,20 @@ CREATE TABLE message_count_deltas (
   state TEXT NOT NULL,
   n BIGINT NOT NULL
 );
+)SQL";
+
+// The first count, taken after the triggers exist and (PostgreSQL) with the
+// messages locked against writers until the migration commits: a process
+// of the older release still writing during a rolling upgrade either
+// committed before the lock (counted) or writes after it (its trigger counts).
+constexpr const char* kV11FirstCount = R"SQL(
 INSERT INTO message_counts (registry, kommune, state, n)
   SELECT registry, kommune, state, COUNT(*) FROM messages GROUP BY registry, kommune, state;
 )SQL";
+
+// SHARE ROW EXCLUSIVE: waits for every open write on messages, and lets no
+// new one in until the migration's transaction ends (reads go on).
+constexpr const char* kPostgresLockMessages = "LOCK TABLE messages IN SHARE ROW EXCLUSIVE MODE;\n";
 
 constexpr const char* kSqliteCountTriggers = R"SQL(
 CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
@@ -526,13 +559,15 @@ std::vector<Migration> migrations(Dialect dialect) {
   v1 = replaceAll(v1, "{APPEND_ONLY}", pg ? kPostgresAppendOnly : kSqliteAppendOnly);
   std::string v8 = replaceAll(kV8, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
   v8 = replaceAll(v8, "{AUDIT_APPEND_ONLY}", pg ? kPostgresAuditAppendOnly : kSqliteAuditAppendOnly);
-  const std::string v11 = replaceAll(kV11Tables, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") +
-                          (pg ? kPostgresCountTriggers : kSqliteCountTriggers);
+  const std::string v11 = std::string(pg ? kPostgresLockMessages : "") +
+                          replaceAll(kV11Tables, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") +
+                          (pg ? kPostgresCountTriggers : kSqliteCountTriggers) + kV11FirstCount;
   const char* id = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
   const std::string v13 = replaceAll(kV13Tables, "{ID}", id) +
                           withMarks(pg ? kPostgresDashboardTriggers : kSqliteDashboardTriggers) +
                           replaceAll(replaceAll(kV13DetailTables, "{ID}", id), "{KEY}", pg ? "md5" : "") +
                           (pg ? kPostgresDetailTriggers : kSqliteDetailTriggers);
+  const std::string v14 = replaceAll(kV14, "{ID}", id);
   return {
       {1, "messages, dependencies, append-only transitions, ingests", v1},
       // Claims walk the due messages in order without sorting the backlog.
@@ -567,6 +602,7 @@ std::vector<Migration> migrations(Dialect dialect) {
       {13, "dashboard periods kept as rows, marked stale by triggers; kommune indexes for the charts; who closed a task; "
            "rejected and dead messages counted by answer text",
        v13},
+      {14, "failed ingests (an attempt cap), an ingest's progress across attempts, a claim index per registry", v14},
   };
 }
 

@@ -56,6 +56,10 @@ struct SqliteSettings {
   // commit survives a killed process; a power loss may undo the last ones.
   bool fullSync = false;
   int64_t cacheMiB = 64;  // page cache per connection
+  // Reads through a memory map of the file (0: read() calls). Another
+  // process's commit empties a connection's page cache; with the map a page
+  // read again is the OS's cached page, not a copy (docs/PERFORMANCE.md).
+  int64_t mmapMiB = 1024;
 };
 
 // "sqlite:/path/to/file.db[?synchronous=full|normal]" (or a plain path) →

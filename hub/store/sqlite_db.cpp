@@ -51,7 +51,8 @@ class SqliteDb final : public SqlDb {
     sqlite3_busy_handler(db_, &SqliteDb::onBusy, nullptr);
     // cache_size < 0 is in KiB.
     script(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + (settings.fullSync ? "FULL" : "NORMAL") +
-           "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(settings.cacheMiB * 1024) + ";");
+           "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(settings.cacheMiB * 1024) +
+           "; PRAGMA mmap_size=" + std::to_string(settings.mmapMiB * 1024 * 1024) + ";");
   }
   ~SqliteDb() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);

@@ -7,6 +7,7 @@
 #include "hub/security/codec.h"
 #include "hub/security/credentials.h"
 #include "hub/security/dev_pki.h"
+#include "hub/security/saml_assertion.h"
 #include "hub/security/trust_store.h"
 #include "tests/hub/net/test_dir.h"
 
@@ -108,6 +109,45 @@ TEST(TrustStore, TrustsItsCaOnlyAndSeesExpiry) {
   EXPECT_FALSE(old);
   EXPECT_TRUE(old.expired);
   EXPECT_THROW(TrustStore::fromPem("not pem"), config::ConfigError);
+}
+
+}  // namespace
+}  // namespace reghub::security
+
+namespace reghub::security {
+namespace {
+
+std::string derOf(X509* cert) {
+  unsigned char* out = nullptr;
+  const int n = i2d_X509(cert, &out);
+  std::string der(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+  OPENSSL_free(out);
+  return der;
+}
+
+// A token's holder-of-key certificate is parsed once per distinct bytes: the
+// same bytes give the certificate parsed before; other bytes (another
+// certificate, or one byte changed) never get it (the control).
+TEST(SharedCertificateFromDer, TheSameBytesGiveTheSameCertificate_OtherBytesNever) {
+  DevPki pki;
+  const auto a = pki.issue({});
+  CertificateSpec other;
+  other.commonName = "another function certificate";
+  const auto b = pki.issue(other);
+  const std::string derA = derOf(a.cert.get());
+  const SharedX509 first = sharedCertificateFromDer(derA);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(X509_cmp(first.get(), a.cert.get()), 0);
+  EXPECT_EQ(sharedCertificateFromDer(derA).get(), first.get()) << "parsed once";
+  const SharedX509 second = sharedCertificateFromDer(derOf(b.cert.get()));
+  ASSERT_TRUE(second);
+  EXPECT_NE(second.get(), first.get());
+  EXPECT_EQ(X509_cmp(second.get(), b.cert.get()), 0);
+  std::string changed = derA;
+  changed[changed.size() - 5] ^= 0x01;  // in the signature: still parses, but is other bytes
+  const SharedX509 tampered = sharedCertificateFromDer(changed);
+  EXPECT_NE(tampered.get(), first.get());
+  EXPECT_FALSE(sharedCertificateFromDer("not a certificate"));
 }
 
 }  // namespace

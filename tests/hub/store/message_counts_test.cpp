@@ -6,7 +6,9 @@
 // rejected and dead messages counted by answer text (migration 13).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "tests/hub/store/store_backend.h"
 
@@ -185,6 +187,51 @@ TEST_F(MessageCountsTest, Comparison_FindsADetailCounterThatIsOff) {
   store_->foldCounts();
   raw_->query("UPDATE message_detail_counts SET n = n + 1 WHERE state = 'rejected'");
   EXPECT_NE(detailCounters(*raw_), fullDetailCount(*raw_));
+}
+
+// Migration 11 during a rolling upgrade: a process of the older release (no
+// counting triggers) has a write open on the messages while a new process
+// migrates. The write commits once the migration waits for a lock; it must be
+// in the first count. Before the fix, PostgreSQL counted first and created the
+// triggers after (the write, committed in between, was in neither). SQLite
+// takes the write lock for the whole migration: the control that it holds.
+TEST_F(MessageCountsTest, Migration11_AWriteOpenDuringTheUpgradeIsCounted) {
+  mixedRun();
+  store_.reset();
+  const bool pg = testing::StoreBackend::isPostgres();
+  // Back to version 10, as a store the older release made.
+  raw_->script(pg ? "DROP TRIGGER messages_count_insert ON messages; DROP TRIGGER messages_count_update ON messages; "
+                    "DROP FUNCTION reghub_count_messages()"
+                  : "DROP TRIGGER messages_count_insert; DROP TRIGGER messages_count_update; "
+                    "DROP TRIGGER messages_count_delete");
+  raw_->script("DROP TABLE message_counts; DROP TABLE message_count_deltas");
+  raw_->query("DELETE FROM reghub_schema WHERE version = 11");
+  // The older release's write, open.
+  auto writer = openDatabase(backend_.url());
+  writer->begin();
+  writer->query(
+      "INSERT INTO messages (registry, kind, idem_key, content_hash, state, attempts, next_at, cpr_hash, "
+      "citizen_masked, forloeb_key, kommune, delivery_day, key_id, sealed, created_at, updated_at) VALUES ('reg-a', "
+      "'k', 'old-release-1', 'h', 'pending', 0, 1, 'x', '0101**-****', 'f', '0101', '2026-11-01', 'test-k1', 's', 1, "
+      "1)");
+  std::unique_ptr<DeliveryStore> upgraded;
+  std::thread upgrade([&] { upgraded = backend_.open(); });
+  // Until the migration waits for the writer (PostgreSQL: a lock on messages
+  // not granted; SQLite: the write lock, busy-waited for).
+  for (int i = 0; i < 200; ++i) {
+    if (pg && std::stoll(raw_->query("SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE "
+                                     "NOT l.granted AND c.relname = 'messages' AND c.relnamespace = (SELECT oid FROM "
+                                     "pg_namespace WHERE nspname = current_schema())")
+                              .at(0)
+                              .at(0)
+                              .value_or("0")) > 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(pg ? 50 : 3));
+  }
+  writer->commit();
+  upgrade.join();
+  ASSERT_TRUE(upgraded);
+  EXPECT_EQ(counters(*upgraded), fullCount(*raw_));
 }
 
 }  // namespace
