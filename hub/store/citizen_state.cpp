@@ -244,11 +244,17 @@ std::vector<std::string> CitizenState::endRenders(const std::vector<CitizenRecor
                                                   const RenderProgress* progress) {
   std::vector<std::string> dirty;
   Transaction tx(*db_);
-  for (const CitizenRecords& h : held)
-    if (endRenderLocked(h.citizen, owner, h.version, h.readAt)) dirty.push_back(h.citizen);
+  bool releasedAny = false;
+  for (const CitizenRecords& h : held) {
+    bool released = false;
+    if (endRenderLocked(h.citizen, owner, h.version, h.readAt, &released)) dirty.push_back(h.citizen);
+    releasedAny = releasedAny || released;
+  }
   // The dirty marks clear with it: the group is recorded once, whether or
   // not the attempt lives on (a retry renders only what is still dirty).
-  if (progress) {
+  // A group whose leases another attempt of the same ingest took over and
+  // ended first is that attempt's to record, not this one's as well.
+  if (progress && (releasedAny || held.empty())) {
     std::string lines;
     for (const auto& d : progress->diagnostics) lines += diag::toJsonLine(d) + "\n";
     db_->query(
@@ -341,12 +347,13 @@ bool CitizenState::endRender(const std::string& citizen, const std::string& owne
 }
 
 bool CitizenState::endRenderLocked(const std::string& citizen, const std::string& owner, int64_t version,
-                                   int64_t readAt) {
+                                   int64_t readAt, bool* released) {
   // What changed after readAt is fresh for the next render.
   db_->query(
       "UPDATE citizens SET dirty = CASE WHEN version = $3 THEN 0 ELSE 1 END, render_owner = NULL, render_until = "
       "NULL, rendered_at = $4 WHERE citizen = $1 AND render_owner = $2",
       {citizen, owner, version, readAt + 1});
+  if (released) *released = db_->changes() > 0;
   const auto rows = db_->query("SELECT dirty FROM citizens WHERE citizen = $1", {citizen});
   return !rows.empty() && toInt(rows[0][0]) == 1;
 }

@@ -148,7 +148,10 @@ class CitizenState {
                      const diag::Reporter& out, MergeResult& result);
   std::optional<CitizenRecords> beginRenderLocked(const std::string& citizen, const std::string& owner, int64_t now,
                                                   int64_t leaseMillis);
-  bool endRenderLocked(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt);
+  // True when the citizen is dirty again; `released` (if given) says whether
+  // this owner still held the lease it gave up.
+  bool endRenderLocked(const std::string& citizen, const std::string& owner, int64_t version, int64_t readAt,
+                       bool* released = nullptr);
   // The citizen's records (and the Organizations they name) into `out`;
   // those updated at or after `freshSince` into `fresh` when given.
   void readCitizen(const std::string& citizen, int64_t freshSince, std::vector<state::ResourceRecord>& out,

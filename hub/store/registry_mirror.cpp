@@ -289,8 +289,9 @@ size_t RegistryMirror::closeDoneTasks(const std::string& registry, int64_t now) 
                                        {registry, s.recordId})
                                 .empty();
     if (present) continue;
-    db_->query("UPDATE registry_tasks SET closed_at = $1 WHERE task_key = $2", {now, t.key});
-    ++closed;
+    // Not one an operator closed by hand meanwhile: its who and when stay.
+    db_->query("UPDATE registry_tasks SET closed_at = $1 WHERE task_key = $2 AND closed_at IS NULL", {now, t.key});
+    if (db_->changes() > 0) ++closed;
   }
   return closed;
 }
