@@ -5,7 +5,6 @@
 // terminal (--no-wait, or no terminal: it says how to serve it). The
 // sandboxes and the hub are built and run by the composition root
 // (hub/app); each step below is one function.
-#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
+#include "hub/cli/stop_signals.h"
 #include "hub/engine/adapter_registry.h"
 
 namespace reghub::cli {
@@ -233,20 +233,9 @@ void serveDashboard(const Settings& settings, const DemoFiles& files, const sigs
   hub.start();
   std::cout << "\ndashboard:    " << hub.server()->baseUrl() << "/dashboard/ (sign in with the token in " << files.token
             << ")\nserving until Ctrl-C" << std::endl;
-  int sig = 0;
-  sigwait(&stopSignals, &sig);
+  waitForStopSignal(stopSignals);
   hub.stop();
   std::cout << "stopped" << std::endl;
-}
-
-// Before any thread starts, so that every thread inherits the mask.
-sigset_t blockStopSignals() {
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGTERM);
-  sigaddset(&stopSignals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  return stopSignals;
 }
 
 // Step 5. Summary.

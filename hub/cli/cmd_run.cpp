@@ -15,6 +15,7 @@
 #include "hub/cli/args.h"
 #include "hub/cli/commands.h"
 #include "hub/cli/hub_commands.h"
+#include "hub/cli/stop_signals.h"
 #include "hub/config/config_error.h"
 #include "hub/log/log.h"
 
@@ -43,17 +44,6 @@ int usage() {
                "are read back first (HentData), everything due is delivered, then it exits.\n\n"
             << formatOptions(kOptions) << "\n" << configKeysHelp();
   return kExitOk;
-}
-
-// Blocked before any thread starts, so every thread inherits the mask and
-// only the waiting main thread receives them.
-sigset_t blockStopSignals() {
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGTERM);
-  sigaddset(&stopSignals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  return stopSignals;
 }
 
 // Registries validated only (no endpoint configured): their messages are kept and wait.
@@ -215,8 +205,7 @@ int serveUntilStopped(const Args& a, const std::map<std::string, std::string>& o
   }
   if (options.http) reportListening(hub);
   reportStarted(hub, options.workers);
-  int sig = 0;
-  sigwait(&stopSignals, &sig);
+  const int sig = waitForStopSignal(stopSignals);
   log::info(std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
   std::cout << "reghub run: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping" << std::endl;
   hub.stop();

@@ -1,6 +1,5 @@
 #include "hub/cli/commands.h"
 
-#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -12,6 +11,7 @@
 #include "hub/app/sandbox_part.h"
 #include "hub/cli/args.h"
 #include "hub/cli/hub_commands.h"
+#include "hub/cli/stop_signals.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/engine/pipeline.h"
 #include "hub/engine/staged_pipeline.h"
@@ -312,12 +312,7 @@ int cmdSandbox(const std::vector<std::string>& argv) {
   } catch (const std::exception&) {
     throw UsageError("--port must be a number 0-65535, got '" + port + "'");
   }
-  // Block the stop signals before any server thread starts, then wait for one.
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGINT);
-  sigaddset(&stopSignals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  const sigset_t stopSignals = blockStopSignals();  // before any server thread starts
   app::Lifecycle life;
   auto owned = std::make_unique<app::SandboxPart>(adapter, options);
   const app::SandboxPart& part = *owned;  // owned by `life` from here on
@@ -331,8 +326,7 @@ int cmdSandbox(const std::vector<std::string>& argv) {
     std::cout << "client config: " << a.get("write-client-config") << "\n";
   }
   std::cout.flush();
-  int sig = 0;
-  sigwait(&stopSignals, &sig);
+  waitForStopSignal(stopSignals);
   life.stop();
   std::cerr << "sandbox stopped\n";
   return kExitOk;
