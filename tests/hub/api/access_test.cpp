@@ -16,34 +16,15 @@
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
 #include "hub/store/sql_db.h"
+#include "tests/support/api_test_support.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::api {
 namespace {
 
-ApiClient client(std::string name, std::string token, std::set<Role> roles, std::set<std::string> kommuner = {}) {
-  ApiClient c;
-  c.name = std::move(name);
-  c.token = std::move(token);
-  c.roles = std::move(roles);
-  c.kommuner = std::move(kommuner);
-  return c;
-}
+using testing::apiClient;
+using testing::smdbCitizen;
 
-// A whole SMDB forløb (anmodning … afslutning) of a citizen managed by
-// `kommune`: a keep case of the SMDB rule tests with its ids made the patient's.
-std::string citizen(const std::string& patient, const std::string& cpr, const std::string& kommune) {
-  std::ifstream in(std::string(REGHUB_SOURCE_DIR) + "/tests/adapters/smdb/cases/SMDB-IVAER-10__keep_andet_with_text/input.json");
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_FALSE(s.empty());
-  const auto replaceAll = [&s](const std::string& from, const std::string& to) {
-    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-  };
-  replaceAll("-1\"", "-" + patient + "\"");
-  replaceAll("0101901235", cpr);
-  replaceAll("\"0330\"", "\"" + kommune + "\"");
-  return s;
-}
 
 // Only an anmodning, of a woman without the answer SMDB-ANM-02 requires: a validation error.
 std::string invalidCitizen(const std::string& patient, const std::string& cpr, const std::string& kommune) {
@@ -92,12 +73,12 @@ class AccessTest : public ::testing::Test {
     o.certificate = tls_.serverCertFile;
     o.privateKey = tls_.serverKeyFile;
     o.clients = ApiClients({
-        client("admin", "token-admin", {Role::kAdmin}),
-        client("intake0101", "token-intake0101", {Role::kIntake}, {"0101"}),
-        client("analyst0101", "token-analyst0101", {Role::kAnalyst}, {"0101"}),
-        client("analyst", "token-analyst", {Role::kAnalyst}),
-        client("operator", "token-operator", {Role::kOperator}),
-        client("both0101", "token-both0101", {Role::kIntake, Role::kAnalyst}, {"0101"}),
+        apiClient("admin", "token-admin", {Role::kAdmin}),
+        apiClient("intake0101", "token-intake0101", {Role::kIntake}, {"0101"}),
+        apiClient("analyst0101", "token-analyst0101", {Role::kAnalyst}, {"0101"}),
+        apiClient("analyst", "token-analyst", {Role::kAnalyst}),
+        apiClient("operator", "token-operator", {Role::kOperator}),
+        apiClient("both0101", "token-both0101", {Role::kIntake, Role::kAnalyst}, {"0101"}),
     });
     server_ = std::make_unique<ApiServer>(o, 100000, *store_, *intake_, nullptr);
     server_->start();
@@ -137,7 +118,7 @@ class AccessTest : public ::testing::Test {
 };
 
 TEST_F(AccessTest, Roles_IntakeMayPostButNotReadStatus) {
-  EXPECT_EQ(as("intake0101", "POST", "/fhir", citizen("p1", kCpr0101, "0101")).status, 202);
+  EXPECT_EQ(as("intake0101", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101")).status, 202);
   const auto r = as("intake0101", "GET", "/status");
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("needs the role analyst"), std::string::npos) << r.body;
@@ -146,7 +127,7 @@ TEST_F(AccessTest, Roles_IntakeMayPostButNotReadStatus) {
 TEST_F(AccessTest, Roles_AnalystMayReadButNotPost) {
   EXPECT_EQ(as("analyst", "GET", "/status").status, 200);
   EXPECT_EQ(as("analyst", "GET", "/metrics").status, 200);
-  const auto r = as("analyst", "POST", "/fhir", citizen("p1", kCpr0101, "0101"));
+  const auto r = as("analyst", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101"));
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("needs the role intake"), std::string::npos) << r.body;
   EXPECT_EQ(rows("ingests"), 0);
@@ -177,7 +158,7 @@ TEST_F(AccessTest, Roles_AScopedClientCannotReadTheMetricsOfEveryKommune) {
 }
 
 TEST_F(AccessTest, Scope_ClientOf0101Posting0330CitizenIs403AndNothingIsStored) {
-  const auto r = as("intake0101", "POST", "/fhir", citizen("p2", kCpr0330, "0330"));
+  const auto r = as("intake0101", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330"));
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_NE(r.body.find("kommune 0330"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("nothing was stored"), std::string::npos) << r.body;
@@ -186,14 +167,14 @@ TEST_F(AccessTest, Scope_ClientOf0101Posting0330CitizenIs403AndNothingIsStored) 
   EXPECT_EQ(rows("citizen_resources"), 0);
   EXPECT_EQ(rows("ingests"), 0);
   // Its own kommune's citizen goes in.
-  const auto ok = as("intake0101", "POST", "/fhir", citizen("p1", kCpr0101, "0101"));
+  const auto ok = as("intake0101", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101"));
   EXPECT_EQ(ok.status, 202) << ok.body;
   EXPECT_GT(rows("messages"), 0);
 }
 
 TEST_F(AccessTest, Scope_ADeltaForAnotherKommunesCitizenIsRefusedItsOwnGoesIn) {
-  ASSERT_EQ(as("admin", "POST", "/fhir", citizen("p2", kCpr0330, "0330")).status, 202);
-  ASSERT_EQ(as("intake0101", "POST", "/fhir", citizen("p1", kCpr0101, "0101")).status, 202);
+  ASSERT_EQ(as("admin", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330")).status, 202);
+  ASSERT_EQ(as("intake0101", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101")).status, 202);
   const int64_t held = rows("citizen_resources");
   // The delta names only the Patient and forløb: the kommune comes from what the store holds.
   const auto refused = as("intake0101", "POST", "/fhir", delta("p2"));
@@ -224,8 +205,8 @@ TEST_F(AccessTest, Scope_AForloebWithoutKommuneIsRefused) {
 }
 
 TEST_F(AccessTest, Scope_StatusShowsOnlyTheClientsKommunerAndRefusesAnother) {
-  ASSERT_EQ(as("admin", "POST", "/fhir", citizen("p1", kCpr0101, "0101")).status, 202);
-  ASSERT_EQ(as("admin", "POST", "/fhir", citizen("p2", kCpr0330, "0330")).status, 202);
+  ASSERT_EQ(as("admin", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101")).status, 202);
+  ASSERT_EQ(as("admin", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330")).status, 202);
   const auto all = as("analyst", "GET", "/status");
   EXPECT_NE(all.body.find(R"("kommune":"0101")"), std::string::npos) << all.body;
   EXPECT_NE(all.body.find(R"("kommune":"0330")"), std::string::npos) << all.body;
@@ -252,7 +233,7 @@ TEST_F(AccessTest, Scope_ValidationProblemsAreThoseOfTheClientsOwnIngests) {
 }
 
 TEST_F(AccessTest, Scope_ForloebHistoryOfAnotherKommuneIsNotShown) {
-  ASSERT_EQ(as("admin", "POST", "/fhir", citizen("p2", kCpr0330, "0330")).status, 202);
+  ASSERT_EQ(as("admin", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330")).status, 202);
   const auto all = as("analyst", "GET", "/status/forloeb/src-ep-p2");
   EXPECT_NE(all.body.find("pending"), std::string::npos) << all.body;
   const auto mine = as("analyst0101", "GET", "/status/forloeb/src-ep-p2");
@@ -261,8 +242,8 @@ TEST_F(AccessTest, Scope_ForloebHistoryOfAnotherKommuneIsNotShown) {
 }
 
 TEST_F(AccessTest, Ingests_AScopedClientSeesOnlyItsOwn) {
-  const auto theirs = as("admin", "POST", "/fhir", citizen("p2", kCpr0330, "0330"));
-  const auto mine = as("both0101", "POST", "/fhir", citizen("p1", kCpr0101, "0101"));
+  const auto theirs = as("admin", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330"));
+  const auto mine = as("both0101", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101"));
   ASSERT_EQ(theirs.status, 202);
   ASSERT_EQ(mine.status, 202);
   const std::string theirId = theirs.headers.at("location"), myId = mine.headers.at("location");
@@ -272,7 +253,7 @@ TEST_F(AccessTest, Ingests_AScopedClientSeesOnlyItsOwn) {
 }
 
 TEST_F(AccessTest, Audit_EveryIngestAndReplayNamesItsClient) {
-  ASSERT_EQ(as("intake0101", "POST", "/fhir", citizen("p1", kCpr0101, "0101")).status, 202);
+  ASSERT_EQ(as("intake0101", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101")).status, 202);
   ASSERT_EQ(as("operator", "POST", "/replay?state=rejected&registry=smdb").status, 200);
   const auto trail = store_->audit();
   ASSERT_EQ(trail.size(), 2u);
@@ -285,8 +266,8 @@ TEST_F(AccessTest, Audit_EveryIngestAndReplayNamesItsClient) {
 }
 
 TEST_F(AccessTest, Audit_AScopedOperatorReplaysOnlyItsKommuner) {
-  ASSERT_EQ(as("admin", "POST", "/fhir", citizen("p1", kCpr0101, "0101")).status, 202);
-  ASSERT_EQ(as("admin", "POST", "/fhir", citizen("p2", kCpr0330, "0330")).status, 202);
+  ASSERT_EQ(as("admin", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101")).status, 202);
+  ASSERT_EQ(as("admin", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330")).status, 202);
   // Both messages dead.
   auto raw = store::openDatabase("sqlite:" + db());
   raw->query("UPDATE messages SET state = 'dead'");
@@ -295,7 +276,7 @@ TEST_F(AccessTest, Audit_AScopedOperatorReplaysOnlyItsKommuner) {
   o.port = 0;
   o.certificate = tls_.serverCertFile;
   o.privateKey = tls_.serverKeyFile;
-  o.clients = ApiClients({client("op0101", "token-op0101", {Role::kOperator}, {"0101"})});
+  o.clients = ApiClients({apiClient("op0101", "token-op0101", {Role::kOperator}, {"0101"})});
   server_ = std::make_unique<ApiServer>(o, 100000, *store_, *intake_, nullptr);
   server_->start();
   net::HttpsClientOptions co;

@@ -23,33 +23,15 @@
 #include "hub/net/https_client.h"
 #include "hub/model/date.h"
 #include "hub/store/registry_mirror.h"
+#include "tests/support/api_test_support.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::dashboard {
 namespace {
 
-api::ApiClient client(std::string name, std::string token, std::set<api::Role> roles, std::set<std::string> kommuner = {}) {
-  api::ApiClient c;
-  c.name = std::move(name);
-  c.token = std::move(token);
-  c.roles = std::move(roles);
-  c.kommuner = std::move(kommuner);
-  return c;
-}
+using testing::apiClient;
+using testing::smdbCitizen;
 
-// A whole SMDB forløb of a citizen managed by `kommune` (a keep case of the SMDB rule tests).
-std::string citizen(const std::string& patient, const std::string& cpr, const std::string& kommune) {
-  std::ifstream in(std::string(REGHUB_SOURCE_DIR) + "/tests/adapters/smdb/cases/SMDB-IVAER-10__keep_andet_with_text/input.json");
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_FALSE(s.empty());
-  const auto replaceAll = [&s](const std::string& from, const std::string& to) {
-    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-  };
-  replaceAll("-1\"", "-" + patient + "\"");
-  replaceAll("0101901235", cpr);
-  replaceAll("\"0330\"", "\"" + kommune + "\"");
-  return s;
-}
 
 const std::string kCpr0101 = "0101804323", kCpr0330 = "0202805433";
 const std::regex kTenDigits("[0-9]{10}");
@@ -72,12 +54,12 @@ class DashboardTest : public ::testing::Test {
     o.certificate = tls_.serverCertFile;
     o.privateKey = tls_.serverKeyFile;
     o.clients = api::ApiClients({
-        client("admin", "token-admin-0123456789", {api::Role::kAdmin}),
-        client("analyst", "token-analyst-0123456789", {api::Role::kAnalyst}),
-        client("operator", "token-operator-0123456789", {api::Role::kOperator}),
-        client("analyst0101", "token-analyst0101-0123456789", {api::Role::kAnalyst}, {"0101"}),
-        client("operator0101", "token-operator0101-0123456789", {api::Role::kOperator}, {"0101"}),
-        client("intake", "token-intake-0123456789", {api::Role::kIntake}),
+        apiClient("admin", "token-admin-0123456789", {api::Role::kAdmin}),
+        apiClient("analyst", "token-analyst-0123456789", {api::Role::kAnalyst}),
+        apiClient("operator", "token-operator-0123456789", {api::Role::kOperator}),
+        apiClient("analyst0101", "token-analyst0101-0123456789", {api::Role::kAnalyst}, {"0101"}),
+        apiClient("operator0101", "token-operator0101-0123456789", {api::Role::kOperator}, {"0101"}),
+        apiClient("intake", "token-intake-0123456789", {api::Role::kIntake}),
     });
     server_ = std::make_unique<api::ApiServer>(o, 100000, *store_, *intake_, nullptr);
     DashboardOptions d;
@@ -97,8 +79,8 @@ class DashboardTest : public ::testing::Test {
   // Two kommuner's citizens through the API; then one message of 0330 dead
   // and one of 0101 rejected, as the outbox would record them.
   void fill() {
-    ASSERT_EQ(api("admin", "POST", "/fhir", citizen("p1", kCpr0101, "0101")).status, 202);
-    ASSERT_EQ(api("admin", "POST", "/fhir", citizen("p2", kCpr0330, "0330")).status, 202);
+    ASSERT_EQ(api("admin", "POST", "/fhir", smdbCitizen("p1", kCpr0101, "0101")).status, 202);
+    ASSERT_EQ(api("admin", "POST", "/fhir", smdbCitizen("p2", kCpr0330, "0330")).status, 202);
     const int64_t now = store::nowMillis();
     // Only messages without predecessors are claimed (the anmodninger); the rest keep waiting.
     for (auto& m : store_->claim(100, "w", now, 60'000)) {
