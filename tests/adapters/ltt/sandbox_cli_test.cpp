@@ -5,7 +5,6 @@
 // (--write-client-config) with which the hub gets one.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,48 +14,20 @@
 #include "adapters/ltt/ltt_adapter.h"
 #include "hub/net/https_client.h"
 #include "tests/adapters/ltt/test_util.h"
+#include "tests/support/piped_child.h"
 
 namespace reghub::ltt {
 namespace {
 
-struct Child {
-  pid_t pid = -1;
-  FILE* out = nullptr;
-};
-
-Child spawn(const std::vector<std::string>& args) {
-  int fds[2];
-  if (::pipe(fds) != 0) return {};
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], 1);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  return {pid, ::fdopen(fds[0], "r")};
-}
-
-std::string readLine(FILE* f) {
-  char buf[1024];
-  if (!std::fgets(buf, sizeof buf, f)) return {};
-  std::string s(buf);
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
+using testing::PipedChild;
 
 TEST(LttSandboxCli, ServesOverTlsAndStopsOnSigterm) {
   const std::string clientConfig =
       (std::filesystem::temp_directory_path() / ("reghub-ltt-client-" + std::to_string(::getpid()) + ".properties"))
           .string();
-  Child c = spawn({REGHUB_BINARY, "sandbox", "ltt", "--write-client-config", clientConfig});
-  ASSERT_GT(c.pid, 0);
-  const std::string first = readLine(c.out), second = readLine(c.out), third = readLine(c.out);
+  PipedChild c = PipedChild::spawn({REGHUB_BINARY, "sandbox", "ltt", "--write-client-config", clientConfig});
+  ASSERT_TRUE(c.started());
+  const std::string first = c.readLine(), second = c.readLine(), third = c.readLine();
   const std::string urlPrefix = "sandbox ltt listening on ";
   ASSERT_EQ(first.rfind(urlPrefix, 0), 0u) << first;
   ASSERT_EQ(second.rfind("CA file: ", 0), 0u) << second;
@@ -110,22 +81,14 @@ TEST(LttSandboxCli, ServesOverTlsAndStopsOnSigterm) {
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(client.send("GET", "/sandbox/received", "", "").body, "[]");
 
-  ASSERT_EQ(::kill(c.pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(c.pid, &status, 0), c.pid);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  std::fclose(c.out);
+  EXPECT_EQ(c.stop(SIGTERM), 0);  // exited by itself, with 0
   std::filesystem::remove(clientConfig);
 }
 
 TEST(LttSandboxCli, UnknownRegistryIsAUsageError) {
-  Child c = spawn({REGHUB_BINARY, "sandbox", "nosuch"});
-  ASSERT_GT(c.pid, 0);
-  int status = 0;
-  ::waitpid(c.pid, &status, 0);
-  EXPECT_EQ(WEXITSTATUS(status), 2);
-  std::fclose(c.out);
+  PipedChild c = PipedChild::spawn({REGHUB_BINARY, "sandbox", "nosuch"});
+  ASSERT_TRUE(c.started());
+  EXPECT_EQ(c.wait(), 2);
 }
 
 }  // namespace

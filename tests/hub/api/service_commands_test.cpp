@@ -3,7 +3,6 @@
 // Exit codes per CONTRACT §3 (2 usage, 78 config).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -16,10 +15,13 @@
 #include <filesystem>
 #include <regex>
 
+#include "tests/support/piped_child.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::api {
 namespace {
+
+using testing::PipedChild;
 
 const std::string kBin = REGHUB_BINARY;
 const std::string kKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
@@ -109,28 +111,19 @@ TEST(ServiceCommands, MissingStoreKeyIsConfigError78) {
 
 TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
   testing::TempDir dir("reghub-cli-run");
-  int out[2];
-  ASSERT_EQ(::pipe(out), 0);
   const std::string store = "sqlite:" + (dir.path() / "s.db").string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    ::dup2(out[1], 2);
-    ::close(out[0]);
-    ::setenv("REGHUB_STORE_KEY", kKey.c_str(), 1);
-    ::execl(kBin.c_str(), kBin.c_str(), "run", "--store", store.c_str(), "--port", "0", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  FILE* f = ::fdopen(out[0], "r");
-  char line[512];
+  PipedChild::Options o;
+  o.env = {{"REGHUB_STORE_KEY", kKey}};
+  o.err = PipedChild::Stderr::kStdout;
+  PipedChild hub = PipedChild::spawn({kBin, "run", "--store", store, "--port", "0"}, o);
+  ASSERT_TRUE(hub.started());
   std::string listening, startup;
-  while (std::fgets(line, sizeof line, f)) {
-    if (std::string(line).rfind("listening on ", 0) == 0) {
+  for (std::string line; hub.readLine(line);) {
+    if (line.rfind("listening on ", 0) == 0) {
       listening = line;
       break;
     }
-    startup += line;
+    startup += line + "\n";
   }
   // No registry is configured for delivery here: nothing leaves, and start-up says so.
   EXPECT_NE(startup.find("registry smdb is not configured for delivery"), std::string::npos) << startup;
@@ -146,14 +139,9 @@ TEST(ServiceCommands, Run_ServesHealthAndStopsOnSigterm) {
   Poco::StreamCopier::copyToString(s.receiveResponse(resp), body);
   EXPECT_EQ(resp.getStatus(), 200);
   EXPECT_NE(body.find("\"ok\""), std::string::npos);
-  ::kill(pid, SIGTERM);
-  std::string rest;
-  while (std::fgets(line, sizeof line, f)) rest += line;
-  std::fclose(f);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ::kill(hub.pid(), SIGTERM);
+  const std::string rest = hub.readRest();  // to its end, so it never blocks on a full pipe
+  EXPECT_EQ(hub.wait(), 0);
   EXPECT_NE(rest.find("SIGTERM, stopping"), std::string::npos) << rest;
   EXPECT_NE(rest.find("stopped;"), std::string::npos) << rest;
 }

@@ -23,6 +23,7 @@
 
 #include "hub/net/dev_tls.h"
 #include "hub/net/https_client.h"
+#include "tests/support/piped_child.h"
 
 namespace {
 
@@ -33,52 +34,18 @@ const std::string kStoreKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 const std::string kLookupKey = "ISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0A=";
 const std::string kToken = "intake-token-4f1c9a2e7b";
 
-struct Child {
-  pid_t pid = -1;
-  FILE* out = nullptr;  // its stdout
-};
+using reghub::testing::PipedChild;
 
-// The child's stdout on a pipe, its stderr into `errFile` (when given).
-Child spawn(const std::vector<std::string>& args, const std::string& errFile = {}) {
-  int fds[2];
-  if (::pipe(fds) != 0) return {};
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], 1);
-    if (!errFile.empty()) {
-      FILE* e = std::fopen(errFile.c_str(), "w");
-      if (e) ::dup2(fileno(e), 2);
-    }
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::setenv("REGHUB_STORE_KEY", kStoreKey.c_str(), 1);
-    ::setenv("REGHUB_STORE_LOOKUP_KEY", kLookupKey.c_str(), 1);
-    ::setenv("REGHUB_TEST_INTAKE_TOKEN", kToken.c_str(), 1);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+// The child's stdout on a pipe, its stderr into `errFile` (when given), the store keys and
+// the intake token in its environment.
+PipedChild spawn(const std::vector<std::string>& args, const std::string& errFile = {}) {
+  PipedChild::Options o;
+  o.env = {{"REGHUB_STORE_KEY", kStoreKey}, {"REGHUB_STORE_LOOKUP_KEY", kLookupKey}, {"REGHUB_TEST_INTAKE_TOKEN", kToken}};
+  if (!errFile.empty()) {
+    o.err = PipedChild::Stderr::kFile;
+    o.errFile = errFile;
   }
-  ::close(fds[1]);
-  return {pid, ::fdopen(fds[0], "r")};
-}
-
-std::string readLine(FILE* f) {
-  char buf[2048];
-  if (!f || !std::fgets(buf, sizeof buf, f)) return {};
-  std::string s(buf);
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
-void stop(Child& c) {
-  if (c.pid <= 0) return;
-  ::kill(c.pid, SIGTERM);
-  int status = 0;
-  ::waitpid(c.pid, &status, 0);
-  if (c.out) std::fclose(c.out);
-  c = {};
+  return PipedChild::spawn(args, o);
 }
 
 std::string readFile(const std::string& path) {
@@ -107,19 +74,19 @@ class RunLog : public ::testing::Test {
                               .c_str()),
               0);
     sandbox_ = spawn({kBin, "sandbox", "ltt", "--write-client-config", (dir_ / "client.properties").string()});
-    ASSERT_EQ(readLine(sandbox_.out).rfind("sandbox ltt listening on ", 0), 0u);
-    readLine(sandbox_.out);
-    readLine(sandbox_.out);
+    ASSERT_EQ(sandbox_.readLine().rfind("sandbox ltt listening on ", 0), 0u);
+    sandbox_.readLine();
+    sandbox_.readLine();
   }
   void TearDown() override {
-    stop(hub_);
-    stop(sandbox_);
+    hub_.stop();
+    sandbox_.stop();
     fs::remove_all(dir_);
   }
   // Starts `reghub run` on the sandbox's settings plus `extra`; its base URL.
   std::string startHub(const std::string& extra) {
     hub_ = spawn({kBin, "run", "--config", writeConfig(extra)}, log());
-    const std::string line = readLine(hub_.out);
+    const std::string line = hub_.readLine();
     EXPECT_EQ(line.rfind("listening on ", 0), 0u) << line << "\n" << readFile(log());
     return line.size() > 13 ? line.substr(13) : std::string();
   }
@@ -161,7 +128,7 @@ class RunLog : public ::testing::Test {
 
   fs::path dir_;
   std::string input_;
-  Child sandbox_, hub_;
+  PipedChild sandbox_, hub_;
   reghub::net::DevTlsFiles tls_;
   std::string status_;
 };
@@ -169,7 +136,7 @@ class RunLog : public ::testing::Test {
 TEST_F(RunLog, AFullFlowLogsRequestsAndOutcomesWithoutCprTokensOrKeys) {
   postAndWait(startHub(""));
   EXPECT_NE(status_.find(R"("state":"accepted")"), std::string::npos) << status_;
-  stop(hub_);
+  hub_.stop();
   const std::string text = readFile(log());
   // Controls: the searches find what is there.
   const std::string in = readFile(input_);
@@ -205,7 +172,7 @@ TEST_F(RunLog, ADeliveryToASandboxWithTheWrongCaIsLoggedAtError) {
   const auto other = reghub::net::writeDevTls((dir_ / "other-ca").string());
   postAndWait(startHub("ltt.caFile = " + other.caCertFile + "\n"));
   EXPECT_NE(status_.find(R"("state":"dead")"), std::string::npos) << status_;
-  stop(hub_);
+  hub_.stop();
   const std::string text = readFile(log());
   std::smatch m;
   ASSERT_TRUE(std::regex_search(text, m, std::regex(R"re(\{[^\n]*"level":"error","msg":"delivery given up \(dead\)"[^\n]*)re")))
@@ -228,12 +195,8 @@ TEST_F(RunLog, AWrongStoreKeyStopsTheStartWithAnErrorLineNamingTheSetting) {
                          " >/dev/null 2>&1")
                             .c_str()),
             0);
-  Child hub = spawn({kBin, "run", "--config", writeConfig("")}, log());
-  int status = 0;
-  ::waitpid(hub.pid, &status, 0);
-  std::fclose(hub.out);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 78);
+  PipedChild hub = spawn({kBin, "run", "--config", writeConfig("")}, log());
+  EXPECT_EQ(hub.wait(), 78);
   const std::string text = readFile(log());
   std::smatch m;
   ASSERT_TRUE(std::regex_search(text, m, std::regex(R"re(\{[^\n]*"level":"error","msg":"configuration error: [^\n]*)re")))
