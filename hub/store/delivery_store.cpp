@@ -264,11 +264,13 @@ EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::
     result.sameIngest = !ingestId.empty() && toStr(latest[0][3]) == ingestId;
     return result;
   }
-  // Older contents for this key still waiting are replaced by this one.
-  const auto waiting = db_->query(
-      "SELECT id, state, attempts FROM messages WHERE registry = $1 AND idem_key = $2 AND state IN ('pending', "
-      "'retry-wait')",
-      {m.registry, m.idempotencyKey});
+  // Older contents for this key still waiting are replaced by this one (a
+  // key never seen has none: a first load asks nothing more).
+  const auto waiting =
+      latest.empty() ? std::vector<SqlRow>{}
+                     : db_->query("SELECT id, state, attempts FROM messages WHERE registry = $1 AND idem_key = $2 AND "
+                                  "state IN ('pending', 'retry-wait')",
+                                  {m.registry, m.idempotencyKey});
   for (const auto& row : waiting) {
     const int64_t id = toInt(row[0]);
     db_->query("UPDATE messages SET state = 'superseded', blocked = 0, updated_at = $2 WHERE id = $1", {id, now});
