@@ -48,6 +48,11 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
   MergeResult result;
   Transaction tx(*db_);
   lockKeys(batch);
+  MergeMemo memo;
+  // Nothing parked (the usual first load, or a store that has caught up):
+  // no resource of this batch can have a parked one to take along, until
+  // the batch parks one itself.
+  memo.parkedBefore = !db_->query("SELECT 1 FROM citizen_resources WHERE citizen IS NULL LIMIT 1").empty();
   for (const ResourceRecord& r : batch) {
     if (r.type == "Organization") {
       storeResource(r, kOrganizations, now, out, result);
@@ -59,19 +64,20 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
       const size_t older = result.olderIgnored;
       storeResource(r, citizen, now, out, result);
       if (result.olderIgnored != older) continue;  // an old version re-points nothing
-      db_->query(
+      db_->exec(
           "INSERT INTO citizen_patients (patient, citizen) VALUES ($1, $2) "
           "ON CONFLICT (patient) DO UPDATE SET citizen = excluded.citizen",
           {patientHash, citizen});
-      joinParked(citizen, patientHash, now, result);
+      memo.patients[patientHash] = citizen;
+      if (memo.anyParked(result)) joinParked(citizen, patientHash, now, result);
       continue;
     }
     std::string citizen = r.patientKey.empty() ? (r.parentKeys.empty() ? std::string()
                                                                        : citizenOfResource(hash(r.firstParent())))
-                                               : citizenOfPatient(hash(r.patientKey));
+                                               : citizenOfPatient(hash(r.patientKey), memo);
     storeResource(r, citizen, now, out, result);
     // A forløb that joins brings the resources that name no Patient and waited for it.
-    if (!citizen.empty()) {
+    if (!citizen.empty() && memo.anyParked(result)) {
       db_->query("UPDATE citizen_resources SET citizen = $1, updated_at = $3 WHERE citizen IS NULL AND patient = '' "
                  "AND parent = $2",
                  {citizen, hash(r.key), now});
@@ -79,12 +85,17 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
     }
   }
   for (const std::string& c : result.touched)
-    db_->query(
+    db_->exec(
         "INSERT INTO citizens (citizen, version, dirty, updated_at) VALUES ($1, 1, 1, $2) "
         "ON CONFLICT (citizen) DO UPDATE SET version = citizens.version + 1, dirty = 1, updated_at = $2",
         {c, now});
   tx.commit();
   return result;
+}
+
+std::string CitizenState::citizenOfPatient(const std::string& patientHash, MergeMemo& memo) {
+  if (const auto it = memo.patients.find(patientHash); it != memo.patients.end()) return it->second;
+  return memo.patients[patientHash] = citizenOfPatient(patientHash);
 }
 
 // PostgreSQL: two intakes merging the same resource at once must neither
@@ -99,7 +110,8 @@ void CitizenState::lockKeys(const std::vector<ResourceRecord>& batch) {
     const std::string h = hash(r.key);
     locks.insert(static_cast<int64_t>(std::stoull(h.substr(0, 15), nullptr, 16)));
   }
-  for (const int64_t k : locks) db_->query("SELECT pg_advisory_xact_lock($1)", {k});
+  // Sent together (exec): taken in this order before the next statement runs.
+  for (const int64_t k : locks) db_->exec("SELECT pg_advisory_xact_lock($1)", {k});
 }
 
 void CitizenState::storeResource(const ResourceRecord& r, const std::string& citizen, int64_t now,
@@ -129,7 +141,7 @@ void CitizenState::storeResource(const ResourceRecord& r, const std::string& cit
       ++result.unchanged;  // a re-send: nothing to do
       return;
     }
-    db_->query(
+    db_->exec(
         "UPDATE citizen_resources SET citizen = $2, patient = $3, parent = $4, last_updated = $5, version = $6, "
         "body_hash = $7, waiting_for = $8, updated_at = $9, key_id = $10, sealed = $11 WHERE res = $1",
         {res, citizenParam, r.patientKey.empty() ? std::string() : hash(r.patientKey),
@@ -142,7 +154,7 @@ void CitizenState::storeResource(const ResourceRecord& r, const std::string& cit
     }
     if (!toStr(row[3]).empty() && toStr(row[3]) != kOrganizations && !sameCitizen) result.touched.insert(toStr(row[3]));
   } else {
-    db_->query(
+    db_->exec(
         "INSERT INTO citizen_resources (res, citizen, patient, parent, last_updated, version, body_hash, "
         "waiting_for, received_at, updated_at, key_id, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, "
         "$11)",

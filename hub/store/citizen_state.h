@@ -25,6 +25,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hub/diag/reporter.h"
@@ -142,7 +143,15 @@ class CitizenState {
   CitizenState(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
   std::string hash(const std::string& what) const;
   void lockKeys(const std::vector<state::ResourceRecord>& batch);
+  // What one merge (inside its transaction) has learnt of the held state,
+  // so each resource does not ask again.
+  struct MergeMemo {
+    std::unordered_map<std::string, std::string> patients;  // patient hash → citizen ("" if none)
+    bool parkedBefore = false;                               // any resource parked when the merge began
+    bool anyParked(const MergeResult& sofar) const { return parkedBefore || sofar.parked > 0; }
+  };
   std::string citizenOfPatient(const std::string& patientHash);
+  std::string citizenOfPatient(const std::string& patientHash, MergeMemo& memo);
   std::string citizenOfResource(const std::string& resHash);
   void storeResource(const state::ResourceRecord& r, const std::string& citizen, int64_t now,
                      const diag::Reporter& out, MergeResult& result);

@@ -219,7 +219,7 @@ void DeliveryStore::insertTransition(int64_t id, std::optional<MessageState> fro
   if (from && !isAllowedTransition(*from, to))
     throw StoreError("bug: transition " + std::string(toString(*from)) + " → " + std::string(toString(to)) +
                      " is not allowed");
-  db_->query(
+  db_->exec(
       "INSERT INTO transitions (message_id, at, from_state, to_state, attempt, http_status, registry_id, detail, "
       "actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
       {id, now, from ? stateParam(*from) : SqlParam{}, stateParam(to), int64_t{attempt},
@@ -245,7 +245,7 @@ std::vector<EnqueueResult> DeliveryStore::enqueueBatch(const std::vector<ToEnque
       keys.insert(keyLock(e.message.registry, e.message.idempotencyKey));
       for (const std::string& dep : e.message.dependsOn) keys.insert(keyLock(e.message.registry, dep));
     }
-    for (const std::string& k : keys) db_->query("SELECT pg_advisory_xact_lock(hashtext($1))", {k});
+    for (const std::string& k : keys) db_->exec("SELECT pg_advisory_xact_lock(hashtext($1))", {k});
   }
   std::vector<EnqueueResult> out;
   out.reserve(batch.size());
@@ -273,7 +273,7 @@ EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::
                                   {m.registry, m.idempotencyKey});
   for (const auto& row : waiting) {
     const int64_t id = toInt(row[0]);
-    db_->query("UPDATE messages SET state = 'superseded', blocked = 0, updated_at = $2 WHERE id = $1", {id, now});
+    db_->exec("UPDATE messages SET state = 'superseded', blocked = 0, updated_at = $2 WHERE id = $1", {id, now});
     insertTransition(id, toState(row[1]), MessageState::kSuperseded, static_cast<int>(toInt(row[2])), 0, {},
                      "replaced by newer content for the same key", "enqueue", now);
     result.outcome = EnqueueOutcome::kReplacedPending;
@@ -290,9 +290,9 @@ EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::
        m.deliveryDay, nullable(ingestId), keyring_->currentKeyId(), sealed, std::max(now, notBefore)});
   result.id = toInt(inserted.at(0).at(0));
   for (const std::string& dep : m.dependsOn)
-    db_->query("INSERT INTO message_deps (message_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-               {result.id, dep});
-  if (!m.dependsOn.empty()) db_->query(kBlockUnlessReady, {result.id});
+    db_->exec("INSERT INTO message_deps (message_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+              {result.id, dep});
+  if (!m.dependsOn.empty()) db_->exec(kBlockUnlessReady, {result.id});
   insertTransition(result.id, std::nullopt, MessageState::kPending, 0, 0, {}, {},
                    ingestId.empty() ? "enqueue" : "ingest " + ingestId, now);
   return result;

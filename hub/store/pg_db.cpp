@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "hub/model/cpr.h"
 #include "hub/store/sql_db.h"
@@ -52,24 +53,16 @@ class PgDb final : public SqlDb {
   }
 
   std::vector<SqlRow> run(std::string_view sql, const std::vector<SqlParam>& params, bool prepared) {
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (const auto* v = std::get_if<int64_t>(&params[i])) {
-        text[i] = std::to_string(*v);
-        values[i] = text[i].c_str();
-      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
-        values[i] = s->c_str();
-      }
-    }
+    sendPending();
+    const TextParams p(params);
     // Prepared once per connection: planning is most of a small query's cost.
     Result r;
     if (prepared) {
-      const std::string& name = prepare(sql, static_cast<int>(params.size()));
-      r.reset(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0));
+      const std::string& name = prepare(sql, p.count());
+      r.reset(PQexecPrepared(conn_, name.c_str(), p.count(), p.values(), nullptr, nullptr, 0));
     } else {
       const std::string q(sql);
-      r.reset(PQexecParams(conn_, q.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr, nullptr, 0));
+      r.reset(PQexecParams(conn_, q.c_str(), p.count(), nullptr, p.values(), nullptr, nullptr, 0));
     }
     const auto status = PQresultStatus(r.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
@@ -90,18 +83,101 @@ class PgDb final : public SqlDb {
     return rows;
   }
 
+  void exec(std::string_view sql, const std::vector<SqlParam>& params) override {
+    if (!inTransaction_) {
+      run(sql, params, true);
+      return;
+    }
+    pending_.push_back({std::string(sql), params});
+    if (pending_.size() >= kMaxPending) sendPending();
+  }
+
   int64_t changes() const override { return changes_; }
 
   void script(std::string_view sql) override {
+    const bool rollback = sql == "ROLLBACK";
+    if (rollback)
+      pending_.clear();  // what was not sent is rolled back with the rest
+    else
+      sendPending();
+    if (rollback || sql == "COMMIT") inTransaction_ = false;
     Result r(PQexec(conn_, std::string(sql).c_str()));
     const auto status = PQresultStatus(r.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
       throw StoreError("postgresql: " + safeError(PQresultErrorMessage(r.get())));
   }
 
-  void begin() override { script("BEGIN"); }
+  void begin() override {
+    script("BEGIN");
+    inTransaction_ = true;
+  }
 
  private:
+  // Parameters as libpq takes them: text, NULL for none.
+  class TextParams {
+   public:
+    explicit TextParams(const std::vector<SqlParam>& params) : text_(params.size()), values_(params.size(), nullptr) {
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (const auto* v = std::get_if<int64_t>(&params[i])) {
+          text_[i] = std::to_string(*v);
+          values_[i] = text_[i].c_str();
+        } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+          values_[i] = s->c_str();
+        }
+      }
+    }
+    int count() const { return static_cast<int>(values_.size()); }
+    const char* const* values() const { return values_.data(); }
+
+   private:
+    std::vector<std::string> text_;
+    std::vector<const char*> values_;
+  };
+
+  struct Pending {
+    std::string sql;
+    std::vector<SqlParam> params;
+  };
+  // Few enough that their answers (a few bytes each) never fill the socket
+  // while libpq is still sending: blocking mode cannot deadlock.
+  static constexpr size_t kMaxPending = 256;
+
+  // The exec() statements held back, sent as one pipeline: each statement,
+  // then one sync, then every answer read. The first error is thrown after
+  // the answers are drained (the server skips the rest of the pipeline).
+  void sendPending() {
+    if (pending_.empty()) return;
+    std::vector<Pending> batch;
+    batch.swap(pending_);
+    std::vector<const std::string*> names;  // prepared before the pipeline: PQprepare waits for its answer
+    names.reserve(batch.size());
+    for (const Pending& p : batch) names.push_back(&prepare(p.sql, static_cast<int>(p.params.size())));
+    if (PQenterPipelineMode(conn_) != 1)
+      throw StoreError("postgresql: cannot send statements together: " + safeError(PQerrorMessage(conn_)));
+    std::string error;
+    size_t sent = 0;
+    for (; sent < batch.size(); ++sent) {
+      const TextParams p(batch[sent].params);
+      if (PQsendQueryPrepared(conn_, names[sent]->c_str(), p.count(), p.values(), nullptr, nullptr, 0) != 1) {
+        error = safeError(PQerrorMessage(conn_));
+        break;
+      }
+    }
+    const bool synced = PQpipelineSync(conn_) == 1;
+    if (!synced && error.empty()) error = safeError(PQerrorMessage(conn_));
+    for (size_t i = 0; i < sent; ++i)
+      while (PGresult* raw = PQgetResult(conn_)) {  // a statement's answers end with a null
+        Result r(raw);
+        const auto status = PQresultStatus(r.get());
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_PIPELINE_ABORTED &&
+            error.empty())
+          error = safeError(PQresultErrorMessage(r.get()));
+      }
+    if (synced) Result(PQgetResult(conn_));  // the sync's own answer
+    PQexitPipelineMode(conn_);
+    if (!error.empty()) throw StoreError("postgresql: " + error);
+  }
+
   const std::string& prepare(std::string_view sql, int nParams) {
     const std::string key(sql);
     if (const auto it = prepared_.find(key); it != prepared_.end()) return it->second;
@@ -116,6 +192,8 @@ class PgDb final : public SqlDb {
   PGconn* conn_;
   std::map<std::string, std::string> prepared_;
   int64_t changes_ = 0;
+  bool inTransaction_ = false;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace

@@ -38,6 +38,13 @@ class SqlDb {
   virtual std::vector<SqlRow> queryPlanned(std::string_view sql, const std::vector<SqlParam>& params) {
     return query(sql, params);
   }
+  // A statement whose rows and change count the caller does not read (an
+  // audit row, a dependency, a counter). Inside a transaction PostgreSQL
+  // sends such statements together, in order, before the next query(),
+  // script() or commit() (libpq's pipeline mode: one round trip for many);
+  // a failure among them is thrown there, and the transaction is lost as it
+  // would be anyway. SQLite, and outside a transaction: query().
+  virtual void exec(std::string_view sql, const std::vector<SqlParam>& params) { query(sql, params); }
   // Rows changed by the last statement run through query().
   virtual int64_t changes() const = 0;
   // Several statements without parameters (schema scripts).

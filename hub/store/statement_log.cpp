@@ -30,6 +30,10 @@ class RecordingDb final : public SqlDb {
     log_->record(sql, params, true);
     return db_->queryPlanned(sql, params);
   }
+  void exec(std::string_view sql, const std::vector<SqlParam>& params) override {
+    log_->record(sql, params, false);
+    db_->exec(sql, params);
+  }
   int64_t changes() const override { return db_->changes(); }
   void script(std::string_view sql) override { db_->script(sql); }
   void begin() override { db_->begin(); }

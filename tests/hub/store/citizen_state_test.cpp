@@ -105,6 +105,46 @@ TEST_F(CitizenStateTest, Parked_ResourceBeforeItsPatientWaitsAndJoinsWhenThePati
   EXPECT_EQ(keysOf(*arrived.touched.begin()).size(), 3u);
 }
 
+// A merge asks whether anything parked can join only while something is
+// parked (before the merge, or by the merge itself): both ways must join.
+TEST_F(CitizenStateTest, Parked_AChildParkedEarlierInTheSameBatchJoinsWhenItsForloebComesLaterInIt) {
+  const auto r = merge({record("QuestionnaireResponse", "q0", "", "EpisodeOfCare/e1"), patient("p1", "0101901235"),
+                        record("EpisodeOfCare", "e1", "Patient/p1")});
+  EXPECT_EQ(r.parked, 1u);
+  EXPECT_EQ(r.joined, 1u);
+  EXPECT_EQ(state_->parkedCount(), 0);
+  ASSERT_EQ(r.touched.size(), 1u);
+  EXPECT_EQ(keysOf(*r.touched.begin()),
+            (std::set<std::string>{"Patient/p1", "EpisodeOfCare/e1", "QuestionnaireResponse/q0"}));
+}
+
+TEST_F(CitizenStateTest, Parked_AChildParkedInAnEarlierBatchJoinsWhenItsForloebArrives) {
+  const auto day1 = merge({patient("p1", "0101901235")});
+  const auto day2 = merge({record("QuestionnaireResponse", "q0", "", "EpisodeOfCare/e1")}, kT0 + kDay);
+  EXPECT_EQ(day2.parked, 1u);
+  const auto day3 = merge({record("EpisodeOfCare", "e1", "Patient/p1")}, kT0 + 2 * kDay);
+  EXPECT_EQ(day3.joined, 1u);
+  EXPECT_EQ(state_->parkedCount(), 0);
+  EXPECT_EQ(keysOf(*day1.touched.begin()).size(), 3u);
+  // The control: with nothing parked, a forløb joins nothing and parks nothing.
+  const auto day4 = merge({record("EpisodeOfCare", "e2", "Patient/p1")}, kT0 + 3 * kDay);
+  EXPECT_EQ(day4.joined, 0u);
+  EXPECT_EQ(day4.parked, 0u);
+}
+
+// A Patient re-pointed to another citizen (its CPR corrected) in a batch:
+// the batch's later resources of that Patient join the citizen it now has.
+TEST_F(CitizenStateTest, Citizen_ResourcesAfterARepointedPatientInOneBatchJoinItsNewCitizen) {
+  const auto before = merge({patient("p1", "0101901235", "2026-05-01T00:00:00Z")});
+  const auto after = merge({patient("p1", "0202901234", "2026-05-02T00:00:00Z"), record("EpisodeOfCare", "e1", "Patient/p1")},
+                           kT0 + kDay);
+  ASSERT_EQ(before.touched.size(), 1u);
+  std::set<std::string> now = after.touched;
+  now.erase(*before.touched.begin());
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(keysOf(*now.begin()), (std::set<std::string>{"Patient/p1", "EpisodeOfCare/e1"}));
+}
+
 TEST_F(CitizenStateTest, Parked_ExpiresIntoHubRef01AfterTheConfiguredTime) {
   merge({record("Encounter", "k1", "Patient/never")});
   EXPECT_FALSE(state_->parked(kT0 + 6 * kDay, 7 * kDay).at(0).expired);
