@@ -333,6 +333,8 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
     m.kommune = toStr(row[9]);
     m.deliveryDay = toStr(row[10]);
     unsealJson(keyring_->open(toStr(row[11]), toStr(row[12]), messageContext(m.registry, m.idempotencyKey, m.contentHash)), m);
+    // Before this claim's own transition; in its transaction, not one more of the worker's.
+    c.sentBefore = c.attempt > 1 || handovers(m.registry, m.idempotencyKey) > 0;
     db_->query(
         "UPDATE messages SET state = 'sending', attempts = $2, lease_owner = $3, lease_until = $4, updated_at = $5 "
         "WHERE id = $1",
@@ -935,11 +937,15 @@ std::optional<std::string> DeliveryStore::registryId(std::string_view key) const
 bool DeliveryStore::sentBefore(const std::string& registry, std::string_view key) const {
   std::lock_guard lock(mutex_);
   // The current claim is one 'sending' transition; any other one means an earlier hand-over.
+  return handovers(registry, key) > 1;
+}
+
+int64_t DeliveryStore::handovers(const std::string& registry, std::string_view key) const {
   const auto rows = db_->query(
       "SELECT COUNT(*) FROM messages m JOIN transitions t ON t.message_id = m.id WHERE m.idem_key = $1 AND "
       "m.registry = $2 AND t.to_state = 'sending'",
       {std::string(key), registry});
-  return !rows.empty() && toInt(rows[0][0]) > 1;
+  return rows.empty() ? 0 : toInt(rows[0][0]);
 }
 
 }  // namespace reghub::store
