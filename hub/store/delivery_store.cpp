@@ -299,23 +299,28 @@ EnqueueResult DeliveryStore::enqueueLocked(const OutboundMessage& m, const std::
 std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& worker, int64_t now,
                                                  int64_t leaseMillis, const std::string& registry) {
   std::lock_guard lock(mutex_);
-  Transaction tx(*db_);
   // Only the ready rows, in due order: without statistics SQLite would
   // rather search messages_ready, which holds the blocked ones too. A
   // registry's own worker seeks that registry's ready rows: over the shared
   // index it walked past every other registry's due messages on each claim.
   const bool sqlite = dialect_ == Dialect::kSqlite;
-  std::string sql =
-      "SELECT m.id, m.state, m.attempts, m.registry, m.kind, m.idem_key, m.content_hash, m.citizen_masked, "
-      "m.forloeb_key, m.kommune, m.delivery_day, m.key_id, m.sealed FROM messages m " +
+  const std::string ready =
       std::string(!sqlite ? "" : registry.empty() ? "INDEXED BY messages_claimable " : "INDEXED BY messages_claimable_registry ") +
       "WHERE m.state IN ('pending', 'retry-wait') AND m.blocked = 0 AND m.next_at <= $1 " +
-      (registry.empty() ? "AND $3 = '' " : "AND m.registry = $3 ") +
+      (registry.empty() ? "AND $2 = '' " : "AND m.registry = $2 ");
+  // Nothing due (an idle worker's poll, a registry whose messages wait for
+  // another's): a read, no write transaction — on SQLite the write lock
+  // every worker of every process queues for; on PostgreSQL one round trip, not three.
+  if (db_->queryPlanned("SELECT 1 FROM messages m " + ready + "LIMIT 1", {now, registry}).empty()) return {};
+  Transaction tx(*db_);
+  std::string sql =
+      "SELECT m.id, m.state, m.attempts, m.registry, m.kind, m.idem_key, m.content_hash, m.citizen_masked, "
+      "m.forloeb_key, m.kommune, m.delivery_day, m.key_id, m.sealed FROM messages m " + ready +
       "AND NOT EXISTS (SELECT 1 FROM messages s WHERE s.registry = m.registry AND s.idem_key = m.idem_key "
       "  AND s.state = 'sending') "
-      "ORDER BY m.next_at, m.id LIMIT $2";
+      "ORDER BY m.next_at, m.id LIMIT $3";
   if (dialect_ == Dialect::kPostgres) sql += " FOR UPDATE OF m SKIP LOCKED";
-  const auto rows = db_->queryPlanned(sql, {now, static_cast<int64_t>(max), registry});
+  const auto rows = db_->queryPlanned(sql, {now, registry, static_cast<int64_t>(max)});
   std::vector<ClaimedMessage> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
