@@ -311,7 +311,8 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
   // Nothing due (an idle worker's poll, a registry whose messages wait for
   // another's): a read, no write transaction — on SQLite the write lock
   // every worker of every process queues for; on PostgreSQL one round trip, not three.
-  if (db_->queryPlanned("SELECT 1 FROM messages m " + ready + "LIMIT 1", {now, registry}).empty()) return {};
+  if (db_->queryPlanned("SELECT 1 FROM messages m " + ready + "ORDER BY m.next_at, m.id LIMIT 1", {now, registry}).empty())
+    return {};
   Transaction tx(*db_);
   std::string sql =
       "SELECT m.id, m.state, m.attempts, m.registry, m.kind, m.idem_key, m.content_hash, m.citizen_masked, "
