@@ -308,10 +308,11 @@ std::vector<ClaimedMessage> DeliveryStore::claim(size_t max, const std::string& 
       std::string(!sqlite ? "" : registry.empty() ? "INDEXED BY messages_claimable " : "INDEXED BY messages_claimable_registry ") +
       "WHERE m.state IN ('pending', 'retry-wait') AND m.blocked = 0 AND m.next_at <= $1 " +
       (registry.empty() ? "AND $2 = '' " : "AND m.registry = $2 ");
-  // Nothing due (an idle worker's poll, a registry whose messages wait for
-  // another's): a read, no write transaction — on SQLite the write lock
-  // every worker of every process queues for; on PostgreSQL one round trip, not three.
-  if (db_->queryPlanned("SELECT 1 FROM messages m " + ready + "ORDER BY m.next_at, m.id LIMIT 1", {now, registry}).empty())
+  // SQLite, nothing due (an idle worker's poll, a registry whose messages
+  // wait for another's): a read, not the write lock that every worker of
+  // every process queues for. (PostgreSQL's claim locks only the rows it
+  // takes; there the look was one more round trip per claim, measured slower.)
+  if (sqlite && db_->query("SELECT 1 FROM messages m " + ready + "ORDER BY m.next_at, m.id LIMIT 1", {now, registry}).empty())
     return {};
   Transaction tx(*db_);
   std::string sql =

@@ -349,8 +349,8 @@ TEST_F(StoreQueryPlanTest, ClaimReadsOnlyReadyRows) {
     }
     ++checked;
   }
-  // Each a look for any ready row (an idle poll takes no write lock) and the claim itself.
-  EXPECT_EQ(checked, 4) << "the claim of every registry and the claim of one, each with its look first";
+  // SQLite: each a look for any ready row first (an idle poll takes no write lock).
+  EXPECT_EQ(checked, isPostgres() ? 2 : 4) << "the claim of every registry and the claim of one";
 }
 
 // The check itself finds a scan: a statement on a column without an index.
