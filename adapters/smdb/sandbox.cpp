@@ -211,13 +211,18 @@ net::HttpResponse notFound() {
 
 // The envelope: well-formed XML without DTD, one known operation in the
 // Body, and the SOAPAction that names it.
-Refusal readEnvelope(const net::HttpRequest& request, SoapCall& call) {
+// `parsed`: the request's document as the OIO IDWS check parsed it (one
+// parse per call, same options); null: parsed here.
+Refusal readEnvelope(const net::HttpRequest& request, SoapCall& call, security::XmlDocPtr parsed) {
   // No DTDs: external entities (XXE) and entity expansion (billion laughs)
   // are refused before libxml2 sees the document, as in hub/ingest.
   if (request.body.find("<!DOCTYPE") != std::string::npos || request.body.find("<!ENTITY") != std::string::npos)
     return fault("Client", "DOCTYPE/ENTITY er ikke tilladt i SOAP-forespørgslen.");
-  call.doc.reset(xmlReadMemory(request.body.data(), static_cast<int>(request.body.size()), "request.xml", nullptr,
-                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (parsed)
+    call.doc.reset(parsed.release());
+  else
+    call.doc.reset(xmlReadMemory(request.body.data(), static_cast<int>(request.body.size()), "request.xml", nullptr,
+                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!call.doc) return fault("Client", "Forespørgslen er ikke velformet XML.");
   const xmlNode* env = xmlDocGetRootElement(call.doc.get());
   const char* soap = nullptr;
@@ -473,7 +478,7 @@ net::HttpResponse SmdbSandbox::handleService(const net::HttpRequest& request) {
                                                                 "service (" + request.path + ")"});
   if (request.path == kTokenTestTarget) return handleTokenTest(request, *verified.request);
   if (request.path == kHentTarget) return inVersion(handleHent(*verified.request), version_);
-  net::HttpResponse r = inVersion(handleIndsaet(request), version_);
+  net::HttpResponse r = inVersion(handleIndsaet(request, std::move(verified.request->doc)), version_);
   std::lock_guard<std::mutex> lock(mu_);
   if (r.status == 200 && dropAfterStore_ > 0) {
     --dropAfterStore_;  // stored, but the answer is lost on the way
@@ -535,9 +540,9 @@ net::HttpResponse SmdbSandbox::handleTokenTest(const net::HttpRequest&, const se
   return r;
 }
 
-net::HttpResponse SmdbSandbox::handleIndsaet(const net::HttpRequest& request) {
+net::HttpResponse SmdbSandbox::handleIndsaet(const net::HttpRequest& request, security::XmlDocPtr verifiedDoc) {
   SoapCall call;
-  if (auto refused = readEnvelope(request, call)) return *refused;
+  if (auto refused = readEnvelope(request, call, std::move(verifiedDoc))) return *refused;
   if (auto refused = readParts(call)) return *refused;
   std::lock_guard<std::mutex> lock(mu_);
   Plan plan;

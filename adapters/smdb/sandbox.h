@@ -75,7 +75,8 @@ class SmdbSandbox final : public engine::Sandbox {
   void makePki(const std::string& dir);
   RuleContext ruleContext() const;
   net::HttpResponse handleService(const net::HttpRequest& request);
-  net::HttpResponse handleIndsaet(const net::HttpRequest& request);
+  // `verifiedDoc`: the request as verifyIdwsRequest parsed it (read once).
+  net::HttpResponse handleIndsaet(const net::HttpRequest& request, security::XmlDocPtr verifiedDoc);
   net::HttpResponse handleHent(const security::VerifiedRequest& verified);
   net::HttpResponse handleTokenTest(const net::HttpRequest& request, const security::VerifiedRequest& verified);
   net::HttpResponse handleControl(const net::HttpRequest& request);

@@ -154,8 +154,7 @@ store::AttemptOutcome Outbox::attempt(const store::ClaimedMessage& c, Deliverer*
   } else {
     try {
       const StorePriorDeliveries prior(store_, options_.mirror);
-      const bool sentBefore = c.attempt > 1 || store_.sentBefore(c.message.registry, c.message.idempotencyKey);
-      r = deliverer->deliver(c.message, DeliveryContext{c.attempt, sentBefore, &prior});
+      r = deliverer->deliver(c.message, DeliveryContext{c.attempt, c.sentBefore, &prior});
     } catch (const std::exception& e) {
       r = DeliveryResult::retry(0, std::string("deliverer failed: ") + e.what());
     }

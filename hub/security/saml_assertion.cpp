@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "hub/security/codec.h"
 #include "hub/security/credentials.h"
+#include "hub/security/verified_tokens.h"
 #include "hub/security/xml_doc.h"
 #include "hub/security/xml_signature.h"
 
@@ -54,6 +56,22 @@ SharedX509 confirmationCertificate(const xmlNode* subject) {
 
 std::string isoOf(std::chrono::system_clock::time_point t) { return formatUtc(t); }
 
+// Why the assertion's signature is not the STS's, or nullopt when it is —
+// verified, or this exact assertion verified before (policy.verifiedTokens).
+std::optional<std::string> stsSignatureProblem(xmlDoc* doc, xmlNode* assertion, xmlNode* sig,
+                                               const AssertionPolicy& policy, const AssertionInfo& info,
+                                               std::chrono::system_clock::time_point now) {
+  X509* sts = policy.stsCertificate.get();
+  const std::string key = policy.verifiedTokens && sts ? VerifiedTokens::keyOf(doc, assertion, sts) : std::string();
+  if (!key.empty() && policy.verifiedTokens->verified(key, now)) return std::nullopt;
+  const SignatureCheck s = verify(doc, sig, sts ? X509_get0_pubkey(sts) : nullptr);
+  if (!s) return s.problem;
+  if (!s.covers(assertion)) return std::string("signs another element");
+  // Remembered only when it signs the assertion alone: then nothing outside it was read.
+  if (!key.empty() && s.signedNodes.size() == 1) policy.verifiedTokens->remember(key, info.notOnOrAfter + policy.clockSkew);
+  return std::nullopt;
+}
+
 AssertionCheck fail(AssertionCheck c, AssertionCheck::Problem p, std::string message) {
   c.problem = p;
   c.message = std::move(message);
@@ -97,10 +115,9 @@ AssertionCheck checkAssertion(xmlDoc* doc, xmlNode* assertion, const AssertionPo
   xmlNode* sig = firstChild(assertion, ns::kDs, "Signature");
   if (!sig)
     return fail(c, AssertionCheck::Problem::kSignature, "assertion er ikke signeret / the assertion is not signed");
-  const SignatureCheck s = verify(doc, sig, policy.stsCertificate ? X509_get0_pubkey(policy.stsCertificate.get()) : nullptr);
-  if (!s || !s.covers(assertion))
+  if (const auto problem = stsSignatureProblem(doc, assertion, sig, policy, c.info, now))
     return fail(c, AssertionCheck::Problem::kSignature,
-                "assertionens signatur er ikke STS'ens (" + std::string(s ? "signs another element" : s.problem) +
+                "assertionens signatur er ikke STS'ens (" + *problem +
                     ") / the assertion is not signed by the configured STS certificate");
   if (c.info.issuer != policy.issuer)
     return fail(c, AssertionCheck::Problem::kIssuer,

@@ -17,6 +17,8 @@
 
 namespace reghub::security {
 
+class VerifiedTokens;
+
 using SharedX509 = std::shared_ptr<X509>;
 SharedX509 shareX509(X509* cert);  // adds a reference
 // A DER certificate parsed, or the same bytes' certificate parsed before:
@@ -32,6 +34,9 @@ struct AssertionPolicy {
   std::string audience;       // the service entity id (AudienceRestriction/Audience)
   std::chrono::seconds clockSkew{300};
   SharedX509 holderOfKey;  // if set: SubjectConfirmationData must carry this certificate
+  // Not null: an assertion whose STS signature was verified before is not
+  // verified again (verified_tokens.h); every other check runs. Not owned.
+  VerifiedTokens* verifiedTokens = nullptr;
 };
 
 struct AssertionInfo {

@@ -62,6 +62,20 @@ SecuredRequest assemble(SoapVersion version, const WsaHeaders& wsa, const std::s
   return out;
 }
 
+// The token's ID, parsed once per token and thread: a worker sends the same
+// token with every call of its lifetime (the envelope, token included, is
+// parsed and signed on every call all the same).
+std::string assertionIdOf(const std::string& assertionXml) {
+  thread_local std::string lastXml, lastId;
+  if (!lastId.empty() && assertionXml == lastXml) return lastId;
+  std::string error;
+  XmlDocPtr a = parseXml(assertionXml, error);
+  if (!a) throw std::invalid_argument("the cached assertion is not well-formed XML: " + error);
+  lastId = attribute(xmlDocGetRootElement(a.get()), nullptr, "ID");
+  lastXml = assertionXml;
+  return lastId;
+}
+
 std::string stripXmlDeclaration(const std::string& xml) {
   if (xml.rfind("<?xml", 0) != 0) return xml;
   const auto end = xml.find("?>");
@@ -73,10 +87,7 @@ std::string stripXmlDeclaration(const std::string& xml) {
 SecuredRequest buildIdwsRequest(SoapVersion version, const WsaHeaders& wsa, const std::string& bodyXml,
                                 const std::string& assertionXml, const Credentials& key,
                                 std::chrono::system_clock::time_point now, std::chrono::seconds validity) {
-  std::string error;
-  XmlDocPtr a = parseXml(assertionXml, error);
-  if (!a) throw std::invalid_argument("the cached assertion is not well-formed XML: " + error);
-  const std::string assertionId = attribute(xmlDocGetRootElement(a.get()), nullptr, "ID");
+  const std::string assertionId = assertionIdOf(assertionXml);
   const std::string str = std::string("<wsse:SecurityTokenReference xmlns:wsse11=\"") + ns::kWsse11 +
                           "\" wsu:Id=\"_str\" wsse11:TokenType=\"" + kSamlV20 + "\"><wsse:KeyIdentifier ValueType=\"" +
                           kSamlId + "\">" + xmlEscape(assertionId) + "</wsse:KeyIdentifier></wsse:SecurityTokenReference>";

@@ -144,6 +144,7 @@ Result WssVerifier::verifyIdwsRequest(std::string_view envelope, const Assertion
   AssertionPolicy p = tokens;
   p.holderOfKey = nullptr;  // the service learns the key from the token
   p.clockSkew = policy_.clockSkew;
+  p.verifiedTokens = &tokens_;
   const AssertionCheck a = checkAssertion(f.req.doc.get(), assertion, p, now);
   if (!a.ok()) return refuse(kFailedAuthentication, a.message);
   const SignatureCheck s = verify(f.req.doc.get(), f.signature, X509_get0_pubkey(a.info.holderOfKey.get()));

@@ -25,6 +25,7 @@
 #include "hub/security/saml_assertion.h"
 #include "hub/security/soap.h"
 #include "hub/security/trust_store.h"
+#include "hub/security/verified_tokens.h"
 #include "hub/security/xml_doc.h"
 
 namespace reghub::security {
@@ -76,10 +77,13 @@ class WssVerifier {
                            std::chrono::system_clock::time_point now);
   Result verifyBstSignedRequest(std::string_view envelope, const TrustStore& clients,
                                 std::chrono::system_clock::time_point now);
+  // Calls whose token's STS signature was verified before (verified_tokens.h).
+  uint64_t tokenSignaturesRemembered() const { return tokens_.hits(); }
 
  private:
   WssPolicy policy_;
   ReplayGuard replay_;
+  VerifiedTokens tokens_;  // the tokens' STS signatures; the message signature is verified on every call
 };
 
 }  // namespace reghub::security

@@ -52,6 +52,7 @@ struct EnqueueResult {
 struct ClaimedMessage {
   int64_t id = 0;
   int attempt = 0;
+  bool sentBefore = false;  // sentBefore() as it was when claimed (an earlier hand-over of the key)
   delivery::OutboundMessage message;  // decrypted
 };
 
@@ -361,6 +362,8 @@ class DeliveryStore final {
   // predecessors are all accepted now become claim candidates.
   void promoteDependents(std::vector<std::pair<std::string, std::string>> accepted);
   std::vector<Transition> history(const std::string& where, const std::vector<SqlParam>& params);
+  // The 'sending' transitions of every message with this registry + key (caller holds the lock).
+  int64_t handovers(const std::string& registry, std::string_view key) const;
   void recordAuditLocked(const std::string& actor, const std::string& action, const std::string& detail, int64_t now);
   void addMessageGroups(const std::vector<SqlRow>& rows, std::vector<RejectionGroup>& out);
 

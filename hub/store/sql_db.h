@@ -52,7 +52,7 @@ class SqlDb {
   // A write transaction: SQLite takes the write lock at once
   // (BEGIN IMMEDIATE) so concurrent claimers queue instead of deadlocking.
   virtual void begin() = 0;
-  void commit() { script("COMMIT"); }
+  virtual void commit() { script("COMMIT"); }
   void rollback() noexcept;
 };
 

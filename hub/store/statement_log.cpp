@@ -37,6 +37,7 @@ class RecordingDb final : public SqlDb {
   int64_t changes() const override { return db_->changes(); }
   void script(std::string_view sql) override { db_->script(sql); }
   void begin() override { db_->begin(); }
+  void commit() override { db_->commit(); }
 
  private:
   std::unique_ptr<SqlDb> db_;

@@ -12,6 +12,7 @@
 #include "hub/security/dev_pki.h"
 #include "hub/security/sts_stand_in.h"
 #include "hub/security/token_cache.h"
+#include "hub/security/verified_tokens.h"
 #include "hub/security/ws_trust.h"
 #include "hub/security/wss_envelope.h"
 #include "hub/security/wss_verifier.h"
@@ -283,12 +284,13 @@ class IdwsCall : public ::testing::Test {
     wsa.to = kService;
     return buildIdwsRequest(SoapVersion::k12, wsa, "<Echo xmlns=\"urn:reghub:test\">hej</Echo>", assertion, key, at);
   }
-  WssVerifier::Result check(const std::string& envelope) {
+  WssVerifier::Result check(const std::string& envelope, system_clock::time_point now = system_clock::now(),
+                            const std::string& audience = kService) {
     AssertionPolicy p;
     p.stsCertificate = shareX509(world().stsKey->certificate());
     p.issuer = kStsId;
-    p.audience = kService;
-    return verifier_.verifyIdwsRequest(envelope, p, system_clock::now());
+    p.audience = audience;
+    return verifier_.verifyIdwsRequest(envelope, p, now);
   }
   std::string good() { return build(sts_->issueAssertion(spec_), *world().client).envelope; }
   std::unique_ptr<StsStandIn> sts_;
@@ -408,6 +410,105 @@ TEST_F(IdwsCall, ASignatureLeavingOutARequiredPartIsRefused) {
   const auto r = check(serializeXml(doc.get()));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.fault.reason.find("does not cover"), std::string::npos) << r.fault.reason;
+}
+
+// ---- the token's STS signature verified once per token (verified_tokens.h) --
+
+TEST_F(IdwsCall, TheSameTokenIsVerifiedOnceAndEveryCallIsStillAccepted) {
+  const std::string token = sts_->issueAssertion(spec_);
+  const auto first = check(build(token, *world().client).envelope);
+  ASSERT_TRUE(first.ok()) << first.fault.reason;
+  EXPECT_EQ(verifier_.tokenSignaturesRemembered(), 0u);  // the first call verifies it
+  for (int i = 0; i < 3; ++i) {
+    const auto again = check(build(token, *world().client).envelope);
+    ASSERT_TRUE(again.ok()) << again.fault.reason;
+    EXPECT_EQ(again.request->assertion->attributes.at(kCvrAttribute), "12345678");
+  }
+  EXPECT_EQ(verifier_.tokenSignaturesRemembered(), 3u);
+  // Another token (another ID) is verified on its own.
+  ASSERT_TRUE(check(good()).ok());
+  EXPECT_EQ(verifier_.tokenSignaturesRemembered(), 3u);
+}
+
+TEST_F(IdwsCall, ATokenChangedAfterItWasRememberedIsRefused) {
+  const std::string token = sts_->issueAssertion(spec_);
+  ASSERT_TRUE(check(build(token, *world().client).envelope).ok());
+  std::string changed = token;
+  changed.replace(changed.find(">12345678<"), 10, ">87654321<");  // the CVR attribute, after the STS signed
+  const auto r = check(build(changed, *world().client).envelope);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.fault.code, kFailedAuthentication);
+  EXPECT_NE(r.fault.reason.find("not signed by the configured STS"), std::string::npos) << r.fault.reason;
+  // The unchanged token still passes (and was remembered).
+  ASSERT_TRUE(check(build(token, *world().client).envelope).ok());
+  EXPECT_EQ(verifier_.tokenSignaturesRemembered(), 1u);
+}
+
+TEST_F(IdwsCall, ARememberedTokenIsStillCheckedForExpiryAndAudience) {
+  const std::string token = sts_->issueAssertion(spec_);
+  ASSERT_TRUE(check(build(token, *world().client).envelope).ok());
+  // The same token two hours later (the call itself fresh): expired.
+  const auto later = system_clock::now() + 2h;
+  const auto expired = check(build(token, *world().client, later).envelope, later);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_NE(expired.fault.reason.find("token has expired"), std::string::npos) << expired.fault.reason;
+  // Shown to a service it was not issued for: refused for the audience.
+  const auto elsewhere = check(build(token, *world().client).envelope, system_clock::now(), "https://other.test");
+  ASSERT_FALSE(elsewhere.ok());
+  EXPECT_NE(elsewhere.fault.reason.find("audience"), std::string::npos) << elsewhere.fault.reason;
+  // Control: now and here it still passes.
+  EXPECT_TRUE(check(build(token, *world().client).envelope).ok());
+}
+
+TEST_F(IdwsCall, ARememberedTokenDoesNotSpareTheMessageSignature) {
+  const std::string token = sts_->issueAssertion(spec_);
+  ASSERT_TRUE(check(build(token, *world().client).envelope).ok());
+  // Signed by a key that is not the token's holder-of-key.
+  const Credentials other = world().otherCa.issueFunctionCertificate("12345678", "intruder").credentials();
+  const auto intruder = check(build(token, other).envelope);
+  ASSERT_FALSE(intruder.ok());
+  EXPECT_NE(intruder.fault.reason.find("holder-of-key"), std::string::npos) << intruder.fault.reason;
+  // The body changed after signing.
+  std::string e = build(token, *world().client).envelope;
+  e.replace(e.find(">hej<"), 5, ">hej!<");
+  const auto changed = check(e);
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.fault.code, kFailedAuthentication);
+  EXPECT_GE(verifier_.tokenSignaturesRemembered(), 2u);  // the token was taken as verified both times
+}
+
+TEST(VerifiedTokens, TheKeyIsTheSubtreeItsInheritedNamespacesAndTheStsCertificate) {
+  const auto keyIn = [](const std::string& xml, X509* sts) {
+    std::string error;
+    XmlDocPtr doc = parseXml(xml, error);
+    EXPECT_TRUE(doc) << error;
+    return VerifiedTokens::keyOf(doc.get(), xmlDocGetRootElement(doc.get())->children, sts);
+  };
+  X509* sts = world().stsKey->certificate();
+  const std::string base = keyIn(R"(<a xmlns:p="urn:one"><p:x ID="1">t</p:x></a>)", sts);
+  // Control: another ancestor, the same namespaces in scope — the same key.
+  EXPECT_EQ(keyIn(R"(<b xmlns:p="urn:one"><p:x ID="1">t</p:x></b>)", sts), base);
+  // The same bytes, but the prefix they use inherited with another meaning.
+  EXPECT_NE(keyIn(R"(<a xmlns:p="urn:two"><p:x ID="1">t</p:x></a>)", sts), base);
+  // One byte of the subtree.
+  EXPECT_NE(keyIn(R"(<a xmlns:p="urn:one"><p:x ID="1">u</p:x></a>)", sts), base);
+  // Checked against another STS certificate.
+  EXPECT_NE(keyIn(R"(<a xmlns:p="urn:one"><p:x ID="1">t</p:x></a>)", world().foreignStsKey->certificate()), base);
+}
+
+TEST(VerifiedTokens, AnEntryEndsWhenItsTokenDoes) {
+  VerifiedTokens cache(2);
+  const auto t0 = system_clock::now();
+  cache.remember("a", t0 + 1h);
+  EXPECT_TRUE(cache.verified("a", t0));
+  EXPECT_FALSE(cache.verified("a", t0 + 1h));  // ended
+  EXPECT_FALSE(cache.verified("a", t0));       // and forgotten
+  EXPECT_FALSE(cache.verified("b", t0));       // never remembered
+  cache.remember("b", t0 + 1h);
+  cache.remember("c", t0 + 1h);
+  cache.remember("d", t0 + 1h);  // over capacity: the older entries are dropped, never kept past their end
+  EXPECT_TRUE(cache.verified("d", t0));
+  EXPECT_EQ(cache.hits(), 2u);
 }
 
 TEST(SoapFaults, BothVersionsRoundTripWithTheWsSecurityCode) {
