@@ -104,7 +104,7 @@ bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::R
   bool own = false;  // a KL report given as input is checked as it stands (inspectSource), never re-rendered
   for (const model::Resource& r : citizen.resources) own = own || (r.type != "Patient" && !fromKlReport(r.source));
   if (!own) return false;
-  if (rehabView(citizen, RehabData::get(), settings_->view, nullptr).empty()) return false;
+  if (!hasRehabView(citizen, RehabData::get())) return false;
   if (!citizen.hasCprIdentifier) {
     out.withRegistry("hub").withPath(citizen.source.reference)
         .warning("HUB-CPR-01", "",
