@@ -6,8 +6,8 @@
 
 #include "adapters/kl_gateway/report_assembly.h"
 #include "adapters/kl_gateway/report_messages.h"
-#include "adapters/rehab/rehab_data.h"
 #include "adapters/rehab/real_id_sink.h"
+#include "adapters/rehab/rehab_data.h"
 #include "adapters/rehab/rehab_view.h"
 #include "adapters/rehab/report_check.h"
 #include "adapters/rehab/sandbox.h"
