@@ -51,10 +51,18 @@ std::string folded(std::string_view s) {
   return out;
 }
 
-void walk(const Value& v, const std::string& at, const CodeDisplays& displays, const diag::Reporter& out) {
+// `at`: the element path so far, one buffer for the whole walk (each step
+// appends its segment and takes it off again), read only for a finding.
+void walk(const Value& v, std::string& at, const CodeDisplays& displays, const diag::Reporter& out) {
+  const size_t mark = at.size();
   if (v.IsArray()) {
-    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
-      walk(v[i], at + "[" + std::to_string(i) + "]", displays, out);
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      at += '[';
+      at += std::to_string(i);
+      at += ']';
+      walk(v[i], at, displays, out);
+      at.resize(mark);
+    }
     return;
   }
   if (!v.IsObject()) return;
@@ -65,7 +73,12 @@ void walk(const Value& v, const std::string& at, const CodeDisplays& displays, c
       out.at(at).warning(kRuleDisplay, "Coding.display",
                          "the display of " + system + "#" + code + " is not the code system's ('" + *want + "')");
   }
-  for (const auto& m : v.GetObject()) walk(m.value, at + "." + m.name.GetString(), displays, out);
+  for (const auto& m : v.GetObject()) {
+    at += '.';
+    at.append(m.name.GetString(), m.name.GetStringLength());
+    walk(m.value, at, displays, out);
+    at.resize(mark);
+  }
 }
 
 }  // namespace
@@ -102,7 +115,8 @@ const std::string* CodeDisplays::display(std::string_view system, std::string_vi
 }
 
 void checkDisplays(const Value& doc, const CodeDisplays& displays, const diag::Reporter& out) {
-  walk(doc, "", displays, out);
+  std::string at;
+  walk(doc, at, displays, out);
 }
 
 }  // namespace reghub::kl_gateway

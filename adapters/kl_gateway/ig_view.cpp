@@ -151,7 +151,8 @@ ViewResource IgView::make(const model::Resource& r, const std::string& profile, 
   v.id = outboundId(idNamespace_, sor, r.key);
   v.source = r.source;
   v.fresh = r.source.fresh;
-  v.doc = std::make_shared<rapidjson::Document>();
+  v.doc = std::shared_ptr<rapidjson::Document>(new rapidjson::Document(pool_.get()),
+                                               [pool = pool_](rapidjson::Document* d) { delete d; });
   v.doc->Parse(r.json.data(), r.json.size());
   if (v.doc->HasParseError() || !v.doc->IsObject()) v.doc->SetObject();
   references(*v.doc, v.refs);

@@ -92,6 +92,10 @@ class IgView {
   void prune(ViewResource& v, const ViewSpec& spec, const diag::Reporter* notes, const model::Citizen& c) const;
   void rewriteReferences();
 
+  // The resources' documents allocate from one pool per view (each
+  // document keeps it alive): a Document's own pool starts with a 64 KiB
+  // chunk, for a resource of a kilobyte or two.
+  std::shared_ptr<rapidjson::MemoryPoolAllocator<>> pool_ = std::make_shared<rapidjson::MemoryPoolAllocator<>>();
   Resources resources_;
   std::vector<const ViewResource*> content_;
   const ViewResource* citizen_ = nullptr;

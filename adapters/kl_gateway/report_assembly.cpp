@@ -34,7 +34,7 @@ std::vector<const ViewResource*> closure(const IgView& view, const ReportSpec& s
 }
 
 PlannedReport assemble(const IgView& view, const std::vector<const ViewResource*>& changed, const model::Date& day,
-                       const ReportSpec& spec) {
+                       const ReportSpec& spec, bool hashed) {
   PlannedReport rep;
   rep.day = day;
   rep.entries.push_back(view.citizen());
@@ -45,7 +45,7 @@ PlannedReport assemble(const IgView& view, const std::vector<const ViewResource*
   rapidjson::Value entries(rapidjson::kArrayType);
   for (const ViewResource* r : rep.entries)
     entries.PushBack(reportEntry(spec.shape, r->type, r->id, rapidjson::Value(*r->doc, a), a), a);
-  const ReportIds ids = finishReport(doc, std::move(entries), day, spec.shape);
+  const ReportIds ids = finishReport(doc, std::move(entries), day, spec.shape, hashed);
   rep.bundleId = ids.bundleId;
   rep.contentHash = ids.contentHash;
   return rep;
@@ -53,7 +53,8 @@ PlannedReport assemble(const IgView& view, const std::vector<const ViewResource*
 
 }  // namespace
 
-std::vector<PlannedReport> buildReports(const IgView& view, const ReportSpec& spec, const engine::RunContext& ctx) {
+std::vector<PlannedReport> buildReports(const IgView& view, const ReportSpec& spec, const engine::RunContext& ctx,
+                                        bool hashed) {
   std::vector<PlannedReport> out;
   if (view.empty()) return out;
   if (ctx.delta) {  // the delivery store: what is new since the citizen was last rendered, as of today
@@ -62,7 +63,7 @@ std::vector<PlannedReport> buildReports(const IgView& view, const ReportSpec& sp
     // (the store does not track its changes per citizen).
     for (const ViewResource* r : view.content())
       if (r->fresh && r->type != "Organization") news.push_back(r);
-    if (!news.empty() || view.citizen()->fresh) out.push_back(assemble(view, news, ctx.asOf, spec));
+    if (!news.empty() || view.citizen()->fresh) out.push_back(assemble(view, news, ctx.asOf, spec, hashed));
     return out;
   }
   // Replay: each resource on its change day; one without a day goes with the first report.
@@ -84,7 +85,7 @@ std::vector<PlannedReport> buildReports(const IgView& view, const ReportSpec& sp
   for (const auto& [day, changed] : byDay) {
     if (spec.reportingStart && day < *spec.reportingStart) continue;
     if (ctx.since && day < *ctx.since) continue;
-    out.push_back(assemble(view, changed, day, spec));
+    out.push_back(assemble(view, changed, day, spec, hashed));
   }
   return out;
 }

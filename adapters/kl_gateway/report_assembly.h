@@ -36,6 +36,9 @@ struct PlannedReport {
   std::string contentHash;  // sha256 of the entries
 };
 
-std::vector<PlannedReport> buildReports(const IgView& view, const ReportSpec& spec, const engine::RunContext& ctx);
+// `hashed` false: no content hash, Bundle.id finishReport's placeholder
+// (reports only validated; contentIds gives the real ids when needed).
+std::vector<PlannedReport> buildReports(const IgView& view, const ReportSpec& spec, const engine::RunContext& ctx,
+                                        bool hashed = true);
 
 }  // namespace reghub::kl_gateway

@@ -86,15 +86,20 @@ Value reportEntry(const ReportShape& shape, const std::string& type, const std::
   return e;
 }
 
+ReportIds contentIds(const Value& entries, const ReportShape& shape) {
+  ReportIds ids;
+  ids.contentHash = compactHash(shape.hashPrefix, entries);
+  ids.bundleId = util::uuidV5(shape.idNamespace, "DeliveryReport|" + ids.contentHash);
+  return ids;
+}
+
 ReportIds finishReport(rapidjson::Document& doc, Value&& entries, const model::Date& day, const ReportShape& shape,
                        bool hashed, const char* placeholderId) {
   ReportIds ids;
-  if (hashed) {
-    ids.contentHash = compactHash(shape.hashPrefix, entries);
-    ids.bundleId = util::uuidV5(shape.idNamespace, "DeliveryReport|" + ids.contentHash);
-  } else {
+  if (hashed)
+    ids = contentIds(entries, shape);
+  else
     ids.bundleId = placeholderId;
-  }
   bundleHead(doc, ids.bundleId, shape.reportProfileUrl, deliveryTimestamp(day));
   doc.AddMember("entry", entries, doc.GetAllocator());
   return ids;

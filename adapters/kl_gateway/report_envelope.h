@@ -50,13 +50,16 @@ struct ReportIds {
   std::string contentHash;  // empty when not hashed
 };
 
+// The ids finishReport gives a report with these entries (Bundle.entry), hashed.
+ReportIds contentIds(const rapidjson::Value& entries, const ReportShape& shape);
+
 // Makes `doc` the DeliveryReport around `entries` (moved in): resourceType,
 // id, meta.profile, type collection, timestamp, entry. `hashed` false: the
 // content is not hashed and Bundle.id is `placeholderId` (for a report only
 // validated, whose one check of Bundle.id — FHIR id syntax — any UUID passes).
+inline constexpr const char* kPlaceholderBundleId = "00000000-0000-5000-8000-000000000000";
 ReportIds finishReport(rapidjson::Document& doc, rapidjson::Value&& entries, const model::Date& day,
-                       const ReportShape& shape, bool hashed = true,
-                       const char* placeholderId = "00000000-0000-5000-8000-000000000000");
+                       const ReportShape& shape, bool hashed = true, const char* placeholderId = kPlaceholderBundleId);
 
 // One IncrementalDelivery holding the given reports (Bundle.id, Bundle), its
 // id from theirs, as JSON text; no `entry` when there are none.

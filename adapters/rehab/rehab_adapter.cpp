@@ -6,6 +6,7 @@
 
 #include "adapters/kl_gateway/report_assembly.h"
 #include "adapters/kl_gateway/report_messages.h"
+#include "adapters/rehab/real_id_sink.h"
 #include "adapters/rehab/rehab_data.h"
 #include "adapters/rehab/rehab_view.h"
 #include "adapters/rehab/report_check.h"
@@ -104,7 +105,7 @@ bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::R
   bool own = false;  // a KL report given as input is checked as it stands (inspectSource), never re-rendered
   for (const model::Resource& r : citizen.resources) own = own || (r.type != "Patient" && !fromKlReport(r.source));
   if (!own) return false;
-  if (rehabView(citizen, RehabData::get(), settings_->view, nullptr).empty()) return false;
+  if (!hasRehabView(citizen, RehabData::get())) return false;
   if (!citizen.hasCprIdentifier) {
     out.withRegistry("hub").withPath(citizen.source.reference)
         .warning("HUB-CPR-01", "",
@@ -117,13 +118,19 @@ bool RehabAdapter::selectsCitizen(const model::Citizen& citizen, const engine::R
 
 void RehabAdapter::validate(const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected,
                             const engine::RunContext& ctx, const diag::Reporter& out) const {
-  prepare(citizen, selected, ctx, out);
+  prepareReports(citizen, selected, ctx, out, false);
 }
 
 std::unique_ptr<const engine::PreparedCitizen> RehabAdapter::prepare(const model::Citizen& citizen,
                                                                      const std::vector<const model::Forloeb*>& selected,
                                                                      const engine::RunContext& ctx,
                                                                      const diag::Reporter& out) const {
+  return prepareReports(citizen, selected, ctx, out, true);
+}
+
+std::unique_ptr<const engine::PreparedCitizen> RehabAdapter::prepareReports(
+    const model::Citizen& citizen, const std::vector<const model::Forloeb*>& selected, const engine::RunContext& ctx,
+    const diag::Reporter& out, bool hashed) const {
   const RehabData& data = RehabData::get();
   DedupSink dedup(out.sink());
   const diag::Reporter dout = rebase(out, dedup);
@@ -139,9 +146,11 @@ std::unique_ptr<const engine::PreparedCitizen> RehabAdapter::prepare(const model
                    "01-31) og forbyder eCPR; indberet, når borgeren har fået et CPR-nummer");
     return p;
   }
-  p->reports = kl_gateway::buildReports(p->view, reportSpec(*settings_), ctx);
+  const kl_gateway::ReportSpec spec = reportSpec(*settings_);
+  p->reports = kl_gateway::buildReports(p->view, spec, ctx, hashed);
   for (const kl_gateway::PlannedReport& rep : p->reports) {
-    checkReport(*rep.doc, data, dout.withForloeb("DeliveryReport " + rep.day.iso()), &rep.entries);
+    RealIdSink ids(dedup, *rep.doc, spec.shape, !hashed);
+    checkReport(*rep.doc, data, rebase(out, ids).withForloeb("DeliveryReport " + rep.day.iso()), &rep.entries);
     p->failed.push_back(dedup.takeError());
   }
   return p;

@@ -69,6 +69,13 @@ class RehabAdapter final : public engine::Adapter {
   std::optional<kl_gateway::GatewayAccess> gatewayAccess() const { return access_.access(); }
 
  private:
+  // The reports built and validated; `hashed` false (validate: nothing is
+  // rendered) without their content hashes, the diagnostics the same.
+  std::unique_ptr<const engine::PreparedCitizen> prepareReports(const model::Citizen& citizen,
+                                                                const std::vector<const model::Forloeb*>& selected,
+                                                                const engine::RunContext& ctx, const diag::Reporter& out,
+                                                                bool hashed) const;
+
   std::shared_ptr<const Settings> settings_;
   kl_gateway::GatewayAccessHolder access_;  // one FK Gateway access for all deliverers
 };

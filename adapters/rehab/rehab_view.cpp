@@ -57,34 +57,41 @@ const Value* activityDetail(const Value& r) {
   return a ? get(*a, "detail") : nullptr;
 }
 
+// What came inside a KL report given as input is checked as it stands, never re-rendered.
+bool considered(const model::Resource& r) { return r.type == "Patient" || !fromKlReport(r.source); }
+
+// Seeds: what makes the citizen's data § 140 (CONTRACT §1).
+bool isSeed(const model::Resource& r, const Value& d, const kl_gateway::Terminology& t) {
+  if (!d.IsObject()) return false;
+  bool seed = false;
+  if (r.type == "ServiceRequest")
+    eachCoding(get(d, "code"), [&](const Value& c) {
+      seed = seed || (str(c, "system") == kCscSystem && str(c, "code") == kGgopCode);
+    });
+  if (r.type == "CarePlan") {
+    const Value* det = activityDetail(d);
+    seed = anyCodingIn(get(d, "category"), t, kVsCarePlanCategories) ||
+           (det && anyCodingIn(get(*det, "code"), t, kVsTrainingInterventions));
+  }
+  return seed;
+}
+
 // The § 140 resources of the citizen with their profiles (CONTRACT §1); empty without a seed.
 kl_gateway::Selection select(const model::Citizen& citizen, const RehabData& data) {
   const kl_gateway::Terminology& t = data.profiles().terminology();
   std::map<std::string, const model::Resource*> byKey;
+  // One pool for the citizen's documents: a Document of its own allocates a
+  // 64 KiB chunk for a resource of one or two.
+  rapidjson::MemoryPoolAllocator<> pool;
   std::map<std::string, rapidjson::Document> docs;
   for (const model::Resource& r : citizen.resources) {
-    // What came inside a KL report given as input is checked as it stands, never re-rendered.
-    if (r.type != "Patient" && fromKlReport(r.source)) continue;
+    if (!considered(r)) continue;
     byKey[r.key] = &r;
-    docs[r.key].Parse(r.json.data(), r.json.size());
+    docs.try_emplace(r.key, &pool).first->second.Parse(r.json.data(), r.json.size());
   }
-  // Seeds: what makes the citizen's data § 140 (CONTRACT §1).
   std::set<std::string> in;
-  for (const auto& [key, r] : byKey) {
-    const Value& d = docs[key];
-    if (!d.IsObject()) continue;
-    bool seed = false;
-    if (r->type == "ServiceRequest")
-      eachCoding(get(d, "code"), [&](const Value& c) {
-        seed = seed || (str(c, "system") == kCscSystem && str(c, "code") == kGgopCode);
-      });
-    if (r->type == "CarePlan") {
-      const Value* det = activityDetail(d);
-      seed = anyCodingIn(get(d, "category"), t, kVsCarePlanCategories) ||
-             (det && anyCodingIn(get(*det, "code"), t, kVsTrainingInterventions));
-    }
-    if (seed) in.insert(key);
-  }
+  for (const auto& [key, r] : byKey)
+    if (isSeed(*r, docs[key], t)) in.insert(key);
   if (in.empty()) return {};
   // What hangs on them (a contact on a planned intervention, an intervention
   // on a forløb) and what they refer to, until nothing more joins.
@@ -172,6 +179,20 @@ kl_gateway::ViewSpec viewSpec(const RehabData& data) {
 bool fromKlReport(const model::SourceRef& src) {
   return src.containerProfile.rfind(profileUrl(kProfileReport), 0) == 0 ||
          src.containerProfile.rfind(profileUrl(kProfileIncremental), 0) == 0;
+}
+
+bool hasRehabView(const model::Citizen& citizen, const RehabData& data) {
+  const kl_gateway::Terminology& t = data.profiles().terminology();
+  bool patient = false, seed = false;
+  rapidjson::MemoryPoolAllocator<> pool;
+  for (const model::Resource& r : citizen.resources) {
+    patient = patient || r.type == "Patient";
+    if (seed || !considered(r) || (r.type != "ServiceRequest" && r.type != "CarePlan")) continue;
+    rapidjson::Document d(&pool);
+    d.Parse(r.json.data(), r.json.size());
+    seed = isSeed(r, d, t);
+  }
+  return patient && seed;
 }
 
 kl_gateway::IgView rehabView(const model::Citizen& citizen, const RehabData& data, ViewOptions options,

@@ -35,6 +35,10 @@ struct ViewOptions {
 kl_gateway::IgView rehabView(const model::Citizen& citizen, const RehabData& data, ViewOptions options,
                              const diag::Reporter* notes);
 
+// Whether rehabView would not be empty, without building it: a seed among
+// the citizen's resources (each seed is selected) and a Patient.
+bool hasRehabView(const model::Citizen& citizen, const RehabData& data);
+
 // Did the resource arrive inside a KL report of this IG (by the Bundle's meta.profile)?
 bool fromKlReport(const model::SourceRef& src);
 
