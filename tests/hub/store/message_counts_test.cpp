@@ -248,6 +248,67 @@ TEST_F(MessageCountsTest, DetailCounters_TextsOfTheirOwn_AreOneRowPerRule_WithTh
   }
 }
 
+// Migration 15 on a store that has rejected and dead messages: back to
+// version 14 (no last_rule, the counters keyed by the text, migration 13's
+// triggers), then opened. Every such message gets the rule the store would
+// have given it, and the counters — one row per rule — are what GET
+// /status and the dashboard showed before the upgrade.
+TEST_F(MessageCountsTest, Migration15_DerivesTheRulesOfTheMessagesThere_TheFiguresStay) {
+  mixedRun();
+  const int64_t now = 2'000'000;
+  for (int i = 200; i < 210; ++i) store_->enqueue(sampleMessage(i, "reg-c", "0101"), "ing-9", now);
+  auto claimed = store_->claim(10, "w9", now, 60'000, "reg-c");
+  ASSERT_EQ(claimed.size(), 10u);
+  for (auto& c : claimed) {
+    AttemptOutcome o = outcome(MessageState::kDead);
+    o.detail = "gave up after 4 attempts; last: HTTP 502 for " + c.message.idempotencyKey;
+    ASSERT_TRUE(store_->complete(c, "w9", o, now + 1));
+  }
+  store_->foldCounts();
+  const auto byRule = [](DeliveryStore& store) {
+    std::map<std::string, int64_t> out;
+    for (const auto& g : store.rejections())
+      if (g.source != "validation") out[g.registry + "|" + g.source + "|" + g.rule] += g.count;
+    return out;
+  };
+  const auto shown = byRule(*store_);
+  store_.reset();
+  const bool pg = testing::StoreBackend::isPostgres();
+  raw_->script(pg ? "DROP TRIGGER messages_detail_insert ON messages; DROP TRIGGER messages_detail_update ON messages"
+                  : "DROP TRIGGER messages_detail_insert; DROP TRIGGER messages_detail_update; "
+                    "DROP TRIGGER messages_detail_delete");
+  raw_->script("ALTER TABLE messages DROP COLUMN last_rule; ALTER TABLE ingest_progress DROP COLUMN merge_batch; "
+               "CREATE INDEX messages_errors_since ON messages (updated_at, state) WHERE state IN ('rejected', 'dead'); "
+               "CREATE INDEX messages_created ON messages (created_at, forloeb_key, state)");
+  raw_->script(pg ? "CREATE TRIGGER messages_detail_insert AFTER INSERT OR DELETE ON messages FOR EACH ROW EXECUTE "
+                    "FUNCTION reghub_count_details(); CREATE TRIGGER messages_detail_update AFTER UPDATE OF state ON "
+                    "messages FOR EACH ROW EXECUTE FUNCTION reghub_count_details()"
+                  : "CREATE TRIGGER messages_detail_insert AFTER INSERT ON messages BEGIN SELECT 1; END; "
+                    "CREATE TRIGGER messages_detail_update AFTER UPDATE ON messages BEGIN SELECT 1; END; "
+                    "CREATE TRIGGER messages_detail_delete AFTER DELETE ON messages BEGIN SELECT 1; END");
+  // Version 14's counters: one per answer text.
+  raw_->script(std::string("DELETE FROM message_detail_counts; DELETE FROM message_detail_deltas; INSERT INTO "
+                           "message_detail_counts (registry, kommune, state, detail_key, detail, n) SELECT registry, "
+                           "kommune, state, ") +
+               (pg ? "md5(COALESCE(last_detail, ''))" : "COALESCE(last_detail, '')") +
+               ", COALESCE(last_detail, ''), COUNT(*) FROM messages WHERE state IN ('rejected', 'dead') GROUP BY "
+               "registry, kommune, state, COALESCE(last_detail, '')");
+  raw_->query("DELETE FROM reghub_schema WHERE version = 15");
+  const auto countersBefore = std::stoll(raw_->query("SELECT COUNT(*) FROM message_detail_counts").at(0).at(0).value_or("0"));
+  ASSERT_GE(countersBefore, 10) << "a row per dead message's text";
+  store_ = backend_.open();
+  EXPECT_EQ(store_->schemaVersion(), 15);
+  for (const auto& r : raw_->query("SELECT state, COALESCE(last_detail, ''), last_rule FROM messages WHERE state IN "
+                                   "('rejected', 'dead')"))
+    EXPECT_EQ(r[2].value_or("(none)"), detailRule(*parseMessageState(r[0].value_or("")), r[1].value_or("")).value_or("(none)"))
+        << r[1].value_or("");
+  EXPECT_EQ(detailCounters(*raw_), fullDetailCount(*raw_));
+  EXPECT_LT(std::stoll(raw_->query("SELECT COUNT(*) FROM message_detail_counts").at(0).at(0).value_or("0")),
+            countersBefore - 8)
+      << "reg-c's ten texts are one rule";
+  EXPECT_EQ(byRule(*store_), shown) << "the figures shown stay";
+}
+
 // Migration 11 during a rolling upgrade: a process of the older release (no
 // counting triggers) has a write open on the messages while a new process
 // migrates. The write commits once the migration waits for a lock; it must be
