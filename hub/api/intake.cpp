@@ -94,7 +94,10 @@ class DeltaCollector final : public ingest::Observer {
   void flush() {
     if (batch_.empty()) return;
     lease_.check();  // a worker that lost its lease merges no more
-    auto merged = state_.merge(batch_, store::nowMillis(), reporter_);
+    // A queued ingest's merge notices are recorded with the batch, once, so
+    // a retry (which finds the batch merged) still reports them.
+    const store::MergeProgress progress{lease_.ingestId, batches_++};
+    auto merged = state_.merge(batch_, store::nowMillis(), reporter_, lease_.owner.empty() ? nullptr : &progress);
     touched.insert(merged.touched.begin(), merged.touched.end());
     batch_.clear();
   }
@@ -107,6 +110,7 @@ class DeltaCollector final : public ingest::Observer {
   const diag::Reporter& reporter_;
   const IngestLease& lease_;
   std::vector<state::ResourceRecord> batch_;
+  int64_t batches_ = 0;
 };
 
 }  // namespace
@@ -175,7 +179,8 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   std::vector<const engine::Adapter*> raw;
   for (const auto& a : adapters_) raw.push_back(a.get());
   ScheduledSink sink(store_, *mirror_, r.ingestId, notBefore_);
-  const engine::StorePriorDeliveries prior(store_, mirror_.get());
+  // A queued ingest's own earlier attempts are not prior deliveries to it.
+  const engine::StorePriorDeliveries prior(store_, mirror_.get(), lease.owner.empty() ? std::string() : r.ingestId);
   engine::Pipeline pipeline(raw, ctx, reporter, &sink, prior);
   pipeline.setQuestionnaireCheck([raw](std::string_view q) {
     for (const engine::Adapter* a : raw)
@@ -210,7 +215,8 @@ IntakeResult Intake::run(const std::string& source, std::optional<model::Date> a
   r.unchanged = sink.unchanged;
   r.diagnostics = diagnostics.take();
   if (queued) {
-    // This attempt's reading, then every group of every attempt.
+    // This attempt's reading, then each merge batch's notices (of the
+    // attempt that merged it) and every render group of every attempt.
     r.diagnostics.resize(readEnd);
     const store::IngestProgress progress = store_.ingestProgress(r.ingestId);
     r.diagnostics.insert(r.diagnostics.end(), progress.diagnostics.begin(), progress.diagnostics.end());

@@ -62,7 +62,8 @@ void IntakeWorker::keepLease(const std::string& id, const bool& done, std::atomi
 }
 
 bool IntakeWorker::ingestOne() {
-  const auto claimed = queue_.claim(workerId_, store::nowMillis(), options_.leaseMillis, options_.maxAttempts);
+  const auto claimed = queue_.claim(workerId_, store::nowMillis(), options_.leaseMillis, options_.maxAttempts,
+                                    options_.failGraceMillis);
   if (!claimed) return false;
   bool done = false;
   std::atomic<bool> lost{false};

@@ -35,6 +35,8 @@ struct IntakeQueueOptions {
   int64_t pollMillis = 250;           // idle wait when nothing is queued
   int64_t receivingMillis = 3'600'000;  // a body still arriving after this is dropped (a dead connection)
   int maxAttempts = 5;  // an ingest that failed (or whose worker died) this often is given up: failed (intake.maxAttempts)
+  // … its last worker's lease ran out this long ago: not failed before (intake.failGraceMillis)
+  int64_t failGraceMillis = 60'000;
 };
 
 class IntakeWorker {

@@ -120,6 +120,11 @@ const std::vector<config::Key>& hubConfigKeys() {
                "body is kept for reghub replay --ingests")
             .withDefault("5")
             .range(1, 1000),
+        millisKey("intake.failGraceMillis",
+                  "an ingest at intake.maxAttempts whose worker's lease ran out is set failed only this much later "
+                  "(a worker alive but late to renew may still finish it)")
+            .withDefault("60000")
+            .range(0),
         boolKey("intake.workers", "this process's API ingests the posted bodies (false: another process on the store does)")
             .withDefault("true"),
         intKey("state.parkedDays",
@@ -164,6 +169,11 @@ const std::vector<config::Key>& hubConfigKeys() {
         intKey("retention.ingestDiagnosticsDays",
                "`reghub prune` deletes the diagnostics of ingests older than this many days (the ingest's "
                "counts stay); unset: kept")
+            .range(1, 36500),
+        intKey("retention.failedIngestDays",
+               "`reghub prune` discards failed ingests (intake.maxAttempts) posted more than this many days ago: "
+               "their sealed bodies are deleted, the ingest stays as discarded; unset: kept until replayed or "
+               "discarded (reghub replay --discard-ingest)")
             .range(1, 36500),
         timeOfDayKey("delivery.<registry>.dailyAt",
                      "HH:MM (Europe/Copenhagen): hold that registry's messages for one daily delivery (e.g. "
@@ -327,6 +337,7 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
   q.leaseMillis = c.getInt(key("intake.leaseMillis"));
   q.pollMillis = c.getInt(key("intake.pollMillis"));
   q.maxAttempts = static_cast<int>(c.getInt(key("intake.maxAttempts")));
+  q.failGraceMillis = c.getInt(key("intake.failGraceMillis"));
   q.workers = c.getBool(key("intake.workers"));
   out.parkedExpiryMillis = c.getInt(key("state.parkedDays")) * 86'400'000;
   out.syncIntervalMillis = c.getInt(key("sync.intervalMinutes")) * 60'000;
@@ -341,6 +352,8 @@ HubConfig loadHubConfig(const config::Config& c, const std::vector<std::string>&
     out.citizenStateRetentionDays = c.getInt(key("retention.citizenStateDays"));
   if (c.isSet("retention.ingestDiagnosticsDays"))
     out.ingestDiagnosticsRetentionDays = c.getInt(key("retention.ingestDiagnosticsDays"));
+  if (c.isSet("retention.failedIngestDays"))
+    out.failedIngestRetentionDays = c.getInt(key("retention.failedIngestDays"));
   const config::Key& dailyAt = key("delivery.<registry>.dailyAt");
   const config::Key& concurrency = key("delivery.<registry>.concurrency");
   const config::Key& rate = key("delivery.<registry>.ratePerSecond");

@@ -66,6 +66,8 @@ struct HubConfig {
   std::optional<int64_t> citizenStateRetentionDays;
   // Days an ingest's diagnostics are kept (retention.ingestDiagnosticsDays).
   std::optional<int64_t> ingestDiagnosticsRetentionDays;
+  // Days a failed ingest keeps its sealed body (retention.failedIngestDays).
+  std::optional<int64_t> failedIngestRetentionDays;
 
   store::StoreOptions storeOptions() const { return {storeUrl, keyring, sqlite}; }
   // When a message for `registry` queued at `now` may first be sent.

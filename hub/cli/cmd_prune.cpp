@@ -33,6 +33,7 @@ int cmdPrune(const std::vector<std::string>& argv) {
                    "retention.citizenStateDays: the inbound state of citizens unchanged that long whose\n"
                    "messages are all accepted, and resources parked that long, are deleted.\n"
                    "retention.ingestDiagnosticsDays: older ingests' diagnostics are deleted.\n"
+                   "retention.failedIngestDays: failed ingests posted longer ago are discarded (bodies deleted).\n"
                    "Recorded in the audit trail. Run it daily (a systemd timer or cron).\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
@@ -40,7 +41,8 @@ int cmdPrune(const std::vector<std::string>& argv) {
   const Args a(argv, kOptions);
   const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
   requireExistingStore(config);
-  if (config.retentionDays.empty() && !config.citizenStateRetentionDays && !config.ingestDiagnosticsRetentionDays) {
+  if (config.retentionDays.empty() && !config.citizenStateRetentionDays && !config.ingestDiagnosticsRetentionDays &&
+      !config.failedIngestRetentionDays) {
     std::cout << "no retention.* is set: nothing is pruned\n";
     return kExitOk;
   }
@@ -73,6 +75,10 @@ int cmdPrune(const std::vector<std::string>& argv) {
                            std::to_string(*days) + " days deleted",
                        now);
     std::cout << "ingest diagnostics: " << n << " of ingests older than " << *days << " days deleted\n";
+  }
+  if (const auto days = config.failedIngestRetentionDays) {
+    const size_t n = store->pruneFailedIngests(before(*days), cliActor(), now);  // its own audit entry
+    std::cout << "failed ingests: " << n << " posted more than " << *days << " days ago discarded\n";
   }
   return kExitOk;
 }

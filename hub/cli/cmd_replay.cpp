@@ -1,4 +1,5 @@
-// `reghub replay --state dead|rejected [--registry R] [--since D]`.
+// `reghub replay --state dead|rejected [--registry R] [--since D]`; failed
+// ingests: `--ingests`, `--ingest ID` (queued again), `--discard-ingest ID`.
 #include <iostream>
 
 #include "hub/cli/args.h"
@@ -18,6 +19,7 @@ const std::vector<OptionSpec> kOptions = {
     {"since", true, "only messages that ended on or after this day (YYYY-MM-DD, Europe/Copenhagen)", ""},
     {"ingests", false, "instead: queue the failed ingests again (their bodies were kept)", ""},
     {"ingest", true, "instead: queue this one failed ingest again", ""},
+    {"discard-ingest", true, "instead: give this one failed ingest up for good (its body deleted)", ""},
     {"help", false, "show this help", ""},
 };
 // Failed ingests back to queued: their bodies were kept.
@@ -36,21 +38,44 @@ int replayIngests(const Args& a) {
   return kExitOk;
 }
 
+// A failed ingest given up for good: its body deleted, the ingest kept as
+// discarded, an audit entry. An id that names no failed ingest is a usage
+// error (exit 2, CONTRACT §3): nothing is changed.
+int discardIngest(const Args& a) {
+  if (a.has("state") || a.has("ingests") || a.has("ingest"))
+    throw UsageError("--discard-ingest stands alone: leave out --state, --ingests and --ingest");
+  const std::string id = a.get("discard-ingest");
+  if (id.empty()) throw UsageError("--discard-ingest needs the ingest's id");
+  const app::HubConfig config = loadConfigFromArgs(a.get("config"), a.get("store")).hub;
+  requireExistingStore(config);
+  auto store = store::DeliveryStore::open(config.storeOptions());
+  if (!store->discardFailedIngest(id, cliActor(), store::nowMillis())) {
+    const auto rec = store->ingest(id);
+    throw UsageError("ingest " + id + (rec ? " is " + rec->state + ", not failed" : " does not exist") +
+                     ": only a failed ingest can be discarded (reghub status lists them)");
+  }
+  std::cout << "ingest " << id << " discarded: its posted body is deleted\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmdReplay(const std::vector<std::string>& argv) {
   for (const auto& x : argv)
     if (x == "--help" || x == "-h") {
       std::cout << "usage: reghub replay --state dead|rejected [OPTIONS]\n"
-                   "       reghub replay --ingests | --ingest ID\n\n"
+                   "       reghub replay --ingests | --ingest ID\n"
+                   "       reghub replay --discard-ingest ID\n\n"
                    "Puts dead or rejected messages back to pending (attempts start again); the\n"
                    "running workers send them with their original idempotency keys. With --ingests,\n"
                    "posted ingests given up after intake.maxAttempts are queued again for the\n"
-                   "intake workers instead. Every replay is recorded in the audit trail.\n\n"
+                   "intake workers instead; --discard-ingest gives one failed ingest up for good (its\n"
+                   "body deleted; exit 2 if ID is no failed ingest). Each is recorded in the audit trail.\n\n"
                 << formatOptions(kOptions);
       return kExitOk;
     }
   const Args a(argv, kOptions);
+  if (a.has("discard-ingest")) return discardIngest(a);
   if (a.has("ingests") || a.has("ingest")) return replayIngests(a);
   store::ReplayFilter f;
   const std::string state = a.get("state");

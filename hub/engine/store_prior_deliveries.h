@@ -7,6 +7,8 @@
 // store is.
 #include <map>
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include "hub/engine/adapter.h"
 #include "hub/store/delivery_store.h"
@@ -17,11 +19,15 @@ namespace reghub::engine {
 class StorePriorDeliveries final : public PriorDeliveries {
  public:
   // Not owned; they outlive this adapter. `mirror` may be null (no sync known).
-  explicit StorePriorDeliveries(const store::DeliveryStore& store, store::RegistryMirror* mirror = nullptr)
-      : store_(store), mirror_(mirror) {}
+  // `ingestId`: the ingest rendering (a message it queued itself, in an
+  // earlier attempt killed before its render group was recorded, is rendered
+  // again rather than skipped as sent, so the retry's report counts it).
+  explicit StorePriorDeliveries(const store::DeliveryStore& store, store::RegistryMirror* mirror = nullptr,
+                                std::string ingestId = {})
+      : store_(store), mirror_(mirror), ingestId_(std::move(ingestId)) {}
 
   std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const override {
-    return store_.lastContentHash(idempotencyKey);
+    return store_.lastContentHash(idempotencyKey, ingestId_);
   }
   // The receipt's id; else the id a sync found for the record we sent under
   // this key (a receipt lost on the way: killed mid-delivery, a dropped answer).
@@ -53,6 +59,7 @@ class StorePriorDeliveries final : public PriorDeliveries {
  private:
   const store::DeliveryStore& store_;
   store::RegistryMirror* mirror_;
+  std::string ingestId_;
   mutable std::mutex listsMu_;
   mutable std::map<std::string, std::shared_ptr<const std::set<std::string>>> lists_;
 };

@@ -44,8 +44,12 @@ std::string CitizenState::citizenOfResource(const std::string& resHash) {
   return rows.empty() ? std::string() : toStr(rows[0][0]);
 }
 
-MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_t now, const diag::Reporter& out) {
+MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_t now, const diag::Reporter& to,
+                                const MergeProgress* progress) {
   MergeResult result;
+  diag::Collector notices;
+  const diag::Reporter noted(notices);
+  const diag::Reporter& out = progress ? noted : to;
   Transaction tx(*db_);
   lockKeys(batch);
   MergeMemo memo;
@@ -89,6 +93,7 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
         "INSERT INTO citizens (citizen, version, dirty, updated_at) VALUES ($1, 1, 1, $2) "
         "ON CONFLICT (citizen) DO UPDATE SET version = citizens.version + 1, dirty = 1, updated_at = $2",
         {c, now});
+  if (progress) recordMergeBatch(*progress, notices.diagnostics());
   tx.commit();
   return result;
 }
@@ -96,6 +101,22 @@ MergeResult CitizenState::merge(const std::vector<ResourceRecord>& batch, int64_
 std::string CitizenState::citizenOfPatient(const std::string& patientHash, MergeMemo& memo) {
   if (const auto it = memo.patients.find(patientHash); it != memo.patients.end()) return it->second;
   return memo.patients[patientHash] = citizenOfPatient(patientHash);
+}
+
+// Once per batch and ingest (PostgreSQL: a second merge of the same batch
+// waited for the first's key locks, so it sees the first's row).
+void CitizenState::recordMergeBatch(const MergeProgress& progress, const std::vector<diag::Diagnostic>& notices) {
+  if (!db_->query("SELECT 1 FROM ingest_progress WHERE ingest_id = $1 AND merge_batch = $2",
+                  {progress.ingestId, progress.batch})
+           .empty())
+    return;
+  std::string lines;
+  for (const auto& d : notices) lines += diag::toJsonLine(d) + "\n";
+  db_->query(
+      "INSERT INTO ingest_progress (ingest_id, citizens, messages, key_id, sealed, merge_batch) VALUES ($1, 0, 0, $2, "
+      "$3, $4)",
+      {progress.ingestId, keyring_->currentKeyId(), keyring_->seal(lines, ingestProgressContext(progress.ingestId)),
+       progress.batch});
 }
 
 // PostgreSQL: two intakes merging the same resource at once must neither

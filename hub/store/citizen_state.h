@@ -78,6 +78,15 @@ struct RenderProgress {
   std::vector<diag::Diagnostic> diagnostics;
 };
 
+// A queued ingest's merge batch: which ingest, and its place in the body
+// (batches are cut the same way on every attempt). Its notices are recorded
+// with the merge, once: a retry finds the batch merged and says nothing of
+// what it changed, so the first attempt's notices are the ingest's.
+struct MergeProgress {
+  std::string ingestId;
+  int64_t batch = 0;
+};
+
 // What a retention prune removed (CitizenState::prune).
 struct StatePruneResult {
   size_t citizens = 0, resources = 0, parked = 0;
@@ -90,8 +99,11 @@ class CitizenState {
   static std::unique_ptr<CitizenState> open(const StoreOptions& options);
   ~CitizenState();
 
-  // Diagnostics (HUB-INGEST-13 versions, HUB-STATE-01 parked) go to `out`.
-  MergeResult merge(const std::vector<state::ResourceRecord>& batch, int64_t now, const diag::Reporter& out);
+  // Diagnostics (HUB-INGEST-13 versions, HUB-STATE-01 parked) go to `out`;
+  // with `progress`, instead, to the ingest's progress rows in the merge's
+  // transaction (unless that batch is recorded already: an earlier attempt's).
+  MergeResult merge(const std::vector<state::ResourceRecord>& batch, int64_t now, const diag::Reporter& out,
+                    const MergeProgress* progress = nullptr);
 
   // Marks citizens (by id) for rendering again: what a registry holds for
   // them changed (a sync). Unknown ids are ignored. Returns how many.
@@ -142,6 +154,7 @@ class CitizenState {
  private:
   CitizenState(std::unique_ptr<SqlDb> db, std::shared_ptr<const Keyring> keyring);
   std::string hash(const std::string& what) const;
+  void recordMergeBatch(const MergeProgress& progress, const std::vector<diag::Diagnostic>& notices);
   void lockKeys(const std::vector<state::ResourceRecord>& batch);
   // What one merge (inside its transaction) has learnt of the held state,
   // so each resource does not ask again.

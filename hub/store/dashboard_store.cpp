@@ -72,10 +72,12 @@ std::unique_ptr<DashboardStore> DashboardStore::open(const StoreOptions& options
 std::vector<DashboardStore::Span> DashboardStore::missing(const std::string& kind, const std::vector<Span>& spans) {
   if (spans.empty()) return {};
   std::map<int64_t, std::pair<int64_t, int64_t>> kept;
-  for (const auto& r : db_->query("SELECT period, starts, ends FROM dashboard_spans WHERE kind = $1 AND period >= $2 "
-                                  "AND period <= $3",
+  // computed_at 0: its count was begun and not written (or the process died
+  // in between): counted again.
+  for (const auto& r : db_->query("SELECT period, starts, ends, computed_at FROM dashboard_spans WHERE kind = $1 AND "
+                                  "period >= $2 AND period <= $3",
                                   {kind, spans.front().period, spans.back().period}))
-    kept[toInt(r[0])] = {toInt(r[1]), toInt(r[2])};
+    if (toInt(r[3]) != 0) kept[toInt(r[0])] = {toInt(r[1]), toInt(r[2])};
   std::set<int64_t> stale;
   for (const auto& r : db_->query("SELECT DISTINCT period FROM dashboard_stale WHERE kind = $1", {kind}))
     stale.insert(toInt(r[0]));
@@ -87,45 +89,71 @@ std::vector<DashboardStore::Span> DashboardStore::missing(const std::string& kin
   return out;
 }
 
-void DashboardStore::compute(const std::string& kind, const Span& s) {
-  db_->query("DELETE FROM dashboard_stale WHERE kind = $1 AND period = $2", {kind, s.period});
-  db_->query("DELETE FROM dashboard_periods WHERE kind = $1 AND period = $2", {kind, s.period});
+void DashboardStore::openSpans(const std::string& kind, const std::vector<Span>& spans) {
+  Transaction tx(*db_);
+  if (db_->dialect() == Dialect::kPostgres) {
+    // The barrier: a change in flight that looked for the span before it
+    // existed commits before this does (SHARE waits for every open write);
+    // a change after it sees the span and marks it. Held for these few
+    // statements only, not while counting.
+    db_->query("SELECT pg_advisory_xact_lock(7313013)");
+    db_->script("LOCK TABLE messages, transitions IN SHARE MODE");
+  }
+  for (const Span& s : spans) {
+    // Marks from before the count are answered by it; one made after stays.
+    db_->query("DELETE FROM dashboard_stale WHERE kind = $1 AND period = $2", {kind, s.period});
+    db_->query("INSERT INTO dashboard_spans (kind, period, starts, ends, computed_at) VALUES ($1, $2, $3, $4, 0) ON "
+               "CONFLICT (kind, period) DO UPDATE SET starts = excluded.starts, ends = excluded.ends, computed_at = 0",
+               {kind, s.period, s.starts, s.ends});
+  }
+  tx.commit();
+}
+
+std::vector<DashboardStore::Counted> DashboardStore::count(const std::string& kind, const Span& s) {
   const bool day = kind == "day";
-  const auto rows = db_->query(std::string(day ? kDayOutcomes : kMonthCompleteness) +
-                                   (day ? " GROUP BY m.kommune, t.to_state" : kMonthGroups),
-                               {s.starts, s.ends});
-  const auto put = [&](const std::string& kommune, const std::string& state, int64_t n) {
-    db_->query("INSERT INTO dashboard_periods (kind, period, kommune, state, n) VALUES ($1, $2, $3, $4, $5)",
-               {kind, s.period, kommune, state, n});
-  };
-  for (const auto& r : rows) {
+  std::vector<Counted> out;
+  for (const auto& r : db_->query(std::string(day ? kDayOutcomes : kMonthCompleteness) +
+                                      (day ? " GROUP BY m.kommune, t.to_state" : kMonthGroups),
+                                  {s.starts, s.ends})) {
     if (day) {
-      put(toStr(r[0]), toStr(r[1]), toInt(r[2]));
+      out.push_back({toStr(r[0]), toStr(r[1]), toInt(r[2])});
     } else {
-      put(toStr(r[0]), "forloeb", toInt(r[1]));
-      put(toStr(r[0]), "complete", toInt(r[1]) - toInt(r[2]));
+      out.push_back({toStr(r[0]), "forloeb", toInt(r[1])});
+      out.push_back({toStr(r[0]), "complete", toInt(r[1]) - toInt(r[2])});
     }
   }
-  db_->query("INSERT INTO dashboard_spans (kind, period, starts, ends, computed_at) VALUES ($1, $2, $3, $4, $5) ON "
-             "CONFLICT (kind, period) DO UPDATE SET starts = excluded.starts, ends = excluded.ends, computed_at = "
-             "excluded.computed_at",
+  return out;
+}
+
+void DashboardStore::write(const std::string& kind, const Span& s, const std::vector<Counted>& counted) {
+  Transaction tx(*db_);
+  if (db_->dialect() == Dialect::kPostgres) db_->query("SELECT pg_advisory_xact_lock(7313013)");
+  db_->query("DELETE FROM dashboard_periods WHERE kind = $1 AND period = $2", {kind, s.period});
+  for (const Counted& c : counted)
+    db_->query("INSERT INTO dashboard_periods (kind, period, kommune, state, n) VALUES ($1, $2, $3, $4, $5)",
+               {kind, s.period, c.kommune, c.state, c.n});
+  // A span another reader moved meanwhile (other bounds) is left to it.
+  db_->query("UPDATE dashboard_spans SET computed_at = $5 WHERE kind = $1 AND period = $2 AND starts = $3 AND ends = $4",
              {kind, s.period, s.starts, s.ends, nowMillis()});
+  tx.commit();
   ++computed_;
 }
 
 void DashboardStore::keep(const std::string& kind, const std::vector<Span>& spans) {
-  if (missing(kind, spans).empty()) return;
-  Transaction tx(*db_);
-  if (db_->dialect() == Dialect::kPostgres) {
-    // One computer at a time; and no change to the messages in flight while
-    // a period is counted: a change that committed after the count but had
-    // looked for the period's span before it existed would leave no mark.
-    db_->query("SELECT pg_advisory_xact_lock(7313013)");
-    db_->script("LOCK TABLE messages, transitions IN SHARE MODE");
+  const auto todo = missing(kind, spans);
+  if (todo.empty()) return;
+  openSpans(kind, todo);
+  // Counted outside any write transaction: an ingest or a delivery writes
+  // on meanwhile. A change committed after the barrier left a mark, which
+  // the writing below does not remove: the next read counts it again.
+  for (const Span& s : todo) {
+    const auto counted = count(kind, s);
+    if (whileCounting_) whileCounting_();
+    write(kind, s, counted);
   }
-  for (const Span& s : missing(kind, spans)) compute(kind, s);
   // Older periods are not shown any more: their rows (and spans the
   // triggers would look at) go.
+  Transaction tx(*db_);
   for (const char* table : {"dashboard_periods", "dashboard_spans", "dashboard_stale"})
     db_->query(std::string("DELETE FROM ") + table + " WHERE kind = $1 AND period < $2", {kind, spans.front().period});
   tx.commit();

@@ -12,8 +12,10 @@
 // a closed month, a transition recorded for a closed day), and the next read
 // computes that period again — so the rows are never wrong, whoever changed
 // the messages. Computing takes the store's write lock (PostgreSQL: SHARE
-// locks on messages and transitions): no change can be in flight unseen
-// between a count and its span.
+// locks on messages and transitions) only as a barrier, for the moment the
+// spans are made: no change can be in flight unseen between a count and its
+// span. The count itself runs with writers going on (a change meanwhile
+// leaves a mark: counted again at the next read).
 //
 // The dashboard's action on the registry mirror's manual tasks is here too:
 // an operator closes a task by hand (who and when kept on the task, and in
@@ -22,6 +24,7 @@
 // Its own connection; thread-safe (calls serialised). Every call does I/O
 // and throws StoreError on database failure.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +72,9 @@ class DashboardStore {
 
   // How many kept periods the calls so far computed (again): tests and the bench.
   int64_t periodsComputed() const { return computed_; }
+  // Tests: called after a period was counted and before its rows are
+  // written (what a writer may do meanwhile).
+  void whileCounting(std::function<void()> f) { whileCounting_ = std::move(f); }
 
  private:
   struct Span {
@@ -76,13 +82,23 @@ class DashboardStore {
   };
   explicit DashboardStore(std::unique_ptr<SqlDb> db);
   // Computes the spans of `kind` that have no rows yet or were marked stale.
+  // Each is counted between two short transactions: openSpans (a barrier:
+  // the spans exist, their marks cleared), count (no transaction: writers go
+  // on), write (the rows; a mark made meanwhile stays for the next read).
   void keep(const std::string& kind, const std::vector<Span>& spans);
   std::vector<Span> missing(const std::string& kind, const std::vector<Span>& spans);
-  void compute(const std::string& kind, const Span& span);
+  struct Counted {
+    std::string kommune, state;
+    int64_t n = 0;
+  };
+  void openSpans(const std::string& kind, const std::vector<Span>& spans);
+  std::vector<Counted> count(const std::string& kind, const Span& span);
+  void write(const std::string& kind, const Span& span, const std::vector<Counted>& counted);
 
   std::unique_ptr<SqlDb> db_;
   std::mutex mu_;
   int64_t computed_ = 0;
+  std::function<void()> whileCounting_;
 };
 
 // UTC milliseconds of the local (Copenhagen) midnight that starts `day`.

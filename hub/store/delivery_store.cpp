@@ -17,6 +17,7 @@
 
 #include "hub/model/cpr.h"
 #include "hub/model/date.h"
+#include "hub/store/detail_rule.h"
 #include "hub/store/schema.h"
 #include "hub/store/statement_log.h"
 
@@ -202,6 +203,7 @@ void DeliveryStore::migrate() {
   for (const Migration& m : all) {
     if (applied.count(m.version)) continue;
     db_->script(m.sql);
+    if (m.code) m.code(*db_);
     db_->query("INSERT INTO reghub_schema (version, description, applied_at) VALUES ($1, $2, $3)",
                {int64_t{m.version}, m.description, nowMillis()});
   }
@@ -360,12 +362,14 @@ bool DeliveryStore::completeLocked(const ClaimedMessage& claimed, const std::str
   if (!isAllowedTransition(MessageState::kSending, o.next))
     throw StoreError("bug: an attempt cannot end in state " + std::string(toString(o.next)));
   const std::string detail = maskDigitRuns(o.detail);
+  const auto rule = detailRule(o.next, detail);  // what the detail counters are keyed by (migration 15)
   db_->query(
       "UPDATE messages SET state = $1, next_at = $2, lease_owner = NULL, lease_until = NULL, "
-      "registry_id = COALESCE($3, registry_id), last_status = $4, last_detail = $5, updated_at = $6 "
+      "registry_id = COALESCE($3, registry_id), last_status = $4, last_detail = $5, last_rule = $9, updated_at = $6 "
       "WHERE id = $7 AND state = 'sending' AND lease_owner = $8",
       {stateParam(o.next), o.nextAt ? o.nextAt : now, nullable(o.registryId),
-       o.httpStatus ? SqlParam{int64_t{o.httpStatus}} : SqlParam{}, nullable(detail), now, claimed.id, worker});
+       o.httpStatus ? SqlParam{int64_t{o.httpStatus}} : SqlParam{}, nullable(detail), now, claimed.id, worker,
+       rule ? SqlParam{*rule} : SqlParam{}});
   if (db_->changes() != 1) return false;
   insertTransition(claimed.id, MessageState::kSending, o.next, claimed.attempt, o.httpStatus, o.registryId, detail,
                    worker, now);
@@ -488,8 +492,9 @@ size_t DeliveryStore::failBlockedDependents(int64_t now) {
     last = id;
     const std::string why = "depends on " + toStr(row[3]) +
                             ", which ended rejected or dead; fix and replay that message, then replay this one";
-    db_->query("UPDATE messages SET state = 'dead', blocked = 0, last_detail = $2, updated_at = $3 WHERE id = $1",
-               {id, why, now});
+    db_->query(
+        "UPDATE messages SET state = 'dead', blocked = 0, last_detail = $2, last_rule = $4, updated_at = $3 WHERE id = $1",
+        {id, why, now, deadReason(why)});
     insertTransition(id, toState(row[1]), MessageState::kDead, static_cast<int>(toInt(row[2])), 0, {}, why,
                      "dependencies", now);
     ++n;
@@ -521,7 +526,9 @@ size_t DeliveryStore::replay(const ReplayFilter& f, const std::string& actor, in
   for (const auto& row : rows) {
     const int64_t id = toInt(row[0]);
     db_->query(
-        "UPDATE messages SET state = 'pending', attempts = 0, next_at = $2, updated_at = $2 WHERE id = $1", {id, now});
+        "UPDATE messages SET state = 'pending', attempts = 0, next_at = $2, last_rule = NULL, updated_at = $2 WHERE id = "
+        "$1",
+        {id, now});
     db_->query(kBlockUnlessReady, {id});  // its predecessors may be waiting again (replayed too)
     insertTransition(id, f.state, MessageState::kPending, static_cast<int>(toInt(row[1])), 0, {}, "replayed", actor,
                      now);
@@ -607,7 +614,25 @@ size_t DeliveryStore::rekey(RekeyCursor& cursor, size_t max) {
                  {cursor.diagnostic, current, keyring_->seal(plain, context)});
       ++resealed;
     }
-    cursor.done = seen + diagnostics < max;
+    seen += diagnostics;
+  }
+  // Each render group's sealed diagnostics until its ingest is recorded (a
+  // row recorded meanwhile is deleted, not updated: nothing to skip).
+  if (seen < max) {
+    size_t progress = 0;
+    for (const auto& r : db_->query(
+             "SELECT id, key_id, sealed, ingest_id FROM ingest_progress WHERE id > $1 ORDER BY id LIMIT $2",
+             {cursor.progress, static_cast<int64_t>(max - seen)})) {
+      ++progress;
+      cursor.progress = toInt(r[0]);
+      if (toStr(r[1]) == current) continue;
+      const std::string context = ingestProgressContext(toStr(r[3]));
+      const std::string plain = keyring_->open(toStr(r[1]), toStr(r[2]), context);
+      db_->query("UPDATE ingest_progress SET key_id = $2, sealed = $3 WHERE id = $1",
+                 {cursor.progress, current, keyring_->seal(plain, context)});
+      ++resealed;
+    }
+    cursor.done = seen + progress < max;
   }
   tx.commit();
   return resealed;
@@ -664,36 +689,26 @@ size_t DeliveryStore::foldCounts() {
       "excluded.n");
   auto folded = static_cast<size_t>(db_->changes());
   // The answer texts' counters (migration 13) the same way; a text no message holds any more goes.
-  db_->query(
+  // The counters this fold brought to 0 are named by the fold itself and
+  // deleted by key: a DELETE … WHERE n = 0 read every counter each second.
+  const auto changed = db_->query(
       "WITH moved AS (DELETE FROM message_detail_deltas RETURNING registry, kommune, state, detail_key, detail, n) "
       "INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n) SELECT registry, kommune, "
       "state, detail_key, MIN(detail), SUM(n) FROM moved GROUP BY registry, kommune, state, detail_key ON CONFLICT "
-      "(registry, kommune, state, detail_key) DO UPDATE SET n = message_detail_counts.n + excluded.n");
-  folded += static_cast<size_t>(db_->changes());
-  db_->query("DELETE FROM message_detail_counts WHERE n = 0");
+      "(registry, kommune, state, detail_key) DO UPDATE SET n = message_detail_counts.n + excluded.n "
+      "RETURNING registry, kommune, state, detail_key, n");
+  folded += changed.size();
+  for (const auto& r : changed)
+    if (toInt(r[4]) == 0)
+      db_->query(
+          "DELETE FROM message_detail_counts WHERE registry = $1 AND kommune = $2 AND state = $3 AND detail_key = $4 "
+          "AND n = 0",
+          {toStr(r[0]), toStr(r[1]), toStr(r[2]), toStr(r[3])});
   tx.commit();
   return folded;
 }
 
 namespace {
-
-// The rule a registry's answer names ("SMDB-TILB-03 [3-TILB]: …" →
-// "SMDB-TILB-03"); else its first line, shortened.
-std::string ruleOf(const std::string& detail) {
-  static const std::regex rule(R"(\b[A-Z][A-Z0-9]*(-[A-Z0-9]+)+\b)");
-  std::smatch m;
-  if (std::regex_search(detail, m, rule)) return m.str();
-  std::string first = detail.substr(0, detail.find('\n'));
-  if (first.size() > 120) first = first.substr(0, 117) + "...";
-  return first.empty() ? "(no reason given)" : first;
-}
-
-// Why a message is dead, without the message-specific parts.
-std::string deadReason(const std::string& detail) {
-  if (detail.rfind("depends on ", 0) == 0) return "a message it depends on ended rejected or dead";
-  if (detail.rfind("gave up after ", 0) == 0) return detail.substr(0, detail.find(';'));
-  return ruleOf(detail);
-}
 
 // The rejected and dead messages per answer text, from the counters the
 // triggers of migration 13 keep (plus, on PostgreSQL, the deltas not folded
@@ -904,6 +919,59 @@ std::vector<FailedIngest> DeliveryStore::failedIngests(const std::string& actor,
   return out;
 }
 
+size_t DeliveryStore::discardLocked(const std::vector<std::string>& ids, int64_t* pieces) {
+  size_t n = 0;
+  for (const std::string& id : ids) {
+    // Conditional on the state: a replay that queued it meanwhile wins.
+    db_->query("UPDATE ingests SET state = 'discarded', lease_owner = NULL, lease_until = NULL WHERE id = $1 AND "
+               "state = 'failed'",
+               {id});
+    if (db_->changes() != 1) continue;
+    ++n;
+    db_->query("DELETE FROM intake_bodies WHERE ingest_id = $1", {id});
+    *pieces += db_->changes();
+    db_->query("DELETE FROM ingest_progress WHERE ingest_id = $1", {id});
+  }
+  return n;
+}
+
+bool DeliveryStore::discardFailedIngest(const std::string& id, const std::string& actor, int64_t now) {
+  std::lock_guard lock(mutex_);
+  if (dialect_ == Dialect::kSqlite) db_->script("PRAGMA secure_delete = ON");
+  Transaction tx(*db_);
+  int64_t pieces = 0;
+  if (discardLocked({id}, &pieces) == 0) return false;  // rolled back: nothing changed
+  recordAuditLocked(actor, "discard",
+                    "failed ingest " + id + ": discarded, its posted body (" + std::to_string(pieces) +
+                        " sealed pieces) deleted",
+                    now);
+  tx.commit();
+  return true;
+}
+
+size_t DeliveryStore::pruneFailedIngests(int64_t postedBefore, const std::string& actor, int64_t now) {
+  std::lock_guard lock(mutex_);
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  if (sqlite) db_->script("PRAGMA secure_delete = ON");
+  size_t n = 0;
+  {
+    Transaction tx(*db_);
+    std::vector<std::string> ids;
+    for (const auto& r : db_->query("SELECT id FROM ingests WHERE state = 'failed' AND created_at < $1", {postedBefore}))
+      ids.push_back(toStr(r[0]));
+    int64_t pieces = 0;
+    n = discardLocked(ids, &pieces);
+    if (n == 0) return 0;
+    recordAuditLocked(actor, "prune",
+                      "failed ingests posted before " + std::to_string(postedBefore / 1000) + " (epoch s): " +
+                          std::to_string(n) + " discarded, " + std::to_string(pieces) + " sealed body pieces deleted",
+                      now);
+    tx.commit();
+  }
+  db_->script(sqlite ? "PRAGMA wal_checkpoint(TRUNCATE)" : "VACUUM intake_bodies");
+  return n;
+}
+
 std::optional<IngestRecord> DeliveryStore::ingest(const std::string& id) {
   std::lock_guard lock(mutex_);
   const auto rows = db_->query(
@@ -925,11 +993,12 @@ std::vector<diag::Diagnostic> DeliveryStore::ingestDiagnostics(const std::string
   return out;
 }
 
-std::optional<std::string> DeliveryStore::lastContentHash(std::string_view key) const {
+std::optional<std::string> DeliveryStore::lastContentHash(std::string_view key, const std::string& exceptIngest) const {
   std::lock_guard lock(mutex_);
-  const auto rows =
-      db_->query("SELECT content_hash FROM messages WHERE idem_key = $1 ORDER BY id DESC LIMIT 1", {std::string(key)});
+  const auto rows = db_->query("SELECT content_hash, ingest_id FROM messages WHERE idem_key = $1 ORDER BY id DESC LIMIT 1",
+                               {std::string(key)});
   if (rows.empty()) return std::nullopt;
+  if (!exceptIngest.empty() && toStr(rows[0][1]) == exceptIngest) return std::nullopt;
   return toStr(rows[0][0]);
 }
 
@@ -1079,62 +1148,6 @@ std::vector<std::pair<std::string, int64_t>> DeliveryStore::ruleByKommune(const 
   }
   std::vector<std::pair<std::string, int64_t>> out(by.begin(), by.end());
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  return out;
-}
-
-std::vector<PeriodCount> DeliveryStore::outcomesPerDay(int64_t since, int64_t offsetMillis) {
-  std::lock_guard lock(mutex_);
-  std::vector<PeriodCount> out;
-  for (const auto& r : db_->query("SELECT (at + $2) / 86400000, to_state, COUNT(*) FROM transitions WHERE at >= $1 "
-                                  "AND to_state IN ('accepted', 'rejected', 'dead') GROUP BY 1, 2 ORDER BY 1",
-                                  {since, offsetMillis}))
-    out.push_back({toInt(r[0]), toState(r[1]), toInt(r[2])});
-  return out;
-}
-
-std::vector<PeriodCount> DeliveryStore::openErrorsPerWeek(int64_t since, int64_t offsetMillis) {
-  std::lock_guard lock(mutex_);
-  std::vector<PeriodCount> out;
-  // 1970-01-01 was a Thursday: +3 days makes the weeks start on Monday.
-  for (const auto& r : db_->query(
-           "SELECT (updated_at + $2 + 259200000) / 604800000, state, COUNT(*) FROM messages WHERE state IN "
-           "('rejected', 'dead') AND updated_at >= $1 GROUP BY 1, 2 ORDER BY 1",
-           {since, offsetMillis}))
-    out.push_back({toInt(r[0]), toState(r[1]), toInt(r[2])});
-  return out;
-}
-
-std::vector<MonthCompleteness> DeliveryStore::completenessPerMonth(int64_t since, int64_t offsetMillis) {
-  // Month boundaries as literals: one CASE sorts every message into its month in one pass over the index.
-  std::vector<std::pair<int, int>> months;
-  std::vector<int64_t> bounds;
-  const int64_t day = 86'400'000;
-  const auto civil = model::Date::fromDays(static_cast<int32_t>((since + offsetMillis) / day));
-  const auto todayDays = static_cast<int32_t>((nowMillis() + offsetMillis) / day);
-  for (int y = civil.year(), m = civil.month();; m = m == 12 ? 1 : m + 1, y += m == 1 ? 1 : 0) {
-    const auto first = *model::Date::fromYmd(y, m, 1);
-    if (first.days() > todayDays) break;
-    months.emplace_back(y, m);
-    const int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
-    bounds.push_back(int64_t{model::Date::fromYmd(ny, nm, 1)->days()} * day - offsetMillis);
-    if (months.size() > 120) break;
-  }
-  std::string bucket = "CASE";
-  for (size_t i = 0; i < bounds.size(); ++i)
-    bucket += " WHEN created_at < " + std::to_string(bounds[i]) + " THEN " + std::to_string(i);
-  bucket += " ELSE -1 END";
-  std::lock_guard lock(mutex_);
-  std::vector<MonthCompleteness> out;
-  for (auto& [y, m] : months) out.push_back({y, m, 0, 0});
-  for (const auto& r : db_->query(
-           "SELECT " + bucket + ", COUNT(DISTINCT forloeb_key), COUNT(DISTINCT CASE WHEN state NOT IN ('accepted', "
-           "'superseded') THEN forloeb_key END) FROM messages WHERE created_at >= $1 GROUP BY 1",
-           {since})) {
-    const int64_t i = toInt(r[0]);
-    if (i < 0 || i >= static_cast<int64_t>(out.size())) continue;
-    out[i].forloeb = toInt(r[1]);
-    out[i].complete = out[i].forloeb - toInt(r[2]);
-  }
   return out;
 }
 

@@ -270,12 +270,7 @@ class DeliveryStore final {
   // (source "registry" or "dead"), largest first.
   std::vector<std::pair<std::string, int64_t>> ruleByKommune(const std::string& registry, const std::string& source,
                                                              const std::string& rule);
-  // Transitions to accepted, rejected and dead from `since` on, per day
-  // (local day: `offsetMillis` is added to UTC).
-  std::vector<PeriodCount> outcomesPerDay(int64_t since, int64_t offsetMillis);
-  // Messages rejected or dead now, by the week they ended in (from `since`).
-  std::vector<PeriodCount> openErrorsPerWeek(int64_t since, int64_t offsetMillis);
-  std::vector<MonthCompleteness> completenessPerMonth(int64_t since, int64_t offsetMillis);
+  // (The charts over time: DashboardStore.)
   // Messages not yet final (pending, sending, retry-wait): intake backpressure.
   int64_t backlog();
   // PostgreSQL: adds the counters' deltas into the counters (readers add
@@ -301,8 +296,9 @@ class DeliveryStore final {
   // rows and counts stay. Zeroed and vacuumed as above. How many.
   size_t pruneIngestDiagnostics(int64_t madeBefore);
 
-  // Key rotation (`reghub rekey`): the next `max` messages and ingest
-  // diagnostics after `cursor` (walked by primary key) are looked at; those
+  // Key rotation (`reghub rekey`, store_rekey.h): the next `max` messages,
+  // ingest diagnostics and ingest progress rows after `cursor` (each table
+  // walked by its primary key) are looked at; those
   // sealed under another key than the current one are opened
   // (store.retiredKeys) and sealed again with the current key, in one
   // transaction. Returns how many were re-sealed; `cursor` moves on and
@@ -310,7 +306,7 @@ class DeliveryStore final {
   // rows once more, re-sealing only what is left (resumable). The citizen
   // state has its own (CitizenState::rekey); the key canary moves on open.
   struct RekeyCursor {
-    int64_t message = 0, diagnostic = 0;
+    int64_t message = 0, diagnostic = 0, progress = 0;
     bool done = false;
   };
   size_t rekey(RekeyCursor& cursor, size_t max);
@@ -336,12 +332,24 @@ class DeliveryStore final {
   // Ingests given up (intake.maxAttempts), oldest first, at most `max`;
   // `actor` not empty: only that sender's.
   std::vector<FailedIngest> failedIngests(const std::string& actor = {}, size_t max = 100);
+  // A failed ingest given up for good (`reghub replay --discard-ingest`):
+  // its sealed body and progress rows deleted, its row kept as `discarded`
+  // (GET /ingest/{id} says so), an audit entry by `actor` — one transaction.
+  // False when `id` is no failed ingest (nothing changed).
+  bool discardFailedIngest(const std::string& id, const std::string& actor, int64_t now);
+  // Retention (retention.failedIngestDays, `reghub prune`): every failed
+  // ingest posted before `postedBefore` discarded as above, one audit entry.
+  // SQLite: deleted bytes zeroed, the WAL truncated. How many.
+  size_t pruneFailedIngests(int64_t postedBefore, const std::string& actor, int64_t now);
   std::optional<IngestRecord> ingest(const std::string& id);
   std::vector<diag::Diagnostic> ingestDiagnostics(const std::string& id);
 
   // The latest content hash / registry id for a key (what the engine asks
   // through engine::StorePriorDeliveries: unchanged content is not resent).
-  std::optional<std::string> lastContentHash(std::string_view idempotencyKey) const;
+  // With `exceptIngest`: none when that latest message was queued by that
+  // ingest (a retried ingest's own earlier attempt is no prior delivery: the
+  // adapters render it again, so the retry counts it as the ingest's).
+  std::optional<std::string> lastContentHash(std::string_view idempotencyKey, const std::string& exceptIngest = {}) const;
   std::optional<std::string> registryId(std::string_view idempotencyKey) const;
   // Whether a message with this registry + key was handed to the registry
   // before the current claim (an earlier attempt, a message it superseded, a
@@ -365,6 +373,8 @@ class DeliveryStore final {
   // The 'sending' transitions of every message with this registry + key (caller holds the lock).
   int64_t handovers(const std::string& registry, std::string_view key) const;
   void recordAuditLocked(const std::string& actor, const std::string& action, const std::string& detail, int64_t now);
+  // The failed ingests `ids` → discarded, their bodies and progress deleted; how many were failed.
+  size_t discardLocked(const std::vector<std::string>& ids, int64_t* pieces);
   void addMessageGroups(const std::vector<SqlRow>& rows, std::vector<RejectionGroup>& out);
 
   std::unique_ptr<SqlDb> db_;

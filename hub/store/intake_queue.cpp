@@ -95,24 +95,30 @@ void IntakeQueue::abandon(const std::string& id) noexcept {
 }
 
 std::optional<QueuedIngest> IntakeQueue::claim(const std::string& worker, int64_t now, int64_t leaseMillis,
-                                               int maxAttempts) {
+                                               int maxAttempts, int64_t failGraceMillis) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
   const bool pg = db_->dialect() == Dialect::kPostgres;
+  const int64_t cap = std::max(1, maxAttempts);
   // Its workers died (or were killed) in each of its attempts: given up, not
   // tried once more (an ingest that crashes its process would do it again).
+  // Only a grace period after the lease ran out: a worker that is alive but
+  // late to renew (a stall, a slow store) may still finish and record it.
   db_->query(std::string("UPDATE ingests SET state = 'failed', lease_owner = NULL, lease_until = NULL, failure = "
                          "'gave up after ' || attempts || ' attempts; the last one''s worker stopped (its lease ran out)' "
                          "WHERE id IN (SELECT id FROM ingests WHERE ") +
                  kWaiting + " AND state = 'ingesting' AND lease_until < $1 AND attempts >= $2)",
-             {now, int64_t{std::max(1, maxAttempts)}});
+             {now - std::max<int64_t>(0, failGraceMillis), cap});
+  // One at the cap whose grace has not passed is neither failed nor claimed.
   const auto rows = db_->query(
       std::string("UPDATE ingests SET state = 'ingesting', lease_owner = $1, lease_until = $2, attempts = attempts + 1 "
                   "WHERE id = (SELECT id FROM ingests WHERE ") +
-          kWaiting + " AND (state = 'queued' OR (state = 'ingesting' AND lease_until < $3)) ORDER BY created_at LIMIT 1" +
+          kWaiting +
+          " AND (state = 'queued' OR (state = 'ingesting' AND lease_until < $3 AND attempts < $4)) ORDER BY created_at "
+          "LIMIT 1" +
           (pg ? " FOR UPDATE SKIP LOCKED" : "") +
           ") RETURNING id, source, content_type, actor, scope, created_at, attempts",
-      {worker, now + leaseMillis, now});
+      {worker, now + leaseMillis, now, cap});
   tx.commit();
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];

@@ -59,9 +59,10 @@ class IntakeQueue {
   // The oldest queued ingest, or one whose worker's lease ran out → ingesting,
   // leased to `worker` until now + leaseMillis. Safe across processes. An
   // ingest whose lease ran out after `maxAttempts` claims (its workers died
-  // each time) is not claimed again but failed.
+  // each time) is not claimed again but failed — once `failGraceMillis` more
+  // have passed (intake.failGraceMillis: its worker may be alive, only late).
   std::optional<QueuedIngest> claim(const std::string& worker, int64_t now, int64_t leaseMillis,
-                                    int maxAttempts = 5);
+                                    int maxAttempts = 5, int64_t failGraceMillis = 0);
   // Keeps the lease (a long ingest); false when it was lost.
   bool renew(const std::string& id, const std::string& worker, int64_t until);
   // Gives the ingest up (its last attempt failed): state failed with `why`

@@ -1,8 +1,12 @@
 #include "hub/store/schema.h"
 
+#include "hub/store/detail_rule.h"
+
 namespace reghub::store {
 
 namespace {
+
+std::string replaceAll(std::string s, const std::string& from, const std::string& to);
 
 // Written once; {ID} and {APPEND_ONLY} differ between the dialects.
 constexpr const char* kV1 = R"SQL(
@@ -165,6 +169,102 @@ CREATE INDEX ingest_progress_ingest ON ingest_progress (ingest_id, id);
 CREATE INDEX messages_claimable_registry ON messages (registry, next_at, id)
   WHERE state IN ('pending', 'retry-wait') AND blocked = 0;
 )SQL";
+
+// A queued ingest's merge batches are progress too (their notices, once:
+// a retry's merge of the same batch changes nothing and says nothing).
+// messages_created and messages_errors_since (migration 12) go: the charts
+// read DashboardStore's kommune indexes of migration 13, nothing reads them
+// (StoreQueryPlanTest) and every write of a message paid for them.
+// messages.last_rule: the rule a rejected or dead message is grouped under,
+// derived by the store when it records the answer (detail_rule.h); the
+// answer texts' counters of migration 13 are keyed by it (falling back to
+// the text for a row that has none), a few rows per rule instead of one per
+// text. Their triggers are dropped here, the rules of the messages already
+// there derived (migration15Code), and the triggers and counts made again.
+constexpr const char* kV15 = R"SQL(
+ALTER TABLE ingest_progress ADD COLUMN merge_batch BIGINT;
+ALTER TABLE messages ADD COLUMN last_rule TEXT;
+DROP INDEX messages_created;
+DROP INDEX messages_errors_since;
+)SQL";
+
+constexpr const char* kSqliteDropDetailTriggers = R"SQL(
+DROP TRIGGER messages_detail_insert;
+DROP TRIGGER messages_detail_update;
+DROP TRIGGER messages_detail_delete;
+)SQL";
+
+constexpr const char* kPostgresDropDetailTriggers = R"SQL(
+DROP TRIGGER messages_detail_insert ON messages;
+DROP TRIGGER messages_detail_update ON messages;
+)SQL";
+
+// {DK:OLD} / {DK:NEW}: the counter key of a row (its rule, else its text).
+constexpr const char* kSqliteRuleTriggers = R"SQL(
+CREATE TRIGGER messages_detail_insert AFTER INSERT ON messages WHEN NEW.state IN ('rejected', 'dead') BEGIN
+  INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n)
+    VALUES (NEW.registry, NEW.kommune, NEW.state, {DK:NEW}, COALESCE(NEW.last_detail, ''), 1)
+    ON CONFLICT (registry, kommune, state, detail_key) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_detail_update AFTER UPDATE OF state, last_detail, last_rule, registry, kommune ON messages
+WHEN (OLD.state IN ('rejected', 'dead') OR NEW.state IN ('rejected', 'dead')) AND (OLD.state <> NEW.state
+  OR OLD.last_detail IS NOT NEW.last_detail OR OLD.last_rule IS NOT NEW.last_rule OR OLD.registry <> NEW.registry
+  OR OLD.kommune <> NEW.kommune) BEGIN
+  UPDATE message_detail_counts SET n = n - 1 WHERE OLD.state IN ('rejected', 'dead') AND registry = OLD.registry
+    AND kommune = OLD.kommune AND state = OLD.state AND detail_key = {DK:OLD};
+  DELETE FROM message_detail_counts WHERE n = 0 AND registry = OLD.registry AND kommune = OLD.kommune
+    AND state = OLD.state AND detail_key = {DK:OLD};
+  INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n)
+    SELECT NEW.registry, NEW.kommune, NEW.state, {DK:NEW}, COALESCE(NEW.last_detail, ''), 1
+    WHERE NEW.state IN ('rejected', 'dead')
+    ON CONFLICT (registry, kommune, state, detail_key) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER messages_detail_delete AFTER DELETE ON messages WHEN OLD.state IN ('rejected', 'dead') BEGIN
+  UPDATE message_detail_counts SET n = n - 1 WHERE registry = OLD.registry AND kommune = OLD.kommune
+    AND state = OLD.state AND detail_key = {DK:OLD};
+  DELETE FROM message_detail_counts WHERE n = 0 AND registry = OLD.registry AND kommune = OLD.kommune
+    AND state = OLD.state AND detail_key = {DK:OLD};
+END;
+)SQL";
+
+constexpr const char* kPostgresRuleTriggers = R"SQL(
+CREATE OR REPLACE FUNCTION reghub_count_details() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.state IN ('rejected', 'dead') THEN
+    INSERT INTO message_detail_deltas (registry, kommune, state, detail_key, detail, n)
+      VALUES (OLD.registry, OLD.kommune, OLD.state, {DK:OLD}, COALESCE(OLD.last_detail, ''), -1);
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.state IN ('rejected', 'dead') THEN
+    INSERT INTO message_detail_deltas (registry, kommune, state, detail_key, detail, n)
+      VALUES (NEW.registry, NEW.kommune, NEW.state, {DK:NEW}, COALESCE(NEW.last_detail, ''), 1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER messages_detail_insert AFTER INSERT OR DELETE ON messages
+  FOR EACH ROW EXECUTE FUNCTION reghub_count_details();
+CREATE TRIGGER messages_detail_update AFTER UPDATE OF state, last_detail, last_rule, registry, kommune ON messages
+  FOR EACH ROW WHEN ((OLD.state IN ('rejected', 'dead') OR NEW.state IN ('rejected', 'dead')) AND
+    (OLD.state <> NEW.state OR OLD.last_detail IS DISTINCT FROM NEW.last_detail
+     OR OLD.last_rule IS DISTINCT FROM NEW.last_rule OR OLD.registry <> NEW.registry OR OLD.kommune <> NEW.kommune))
+  EXECUTE FUNCTION reghub_count_details();
+)SQL";
+
+// The counters counted again by the new key, from the messages.
+constexpr const char* kRuleRecount = R"SQL(
+DELETE FROM message_detail_counts;
+DELETE FROM message_detail_deltas;
+INSERT INTO message_detail_counts (registry, kommune, state, detail_key, detail, n)
+  SELECT registry, kommune, state, {DK:messages}, MIN(COALESCE(last_detail, '')), COUNT(*) FROM messages
+  WHERE state IN ('rejected', 'dead') GROUP BY registry, kommune, state, {DK:messages};
+)SQL";
+
+std::string withDetailKeys(std::string sql, bool pg) {
+  for (const char* row : {"OLD", "NEW", "messages"}) {
+    const std::string text = std::string("COALESCE(") + row + ".last_rule, " + row + ".last_detail, '')";
+    sql = replaceAll(sql, std::string("{DK:") + row + "}", pg ? "md5(" + text + ")" : text);
+  }
+  return sql;
+}
 
 // The audit trail is never rewritten: the database itself refuses.
 constexpr const char* kSqliteAppendOnly = R"SQL(
@@ -551,6 +651,19 @@ std::string withMarks(std::string sql) {
   return sql;
 }
 
+// Migration 15's code: each rejected or dead message's rule from its answer
+// text (as the store derives it from now on), then the triggers and counts.
+void deriveRulesAndRecount(SqlDb& db, bool pg) {
+  for (const auto& r : db.query("SELECT id, state, COALESCE(last_detail, '') FROM messages WHERE state IN "
+                                "('rejected', 'dead')")) {
+    const auto state = parseMessageState(r.at(1).value_or(""));
+    if (!state) continue;
+    if (const auto rule = detailRule(*state, r.at(2).value_or("")))
+      db.query("UPDATE messages SET last_rule = $2 WHERE id = $1", {std::stoll(r.at(0).value_or("0")), *rule});
+  }
+  db.script(withDetailKeys(pg ? kPostgresRuleTriggers : kSqliteRuleTriggers, pg) + withDetailKeys(kRuleRecount, pg));
+}
+
 }  // namespace
 
 std::vector<Migration> migrations(Dialect dialect) {
@@ -563,11 +676,18 @@ std::vector<Migration> migrations(Dialect dialect) {
                           replaceAll(kV11Tables, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") +
                           (pg ? kPostgresCountTriggers : kSqliteCountTriggers) + kV11FirstCount;
   const char* id = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
-  const std::string v13 = replaceAll(kV13Tables, "{ID}", id) +
+  // Its first fill of the answer texts' counters under the lock migration 11
+  // takes: a write of an older release during a rolling upgrade is either in
+  // it or after it (counted by the triggers).
+  const std::string v13 = std::string(pg ? kPostgresLockMessages : "") + replaceAll(kV13Tables, "{ID}", id) +
                           withMarks(pg ? kPostgresDashboardTriggers : kSqliteDashboardTriggers) +
                           replaceAll(replaceAll(kV13DetailTables, "{ID}", id), "{KEY}", pg ? "md5" : "") +
                           (pg ? kPostgresDetailTriggers : kSqliteDetailTriggers);
   const std::string v14 = replaceAll(kV14, "{ID}", id);
+  // Written while the old triggers are gone: a write of an older release in
+  // a rolling upgrade waits for the lock (PostgreSQL) and is counted after.
+  const std::string v15 = std::string(pg ? kPostgresLockMessages : "") + kV15 +
+                          (pg ? kPostgresDropDetailTriggers : kSqliteDropDetailTriggers);
   return {
       {1, "messages, dependencies, append-only transitions, ingests", v1},
       // Claims walk the due messages in order without sorting the backlog.
@@ -603,6 +723,8 @@ std::vector<Migration> migrations(Dialect dialect) {
            "rejected and dead messages counted by answer text",
        v13},
       {14, "failed ingests (an attempt cap), an ingest's progress across attempts, a claim index per registry", v14},
+      {15, "a queued ingest's merge batches recorded with its progress; the answer texts' counters keyed by rule", v15,
+       [pg](SqlDb& db) { deriveRulesAndRecount(db, pg); }},
   };
 }
 

@@ -9,7 +9,9 @@
 //   attempt queued, as an unbroken ingest of the same body does (the control).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <set>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -197,6 +199,124 @@ TEST_F(IntakeWorkerTest, Retry_AfterAStopBeforeTheLastRenderGroup_ReportsTheWhol
   testing::StoreBackend control("IntakeWorkerControl_1");
   control.open();
   expectRetriedReportIsWhole(backend_, control.url(), 1);
+}
+
+// The open finding of AsyncIntakeKill (a kill mid-render left the report one
+// render group short): attempt 1 queued its last group's messages and died
+// before the transaction that records the group and clears its marks — made
+// here exactly: attempt 1 runs to its record, then that group's progress row
+// is deleted and its citizens are dirty and unrendered again, as the kill
+// left them. The retry's adapters skipped those messages as sent before (the
+// prior delivery was the ingest's own), so nothing counted them. The report
+// must be that of an unbroken ingest (the control).
+TEST_F(IntakeWorkerTest, Retry_AfterAKillBetweenQueueingAGroupAndRecordingIt_ReportsTheWholeIngest) {
+  const std::string body = synthBody(300, 13);
+  ASSERT_FALSE(body.empty());
+  testing::StoreBackend control("IntakeWorkerControl_2");
+  control.open();
+  store::IngestRecord whole;
+  int checks = 0, total = 0;  // the lease checks of an unbroken attempt: the last is before the record
+  {
+    Hub hub(control.url());
+    hub.queue->enqueue(posted("i-1"), body, store::nowMillis());
+    const auto q = hub.queue->claim("w0", store::nowMillis(), 600'000);
+    ASSERT_TRUE(q);
+    hub.intake->ingestQueued(*q, body, [&total] { return ++total > 0; });
+    whole = *hub.store->ingest("i-1");
+  }
+  Hub hub(backend_.url());
+  hub.queue->enqueue(posted("i-1"), body, store::nowMillis());
+  const auto first = hub.queue->claim("w1", store::nowMillis(), 20);
+  ASSERT_TRUE(first);
+  EXPECT_THROW(hub.intake->ingestQueued(*first, body, [&] { return ++checks < total; }), LeaseLost);
+  ASSERT_EQ(count("SELECT COUNT(*) FROM citizens WHERE dirty = 1"), 0) << "every group recorded";
+  const int64_t lastGroup = count("SELECT citizens FROM ingest_progress WHERE id = (SELECT MAX(id) FROM ingest_progress)");
+  raw_->query("DELETE FROM ingest_progress WHERE id = (SELECT MAX(id) FROM ingest_progress)");
+  raw_->query("UPDATE citizens SET dirty = 1, rendered_at = 0 WHERE rendered_at = (SELECT MAX(rendered_at) FROM citizens)");
+  ASSERT_GT(lastGroup, 0);
+  ASSERT_EQ(count("SELECT COUNT(*) FROM citizens WHERE dirty = 1"), lastGroup) << "the last group's citizens, as the kill left them";
+  const int64_t queuedBefore = count("SELECT COUNT(*) FROM messages");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const auto second = hub.queue->claim("w2", store::nowMillis(), 600'000);
+  ASSERT_TRUE(second);
+  hub.intake->ingestQueued(*second, body);
+  const auto rec = *hub.store->ingest("i-1");
+  EXPECT_EQ(rec.state, "done");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), queuedBefore) << "nothing queued twice";
+  EXPECT_EQ(rec.messages, whole.messages);
+  EXPECT_EQ(rec.citizens, whole.citizens);
+  EXPECT_EQ(rec.errors, whole.errors);
+  EXPECT_EQ(rec.warnings, whole.warnings);
+}
+
+// What the report says, as (rule, message) pairs in any order.
+std::multiset<std::pair<std::string, std::string>> notes(const std::vector<diag::Diagnostic>& all) {
+  std::multiset<std::pair<std::string, std::string>> out;
+  for (const auto& d : all) out.emplace(d.rule, d.message);
+  return out;
+}
+
+// A delta whose merge says something: a Patient held already in another
+// version (HUB-INGEST-13, it replaces it) and a forløb whose Patient the hub
+// has not received (HUB-STATE-01, parked). `held` is what the store holds first.
+struct MergeNotices {
+  std::string held, delta;
+};
+MergeNotices mergeNoticesBodies() {
+  MergeNotices out;
+  out.held = synthBody(4, 17);
+  out.delta = out.held;
+  const size_t active = out.delta.find("\"active\":true");
+  if (active != std::string::npos) out.delta.replace(active, 13, "\"active\":false");
+  out.delta +=
+      "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
+      "5d1f7c2e-0000-4000-8000-00000000e0c1\",\"resource\":{\"resourceType\":\"EpisodeOfCare\",\"id\":"
+      "\"5d1f7c2e-0000-4000-8000-00000000e0c1\",\"status\":\"active\",\"patient\":{\"reference\":"
+      "\"Patient/5d1f7c2e-0000-4000-8000-0000000000aa\"}}}]}\n";
+  return out;
+}
+
+// The finding (HUB-STATE-01 / HUB-INGEST-13 lost): attempt 1 merged the
+// delta and stopped before its first render group (as if killed there); the
+// retry's merge finds everything merged and says nothing. The report after
+// the retry must hold every diagnostic of an unbroken ingest of the same
+// delta into the same held state (the control, a store of its own).
+TEST_F(IntakeWorkerTest, Retry_AfterTheMerge_KeepsTheFirstAttemptsMergeNotices) {
+  const MergeNotices bodies = mergeNoticesBodies();
+  ASSERT_FALSE(bodies.held.empty());
+  ASSERT_NE(bodies.delta.find("\"active\":false"), std::string::npos);
+  testing::StoreBackend controlBackend("IntakeWorkerControl_merge");
+  controlBackend.open();
+  std::multiset<std::pair<std::string, std::string>> whole;
+  {
+    Hub control(controlBackend.url());
+    control.intake->ingestBuffer("held.ndjson", bodies.held, "application/fhir+ndjson");
+    control.queue->enqueue(posted("i-1"), bodies.delta, store::nowMillis());
+    const auto q = control.queue->claim("w0", store::nowMillis(), 600'000);
+    ASSERT_TRUE(q);
+    control.intake->ingestQueued(*q, bodies.delta);
+    whole = notes(control.store->ingestDiagnostics("i-1"));
+  }
+  const auto has = [](const auto& set, const std::string& rule) {
+    return std::any_of(set.begin(), set.end(), [&](const auto& n) { return n.first == rule; });
+  };
+  ASSERT_TRUE(has(whole, "HUB-STATE-01")) << "the delta parks a forløb";
+  ASSERT_TRUE(has(whole, "HUB-INGEST-13")) << "the delta replaces a held Patient";
+
+  Hub hub(backend_.url());
+  hub.intake->ingestBuffer("held.ndjson", bodies.held, "application/fhir+ndjson");
+  hub.queue->enqueue(posted("i-1"), bodies.delta, store::nowMillis());
+  const auto first = hub.queue->claim("w1", store::nowMillis(), 20);
+  ASSERT_TRUE(first);
+  int checks = 0;  // 1: before the one merge batch; 2: before the first render group
+  EXPECT_THROW(hub.intake->ingestQueued(*first, bodies.delta, [&] { return ++checks < 2; }), LeaseLost);
+  ASSERT_EQ(count("SELECT COUNT(*) FROM citizens WHERE dirty = 1"), 1) << "merged, not rendered";
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const auto second = hub.queue->claim("w2", store::nowMillis(), 600'000);
+  ASSERT_TRUE(second);
+  hub.intake->ingestQueued(*second, bodies.delta);
+  EXPECT_EQ(hub.store->ingest("i-1")->state, "done");
+  EXPECT_EQ(notes(hub.store->ingestDiagnostics("i-1")), whole);
 }
 
 }  // namespace

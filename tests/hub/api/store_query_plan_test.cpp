@@ -18,6 +18,7 @@
 #include "hub/store/dashboard_store.h"
 #include "hub/engine/adapter_registry.h"
 #include "hub/store/statement_log.h"
+#include "hub/store/store_rekey.h"
 #include "tests/hub/store/store_backend.h"
 
 namespace reghub::api {
@@ -117,7 +118,8 @@ bool scansOnPurpose(const std::string& sql) {
       "SELECT kommune, detail, SUM(n) FROM (SELECT registry, kommune, state, detail_key, detail, n FROM "
       "message_detail_counts",
       "WITH moved AS (DELETE FROM message_detail_deltas",
-      "DELETE FROM message_detail_counts WHERE n = 0",
+      // Migration 15, once: every rejected and dead message's rule derived.
+      "SELECT id, state, COALESCE(last_detail, '') FROM messages WHERE state IN ('rejected', 'dead')",
       // Validation problems by rule, over every ingest's diagnostics.
       "SELECT registry, rule, severity, COUNT(*) FROM ingest_diagnostics",
       // The last sync per registry × kommune: one row each (98 kommuner at most per registry).
@@ -244,8 +246,15 @@ void exercise(store::DeliveryStore& store, const std::string& input) {
   store.failedIngests("intake1");
   queue->replayFailed("q-2");
   queue->replayFailed();
+  // One given up again and discarded; the retention's prune of failed ones.
+  if (const auto claimedIngest = queue->claim("iw", now, 60'000, 1)) queue->fail(claimedIngest->id, "iw", "test");
+  for (const auto& f : store.failedIngests()) store.discardFailedIngest(f.id, "test", now);
+  store.pruneFailedIngests(now, "test", now);
   store::IntakeQueue::RekeyCursor bodies;
   while (!bodies.done) queue->rekey(bodies, 1);
+  store::StoreRekey rekey(store);  // every sealed table's walk
+  while (rekey.step(2)) {
+  }
   store.rejections();
   store.historyForForloeb(claimed[0].message.forloebKey);
   store.historyForCpr(claimed[0].message.citizenCpr);

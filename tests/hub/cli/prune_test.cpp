@@ -6,12 +6,15 @@
 // the prune, and finds a young message's after it.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "hub/store/citizen_state.h"
 #include "hub/store/delivery_store.h"
+#include "hub/store/intake_queue.h"
 #include "tests/support/store_test_support.h"
 
 namespace reghub::store {
@@ -164,6 +167,86 @@ TEST(Prune, CitizenStateUnchangedForTheRetentionLeavesTheFile) {
   ASSERT_FALSE(store->audit().empty());
   EXPECT_NE(store->audit().back().detail.find("citizen state: 1 citizens'"), std::string::npos)
       << store->audit().back().detail;
+}
+
+// A posted ingest that failed (cap 1, its worker's lease out), posted at `at`.
+void failedIngest(IntakeQueue& queue, const std::string& id, int64_t at) {
+  QueuedIngest q;
+  q.id = id;
+  q.source = "http";
+  q.contentType = "application/fhir+json";
+  q.actor = "intake";
+  queue.enqueue(q, "{\"resourceType\":\"Bundle\",\"id\":\"" + id + "\"}", at);
+  ASSERT_TRUE(queue.claim("w", at + 1, 10, 1));
+  EXPECT_FALSE(queue.claim("w", at + 100, 10, 1));
+}
+
+int exitOf(const std::string& command) {
+  const int status = std::system((kEnv + " " + REGHUB_BINARY + " " + command + " > /dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// retention.failedIngestDays as an operator sets it: a failed ingest posted
+// longer ago is discarded and its sealed body leaves the file's bytes; a
+// younger failed one keeps it (the control). The audit trail says so.
+TEST(Prune, FailedIngestsPostedLongerAgoAreDiscarded_TheirBodiesLeaveTheFile) {
+  testing::TempDir dir("reghub-prune");
+  const fs::path db = dir.path() / "store.db";
+  const std::string url = "sqlite:" + db.string();
+  const int64_t now = nowMillis();
+  std::string oldSealed, youngSealed;
+  {
+    auto store = DeliveryStore::open({url, testing::testKeyring()});
+    auto queue = IntakeQueue::open(store->options());
+    failedIngest(*queue, "old", now - 40 * kDay);
+    failedIngest(*queue, "young", now - kDay);
+    auto raw = openDatabase(url);
+    oldSealed = raw->query("SELECT sealed FROM intake_bodies WHERE ingest_id = 'old'").at(0).at(0).value_or("");
+    youngSealed = raw->query("SELECT sealed FROM intake_bodies WHERE ingest_id = 'young'").at(0).at(0).value_or("");
+  }
+  ASSERT_NE(fileBytes(db).find(oldSealed.substr(0, 60)), std::string::npos);  // the control
+  const std::string cfg = (dir.path() / "reghub.properties").string();
+  std::ofstream(cfg) << "store.url = " << url << "\nretention.failedIngestDays = 30\n";
+  ASSERT_EQ(exitOf("prune --config " + cfg), 0);
+  const std::string after = fileBytes(db);
+  EXPECT_EQ(after.find(oldSealed.substr(0, 60)), std::string::npos) << "the old failed ingest's body";
+  EXPECT_NE(after.find(youngSealed.substr(0, 60)), std::string::npos) << "a younger one keeps it";
+  auto store = DeliveryStore::open({url, testing::testKeyring()});
+  EXPECT_EQ(store->ingest("old")->state, "discarded");
+  EXPECT_EQ(store->ingest("young")->state, "failed");
+  EXPECT_NE(store->audit().back().detail.find("1 discarded"), std::string::npos) << store->audit().back().detail;
+}
+
+// `reghub replay --discard-ingest ID`: 0 when it gave a failed ingest up
+// (the body deleted, an audit entry); 2 (usage, CONTRACT §3) when ID names
+// no failed ingest — unknown, already discarded, or queued — and nothing changes.
+TEST(ReplayDiscard, AFailedIngestIsDiscardedOnce_AnythingElseIsAUsageError) {
+  testing::TempDir dir("reghub-discard");
+  const std::string url = "sqlite:" + (dir.path() / "store.db").string();
+  {
+    auto store = DeliveryStore::open({url, testing::testKeyring()});
+    auto queue = IntakeQueue::open(store->options());
+    failedIngest(*queue, "i-1", nowMillis() - 1000);
+    QueuedIngest waiting;
+    waiting.id = "i-2";
+    waiting.source = "http";
+    queue->enqueue(waiting, "queued", nowMillis());
+  }
+  EXPECT_EQ(exitOf("replay --store " + url + " --discard-ingest nope"), 2);
+  EXPECT_EQ(exitOf("replay --store " + url + " --discard-ingest i-2"), 2) << "queued, not failed";
+  EXPECT_EQ(exitOf("replay --store " + url + " --discard-ingest i-1 --state dead"), 2);
+  {
+    auto store = DeliveryStore::open({url, testing::testKeyring()});
+    EXPECT_EQ(store->ingest("i-1")->state, "failed") << "nothing changed yet";
+  }
+  EXPECT_EQ(exitOf("replay --store " + url + " --discard-ingest i-1"), 0);
+  EXPECT_EQ(exitOf("replay --store " + url + " --discard-ingest i-1"), 2) << "once";
+  auto store = DeliveryStore::open({url, testing::testKeyring()});
+  EXPECT_EQ(store->ingest("i-1")->state, "discarded");
+  EXPECT_EQ(store->ingest("i-2")->state, "queued");
+  auto raw = openDatabase(url);
+  EXPECT_EQ(raw->query("SELECT COUNT(*) FROM intake_bodies WHERE ingest_id = 'i-1'").at(0).at(0).value_or(""), "0");
+  EXPECT_EQ(store->audit().back().action, "discard");
 }
 
 }  // namespace

@@ -161,6 +161,36 @@ TEST_F(DashboardStoreTest, AKommuneSeesItsOwnNumbersOnly) {
   EXPECT_EQ(errors0330, 1);
 }
 
+// The finding: a recount held the store's write lock (SQLite BEGIN
+// IMMEDIATE; PostgreSQL SHARE locks on messages and transitions) while it
+// counted, so an ingest's write waited for it (SQLite: its BEGIN IMMEDIATE
+// timed out behind it; PostgreSQL: it waited for the lock). Now the lock is
+// a barrier only: another connection queues a message while January is
+// being counted and commits; the count finishes; and the change it missed
+// left its mark, so the next read counts January again (the control: a read
+// after that computes nothing).
+TEST_F(DashboardStoreTest, AWriterCommitsWhileAPeriodIsCounted_AndItsChangeIsCountedNext) {
+  january();
+  ASSERT_EQ(month(1).forloeb, 4);
+  message(5, "0330", at("2026-01-25"), std::nullopt, 0);  // marks January
+  auto writer = DeliveryStore::open(store_->options());  // another connection: an ingest
+  int64_t written = 0;
+  dash_->whileCounting([&] {
+    if (written) return;
+    written = writer->enqueue(sampleMessage(6, "reg-a", "0330"), "ing-6", at("2026-01-26"), at("2026-12-01")).id;
+  });
+  const int64_t computed = dash_->periodsComputed();
+  EXPECT_EQ(month(1).forloeb, 5) << "counted before the writer's message";
+  EXPECT_EQ(dash_->periodsComputed(), computed + 1);
+  ASSERT_GT(written, 0);
+  EXPECT_EQ(store_->stateOf(written), MessageState::kPending) << "the writer committed during the count";
+  dash_->whileCounting({});
+  EXPECT_EQ(month(1).forloeb, 6) << "its mark stayed: January counted again";
+  EXPECT_EQ(dash_->periodsComputed(), computed + 2);
+  EXPECT_EQ(month(1).forloeb, 6);
+  EXPECT_EQ(dash_->periodsComputed(), computed + 2) << "the control: nothing left to count";
+}
+
 TEST_F(DashboardStoreTest, LocalMidnight) {
   EXPECT_EQ(copenhagenMidnightMillis(*model::Date::parse("2026-01-15")),
             int64_t{model::Date::parse("2026-01-15")->days()} * 86'400'000 - 3'600'000);

@@ -40,10 +40,10 @@ AttemptOutcome outcome(MessageState next, std::string detail = {}, std::string i
 }
 
 TEST_F(DeliveryStoreTest, Migrations_AppliedOnOpenAndIdempotent) {
-  EXPECT_EQ(store_->schemaVersion(), 14);
+  EXPECT_EQ(store_->schemaVersion(), 15);
   store_.reset();
   auto again = backend_->open();  // second open: nothing to apply, no error
-  EXPECT_EQ(again->schemaVersion(), 14);
+  EXPECT_EQ(again->schemaVersion(), 15);
 }
 
 // A store that skipped a migration (numbered apart on two branches, the newer

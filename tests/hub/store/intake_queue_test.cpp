@@ -123,6 +123,89 @@ TEST_F(IntakeQueueTest, Attempts_WorkersDyingEveryTime_EndFailedWithTheBodyKept_
   EXPECT_EQ(again->attempt, 1) << "a replay starts the attempts again";
 }
 
+// The finding: the sweep failed an ingest at the cap as soon as its lease ran
+// out, while its worker (alive, only late to renew) was still on it. Now it
+// waits a grace period more: within it the ingest is neither failed nor
+// claimed again, and its worker can still renew and record it; after it, the
+// ingest is failed.
+TEST_F(IntakeQueueTest, Attempts_AtTheCap_FailedOnlyOnceTheGraceAfterTheLeasePassed) {
+  queue_->enqueue(ingestOf("i-1"), "the body", 1000);
+  ASSERT_TRUE(queue_->claim("w1", 2000, 100, 1, 500));  // the last attempt: lease until 2100
+  EXPECT_FALSE(queue_->claim("w2", 2101, 100, 1, 500)) << "lease expired, grace not passed: not claimed";
+  EXPECT_EQ(store_->ingest("i-1")->state, "ingesting") << "lease expired, grace not passed: not failed";
+  EXPECT_FALSE(queue_->claim("w2", 2600, 100, 1, 500)) << "at the end of the grace";
+  EXPECT_EQ(store_->ingest("i-1")->state, "ingesting");
+  EXPECT_FALSE(queue_->claim("w2", 2601, 100, 1, 500));
+  const auto rec = store_->ingest("i-1");
+  EXPECT_EQ(rec->state, "failed") << "lease expired and grace passed";
+  EXPECT_NE(rec->failure.find("gave up after 1 attempts"), std::string::npos) << rec->failure;
+}
+
+TEST_F(IntakeQueueTest, Attempts_AWorkerLateWithinTheGrace_StillRecordsTheIngest) {
+  queue_->enqueue(ingestOf("i-1"), "the body", 1000);
+  ASSERT_TRUE(queue_->claim("w1", 2000, 100, 1, 500));
+  EXPECT_FALSE(queue_->claim("w2", 2300, 100, 1, 500));  // another worker's sweep, within the grace
+  EXPECT_TRUE(queue_->renew("i-1", "w1", 2900)) << "still w1's";
+  EXPECT_TRUE(store_->recordIngest({"i-1", 1000, "http", 1, 1, 0, 0, false, "intake0101"}, {}, "w1"));
+  EXPECT_EQ(store_->ingest("i-1")->state, "done");
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM intake_bodies WHERE ingest_id = 'i-1'"), 0);
+}
+
+// A failed ingest (claimed once, its worker's lease out, the cap 1) posted at `at`.
+void failOne(IntakeQueue& queue, const std::string& id, int64_t at) {
+  queue.enqueue(ingestOf(id), "the body of " + id, at);
+  ASSERT_TRUE(queue.claim("w", at + 1, 10, 1));
+  EXPECT_FALSE(queue.claim("w", at + 100, 10, 1));  // the sweep fails it
+}
+
+// `reghub replay --discard-ingest`: a failed ingest's body and progress go,
+// its row stays as discarded, an audit entry; it is no longer listed or
+// replayed. The controls: a queued ingest and an unknown id are refused and
+// keep everything; another failed ingest keeps its body.
+TEST_F(IntakeQueueTest, Discard_AFailedIngestLosesItsBody_NothingElseDoes) {
+  failOne(*queue_, "i-1", 1000);
+  failOne(*queue_, "i-2", 1000);
+  queue_->enqueue(ingestOf("i-3"), "queued", 1000);
+  raw_->query("INSERT INTO ingest_progress (ingest_id, citizens, messages, key_id, sealed) VALUES ('i-1', 1, 2, 'k', 's')");
+  ASSERT_EQ(store_->failedIngests().size(), 2u);
+  EXPECT_FALSE(store_->discardFailedIngest("i-3", "cli:test", 5000)) << "queued, not failed";
+  EXPECT_FALSE(store_->discardFailedIngest("nope", "cli:test", 5000));
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM intake_bodies WHERE ingest_id = 'i-3'"), 1);
+  EXPECT_EQ(store_->ingest("i-3")->state, "queued");
+  EXPECT_TRUE(store_->discardFailedIngest("i-1", "cli:test", 5000));
+  EXPECT_EQ(store_->ingest("i-1")->state, "discarded");
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM intake_bodies WHERE ingest_id = 'i-1'"), 0);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM ingest_progress WHERE ingest_id = 'i-1'"), 0);
+  EXPECT_EQ(queue_->body("i-2"), "the body of i-2") << "the other failed ingest keeps its body";
+  const auto failed = store_->failedIngests();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].id, "i-2");
+  EXPECT_FALSE(store_->discardFailedIngest("i-1", "cli:test", 5001)) << "once";
+  EXPECT_EQ(queue_->replayFailed("i-1"), 0u) << "a discarded ingest is not replayed";
+  const auto audit = store_->audit();
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().action, "discard");
+  EXPECT_EQ(audit.back().actor, "cli:test");
+  EXPECT_NE(audit.back().detail.find("failed ingest i-1"), std::string::npos) << audit.back().detail;
+}
+
+// retention.failedIngestDays: failed ingests posted before the cut-off are
+// discarded; a failed one posted after it, and a queued old one, keep theirs.
+TEST_F(IntakeQueueTest, Prune_FailedIngestsPostedBeforeTheCutOffAreDiscarded) {
+  failOne(*queue_, "old", 1000);
+  failOne(*queue_, "young", 9000);
+  queue_->enqueue(ingestOf("waiting"), "queued", 1000);
+  EXPECT_EQ(store_->pruneFailedIngests(5000, "cli:test", 10000), 1u);
+  EXPECT_EQ(store_->ingest("old")->state, "discarded");
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM intake_bodies WHERE ingest_id = 'old'"), 0);
+  EXPECT_EQ(store_->ingest("young")->state, "failed");
+  EXPECT_EQ(queue_->body("young"), "the body of young");
+  EXPECT_EQ(store_->ingest("waiting")->state, "queued");
+  EXPECT_EQ(queue_->body("waiting"), "queued");
+  EXPECT_EQ(store_->audit().back().action, "prune");
+  EXPECT_EQ(store_->pruneFailedIngests(5000, "cli:test", 10001), 0u);
+}
+
 // A worker whose last attempt threw gives the ingest up — only while it
 // holds the lease (another worker may have it by now).
 TEST_F(IntakeQueueTest, Fail_OnlyByTheWorkerHoldingTheLease) {
