@@ -29,11 +29,25 @@ CATCH_ALL = {  # a finding on an element no constraint names: the profile's "not
     'klgateway-ltt-encounter-delivery-type': 'LTT-EXT-01', 'klgateway-ltt-encounter-based-on-care-plan': 'LTT-EXT-02',
 }
 EXTRA_ELEMENTS = {  # element ids the hand validator checks in C++ (ig_validator.cpp), not in its constraints
-    'klgateway-ltt-delivery-report': {'Bundle.entry:citizen': 'LTT-DR-06'},
+    'klgateway-ltt-delivery-report': {'Bundle.entry:citizen': 'LTT-DR-06', 'Bundle.entry:citizen.request': 'LTT-DR-04',
+                                      'Bundle.entry:citizen.response': 'LTT-DR-04',
+                                      'Bundle.entry:citizen.search': 'LTT-DR-04'},
+    # DK-core's parents (profiles/ltt/parents, reconstructed from RULES.md): the CPR and SOR identifiers
+    'dk-core-patient': {'Patient.identifier': 'LTT-CIT-01', 'Patient.identifier:cpr': 'LTT-CIT-01',
+                        'Patient.identifier:cpr.system': 'LTT-CIT-02', 'Patient.managingOrganization': 'LTT-CIT-07'},
+    'dk-core-cpr-identifier': {'Identifier': 'LTT-CIT-02'},
+    'dk-core-sor-identifier': {'Identifier': 'LTT-CIT-07'},
 }
+RESOURCE_PROFILES = ['klgateway-ltt-citizen', 'klgateway-ltt-care-plan', 'klgateway-ltt-referral',
+                     'klgateway-ltt-encounter']
 KINDS = {  # a resource of the wrong type or profile in a report's entry: by the validator's rule and profile
     'KLGW-TYPE': {'klgateway-ltt-delivery-report': 'LTT-DR-05', 'klgateway-ltt-incremental-delivery': 'LTT-ID-05'},
-    'KLGW-PROFILE': {'klgateway-ltt-delivery-report': 'LTT-DR-05', 'klgateway-ltt-incremental-delivery': 'LTT-ID-05'},
+    # an entry's resource claiming a profile of another resource type
+    'KLGW-PROFILE': dict({'klgateway-ltt-delivery-report': 'LTT-DR-05', 'klgateway-ltt-incremental-delivery': 'LTT-ID-05'},
+                         **{p: 'LTT-DR-05' for p in RESOURCE_PROFILES}),
+    # a reference resolved in the report to a resource that is not what it must point to (RULES.md LTT-DR-07)
+    'KLGW-REF': dict({p: 'LTT-DR-07' for p in RESOURCE_PROFILES},
+                     **{'klgateway-ltt-encounter-based-on-care-plan': 'LTT-DR-07'}),
 }
 
 
@@ -87,6 +101,8 @@ def main():
                     sys.exit('%s: %s is both %s and %s' % (pid, eid, table[eid], c['rule']))
                 table[eid] = c['rule']
         table.update(EXTRA_ELEMENTS.get(pid, {}))
+    for pid, extra in EXTRA_ELEMENTS.items():
+        elements.setdefault(pid, {}).update(extra)
     json.dump({'source': 'tools/gen_ltt_rules.py from profiles/ltt/ltt-constraints.json (IG v1.0.1)',
                'findings': FINDINGS, 'elements': {k: dict(sorted(v.items())) for k, v in elements.items()},
                'kinds': KINDS, 'profiles': CATCH_ALL}, sys.stdout, indent=1, ensure_ascii=False)

@@ -118,13 +118,13 @@ struct Loader {
   }
 
   // Every key of a differential element is either checked here or only
-  // documentation; anything else (maxLength, minValue[x], condition, …)
+  // documentation; anything else (minValue[x], maxValue[x], condition, …)
   // would be a constraint passed silently, so it stops the start.
   static void checkKeys(const Value& e, const std::string& id, const Profile& p) {
     static const std::set<std::string, std::less<>> kKnown = {
         "id",   "path",    "short",     "definition", "comment", "requirements", "alias",      "mustSupport",
         "min",  "max",     "type",      "sliceName",  "binding", "slicing",      "constraint", "isSummary",
-        "base", "mapping", "extension", "label",      "example"};
+        "base", "mapping", "extension", "label",      "example",      "maxLength"};
     for (const auto& m : e.GetObject()) {
       const std::string_view k(m.name.GetString(), m.name.GetStringLength());
       if (kKnown.count(k) || k.rfind("fixed", 0) == 0 || k.rfind("pattern", 0) == 0) continue;
@@ -145,6 +145,9 @@ struct Loader {
     if (const Value* b = util::jsonMember(e, "binding"); b && str(*b, "strength") == "required")
       rule.binding = std::string(canonicalWithoutVersion(str(*b, "valueSet")));
     rule.types = typesOf(e);
+    if (const Value* n = util::jsonMember(e, "maxLength"); n && n->IsUint()) rule.maxLength = n->GetUint();
+    if (!rule.steps.empty() && rule.steps.back().choice && rule.steps.back().slice.empty())
+      for (const TypeRule& t : rule.types) rule.choiceMembers.push_back(rule.steps.back().name + capitalised(t.code));
     if (const Value* s = util::jsonMember(e, "slicing")) {
       slicingOf[p.url][rule.id] = s;
       rule.closedSlicing = str(*s, "rules") == "closed";

@@ -173,13 +173,6 @@ std::optional<model::Date> dayOf(const std::string& text) {
 
 }  // namespace
 
-KlBundleKind klBundleKind(const Value& doc) {
-  if (!doc.IsObject() || str(doc, "resourceType") != "Bundle") return KlBundleKind::kNone;
-  if (hasProfile(doc, kProfileReport)) return KlBundleKind::kDeliveryReport;
-  if (hasProfile(doc, kProfileIncremental)) return KlBundleKind::kIncrementalDelivery;
-  return KlBundleKind::kNone;
-}
-
 void IgValidator::checkConstraints(const Value& r, const Profile& profile, const diag::Reporter& out) const {
   Selection sel(r, profile);
   for (const Constraint& c : profile.constraints) {
@@ -379,21 +372,6 @@ void IgValidator::checkResource(const Value& r, const std::string& profileId, co
                     (delivery ? "" : "the deliveryType extension"));
   }
 }
-
-namespace {
-// The masked CPR of the report's citizen, for the diagnostics' citizen field.
-std::string maskedCitizen(const Value& b) {
-  std::string out;
-  each(member(b, "entry"), [&](const Value& e, int) {
-    const Value* r = member(e, "resource");
-    if (!r || str(*r, "resourceType") != "Patient" || !out.empty()) return;
-    each(member(*r, "identifier"), [&](const Value& i, int) {
-      if (str(i, "system") == kCprSystem && out.empty()) out = model::maskCpr(str(i, "value"));
-    });
-  });
-  return out;
-}
-}  // namespace
 
 bool ReportMemo::checked(const Value& r, const std::string& profile, const model::Date& day) const {
   for (const Checked& c : checked_)

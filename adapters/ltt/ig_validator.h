@@ -15,29 +15,11 @@
 
 #include "adapters/kl_gateway/core_validator.h"
 #include "adapters/ltt/ltt_data.h"
+#include "adapters/ltt/ltt_validator.h"
 #include "hub/diag/reporter.h"
 #include "hub/model/date.h"
 
 namespace reghub::ltt {
-
-enum class KlBundleKind { kNone, kDeliveryReport, kIncrementalDelivery };
-
-// By meta.profile (the KL profile urls); kNone for anything else.
-KlBundleKind klBundleKind(const rapidjson::Value& doc);
-
-struct IgOptions {
-  model::Date reportingStart;  // LTT-PER-*: first reportable day (2026-04-01)
-  model::Date asOf;            // "today": CPR birth date plausibility when the report has no timestamp
-  // The hub's own report: the period was applied when selecting, so LTT-PER-03
-  // (an old forløb without new activity) is not repeated for a changed forløb.
-  bool outbound = false;
-};
-
-// Narrows the reporter for one entry (outbound: adds the forløb it belongs to).
-using EntryReporter = std::function<diag::Reporter(size_t entryIndex, const diag::Reporter& entryOut)>;
-
-// LTT's ids for core R4 problems (RULES.md LTT-CORE-01/02).
-inline constexpr kl_gateway::CoreRules kCoreRules{"LTT-CORE-01", "LTT-CORE-02"};
 
 // Remembers what a citizen's earlier reports were found clean in, so the
 // resources re-sent in each daily report (the Patient, a forløb's CarePlan)

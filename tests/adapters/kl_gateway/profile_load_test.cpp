@@ -79,8 +79,8 @@ TEST_F(BrokenProfile, DiscriminatorTheValidatorDoesNotImplementFailsStartUp) {
 // A constraint kind the validator does not implement is never passed silently.
 TEST_F(BrokenProfile, ConstraintKeyTheValidatorDoesNotCheckFailsStartUp) {
   replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.note\",",
-          "\"id\": \"CarePlan.note\", \"maxLength\": 10,");
-  EXPECT_NE(loadError().find("CarePlan.note uses maxLength, which this validator does not check"), std::string::npos)
+          "\"id\": \"CarePlan.note\", \"minValueInteger\": 10,");
+  EXPECT_NE(loadError().find("CarePlan.note uses minValueInteger, which this validator does not check"), std::string::npos)
       << loadError();
 }
 

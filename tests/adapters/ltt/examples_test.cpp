@@ -1,17 +1,17 @@
-// Every example of the KL LTT IG (shared/reference/ltt/examples) passes the
-// IG validator with no error.
+// Every example of the KL LTT IG (shared/reference/ltt/examples) passes
+// LTT's validator with no error; a standalone resource its own profile.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/ltt_validator.h"
 #include "tests/adapters/ltt/test_util.h"
 
 namespace reghub::ltt {
 namespace {
 
 TEST(LttExamples, EveryIgExampleValidatesWithoutError) {
-  const IgValidator v(LttData::get());
+  const LttValidator& v = LttValidator::get();
   IgOptions opt;
   opt.reportingStart = LttData::get().reportingStart();
   opt.asOf = *model::Date::parse("2026-11-01");
@@ -24,10 +24,8 @@ TEST(LttExamples, EveryIgExampleValidatesWithoutError) {
       ++bundles;
       v.validateDocument(doc, opt, out);
     } else {
-      // A standalone resource: core validity and its own profile.
-      kl_gateway::CoreValidator(LttData::get().core(), kCoreRules).validateResource(doc, out.withPath(doc["resourceType"].GetString()));
-      const std::string p = doc["meta"]["profile"][0].GetString();
-      v.checkConstraints(doc, *LttData::get().profile(p.substr(p.rfind('/') + 1)), out);
+      // A standalone resource: core validity and the profile it claims.
+      v.profiles().validate(doc, out);
     }
     for (const auto& d : sink.diagnostics())
       EXPECT_NE(d.severity, diag::Severity::kError) << f.path().filename() << ": " << diag::toTextLine(d);

@@ -1,102 +1,63 @@
-// LTT's hand-written IG validator (ig_validator) against the profile-driven
-// validator of adapters/kl_gateway, whose findings are said as LTT rules by
-// profiles/ltt/rules.json (tools/gen_ltt_rules.py), over every LTT case folder
-// whose input is a KL bundle and the IG's example bundles: per input, the
-// (rule, severity) pairs only one of them gives. The list is
-// profile_differences.txt: moving LTT onto the profile validator (#14 item 2)
-// means driving it to empty, and this test fails when a difference appears or
-// goes (a change to either validator or the mapping shows here first).
-// REGHUB_RECORD=1 writes the list anew.
+// LTT's hand-written IG validator (ig_validator) against LTT's validator on
+// the profiles (ltt_validator.h: adapters/kl_gateway's ProfileValidator over
+// profiles/ltt, its findings said as LTT rules by profiles/ltt/rules.json,
+// beside the C++ rules no profile states, report_rules.h), over every LTT
+// case folder whose input is a KL bundle and the IG's example bundles: per
+// input, the diagnostics (rule, severity, element path; each as often as it
+// is reported) only one of them gives. The list is profile_differences.txt:
+// moving LTT onto the profile validator (#14 item 2) means driving it to
+// empty, and this test fails when a difference appears or goes.
+// REGHUB_RECORD=1 writes the list anew; REGHUB_DUMP=1 prints both sides.
 #include <gtest/gtest.h>
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "adapters/kl_gateway/json_file.h"
-#include "adapters/kl_gateway/profile_set.h"
-#include "adapters/kl_gateway/profile_validator.h"
 #include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/ltt_validator.h"
 #include "tests/adapters/ltt/test_util.h"
 
 namespace reghub::ltt {
 namespace {
 
 namespace fs = std::filesystem;
-using Findings = std::set<std::string>;  // "RULE error"
+using Findings = std::multiset<std::string>;  // "RULE error @path"
 
-// profiles/ltt/rules.json: a profile validator finding -> its LTT rule.
-class LttRules {
- public:
-  explicit LttRules(const std::string& file) : doc_(kl_gateway::readJsonFile(file)) {}
-
-  std::string ruleOf(const diag::Diagnostic& d) const {
-    const std::string profile = messageProfile(d.message);
-    if (const auto* f = find(doc_["findings"], d.rule)) return f;
-    if (const auto* kinds = member(doc_["kinds"], d.rule))
-      if (const auto* k = find(*kinds, profile)) return k;
-    if (const auto* elements = member(doc_["elements"], profile)) {
-      std::string best, rule;
-      for (const auto& e : elements->GetObject()) {
-        const std::string id = e.name.GetString();
-        const bool prefix = d.field.compare(0, id.size(), id) == 0 &&
-                            (d.field.size() == id.size() || d.field[id.size()] == '.' || d.field[id.size()] == ':');
-        if (prefix && id.size() >= best.size()) {
-          best = id;
-          rule = e.value.GetString();
-        }
-      }
-      if (!rule.empty()) return rule;
-    }
-    if (const auto* p = find(doc_["profiles"], profile)) return p;
-    return d.rule + "(unmapped)";
-  }
-
- private:
-  // The validator's message starts with the profile it judged by: "klgateway-ltt-citizen: …".
-  static std::string messageProfile(const std::string& message) {
-    const auto colon = message.find(": ");
-    return colon == std::string::npos || message.find(' ') < colon ? std::string() : message.substr(0, colon);
-  }
-  static const rapidjson::Value* member(const rapidjson::Value& obj, const std::string& name) {
-    const auto it = obj.FindMember(name.c_str());
-    return it == obj.MemberEnd() ? nullptr : &it->value;
-  }
-  static const char* find(const rapidjson::Value& obj, const std::string& name) {
-    const rapidjson::Value* v = member(obj, name);
-    return v && v->IsString() ? v->GetString() : nullptr;
-  }
-  rapidjson::Document doc_;
-};
-
-std::string key(const std::string& rule, diag::Severity s) {
-  return rule + (s == diag::Severity::kError ? " error" : s == diag::Severity::kWarning ? " warning" : " info");
+std::string key(const diag::Diagnostic& d) {
+  const diag::Severity s = d.severity;
+  return d.rule + (s == diag::Severity::kError ? " error" : s == diag::Severity::kWarning ? " warning" : " info") +
+         " @" + d.path;
 }
 
-// What each validator finds in one KL bundle, as LTT rules.
+// What each validator finds in one KL bundle: "RULE severity @path", as often as reported.
 std::pair<Findings, Findings> findings(const fs::path& input) {
-  static const auto set = kl_gateway::ProfileSet::load(test::sourceDir() + "/profiles/ltt/ig",
-                                                       test::sourceDir() + "/mapping/ltt/terminology.json",
-                                                       test::sourceDir() + "/profiles/fhir-r4/core.json");
-  static const kl_gateway::ProfileValidator profileValidator(set, kCoreRules);
-  static const LttRules rules(test::sourceDir() + "/profiles/ltt/rules.json");
   const auto doc = kl_gateway::readJsonFile(input.string());
   diag::Collector ltt, prof;
   IgOptions opt;
   opt.reportingStart = *model::Date::fromYmd(2025, 1, 1);
   opt.asOf = *model::Date::fromYmd(2026, 11, 1);
   IgValidator(LttData::get()).validateDocument(doc, opt, diag::Reporter(ltt, "ltt"));
-  profileValidator.validate(doc, diag::Reporter(prof, "ltt"));
+  LttValidator::get().validateDocument(doc, opt, diag::Reporter(prof, "ltt"));
+  if (std::getenv("REGHUB_DUMP")) {
+    std::cerr << "== " << input.string() << "\n";
+    for (const auto& d : ltt.diagnostics()) std::cerr << "  L " << key(d) << " " << d.message << "\n";
+    for (const auto& d : prof.diagnostics()) std::cerr << "  P " << key(d) << " {" << d.field << "} " << d.message << "\n";
+  }
   std::pair<Findings, Findings> out;
   for (const auto& d : ltt.diagnostics())
-    if (d.severity != diag::Severity::kInfo) out.first.insert(key(d.rule, d.severity));
+    if (d.severity != diag::Severity::kInfo) out.first.insert(key(d));
   for (const auto& d : prof.diagnostics())
-    if (d.severity != diag::Severity::kInfo) out.second.insert(key(rules.ruleOf(d), d.severity));
+    if (d.severity != diag::Severity::kInfo) out.second.insert(key(d));
   return out;
 }
 
@@ -113,10 +74,11 @@ std::string differences() {
   for (const auto& [name, path] : inputs) {
     const auto [ltt, prof] = findings(path);
     std::string onlyLtt, onlyProfile;
-    for (const auto& f : ltt)
-      if (!prof.count(f)) onlyLtt += (onlyLtt.empty() ? "" : ", ") + f;
-    for (const auto& f : prof)
-      if (!ltt.count(f)) onlyProfile += (onlyProfile.empty() ? "" : ", ") + f;
+    Findings a, b;
+    std::set_difference(ltt.begin(), ltt.end(), prof.begin(), prof.end(), std::inserter(a, a.end()));
+    std::set_difference(prof.begin(), prof.end(), ltt.begin(), ltt.end(), std::inserter(b, b.end()));
+    for (const auto& f : a) onlyLtt += (onlyLtt.empty() ? "" : ", ") + f;
+    for (const auto& f : b) onlyProfile += (onlyProfile.empty() ? "" : ", ") + f;
     if (onlyLtt.empty() && onlyProfile.empty()) continue;
     out << name << ":";
     if (!onlyLtt.empty()) out << " only ltt: " << onlyLtt << ";";
@@ -140,7 +102,7 @@ TEST(LttProfileComparison, TheDifferencesAreTheListedOnes) {
 // The control: the mapping says a finding as the rule its element has, so a
 // difference is a real one, not a mapping that lost the rule.
 TEST(LttProfileComparison, TheMappingNamesTheRuleOfTheElement) {
-  const LttRules rules(test::sourceDir() + "/profiles/ltt/rules.json");
+  const ProfileRuleMap& rules = LttValidator::get().ruleMap();
   diag::Diagnostic d;
   d.rule = kl_gateway::kRuleCardinality;
   d.field = "CarePlan.activity.detail.code.coding";
@@ -156,6 +118,13 @@ TEST(LttProfileComparison, TheMappingNamesTheRuleOfTheElement) {
   d.field = "Bundle.entry.resource";
   d.message = "klgateway-ltt-delivery-report: a Condition is not allowed in Bundle.entry.resource";
   EXPECT_EQ(rules.ruleOf(d), "LTT-DR-05");
+  d.rule = kl_gateway::kRuleLength;
+  d.field = "Identifier.value";
+  d.message = "dk-core-cpr-identifier: Identifier.value is longer than 10 characters";
+  EXPECT_EQ(rules.ruleOf(d), "LTT-CIT-02");
+  d.rule = "KLGW-NONE";
+  d.message = "no-such-profile: x";
+  EXPECT_EQ(rules.ruleOf(d), "KLGW-NONE(unmapped)");
 }
 
 }  // namespace
