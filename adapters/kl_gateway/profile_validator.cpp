@@ -133,7 +133,13 @@ struct Shared {
   // (resource, profile, innermost bundle) a conformsTo() run found without
   // any diagnostic: checking it again, reported, would report nothing.
   std::set<std::tuple<const Value*, const Profile*, const BundleIndex*>> clean;
-  std::vector<std::vector<Slot>> freeSlots;  // the selections' storage, kept for the next (capacity and all)
+  // The selections' storage, kept for the next (capacity and all) — across
+  // validations of this thread too: a report's few profiles need the same.
+  std::vector<std::vector<Slot>>& freeSlots = slotPool();
+  static std::vector<std::vector<Slot>>& slotPool() {
+    thread_local std::vector<std::vector<Slot>> pool;
+    return pool;
+  }
   std::map<const Value*, std::unique_ptr<BundleIndex>> indexes;
   // The resources this validation walks with the profiles they claim (a
   // Bundle's entries, nested ones too): their own errors are reported there.

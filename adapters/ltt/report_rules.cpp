@@ -18,6 +18,11 @@ namespace {
 using rapidjson::Value;
 
 std::string str(const Value& v, const char* name) { return util::jsonString(v, name); }
+// A member's text without a copy ("" if none; the document outlives it).
+std::string_view view(const Value& v, const char* name) {
+  const Value* m = util::jsonMember(v, name);
+  return m && m->IsString() ? std::string_view(m->GetString(), m->GetStringLength()) : std::string_view();
+}
 const Value* member(const Value& v, const char* name) { return util::jsonMember(v, name); }
 
 template <typename F>
@@ -32,26 +37,33 @@ void each(const Value* v, F&& f) {
 
 std::string index(int i) { return i >= 0 ? "[" + std::to_string(i) + "]" : std::string(); }
 
-std::vector<std::string> profilesOf(const Value& r) {
-  std::vector<std::string> out;
+// meta.profile's texts, without copies (the document outlives them).
+template <typename F>
+void eachProfile(const Value& r, F&& f) {
   if (const Value* meta = member(r, "meta"))
     each(member(*meta, "profile"), [&](const Value& p, int) {
-      if (p.IsString()) out.emplace_back(p.GetString());
+      if (p.IsString()) f(std::string_view(p.GetString(), p.GetStringLength()));
     });
-  return out;
+}
+
+// "<base>/<id>" or "<base>/<id>|1.0.1", compared without building the url.
+bool isProfileUrl(std::string_view url, std::string_view id) {
+  url = url.substr(0, url.find('|'));
+  const std::string_view base(kSdBase);
+  return url.size() == base.size() + id.size() && url.compare(0, base.size(), base) == 0 &&
+         url.compare(base.size(), std::string_view::npos, id) == 0;
 }
 
 bool hasProfile(const Value& r, std::string_view id) {
-  const std::string want = profileUrl(id);
-  for (const std::string& p : profilesOf(r))
-    if (std::string_view(p).substr(0, p.find('|')) == want) return true;  // "<url>|1.0.1"
-  return false;
+  bool found = false;
+  eachProfile(r, [&](std::string_view p) { found = found || isProfileUrl(p, id); });
+  return found;
 }
 
 bool isLttProfile(std::string_view url) {
   for (const char* id : {kProfileReport, kProfileIncremental, kProfileCitizen, kProfileCarePlan, kProfileReferral,
                          kProfileEncounter})
-    if (url == profileUrl(id)) return true;
+    if (isProfileUrl(url, id)) return true;
   return false;
 }
 
@@ -70,12 +82,12 @@ constexpr std::array<const char*, 7> kEcprSystems = {
 // A report's entries, indexed for reference resolution (LTT-DR-07).
 struct Entry {
   const Value* r = nullptr;
-  std::string type, id, fullUrl, profile;
+  std::string_view type, id, fullUrl, profile;
   diag::Reporter out;
 };
 
 // The profile an entry is judged by (as the report says it: meta.profile, else a CarePlan's basedOn).
-std::string entryProfile(const Value& r, const std::string& type) {
+std::string_view entryProfile(const Value& r, std::string_view type) {
   if (type == "Patient") return kProfileCitizen;
   if (type == "Encounter") return kProfileEncounter;
   if (type != "CarePlan") return "";
@@ -84,21 +96,21 @@ std::string entryProfile(const Value& r, const std::string& type) {
   return member(r, "basedOn") ? kProfileReferral : kProfileCarePlan;
 }
 
-const Entry* resolve(const std::vector<Entry>& list, const std::string& ref) {
+const Entry* resolve(const std::vector<Entry>& list, std::string_view ref) {
   if (ref.empty()) return nullptr;
   for (const Entry& e : list)
     if (!e.fullUrl.empty() && e.fullUrl == ref) return &e;
   for (const Entry& e : list)  // ref == type + "/" + id, without building the text
     if (!e.type.empty() && ref.size() == e.type.size() + 1 + e.id.size() && ref.compare(0, e.type.size(), e.type) == 0 &&
-        ref[e.type.size()] == '/' && ref.compare(e.type.size() + 1, std::string::npos, e.id) == 0)
+        ref[e.type.size()] == '/' && ref.compare(e.type.size() + 1, std::string_view::npos, e.id) == 0)
       return &e;
   return nullptr;
 }
 
 // The subject the profiles do not require (ltt-constraints' wording, the same rule ids).
-void requireSubject(const Value& r, const std::string& profileId, const char* rule, const diag::Reporter& out) {
+void requireSubject(const Value& r, std::string_view profileId, const char* rule, const diag::Reporter& out) {
   if (member(r, "subject")) return;
-  out.at(".subject").error(rule, "", str(r, "resourceType") + ".subject is missing: " + profileId + " requires 1..1");
+  out.at(".subject").error(rule, "", str(r, "resourceType") + ".subject is missing: " + std::string(profileId) + " requires 1..1");
 }
 
 }  // namespace
@@ -161,7 +173,7 @@ void advise(const std::map<std::string, std::set<std::string>>& advice, const ch
 }
 }  // namespace
 
-void ReportRules::checkCarePlan(const Value& r, const std::string& profileId, const diag::Reporter& out) const {
+void ReportRules::checkCarePlan(const Value& r, std::string_view profileId, const diag::Reporter& out) const {
   const auto& advice = data_.statusAdvice();
   const auto atStatus = [&out] { return out.at(".status"); };
   const std::string status = str(r, "status");
@@ -214,11 +226,12 @@ bool sameElement(const std::vector<std::string>& steps, const std::vector<std::s
 // LTT-TERM-01: a coding of a bound element (or a bound coding) whose code is
 // in the element's value set with another display (the path is put together
 // only for a finding).
-void ReportRules::checkDisplays(const Value& v, const std::string& profileId, const diag::Reporter& out) const {
+void ReportRules::checkDisplays(const Value& v, std::string_view profileId, const diag::Reporter& out) const {
   const auto bound = bindings_.find(profileId);
   if (bound == bindings_.end()) return;
-  std::string path;
+  // The member names and array indices from the resource down (-1: a member).
   std::vector<std::string_view> names;
+  std::vector<std::pair<std::string_view, int>> steps;
   const auto valueSetAt = [&]() -> const ValueSet* {
     for (const BoundElement& b : bound->second)
       if (sameElement(b.steps, names, names.size()) ||
@@ -226,37 +239,43 @@ void ReportRules::checkDisplays(const Value& v, const std::string& profileId, co
         return data_.valueSet(b.valueSet);
     return nullptr;
   };
+  const auto pathText = [&] {
+    std::string path;
+    for (const auto& [name, i] : steps) path += i >= 0 ? "[" + std::to_string(i) + "]" : "." + std::string(name);
+    return path;
+  };
+  const auto checkCoding = [&](const Value& x) {
+    const Value* display = member(x, "display");
+    if (!display || !display->IsString() || !member(x, "code")) return;
+    const ValueSet* vs = valueSetAt();
+    if (!vs) return;
+    const std::string system = str(x, "system"), code = str(x, "code");
+    const std::string* want = vs->display(system, code);
+    if (want && *want != display->GetString())
+      out.at(pathText() + ".display")
+          .warning("LTT-TERM-01", "",
+                   "display '" + std::string(display->GetString()) + "' differs from the code system's '" + *want +
+                       "' for " + system + "#" + code);
+  };
   const std::function<void(const Value&)> walk = [&](const Value& x) {
     if (x.IsArray()) {
-      const size_t len = path.size();
       for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
-        path += "[" + std::to_string(i) + "]";
+        steps.emplace_back(std::string_view(), static_cast<int>(i));
         walk(x[i]);
-        path.resize(len);
+        steps.pop_back();
       }
       return;
     }
     if (!x.IsObject()) return;
-    const Value* display = member(x, "display");
-    if (display && display->IsString() && member(x, "code") && !names.empty() && names.back() == "coding")
-      if (const ValueSet* vs = valueSetAt()) {
-        const std::string system = str(x, "system"), code = str(x, "code");
-        const std::string* want = vs->display(system, code);
-        if (want && *want != display->GetString())
-          out.at(path + ".display")
-              .warning("LTT-TERM-01", "",
-                       "display '" + std::string(display->GetString()) + "' differs from the code system's '" + *want +
-                           "' for " + system + "#" + code);
-      }
+    if (!names.empty() && names.back() == "coding") checkCoding(x);
     for (const auto& m : x.GetObject()) {
       if (!m.value.IsObject() && !m.value.IsArray()) continue;
-      const size_t len = path.size();
-      path += '.';
-      path.append(m.name.GetString(), m.name.GetStringLength());
-      names.emplace_back(m.name.GetString(), m.name.GetStringLength());
+      const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      names.push_back(name);
+      steps.emplace_back(name, -1);
       walk(m.value);
+      steps.pop_back();
       names.pop_back();
-      path.resize(len);
     }
   };
   walk(v);
@@ -278,21 +297,23 @@ void ReportRules::checkReport(const Value& b, const IgOptions& opt, const diag::
     const Value* r = member((*entries)[i], "resource");
     const diag::Reporter eo0 = out.at(".entry[" + std::to_string(i) + "]");
     const diag::Reporter eo = entryReporter ? entryReporter(i, eo0) : eo0;
-    Entry e{r, r ? str(*r, "resourceType") : "", r ? str(*r, "id") : "", str((*entries)[i], "fullUrl"), "", eo};
+    Entry e{r, r ? view(*r, "resourceType") : "", r ? view(*r, "id") : "", view((*entries)[i], "fullUrl"), "", eo};
     if (r && r->IsObject()) {
       e.profile = entryProfile(*r, e.type);
       const diag::Reporter ro = eo.at(".resource");
-      const std::vector<std::string> claimed = profilesOf(*r);
-      if (e.type == "CarePlan" && !claimed.empty() && !hasProfile(*r, kProfileReferral) && !hasProfile(*r, kProfileCarePlan))
+      bool claims = false;
+      eachProfile(*r, [&](std::string_view) { claims = true; });
+      if (e.type == "CarePlan" && claims && !hasProfile(*r, kProfileReferral) && !hasProfile(*r, kProfileCarePlan))
         ro.at(".meta.profile").error("LTT-DR-08", "",
                                      "a CarePlan in a delivery report must conform to klgateway-ltt-care-plan (forløb) "
                                      "or klgateway-ltt-referral (henvisning); meta.profile names neither");
       if (!e.profile.empty() && e.type != "CarePlan")  // LTT-DR-08 says which CarePlan profiles are allowed
-        for (const std::string& p : claimed)
-          if (!isLttProfile(std::string_view(p).substr(0, p.find('|'))))
+        eachProfile(*r, [&](std::string_view p) {
+          if (!isLttProfile(p))
             ro.at(".meta.profile").error("LTT-DR-05", "",
-                                         e.type + " declares profile '" + p + "'; in a delivery report it must be " +
-                                             profileUrl(e.profile));
+                                         std::string(e.type) + " declares profile '" + std::string(p) +
+                                             "'; in a delivery report it must be " + profileUrl(e.profile));
+        });
       if (e.profile == kProfileCitizen) checkCitizen(*r, reportDay ? reportDay->iso() : std::string(), opt, ro);
       if (e.profile == kProfileCarePlan || e.profile == kProfileReferral) checkCarePlan(*r, e.profile, ro);
       if (e.profile == kProfileEncounter) checkEncounter(*r, ro);
@@ -307,16 +328,16 @@ void ReportRules::checkReport(const Value& b, const IgOptions& opt, const diag::
     if (!e.r || e.profile.empty() || e.profile == kProfileCitizen) continue;
     const diag::Reporter ro = e.out.at(".resource");
     if (const Value* subj = member(*e.r, "subject")) {
-      const std::string ref = str(*subj, "reference");
+      const std::string_view ref = view(*subj, "reference");
       if (!resolve(list, ref))
         ro.at(".subject.reference").error("LTT-DR-07", "",
-                                          "subject '" + ref + "' does not resolve to the report's citizen (Patient entry)");
+                                          "subject '" + std::string(ref) + "' does not resolve to the report's citizen (Patient entry)");
     }
-    auto checkPlanRef = [&](const std::string& ref, const diag::Reporter& at, const std::string& what,
+    auto checkPlanRef = [&](std::string_view ref, const diag::Reporter& at, const std::string& what,
                             const std::string& start) {
       const Entry* t = resolve(list, ref);
       if (!t) {
-        at.error("LTT-DR-07", "", what + " '" + ref + "' must point to a forløb CarePlan contained in the same report");
+        at.error("LTT-DR-07", "", what + " '" + std::string(ref) + "' must point to a forløb CarePlan contained in the same report");
         return;
       }
       const auto d = dayOf(start);
@@ -328,7 +349,7 @@ void ReportRules::checkReport(const Value& b, const IgOptions& opt, const diag::
       each(member(*e.r, "extension"), [&](const Value& x, int i) {
         if (str(x, "url") != kExtBasedOnCarePlan) return;
         const Value* vr = member(x, "valueReference");
-        checkPlanRef(vr ? str(*vr, "reference") : "", ro.at(".extension[" + std::to_string(i < 0 ? 0 : i) + "].valueReference"),
+        checkPlanRef(vr ? view(*vr, "reference") : std::string_view(), ro.at(".extension[" + std::to_string(i < 0 ? 0 : i) + "].valueReference"),
                      "basedOnCarePlan", start);
       });
       if (d && *d < opt.reportingStart)
@@ -337,7 +358,7 @@ void ReportRules::checkReport(const Value& b, const IgOptions& opt, const diag::
                                            "; only contacts from then on are reported");
     } else if (e.profile == kProfileReferral) {
       each(member(*e.r, "basedOn"), [&](const Value& x, int i) {
-        checkPlanRef(str(x, "reference"), ro.at(".basedOn" + index(i)), "basedOn", start);
+        checkPlanRef(view(x, "reference"), ro.at(".basedOn" + index(i)), "basedOn", start);
       });
       if (d && *d < opt.reportingStart)
         ro.at(".period.start").warning("LTT-PER-04", "",

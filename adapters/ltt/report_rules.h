@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/ltt/ltt_data.h"
@@ -71,9 +72,9 @@ class ReportRules {
  private:
   void checkCitizen(const rapidjson::Value& r, const std::string& reportDay, const IgOptions& opt,
                     const diag::Reporter& out) const;
-  void checkCarePlan(const rapidjson::Value& r, const std::string& profileId, const diag::Reporter& out) const;
+  void checkCarePlan(const rapidjson::Value& r, std::string_view profileId, const diag::Reporter& out) const;
   void checkEncounter(const rapidjson::Value& r, const diag::Reporter& out) const;
-  void checkDisplays(const rapidjson::Value& v, const std::string& profileId, const diag::Reporter& out) const;
+  void checkDisplays(const rapidjson::Value& v, std::string_view profileId, const diag::Reporter& out) const;
   const LttData& data_;
   Bindings bindings_;
 };
