@@ -6,9 +6,9 @@ the validator's rule on a profile ("kinds": a resource of a type or profile
 an entry does not allow), by the profile's element id ("elements": the longest
 id that is a prefix of the finding's element wins), else the profile's
 catch-all ("profiles"). The element
-ids come from the hand validator's profiles/ltt/ltt-constraints.json (each of its
-constraints names its rule and path), so the two validators are compared rule
-by rule (tests/adapters/ltt/profile_comparison_test.cpp). Run when either changes:
+ids come from profiles/ltt/ltt-constraints.json (each of its constraints names
+its rule and path; it was the hand-written validator's data, which the profile
+validator replaced with the same diagnostics, commit 963e00d). Run when either changes:
   python3 tools/gen_ltt_rules.py > profiles/ltt/rules.json
 """
 import glob, json, os, re, sys
@@ -28,7 +28,7 @@ CATCH_ALL = {  # a finding on an element no constraint names: the profile's "not
     'klgateway-ltt-referral': 'LTT-REF-09', 'klgateway-ltt-encounter': 'LTT-ENC-10',
     'klgateway-ltt-encounter-delivery-type': 'LTT-EXT-01', 'klgateway-ltt-encounter-based-on-care-plan': 'LTT-EXT-02',
 }
-EXTRA_ELEMENTS = {  # element ids the hand validator checks in C++ (ig_validator.cpp), not in its constraints
+EXTRA_ELEMENTS = {  # element ids the hand-written validator checked in C++, not in its constraints; DK-core's parents
     'klgateway-ltt-delivery-report': {'Bundle.entry:citizen': 'LTT-DR-06', 'Bundle.entry:citizen.request': 'LTT-DR-04',
                                       'Bundle.entry:citizen.response': 'LTT-DR-04',
                                       'Bundle.entry:citizen.search': 'LTT-DR-04'},
