@@ -134,10 +134,20 @@ void LttValidator::validateDocument(const Value& doc, const IgOptions& opt, cons
     case KlBundleKind::kDeliveryReport:
       validateReport(doc, opt, out);
       break;
-    case KlBundleKind::kIncrementalDelivery:
-      checkProfiles(doc, out, {});
+    case KlBundleKind::kIncrementalDelivery: {
+      // Each report's diagnostics name its citizen (masked).
+      const EntryReporter citizenOf = [&doc](size_t i, const diag::Reporter& r) {
+        const Value* entries = util::jsonMember(doc, "entry");
+        const Value* res = entries && entries->IsArray() && i < entries->Size()
+                               ? util::jsonMember((*entries)[static_cast<rapidjson::SizeType>(i)], "resource")
+                               : nullptr;
+        const std::string c = res ? maskedCitizen(*res) : std::string();
+        return c.empty() ? r : r.withCitizen(c);
+      };
+      checkProfiles(doc, out, citizenOf);
       reportRules_.checkIncremental(doc, opt, out);
       break;
+    }
     case KlBundleKind::kNone:
       out.error("LTT-DR-05", "",
                 "not a KL LTT bundle: expected a Bundle with meta.profile " + profileUrl(kProfileReport) + " or " +

@@ -386,8 +386,10 @@ void ReportRules::checkIncremental(const Value& b, const IgOptions& opt, const d
   if (!entries || !entries->IsArray()) return;
   for (rapidjson::SizeType i = 0; i < entries->Size(); ++i) {
     const Value* r = member((*entries)[i], "resource");
-    if (r && klBundleKind(*r) == KlBundleKind::kDeliveryReport)
-      checkReport(*r, opt, out.at(".entry[" + std::to_string(i) + "].resource"));
+    if (!r || klBundleKind(*r) != KlBundleKind::kDeliveryReport) continue;
+    const diag::Reporter ro = out.at(".entry[" + std::to_string(i) + "].resource");
+    const std::string citizen = maskedCitizen(*r);
+    checkReport(*r, opt, citizen.empty() ? ro : ro.withCitizen(citizen));
   }
 }
 
