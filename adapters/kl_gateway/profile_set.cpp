@@ -369,7 +369,17 @@ void compileTree(Profile& p) {
     const bool unchecked = std::any_of(r.steps.begin(), r.steps.end(), [](const Step& s) { return s.unchecked; });
     if (!r.steps.empty() && !unchecked) r.node = p.tree.nodeAt(r.steps, r.steps.size());
   }
-  for (Invariant& inv : p.invariants) inv.node = p.tree.nodeAt(inv.steps, inv.steps.size());
+  // An invariant's steps were copied when read, before its element's slices
+  // were resolved: it takes them from its element, so an invariant on a slice
+  // holds for the slice's instances only (not every instance of the sliced
+  // element); below a slice a parent profile defines, it is not evaluated
+  // (the slice is listed by uncheckedSlices()).
+  for (Invariant& inv : p.invariants) {
+    for (const ElementRule& r : p.elements)
+      if (r.id == inv.elementId) inv.steps = r.steps;
+    const bool unchecked = std::any_of(inv.steps.begin(), inv.steps.end(), [](const Step& s) { return s.unchecked; });
+    inv.node = unchecked ? -1 : p.tree.nodeAt(inv.steps, inv.steps.size());
+  }
 }
 }  // namespace
 

@@ -267,7 +267,7 @@ class Run {
     for (const ElementRule& rule : p.elements)
       if (rule.node >= 0 && !stopped()) checkRule(p, sel, rule, out);
     for (const Invariant& inv : p.invariants)
-      if (!stopped()) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
+      if (inv.node >= 0 && !stopped()) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
     return true;
   }
 
