@@ -610,6 +610,16 @@ static void collectEntries(const Value& r, std::set<const Value*>& out) {
 void ProfileValidator::validate(const Value& resource, const diag::Reporter& out) const {
   const diag::Reporter at = rooted(resource, out);
   core_.validateResource(resource, at);
+  validateProfiles(resource, at);
+}
+
+void ProfileValidator::validate(const Value& resource, const diag::Reporter& out, CleanResources& clean) const {
+  const diag::Reporter at = rooted(resource, out);
+  core_.validateResource(resource, at, clean);
+  validateProfiles(resource, at);
+}
+
+void ProfileValidator::validateProfiles(const Value& resource, const diag::Reporter& at) const {
   Shared shared;
   shared.rootCauseOnce = reporting_.rootCauseOnce;
   if (shared.rootCauseOnce) collectEntries(resource, shared.walked);

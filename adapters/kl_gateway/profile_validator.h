@@ -66,6 +66,10 @@ class ProfileValidator {
   // profiles: every loaded profile the resource claims in meta.profile; a
   // Bundle's entries too (each in the context of its innermost Bundle).
   void validate(const rapidjson::Value& resource, const diag::Reporter& out) const;
+  // The same, with the core walk skipping each resource below the root
+  // identical to one `clean` holds and adding those it found valid
+  // (CoreValidator): the same diagnostics. The profiles are checked as above.
+  void validate(const rapidjson::Value& resource, const diag::Reporter& out, CleanResources& clean) const;
   // Against one profile (an unknown url is a KLGW-PROFILE error).
   void validateAgainst(const rapidjson::Value& resource, std::string_view profileUrl,
                        const diag::Reporter& out) const;
@@ -75,6 +79,8 @@ class ProfileValidator {
   const ProfileSet& profiles() const { return *set_; }
 
  private:
+  // `at`: rooted at the resource.
+  void validateProfiles(const rapidjson::Value& resource, const diag::Reporter& at) const;
   std::shared_ptr<const ProfileSet> set_;
   CoreValidator core_;
   CoreRules coreRules_;

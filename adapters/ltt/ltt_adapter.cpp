@@ -158,6 +158,7 @@ std::unique_ptr<PreparedLtt> LttAdapter::check(const model::Citizen& citizen,
   // for an earlier report still keeps this one from being sent.
   ErrorFlagSink flag(dedup);
   const diag::Reporter fout = rebase(out, flag);
+  kl_gateway::CleanResources memo;  // the Patient and a forløb's CarePlan, re-sent in each report, core-walked once
   const LttValidator& validator = LttValidator::get();
   const IgOptions opt = igOptions(s, ctx);
   prepared->reports = ReportBuilder(data, s, ctx).build(citizen, selected, &dout, body);
@@ -168,7 +169,8 @@ std::unique_ptr<PreparedLtt> LttAdapter::check(const model::Citizen& citizen,
                                return i < rep.entryForloeb.size() && !rep.entryForloeb[i].empty()
                                           ? r.withForloeb(rep.entryForloeb[i])
                                           : r;
-                             });
+                             },
+                             &memo);
     prepared->failed.push_back(flag.error());
   }
   return prepared;
@@ -194,10 +196,11 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
   const IgOptions opt = igOptions(s, ctx);
   diag::Collector check;
   ErrorFlagSink flag(check);
+  kl_gateway::CleanResources memo;  // what is re-sent in each report is core-walked once
   for (PlannedReport& rep : ReportBuilder(data, s, ctx).build(citizen, selected, nullptr)) {
     // Validation runs on every outbound report; one with an error is never sent.
     flag.reset();
-    validator.validateReport(*rep.doc, opt, diag::Reporter(flag, "ltt"));
+    validator.validateReport(*rep.doc, opt, diag::Reporter(flag, "ltt"), {}, &memo);
     if (flag.error()) continue;
     if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
     std::string body = std::move(rep.body);

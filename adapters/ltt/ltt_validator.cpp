@@ -100,9 +100,13 @@ LttValidator::LttValidator(const std::string& dir)
       rules_(dir + "/profiles/ltt/rules.json"),
       reportRules_(LttData::get(), bindingsOf(profiles_.profiles())) {}
 
-void LttValidator::checkProfiles(const Value& doc, const diag::Reporter& out, const EntryReporter& entryReporter) const {
+void LttValidator::checkProfiles(const Value& doc, const diag::Reporter& out, const EntryReporter& entryReporter,
+                                 kl_gateway::CleanResources* memo) const {
   diag::Collector found;
-  profiles_.validate(doc, diag::Reporter(found, "ltt"));
+  if (memo)
+    profiles_.validate(doc, diag::Reporter(found, "ltt"), *memo);
+  else
+    profiles_.validate(doc, diag::Reporter(found, "ltt"));
   if (found.diagnostics().empty()) return;
   // Its paths start at the resource ("Bundle/<id>"); LTT's at `out`.
   const std::string root = util::jsonString(doc, "resourceType") + "/" + util::jsonString(doc, "id");
@@ -122,10 +126,10 @@ void LttValidator::checkProfiles(const Value& doc, const diag::Reporter& out, co
 }
 
 void LttValidator::validateReport(const Value& b, const IgOptions& opt, const diag::Reporter& outIn,
-                                  const EntryReporter& entryReporter) const {
+                                  const EntryReporter& entryReporter, kl_gateway::CleanResources* memo) const {
   const std::string citizen = outIn.citizen().empty() ? maskedCitizen(b) : std::string();
   const diag::Reporter out = citizen.empty() ? outIn : outIn.withCitizen(citizen);
-  checkProfiles(b, out, entryReporter);
+  checkProfiles(b, out, entryReporter, memo);
   reportRules_.checkReport(b, opt, out, entryReporter);
 }
 

@@ -59,16 +59,21 @@ class LttValidator {
   // Dispatches on klBundleKind; a document of neither kind is LTT-DR-05.
   void validateDocument(const rapidjson::Value& doc, const IgOptions& opt, const diag::Reporter& out) const;
   // One DeliveryReport (core validity included); `entryReporter` narrows an
-  // entry's diagnostics (outbound: the forløb it belongs to).
+  // entry's diagnostics (outbound: the forløb it belongs to). With `memo`
+  // (one per citizen's run, outliving the reports it saw), an entry's
+  // resource identical to one found core-valid in an earlier report is not
+  // core-walked again (the Patient and a forløb's CarePlan, re-sent in every
+  // report); the diagnostics are the same as without it.
   void validateReport(const rapidjson::Value& bundle, const IgOptions& opt, const diag::Reporter& out,
-                      const EntryReporter& entryReporter = {}) const;
+                      const EntryReporter& entryReporter = {}, kl_gateway::CleanResources* memo = nullptr) const;
 
   const kl_gateway::ProfileValidator& profiles() const { return profiles_; }
   const ProfileRuleMap& ruleMap() const { return rules_; }
 
  private:
   // The ProfileValidator's findings on `doc`, said as LTT rules at LTT's paths.
-  void checkProfiles(const rapidjson::Value& doc, const diag::Reporter& out, const EntryReporter& entryReporter) const;
+  void checkProfiles(const rapidjson::Value& doc, const diag::Reporter& out, const EntryReporter& entryReporter,
+                     kl_gateway::CleanResources* memo = nullptr) const;
 
   kl_gateway::ProfileValidator profiles_;
   ProfileRuleMap rules_;
