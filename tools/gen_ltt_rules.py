@@ -6,9 +6,9 @@ the validator's rule on a profile ("kinds": a resource of a type or profile
 an entry does not allow), by the profile's element id ("elements": the longest
 id that is a prefix of the finding's element wins), else the profile's
 catch-all ("profiles"). The element
-ids come from the hand validator's profiles/ltt/ltt-constraints.json (each of its
-constraints names its rule and path), so the two validators are compared rule
-by rule (tests/adapters/ltt/profile_comparison_test.cpp). Run when either changes:
+ids come from profiles/ltt/ltt-constraints.json (each of its constraints names
+its rule and path; it was the hand-written validator's data, which the profile
+validator replaced with the same diagnostics, commit 963e00d). Run when either changes:
   python3 tools/gen_ltt_rules.py > profiles/ltt/rules.json
 """
 import glob, json, os, re, sys
@@ -28,12 +28,26 @@ CATCH_ALL = {  # a finding on an element no constraint names: the profile's "not
     'klgateway-ltt-referral': 'LTT-REF-09', 'klgateway-ltt-encounter': 'LTT-ENC-10',
     'klgateway-ltt-encounter-delivery-type': 'LTT-EXT-01', 'klgateway-ltt-encounter-based-on-care-plan': 'LTT-EXT-02',
 }
-EXTRA_ELEMENTS = {  # element ids the hand validator checks in C++ (ig_validator.cpp), not in its constraints
-    'klgateway-ltt-delivery-report': {'Bundle.entry:citizen': 'LTT-DR-06'},
+EXTRA_ELEMENTS = {  # element ids the hand-written validator checked in C++, not in its constraints; DK-core's parents
+    'klgateway-ltt-delivery-report': {'Bundle.entry:citizen': 'LTT-DR-06', 'Bundle.entry:citizen.request': 'LTT-DR-04',
+                                      'Bundle.entry:citizen.response': 'LTT-DR-04',
+                                      'Bundle.entry:citizen.search': 'LTT-DR-04'},
+    # DK-core's parents (profiles/ltt/parents, reconstructed from RULES.md): the CPR and SOR identifiers
+    'dk-core-patient': {'Patient.identifier': 'LTT-CIT-01', 'Patient.identifier:cpr': 'LTT-CIT-01',
+                        'Patient.identifier:cpr.system': 'LTT-CIT-02', 'Patient.managingOrganization': 'LTT-CIT-07'},
+    'dk-core-cpr-identifier': {'Identifier': 'LTT-CIT-02'},
+    'dk-core-sor-identifier': {'Identifier': 'LTT-CIT-07'},
 }
+RESOURCE_PROFILES = ['klgateway-ltt-citizen', 'klgateway-ltt-care-plan', 'klgateway-ltt-referral',
+                     'klgateway-ltt-encounter']
 KINDS = {  # a resource of the wrong type or profile in a report's entry: by the validator's rule and profile
     'KLGW-TYPE': {'klgateway-ltt-delivery-report': 'LTT-DR-05', 'klgateway-ltt-incremental-delivery': 'LTT-ID-05'},
-    'KLGW-PROFILE': {'klgateway-ltt-delivery-report': 'LTT-DR-05', 'klgateway-ltt-incremental-delivery': 'LTT-ID-05'},
+    # an entry's resource claiming a profile of another resource type
+    'KLGW-PROFILE': dict({'klgateway-ltt-delivery-report': 'LTT-DR-05', 'klgateway-ltt-incremental-delivery': 'LTT-ID-05'},
+                         **{p: 'LTT-DR-05' for p in RESOURCE_PROFILES}),
+    # a reference resolved in the report to a resource that is not what it must point to (RULES.md LTT-DR-07)
+    'KLGW-REF': dict({p: 'LTT-DR-07' for p in RESOURCE_PROFILES},
+                     **{'klgateway-ltt-encounter-based-on-care-plan': 'LTT-DR-07'}),
 }
 
 
@@ -87,6 +101,8 @@ def main():
                     sys.exit('%s: %s is both %s and %s' % (pid, eid, table[eid], c['rule']))
                 table[eid] = c['rule']
         table.update(EXTRA_ELEMENTS.get(pid, {}))
+    for pid, extra in EXTRA_ELEMENTS.items():
+        elements.setdefault(pid, {}).update(extra)
     json.dump({'source': 'tools/gen_ltt_rules.py from profiles/ltt/ltt-constraints.json (IG v1.0.1)',
                'findings': FINDINGS, 'elements': {k: dict(sorted(v.items())) for k, v in elements.items()},
                'kinds': KINDS, 'profiles': CATCH_ALL}, sys.stdout, indent=1, ensure_ascii=False)

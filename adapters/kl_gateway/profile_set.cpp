@@ -118,13 +118,13 @@ struct Loader {
   }
 
   // Every key of a differential element is either checked here or only
-  // documentation; anything else (maxLength, minValue[x], condition, …)
+  // documentation; anything else (minValue[x], maxValue[x], condition, …)
   // would be a constraint passed silently, so it stops the start.
   static void checkKeys(const Value& e, const std::string& id, const Profile& p) {
     static const std::set<std::string, std::less<>> kKnown = {
         "id",   "path",    "short",     "definition", "comment", "requirements", "alias",      "mustSupport",
         "min",  "max",     "type",      "sliceName",  "binding", "slicing",      "constraint", "isSummary",
-        "base", "mapping", "extension", "label",      "example"};
+        "base", "mapping", "extension", "label",      "example",      "maxLength"};
     for (const auto& m : e.GetObject()) {
       const std::string_view k(m.name.GetString(), m.name.GetStringLength());
       if (kKnown.count(k) || k.rfind("fixed", 0) == 0 || k.rfind("pattern", 0) == 0) continue;
@@ -145,6 +145,9 @@ struct Loader {
     if (const Value* b = util::jsonMember(e, "binding"); b && str(*b, "strength") == "required")
       rule.binding = std::string(canonicalWithoutVersion(str(*b, "valueSet")));
     rule.types = typesOf(e);
+    if (const Value* n = util::jsonMember(e, "maxLength"); n && n->IsUint()) rule.maxLength = n->GetUint();
+    if (!rule.steps.empty() && rule.steps.back().choice && rule.steps.back().slice.empty())
+      for (const TypeRule& t : rule.types) rule.choiceMembers.push_back(rule.steps.back().name + capitalised(t.code));
     if (const Value* s = util::jsonMember(e, "slicing")) {
       slicingOf[p.url][rule.id] = s;
       rule.closedSlicing = str(*s, "rules") == "closed";
@@ -366,7 +369,17 @@ void compileTree(Profile& p) {
     const bool unchecked = std::any_of(r.steps.begin(), r.steps.end(), [](const Step& s) { return s.unchecked; });
     if (!r.steps.empty() && !unchecked) r.node = p.tree.nodeAt(r.steps, r.steps.size());
   }
-  for (Invariant& inv : p.invariants) inv.node = p.tree.nodeAt(inv.steps, inv.steps.size());
+  // An invariant's steps were copied when read, before its element's slices
+  // were resolved: it takes them from its element, so an invariant on a slice
+  // holds for the slice's instances only (not every instance of the sliced
+  // element); below a slice a parent profile defines, it is not evaluated
+  // (the slice is listed by uncheckedSlices()).
+  for (Invariant& inv : p.invariants) {
+    for (const ElementRule& r : p.elements)
+      if (r.id == inv.elementId) inv.steps = r.steps;
+    const bool unchecked = std::any_of(inv.steps.begin(), inv.steps.end(), [](const Step& s) { return s.unchecked; });
+    inv.node = unchecked ? -1 : p.tree.nodeAt(inv.steps, inv.steps.size());
+  }
 }
 }  // namespace
 

@@ -77,6 +77,10 @@ struct ElementRule {
   bool pattern = false;
   std::string binding;       // required binding: value set url
   std::vector<TypeRule> types;
+  std::optional<size_t> maxLength;  // of a string value, in characters
+  // A choice element whose types the profile names: the JSON members allowed
+  // ("valueCodeableConcept"); another type's member is an error.
+  std::vector<std::string> choiceMembers;
   bool closedSlicing = false;  // instances must each belong to one of the slices
   std::vector<std::string> slices;  // this element's slice names (for closed slicing)
   int node = -1;  // in Profile::tree; -1: not checked (the root, or below an unchecked slice)

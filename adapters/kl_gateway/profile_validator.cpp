@@ -133,8 +133,18 @@ struct Shared {
   // (resource, profile, innermost bundle) a conformsTo() run found without
   // any diagnostic: checking it again, reported, would report nothing.
   std::set<std::tuple<const Value*, const Profile*, const BundleIndex*>> clean;
-  std::vector<std::vector<Slot>> freeSlots;  // the selections' storage, kept for the next (capacity and all)
+  // The selections' storage, kept for the next (capacity and all) — across
+  // validations of this thread too: a report's few profiles need the same.
+  std::vector<std::vector<Slot>>& freeSlots = slotPool();
+  static std::vector<std::vector<Slot>>& slotPool() {
+    thread_local std::vector<std::vector<Slot>> pool;
+    return pool;
+  }
   std::map<const Value*, std::unique_ptr<BundleIndex>> indexes;
+  // The resources this validation walks with the profiles they claim (a
+  // Bundle's entries, nested ones too): their own errors are reported there.
+  std::set<const Value*> walked;
+  bool rootCauseOnce = false;  // ReportingOptions
   const BundleIndex* index(const Value& bundle) {
     auto& slot = indexes[&bundle];
     if (!slot) slot = std::make_unique<BundleIndex>(bundle);
@@ -213,6 +223,18 @@ class Run {
     if (bundle) bundles_.pop_back();
   }
 
+  // Whether `r` counts as conforming where a slice, a type with several
+  // profiles or a reference target asks. The root cause is reported once: a
+  // resource this validation walks that claims the profile reports its own
+  // errors, so the place that refers to it (a reference, the entry's slice)
+  // does not report the same failure again.
+  bool conformsOrReportsItself(const Value& r, std::string_view url) {
+    if (const Profile* p = set_.find(url);
+        p && shared_.rootCauseOnce && shared_.walked.count(&r) && claims(r, url) && typeOf(r) == p->type)
+      return true;
+    return conformsTo(r, url);
+  }
+
   bool conformsTo(const Value& r, std::string_view url) {
     const Profile* p = set_.find(url);
     if (!p) return false;
@@ -232,7 +254,10 @@ class Run {
   // False when the resource is of another type than the profile's.
   bool checkProfile(const Value& r, const Profile& p, const diag::Reporter& out, int seg) {
     if (p.resource && typeOf(r) != p.type) {
-      at(out, {&r, seg}).error(kRuleProfile, p.type, "a " + str(r, "resourceType") + " cannot conform to " + p.id + " (a " + p.type + ")");
+      // A claim of a profile of another type is wrong where it is made.
+      const diag::Reporter here = at(out, {&r, seg});
+      (claims(r, p.url) ? here.at(".meta.profile") : here)
+          .error(kRuleProfile, p.type, p.id + ": a " + str(r, "resourceType") + " cannot conform to it (a " + p.type + ")");
       return false;
     }
     // The segments of this profile's selection are dropped after it (nested
@@ -242,7 +267,7 @@ class Run {
     for (const ElementRule& rule : p.elements)
       if (rule.node >= 0 && !stopped()) checkRule(p, sel, rule, out);
     for (const Invariant& inv : p.invariants)
-      if (!stopped()) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
+      if (inv.node >= 0 && !stopped()) checkInvariant(p, select(p.tree, sel, inv.node).items, inv, out);
     return true;
   }
 
@@ -291,7 +316,7 @@ class Run {
     if (!at) return false;
     if (m->kind == SliceMatch::Kind::kValue) return at->IsString() && m->value == at->GetString();
     for (const std::string& url : m->profiles)
-      if (conformsTo(*at, url)) return true;
+      if (conformsOrReportsItself(*at, url)) return true;
     return false;
   }
 
@@ -303,10 +328,10 @@ class Run {
       const Node& parent = parents.items[i];
       const uint32_t from = kids.groups[i], to = kids.groups[i + 1];
       const int count = static_cast<int>(to - from);
-      if (rule.min && count < *rule.min)
+      if (rule.min && count < *rule.min && !(shared_.rootCauseOnce && missingWithItsSlicedElement(p, rule, *parent.v)))
         at(out, parent).error(kRuleCardinality, rule.id,
                  p.id + ": " + rule.id + " needs at least " + std::to_string(*rule.min) + ", has " + std::to_string(count));
-      if (rule.max && *rule.max >= 0 && count > *rule.max)
+      if (rule.max && *rule.max >= 0 && count > *rule.max && !(*rule.max == 0 && shared_.rootCauseOnce && forbiddenUnsliced(p, rule)))
         at(out, parent).error(kRuleCardinality, rule.id,
                  p.id + ": " + rule.id + (*rule.max == 0 ? " must not be present" : " allows at most " + std::to_string(*rule.max)) +
                      ", has " + plural(count, "item"));
@@ -314,15 +339,76 @@ class Run {
     }
   }
 
+  // A slice's minimum when the sliced element is missing altogether and
+  // below its own minimum: that error is the root cause, reported once.
+  static bool missingWithItsSlicedElement(const Profile& p, const ElementRule& rule, const Value& parent) {
+    if (rule.steps.empty() || rule.steps.back().slice.empty()) return false;
+    const std::string sliced = rule.id.substr(0, rule.id.rfind(':'));
+    const Step& step = rule.steps.back();
+    for (const ElementRule& r : p.elements)
+      if (r.id == sliced) {
+        if (!r.min || *r.min <= 0 || !parent.IsObject()) return false;
+        for (const auto& m : parent.GetObject()) {
+          const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+          if (step.choice ? isChoiceMember(name, step.name) : name == step.name) return false;
+        }
+        return true;
+      }
+    return false;
+  }
+
   void checkInstance(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& out) {
     if (rule.fixed && !(rule.pattern ? matchesPattern(*rule.fixed, *kid.v) : *rule.fixed == *kid.v))
       at(out, kid).error(kRuleFixed, rule.id,
                          p.id + ": " + rule.id + " must be " + (rule.pattern ? "like " : "") + jsonText(*rule.fixed));
+    if (rule.maxLength && kid.v->IsString() && kid.v->GetStringLength() > *rule.maxLength)
+      at(out, kid).error(kRuleLength, rule.id,
+                         p.id + ": " + rule.id + " is longer than " + std::to_string(*rule.maxLength) + " characters");
+    if (!rule.choiceMembers.empty()) checkChoiceType(p, rule, kid, out);
     if (!rule.binding.empty() && !set_.terminology().memberOf(*kid.v, rule.binding))
-      at(out, kid).error(kRuleBinding, rule.id, p.id + ": " + codingText(*kid.v) + " is not in " + rule.binding);
+      atTheCoding(at(out, kid), *kid.v).error(kRuleBinding, rule.id, p.id + ": " + codingText(*kid.v) + " is not in " + rule.binding);
     if (rule.closedSlicing && !inAnySlice(p, rule, *kid.v))
       at(out, kid).error(kRuleSlice, rule.id, p.id + ": " + rule.id + " is closed; this item is in none of its slices");
     if (!rule.types.empty() && needsTypeCheck(rule, *kid.v)) checkTypes(p, rule, kid, out);
+  }
+
+  // A CodeableConcept with one coding is wrong at that coding.
+  static diag::Reporter atTheCoding(const diag::Reporter& here, const Value& v) {
+    const Value* codings = util::jsonMember(v, "coding");
+    return codings && codings->IsArray() && codings->Size() == 1 ? here.at(".coding[0]") : here;
+  }
+
+  // A slice's child forbidden (max 0) as the unsliced element's child is too:
+  // the same instance breaks the same rule once.
+  static bool forbiddenUnsliced(const Profile& p, const ElementRule& rule) {
+    if (rule.id.find(':') == std::string::npos) return false;
+    std::string plain;
+    for (size_t i = 0; i < rule.id.size(); ++i) {
+      if (rule.id[i] != ':') {
+        plain += rule.id[i];
+        continue;
+      }
+      while (i + 1 < rule.id.size() && rule.id[i + 1] != '.') ++i;
+    }
+    for (const ElementRule& r : p.elements)
+      if (r.id == plain) return r.max && *r.max == 0;
+    return false;
+  }
+
+  // value[x] given as a type the profile does not allow (valueCoding where
+  // only CodeableConcept is): the member names the type.
+  void checkChoiceType(const Profile& p, const ElementRule& rule, const Node& kid, const diag::Reporter& out) {
+    int s = kid.seg;
+    if (s >= 0 && segs_[static_cast<size_t>(s)].index >= 0) s = segs_[static_cast<size_t>(s)].parent;
+    if (s < 0) return;
+    const std::string_view member = segs_[static_cast<size_t>(s)].name;
+    for (const std::string& allowed : rule.choiceMembers)
+      if (member == allowed) return;
+    std::string names;
+    for (const TypeRule& t : rule.types) names += (names.empty() ? "" : " or ") + t.code;
+    at(out, kid).error(kRuleType, rule.id,
+                       p.id + ": " + rule.id + " takes only " + names + ", not " +
+                           std::string(member.substr(rule.steps.back().name.size())));
   }
 
   // Only resources, profiled types and checked references are looked at further.
@@ -400,7 +486,7 @@ class Run {
     if (loaded.size() == 1) return check(*kid.v, *loaded.front(), out, kid.seg);
     if (loaded.empty()) return;  // a profile of another IG (DK-core's identifiers): not checked here
     for (const Profile* q : loaded)
-      if (conformsTo(*kid.v, q->url)) return;
+      if (conformsOrReportsItself(*kid.v, q->url)) return;
     at(out, kid).error(kRuleProfile, rule.id, p.id + ": " + rule.id + " conforms to none of its profiles");
   }
 
@@ -418,7 +504,7 @@ class Run {
     }
     if (t.targetProfiles.empty()) return;
     for (const std::string& u : t.targetProfiles)
-      if (conformsTo(*target, u)) return;
+      if (conformsOrReportsItself(*target, u)) return;
     std::string names;
     for (const std::string& u : t.targetProfiles) names += (names.empty() ? "" : " or ") + u.substr(u.rfind('/') + 1);
     at(out, kid).error(kRuleReference, rule.id, p.id + ": " + rule.id + " points to " + ref + ", which is no " + names);
@@ -473,6 +559,19 @@ class Run {
     }
   }
 
+  // meta.profile names `url` (a "|version" suffix aside).
+  static bool claims(const Value& r, std::string_view url) {
+    const Value* meta = util::jsonMember(r, "meta");
+    const Value* ps = meta ? util::jsonMember(*meta, "profile") : nullptr;
+    if (!ps || !ps->IsArray()) return false;
+    for (const auto& p : ps->GetArray())
+      if (p.IsString()) {
+        const std::string_view text(p.GetString(), p.GetStringLength());
+        if (text.substr(0, text.find('|')) == url) return true;
+      }
+    return false;
+  }
+
   static std::string jsonText(const Value& v) {
     if (v.IsString()) return "'" + std::string(v.GetString()) + "'";
     if (v.IsBool()) return v.GetBool() ? "true" : "false";
@@ -498,10 +597,32 @@ static diag::Reporter rooted(const Value& r, const diag::Reporter& out) {
   return out.at(str(r, "resourceType") + "/" + str(r, "id"));
 }
 
+// The resources validateClaimed() walks below `r`: a Bundle's entries, nested ones too.
+static void collectEntries(const Value& r, std::set<const Value*>& out) {
+  if (typeOf(r) != "Bundle") return;
+  const Value* entries = util::jsonMember(r, "entry");
+  if (!entries || !entries->IsArray()) return;
+  for (const auto& e : entries->GetArray())
+    if (const Value* res = util::jsonMember(e, "resource"); res && res->IsObject() && out.insert(res).second)
+      collectEntries(*res, out);
+}
+
 void ProfileValidator::validate(const Value& resource, const diag::Reporter& out) const {
   const diag::Reporter at = rooted(resource, out);
   core_.validateResource(resource, at);
+  validateProfiles(resource, at);
+}
+
+void ProfileValidator::validate(const Value& resource, const diag::Reporter& out, CleanResources& clean) const {
+  const diag::Reporter at = rooted(resource, out);
+  core_.validateResource(resource, at, clean);
+  validateProfiles(resource, at);
+}
+
+void ProfileValidator::validateProfiles(const Value& resource, const diag::Reporter& at) const {
   Shared shared;
+  shared.rootCauseOnce = reporting_.rootCauseOnce;
+  if (shared.rootCauseOnce) collectEntries(resource, shared.walked);
   Run(*set_, shared, coreRules_).validateClaimed(resource, at);
 }
 

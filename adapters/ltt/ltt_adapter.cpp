@@ -5,7 +5,7 @@
 #include <set>
 
 #include "adapters/kl_gateway/report_messages.h"
-#include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/ltt_validator.h"
 #include "adapters/ltt/report_builder.h"
 #include "adapters/ltt/sandbox.h"
 #include "adapters/ltt/settings.h"
@@ -83,12 +83,11 @@ LttAdapter::LttAdapter(std::shared_ptr<const Settings> settings, std::shared_ptr
 void LttAdapter::inspectSource(const engine::SourceDocument& doc, const engine::RunContext& ctx,
                                const diag::Reporter& out) const {
   if (!doc.root || klBundleKind(*doc.root) == KlBundleKind::kNone) return;
-  const LttData& data = LttData::get();
   IgOptions opt;
   opt.reportingStart = settings_->reportingStart;
   opt.asOf = ctx.asOf;
   const std::string id = doc.root->HasMember("id") && (*doc.root)["id"].IsString() ? (*doc.root)["id"].GetString() : "";
-  IgValidator(data).validateDocument(*doc.root, opt, out.withPath("Bundle" + (id.empty() ? "" : "/" + id)));
+  LttValidator::get().validateDocument(*doc.root, opt, out.withPath("Bundle" + (id.empty() ? "" : "/" + id)));
 }
 
 bool LttAdapter::selects(const model::Citizen& citizen, const model::Forloeb& f, const engine::RunContext& ctx,
@@ -158,9 +157,9 @@ std::unique_ptr<PreparedLtt> LttAdapter::check(const model::Citizen& citizen,
   // Whether a report has an error is seen before the dedup: a problem said
   // for an earlier report still keeps this one from being sent.
   ErrorFlagSink flag(dedup);
-  ReportMemo memo(flag);  // the Patient and a forløb's CarePlan, re-sent in each report, are checked once
-  const diag::Reporter fout = rebase(out, memo);
-  const IgValidator validator(data);
+  const diag::Reporter fout = rebase(out, flag);
+  kl_gateway::CleanResources memo;  // the Patient and a forløb's CarePlan, re-sent in each report, core-walked once
+  const LttValidator& validator = LttValidator::get();
   const IgOptions opt = igOptions(s, ctx);
   prepared->reports = ReportBuilder(data, s, ctx).build(citizen, selected, &dout, body);
   for (const PlannedReport& rep : prepared->reports) {
@@ -171,7 +170,7 @@ std::unique_ptr<PreparedLtt> LttAdapter::check(const model::Citizen& citizen,
                                           ? r.withForloeb(rep.entryForloeb[i])
                                           : r;
                              },
-                             true, &memo);
+                             &memo);
     prepared->failed.push_back(flag.error());
   }
   return prepared;
@@ -193,15 +192,15 @@ std::vector<engine::OutboundMessage> LttAdapter::render(const model::Citizen& ci
   if (!citizen.cpr || citizen.cpr->isReplacement()) return out;
   const LttData& data = LttData::get();
   const Settings& s = *settings_;
-  const IgValidator validator(data);
+  const LttValidator& validator = LttValidator::get();
   const IgOptions opt = igOptions(s, ctx);
   diag::Collector check;
   ErrorFlagSink flag(check);
-  ReportMemo memo(flag);  // what is re-sent in each report is checked once
+  kl_gateway::CleanResources memo;  // what is re-sent in each report is core-walked once
   for (PlannedReport& rep : ReportBuilder(data, s, ctx).build(citizen, selected, nullptr)) {
     // Validation runs on every outbound report; one with an error is never sent.
     flag.reset();
-    validator.validateReport(*rep.doc, opt, diag::Reporter(memo, "ltt"), {}, true, &memo);
+    validator.validateReport(*rep.doc, opt, diag::Reporter(flag, "ltt"), {}, &memo);
     if (flag.error()) continue;
     if (auto h = prior.lastContentHash(rep.bundleId); h && *h == rep.contentHash) continue;  // unchanged: not resent
     std::string body = std::move(rep.body);
@@ -234,7 +233,7 @@ std::optional<engine::OutboundMessage> LttAdapter::wrapRun(const std::vector<con
   const Settings& s = *settings_;
   return kl_gateway::wrapReports("ltt", "an LTT DeliveryReport", run, ctx.asOf, reportShape(s),
                                  [&s, &ctx](const rapidjson::Value& doc, const diag::Reporter& out) {
-                                   IgValidator(LttData::get()).validateDocument(doc, igOptions(s, ctx), out);
+                                   LttValidator::get().validateDocument(doc, igOptions(s, ctx), out);
                                  });
 }
 

@@ -2,7 +2,7 @@
 
 #include <rapidjson/document.h>
 
-#include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/ltt_validator.h"
 
 namespace reghub::ltt {
 
@@ -22,7 +22,7 @@ kl_gateway::GatewaySandboxConfig sandboxConfig(std::shared_ptr<const Settings> s
     IgOptions opt;
     opt.reportingStart = settings->reportingStart;
     opt.asOf = model::copenhagenToday();
-    IgValidator(LttData::get()).validateReport(d, opt, out);
+    LttValidator::get().validateReport(d, opt, out);
   };
   return c;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // `reghub sandbox ltt`: FK Gateway's stand-in (adapters/kl_gateway/gateway_sandbox.h)
-// judging each PUT with the LTT IG validator the hub uses (ig_validator.h),
+// judging each PUT with the LTT validator the hub uses (ltt_validator.h),
 // with the adapter's settings (ltt.reportingStart, ltt.sandbox.*, ltt.auth.*).
 #include <memory>
 

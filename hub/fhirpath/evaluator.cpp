@@ -1,4 +1,5 @@
 #include "hub/fhirpath/evaluator.h"
+#include "hub/fhirpath/match_memo.h"
 
 #include <algorithm>
 #include <cctype>
@@ -473,24 +474,17 @@ class Evaluator {
     if (f == "startsWith"sv) return boolean(s.rfind(a, 0) == 0);
     if (f == "endsWith"sv) return boolean(s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0);
     if (f == "contains"sv) return boolean(s.find(a) != std::string::npos);
-    // matches: the regex is the IG's, compiled once per text.
-    return boolean(std::regex_search(s, regexFor(a)));
+    return boolean(matchesMemoised(a, s));
   }
 
-  // Compiled once per thread, not per evaluation: an IG's patterns are few
-  // and the same for every resource (bounded: a pattern could come from data).
-  static const std::regex& regexFor(const std::string& pattern) {
-    thread_local std::map<std::string, std::regex, std::less<>> regexes;
-    auto it = regexes.find(pattern);
-    if (it == regexes.end()) {
-      if (regexes.size() >= 256) regexes.clear();
-      try {
-        it = regexes.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
-      } catch (const std::regex_error&) {
-        fail("matches(): '" + pattern + "' is not a regular expression");
-      }
+  // matches(): answered once per thread for each (pattern, input) (match_memo.h).
+  static bool matchesMemoised(const std::string& pattern, const std::string& input) {
+    thread_local MatchMemo memo;
+    try {
+      return memo.matches(pattern, input);
+    } catch (const std::regex_error&) {
+      fail("matches(): '" + pattern + "' is not a regular expression");
     }
-    return it->second;
   }
 
   Collection filter(const Node& n, const Collection& focus) {

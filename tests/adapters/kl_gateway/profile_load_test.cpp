@@ -79,9 +79,37 @@ TEST_F(BrokenProfile, DiscriminatorTheValidatorDoesNotImplementFailsStartUp) {
 // A constraint kind the validator does not implement is never passed silently.
 TEST_F(BrokenProfile, ConstraintKeyTheValidatorDoesNotCheckFailsStartUp) {
   replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.note\",",
-          "\"id\": \"CarePlan.note\", \"maxLength\": 10,");
-  EXPECT_NE(loadError().find("CarePlan.note uses maxLength, which this validator does not check"), std::string::npos)
+          "\"id\": \"CarePlan.note\", \"minValueInteger\": 10,");
+  EXPECT_NE(loadError().find("CarePlan.note uses minValueInteger, which this validator does not check"), std::string::npos)
       << loadError();
+}
+
+// An invariant on a slice holds for the slice's instances: its node is the
+// slice's (with the slice's match), not the sliced element's. The control: an
+// invariant on the unsliced element is at the node without a match.
+TEST_F(BrokenProfile, AnInvariantOnASliceIsPlacedAtTheSlice) {
+  const std::string constraint =
+      R"j("constraint": [{"key": "x-slice-1", "severity": "error", "human": "h", "expression": "url.exists()"}], )j";
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.extension:basedOnServiceRequest\",",
+          "\"id\": \"CarePlan.extension:basedOnServiceRequest\", " + constraint);
+  replace("ig/StructureDefinition-klgateway-140-care-plan.json", "\"id\": \"CarePlan.status\",",
+          "\"id\": \"CarePlan.status\", " + std::string(R"j("constraint": [{"key": "x-plain-1", "severity": "error", "human": "h", "expression": "exists()"}], )j"));
+  const auto set = ProfileSet::load(std::vector<std::string>{dir_.str() + "/ig", dir_.str() + "/parents"},
+                                    dir_.str() + "/terminology.json", (test::sourceDir() / "profiles/fhir-r4/core.json").string());
+  const Profile* p = set->find("http://fhir.kl.dk/rehab/StructureDefinition/klgateway-140-care-plan");
+  ASSERT_NE(p, nullptr);
+  int found = 0;
+  for (const Invariant& inv : p->invariants) {
+    if (inv.key != "x-slice-1" && inv.key != "x-plain-1") continue;
+    ++found;
+    ASSERT_GE(inv.node, 0) << inv.key;
+    const Step& step = p->tree.nodes[static_cast<size_t>(inv.node)].step;
+    if (inv.key == "x-slice-1")
+      EXPECT_NE(step.match, nullptr) << "an invariant on a slice is at the slice's node";
+    else
+      EXPECT_EQ(step.match, nullptr);
+  }
+  EXPECT_EQ(found, 2);
 }
 
 TEST_F(BrokenProfile, MissingTerminologyFailsStartUp) {

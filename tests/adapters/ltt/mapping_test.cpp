@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/ltt_validator.h"
 #include "adapters/ltt/report_builder.h"
 #include "tests/adapters/ltt/test_util.h"
 #include "tests/adapters/ltt/translate_helper.h"
@@ -233,7 +233,7 @@ TEST_F(Mapping, IncrementalDeliveryWrapsReportsAndValidates) {
   IgOptions opt;
   opt.reportingStart = LttData::get().reportingStart();
   opt.asOf = *model::Date::parse("2026-06-30");
-  IgValidator(LttData::get()).validateDocument(w, opt, diag::Reporter(sink, "ltt"));
+  LttValidator::get().validateDocument(w, opt, diag::Reporter(sink, "ltt"));
   std::string detail;
   for (const auto& d : sink.diagnostics()) detail += diag::toTextLine(d) + "\n";
   EXPECT_EQ(sink.diagnostics().size(), 0u) << detail;

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <random>
 
-#include "adapters/ltt/ig_validator.h"
+#include "adapters/ltt/ltt_validator.h"
 #include "tests/adapters/ltt/test_util.h"
 
 namespace reghub::ltt {
@@ -26,7 +26,7 @@ void collect(Value& v, std::vector<Value*>& out) {
 }
 
 TEST(LttRobustness, RandomlyMutatedReportsNeverCrashTheValidator) {
-  const IgValidator validator(LttData::get());
+  const LttValidator& validator = LttValidator::get();
   IgOptions opt;
   opt.reportingStart = LttData::get().reportingStart();
   opt.asOf = *model::Date::parse("2026-06-30");
