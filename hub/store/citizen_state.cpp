@@ -126,10 +126,20 @@ void CitizenState::recordMergeBatch(const MergeProgress& progress, const std::ve
 // IMMEDIATE already serialises writers.)
 void CitizenState::lockKeys(const std::vector<ResourceRecord>& batch) {
   if (db_->dialect() != Dialect::kPostgres) return;
+  // A resource's Patient and parent are locked too (the same key space: a
+  // Patient's own key is the one its resources name), so a merge bringing a
+  // Patient and one bringing a resource that names it run one after the
+  // other: either the resource finds the Patient's citizen, or the Patient's
+  // merge sees the resource parked and takes it along.
   std::set<int64_t> locks;
+  const auto lock = [&](const std::string& key) {
+    if (key.empty()) return;
+    locks.insert(static_cast<int64_t>(std::stoull(hash(key).substr(0, 15), nullptr, 16)));
+  };
   for (const ResourceRecord& r : batch) {
-    const std::string h = hash(r.key);
-    locks.insert(static_cast<int64_t>(std::stoull(h.substr(0, 15), nullptr, 16)));
+    lock(r.key);
+    lock(r.patientKey);
+    if (!r.parentKeys.empty()) lock(r.firstParent());
   }
   // Sent together (exec): taken in this order before the next statement runs.
   for (const int64_t k : locks) db_->exec("SELECT pg_advisory_xact_lock($1)", {k});

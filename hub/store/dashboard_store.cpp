@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 
 namespace reghub::store {
@@ -72,12 +73,12 @@ std::unique_ptr<DashboardStore> DashboardStore::open(const StoreOptions& options
 std::vector<DashboardStore::Span> DashboardStore::missing(const std::string& kind, const std::vector<Span>& spans) {
   if (spans.empty()) return {};
   std::map<int64_t, std::pair<int64_t, int64_t>> kept;
-  // computed_at 0: its count was begun and not written (or the process died
-  // in between): counted again.
+  // computed_at ≤ 0: its count was begun and not written (or the process
+  // died in between): counted again.
   for (const auto& r : db_->query("SELECT period, starts, ends, computed_at FROM dashboard_spans WHERE kind = $1 AND "
                                   "period >= $2 AND period <= $3",
                                   {kind, spans.front().period, spans.back().period}))
-    if (toInt(r[3]) != 0) kept[toInt(r[0])] = {toInt(r[1]), toInt(r[2])};
+    if (toInt(r[3]) > 0) kept[toInt(r[0])] = {toInt(r[1]), toInt(r[2])};
   std::set<int64_t> stale;
   for (const auto& r : db_->query("SELECT DISTINCT period FROM dashboard_stale WHERE kind = $1", {kind}))
     stale.insert(toInt(r[0]));
@@ -89,7 +90,11 @@ std::vector<DashboardStore::Span> DashboardStore::missing(const std::string& kin
   return out;
 }
 
-void DashboardStore::openSpans(const std::string& kind, const std::vector<Span>& spans) {
+int64_t DashboardStore::openSpans(const std::string& kind, const std::vector<Span>& spans) {
+  // Unique enough among the processes sharing a store: a collision would
+  // only let the earlier of two counts of one period be written.
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const int64_t token = static_cast<int64_t>(random() >> 2) + 1;
   Transaction tx(*db_);
   if (db_->dialect() == Dialect::kPostgres) {
     // The barrier: a change in flight that looked for the span before it
@@ -102,11 +107,13 @@ void DashboardStore::openSpans(const std::string& kind, const std::vector<Span>&
   for (const Span& s : spans) {
     // Marks from before the count are answered by it; one made after stays.
     db_->query("DELETE FROM dashboard_stale WHERE kind = $1 AND period = $2", {kind, s.period});
-    db_->query("INSERT INTO dashboard_spans (kind, period, starts, ends, computed_at) VALUES ($1, $2, $3, $4, 0) ON "
-               "CONFLICT (kind, period) DO UPDATE SET starts = excluded.starts, ends = excluded.ends, computed_at = 0",
-               {kind, s.period, s.starts, s.ends});
+    db_->query("INSERT INTO dashboard_spans (kind, period, starts, ends, computed_at) VALUES ($1, $2, $3, $4, $5) ON "
+               "CONFLICT (kind, period) DO UPDATE SET starts = excluded.starts, ends = excluded.ends, "
+               "computed_at = excluded.computed_at",
+               {kind, s.period, s.starts, s.ends, -token});
   }
   tx.commit();
+  return token;
 }
 
 std::vector<DashboardStore::Counted> DashboardStore::count(const std::string& kind, const Span& s) {
@@ -125,16 +132,20 @@ std::vector<DashboardStore::Counted> DashboardStore::count(const std::string& ki
   return out;
 }
 
-void DashboardStore::write(const std::string& kind, const Span& s, const std::vector<Counted>& counted) {
+void DashboardStore::write(const std::string& kind, const Span& s, int64_t token, const std::vector<Counted>& counted) {
   Transaction tx(*db_);
   if (db_->dialect() == Dialect::kPostgres) db_->query("SELECT pg_advisory_xact_lock(7313013)");
+  // A span another reader opened meanwhile (its count may hold a change this
+  // one missed, whose mark that opening cleared) or moved (other bounds) is
+  // left to it.
+  db_->query("UPDATE dashboard_spans SET computed_at = $5 WHERE kind = $1 AND period = $2 AND starts = $3 AND ends = $4 "
+             "AND computed_at = $6",
+             {kind, s.period, s.starts, s.ends, nowMillis(), -token});
+  if (db_->changes() != 1) return;  // rolled back: nothing written
   db_->query("DELETE FROM dashboard_periods WHERE kind = $1 AND period = $2", {kind, s.period});
   for (const Counted& c : counted)
     db_->query("INSERT INTO dashboard_periods (kind, period, kommune, state, n) VALUES ($1, $2, $3, $4, $5)",
                {kind, s.period, c.kommune, c.state, c.n});
-  // A span another reader moved meanwhile (other bounds) is left to it.
-  db_->query("UPDATE dashboard_spans SET computed_at = $5 WHERE kind = $1 AND period = $2 AND starts = $3 AND ends = $4",
-             {kind, s.period, s.starts, s.ends, nowMillis()});
   tx.commit();
   ++computed_;
 }
@@ -142,14 +153,14 @@ void DashboardStore::write(const std::string& kind, const Span& s, const std::ve
 void DashboardStore::keep(const std::string& kind, const std::vector<Span>& spans) {
   const auto todo = missing(kind, spans);
   if (todo.empty()) return;
-  openSpans(kind, todo);
+  const int64_t token = openSpans(kind, todo);
   // Counted outside any write transaction: an ingest or a delivery writes
   // on meanwhile. A change committed after the barrier left a mark, which
   // the writing below does not remove: the next read counts it again.
   for (const Span& s : todo) {
     const auto counted = count(kind, s);
     if (whileCounting_) whileCounting_();
-    write(kind, s, counted);
+    write(kind, s, token, counted);
   }
   // Older periods are not shown any more: their rows (and spans the
   // triggers would look at) go.

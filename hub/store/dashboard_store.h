@@ -91,9 +91,12 @@ class DashboardStore {
     std::string kommune, state;
     int64_t n = 0;
   };
-  void openSpans(const std::string& kind, const std::vector<Span>& spans);
+  // Returns the opening's token (stored negated in computed_at): a count is
+  // written only while its own opening still holds the span, so of two
+  // processes counting a period the later opening's count stands.
+  int64_t openSpans(const std::string& kind, const std::vector<Span>& spans);
   std::vector<Counted> count(const std::string& kind, const Span& span);
-  void write(const std::string& kind, const Span& span, const std::vector<Counted>& counted);
+  void write(const std::string& kind, const Span& span, int64_t token, const std::vector<Counted>& counted);
 
   std::unique_ptr<SqlDb> db_;
   std::mutex mu_;

@@ -89,6 +89,7 @@ class PgDb final : public SqlDb {
       return;
     }
     pending_.push_back({std::string(sql), params});
+    changes_ = -1;  // not this statement's count: nobody may read it after exec()
     if (pending_.size() >= kMaxPending) sendPending();
   }
 
@@ -156,15 +157,27 @@ class PgDb final : public SqlDb {
       throw StoreError("postgresql: cannot send statements together: " + safeError(PQerrorMessage(conn_)));
     std::string error;
     size_t sent = 0;
-    for (; sent < batch.size(); ++sent) {
-      const TextParams p(batch[sent].params);
-      if (PQsendQueryPrepared(conn_, names[sent]->c_str(), p.count(), p.values(), nullptr, nullptr, 0) != 1) {
-        error = safeError(PQerrorMessage(conn_));
-        break;
+    bool synced = false;
+    try {
+      for (; sent < batch.size(); ++sent) {
+        const TextParams p(batch[sent].params);
+        if (PQsendQueryPrepared(conn_, names[sent]->c_str(), p.count(), p.values(), nullptr, nullptr, 0) != 1) {
+          error = safeError(PQerrorMessage(conn_));
+          break;
+        }
       }
+      synced = PQpipelineSync(conn_) == 1;
+    } catch (...) {
+      abandonConnection();
+      throw;
     }
-    const bool synced = PQpipelineSync(conn_) == 1;
-    if (!synced && error.empty()) error = safeError(PQerrorMessage(conn_));
+    if (!synced) {
+      // Without the sync the server may never answer what was sent: the
+      // connection (and its transaction) is given up, not waited on.
+      if (error.empty()) error = safeError(PQerrorMessage(conn_));
+      abandonConnection();
+      throw StoreError("postgresql: " + error);
+    }
     for (size_t i = 0; i < sent; ++i)
       while (PGresult* raw = PQgetResult(conn_)) {  // a statement's answers end with a null
         Result r(raw);
@@ -173,8 +186,11 @@ class PgDb final : public SqlDb {
             error.empty())
           error = safeError(PQresultErrorMessage(r.get()));
       }
-    if (synced) Result(PQgetResult(conn_));  // the sync's own answer
-    PQexitPipelineMode(conn_);
+    Result(PQgetResult(conn_));  // the sync's own answer
+    if (PQexitPipelineMode(conn_) != 1) {
+      if (error.empty()) error = safeError(PQerrorMessage(conn_));
+      abandonConnection();
+    }
     if (!error.empty()) throw StoreError("postgresql: " + error);
   }
 
@@ -187,6 +203,16 @@ class PgDb final : public SqlDb {
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
       throw StoreError("postgresql: " + safeError(PQresultErrorMessage(r.get())));
     return prepared_.emplace(key, name).first->second;
+  }
+
+  // After a pipeline that cannot be finished: a fresh connection, so later
+  // statements (the caller's ROLLBACK first) do not fail in pipeline mode.
+  // Its transaction is lost, as the error that brought us here says.
+  void abandonConnection() noexcept {
+    PQreset(conn_);
+    prepared_.clear();
+    pending_.clear();
+    inTransaction_ = false;
   }
 
   PGconn* conn_;

@@ -43,7 +43,8 @@ class SqlDb {
   // sends such statements together, in order, before the next query(),
   // script() or commit() (libpq's pipeline mode: one round trip for many);
   // a failure among them is thrown there, and the transaction is lost as it
-  // would be anyway. SQLite, and outside a transaction: query().
+  // would be anyway. SQLite, and outside a transaction: query(). changes()
+  // after exec() says nothing (PostgreSQL: -1 until the next query()).
   virtual void exec(std::string_view sql, const std::vector<SqlParam>& params) { query(sql, params); }
   // Rows changed by the last statement run through query().
   virtual int64_t changes() const = 0;

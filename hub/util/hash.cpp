@@ -66,7 +66,11 @@ class KeyedHmac {
         return ctx_;
       }
     }
-    key_.clear();  // a failed init leaves no usable key
+    // A failed init may leave the old key in the context: drop it, so no
+    // later call (an empty key matches a cleared key_) can MAC under it.
+    EVP_MAC_CTX_free(ctx_);
+    ctx_ = nullptr;
+    key_.clear();
     return nullptr;
   }
 

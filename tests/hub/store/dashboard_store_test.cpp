@@ -191,6 +191,34 @@ TEST_F(DashboardStoreTest, AWriterCommitsWhileAPeriodIsCounted_AndItsChangeIsCou
   EXPECT_EQ(dash_->periodsComputed(), computed + 2) << "the control: nothing left to count";
 }
 
+// Two processes counting the same period (a review finding): A opens the
+// period and counts; a writer commits (its mark); B opens the period again
+// (clearing that mark), counts with the writer's message and writes. A's
+// older count must not overwrite B's: it finds its opening gone and writes
+// nothing. The control: a third read computes nothing and shows B's figure.
+TEST_F(DashboardStoreTest, TwoProcessesCountingOnePeriod_TheLaterOpeningsCountStands) {
+  january();
+  ASSERT_EQ(month(1).forloeb, 4);
+  message(5, "0330", at("2026-01-25"), std::nullopt, 0);  // marks January
+  auto other = DashboardStore::open(store_->options());   // process B
+  auto writer = DeliveryStore::open(store_->options());
+  int64_t otherSaw = 0;
+  dash_->whileCounting([&] {
+    if (otherSaw) return;
+    writer->enqueue(sampleMessage(6, "reg-a", "0330"), "ing-6", at("2026-01-26"), at("2026-12-01"));
+    for (const auto& c : other->completenessPerMonth(kFirst, kToday, {}))
+      if (c.month == 1) otherSaw = c.forloeb;
+  });
+  const int64_t computed = dash_->periodsComputed(), otherComputed = other->periodsComputed();
+  EXPECT_EQ(month(1).forloeb, 6) << "A reads the rows B wrote, not its own older count";
+  EXPECT_EQ(otherSaw, 6) << "B counted after the writer";
+  EXPECT_EQ(other->periodsComputed(), otherComputed + 1);
+  EXPECT_EQ(dash_->periodsComputed(), computed) << "A's count was not written over B's";
+  dash_->whileCounting({});
+  EXPECT_EQ(month(1).forloeb, 6);
+  EXPECT_EQ(dash_->periodsComputed(), computed) << "the control: B's row stands, nothing counted again";
+}
+
 TEST_F(DashboardStoreTest, LocalMidnight) {
   EXPECT_EQ(copenhagenMidnightMillis(*model::Date::parse("2026-01-15")),
             int64_t{model::Date::parse("2026-01-15")->days()} * 86'400'000 - 3'600'000);
