@@ -86,15 +86,19 @@ int ageInYears(const Date& birth, const Date& at) {
 }
 
 int copenhagenOffsetSeconds(int64_t epochSeconds) {
-  static std::once_flag once;
-  static std::unique_ptr<icu::TimeZone> zone;
-  static std::mutex mu;  // icu::TimeZone::getOffset is const but not documented thread-safe
-  std::call_once(once, [] { zone.reset(icu::TimeZone::createTimeZone("Europe/Copenhagen")); });
+  // Never destroyed: a thread still running while the process exits (an
+  // intake worker of a server that is stopped by a static's destructor, as
+  // in fuzz_api) may ask after this function's statics would be gone.
+  struct Zone {
+    std::mutex mu;  // icu::TimeZone::getOffset is const but not documented thread-safe
+    std::unique_ptr<icu::TimeZone> tz{icu::TimeZone::createTimeZone("Europe/Copenhagen")};
+  };
+  static Zone* const zone = new Zone;
   int32_t raw = 0, dst = 0;
   UErrorCode status = U_ZERO_ERROR;
   {
-    std::lock_guard<std::mutex> lock(mu);
-    zone->getOffset(static_cast<UDate>(epochSeconds) * 1000.0, false, raw, dst, status);
+    std::lock_guard<std::mutex> lock(zone->mu);
+    zone->tz->getOffset(static_cast<UDate>(epochSeconds) * 1000.0, false, raw, dst, status);
   }
   if (U_FAILURE(status)) return 3600;
   return (raw + dst) / 1000;
